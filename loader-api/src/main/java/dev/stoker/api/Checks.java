@@ -1,0 +1,71 @@
+package dev.stoker.api;
+
+import java.util.Objects;
+
+/**
+ * Argument checks whose messages name the parameter, shared by every module.
+ *
+ * <pre>{@code
+ * this.batchSize = Checks.positive(batchSize, "batchSize");
+ * }</pre>
+ */
+public final class Checks {
+  private Checks() {}
+
+  /**
+   * Returns {@code value} if it is positive.
+   *
+   * @throws IllegalArgumentException naming {@code name} if {@code value <= 0}
+   */
+  public static int positive(int value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Returns {@code value} if it is zero or more.
+   *
+   * @throws IllegalArgumentException naming {@code name} if {@code value < 0}
+   */
+  public static int notNegative(int value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must not be negative, got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Returns {@code value} if it lies in {@code [min, max]}.
+   *
+   * @throws IllegalArgumentException naming {@code name} if it does not
+   */
+  public static double inRange(double value, double min, double max, String name) {
+    if (!(value >= min && value <= max)) {
+      throw new IllegalArgumentException(
+          name + " must be in [" + min + ", " + max + "], got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Returns {@code value} if it is not null.
+   *
+   * @throws NullPointerException naming {@code name} if it is null
+   */
+  public static <T> T notNull(T value, String name) {
+    return Objects.requireNonNull(value, () -> name + " must not be null");
+  }
+
+  /**
+   * Fails with a message naming {@code name} unless {@code condition} holds.
+   *
+   * @throws IllegalArgumentException with {@code name + ": " + message} if {@code condition} is false
+   */
+  public static void argument(boolean condition, String name, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(name + ": " + message);
+    }
+  }
+}

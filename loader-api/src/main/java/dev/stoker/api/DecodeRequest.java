@@ -1,0 +1,27 @@
+package dev.stoker.api;
+
+/**
+ * Which part of an image to decode, and how small the result may be.
+ *
+ * <p>A decoder decodes at least {@code region}; it may scale the region down (a JPEG decoder
+ * picks a DCT scale of 1/2, 1/4 or 1/8) as long as the result stays at least {@code minWidth} by
+ * {@code minHeight}. Pass the output size of the transform plan so that a 2000x1500 photo cropped
+ * to 224x224 never decodes at full size.
+ *
+ * @param region the rectangle to decode, in full-image coordinates
+ * @param minWidth the smallest acceptable width of the decoded result
+ * @param minHeight the smallest acceptable height of the decoded result
+ */
+public record DecodeRequest(Region region, int minWidth, int minHeight) {
+  /** Validates the fields. */
+  public DecodeRequest {
+    Checks.notNull(region, "region");
+    Checks.positive(minWidth, "minWidth");
+    Checks.positive(minHeight, "minHeight");
+  }
+
+  /** A request for the whole image at full resolution. */
+  public static DecodeRequest full(ImageHeader header) {
+    return new DecodeRequest(Region.full(header.width(), header.height()), header.width(), header.height());
+  }
+}

@@ -1,0 +1,29 @@
+package dev.stoker.api;
+
+/**
+ * A rectangle of pixels, in the coordinates of the full image.
+ *
+ * @param x left column, inclusive
+ * @param y top row, inclusive
+ * @param width columns, positive
+ * @param height rows, positive
+ */
+public record Region(int x, int y, int width, int height) {
+  /** Validates the fields. */
+  public Region {
+    Checks.notNegative(x, "x");
+    Checks.notNegative(y, "y");
+    Checks.positive(width, "width");
+    Checks.positive(height, "height");
+  }
+
+  /** The whole of an image of the given size. */
+  public static Region full(int width, int height) {
+    return new Region(0, 0, width, height);
+  }
+
+  /** Whether this region lies inside an image of the given size. */
+  public boolean fitsIn(int imageWidth, int imageHeight) {
+    return (long) x + width <= imageWidth && (long) y + height <= imageHeight;
+  }
+}
