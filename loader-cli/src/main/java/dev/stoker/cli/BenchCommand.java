@@ -1,0 +1,81 @@
+package dev.stoker.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stoker.api.RunSummary;
+import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.pipeline.Loader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stoker bench DIR}: the demo's path with a consumer that only hashes, one untimed warm-up
+ * epoch, then timed epochs. With {@code --json} the last stdout line is one JSON object; its keys
+ * are a contract other tools rely on.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measures images/s on an ImageFolder tree with a no-op (hashing) consumer.")
+final class BenchCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DIR", description = "an ImageFolder tree")
+  Path dir;
+
+  @Mixin
+  LoaderOptions options = new LoaderOptions();
+
+  @Option(names = "--epochs", paramLabel = "E", description = "timed epochs (default: ${DEFAULT-VALUE})")
+  int epochs = 2;
+
+  @Option(names = "--json", description = "print the result as one JSON object on the last line")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    ImageFolderSource source = ImageFolderSource.open(dir);
+    try (Loader loader = options.build(source)) {
+      System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),
+          loader.layout(), options.threads, loader.decoderName());
+      try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
+        loader.run(0, 1, batch -> { });
+      }
+      BatchDigest digest = new BatchDigest();
+      RunSummary summary;
+      try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
+        summary = loader.run(1, epochs, digest);
+      }
+      Summaries.print(summary, System.err);
+      if (json) {
+        System.out.println(toJson(summary, digest.hex()));
+      }
+      return 0;
+    }
+  }
+
+  private String toJson(RunSummary s, String digest) {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode o = mapper.createObjectNode();
+    o.put("images", s.delivered());
+    o.put("failed", s.failed());
+    o.put("seconds", round(s.seconds(), 3));
+    o.put("images_per_s", round(s.imagesPerSecond(), 1));
+    o.put("consumer_wait_pct", round(s.consumerWaitPercent(), 2));
+    o.put("threads", options.threads);
+    o.put("batch", options.batch);
+    o.put("epochs", s.epochs());
+    o.put("size", options.size);
+    o.put("seed", options.seed);
+    o.put("preset", options.preset);
+    o.put("decoder", s.decoder());
+    o.put("batches", s.batches());
+    o.put("digest", digest);
+    return o.toString();
+  }
+
+  private static double round(double v, int places) {
+    double f = Math.pow(10, places);
+    return Math.round(v * f) / f;
+  }
+}

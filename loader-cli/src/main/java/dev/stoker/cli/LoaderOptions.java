@@ -1,0 +1,59 @@
+package dev.stoker.cli;
+
+import dev.stoker.api.ImageDecoder;
+import dev.stoker.api.SampleSource;
+import dev.stoker.cuda.BatchRings;
+import dev.stoker.image.ImageDecoders;
+import dev.stoker.pipeline.Loader;
+import dev.stoker.pipeline.Presets;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The options every command that loads data shares; they map one to one onto the builder. */
+final class LoaderOptions {
+  @Option(names = "--threads", paramLabel = "N", description = "decode and augment workers (default: cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--batch", paramLabel = "B", description = "samples per batch (default: ${DEFAULT-VALUE})")
+  int batch = 256;
+
+  @Option(names = "--size", paramLabel = "S", description = "output height and width (default: ${DEFAULT-VALUE})")
+  int size = 224;
+
+  @Option(names = "--seed", paramLabel = "X", description = "seed of the order and the augmentations (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--preset", paramLabel = "NAME",
+      description = "imagenet-train, imagenet-eval or decode-only (default: ${DEFAULT-VALUE})")
+  String preset = "imagenet-train";
+
+  @Option(names = "--ring-slots", paramLabel = "K", description = "batch slots in the ring, a power of two (default: ${DEFAULT-VALUE})")
+  int ringSlots = 4;
+
+  @Option(names = "--decoder", paramLabel = "NAME", description = "auto or imageio (default: ${DEFAULT-VALUE})")
+  String decoder = "auto";
+
+  @Option(names = "--no-shuffle", description = "visit samples in dataset order")
+  boolean noShuffle;
+
+  Loader build(SampleSource source) {
+    return Loader.builder()
+        .source(source)
+        .transforms(Presets.byName(preset, size))
+        .decoder(decoder())
+        .batchSize(batch)
+        .threads(threads)
+        .seed(seed)
+        .shuffle(!noShuffle)
+        .ring(BatchRings.direct(), ringSlots)
+        .build();
+  }
+
+  private ImageDecoder decoder() {
+    return switch (decoder.toLowerCase(Locale.ROOT)) {
+      case "auto" -> ImageDecoders.best();
+      case "imageio" -> ImageDecoders.imageIo();
+      default -> throw new IllegalArgumentException("--decoder: unknown '" + decoder + "'; known: auto, imageio");
+    };
+  }
+}

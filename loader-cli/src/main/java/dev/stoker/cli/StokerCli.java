@@ -1,0 +1,43 @@
+package dev.stoker.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code stoker} command line.
+ *
+ * <pre>
+ * stoker demo [DIR]                      stream a dataset (a generated one by default) into a consumer
+ * stoker bench DIR [--threads N] [--json] measure images/s with a no-op consumer
+ * </pre>
+ */
+@Command(name = "stoker", mixinStandardHelpOptions = true, version = "stoker 0.1.0",
+    description = "Keeps a GPU fed: streams, decodes and augments images into a ring of batch slots.",
+    subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class StokerCli implements Runnable {
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    // Blocking file reads run on virtual threads; must be set before Reactor's schedulers start.
+    System.setProperty("reactor.schedulers.defaultBoundedElasticOnVirtualThreads", "true");
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit status (for tests). */
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new StokerCli());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("stoker: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      if (System.getenv("STOKER_DEBUG") != null) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

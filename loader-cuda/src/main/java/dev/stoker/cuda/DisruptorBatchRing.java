@@ -1,0 +1,186 @@
+package dev.stoker.cuda;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import dev.stoker.api.BatchConsumer;
+import dev.stoker.api.BatchLayout;
+import dev.stoker.api.BatchRing;
+import dev.stoker.api.BatchSlot;
+import dev.stoker.api.Checks;
+import dev.stoker.api.LoaderException;
+import dev.stoker.api.RingStats;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * A {@link BatchRing} on a Disruptor {@link RingBuffer} of preallocated slots.
+ *
+ * <pre>
+ *  producer: tryNext ─► write samples ─► publish
+ *                 ▲                           │
+ *      gates on "released"              EventPoller (consumer thread)
+ *                 │                           ▼
+ *            released.set(seq) ◄── consumer.accept(batch) returns
+ * </pre>
+ *
+ * <p>Producers gate on a {@code released} sequence that the consumer advances only once it is done
+ * with a slot, never on the poller's own sequence: a slot is never handed out again while its batch
+ * is still in use.
+ */
+final class DisruptorBatchRing implements BatchRing {
+  private static final int SPINS_BEFORE_PARK = 64;
+  private static final long PARK_NANOS = 20_000;
+
+  private final BatchLayout layout;
+  private final SlotMemory memory;
+  private final RingBuffer<RingSlot> ring;
+  private final EventPoller<RingSlot> poller;
+  private final Sequence released = new Sequence(-1);
+  private volatile IntConsumer releaseListener = freed -> { };
+  private volatile boolean completed;
+  private volatile Throwable failure;
+  private volatile long batches;
+  private volatile long samples;
+  private volatile long waitNanos;
+  private volatile long busyNanos;
+
+  DisruptorBatchRing(BatchLayout layout, int slots, SlotMemory memory) {
+    this.layout = Checks.notNull(layout, "layout");
+    Checks.argument(slots > 0 && Integer.bitCount(slots) == 1, "slots", "must be a positive power of two, got " + slots);
+    this.memory = memory;
+    long bytes = layout.batchBytes();
+    this.ring = RingBuffer.createMultiProducer(() -> new RingSlot(layout, memory.allocate(bytes)), slots,
+        new BlockingWaitStrategy());
+    this.poller = ring.newPoller();
+    ring.addGatingSequences(released);
+  }
+
+  @Override
+  public BatchLayout layout() {
+    return layout;
+  }
+
+  @Override
+  public int slots() {
+    return ring.getBufferSize();
+  }
+
+  @Override
+  public String memoryKind() {
+    return memory.kind();
+  }
+
+  @Override
+  public BatchSlot tryClaim() {
+    long sequence;
+    try {
+      sequence = ring.tryNext();
+    } catch (InsufficientCapacityException e) {
+      return null;
+    }
+    RingSlot slot = ring.get(sequence);
+    slot.sequence = sequence;
+    slot.setHeader(0, 0, 0);
+    return slot;
+  }
+
+  @Override
+  public void publish(BatchSlot slot) {
+    if (!(slot instanceof RingSlot own) || ring.get(own.sequence) != own) {
+      throw new IllegalArgumentException("slot was not claimed from this ring: " + slot);
+    }
+    ring.publish(own.sequence);
+  }
+
+  @Override
+  public void complete() {
+    completed = true;
+  }
+
+  @Override
+  public void fail(Throwable error) {
+    failure = Checks.notNull(error, "error");
+  }
+
+  @Override
+  public void onRelease(IntConsumer listener) {
+    this.releaseListener = Checks.notNull(listener, "listener");
+  }
+
+  @Override
+  public int occupancy() {
+    return (int) Math.max(0, ring.getCursor() - released.get());
+  }
+
+  @Override
+  public RingStats stats() {
+    return new RingStats(batches, samples, waitNanos, busyNanos);
+  }
+
+  @Override
+  public RingStats drain(BatchConsumer consumer) {
+    Checks.notNull(consumer, "consumer");
+    RingStats before = stats();
+    long[] idleSince = {System.nanoTime()};
+    EventPoller.Handler<RingSlot> handler = (slot, sequence, endOfBatch) -> {
+      long start = System.nanoTime();
+      waitNanos += start - idleSince[0];
+      consumer.accept(slot);
+      long end = System.nanoTime();
+      busyNanos += end - start;
+      batches++;
+      samples += slot.size();
+      released.set(sequence);
+      releaseListener.accept(1);
+      idleSince[0] = System.nanoTime();
+      return true;
+    };
+    try {
+      int idle = 0;
+      while (true) {
+        EventPoller.PollState state = poller.poll(handler);
+        if (state == EventPoller.PollState.PROCESSING) {
+          idle = 0;
+          continue;
+        }
+        if (completed || failure != null) {
+          if (poller.poll(handler) == EventPoller.PollState.PROCESSING) {
+            continue;
+          }
+          break;
+        }
+        if (++idle < SPINS_BEFORE_PARK) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.parkNanos(PARK_NANOS);
+        }
+      }
+      waitNanos += System.nanoTime() - idleSince[0];
+    } catch (LoaderException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new LoaderException("batch consumer failed: " + e, e);
+    } finally {
+      completed = false;
+    }
+    Throwable error = failure;
+    failure = null;
+    if (error != null) {
+      throw error instanceof LoaderException le ? le : new LoaderException("pipeline failed: " + error, error);
+    }
+    return stats().minus(before);
+  }
+
+  @Override
+  public void close() {
+    memory.close();
+  }
+
+  @Override
+  public String toString() {
+    return "DisruptorBatchRing[" + slots() + " x " + layout + ", " + memory.kind() + "]";
+  }
+}

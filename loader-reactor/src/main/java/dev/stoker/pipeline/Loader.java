@@ -1,0 +1,63 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.BatchConsumer;
+import dev.stoker.api.BatchLayout;
+import dev.stoker.api.Progress;
+import dev.stoker.api.RunSummary;
+
+/**
+ * A data loader: streams a dataset's samples, decoded and augmented in parallel, into a ring of
+ * batch slots, and hands each batch to a consumer on the calling thread.
+ *
+ * <pre>{@code
+ * try (Loader loader = Loader.builder()
+ *     .source(ImageFolderSource.open(Path.of("data/train")))
+ *     .transforms(Presets.imagenetTrain(224))
+ *     .batchSize(256)
+ *     .threads(4)
+ *     .ring(BatchRings.direct(), 4)
+ *     .build()) {
+ *   RunSummary summary = loader.run(10, batch -> trainStep(batch));
+ * }
+ * }</pre>
+ *
+ * <p>Runs are sequential: one at a time, each on the thread that calls {@link #run}.
+ */
+public interface Loader extends AutoCloseable {
+
+  /** Starts building a loader. */
+  static LoaderBuilder builder() {
+    return new LoaderBuilder();
+  }
+
+  /** The shape of every batch. */
+  BatchLayout layout();
+
+  /** The name of the decoder in use. */
+  String decoderName();
+
+  /** A description of the source. */
+  String sourceDescription();
+
+  /**
+   * Runs {@code epochs} epochs starting at {@code firstEpoch}; the calling thread becomes the
+   * consumer and receives every batch in order. Returns when the last batch was consumed.
+   *
+   * @throws dev.stoker.api.LoaderException if the consumer throws or the pipeline fails; failed
+   *     samples do not throw, they are counted in the summary
+   * @throws IllegalStateException if another run is in progress or the loader is closed
+   */
+  RunSummary run(int firstEpoch, int epochs, BatchConsumer consumer);
+
+  /** Runs epochs {@code 0..epochs-1}; see {@link #run(int, int, BatchConsumer)}. */
+  default RunSummary run(int epochs, BatchConsumer consumer) {
+    return run(0, epochs, consumer);
+  }
+
+  /** A live snapshot of the current (or last) run; safe from any thread. */
+  Progress progress();
+
+  /** Stops any run, frees the ring and the worker threads. */
+  @Override
+  void close();
+}

@@ -1,0 +1,103 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.BatchRing;
+import dev.stoker.api.Checks;
+import dev.stoker.api.ImageDecoder;
+import dev.stoker.api.SampleSource;
+import dev.stoker.api.TransformSpec;
+import dev.stoker.image.ImageDecoders;
+import java.util.List;
+
+/**
+ * Configures a {@link Loader}; every setter validates its argument and names it on failure.
+ * Only the source and the ring factory are required.
+ */
+public final class LoaderBuilder {
+  SampleSource source;
+  List<TransformSpec> transforms = Presets.imagenetTrain(224);
+  ImageDecoder decoder;
+  int batchSize = 256;
+  int threads = Runtime.getRuntime().availableProcessors();
+  int inFlight = -1;
+  long seed;
+  boolean shuffle = true;
+  BatchRing.Factory ringFactory;
+  int ringSlots = 4;
+
+  LoaderBuilder() {}
+
+  /** The dataset to load. Required. */
+  public LoaderBuilder source(SampleSource source) {
+    this.source = Checks.notNull(source, "source");
+    return this;
+  }
+
+  /** The augmentations, as data; default {@code Presets.imagenetTrain(224)}. */
+  public LoaderBuilder transforms(List<TransformSpec> transforms) {
+    this.transforms = List.copyOf(Checks.notNull(transforms, "transforms"));
+    return this;
+  }
+
+  /** The decoder; default {@link ImageDecoders#best()}. */
+  public LoaderBuilder decoder(ImageDecoder decoder) {
+    this.decoder = Checks.notNull(decoder, "decoder");
+    return this;
+  }
+
+  /** Samples per batch; default 256. */
+  public LoaderBuilder batchSize(int batchSize) {
+    this.batchSize = Checks.positive(batchSize, "batchSize");
+    return this;
+  }
+
+  /** Decode and augment workers; default the number of cores. */
+  public LoaderBuilder threads(int threads) {
+    this.threads = Checks.positive(threads, "threads");
+    return this;
+  }
+
+  /** Samples read or decoded at once, ahead of the ring; default {@code 4 * threads}. */
+  public LoaderBuilder inFlight(int inFlight) {
+    this.inFlight = Checks.positive(inFlight, "inFlight");
+    return this;
+  }
+
+  /** The seed of every order and random choice; default 0. */
+  public LoaderBuilder seed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+
+  /** Whether each epoch visits samples in a random permutation; default true. */
+  public LoaderBuilder shuffle(boolean shuffle) {
+    this.shuffle = shuffle;
+    return this;
+  }
+
+  /**
+   * The ring that batches land in: a factory (e.g. {@code BatchRings.direct()}) and the number of
+   * slots, a power of two; default 4 slots.
+   */
+  public LoaderBuilder ring(BatchRing.Factory factory, int slots) {
+    this.ringFactory = Checks.notNull(factory, "factory");
+    Checks.argument(slots > 0 && Integer.bitCount(slots) == 1, "slots", "must be a positive power of two, got " + slots);
+    this.ringSlots = slots;
+    return this;
+  }
+
+  /**
+   * Builds the loader and allocates its ring.
+   *
+   * @throws IllegalStateException if the source or the ring was not set
+   * @throws IllegalArgumentException if the transforms do not end at a fixed size
+   */
+  public Loader build() {
+    if (source == null) {
+      throw new IllegalStateException("source is required: call source(...)");
+    }
+    if (ringFactory == null) {
+      throw new IllegalStateException("ring is required: call ring(factory, slots), e.g. ring(BatchRings.direct(), 4)");
+    }
+    return new ReactorLoader(this);
+  }
+}

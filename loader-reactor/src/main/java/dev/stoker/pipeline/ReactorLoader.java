@@ -1,0 +1,177 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.BatchConsumer;
+import dev.stoker.api.BatchLayout;
+import dev.stoker.api.BatchRing;
+import dev.stoker.api.Checks;
+import dev.stoker.api.LoaderException;
+import dev.stoker.api.Progress;
+import dev.stoker.api.RingStats;
+import dev.stoker.api.RunSummary;
+import dev.stoker.api.SampleFailure;
+import dev.stoker.api.SampleSource;
+import dev.stoker.image.ImageDecoders;
+import dev.stoker.image.SampleProcessor;
+import dev.stoker.image.TransformPlan;
+import dev.stoker.pipeline.SampleResult.EpochEnd;
+import dev.stoker.pipeline.SampleResult.Failed;
+import dev.stoker.pipeline.SampleResult.Processed;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** The {@link Loader} on Reactor: see the package documentation for the stages. */
+final class ReactorLoader implements Loader {
+  private final SampleSource source;
+  private final SampleProcessor processor;
+  private final long seed;
+  private final boolean shuffle;
+  private final int inFlight;
+  private final BatchRing ring;
+  private final SampleBufferPool pool;
+  private final Scheduler decodeScheduler;
+  private final Scheduler ioScheduler;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private volatile boolean closed;
+  private volatile boolean broken;
+  private volatile RingBridge bridge;
+  private volatile RingStats runStart = new RingStats(0, 0, 0, 0);
+  private volatile long runStartNanos = System.nanoTime();
+
+  ReactorLoader(LoaderBuilder b) {
+    this.source = b.source;
+    TransformPlan plan = TransformPlan.compile(b.transforms);
+    this.processor = new SampleProcessor(b.decoder != null ? b.decoder : ImageDecoders.best(), plan);
+    this.seed = b.seed;
+    this.shuffle = b.shuffle;
+    this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
+    BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3);
+    this.ring = b.ringFactory.create(layout, b.ringSlots);
+    this.pool = new SampleBufferPool(layout.sampleBytes());
+    this.decodeScheduler = Schedulers.newParallel("stoker-decode", b.threads, true);
+    this.ioScheduler = Schedulers.boundedElastic();
+  }
+
+  @Override
+  public BatchLayout layout() {
+    return ring.layout();
+  }
+
+  @Override
+  public String decoderName() {
+    return processor.decoderName();
+  }
+
+  @Override
+  public String sourceDescription() {
+    return source.description();
+  }
+
+  /**
+   * The processed samples of one epoch, in permutation order, followed by nothing: failures are
+   * {@link Failed} values in their place. Each {@link Processed} holds a pooled buffer that the
+   * receiver must {@link SampleBufferPool#release}.
+   */
+  Flux<SampleResult> epochSamples(int epoch) {
+    int[] order = EpochOrder.permutation(seed, epoch, source.size(), shuffle);
+    return Flux.range(0, order.length)
+        .flatMapSequential(k -> processOne(epoch, order[k]), inFlight, 1);
+  }
+
+  private Mono<SampleResult> processOne(int epoch, int index) {
+    return Mono.fromCallable(() -> source.read(index))
+        .subscribeOn(ioScheduler)
+        .publishOn(decodeScheduler)
+        .map(bytes -> process(epoch, index, bytes))
+        .onErrorResume(e -> Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e))));
+  }
+
+  private SampleResult process(int epoch, int index, ByteBuffer bytes) {
+    MemorySegment out = pool.acquire();
+    try {
+      processor.process(bytes, source.sourceName(index), EpochOrder.sampleRandom(seed, epoch, index), out);
+      return new Processed(epoch, index, source.label(index), out);
+    } catch (RuntimeException | Error e) {
+      pool.release(out);
+      throw e;
+    }
+  }
+
+  /** Every epoch of a run, each followed by its end marker. */
+  Flux<SampleResult> runSamples(int firstEpoch, int epochs) {
+    return Flux.range(firstEpoch, epochs)
+        .concatMap(epoch -> epochSamples(epoch).concatWithValues(new EpochEnd(epoch)), 0);
+  }
+
+  @Override
+  public RunSummary run(int firstEpoch, int epochs, BatchConsumer consumer) {
+    Checks.notNegative(firstEpoch, "firstEpoch");
+    Checks.positive(epochs, "epochs");
+    Checks.notNull(consumer, "consumer");
+    if (closed) {
+      throw new IllegalStateException("loader is closed");
+    }
+    if (broken) {
+      throw new IllegalStateException("loader failed in an earlier run; build a new one");
+    }
+    if (!running.compareAndSet(false, true)) {
+      throw new IllegalStateException("a run is already in progress");
+    }
+    try {
+      RingBridge current = new RingBridge(ring, pool::release);
+      bridge = current;
+      ring.onRelease(current::released);
+      runStart = ring.stats();
+      long start = System.nanoTime();
+      runStartNanos = start;
+      runSamples(firstEpoch, epochs).subscribe(current);
+      RingStats stats;
+      try {
+        stats = ring.drain(consumer);
+      } catch (LoaderException e) {
+        broken = true;
+        current.dispose();
+        throw e;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
+          processor.decoderName(), current.failures());
+    } finally {
+      running.set(false);
+    }
+  }
+
+  @Override
+  public Progress progress() {
+    RingBridge current = bridge;
+    RingStats stats = ring.stats().minus(runStart);
+    return new Progress(stats.samples(), current == null ? 0 : current.failed(),
+        (System.nanoTime() - runStartNanos) / 1e9, ring.occupancy(), ring.slots(), stats.consumerWaitPercent());
+  }
+
+  /** Sample buffers the pool has allocated: bounded by the in-flight limit. */
+  int pooledBuffers() {
+    return pool.allocated();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    RingBridge current = bridge;
+    if (current != null) {
+      current.dispose();
+    }
+    decodeScheduler.dispose();
+    if (!running.get()) {
+      ring.close();
+      pool.close();
+    }
+  }
+}

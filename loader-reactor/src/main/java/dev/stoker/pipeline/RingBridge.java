@@ -1,0 +1,149 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.BatchRing;
+import dev.stoker.api.BatchSlot;
+import dev.stoker.api.SampleFailure;
+import dev.stoker.pipeline.SampleResult.EpochEnd;
+import dev.stoker.pipeline.SampleResult.Failed;
+import dev.stoker.pipeline.SampleResult.Processed;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+
+/**
+ * The subscriber at the end of the pipeline: copies each processed sample into the next position
+ * of the open ring slot and publishes the slot when it is full or the epoch ends.
+ *
+ * <p>Its demand is exactly the ring's free sample positions: free slots times the batch size, plus
+ * the unfilled positions of the open slot, minus what it has requested and not yet received. It
+ * tops demand up after every element and whenever the consumer releases a slot; so it never
+ * receives a sample it has no room for, and {@code tryClaim} never fails. All state changes happen
+ * under the bridge's monitor, which is held only for counter updates and one sample copy.
+ */
+final class RingBridge extends BaseSubscriber<SampleResult> {
+  private final BatchRing ring;
+  private final int batchSize;
+  private final Consumer<MemorySegment> recycle;
+  private final List<SampleFailure> failures = new ArrayList<>();
+  private BatchSlot open;
+  private int filled;
+  private int epoch = -1;
+  private long batchInEpoch;
+  private long outstanding;
+  private long received;
+  private long failed;
+
+  RingBridge(BatchRing ring, Consumer<MemorySegment> recycle) {
+    this.ring = ring;
+    this.batchSize = ring.layout().batchSize();
+    this.recycle = recycle;
+  }
+
+  @Override
+  protected void hookOnSubscribe(Subscription subscription) {
+    topUp();
+  }
+
+  @Override
+  protected synchronized void hookOnNext(SampleResult item) {
+    outstanding--;
+    received++;
+    switch (item) {
+      case Processed p -> place(p);
+      case Failed f -> {
+        failed++;
+        failures.add(f.failure());
+      }
+      case EpochEnd e -> {
+        publishOpen();
+        epoch = -1;
+      }
+    }
+    topUp();
+  }
+
+  private void place(Processed p) {
+    try {
+      if (p.epoch() != epoch) {
+        publishOpen();
+        epoch = p.epoch();
+        batchInEpoch = 0;
+      }
+      if (open == null) {
+        open = ring.tryClaim();
+        if (open == null) {
+          throw new IllegalStateException("ring overrun: a sample arrived with no free slot (demand accounting bug)");
+        }
+      }
+      open.sampleMemory(filled).copyFrom(p.pixels());
+      open.setSample(filled, p.index(), p.label());
+      filled++;
+      if (filled == batchSize) {
+        publishOpen();
+      }
+    } finally {
+      recycle.accept(p.pixels());
+    }
+  }
+
+  private void publishOpen() {
+    if (open != null) {
+      open.setHeader(epoch, batchInEpoch++, filled);
+      ring.publish(open);
+      open = null;
+      filled = 0;
+    }
+  }
+
+  /** Called on the consumer thread when slots were released: more room, more demand. */
+  void released(int slots) {
+    topUp();
+  }
+
+  private synchronized void topUp() {
+    if (isDisposed()) {
+      return;
+    }
+    long free = (long) (ring.slots() - ring.occupancy()) * batchSize + (open == null ? 0 : batchSize - filled);
+    long want = free - outstanding;
+    if (want > 0) {
+      outstanding += want;
+      request(want);
+    }
+  }
+
+  @Override
+  protected synchronized void hookOnComplete() {
+    publishOpen();
+    ring.complete();
+  }
+
+  @Override
+  protected synchronized void hookOnError(Throwable throwable) {
+    publishOpen();
+    ring.fail(throwable);
+  }
+
+  /** Samples that failed so far. */
+  synchronized long failed() {
+    return failed;
+  }
+
+  /** The failures so far, in the order they arrived. */
+  synchronized List<SampleFailure> failures() {
+    return List.copyOf(failures);
+  }
+
+  /** Elements received so far (samples, failures and epoch ends). */
+  synchronized long received() {
+    return received;
+  }
+
+  /** Demand requested and not yet received. */
+  synchronized long outstanding() {
+    return outstanding;
+  }
+}
