@@ -1,0 +1,102 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StokerCliTest {
+  @TempDir
+  static Path data;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+
+  @BeforeAll
+  static void makeDataset() {
+    assertThat(DemoDataset.ensure(data, 5)).isTrue();
+  }
+
+  @BeforeEach
+  void captureOutput() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  private JsonNode lastJsonLine() throws Exception {
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+  }
+
+  @Test
+  void bench_json_lastLineHoldsTheContractKeys() throws Exception {
+    int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
+        "--epochs", "2", "--json");
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonNode json = lastJsonLine();
+    assertThat(json.get("images").asLong()).isEqualTo(2L * 6 * 5);
+    assertThat(json.get("failed").asLong()).isZero();
+    assertThat(json.get("threads").asInt()).isEqualTo(2);
+    assertThat(json.get("batch").asInt()).isEqualTo(8);
+    assertThat(json.get("decoder").asText()).isNotBlank();
+    assertThat(json.get("digest").asText()).matches("[0-9a-f]{64}");
+    for (String key : List.of("seconds", "images_per_s", "consumer_wait_pct")) {
+      assertThat(json.get(key).isNumber()).as(key).isTrue();
+    }
+  }
+
+  @Test
+  void bench_sameSeedDifferentThreads_sameDigest() throws Exception {
+    StokerCli.run("bench", data.toString(), "--threads", "1", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
+    String one = lastJsonLine().get("digest").asText();
+    out.reset();
+    StokerCli.run("bench", data.toString(), "--threads", "3", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
+    assertThat(lastJsonLine().get("digest").asText()).isEqualTo(one);
+  }
+
+  @Test
+  void demo_directory_checksEveryBatchAndSucceeds() {
+    int status = StokerCli.run("demo", data.toString(), "--epochs", "2", "--size", "48");
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("every class seen: true")
+        .contains("delivered + failed = 60 of 60");
+  }
+
+  @Test
+  void bench_missingDirectory_failsNamingIt(@TempDir Path empty) {
+    Path missing = empty.resolve("nope");
+    int status = StokerCli.run("bench", missing.toString());
+    assertThat(status).isNotZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(missing.toString());
+  }
+
+  @Test
+  void ensure_secondCall_reusesTheDataset() throws Exception {
+    assertThat(DemoDataset.ensure(data, 5)).isFalse();
+    try (var files = Files.walk(data)) {
+      assertThat(files.filter(p -> p.toString().endsWith(".jpg")).count()).isEqualTo(30);
+    }
+  }
+}
