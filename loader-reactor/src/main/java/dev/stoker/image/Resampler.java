@@ -11,16 +11,22 @@ import java.lang.foreign.ValueLayout;
  * keeps its scratch arrays between calls so steady state allocates nothing.
  */
 final class Resampler {
-  private static final int BITS = 14;
+  /**
+   * Weights have 13 fraction bits so that one pixel's three channels, each at most
+   * {@code 255 << 13} after weighting, fit side by side in one long (21 bits each): each pass does
+   * one multiply per tap for all three channels. Between the passes values are rounded to 8 bits.
+   */
+  private static final int BITS = 13;
   private static final int ONE = 1 << BITS;
-  /** Extra fraction bits kept between the horizontal and the vertical pass. */
-  private static final int MID_SHIFT = BITS - 7;
-  private static final int OUT_SHIFT = BITS + 7;
+  private static final int SHIFT_21 = 21;
+  private static final int SHIFT_42 = 42;
+  private static final long FIELD = (1L << SHIFT_21) - 1;
+  private static final long ROUND = (1L << (BITS - 1)) * (1L | 1L << SHIFT_21 | 1L << SHIFT_42);
 
   private final Taps columns = new Taps();
   private final Taps rows = new Taps();
-  private byte[] line = new byte[0];
-  private int[] horizontal = new int[0];
+  private long[] packed = new long[0];
+  private long[] column = new long[0];
   private byte[] outLine = new byte[0];
 
   /**
@@ -32,88 +38,82 @@ final class Resampler {
     if (source.channels() != 3) {
       throw new IllegalArgumentException("source must be RGB, has " + source.channels() + " channels");
     }
-    int srcWidth = source.width();
-    columns.build(outWidth, x, width, srcWidth, flip);
-    rows.build(outHeight, y, height, source.height(), false);
+    columns.build(outWidth, x, width, source.width(), flip, ONE);
+    rows.build(outHeight, y, height, source.height(), false, ONE);
     int firstRow = rows.first();
-    int lastRow = rows.last();
-    int rowLength = outWidth * 3;
-    int rowCount = lastRow - firstRow;
-    if (horizontal.length < rowCount * rowLength) {
-      horizontal = new int[rowCount * rowLength];
+    int firstCol = columns.first();
+    int cols = columns.last() - firstCol;
+    int rowCount = rows.last() - firstRow;
+    if (packed.length < rowCount * cols) {
+      packed = new long[rowCount * cols];
     }
-    if (line.length < srcWidth * 3) {
-      line = new byte[srcWidth * 3];
+    if (column.length < cols) {
+      column = new long[cols];
+    }
+    if (outLine.length < outWidth * 3) {
+      outLine = new byte[outWidth * 3];
     }
     MemorySegment pixels = source.pixels();
-    long srcStride = (long) srcWidth * 3;
-    for (int r = firstRow; r < lastRow; r++) {
-      MemorySegment.copy(pixels, ValueLayout.JAVA_BYTE, r * srcStride, line, 0, srcWidth * 3);
-      horizontalPass(line, horizontal, (r - firstRow) * rowLength, outWidth);
+    long srcStride = (long) source.width() * 3;
+    for (int r = 0; r < rowCount; r++) {
+      pack(pixels, (firstRow + r) * srcStride + firstCol * 3L, cols, packed, r * cols);
     }
-    if (outLine.length < rowLength) {
-      outLine = new byte[rowLength];
-    }
+    int rowLength = outWidth * 3;
     for (int oy = 0; oy < outHeight; oy++) {
-      verticalPass(oy, firstRow, rowLength);
+      verticalPass(oy, firstRow, cols);
+      horizontalPass(firstCol, outWidth);
       MemorySegment.copy(outLine, 0, out, ValueLayout.JAVA_BYTE, (long) oy * rowLength, rowLength);
     }
   }
 
-  private void horizontalPass(byte[] src, int[] dst, int dstOffset, int outWidth) {
+  /** Packs each RGB pixel into one long: r, g and b in bits 0, 21 and 42. */
+  private static void pack(MemorySegment pixels, long offset, int count, long[] out, int at) {
+    for (int i = 0; i < count; i++) {
+      long o = offset + 3L * i;
+      out[at + i] = (pixels.get(ValueLayout.JAVA_BYTE, o) & 0xFFL)
+          | (pixels.get(ValueLayout.JAVA_BYTE, o + 1) & 0xFFL) << SHIFT_21
+          | (pixels.get(ValueLayout.JAVA_BYTE, o + 2) & 0xFFL) << SHIFT_42;
+    }
+  }
+
+  /** Output row {@code oy} of the vertical pass, over all needed columns, rounded to 8 bits per channel. */
+  private void verticalPass(int oy, int firstRow, int cols) {
+    int n = rows.count[oy];
+    int base = (rows.start[oy] - firstRow) * cols;
+    int wBase = oy * rows.stride;
+    long[] p = packed;
+    long[] dst = column;
+    int[] weights = rows.weights;
+    for (int x = 0; x < cols; x++) {
+      long sum = ROUND;
+      for (int k = 0, at = base + x; k < n; k++, at += cols) {
+        sum += p[at] * weights[wBase + k];
+      }
+      dst[x] = ((sum & FIELD) >>> BITS) | (((sum >>> SHIFT_21) & FIELD) >>> BITS) << SHIFT_21
+          | ((sum >>> SHIFT_42) >>> BITS) << SHIFT_42;
+    }
+  }
+
+  /** The horizontal pass over the vertical pass's row, into {@code outLine}. */
+  private void horizontalPass(int firstCol, int outWidth) {
     int[] start = columns.start;
     int[] count = columns.count;
     int[] weights = columns.weights;
     int stride = columns.stride;
-    int round = 1 << (MID_SHIFT - 1);
-    for (int o = 0; o < outWidth; o++) {
-      int s = start[o] * 3;
+    long[] src = column;
+    byte[] out = outLine;
+    for (int o = 0, d = 0; o < outWidth; o++, d += 3) {
+      int s = start[o] - firstCol;
       int n = count[o];
       int wBase = o * stride;
-      int r = 0;
-      int g = 0;
-      int b = 0;
-      for (int k = 0; k < n; k++, s += 3) {
-        int w = weights[wBase + k];
-        r += (src[s] & 0xFF) * w;
-        g += (src[s + 1] & 0xFF) * w;
-        b += (src[s + 2] & 0xFF) * w;
+      long sum = ROUND;
+      for (int k = 0; k < n; k++) {
+        sum += src[s + k] * weights[wBase + k];
       }
-      int d = dstOffset + o * 3;
-      dst[d] = (r + round) >> MID_SHIFT;
-      dst[d + 1] = (g + round) >> MID_SHIFT;
-      dst[d + 2] = (b + round) >> MID_SHIFT;
+      out[d] = (byte) ((sum & FIELD) >>> BITS);
+      out[d + 1] = (byte) (((sum >>> SHIFT_21) & FIELD) >>> BITS);
+      out[d + 2] = (byte) ((sum >>> SHIFT_42) >>> BITS);
     }
-  }
-
-  private void verticalPass(int oy, int firstRow, int rowLength) {
-    int n = rows.count[oy];
-    int base = (rows.start[oy] - firstRow) * rowLength;
-    int wBase = oy * rows.stride;
-    int[] h = horizontal;
-    int round = 1 << (OUT_SHIFT - 1);
-    byte[] out = outLine;
-    if (n == 2) {
-      int w0 = rows.weights[wBase];
-      int w1 = rows.weights[wBase + 1];
-      int b1 = base + rowLength;
-      for (int i = 0; i < rowLength; i++) {
-        out[i] = clamp((h[base + i] * w0 + h[b1 + i] * w1 + round) >> OUT_SHIFT);
-      }
-      return;
-    }
-    for (int i = 0; i < rowLength; i++) {
-      int sum = 0;
-      int p = base + i;
-      for (int k = 0; k < n; k++, p += rowLength) {
-        sum += h[p] * rows.weights[wBase + k];
-      }
-      out[i] = clamp((sum + round) >> OUT_SHIFT);
-    }
-  }
-
-  private static byte clamp(int v) {
-    return (byte) (v < 0 ? 0 : (v > 255 ? 255 : v));
   }
 
   /** Filter taps for one axis: for each output position, a run of source positions and weights. */
@@ -125,7 +125,7 @@ final class Resampler {
     private int size;
     private double[] raw = new double[0];
 
-    void build(int outSize, double offset, double span, int srcSize, boolean reverse) {
+    void build(int outSize, double offset, double span, int srcSize, boolean reverse, int one) {
       double scale = span / outSize;
       double support = Math.max(1.0, scale);
       stride = (int) Math.ceil(support) * 2 + 1;
@@ -172,14 +172,14 @@ final class Resampler {
         int total = 0;
         int largest = 0;
         for (int k = 0; k < n; k++) {
-          int w = (int) Math.round(raw[k] / sum * ONE);
+          int w = (int) Math.round(raw[k] / sum * one);
           weights[base + k] = w;
           total += w;
           if (w > weights[base + largest]) {
             largest = k;
           }
         }
-        weights[base + largest] += ONE - total;
+        weights[base + largest] += one - total;
       }
     }
 
