@@ -26,7 +26,9 @@ final class Resampler {
   private final Taps columns = new Taps();
   private final Taps rows = new Taps();
   private long[] packed = new long[0];
+  private long[] vertical = new long[0];
   private long[] column = new long[0];
+  private long[] horizontal = new long[0];
   private byte[] outLine = new byte[0];
 
   /**
@@ -47,10 +49,14 @@ final class Resampler {
     if (packed.length < rowCount * cols) {
       packed = new long[rowCount * cols];
     }
-    if (column.length < cols) {
-      column = new long[cols];
+    if (vertical.length < cols) {
+      vertical = new long[cols];
     }
-    if (outLine.length < outWidth * 3) {
+    if (column.length < cols + columns.stride) {
+      column = new long[cols + columns.stride];
+    }
+    if (horizontal.length < outWidth) {
+      horizontal = new long[outWidth];
       outLine = new byte[outWidth * 3];
     }
     MemorySegment pixels = source.pixels();
@@ -58,17 +64,24 @@ final class Resampler {
     for (int r = 0; r < rowCount; r++) {
       pack(pixels, (firstRow + r) * srcStride + firstCol * 3L, cols, packed, r * cols);
     }
-    int rowLength = outWidth * 3;
+    int outBytes = outWidth * 3;
     for (int oy = 0; oy < outHeight; oy++) {
       verticalPass(oy, firstRow, cols);
       horizontalPass(firstCol, outWidth);
-      MemorySegment.copy(outLine, 0, out, ValueLayout.JAVA_BYTE, (long) oy * rowLength, rowLength);
+      MemorySegment.copy(outLine, 0, out, ValueLayout.JAVA_BYTE, (long) oy * outBytes, outBytes);
     }
   }
 
-  /** Packs each RGB pixel into one long: r, g and b in bits 0, 21 and 42. */
+  /** Packs {@code count} RGB pixels into longs: r, g and b at bits 0, 21 and 42. */
   private static void pack(MemorySegment pixels, long offset, int count, long[] out, int at) {
-    for (int i = 0; i < count; i++) {
+    long size = pixels.byteSize();
+    int i = 0;
+    // one 4-byte load per pixel while a fourth byte exists to read past the pixel
+    for (; i < count && offset + 3L * i + 4 <= size; i++) {
+      int v = pixels.get(ValueLayout.JAVA_INT_UNALIGNED, offset + 3L * i);
+      out[at + i] = (v & 0xFFL) | ((v >>> 8) & 0xFFL) << SHIFT_21 | ((v >>> 16) & 0xFFL) << SHIFT_42;
+    }
+    for (; i < count; i++) {
       long o = offset + 3L * i;
       out[at + i] = (pixels.get(ValueLayout.JAVA_BYTE, o) & 0xFFL)
           | (pixels.get(ValueLayout.JAVA_BYTE, o + 1) & 0xFFL) << SHIFT_21
@@ -76,40 +89,59 @@ final class Resampler {
     }
   }
 
-  /** Output row {@code oy} of the vertical pass, over all needed columns, rounded to 8 bits per channel. */
+  /**
+   * Output row {@code oy} of the vertical pass over all needed columns, rounded to 8 bits per
+   * channel and repacked into {@code column}. Tap-outer, column-inner: the multiplies of one tap
+   * are independent, so they pipeline instead of waiting on one another.
+   */
   private void verticalPass(int oy, int firstRow, int cols) {
     int n = rows.count[oy];
     int base = (rows.start[oy] - firstRow) * cols;
     int wBase = oy * rows.stride;
     long[] p = packed;
-    long[] dst = column;
-    int[] weights = rows.weights;
+    long[] acc = vertical;
+    long w0 = rows.weights[wBase];
     for (int x = 0; x < cols; x++) {
-      long sum = ROUND;
-      for (int k = 0, at = base + x; k < n; k++, at += cols) {
-        sum += p[at] * weights[wBase + k];
+      acc[x] = ROUND + p[base + x] * w0;
+    }
+    for (int k = 1; k < n; k++) {
+      long w = rows.weights[wBase + k];
+      int b = base + k * cols;
+      for (int x = 0; x < cols; x++) {
+        acc[x] += p[b + x] * w;
       }
+    }
+    long[] dst = column;
+    for (int x = 0; x < cols; x++) {
+      long sum = acc[x];
       dst[x] = ((sum & FIELD) >>> BITS) | (((sum >>> SHIFT_21) & FIELD) >>> BITS) << SHIFT_21
           | ((sum >>> SHIFT_42) >>> BITS) << SHIFT_42;
     }
   }
 
-  /** The horizontal pass over the vertical pass's row, into {@code outLine}. */
+  /**
+   * The horizontal pass over {@code column} into {@code outLine}. Every output uses {@code stride}
+   * taps (unused ones weigh 0), tap-outer, so that the multiplies pipeline.
+   */
   private void horizontalPass(int firstCol, int outWidth) {
     int[] start = columns.start;
-    int[] count = columns.count;
-    int[] weights = columns.weights;
-    int stride = columns.stride;
+    int[] weights = columns.byTap;
+    int taps = columns.maxCount;
     long[] src = column;
+    long[] acc = horizontal;
+    for (int o = 0; o < outWidth; o++) {
+      acc[o] = ROUND;
+    }
+    for (int k = 0; k < taps; k++) {
+      int wBase = k * outWidth;
+      int shift = k - firstCol;
+      for (int o = 0; o < outWidth; o++) {
+        acc[o] += src[start[o] + shift] * weights[wBase + o];
+      }
+    }
     byte[] out = outLine;
     for (int o = 0, d = 0; o < outWidth; o++, d += 3) {
-      int s = start[o] - firstCol;
-      int n = count[o];
-      int wBase = o * stride;
-      long sum = ROUND;
-      for (int k = 0; k < n; k++) {
-        sum += src[s + k] * weights[wBase + k];
-      }
+      long sum = acc[o];
       out[d] = (byte) ((sum & FIELD) >>> BITS);
       out[d + 1] = (byte) (((sum >>> SHIFT_21) & FIELD) >>> BITS);
       out[d + 2] = (byte) ((sum >>> SHIFT_42) >>> BITS);
@@ -121,6 +153,10 @@ final class Resampler {
     int[] start = new int[0];
     int[] count = new int[0];
     int[] weights = new int[0];
+    /** The same weights tap-major, {@code byTap[k * size + o]}, 0 past an output's count. */
+    int[] byTap = new int[0];
+    /** The largest count of any output: the rows of {@link #byTap}. */
+    int maxCount;
     int stride;
     private int size;
     private double[] raw = new double[0];
@@ -180,6 +216,18 @@ final class Resampler {
           }
         }
         weights[base + largest] += one - total;
+      }
+      maxCount = 0;
+      for (int o = 0; o < outSize; o++) {
+        maxCount = Math.max(maxCount, count[o]);
+      }
+      if (byTap.length < outSize * stride) {
+        byTap = new int[outSize * stride];
+      }
+      for (int o = 0; o < outSize; o++) {
+        for (int k = 0; k < maxCount; k++) {
+          byTap[k * outSize + o] = k < count[o] ? weights[o * stride + k] : 0;
+        }
       }
     }
 
