@@ -60,6 +60,15 @@ final class ImageIoDecoder implements ImageDecoder {
     Region region = request.region();
     try (ImageInputStream in = open(encoded, source)) {
       ImageReader reader = readerFor(in, source);
+      // ImageIO decodes a truncated or corrupt JPEG with a warning and gray filler; fail it, as the
+      // native decoder does. Warnings that say a metadata chunk or marker is ignored (ICC profile,
+      // thumbnail, PNG PLTE/tRNS quirks) leave the pixels intact.
+      String[] corrupt = new String[1];
+      reader.addIIOReadWarningListener((r, warning) -> {
+        if (corrupt[0] == null && !warning.contains("ignor")) {
+          corrupt[0] = warning;
+        }
+      });
       try {
         ImageHeader header = header(reader, source);
         if (!region.fitsIn(header.width(), header.height())) {
@@ -68,6 +77,9 @@ final class ImageIoDecoder implements ImageDecoder {
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), region.height()));
         image = reader.read(0, param);
+        if (corrupt[0] != null) {
+          throw new DecodeException(source, "corrupt or truncated image: " + corrupt[0]);
+        }
       } finally {
         reader.dispose();
       }

@@ -90,7 +90,8 @@ public final class TransformPlan {
         case Resize r -> g.resize(r.width(), r.height());
         case ResizeShorter r -> resizeShorter(g, r.size());
         case CenterCrop c -> centerCrop(g, c);
-        case HorizontalFlip f -> random.nextDouble() < f.p() ? g.mirrored() : g;
+        // p == 0 draws nothing, so a disabled flip leaves every later random choice as without it
+        case HorizontalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? g.mirrored() : g;
       };
     }
     return g;

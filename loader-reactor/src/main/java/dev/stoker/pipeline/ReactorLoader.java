@@ -122,7 +122,7 @@ final class ReactorLoader implements Loader {
       throw new IllegalStateException("a run is already in progress");
     }
     try {
-      RingBridge current = new RingBridge(ring, pool::release);
+      RingBridge current = new RingBridge(ring, source.size(), pool::release);
       bridge = current;
       ring.onRelease(current::released);
       runStart = ring.stats();

@@ -18,27 +18,36 @@ import reactor.core.publisher.BaseSubscriber;
  * of the open ring slot and publishes the slot when it is full or the epoch ends.
  *
  * <p>Its demand is exactly the ring's free sample positions: free slots times the batch size, plus
- * the unfilled positions of the open slot, minus what it has requested and not yet received. It
- * tops demand up after every element and whenever the consumer releases a slot; so it never
- * receives a sample it has no room for, and {@code tryClaim} never fails. All state changes happen
- * under the bridge's monitor, which is held only for counter updates and one sample copy.
+ * the unfilled positions of the open slot, minus what it has requested and not yet received. An
+ * epoch's end publishes a partial batch and wastes the rest of its slot, so where the next epoch
+ * end falls inside that window (it knows each epoch's length), the demand stops at what fits
+ * epoch by epoch (see {@link #fits()}). It tops demand up after every element and whenever the
+ * consumer releases a slot; so it never receives a sample it has no room for, and {@code tryClaim}
+ * never fails. All state changes happen under the bridge's monitor, which is held only for counter
+ * updates and one sample copy.
  */
 final class RingBridge extends BaseSubscriber<SampleResult> {
   private final BatchRing ring;
   private final int batchSize;
   private final Consumer<MemorySegment> recycle;
+  private final long epochLength;
   private final List<SampleFailure> failures = new ArrayList<>();
   private BatchSlot open;
   private int filled;
   private int epoch = -1;
   private long batchInEpoch;
+  private long inEpoch;
   private long outstanding;
   private long received;
   private long failed;
 
-  RingBridge(BatchRing ring, Consumer<MemorySegment> recycle) {
+  /**
+   * @param epochLength the samples (processed or failed) each epoch brings before its end marker
+   */
+  RingBridge(BatchRing ring, int epochLength, Consumer<MemorySegment> recycle) {
     this.ring = ring;
     this.batchSize = ring.layout().batchSize();
+    this.epochLength = epochLength;
     this.recycle = recycle;
   }
 
@@ -52,14 +61,19 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
     outstanding--;
     received++;
     switch (item) {
-      case Processed p -> place(p);
+      case Processed p -> {
+        inEpoch++;
+        place(p);
+      }
       case Failed f -> {
+        inEpoch++;
         failed++;
         failures.add(f.failure());
       }
       case EpochEnd e -> {
         publishOpen();
         epoch = -1;
+        inEpoch = 0;
       }
     }
     topUp();
@@ -107,11 +121,37 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
     if (isDisposed()) {
       return;
     }
-    long free = (long) (ring.slots() - ring.occupancy()) * batchSize + (open == null ? 0 : batchSize - filled);
-    long want = free - outstanding;
+    long want = fits() - outstanding;
     if (want > 0) {
       outstanding += want;
       request(want);
+    }
+  }
+
+  /**
+   * How many of the next elements the ring can take for sure. Without an epoch end in the window,
+   * that is the free positions. An epoch end publishes the open slot however full it is, so the
+   * count walks epoch by epoch: the rest of the current epoch and its end marker, then whole epochs
+   * in fresh slots, while slots are left. It assumes no sample fails (the worst case: a failure
+   * takes no position).
+   */
+  private long fits() {
+    long freeSlots = ring.slots() - ring.occupancy();
+    long room = open == null ? 0 : batchSize - filled;
+    if (epochLength <= 0) {
+      return room + freeSlots * batchSize + 1;
+    }
+    long left = Math.max(0, epochLength - inEpoch);
+    long items = 0;
+    while (true) {
+      long positions = room + freeSlots * batchSize;
+      if (left > positions) {
+        return items + positions;
+      }
+      items += left + 1;
+      freeSlots -= (Math.max(0, left - room) + batchSize - 1) / batchSize;
+      room = 0;
+      left = epochLength;
     }
   }
 

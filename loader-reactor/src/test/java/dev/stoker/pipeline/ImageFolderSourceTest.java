@@ -1,0 +1,157 @@
+package dev.stoker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoker.api.LoaderException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Listing an ImageFolder tree: classes, labels, which files count, and errors that name the path. */
+class ImageFolderSourceTest {
+  @TempDir
+  Path root;
+
+  private Path file(String relative, String content) throws IOException {
+    Path p = root.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+    return p;
+  }
+
+  private static List<String> names(ImageFolderSource source) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < source.size(); i++) {
+      out.add(Path.of(source.sourceName(i)).getFileName().toString());
+    }
+    return out;
+  }
+
+  @Test
+  void open_classDirectories_areSortedAndLabelsAreTheirPositions() throws IOException {
+    file("dog/d1.jpg", "d1");
+    file("cat/c1.jpg", "c1");
+    file("cat/c2.jpg", "c2");
+    file("bird/b1.png", "b1");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(source.classes()).containsExactly("bird", "cat", "dog");
+    assertThat(source.size()).isEqualTo(4);
+    for (int i = 0; i < source.size(); i++) {
+      Path path = Path.of(source.sourceName(i));
+      String dir = root.relativize(path).getName(0).toString();
+      assertThat(source.label(i)).as(path.toString()).isEqualTo(source.classes().indexOf(dir));
+    }
+    assertThat(names(source)).containsExactly("b1.png", "c1.jpg", "c2.jpg", "d1.jpg");
+    assertThat(source.root()).isEqualTo(root);
+    assertThat(source.description()).contains(root.toString()).contains("4 images").contains("3 classes");
+  }
+
+  @Test
+  void open_upperAndMixedCaseExtensions_areFound() throws IOException {
+    file("a/one.JPEG", "1");
+    file("a/two.PNG", "2");
+    file("a/three.Jpg", "3");
+    file("a/four.jpeg", "4");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(names(source)).containsExactlyInAnyOrder("one.JPEG", "two.PNG", "three.Jpg", "four.jpeg");
+  }
+
+  @Test
+  void open_nonImagesAndFilesOutsideClassDirectories_areIgnored() throws IOException {
+    file("a/keep.jpg", "k");
+    file("a/notes.txt", "t");
+    file("a/README", "r");
+    file("a/.jpg", "hidden, no name");
+    file("a/archive.jpg.gz", "z");
+    Files.createDirectories(root.resolve("a/folder.jpg"));
+    file("loose.jpg", "not in a class directory");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(names(source)).containsExactly("keep.jpg");
+    assertThat(source.classes()).containsExactly("a");
+  }
+
+  @Test
+  void open_nestedDirectoriesInsideAClass_belongToThatClass() throws IOException {
+    file("a/x.jpg", "x");
+    file("b/deep/er/y.png", "y");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(source.classes()).containsExactly("a", "b");
+    assertThat(names(source)).containsExactly("x.jpg", "y.png");
+    assertThat(source.label(1)).isEqualTo(1);
+  }
+
+  @Test
+  void open_missingDirectory_failsNamingThePath() {
+    Path missing = root.resolve("nope");
+
+    assertThatThrownBy(() -> ImageFolderSource.open(missing))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void open_regularFile_failsNamingThePath() throws IOException {
+    Path plain = file("plain.jpg", "x");
+
+    assertThatThrownBy(() -> ImageFolderSource.open(plain))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining(plain.toString())
+        .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void open_emptyTree_failsNamingThePath() {
+    assertThatThrownBy(() -> ImageFolderSource.open(root))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining(root.toString())
+        .hasMessageContaining("no images");
+  }
+
+  @Test
+  void open_classDirectoriesWithoutImages_failsNamingThePath() throws IOException {
+    file("a/notes.txt", "t");
+    Files.createDirectories(root.resolve("b"));
+
+    assertThatThrownBy(() -> ImageFolderSource.open(root))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining(root.toString());
+  }
+
+  @Test
+  void read_existingFile_returnsItsBytes() throws IOException {
+    file("a/x.jpg", "pretend jpeg bytes");
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    ByteBuffer bytes = source.read(0);
+
+    assertThat(StandardCharsets.UTF_8.decode(bytes).toString()).isEqualTo("pretend jpeg bytes");
+  }
+
+  @Test
+  void read_fileDeletedAfterOpen_throwsIOExceptionNamingTheFile() throws IOException {
+    file("a/x.jpg", "x");
+    Path gone = file("a/y.jpg", "y");
+    ImageFolderSource source = ImageFolderSource.open(root);
+    Files.delete(gone);
+
+    assertThatThrownBy(() -> source.read(1))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(gone.toString());
+    assertThat(source.sourceName(1)).isEqualTo(gone.toString());
+  }
+}

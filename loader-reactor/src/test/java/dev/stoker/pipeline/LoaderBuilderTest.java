@@ -1,0 +1,114 @@
+package dev.stoker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoker.api.BatchLayout;
+import dev.stoker.api.TransformSpec;
+import dev.stoker.api.TransformSpec.CenterCrop;
+import dev.stoker.api.TransformSpec.HorizontalFlip;
+import dev.stoker.api.TransformSpec.RandomResizedCrop;
+import dev.stoker.api.TransformSpec.Resize;
+import dev.stoker.api.TransformSpec.ResizeShorter;
+import dev.stoker.image.TransformPlan;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Builder validation names the bad argument; presets are the documented transform lists. */
+class LoaderBuilderTest {
+
+  @Test
+  void build_withoutSource_failsSayingSourceIsRequired() {
+    assertThatThrownBy(() -> Loader.builder().ring(new TestRing.Factory(), 2).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("source");
+  }
+
+  @Test
+  void build_withoutRing_failsSayingRingIsRequired() {
+    assertThatThrownBy(() -> Loader.builder().source(new FakeSamples.Source(4)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ring");
+  }
+
+  @Test
+  void ring_slotsNotAPowerOfTwo_failsNamingSlots() {
+    LoaderBuilder builder = Loader.builder();
+
+    assertThatThrownBy(() -> builder.ring(new TestRing.Factory(), 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("slots");
+    assertThatThrownBy(() -> builder.ring(new TestRing.Factory(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("slots");
+  }
+
+  @Test
+  void setters_invalidNumbers_failNamingTheParameter() {
+    LoaderBuilder builder = Loader.builder();
+
+    assertThatThrownBy(() -> builder.batchSize(0)).hasMessageStartingWith("batchSize");
+    assertThatThrownBy(() -> builder.threads(-1)).hasMessageStartingWith("threads");
+    assertThatThrownBy(() -> builder.inFlight(0)).hasMessageStartingWith("inFlight");
+    assertThatThrownBy(() -> builder.source(null)).hasMessageStartingWith("source");
+  }
+
+  @Test
+  void build_transformsWithoutFixedSize_failsNamingSpecsAndAllocatesNoRing() {
+    TestRing.Factory rings = new TestRing.Factory();
+
+    assertThatThrownBy(() -> Loader.builder()
+        .source(new FakeSamples.Source(4))
+        .ring(rings, 2)
+        .transforms(List.of(new ResizeShorter(64)))
+        .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("specs");
+    assertThat(rings.ring).isNull();
+  }
+
+  @Test
+  void build_valid_ringHasThePlansLayoutAndTheRequestedSlots() {
+    TestRing.Factory rings = new TestRing.Factory();
+
+    try (Loader loader = Loader.builder()
+        .source(new FakeSamples.Source(4))
+        .transforms(List.of(new RandomResizedCrop(40, 30, 0.5, 1, 1, 2)))
+        .batchSize(16)
+        .ring(rings, 8)
+        .build()) {
+      assertThat(loader.layout()).isEqualTo(new BatchLayout(16, 30, 40, 3));
+      assertThat(rings.ring.slots()).isEqualTo(8);
+      assertThat(loader.sourceDescription()).isEqualTo("fake (4 samples)");
+    }
+  }
+
+  @Test
+  void presets_byName_returnTheDocumentedLists() {
+    assertThat(Presets.byName("imagenet-train", 224))
+        .containsExactly(new RandomResizedCrop(224), new HorizontalFlip(0.5));
+    assertThat(Presets.byName("ImageNet-Eval", 224))
+        .containsExactly(new ResizeShorter(256), new CenterCrop(224, 224));
+    assertThat(Presets.byName("decode-only", 64)).containsExactly(new Resize(64, 64));
+  }
+
+  @Test
+  void presets_everyPreset_compilesToASquareOfTheGivenSize() {
+    for (String name : List.of("imagenet-train", "imagenet-eval", "decode-only")) {
+      List<TransformSpec> specs = Presets.byName(name, 96);
+      TransformPlan plan = TransformPlan.compile(specs);
+
+      assertThat(plan.outputWidth()).as(name).isEqualTo(96);
+      assertThat(plan.outputHeight()).as(name).isEqualTo(96);
+    }
+  }
+
+  @Test
+  void presets_unknownName_failsListingTheKnownOnes() {
+    assertThatThrownBy(() -> Presets.byName("imagenet-test", 224))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("preset")
+        .hasMessageContaining("imagenet-test")
+        .hasMessageContaining("imagenet-train");
+  }
+}

@@ -1,0 +1,262 @@
+package dev.stoker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stoker.api.BatchLayout;
+import dev.stoker.api.SampleFailure;
+import dev.stoker.pipeline.SampleResult.EpochEnd;
+import dev.stoker.pipeline.SampleResult.Failed;
+import dev.stoker.pipeline.SampleResult.Processed;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.test.publisher.TestPublisher;
+
+/** The bridge's demand is exactly the ring's free positions, and every item lands where it belongs. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RingBridgeTest {
+  private static final int BATCH = 4;
+  private static final int SLOTS = 2;
+  private static final BatchLayout LAYOUT = new BatchLayout(BATCH, 2, 2, 3);
+  /** Epochs long enough that no epoch end falls inside the ring's window. */
+  private static final int LONG_EPOCH = 1000;
+
+  private final TestRing ring = new TestRing(LAYOUT, SLOTS);
+  private final List<MemorySegment> recycled = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    ring.close();
+  }
+
+  private RingBridge bridge(int epochLength) {
+    RingBridge bridge = new RingBridge(ring, epochLength, recycled::add);
+    ring.onRelease(bridge::released);
+    return bridge;
+  }
+
+  private static Processed processed(int epoch, int index) {
+    MemorySegment pixels = Arena.ofAuto().allocate(LAYOUT.sampleBytes());
+    pixels.fill(FakeSamples.value(index));
+    return new Processed(epoch, index, FakeSamples.label(index), pixels);
+  }
+
+  private static Failed failed(int epoch, int index) {
+    return new Failed(new SampleFailure(epoch, index, "fake://" + index, new IOException("fake://" + index + ": gone")));
+  }
+
+  @Test
+  void onSubscribe_emptyRing_requestsSlotsTimesBatchSize() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+
+    publisher.assertMinRequested(SLOTS * BATCH).assertMaxRequested(SLOTS * BATCH);
+  }
+
+  @Test
+  void onNext_ringFull_requestsNothingMore() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+
+    for (int i = 0; i < SLOTS * BATCH; i++) {
+      publisher.next(processed(0, i));
+      assertThat(ring.failedClaims()).isZero();
+    }
+
+    publisher.assertMaxRequested(0);
+    assertThat(ring.published()).isEqualTo(SLOTS);
+    assertThat(ring.occupancy()).isEqualTo(SLOTS);
+    assertThat(ring.failedClaims()).isZero();
+  }
+
+  @Test
+  void released_oneSlot_requestsExactlyOneBatchMore() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+    for (int i = 0; i < SLOTS * BATCH; i++) {
+      publisher.next(processed(0, i));
+    }
+    publisher.assertMaxRequested(0);
+
+    TestRing.Seen first = ring.consumeOne();
+
+    assertThat(first.sampleIndices()).containsExactly(0, 1, 2, 3);
+    publisher.assertMinRequested(BATCH).assertMaxRequested(BATCH);
+    ring.consumeOne();
+    publisher.assertMinRequested(2 * BATCH).assertMaxRequested(2 * BATCH);
+  }
+
+  @Test
+  void onNext_processed_copiesPixelsLabelsAndIndicesIntoPositionsAndRecyclesTheBuffer() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+    List<Processed> items = new ArrayList<>();
+    for (int i : new int[] {7, 3, 11, 5}) {
+      Processed p = processed(2, i);
+      items.add(p);
+      publisher.next(p);
+    }
+
+    TestRing.Seen batch = ring.consumeOne();
+
+    assertThat(batch.epoch()).isEqualTo(2);
+    assertThat(batch.indexInEpoch()).isZero();
+    assertThat(batch.sampleIndices()).containsExactly(7, 3, 11, 5);
+    assertThat(batch.labels()).containsExactly(1, 0, 2, 2);
+    for (int p = 0; p < 4; p++) {
+      assertThat(batch.sample(p, LAYOUT.sampleBytes())).containsOnly(FakeSamples.value(batch.sampleIndices()[p]));
+    }
+    assertThat(recycled).containsExactlyElementsOf(items.stream().map(Processed::pixels).toList());
+  }
+
+  @Test
+  void onNext_failed_takesNoPositionIsCountedAndRequestsAReplacement() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    RingBridge bridge = bridge(LONG_EPOCH);
+    publisher.flux().subscribe(bridge);
+
+    publisher.next(processed(0, 0), failed(0, 1), processed(0, 2));
+
+    publisher.assertMinRequested(SLOTS * BATCH - 2).assertMaxRequested(SLOTS * BATCH - 2);
+    assertThat(bridge.failed()).isEqualTo(1);
+    assertThat(bridge.failures()).extracting(SampleFailure::index).containsExactly(1);
+    assertThat(ring.published()).isZero();
+  }
+
+  @Test
+  void onNext_epochEnd_publishesThePartialBatchAndTheNextEpochStartsAtBatchZero() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+
+    publisher.next(processed(0, 0), processed(0, 1), processed(0, 2), processed(0, 3), processed(0, 4), new EpochEnd(0));
+    TestRing.Seen full = ring.consumeOne();
+    TestRing.Seen partial = ring.consumeOne();
+    publisher.next(processed(1, 9), new EpochEnd(1));
+    TestRing.Seen next = ring.consumeOne();
+
+    assertThat(full.size()).isEqualTo(4);
+    assertThat(partial.size()).isEqualTo(1);
+    assertThat(partial.indexInEpoch()).isEqualTo(1);
+    assertThat(partial.sampleIndices()).containsExactly(4);
+    assertThat(next.epoch()).isEqualTo(1);
+    assertThat(next.indexInEpoch()).isZero();
+    assertThat(next.sampleIndices()).containsExactly(9);
+  }
+
+  @Test
+  void onComplete_publishesTheOpenBatchAndCompletesTheRing() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+
+    publisher.next(processed(0, 0), processed(0, 1)).complete();
+
+    assertThat(ring.published()).isEqualTo(1);
+    assertThat(ring.completed()).isTrue();
+    assertThat(ring.consumeOne().sampleIndices()).containsExactly(0, 1);
+  }
+
+  @Test
+  void onError_publishesTheOpenBatchAndFailsTheRingWithTheError() {
+    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+    IllegalStateException error = new IllegalStateException("boom");
+
+    publisher.next(processed(0, 0)).error(error);
+
+    assertThat(ring.failure()).isSameAs(error);
+    assertThat(ring.published()).isEqualTo(1);
+  }
+
+  /**
+   * A partial batch at an epoch's end wastes the rest of its slot. The bridge must not have asked
+   * for samples of the next epoch that then find no free slot: a slow consumer, several epochs and
+   * a dataset that is not a multiple of the batch size is the common case in training.
+   */
+  @Test
+  void demand_epochEndsInsideTheWindowWithSlowConsumer_neverOverrunsTheRing() {
+    int epochs = 3;
+    int epochLength = 5;
+    List<SampleResult> items = new ArrayList<>();
+    for (int e = 0; e < epochs; e++) {
+      for (int i = 0; i < epochLength; i++) {
+        items.add(processed(e, e * 100 + i));
+      }
+      items.add(new EpochEnd(e));
+    }
+    AtomicReference<FluxSink<SampleResult>> sink = new AtomicReference<>();
+    RingBridge bridge = bridge(epochLength);
+    Flux.<SampleResult>create(sink::set, FluxSink.OverflowStrategy.ERROR).subscribe(bridge);
+    List<TestRing.Seen> seen = new ArrayList<>();
+
+    // the consumer is the bottleneck: it takes a batch only when the bridge asks for nothing
+    int next = 0;
+    while (next < items.size()) {
+      if (sink.get().requestedFromDownstream() > 0) {
+        sink.get().next(items.get(next++));
+      } else {
+        TestRing.Seen batch = ring.consumeOne();
+        assertThat(batch).as("bridge asks for nothing and the ring is empty: stalled at item %d", next).isNotNull();
+        seen.add(batch);
+      }
+      assertThat(ring.failure()).as("ring failed at item %d", next).isNull();
+    }
+    sink.get().complete();
+    for (TestRing.Seen batch; (batch = ring.consumeOne()) != null; ) {
+      seen.add(batch);
+    }
+
+    assertThat(ring.failedClaims()).isZero();
+    assertThat(ring.failure()).isNull();
+    assertThat(seen).extracting(TestRing.Seen::size).containsExactly(4, 1, 4, 1, 4, 1);
+    assertThat(seen).extracting(TestRing.Seen::epoch).containsExactly(0, 0, 1, 1, 2, 2);
+    assertThat(seen).extracting(TestRing.Seen::indexInEpoch).containsExactly(0L, 1L, 0L, 1L, 0L, 1L);
+    assertThat(TestRing.indicesOf(seen)).containsExactly(0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 200, 201, 202, 203, 204);
+  }
+
+  @Test
+  void demand_epochShorterThanABatch_stillFillsTheRingWithoutOverrun() {
+    // every epoch is a single partial batch: each one takes a slot of its own
+    int epochLength = 3;
+    AtomicReference<FluxSink<SampleResult>> sink = new AtomicReference<>();
+    Flux.<SampleResult>create(sink::set, FluxSink.OverflowStrategy.ERROR).subscribe(bridge(epochLength));
+    List<SampleResult> items = new ArrayList<>();
+    for (int e = 0; e < 4; e++) {
+      for (int i = 0; i < epochLength; i++) {
+        items.add(processed(e, i));
+      }
+      items.add(new EpochEnd(e));
+    }
+    List<TestRing.Seen> seen = new ArrayList<>();
+
+    int next = 0;
+    while (next < items.size()) {
+      if (sink.get().requestedFromDownstream() > 0) {
+        sink.get().next(items.get(next++));
+      } else {
+        TestRing.Seen batch = ring.consumeOne();
+        assertThat(batch).as("stalled at item %d", next).isNotNull();
+        seen.add(batch);
+      }
+    }
+    sink.get().complete();
+    for (TestRing.Seen batch; (batch = ring.consumeOne()) != null; ) {
+      seen.add(batch);
+    }
+
+    assertThat(ring.failedClaims()).isZero();
+    assertThat(ring.failure()).isNull();
+    assertThat(ring.maxOccupancy()).isEqualTo(SLOTS);
+    assertThat(seen).extracting(TestRing.Seen::size).containsExactly(3, 3, 3, 3);
+    assertThat(seen).extracting(TestRing.Seen::epoch).containsExactly(0, 1, 2, 3);
+  }
+}
