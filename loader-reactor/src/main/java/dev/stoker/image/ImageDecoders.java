@@ -1,27 +1,95 @@
 package dev.stoker.image;
 
 import dev.stoker.api.ImageDecoder;
+import dev.stoker.api.LoaderException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Picks a decoder: the native libjpeg-turbo/libpng library when it loads, else JDK ImageIO.
  *
+ * <p>The native library ({@code libstokerimage.so}, linux-x86_64) is built by gcc during the
+ * Maven build when {@code gcc libjpeg62-turbo-dev libpng-dev} are installed, and needs
+ * {@code libjpeg.so.62} and {@code libpng16.so.16} at run time and the JVM flag
+ * {@code --enable-native-access=ALL-UNNAMED} (or the module's name) to run without a warning.
+ *
+ * <p>Every decoder refuses images whose header claims more than a pixel limit
+ * ({@link #DEFAULT_MAX_PIXELS} unless given), before decoding them. A strict native decoder (the
+ * default) fails JPEGs on which libjpeg reports corrupt data; a lenient one keeps libjpeg's best
+ * effort (gray where data is missing), as most other loaders do.
+ *
  * <pre>{@code
  * ImageDecoder decoder = ImageDecoders.best();
+ * ImageDecoder forgiving = ImageDecoders.best(ImageDecoders.DEFAULT_MAX_PIXELS, true);
  * }</pre>
  */
 public final class ImageDecoders {
   /** The default limit on decoded pixels: 100 megapixels. */
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
+  private static final Logger log = LoggerFactory.getLogger(ImageDecoders.class);
+  private static final AtomicBoolean warned = new AtomicBoolean();
+
   private ImageDecoders() {}
 
-  /** The fastest decoder that works on this machine, with the default pixel limit. */
+  /**
+   * The fastest decoder that works on this machine, strict, with the default pixel limit. When
+   * the native library does not load, logs why once per JVM and returns {@link #imageIo()}.
+   */
   public static ImageDecoder best() {
-    return imageIo();
+    return best(DEFAULT_MAX_PIXELS, false);
+  }
+
+  /**
+   * The fastest decoder that works on this machine.
+   *
+   * @param maxPixels the largest image, in pixels, that is decoded; larger ones fail
+   * @param lenient whether the native decoder keeps JPEGs with corrupt data (ImageIO ignores it)
+   * @throws IllegalArgumentException if {@code maxPixels} is not positive
+   */
+  public static ImageDecoder best(long maxPixels, boolean lenient) {
+    checkMaxPixels(maxPixels);
+    String reason = NativeImageLibrary.unavailableReason();
+    if (reason == null) {
+      return new NativeImageDecoder(NativeImageLibrary.get(), maxPixels, lenient);
+    }
+    if (warned.compareAndSet(false, true)) {
+      log.warn("Decoding with ImageIO, about 3x slower: native image decoder unavailable: {}", reason);
+    }
+    return new ImageIoDecoder(maxPixels);
+  }
+
+  /**
+   * The native libjpeg-turbo/libpng decoder, strict, with the default pixel limit.
+   *
+   * @throws LoaderException saying why if the native library does not load on this machine
+   */
+  public static ImageDecoder nativeDecoder() {
+    return nativeDecoder(DEFAULT_MAX_PIXELS, false);
+  }
+
+  /**
+   * The native libjpeg-turbo/libpng decoder.
+   *
+   * @param maxPixels the largest image, in pixels, that is decoded; larger ones fail
+   * @param lenient whether to keep JPEGs on which libjpeg reports corrupt data instead of failing
+   * @throws LoaderException saying why if the native library does not load on this machine
+   * @throws IllegalArgumentException if {@code maxPixels} is not positive
+   */
+  public static ImageDecoder nativeDecoder(long maxPixels, boolean lenient) {
+    checkMaxPixels(maxPixels);
+    return new NativeImageDecoder(NativeImageLibrary.get(), maxPixels, lenient);
   }
 
   /** The JDK ImageIO decoder with the default pixel limit. */
   public static ImageDecoder imageIo() {
     return new ImageIoDecoder(DEFAULT_MAX_PIXELS);
+  }
+
+  private static void checkMaxPixels(long maxPixels) {
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+    }
   }
 }

@@ -1,0 +1,559 @@
+/*
+ * stoker_image: JPEG (libjpeg-turbo) and PNG (libpng) decoding into a caller's RGB buffer.
+ *
+ * Design notes
+ * - libjpeg and libpng report fatal errors by longjmp. Every setjmp lives in this file, in the
+ *   frame that called into the library, so a longjmp never crosses a frame of the caller (for
+ *   Stoker: a Java frame, which it must never unwind).
+ * - No global or static mutable state: each call owns its decompressor, error context and
+ *   buffers, so calls on many threads at once are safe.
+ * - Pixels come out as packed RGB uint8. Grayscale is expanded to RGB; Adobe CMYK/YCCK is
+ *   converted to RGB with the inverted convention Photoshop writes; PNG alpha is dropped (not
+ *   composited), as PIL's convert("RGB") does; 16-bit PNG samples are scaled to 8 bits.
+ * - A region is decoded without touching more of the file than needed: JPEG crops to iMCU
+ *   columns (jpeg_crop_scanline), skips the rows above (jpeg_skip_scanlines) and stops after
+ *   the rows below; PNG stops reading after the last needed row (non-interlaced files).
+ */
+#include "stoker_image.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+#include <png.h>
+
+#define API __attribute__((visibility("default")))
+
+/* One decode call: the region in oriented coordinates and where its pixels go. */
+typedef struct {
+  int32_t x, y, w, h, scale;
+  uint8_t *out;
+  int64_t stride, cap;
+  int32_t out_w, out_h;
+  int64_t max_pixels;
+  int32_t warnings;
+  char *err;
+  int32_t err_cap;
+} request;
+
+static void set_err(char *err, int32_t cap, const char *fmt, ...) {
+  if (err == NULL || cap <= 0) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, (size_t) cap, fmt, ap);
+  va_end(ap);
+}
+
+static int sniff(const uint8_t *d, int64_t n) {
+  if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return STOKER_FORMAT_JPEG;
+  if (n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return STOKER_FORMAT_PNG;
+  return 0;
+}
+
+static int32_t not_an_image(const uint8_t *d, int64_t n, char *err, int32_t cap) {
+  if (n <= 0) {
+    set_err(err, cap, "empty input");
+  } else {
+    char hex[3 * 8 + 1] = {0};
+    int64_t k = n < 8 ? n : 8;
+    for (int64_t i = 0; i < k; i++) snprintf(hex + 3 * i, 4, " %02x", d[i]);
+    set_err(err, cap, "not a JPEG or PNG image (%lld bytes, starting with%s)", (long long) n, hex);
+  }
+  return STOKER_E_FORMAT;
+}
+
+/* v / s rounded to nearest, halves up; the size contract shared with the Java side. */
+static int32_t scaled(int32_t v, int32_t s) { return (int32_t) (((int64_t) v + s / 2) / s); }
+
+static int32_t too_many_pixels(int64_t w, int64_t h, int64_t max, char *err, int32_t cap) {
+  set_err(err, cap, "image of %lldx%lld pixels exceeds the limit of %lld pixels", (long long) w,
+          (long long) h, (long long) max);
+  return STOKER_E_LIMIT;
+}
+
+/* ---------------------------------------------------------------- EXIF orientation */
+
+static uint32_t rd16(const uint8_t *p, int le) {
+  return le ? (uint32_t) (p[0] | p[1] << 8) : (uint32_t) (p[0] << 8 | p[1]);
+}
+
+static uint32_t rd32(const uint8_t *p, int le) {
+  return le ? (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24
+            : (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | (uint32_t) p[3];
+}
+
+/* The Orientation tag (0x0112) of IFD0 in an APP1 "Exif" payload; 1 when absent or malformed. */
+static int exif_orientation(const uint8_t *p, size_t n) {
+  if (n < 6 + 8 || memcmp(p, "Exif\0\0", 6) != 0) return 1;
+  const uint8_t *t = p + 6;
+  size_t tn = n - 6;
+  int le;
+  if (t[0] == 'I' && t[1] == 'I') {
+    le = 1;
+  } else if (t[0] == 'M' && t[1] == 'M') {
+    le = 0;
+  } else {
+    return 1;
+  }
+  if (rd16(t + 2, le) != 42) return 1;
+  size_t ifd = rd32(t + 4, le);
+  if (ifd < 8 || ifd > tn - 2) return 1;
+  size_t count = rd16(t + ifd, le);
+  for (size_t i = 0; i < count; i++) {
+    size_t e = ifd + 2 + 12 * i;
+    if (e + 12 > tn) break;
+    if (rd16(t + e, le) != 0x0112) continue;
+    if (rd16(t + e + 2, le) != 3 || rd32(t + e + 4, le) < 1) return 1; /* SHORT, count >= 1 */
+    uint32_t v = rd16(t + e + 8, le);
+    return v >= 1 && v <= 8 ? (int) v : 1;
+  }
+  return 1;
+}
+
+static int jpeg_orientation(j_decompress_ptr cinfo) {
+  for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != NULL; m = m->next) {
+    if (m->marker == JPEG_APP0 + 1) {
+      int o = exif_orientation(m->data, m->data_length);
+      if (o != 1) return o;
+    }
+  }
+  return 1;
+}
+
+/* Orientations 5..8 swap width and height. */
+static int transposes(int o) { return o >= 5; }
+
+/* Maps a region of the displayed image to the stored image of size sw x sh. */
+static void unorient(int o, int32_t sw, int32_t sh, const request *q, int32_t r[4]) {
+  int32_t x = q->x, y = q->y, w = q->w, h = q->h;
+  switch (o) {
+    case 2: r[0] = sw - x - w; r[1] = y; r[2] = w; r[3] = h; break;
+    case 3: r[0] = sw - x - w; r[1] = sh - y - h; r[2] = w; r[3] = h; break;
+    case 4: r[0] = x; r[1] = sh - y - h; r[2] = w; r[3] = h; break;
+    case 5: r[0] = y; r[1] = x; r[2] = h; r[3] = w; break;
+    case 6: r[0] = y; r[1] = sh - x - w; r[2] = h; r[3] = w; break;
+    case 7: r[0] = sw - y - h; r[1] = sh - x - w; r[2] = h; r[3] = w; break;
+    case 8: r[0] = sw - y - h; r[1] = x; r[2] = h; r[3] = w; break;
+    default: r[0] = x; r[1] = y; r[2] = w; r[3] = h; break;
+  }
+}
+
+/* Copies a stored-orientation RGB image (sw x sh) into dst, displayed as orientation o. */
+static void orient_copy(const uint8_t *src, ptrdiff_t ss, int32_t sw, int32_t sh, int o,
+                        uint8_t *dst, ptrdiff_t ds, int32_t dw, int32_t dh) {
+  ptrdiff_t last_col = (ptrdiff_t) (sw - 1) * 3, last_row = (ptrdiff_t) (sh - 1) * ss;
+  ptrdiff_t base = 0, step_x = 3, step_y = ss; /* source step per output column / row */
+  switch (o) {
+    case 2: base = last_col; step_x = -3; step_y = ss; break;
+    case 3: base = last_row + last_col; step_x = -3; step_y = -ss; break;
+    case 4: base = last_row; step_x = 3; step_y = -ss; break;
+    case 5: base = 0; step_x = ss; step_y = 3; break;
+    case 6: base = last_row; step_x = -ss; step_y = 3; break;
+    case 7: base = last_row + last_col; step_x = -ss; step_y = -3; break;
+    case 8: base = last_col; step_x = ss; step_y = -3; break;
+    default: break;
+  }
+  for (int32_t r = 0; r < dh; r++) {
+    const uint8_t *s = src + base + r * step_y;
+    uint8_t *d = dst + r * ds;
+    for (int32_t c = 0; c < dw; c++, s += step_x, d += 3) {
+      d[0] = s[0];
+      d[1] = s[1];
+      d[2] = s[2];
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- JPEG */
+
+typedef struct {
+  struct jpeg_error_mgr pub; /* first, so a j_common_ptr's err casts to this */
+  jmp_buf jump;
+  char *err;
+  int32_t err_cap;
+  int32_t warnings;
+} jpeg_ctx;
+
+static void jpeg_on_error(j_common_ptr cinfo) {
+  jpeg_ctx *c = (jpeg_ctx *) cinfo->err;
+  char msg[JMSG_LENGTH_MAX];
+  c->pub.format_message(cinfo, msg);
+  set_err(c->err, c->err_cap, "%s", msg);
+  longjmp(c->jump, 1);
+}
+
+/* Counts warnings (level -1: corrupt data) and keeps the first one's text; prints nothing. */
+static void jpeg_on_message(j_common_ptr cinfo, int level) {
+  jpeg_ctx *c = (jpeg_ctx *) cinfo->err;
+  if (level >= 0 || c->pub.msg_code == JWRN_JFIF_MAJOR) return;
+  c->pub.num_warnings++;
+  if (c->warnings++ == 0) {
+    char msg[JMSG_LENGTH_MAX];
+    c->pub.format_message(cinfo, msg);
+    set_err(c->err, c->err_cap, "%s", msg);
+  }
+}
+
+static void jpeg_on_output(j_common_ptr cinfo) { (void) cinfo; }
+
+static void jpeg_ctx_init(j_decompress_ptr cinfo, jpeg_ctx *c, char *err, int32_t cap) {
+  memset(cinfo, 0, sizeof *cinfo);
+  memset(c, 0, sizeof *c);
+  cinfo->err = jpeg_std_error(&c->pub);
+  c->pub.error_exit = jpeg_on_error;
+  c->pub.emit_message = jpeg_on_message;
+  c->pub.output_message = jpeg_on_output;
+  c->err = err;
+  c->err_cap = cap;
+}
+
+static int32_t jpeg_header(const uint8_t *data, int64_t len, int32_t *info, char *err,
+                           int32_t cap) {
+  struct jpeg_decompress_struct cinfo;
+  jpeg_ctx c;
+  jpeg_ctx_init(&cinfo, &c, err, cap);
+  if (setjmp(c.jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    return STOKER_E_CORRUPT;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, data, (unsigned long) len);
+  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_read_header(&cinfo, TRUE);
+  int o = jpeg_orientation(&cinfo);
+  int32_t w = (int32_t) cinfo.image_width, h = (int32_t) cinfo.image_height;
+  info[STOKER_INFO_WIDTH] = transposes(o) ? h : w;
+  info[STOKER_INFO_HEIGHT] = transposes(o) ? w : h;
+  info[STOKER_INFO_FORMAT] = STOKER_FORMAT_JPEG;
+  info[STOKER_INFO_ORIENTATION] = o;
+  info[STOKER_INFO_STORED_WIDTH] = w;
+  info[STOKER_INFO_STORED_HEIGHT] = h;
+  info[STOKER_INFO_COMPONENTS] = cinfo.num_components;
+  jpeg_destroy_decompress(&cinfo);
+  return STOKER_OK;
+}
+
+static inline uint8_t div255(uint32_t v) {
+  v += 128;
+  return (uint8_t) ((v + (v >> 8)) >> 8);
+}
+
+/* Adobe files store CMYK inverted (255 = no ink); others store ink amounts. */
+static void cmyk_to_rgb(const uint8_t *s, uint8_t *d, int32_t n, int inverted) {
+  uint32_t flip = inverted ? 0 : 255;
+  for (int32_t i = 0; i < n; i++, s += 4, d += 3) {
+    uint32_t k = s[3] ^ flip;
+    d[0] = div255((s[0] ^ flip) * k);
+    d[1] = div255((s[1] ^ flip) * k);
+    d[2] = div255((s[2] ^ flip) * k);
+  }
+}
+
+static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
+  struct jpeg_decompress_struct cinfo;
+  jpeg_ctx c;
+  uint8_t *volatile tmp = NULL;
+  jpeg_ctx_init(&cinfo, &c, q->err, q->err_cap);
+  if (setjmp(c.jump)) {
+    q->warnings = c.warnings;
+    jpeg_destroy_decompress(&cinfo);
+    free(tmp);
+    return STOKER_E_CORRUPT;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, data, (unsigned long) len);
+  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_read_header(&cinfo, TRUE);
+
+  int32_t sw = (int32_t) cinfo.image_width, sh = (int32_t) cinfo.image_height;
+  int32_t status = STOKER_OK;
+  int o = jpeg_orientation(&cinfo);
+  int32_t iw = transposes(o) ? sh : sw, ih = transposes(o) ? sw : sh;
+  if ((int64_t) sw * sh > q->max_pixels) {
+    status = too_many_pixels(iw, ih, q->max_pixels, q->err, q->err_cap);
+  } else if ((int64_t) q->x + q->w > iw || (int64_t) q->y + q->h > ih) {
+    set_err(q->err, q->err_cap, "region %d,%d %dx%d outside the %dx%d image", q->x, q->y, q->w,
+            q->h, iw, ih);
+    status = STOKER_E_ARG;
+  }
+  switch (cinfo.jpeg_color_space) {
+    case JCS_GRAYSCALE: case JCS_YCbCr: case JCS_RGB: cinfo.out_color_space = JCS_RGB; break;
+    case JCS_CMYK: case JCS_YCCK: cinfo.out_color_space = JCS_CMYK; break;
+    default:
+      if (status == STOKER_OK) {
+        set_err(q->err, q->err_cap, "unsupported JPEG color space %d with %d components",
+                (int) cinfo.jpeg_color_space, cinfo.num_components);
+        status = STOKER_E_UNSUPPORTED;
+      }
+  }
+  if (status != STOKER_OK) {
+    jpeg_destroy_decompress(&cinfo);
+    return status;
+  }
+
+  int32_t r[4];
+  unorient(o, sw, sh, q, r);
+  int32_t dw = transposes(o) ? q->out_h : q->out_w, dh = transposes(o) ? q->out_w : q->out_h;
+  uint8_t *dst = q->out;
+  ptrdiff_t dst_stride = (ptrdiff_t) q->stride;
+  if (o != 1) {
+    tmp = malloc((size_t) dw * dh * 3);
+    if (tmp == NULL) {
+      jpeg_destroy_decompress(&cinfo);
+      set_err(q->err, q->err_cap, "out of memory for a %dx%d region", dw, dh);
+      return STOKER_E_NOMEM;
+    }
+    dst = tmp;
+    dst_stride = (ptrdiff_t) dw * 3;
+  }
+
+  cinfo.scale_num = 1;
+  cinfo.scale_denom = (unsigned int) q->scale;
+  jpeg_start_decompress(&cinfo);
+  int32_t full_w = (int32_t) cinfo.output_width, full_h = (int32_t) cinfo.output_height;
+  if (dw > full_w || dh > full_h) ERREXIT(&cinfo, JERR_BAD_CROP_SPEC);
+  int32_t ox = scaled(r[0], q->scale), oy = scaled(r[1], q->scale);
+  if (ox > full_w - dw) ox = full_w - dw;
+  if (oy > full_h - dh) oy = full_h - dh;
+
+  /* Crop with a margin, so fancy upsampling at the region's edges sees real neighbors. */
+  JDIMENSION xoff = 0, cw = (JDIMENSION) full_w;
+  if (dw < full_w) {
+    int32_t left = ox > 0 ? ox - 1 : 0, right = ox + dw + 16 < full_w ? ox + dw + 16 : full_w;
+    xoff = (JDIMENSION) left;
+    cw = (JDIMENSION) (right - left);
+    if ((int32_t) cw < full_w) {
+      jpeg_crop_scanline(&cinfo, &xoff, &cw);
+    } else {
+      xoff = 0;
+    }
+  }
+  if (oy > 0 && jpeg_skip_scanlines(&cinfo, (JDIMENSION) oy) != (JDIMENSION) oy) {
+    ERREXIT(&cinfo, JERR_BAD_CROP_SPEC);
+  }
+  int comps = cinfo.output_components;
+  int direct = comps == 3 && xoff == (JDIMENSION) ox && cw == (JDIMENSION) dw;
+  JSAMPARRAY row = direct ? NULL
+                          : (*cinfo.mem->alloc_sarray)((j_common_ptr) &cinfo, JPOOL_IMAGE,
+                                                       cw * (JDIMENSION) comps, 1);
+  size_t skip = ((size_t) ox - xoff) * (size_t) comps;
+  for (int32_t y = 0; y < dh; y++) {
+    uint8_t *d = dst + y * dst_stride;
+    JSAMPROW rp = direct ? d : row[0];
+    if (jpeg_read_scanlines(&cinfo, &rp, 1) != 1) ERREXIT(&cinfo, JERR_TOO_LITTLE_DATA);
+    if (direct) continue;
+    if (comps == 3) {
+      memcpy(d, row[0] + skip, (size_t) dw * 3);
+    } else {
+      cmyk_to_rgb(row[0] + skip, d, dw, cinfo.saw_Adobe_marker);
+    }
+  }
+  if (cinfo.output_scanline == cinfo.output_height) {
+    jpeg_finish_decompress(&cinfo); /* reads to EOI: trailing corruption is reported too */
+  } else {
+    jpeg_abort_decompress(&cinfo);
+  }
+  q->warnings = c.warnings;
+  jpeg_destroy_decompress(&cinfo);
+  if (o != 1) {
+    orient_copy(tmp, dst_stride, dw, dh, o, q->out, (ptrdiff_t) q->stride, q->out_w, q->out_h);
+    free(tmp);
+  }
+  return STOKER_OK;
+}
+
+/* ---------------------------------------------------------------- PNG */
+
+typedef struct {
+  const uint8_t *data;
+  size_t len, pos;
+  char *err;
+  int32_t err_cap;
+} png_ctx;
+
+static void png_on_error(png_structp png, png_const_charp msg) {
+  png_ctx *c = (png_ctx *) png_get_error_ptr(png);
+  set_err(c->err, c->err_cap, "%s", msg);
+  png_longjmp(png, 1);
+}
+
+static void png_on_warning(png_structp png, png_const_charp msg) {
+  (void) png;
+  (void) msg;
+}
+
+static void png_on_read(png_structp png, png_bytep out, size_t n) {
+  png_ctx *c = (png_ctx *) png_get_io_ptr(png);
+  if (n > c->len - c->pos) png_error(png, "truncated PNG data");
+  memcpy(out, c->data + c->pos, n);
+  c->pos += n;
+}
+
+/* Ancillary chunks that do not change RGB pixels as we produce them: skipped unparsed
+ * (their CRC is still checked). tRNS goes too: alpha is dropped. */
+static const png_byte IGNORED_CHUNKS[] =
+    "bKGD\0cHRM\0eXIf\0gAMA\0hIST\0iCCP\0iTXt\0oFFs\0pCAL\0pHYs\0sBIT\0sCAL\0sPLT\0sRGB\0"
+    "tEXt\0tIME\0tRNS\0zTXt";
+
+static void png_setup(png_structp png, png_ctx *c) {
+  png_set_read_fn(png, c, png_on_read);
+  png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, IGNORED_CHUNKS,
+                              (int) (sizeof IGNORED_CHUNKS / 5));
+  png_set_crc_action(png, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
+}
+
+static int32_t png_header(const uint8_t *data, int64_t len, int32_t *info, char *err,
+                          int32_t cap) {
+  png_ctx c = {data, (size_t) len, 0, err, cap};
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, png_on_error, png_on_warning);
+  png_infop pinfo = png == NULL ? NULL : png_create_info_struct(png);
+  if (pinfo == NULL) {
+    png_destroy_read_struct(&png, NULL, NULL);
+    set_err(err, cap, "out of memory for a PNG reader");
+    return STOKER_E_NOMEM;
+  }
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, &pinfo, NULL);
+    return STOKER_E_CORRUPT;
+  }
+  png_setup(png, &c);
+  png_read_info(png, pinfo);
+  int32_t w = (int32_t) png_get_image_width(png, pinfo);
+  int32_t h = (int32_t) png_get_image_height(png, pinfo);
+  info[STOKER_INFO_WIDTH] = info[STOKER_INFO_STORED_WIDTH] = w;
+  info[STOKER_INFO_HEIGHT] = info[STOKER_INFO_STORED_HEIGHT] = h;
+  info[STOKER_INFO_FORMAT] = STOKER_FORMAT_PNG;
+  info[STOKER_INFO_ORIENTATION] = 1;
+  info[STOKER_INFO_COMPONENTS] = png_get_channels(png, pinfo);
+  png_destroy_read_struct(&png, &pinfo, NULL);
+  return STOKER_OK;
+}
+
+static int32_t png_decode(const uint8_t *data, int64_t len, request *q) {
+  png_ctx c = {data, (size_t) len, 0, q->err, q->err_cap};
+  uint8_t *volatile rows = NULL, *volatile scratch = NULL;
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, png_on_error, png_on_warning);
+  png_infop pinfo = png == NULL ? NULL : png_create_info_struct(png);
+  if (pinfo == NULL) {
+    png_destroy_read_struct(&png, NULL, NULL);
+    set_err(q->err, q->err_cap, "out of memory for a PNG reader");
+    return STOKER_E_NOMEM;
+  }
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, &pinfo, NULL);
+    free(rows);
+    free(scratch);
+    return STOKER_E_CORRUPT;
+  }
+  png_setup(png, &c);
+  png_read_info(png, pinfo);
+  int32_t w = (int32_t) png_get_image_width(png, pinfo);
+  int32_t h = (int32_t) png_get_image_height(png, pinfo);
+  int depth = png_get_bit_depth(png, pinfo), type = png_get_color_type(png, pinfo);
+  int32_t status = STOKER_OK;
+  if ((int64_t) w * h > q->max_pixels) {
+    status = too_many_pixels(w, h, q->max_pixels, q->err, q->err_cap);
+  } else if (q->scale != 1 || (int64_t) q->x + q->w > w || (int64_t) q->y + q->h > h) {
+    set_err(q->err, q->err_cap, "region %d,%d %dx%d at 1/%d outside the %dx%d PNG or scaled",
+            q->x, q->y, q->w, q->h, q->scale, w, h);
+    status = STOKER_E_ARG;
+  }
+  if (status != STOKER_OK) {
+    png_destroy_read_struct(&png, &pinfo, NULL);
+    return status;
+  }
+
+  if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+  if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+  if (depth == 16) png_set_scale_16(png);
+  if (type & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+  if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+  int passes = png_set_interlace_handling(png);
+  png_read_update_info(png, pinfo);
+  size_t rb = (size_t) w * 3;
+  if (png_get_channels(png, pinfo) != 3 || png_get_bit_depth(png, pinfo) != 8 ||
+      png_get_rowbytes(png, pinfo) != rb) {
+    png_error(png, "cannot convert this PNG to 8-bit RGB");
+  }
+
+  int32_t last = q->y + q->h; /* rows [0, last) are read; the rest of the file is not */
+  int full_rows = q->x == 0 && q->w == w;
+  scratch = malloc(rb);
+  if (scratch == NULL) png_error(png, "out of memory for a PNG row");
+  if (passes == 1) {
+    for (int32_t y = 0; y < last; y++) {
+      uint8_t *d = y >= q->y ? q->out + (ptrdiff_t) (y - q->y) * q->stride : NULL;
+      png_read_row(png, d != NULL && full_rows ? d : scratch, NULL);
+      if (d != NULL && !full_rows) memcpy(d, scratch + (size_t) q->x * 3, (size_t) q->w * 3);
+    }
+  } else {
+    /* Adam7: every pass spans all rows; keep full-width rows only for the region. */
+    rows = malloc(rb * (size_t) q->h);
+    if (rows == NULL) png_error(png, "out of memory for interlaced PNG rows");
+    for (int p = 0; p < passes; p++) {
+      int32_t end = p == passes - 1 ? last : h;
+      for (int32_t y = 0; y < end; y++) {
+        int keep = y >= q->y && y < last;
+        png_read_row(png, keep ? rows + (size_t) (y - q->y) * rb : scratch, NULL);
+      }
+    }
+    for (int32_t y = 0; y < q->h; y++) {
+      memcpy(q->out + (ptrdiff_t) y * q->stride, rows + (size_t) y * rb + (size_t) q->x * 3,
+             (size_t) q->w * 3);
+    }
+  }
+  png_destroy_read_struct(&png, &pinfo, NULL);
+  free(rows);
+  free(scratch);
+  return STOKER_OK;
+}
+
+/* ---------------------------------------------------------------- API */
+
+API int32_t stoker_abi_version(void) { return STOKER_ABI_VERSION; }
+
+API int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, char *err,
+                               int32_t err_cap) {
+  if (err != NULL && err_cap > 0) err[0] = '\0';
+  if (info == NULL || (data == NULL && len != 0) || len < 0) {
+    set_err(err, err_cap, "bad arguments to stoker_read_header");
+    return STOKER_E_ARG;
+  }
+  memset(info, 0, sizeof(int32_t) * STOKER_INFO_LENGTH);
+  switch (sniff(data, len)) {
+    case STOKER_FORMAT_JPEG: return jpeg_header(data, len, info, err, err_cap);
+    case STOKER_FORMAT_PNG: return png_header(data, len, info, err, err_cap);
+    default: return not_an_image(data, len, err, err_cap);
+  }
+}
+
+API int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y, int32_t w,
+                          int32_t h, int32_t scale, uint8_t *out, int64_t out_stride,
+                          int64_t out_cap, int32_t out_w, int32_t out_h, int64_t max_pixels,
+                          int32_t *warnings, char *err, int32_t err_cap) {
+  if (err != NULL && err_cap > 0) err[0] = '\0';
+  if (warnings != NULL) *warnings = 0;
+  int scale_ok = scale == 1 || scale == 2 || scale == 4 || scale == 8;
+  if ((data == NULL && len != 0) || len < 0 || out == NULL || warnings == NULL || !scale_ok ||
+      x < 0 || y < 0 || w <= 0 || h <= 0 || out_w != scaled(w, scale) ||
+      out_h != scaled(h, scale) || out_stride < (int64_t) out_w * 3 ||
+      (int64_t) (out_h - 1) * out_stride + (int64_t) out_w * 3 > out_cap) {
+    set_err(err, err_cap, "bad arguments to stoker_decode");
+    return STOKER_E_ARG;
+  }
+  request q = {x, y, w, h, scale, out, out_stride, out_cap, out_w, out_h, max_pixels, 0, err,
+               err_cap};
+  int32_t status;
+  switch (sniff(data, len)) {
+    case STOKER_FORMAT_JPEG: status = jpeg_decode(data, len, &q); break;
+    case STOKER_FORMAT_PNG: status = png_decode(data, len, &q); break;
+    default: return not_an_image(data, len, err, err_cap);
+  }
+  *warnings = q.warnings;
+  return status;
+}

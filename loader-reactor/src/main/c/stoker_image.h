@@ -1,0 +1,71 @@
+/*
+ * stoker_image: JPEG and PNG decoding into a caller's RGB buffer, for Stoker's FFM binding.
+ *
+ * Every function is reentrant (no global state), reads the encoded image from memory, reports
+ * failure by a status code plus a NUL-terminated message in the caller's err buffer, and never
+ * longjmps out of the library: the setjmp points that libjpeg and libpng need live inside it.
+ */
+#ifndef STOKER_IMAGE_H
+#define STOKER_IMAGE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a signature or the info layout changes; the Java side checks it. */
+#define STOKER_ABI_VERSION 1
+
+/* Status codes. */
+#define STOKER_OK 0
+#define STOKER_E_ARG (-1)         /* a bad argument: a bug in the caller */
+#define STOKER_E_FORMAT (-2)      /* neither JPEG nor PNG */
+#define STOKER_E_CORRUPT (-3)     /* libjpeg or libpng failed on the data */
+#define STOKER_E_NOMEM (-4)       /* malloc failed */
+#define STOKER_E_LIMIT (-5)       /* more pixels than max_pixels */
+#define STOKER_E_UNSUPPORTED (-6) /* a valid image we cannot turn into RGB */
+
+#define STOKER_FORMAT_JPEG 1
+#define STOKER_FORMAT_PNG 2
+
+/* Layout of the info array filled by stoker_read_header. */
+#define STOKER_INFO_WIDTH 0         /* columns after EXIF orientation */
+#define STOKER_INFO_HEIGHT 1        /* rows after EXIF orientation */
+#define STOKER_INFO_FORMAT 2        /* STOKER_FORMAT_* */
+#define STOKER_INFO_ORIENTATION 3   /* EXIF orientation 1..8, 1 when absent */
+#define STOKER_INFO_STORED_WIDTH 4  /* columns as stored in the file */
+#define STOKER_INFO_STORED_HEIGHT 5 /* rows as stored in the file */
+#define STOKER_INFO_COMPONENTS 6    /* color components in the file */
+#define STOKER_INFO_LENGTH 8
+
+/* Returns STOKER_ABI_VERSION of the compiled library. */
+int32_t stoker_abi_version(void);
+
+/*
+ * Reads the header of a JPEG or PNG (sniffed by its magic bytes) into info[STOKER_INFO_LENGTH].
+ * Returns STOKER_OK or a negative status with a message in err.
+ */
+int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, char *err,
+                           int32_t err_cap);
+
+/*
+ * Decodes the region (x, y, w, h), given in oriented (displayed) coordinates, scaled by
+ * 1/scale (scale 1, 2, 4 or 8; PNG only 1), as RGB uint8 into out: out_h rows of out_w pixels,
+ * out_stride bytes apart, out_cap bytes in all. out_w and out_h must be round(w / scale) and
+ * round(h / scale), halves rounded up. An image whose stored size exceeds max_pixels is refused
+ * before any pixel memory is allocated.
+ *
+ * *warnings receives how many corrupt-data warnings libjpeg raised (the first one's text is in
+ * err); the pixels are written all the same.
+ */
+int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y, int32_t w,
+                      int32_t h, int32_t scale, uint8_t *out, int64_t out_stride, int64_t out_cap,
+                      int32_t out_w, int32_t out_h, int64_t max_pixels, int32_t *warnings,
+                      char *err, int32_t err_cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STOKER_IMAGE_H */

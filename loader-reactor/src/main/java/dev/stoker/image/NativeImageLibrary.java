@@ -1,0 +1,199 @@
+package dev.stoker.image;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.stoker.api.LoaderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The FFM binding of {@code libstokerimage.so} (src/main/c/stoker_image.h), loaded once per JVM
+ * from the class path resource {@value #RESOURCE}: copied to a temporary file, opened with
+ * {@link SymbolLookup#libraryLookup(Path, Arena)} in the global arena, then the file is deleted
+ * (the mapping stays).
+ *
+ * <p>Two flavours of each call: "critical" handles ({@link Linker.Option#critical(boolean)} with
+ * heap access) take heap segments without copying but hold off safepoints while they run, so
+ * they are used only for short calls; "plain" handles need native segments and let the JVM reach
+ * a safepoint meanwhile.
+ */
+@SuppressWarnings("restricted") // binding native code is this class's purpose
+final class NativeImageLibrary {
+  static final String RESOURCE = "/native/linux-x86_64/libstokerimage.so";
+  static final String INSTALL_HINT = "apt-get install gcc libjpeg62-turbo-dev libpng-dev";
+  private static final int ABI_VERSION = 1;
+
+  // Status codes and layout of stoker_image.h.
+  static final int OK = 0;
+  static final int E_ARG = -1;
+  static final int E_FORMAT = -2;
+  static final int E_CORRUPT = -3;
+  static final int E_NOMEM = -4;
+  static final int E_LIMIT = -5;
+  static final int E_UNSUPPORTED = -6;
+  static final int FORMAT_JPEG = 1;
+  static final int FORMAT_PNG = 2;
+  static final int INFO_WIDTH = 0;
+  static final int INFO_HEIGHT = 1;
+  static final int INFO_FORMAT = 2;
+  static final int INFO_ORIENTATION = 3;
+  static final int INFO_LENGTH = 8;
+  /** Bytes of the error message buffer. */
+  static final int ERROR_CAPACITY = 256;
+
+  private static final FunctionDescriptor READ_HEADER =
+      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT);
+  private static final FunctionDescriptor DECODE = FunctionDescriptor.of(JAVA_INT,
+      ADDRESS, JAVA_LONG, // data, len
+      JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, // x, y, w, h, scale
+      ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, // out, stride, cap, out_w, out_h
+      JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT); // max_pixels, warnings, err, err_cap
+
+  private final MethodHandle readHeaderCritical;
+  private final MethodHandle decodeCritical;
+  private final MethodHandle decodePlain;
+
+  private NativeImageLibrary(SymbolLookup lookup) {
+    Linker linker = Linker.nativeLinker();
+    Linker.Option critical = Linker.Option.critical(true);
+    MethodHandle version = linker.downcallHandle(find(lookup, "stoker_abi_version"),
+        FunctionDescriptor.of(JAVA_INT), critical);
+    int abi;
+    try {
+      abi = (int) version.invokeExact();
+    } catch (Throwable t) {
+      throw new IllegalStateException("stoker_abi_version failed", t);
+    }
+    if (abi != ABI_VERSION) {
+      throw new IllegalStateException("library has ABI version " + abi + ", this code needs " + ABI_VERSION);
+    }
+    MemorySegment readHeader = find(lookup, "stoker_read_header");
+    MemorySegment decode = find(lookup, "stoker_decode");
+    this.readHeaderCritical = linker.downcallHandle(readHeader, READ_HEADER, critical);
+    this.decodeCritical = linker.downcallHandle(decode, DECODE, critical);
+    this.decodePlain = linker.downcallHandle(decode, DECODE);
+  }
+
+  /**
+   * The library, loaded on first use.
+   *
+   * @throws LoaderException saying why if it cannot be loaded on this machine
+   */
+  static NativeImageLibrary get() {
+    if (Holder.LIBRARY == null) {
+      throw new LoaderException("native image decoder unavailable: " + Holder.FAILURE);
+    }
+    return Holder.LIBRARY;
+  }
+
+  /** Why the library cannot be loaded, or null if it loads. */
+  static String unavailableReason() {
+    return Holder.FAILURE;
+  }
+
+  /** {@code stoker_read_header}; short, so always critical: data, info and err may be heap segments. */
+  int readHeader(MemorySegment data, MemorySegment info, MemorySegment error) {
+    try {
+      return (int) readHeaderCritical.invokeExact(data, data.byteSize(), info, error, (int) error.byteSize());
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code stoker_decode}. With {@code critical} every segment may be on the heap; without it,
+   * all must be native.
+   */
+  int decode(boolean critical, MemorySegment data, int x, int y, int w, int h, int scale,
+      MemorySegment out, long stride, int outWidth, int outHeight, long maxPixels,
+      MemorySegment warnings, MemorySegment error) {
+    MethodHandle handle = critical ? decodeCritical : decodePlain;
+    try {
+      return (int) handle.invokeExact(data, data.byteSize(), x, y, w, h, scale,
+          out, stride, out.byteSize(), outWidth, outHeight, maxPixels, warnings, error, (int) error.byteSize());
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static MemorySegment find(SymbolLookup lookup, String name) {
+    return lookup.find(name).orElseThrow(() -> new IllegalStateException("symbol " + name + " missing"));
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException(t);
+  }
+
+  /** Loads on first access of {@link #get()}; holds the library or why it failed. */
+  private static final class Holder {
+    static final NativeImageLibrary LIBRARY;
+    static final String FAILURE;
+
+    static {
+      NativeImageLibrary library = null;
+      String failure;
+      try {
+        library = load();
+        failure = null;
+      } catch (IOException | RuntimeException | LinkageError e) {
+        failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      }
+      LIBRARY = library;
+      FAILURE = failure;
+    }
+
+    private Holder() {}
+  }
+
+  private static NativeImageLibrary load() throws IOException {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+      throw new IllegalStateException("no native image library for " + os + "/" + arch + ", only linux/x86_64");
+    }
+    Path file;
+    try (InputStream in = NativeImageLibrary.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is not on the class path; the build had no gcc or "
+            + "libjpeg-turbo/libpng headers (" + INSTALL_HINT + ", then rebuild)");
+      }
+      file = Files.createTempFile("libstokerimage", ".so");
+      try {
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        Files.deleteIfExists(file);
+        throw e;
+      }
+    }
+    try {
+      SymbolLookup lookup;
+      try {
+        lookup = SymbolLookup.libraryLookup(file, Arena.global());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(e.getMessage() + " (it needs libjpeg.so.62 and libpng16.so.16: "
+            + "apt-get install libjpeg62-turbo libpng16-16)", e);
+      }
+      return new NativeImageLibrary(lookup);
+    } finally {
+      Files.deleteIfExists(file); // the library stays mapped
+    }
+  }
+}

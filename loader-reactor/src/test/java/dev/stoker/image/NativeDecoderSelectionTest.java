@@ -1,0 +1,42 @@
+package dev.stoker.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link ImageDecoders} picks the native decoder where it loads and checks its arguments. */
+class NativeDecoderSelectionTest {
+  @Test
+  void best_nativeLibraryLoads_returnsNativeDecoder() {
+    NativeTestSupport.nativeOrSkip();
+    assertThat(ImageDecoders.best().name()).isEqualTo("libjpeg-turbo");
+    assertThat(ImageDecoders.best(1000, true).name()).isEqualTo("libjpeg-turbo");
+  }
+
+  @Test
+  void best_nativeLibraryAbsent_fallsBackToImageIo() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(NativeImageLibrary.unavailableReason() != null, "library present");
+    assertThat(ImageDecoders.best().name()).isEqualTo("imageio");
+    assertThatThrownBy(ImageDecoders::nativeDecoder)
+        .isInstanceOf(dev.stoker.api.LoaderException.class)
+        .hasMessageContaining("native image decoder unavailable");
+  }
+
+  @Test
+  void nativeDecoder_maxPixelsNotPositive_throwsNamingParameter() {
+    assertThatThrownBy(() -> ImageDecoders.nativeDecoder(0, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxPixels");
+    assertThatThrownBy(() -> ImageDecoders.best(-1, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxPixels");
+  }
+
+  @Test
+  void nativeLibrary_resourcePresent_loads() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        NativeImageLibrary.class.getResource(NativeImageLibrary.RESOURCE) != null, "library not built");
+    assertThat(NativeImageLibrary.unavailableReason()).isNull();
+  }
+}
