@@ -5,13 +5,21 @@ package dev.stoker.api;
  * into a plan: geometric steps (crops, resizes, flips) are fused and folded into the decode, so
  * the order a user writes does not decide the cost.
  *
+ * <p>Photometric steps ({@link ColorJitter}, {@link Grayscale}) change each pixel on its own, so
+ * they commute with crops, resizes and flips: the plan runs them after the geometry, on the
+ * (smallest) output image, in the order they were written among themselves. The one step that
+ * looks beyond a pixel, contrast, uses the mean gray of the output image. Their random choices are
+ * drawn after every geometric one, so adding a photometric step leaves the crops and flips as they
+ * were.
+ *
  * <p>All randomness is drawn from a generator keyed by (seed, epoch, sample index); a spec holds
  * only parameters.
  *
  * <pre>{@code
  * List<TransformSpec> train = List.of(
  *     new TransformSpec.RandomResizedCrop(224, 224, 0.08, 1.0, 3.0 / 4, 4.0 / 3),
- *     new TransformSpec.HorizontalFlip(0.5));
+ *     new TransformSpec.HorizontalFlip(0.5),
+ *     new TransformSpec.ColorJitter(0.4, 0.4, 0.4, 0.1));
  * }</pre>
  */
 public sealed interface TransformSpec {
@@ -94,6 +102,63 @@ public sealed interface TransformSpec {
   record HorizontalFlip(double p) implements TransformSpec {
     /** Validates the parameters. */
     public HorizontalFlip {
+      Checks.inRange(p, 0.0, 1.0, "p");
+    }
+  }
+
+  /**
+   * Mirrors the image top to bottom with probability {@code p}.
+   *
+   * @param p probability in [0, 1]; with 0 the bytes are untouched and no random number is drawn
+   */
+  record VerticalFlip(double p) implements TransformSpec {
+    /** Validates the parameters. */
+    public VerticalFlip {
+      Checks.inRange(p, 0.0, 1.0, "p");
+    }
+  }
+
+  /**
+   * Randomly changes brightness, contrast, saturation and hue, with the semantics of torchvision's
+   * {@code ColorJitter}: each factor is drawn uniformly from {@code [max(0, 1 - x), 1 + x]} (the
+   * hue shift from {@code [-hue, hue]}, in turns of the color wheel), and the four adjustments run
+   * in a random order. A parameter of 0 disables its adjustment; with all four 0 the bytes are
+   * untouched and no random number is drawn.
+   *
+   * <ul>
+   *   <li>brightness: every channel is multiplied by the factor;
+   *   <li>contrast: every channel is blended with the mean gray (ITU-R 601-2 luma) of the image;
+   *   <li>saturation: every channel is blended with the pixel's own gray;
+   *   <li>hue: the HSV hue is rotated, value and saturation are kept.
+   * </ul>
+   *
+   * <p>Results are rounded to the nearest level and clamped to [0, 255].
+   *
+   * @param brightness how much to jitter brightness, at least 0
+   * @param contrast how much to jitter contrast, at least 0
+   * @param saturation how much to jitter saturation, at least 0
+   * @param hue how much to jitter hue, in [0, 0.5]
+   */
+  record ColorJitter(double brightness, double contrast, double saturation, double hue) implements TransformSpec {
+    /** Validates the parameters. */
+    public ColorJitter {
+      Checks.inRange(brightness, 0.0, Double.MAX_VALUE, "brightness");
+      Checks.inRange(contrast, 0.0, Double.MAX_VALUE, "contrast");
+      Checks.inRange(saturation, 0.0, Double.MAX_VALUE, "saturation");
+      Checks.inRange(hue, 0.0, 0.5, "hue");
+    }
+  }
+
+  /**
+   * Converts the image to gray with probability {@code p} (torchvision's {@code RandomGrayscale}):
+   * the ITU-R 601-2 luma {@code 0.299 R + 0.587 G + 0.114 B}, rounded, written into all three
+   * channels.
+   *
+   * @param p probability in [0, 1]; with 0 the bytes are untouched and no random number is drawn
+   */
+  record Grayscale(double p) implements TransformSpec {
+    /** Validates the parameters. */
+    public Grayscale {
       Checks.inRange(p, 0.0, 1.0, "p");
     }
   }

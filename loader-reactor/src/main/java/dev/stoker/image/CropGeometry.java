@@ -11,13 +11,19 @@ package dev.stoker.image;
  * @param outWidth output columns
  * @param outHeight output rows
  * @param flip whether the output is mirrored left to right
+ * @param flipVertical whether the output is mirrored top to bottom
  */
 public record CropGeometry(double x, double y, double width, double height, int outWidth, int outHeight,
-    boolean flip) {
+    boolean flip, boolean flipVertical) {
+
+  /** A geometry that is not mirrored top to bottom. */
+  public CropGeometry(double x, double y, double width, double height, int outWidth, int outHeight, boolean flip) {
+    this(x, y, width, height, outWidth, outHeight, flip, false);
+  }
 
   /** The whole image, unscaled, unflipped. */
   static CropGeometry identity(int width, int height) {
-    return new CropGeometry(0, 0, width, height, width, height, false);
+    return new CropGeometry(0, 0, width, height, width, height, false, false);
   }
 
   /**
@@ -28,16 +34,22 @@ public record CropGeometry(double x, double y, double width, double height, int 
     double sx = width / outWidth;
     double sy = height / outHeight;
     double left = flip ? outWidth - cx - cw : cx;
-    return new CropGeometry(x + left * sx, y + cy * sy, cw * sx, ch * sy, newWidth, newHeight, flip);
+    double top = flipVertical ? outHeight - cy - ch : cy;
+    return new CropGeometry(x + left * sx, y + top * sy, cw * sx, ch * sy, newWidth, newHeight, flip, flipVertical);
   }
 
   /** Scales the canvas to {@code newWidth x newHeight} without changing what it shows. */
   CropGeometry resize(int newWidth, int newHeight) {
-    return new CropGeometry(x, y, width, height, newWidth, newHeight, flip);
+    return new CropGeometry(x, y, width, height, newWidth, newHeight, flip, flipVertical);
   }
 
-  /** Mirrors the canvas. */
+  /** Mirrors the canvas left to right. */
   CropGeometry mirrored() {
-    return new CropGeometry(x, y, width, height, outWidth, outHeight, !flip);
+    return new CropGeometry(x, y, width, height, outWidth, outHeight, !flip, flipVertical);
+  }
+
+  /** Mirrors the canvas top to bottom. */
+  CropGeometry mirroredVertically() {
+    return new CropGeometry(x, y, width, height, outWidth, outHeight, flip, !flipVertical);
   }
 }

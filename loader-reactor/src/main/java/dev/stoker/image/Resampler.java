@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Separable fixed-point resampling of a rectangle of an RGB image to an output size, with an
- * optional mirror. A triangle filter whose support widens with the downscale factor: bilinear when
+ * Separable fixed-point resampling of a rectangle of an RGB image to an output size, with optional
+ * mirrors left to right and top to bottom (each reverses one axis' taps, so a mirror costs nothing). A triangle filter whose support widens with the downscale factor: bilinear when
  * enlarging, area-like (antialiased) when shrinking. Not thread-safe; one per worker thread, it
  * keeps its scratch arrays between calls so steady state allocates nothing.
  */
@@ -33,15 +33,26 @@ final class Resampler {
 
   /**
    * Resamples the rectangle {@code (x, y, width, height)} of {@code source} (in source pixel
-   * units, fractional) into {@code out}, a packed {@code outWidth x outHeight} RGB image.
+   * units, fractional) into {@code out}, a packed {@code outWidth x outHeight} RGB image, mirrored
+   * left to right if {@code flip}.
    */
   void resample(ImageBuffer source, double x, double y, double width, double height,
       int outWidth, int outHeight, boolean flip, MemorySegment out) {
+    resample(source, x, y, width, height, outWidth, outHeight, flip, false, out);
+  }
+
+  /**
+   * Resamples the rectangle {@code (x, y, width, height)} of {@code source} (in source pixel
+   * units, fractional) into {@code out}, a packed {@code outWidth x outHeight} RGB image, mirrored
+   * left to right if {@code flip} and top to bottom if {@code flipVertical}.
+   */
+  void resample(ImageBuffer source, double x, double y, double width, double height,
+      int outWidth, int outHeight, boolean flip, boolean flipVertical, MemorySegment out) {
     if (source.channels() != 3) {
       throw new IllegalArgumentException("source must be RGB, has " + source.channels() + " channels");
     }
     columns.build(outWidth, x, width, source.width(), flip, ONE);
-    rows.build(outHeight, y, height, source.height(), false, ONE);
+    rows.build(outHeight, y, height, source.height(), flipVertical, ONE);
     int firstRow = rows.first();
     int firstCol = columns.first();
     int cols = columns.last() - firstCol;

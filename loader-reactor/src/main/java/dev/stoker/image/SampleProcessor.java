@@ -6,15 +6,18 @@ import dev.stoker.api.ImageBuffer;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.ImageHeader;
 import dev.stoker.api.Region;
+import dev.stoker.api.TransformSpec;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Turns one encoded image into one output sample: reads the header, draws the sample's geometry
  * from the {@link TransformPlan}, decodes only the source rectangle the output shows (at the
- * smallest scale that keeps the output's resolution), and resamples it straight into the
- * destination memory.
+ * smallest scale that keeps the output's resolution), resamples it straight into the destination
+ * memory, and then runs the plan's photometric steps (color jitter, grayscale) in place on the
+ * output, the fewest pixels they could run on.
  *
  * <p>Safe to share between threads: each thread keeps its own decode buffer and resampler, so in
  * steady state a sample allocates nothing.
@@ -27,12 +30,14 @@ import java.util.SplittableRandom;
 public final class SampleProcessor {
   private final ImageDecoder decoder;
   private final TransformPlan plan;
-  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  private final ThreadLocal<Scratch> scratch;
 
   /** Creates a processor that decodes with {@code decoder} and transforms by {@code plan}. */
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan) {
     this.decoder = Checks.notNull(decoder, "decoder");
     this.plan = Checks.notNull(plan, "plan");
+    List<TransformSpec> photometric = plan.photometric();
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(photometric));
   }
 
   /** The plan every sample follows. */
@@ -69,7 +74,8 @@ public final class SampleProcessor {
     double kx = (double) s.decoded.width() / region.width();
     double ky = (double) s.decoded.height() / region.height();
     s.resampler.resample(s.decoded, (g.x() - region.x()) * kx, (g.y() - region.y()) * ky,
-        g.width() * kx, g.height() * ky, g.outWidth(), g.outHeight(), g.flip(), out);
+        g.width() * kx, g.height() * ky, g.outWidth(), g.outHeight(), g.flip(), g.flipVertical(), out);
+    s.photometric.apply(out, g.outWidth() * g.outHeight(), random);
   }
 
   /** The integer rectangle of the image that covers the geometry's fractional one. */
@@ -92,5 +98,10 @@ public final class SampleProcessor {
   private static final class Scratch {
     final ImageBuffer decoded = ImageBuffer.allocate(1 << 20);
     final Resampler resampler = new Resampler();
+    final PhotometricOps photometric;
+
+    Scratch(List<TransformSpec> photometric) {
+      this.photometric = new PhotometricOps(photometric);
+    }
   }
 }

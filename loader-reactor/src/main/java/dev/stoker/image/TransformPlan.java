@@ -3,10 +3,14 @@ package dev.stoker.image;
 import dev.stoker.api.Checks;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
+import dev.stoker.api.TransformSpec.ColorJitter;
+import dev.stoker.api.TransformSpec.Grayscale;
 import dev.stoker.api.TransformSpec.HorizontalFlip;
 import dev.stoker.api.TransformSpec.RandomResizedCrop;
 import dev.stoker.api.TransformSpec.Resize;
 import dev.stoker.api.TransformSpec.ResizeShorter;
+import dev.stoker.api.TransformSpec.VerticalFlip;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -14,6 +18,10 @@ import java.util.SplittableRandom;
  * A list of {@link TransformSpec}s compiled for execution. Every geometric step is folded into one
  * {@link CropGeometry} per sample, computed from the image header alone, so that the decoder
  * decodes only the source rectangle the output shows and one resampling pass produces the output.
+ *
+ * <p>Photometric steps ({@code ColorJitter}, {@code Grayscale}) are per-pixel, so they commute with
+ * the geometry: the plan runs them on the output after resampling ({@link PhotometricOps}), in the
+ * order written among themselves, drawing their random numbers after all geometric ones.
  *
  * <p>The plan must end at a fixed output size (a {@code RandomResizedCrop}, a {@code Resize}, or a
  * {@code CenterCrop}) because every sample lands in a batch slot of one shape.
@@ -27,11 +35,13 @@ public final class TransformPlan {
   private static final int CROP_ATTEMPTS = 10;
 
   private final List<TransformSpec> specs;
+  private final List<TransformSpec> photometric;
   private final int outWidth;
   private final int outHeight;
 
-  private TransformPlan(List<TransformSpec> specs, int outWidth, int outHeight) {
+  private TransformPlan(List<TransformSpec> specs, List<TransformSpec> photometric, int outWidth, int outHeight) {
     this.specs = specs;
+    this.photometric = photometric;
     this.outWidth = outWidth;
     this.outHeight = outHeight;
   }
@@ -45,6 +55,7 @@ public final class TransformPlan {
     Checks.notNull(specs, "specs");
     int width = -1;
     int height = -1;
+    List<TransformSpec> photometric = new ArrayList<>();
     for (TransformSpec spec : specs) {
       Checks.notNull(spec, "specs element");
       switch (spec) {
@@ -53,11 +64,14 @@ public final class TransformPlan {
         case CenterCrop c -> { width = c.width(); height = c.height(); }
         case ResizeShorter r -> { width = -1; height = -1; }
         case HorizontalFlip f -> { }
+        case VerticalFlip f -> { }
+        case ColorJitter j -> photometric.add(j);
+        case Grayscale g -> photometric.add(g);
       }
     }
     Checks.argument(width > 0, "specs",
         "must end at a fixed output size (RandomResizedCrop, Resize or CenterCrop), got " + specs);
-    return new TransformPlan(List.copyOf(specs), width, height);
+    return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), width, height);
   }
 
   /** Output columns of every sample. */
@@ -75,8 +89,15 @@ public final class TransformPlan {
     return specs;
   }
 
+  /** The photometric specs, in the order written; they run on the output after the geometry. */
+  List<TransformSpec> photometric() {
+    return photometric;
+  }
+
   /**
-   * Draws this sample's random choices and folds every geometric step into one geometry.
+   * Draws this sample's geometric random choices and folds every geometric step into one geometry.
+   * Photometric steps draw nothing here; {@link PhotometricOps} draws theirs afterwards from the
+   * same generator.
    *
    * @param imageWidth the source's columns
    * @param imageHeight the source's rows
@@ -92,6 +113,9 @@ public final class TransformPlan {
         case CenterCrop c -> centerCrop(g, c);
         // p == 0 draws nothing, so a disabled flip leaves every later random choice as without it
         case HorizontalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? g.mirrored() : g;
+        case VerticalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? g.mirroredVertically() : g;
+        case ColorJitter j -> g;
+        case Grayscale gray -> g;
       };
     }
     return g;

@@ -63,6 +63,49 @@ class ResamplerTest {
     }
   }
 
+  private byte[] resample(ImageBuffer source, double x, double y, double w, double h, int outW, int outH,
+      boolean flip, boolean flipVertical) {
+    MemorySegment out = Arena.ofAuto().allocate((long) outW * outH * 3);
+    resampler.resample(source, x, y, w, h, outW, outH, flip, flipVertical, out);
+    return out.toArray(ValueLayout.JAVA_BYTE);
+  }
+
+  @Test
+  void resample_sameSizeWithVerticalFlip_mirrorsTheRowsExactly() {
+    int w = 37;
+    int h = 23;
+    byte[] rgb = randomRgb(w, h, 12);
+
+    byte[] out = resample(image(w, h, rgb), 0, 0, w, h, w, h, false, true);
+
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int c = 0; c < 3; c++) {
+          assertThat(at(out, w, x, y, c)).as("(%d,%d,%d)", x, y, c).isEqualTo(at(rgb, w, x, h - 1 - y, c));
+        }
+      }
+    }
+  }
+
+  @Test
+  void resample_downscaleWithBothFlips_isTheDownscaleRotatedHalfATurn() {
+    byte[] rgb = randomRgb(60, 40, 13);
+    ImageBuffer source = image(60, 40, rgb);
+
+    byte[] plain = resample(source, 3.5, 2.25, 50, 33, 23, 17, false, false);
+    byte[] vertical = resample(source, 3.5, 2.25, 50, 33, 23, 17, false, true);
+    byte[] both = resample(source, 3.5, 2.25, 50, 33, 23, 17, true, true);
+
+    for (int y = 0; y < 17; y++) {
+      for (int x = 0; x < 23; x++) {
+        for (int c = 0; c < 3; c++) {
+          assertThat(at(vertical, 23, x, y, c)).isEqualTo(at(plain, 23, x, 16 - y, c));
+          assertThat(at(both, 23, x, y, c)).isEqualTo(at(plain, 23, 22 - x, 16 - y, c));
+        }
+      }
+    }
+  }
+
   @Test
   void resample_integerCropAtItsOwnSize_copiesThatRectangleExactly() {
     int w = 40;

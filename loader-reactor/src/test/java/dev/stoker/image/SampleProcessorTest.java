@@ -4,6 +4,7 @@ import static dev.stoker.image.GeneratedImages.bytes;
 import static dev.stoker.image.GeneratedImages.meanAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.stoker.api.DecodeException;
 import dev.stoker.api.DecodeRequest;
@@ -11,16 +12,24 @@ import dev.stoker.api.ImageBuffer;
 import dev.stoker.api.ImageHeader;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
+import dev.stoker.api.TransformSpec.ColorJitter;
+import dev.stoker.api.TransformSpec.Grayscale;
 import dev.stoker.api.TransformSpec.HorizontalFlip;
 import dev.stoker.api.TransformSpec.RandomResizedCrop;
 import dev.stoker.api.TransformSpec.ResizeShorter;
+import dev.stoker.api.TransformSpec.VerticalFlip;
 import java.awt.image.BufferedImage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** One encoded image to one output sample, with the ImageIO decoder on images made in memory. */
@@ -107,6 +116,97 @@ class SampleProcessorTest {
 
     assertThat(process(train, "scene.jpg", 11)).isEqualTo(process(train, "scene.jpg", 11));
     assertThat(process(train, "scene.jpg", 11)).isNotEqualTo(process(train, "scene.jpg", 12));
+  }
+
+  @Test
+  void process_verticalFlipProbabilityOne_isTheExactRowMirrorOfARunWithoutIt() {
+    int size = 48;
+    byte[] plain = process(List.of(new RandomResizedCrop(size)), "scene.jpg", 3);
+    byte[] flipped = process(List.of(new RandomResizedCrop(size), new VerticalFlip(1)), "scene.jpg", 3);
+
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        for (int c = 0; c < 3; c++) {
+          assertThat(flipped[(y * size + x) * 3 + c]).isEqualTo(plain[((size - 1 - y) * size + x) * 3 + c]);
+        }
+      }
+    }
+    assertThat(flipped).isNotEqualTo(plain);
+  }
+
+  @Test
+  void process_disabledNewSteps_bytesIdenticalToARunWithoutThem() {
+    List<TransformSpec> disabled = List.of(new VerticalFlip(0), new ColorJitter(0, 0, 0, 0), new Grayscale(0));
+    for (String name : ENCODED.keySet()) {
+      for (long seed = 0; seed < 5; seed++) {
+        byte[] without = process(List.of(new RandomResizedCrop(48), new HorizontalFlip(0.5)), name, seed);
+        List<TransformSpec> with = new ArrayList<>(disabled);
+        with.addAll(List.of(new RandomResizedCrop(48), new HorizontalFlip(0.5)));
+        with.addAll(disabled);
+
+        assertThat(process(with, name, seed)).as("%s seed %d", name, seed).isEqualTo(without);
+      }
+    }
+  }
+
+  @Test
+  void process_grayscaleOne_isTheLumaOfARunWithoutIt() {
+    byte[] plain = process(List.of(new RandomResizedCrop(48)), "scene.png", 4);
+    byte[] gray = process(List.of(new Grayscale(1), new RandomResizedCrop(48)), "scene.png", 4);
+
+    for (int i = 0; i < plain.length; i += 3) {
+      double luma = 0.299 * (plain[i] & 0xFF) + 0.587 * (plain[i + 1] & 0xFF) + 0.114 * (plain[i + 2] & 0xFF);
+      assertThat(gray[i + 1]).isEqualTo(gray[i]);
+      assertThat(gray[i + 2]).isEqualTo(gray[i]);
+      assertThat((double) (gray[i] & 0xFF)).isCloseTo(luma, within(1.0));
+    }
+  }
+
+  @Test
+  void process_photometricSteps_runOnTheOutputAfterTheGeometryDraws() {
+    List<TransformSpec> geometric = List.of(new RandomResizedCrop(48), new HorizontalFlip(0.5));
+    List<TransformSpec> photometric = List.of(new ColorJitter(0.4, 0.4, 0.4, 0.1), new Grayscale(0.3));
+    List<TransformSpec> all = List.of(photometric.get(0), geometric.get(0), photometric.get(1), geometric.get(1));
+    for (long seed = 0; seed < 8; seed++) {
+      byte[] plain = process(geometric, "scene.png", seed);
+      SplittableRandom random = new SplittableRandom(seed);
+      TransformPlan.compile(geometric).geometry(W, H, random);
+      MemorySegment expected = Arena.ofAuto().allocate(plain.length);
+      MemorySegment.copy(plain, 0, expected, ValueLayout.JAVA_BYTE, 0, plain.length);
+      new PhotometricOps(photometric).apply(expected, plain.length / 3, random);
+
+      byte[] fused = process(all, "scene.png", seed);
+
+      assertThat(fused).as("seed %d", seed).isEqualTo(bytes(expected)).isNotEqualTo(plain);
+    }
+  }
+
+  @Test
+  void process_trainPlanWithJitterOnManyThreads_sameBytesAsOneThread() throws Exception {
+    List<TransformSpec> train = List.of(new RandomResizedCrop(48), new HorizontalFlip(0.5), new VerticalFlip(0.3),
+        new ColorJitter(0.4, 0.4, 0.4, 0.1), new Grayscale(0.2));
+    SampleProcessor processor = new SampleProcessor(decoder, TransformPlan.compile(train));
+    int samples = 32;
+    List<byte[]> sequential = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      sequential.add(process(train, "scene.jpg", 1000 + i));
+    }
+
+    List<Future<byte[]>> parallel = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      for (int i = 0; i < samples; i++) {
+        long seed = 1000 + i;
+        parallel.add(pool.submit(() -> {
+          MemorySegment out = Arena.ofAuto().allocate(processor.sampleBytes());
+          processor.process(ENCODED.get("scene.jpg"), "scene.jpg", new SplittableRandom(seed), out);
+          return bytes(out);
+        }));
+      }
+      for (int i = 0; i < samples; i++) {
+        assertThat(parallel.get(i).get()).as("sample %d", i).isEqualTo(sequential.get(i));
+      }
+    }
+    assertThat(sequential.get(0)).isNotEqualTo(sequential.get(1));
   }
 
   /**

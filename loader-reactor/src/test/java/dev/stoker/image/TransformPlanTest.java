@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
+import dev.stoker.api.TransformSpec.ColorJitter;
+import dev.stoker.api.TransformSpec.Grayscale;
 import dev.stoker.api.TransformSpec.HorizontalFlip;
 import dev.stoker.api.TransformSpec.RandomResizedCrop;
 import dev.stoker.api.TransformSpec.Resize;
 import dev.stoker.api.TransformSpec.ResizeShorter;
+import dev.stoker.api.TransformSpec.VerticalFlip;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +37,7 @@ class TransformPlanTest {
     List<List<TransformSpec>> bad = List.of(
         List.of(),
         List.of(new HorizontalFlip(0.5)),
+        List.of(new VerticalFlip(0.5), new ColorJitter(0.4, 0.4, 0.4, 0.1), new Grayscale(0.1)),
         List.of(new ResizeShorter(256)),
         List.of(new RandomResizedCrop(224), new ResizeShorter(256)));
     for (List<TransformSpec> specs : bad) {
@@ -215,5 +219,74 @@ class TransformPlanTest {
     }
 
     assertThat(distinct).hasSizeGreaterThan(45);
+  }
+
+  @Test
+  void geometry_verticalFlipOneAndZero_alwaysAndNeverFlipVertically() {
+    TransformPlan always = TransformPlan.compile(List.of(new RandomResizedCrop(32), new VerticalFlip(1.0)));
+    TransformPlan never = TransformPlan.compile(List.of(new RandomResizedCrop(32), new VerticalFlip(0.0)));
+
+    for (int seed = 0; seed < 200; seed++) {
+      CropGeometry g = always.geometry(100, 80, new SplittableRandom(seed));
+      assertThat(g.flipVertical()).isTrue();
+      assertThat(g.flip()).isFalse();
+      assertThat(never.geometry(100, 80, new SplittableRandom(seed)).flipVertical()).isFalse();
+    }
+  }
+
+  @Test
+  void geometry_verticalFlipHalf_flipsAboutHalfTheSamples() {
+    TransformPlan plan = TransformPlan.compile(List.of(new Resize(8, 8), new VerticalFlip(0.5)));
+
+    long flipped = 0;
+    for (int seed = 0; seed < DRAWS; seed++) {
+      flipped += plan.geometry(100, 80, new SplittableRandom(seed)).flipVertical() ? 1 : 0;
+    }
+
+    assertThat(flipped).isBetween(DRAWS * 45L / 100, DRAWS * 55L / 100);
+  }
+
+  @Test
+  void geometry_zeroProbabilityAndPhotometricSteps_leaveTheGeometryAsWithoutThem() {
+    TransformPlan without = TransformPlan.compile(List.of(new RandomResizedCrop(32), new HorizontalFlip(0.5)));
+    TransformPlan with = TransformPlan.compile(List.of(new VerticalFlip(0.0), new ColorJitter(0.4, 0.4, 0.4, 0.1),
+        new RandomResizedCrop(32), new Grayscale(0.5), new HorizontalFlip(0.5), new VerticalFlip(0.0)));
+
+    for (int seed = 0; seed < 100; seed++) {
+      assertThat(with.geometry(300, 200, new SplittableRandom(seed)))
+          .isEqualTo(without.geometry(300, 200, new SplittableRandom(seed)));
+    }
+  }
+
+  @Test
+  void crop_afterVerticalFlip_takesTheMirroredRows() {
+    // flipped top to bottom, the top 20 canvas rows of a 100-row image are source rows 80..100
+    CropGeometry g = CropGeometry.identity(100, 100).mirroredVertically().crop(10, 0, 30, 20, 30, 20);
+
+    assertThat(g).isEqualTo(new CropGeometry(10, 80, 30, 20, 30, 20, false, true));
+  }
+
+  @Test
+  void geometry_centerCropAfterVerticalFlip_staysCentered() {
+    TransformPlan plan = TransformPlan.compile(List.of(new VerticalFlip(1.0), new Resize(100, 100),
+        new CenterCrop(50, 20)));
+
+    CropGeometry g = plan.geometry(200, 100, new SplittableRandom(0));
+
+    assertThat(g.flipVertical()).isTrue();
+    assertThat(g.x()).isCloseTo(50, within(1e-9));
+    assertThat(g.width()).isCloseTo(100, within(1e-9));
+    assertThat(g.y()).isCloseTo(40, within(1e-9));
+    assertThat(g.height()).isCloseTo(20, within(1e-9));
+  }
+
+  @Test
+  void photometric_keepsThePhotometricSpecsInWrittenOrder() {
+    ColorJitter jitter = new ColorJitter(0.4, 0.4, 0.4, 0.1);
+    Grayscale gray = new Grayscale(0.2);
+
+    TransformPlan plan = TransformPlan.compile(List.of(gray, new RandomResizedCrop(32), jitter, new VerticalFlip(0.5)));
+
+    assertThat(plan.photometric()).containsExactly(gray, jitter);
   }
 }
