@@ -32,6 +32,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the result as one JSON object on the last line")
   boolean json;
 
+  @Option(names = "--floor", description = "also measure the full-decode floor: every image decoded in full, "
+      + "no transform, same threads; adds floor_images_per_s")
+  boolean floor;
+
   @Override
   public Integer call() {
     ImageFolderSource source = ImageFolderSource.open(dir);
@@ -47,14 +51,20 @@ final class BenchCommand implements Callable<Integer> {
         summary = loader.run(1, epochs, digest);
       }
       Summaries.print(summary, System.err);
+      double floorRate = -1;
+      if (floor) {
+        floorRate = DecodeFloor.imagesPerSecond(source, options.decoder(), options.threads, epochs);
+        System.err.printf("full-decode floor: %,.0f images/s (%s, %d threads); ours is %.2fx the floor%n",
+            floorRate, summary.decoder(), options.threads, summary.imagesPerSecond() / floorRate);
+      }
       if (json) {
-        System.out.println(toJson(summary, digest.hex()));
+        System.out.println(toJson(summary, digest.hex(), floorRate));
       }
       return 0;
     }
   }
 
-  private String toJson(RunSummary s, String digest) {
+  private String toJson(RunSummary s, String digest, double floorRate) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
     o.put("images", s.delivered());
@@ -71,6 +81,9 @@ final class BenchCommand implements Callable<Integer> {
     o.put("decoder", s.decoder());
     o.put("batches", s.batches());
     o.put("digest", digest);
+    if (floorRate >= 0) {
+      o.put("floor_images_per_s", round(floorRate, 1));
+    }
     return o.toString();
   }
 

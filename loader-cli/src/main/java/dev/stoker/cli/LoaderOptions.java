@@ -49,7 +49,7 @@ final class LoaderOptions {
         .build();
   }
 
-  private ImageDecoder decoder() {
+  ImageDecoder decoder() {
     return switch (decoder.toLowerCase(Locale.ROOT)) {
       case "auto" -> ImageDecoders.best();
       case "imageio" -> ImageDecoders.imageIo();
