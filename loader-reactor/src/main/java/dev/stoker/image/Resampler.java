@@ -26,6 +26,7 @@ final class Resampler {
   private final Taps columns = new Taps();
   private final Taps rows = new Taps();
   private long[] packed = new long[0];
+  private byte[] rowBytes = new byte[0];
   private long[] vertical = new long[0];
   private long[] column = new long[0];
   private long[] horizontal = new long[0];
@@ -83,20 +84,19 @@ final class Resampler {
     }
   }
 
-  /** Packs {@code count} RGB pixels into longs: r, g and b at bits 0, 21 and 42. */
-  private static void pack(MemorySegment pixels, long offset, int count, long[] out, int at) {
-    long size = pixels.byteSize();
-    int i = 0;
-    // one 4-byte load per pixel while a fourth byte exists to read past the pixel
-    for (; i < count && offset + 3L * i + 4 <= size; i++) {
-      int v = pixels.get(ValueLayout.JAVA_INT_UNALIGNED, offset + 3L * i);
-      out[at + i] = (v & 0xFFL) | ((v >>> 8) & 0xFFL) << SHIFT_21 | ((v >>> 16) & 0xFFL) << SHIFT_42;
+  /**
+   * Packs {@code count} RGB pixels into longs: r, g and b at bits 0, 21 and 42. The row is first
+   * copied in bulk into a heap array, where the loop runs without per-access segment checks.
+   */
+  private void pack(MemorySegment pixels, long offset, int count, long[] out, int at) {
+    int bytes = count * 3;
+    if (rowBytes.length < bytes) {
+      rowBytes = new byte[bytes];
     }
-    for (; i < count; i++) {
-      long o = offset + 3L * i;
-      out[at + i] = (pixels.get(ValueLayout.JAVA_BYTE, o) & 0xFFL)
-          | (pixels.get(ValueLayout.JAVA_BYTE, o + 1) & 0xFFL) << SHIFT_21
-          | (pixels.get(ValueLayout.JAVA_BYTE, o + 2) & 0xFFL) << SHIFT_42;
+    byte[] row = rowBytes;
+    MemorySegment.copy(pixels, ValueLayout.JAVA_BYTE, offset, row, 0, bytes);
+    for (int i = 0, b = 0; i < count; i++, b += 3) {
+      out[at + i] = (row[b] & 0xFFL) | (row[b + 1] & 0xFFL) << SHIFT_21 | (row[b + 2] & 0xFFL) << SHIFT_42;
     }
   }
 
