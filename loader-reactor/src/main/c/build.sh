@@ -13,7 +13,7 @@ out_dir=${1:?usage: build.sh OUTDIR}
 src_dir=$(cd "$(dirname "$0")" && pwd)
 lib="$out_dir/libstokerimage.so"
 cc=${CC:-gcc}
-cflags=${CFLAGS:--O2}
+cflags=${CFLAGS:--O3}
 install_hint="apt-get install gcc libjpeg62-turbo-dev libpng-dev"
 
 warn() {
@@ -40,6 +40,7 @@ EOF
   || warn "gcc cannot compile and link against jpeglib.h/png.h with -ljpeg -lpng"
 
 if [[ -f "$lib" && "$lib" -nt "$src_dir/stoker_image.c" && "$lib" -nt "$src_dir/stoker_image.h" \
+      && "$lib" -nt "$src_dir/stoker_resample.c" \
       && "$lib" -nt "$0" ]]; then
   exit 0
 fi
@@ -48,6 +49,6 @@ mkdir -p "$out_dir"
 # shellcheck disable=SC2086 # CFLAGS is a list of flags
 "$cc" $cflags -std=c11 -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror=implicit \
   -Wl,--no-undefined -Wl,-z,noexecstack -Wl,-soname,libstokerimage.so \
-  -o "$lib.tmp" "$src_dir/stoker_image.c" -ljpeg -lpng
+  -o "$lib.tmp" "$src_dir/stoker_image.c" "$src_dir/stoker_resample.c" -ljpeg -lpng
 mv -f "$lib.tmp" "$lib"
 echo "[INFO] built $lib"

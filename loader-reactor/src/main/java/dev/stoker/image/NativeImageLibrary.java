@@ -61,6 +61,13 @@ final class NativeImageLibrary {
       ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, // out, stride, cap, out_w, out_h
       JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT); // max_pixels, warnings, err, err_cap
 
+  private static final FunctionDescriptor RESAMPLE = FunctionDescriptor.of(JAVA_INT,
+      ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, // src, src_width, first_col, cols
+      ADDRESS, ADDRESS, ADDRESS, JAVA_INT, // row start, count, weights, stride
+      ADDRESS, ADDRESS, ADDRESS, JAVA_INT, // column start, count, weights, stride
+      ADDRESS, JAVA_INT, JAVA_INT); // out, out_w, out_h
+
+  private final MethodHandle resampleCritical;
   private final MethodHandle readHeaderCritical;
   private final MethodHandle decodeCritical;
   private final MethodHandle decodePlain;
@@ -84,6 +91,29 @@ final class NativeImageLibrary {
     this.readHeaderCritical = linker.downcallHandle(readHeader, READ_HEADER, critical);
     this.decodeCritical = linker.downcallHandle(decode, DECODE, critical);
     this.decodePlain = linker.downcallHandle(decode, DECODE);
+    this.resampleCritical = linker.downcallHandle(find(lookup, "stoker_resample"), RESAMPLE, critical);
+  }
+
+  /** The library if it loads, else null: for optional fast paths that have a Java fallback. */
+  static NativeImageLibrary orNull() {
+    return Holder.LIBRARY;
+  }
+
+  /**
+   * {@code stoker_resample}: the Resampler's two passes in C, same arithmetic, same bytes. Critical:
+   * the tap arrays are heap segments; one call takes about a tenth of a millisecond.
+   */
+  int resample(MemorySegment source, int sourceWidth, int firstCol, int cols,
+      MemorySegment rowStart, MemorySegment rowCount, MemorySegment rowWeights, int rowStride,
+      MemorySegment colStart, MemorySegment colCount, MemorySegment colWeights, int colStride,
+      MemorySegment out, int outWidth, int outHeight) {
+    try {
+      return (int) resampleCritical.invokeExact(source, sourceWidth, firstCol, cols,
+          rowStart, rowCount, rowWeights, rowStride, colStart, colCount, colWeights, colStride,
+          out, outWidth, outHeight);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
   }
 
   /**

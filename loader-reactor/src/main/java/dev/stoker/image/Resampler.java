@@ -23,6 +23,7 @@ final class Resampler {
   private static final long FIELD = (1L << SHIFT_21) - 1;
   private static final long ROUND = (1L << (BITS - 1)) * (1L | 1L << SHIFT_21 | 1L << SHIFT_42);
 
+  private final NativeImageLibrary library;
   private final Taps columns = new Taps();
   private final Taps rows = new Taps();
   private long[] packed = new long[0];
@@ -31,6 +32,21 @@ final class Resampler {
   private long[] column = new long[0];
   private long[] horizontal = new long[0];
   private byte[] outLine = new byte[0];
+
+  /** A resampler that runs the passes in the native library when it is loaded. */
+  Resampler() {
+    this(true);
+  }
+
+  /** A resampler that uses the native passes only if {@code allowNative} and the library loads. */
+  Resampler(boolean allowNative) {
+    this.library = allowNative && !Boolean.getBoolean("stoker.resample.java") ? NativeImageLibrary.orNull() : null;
+  }
+
+  /** Whether the passes run in the native library. */
+  boolean isNative() {
+    return library != null;
+  }
 
   /**
    * Resamples the rectangle {@code (x, y, width, height)} of {@code source} (in source pixel
@@ -57,6 +73,14 @@ final class Resampler {
     int firstRow = rows.first();
     int firstCol = columns.first();
     int cols = columns.last() - firstCol;
+    if (library != null && out.byteSize() >= (long) outWidth * outHeight * 3
+        && library.resample(source.pixels(), source.width(), firstCol, cols,
+            MemorySegment.ofArray(rows.start), MemorySegment.ofArray(rows.count),
+            MemorySegment.ofArray(rows.weights), rows.stride,
+            MemorySegment.ofArray(columns.start), MemorySegment.ofArray(columns.count),
+            MemorySegment.ofArray(columns.weights), columns.stride, out, outWidth, outHeight) == 0) {
+      return;
+    }
     int rowCount = rows.last() - firstRow;
     if (packed.length < rowCount * cols) {
       packed = new long[rowCount * cols];
