@@ -8,9 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Off-heap buffers of one sample's pixels, reused between samples. The pipeline never holds more
  * than its decode concurrency of them at once, so the pool stops growing after the first batches.
+ *
+ * <p>Each buffer has its own arena: a buffer is used by one thread at a time, and a shared arena
+ * per buffer keeps the threads from contending on one session's counter at every native call.
  */
 final class SampleBufferPool implements AutoCloseable {
-  private final Arena arena = Arena.ofShared();
+  private final ConcurrentLinkedQueue<Arena> arenas = new ConcurrentLinkedQueue<>();
   private final long bytes;
   private final ConcurrentLinkedQueue<MemorySegment> free = new ConcurrentLinkedQueue<>();
   private final AtomicInteger allocated = new AtomicInteger();
@@ -25,9 +28,9 @@ final class SampleBufferPool implements AutoCloseable {
       return segment;
     }
     allocated.incrementAndGet();
-    synchronized (arena) {
-      return arena.allocate(bytes, 64);
-    }
+    Arena arena = Arena.ofShared();
+    arenas.add(arena);
+    return arena.allocate(bytes, 64);
   }
 
   void release(MemorySegment segment) {
@@ -41,6 +44,9 @@ final class SampleBufferPool implements AutoCloseable {
 
   @Override
   public void close() {
-    arena.close();
+    free.clear();
+    for (Arena arena; (arena = arenas.poll()) != null; ) {
+      arena.close();
+    }
   }
 }
