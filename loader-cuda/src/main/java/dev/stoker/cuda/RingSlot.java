@@ -48,11 +48,6 @@ final class RingSlot implements BatchSlot {
     return memory.asSlice(0, size * layout.sampleBytes()).asReadOnly();
   }
 
-  /** The whole slot's memory, writable, for transfers. */
-  MemorySegment memory() {
-    return memory;
-  }
-
   @Override
   public int label(int position) {
     return labels[Objects.checkIndex(position, size)];

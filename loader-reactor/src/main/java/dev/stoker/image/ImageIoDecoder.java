@@ -100,6 +100,9 @@ final class ImageIoDecoder implements ImageDecoder {
   }
 
   private static ImageInputStream open(ByteBuffer encoded, String source) throws IOException {
+    if (!encoded.hasRemaining()) {
+      throw new DecodeException(source, "empty file");
+    }
     ByteBuffer view = encoded.duplicate();
     byte[] bytes;
     int offset;
@@ -110,9 +113,6 @@ final class ImageIoDecoder implements ImageDecoder {
       bytes = new byte[view.remaining()];
       view.get(bytes);
       offset = 0;
-    }
-    if (view.remaining() == 0 && bytes.length == 0) {
-      throw new DecodeException(source, "empty file");
     }
     ImageInputStream in = ImageIO.createImageInputStream(
         new ByteArrayInputStream(bytes, offset, encoded.remaining()));

@@ -6,8 +6,12 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Separable fixed-point resampling of a rectangle of an RGB image to an output size, with optional
- * mirrors left to right and top to bottom (each reverses one axis' taps, so a mirror costs nothing). A triangle filter whose support widens with the downscale factor: bilinear when
- * enlarging, area-like (antialiased) when shrinking. Not thread-safe; one per worker thread, it
+ * mirrors left to right and top to bottom (each reverses one axis' taps, so a mirror costs
+ * nothing). A triangle filter whose support widens with the downscale factor: bilinear when
+ * enlarging, area-like (antialiased) when shrinking.
+ *
+ * <p>Java computes the taps; the two passes run in the native library when it is loaded, else in
+ * Java, with the same arithmetic and the same bytes. Not thread-safe; one per worker thread, it
  * keeps its scratch arrays between calls so steady state allocates nothing.
  */
 final class Resampler {
@@ -68,19 +72,28 @@ final class Resampler {
     if (source.channels() != 3) {
       throw new IllegalArgumentException("source must be RGB, has " + source.channels() + " channels");
     }
-    columns.build(outWidth, x, width, source.width(), flip, ONE);
-    rows.build(outHeight, y, height, source.height(), flipVertical, ONE);
+    if (out.byteSize() < (long) outWidth * outHeight * 3) {
+      throw new IllegalArgumentException("out holds " + out.byteSize() + " bytes, the output needs "
+          + (long) outWidth * outHeight * 3);
+    }
+    columns.build(outWidth, x, width, source.width(), flip);
+    rows.build(outHeight, y, height, source.height(), flipVertical);
     int firstRow = rows.first();
     int firstCol = columns.first();
     int cols = columns.last() - firstCol;
-    if (library != null && out.byteSize() >= (long) outWidth * outHeight * 3
-        && library.resample(source.pixels(), source.width(), firstCol, cols,
+    if (library != null && library.resample(source.pixels(), source.width(), firstCol, cols,
             MemorySegment.ofArray(rows.start), MemorySegment.ofArray(rows.count),
             MemorySegment.ofArray(rows.weights), rows.stride,
             MemorySegment.ofArray(columns.start), MemorySegment.ofArray(columns.count),
             MemorySegment.ofArray(columns.weights), columns.stride, out, outWidth, outHeight) == 0) {
       return;
     }
+    javaPasses(source, firstRow, firstCol, cols, outWidth, outHeight, out);
+  }
+
+  private void javaPasses(ImageBuffer source, int firstRow, int firstCol, int cols, int outWidth,
+      int outHeight, MemorySegment out) {
+    columns.buildTapMajor();
     int rowCount = rows.last() - firstRow;
     if (packed.length < rowCount * cols) {
       packed = new long[rowCount * cols];
@@ -196,7 +209,7 @@ final class Resampler {
     private int size;
     private double[] raw = new double[0];
 
-    void build(int outSize, double offset, double span, int srcSize, boolean reverse, int one) {
+    void build(int outSize, double offset, double span, int srcSize, boolean reverse) {
       double scale = span / outSize;
       double support = Math.max(1.0, scale);
       stride = (int) Math.ceil(support) * 2 + 1;
@@ -243,15 +256,20 @@ final class Resampler {
         int total = 0;
         int largest = 0;
         for (int k = 0; k < n; k++) {
-          int w = (int) Math.round(raw[k] / sum * one);
+          int w = (int) Math.round(raw[k] / sum * ONE);
           weights[base + k] = w;
           total += w;
           if (w > weights[base + largest]) {
             largest = k;
           }
         }
-        weights[base + largest] += one - total;
+        weights[base + largest] += ONE - total;
       }
+    }
+
+    /** Fills {@link #byTap} and {@link #maxCount} from the last {@link #build}. */
+    void buildTapMajor() {
+      int outSize = size;
       maxCount = 0;
       for (int o = 0; o < outSize; o++) {
         maxCount = Math.max(maxCount, count[o]);

@@ -38,7 +38,6 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   private long batchInEpoch;
   private long inEpoch;
   private long outstanding;
-  private long received;
   private long failed;
 
   /**
@@ -59,7 +58,6 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   @Override
   protected synchronized void hookOnNext(SampleResult item) {
     outstanding--;
-    received++;
     switch (item) {
       case Processed p -> {
         inEpoch++;
@@ -175,15 +173,5 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   /** The failures so far, in the order they arrived. */
   synchronized List<SampleFailure> failures() {
     return List.copyOf(failures);
-  }
-
-  /** Elements received so far (samples, failures and epoch ends). */
-  synchronized long received() {
-    return received;
-  }
-
-  /** Demand requested and not yet received. */
-  synchronized long outstanding() {
-    return outstanding;
   }
 }
