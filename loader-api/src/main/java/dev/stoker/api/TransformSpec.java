@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import java.util.List;
+
 /**
  * One augmentation step, declared as data. A pipeline receives a list of specs and compiles it
  * into a plan: geometric steps (crops, resizes, flips) are fused and folded into the decode, so
@@ -160,6 +162,139 @@ public sealed interface TransformSpec {
     /** Validates the parameters. */
     public Grayscale {
       Checks.inRange(p, 0.0, 1.0, "p");
+    }
+  }
+
+  /**
+   * Crops a {@code width x height} window at a uniformly random position of the current image.
+   * Where the image is smaller than the window along an axis, the window is centred on that axis
+   * and the uncovered pixels are {@code fill}.
+   *
+   * @param width output columns
+   * @param height output rows
+   * @param fill gray level, 0 to 255, of pixels outside the image
+   */
+  record RandomCrop(int width, int height, int fill) implements TransformSpec {
+    /** Validates the parameters. */
+    public RandomCrop {
+      Checks.positive(width, "width");
+      Checks.positive(height, "height");
+      Checks.inRange(fill, 0, 255, "fill");
+    }
+
+    /** A random crop that fills with black. */
+    public RandomCrop(int width, int height) {
+      this(width, height, 0);
+    }
+  }
+
+  /**
+   * Adds borders of {@code fill} around the current image: the canvas grows by
+   * {@code left + right} columns and {@code top + bottom} rows.
+   *
+   * @param left columns added on the left, at least 0
+   * @param top rows added on top, at least 0
+   * @param right columns added on the right, at least 0
+   * @param bottom rows added at the bottom, at least 0
+   * @param fill gray level, 0 to 255, of the border
+   */
+  record Pad(int left, int top, int right, int bottom, int fill) implements TransformSpec {
+    /** Validates the parameters. */
+    public Pad {
+      Checks.notNegative(left, "left");
+      Checks.notNegative(top, "top");
+      Checks.notNegative(right, "right");
+      Checks.notNegative(bottom, "bottom");
+      Checks.inRange(fill, 0, 255, "fill");
+    }
+  }
+
+  /**
+   * With probability {@code p}, rotates the current image counter-clockwise about its centre by an
+   * angle drawn uniformly from {@code [minDegrees, maxDegrees]}, keeping the canvas size; corners
+   * that come from outside the image are {@code fill}. Multiples of 90 degrees move pixels exactly,
+   * with no interpolation (a quarter turn of a non-square canvas keeps the canvas, so the image is
+   * cropped or bordered as any other angle would be).
+   *
+   * @param minDegrees smallest angle, degrees
+   * @param maxDegrees largest angle, degrees, at least minDegrees
+   * @param p probability in [0, 1]; with 0 the bytes are untouched and no random number is drawn
+   * @param fill gray level, 0 to 255, of pixels from outside the image
+   */
+  record Rotate(double minDegrees, double maxDegrees, double p, int fill) implements TransformSpec {
+    /** Validates the parameters. */
+    public Rotate {
+      Checks.inRange(minDegrees, -3600, 3600, "minDegrees");
+      Checks.inRange(maxDegrees, minDegrees, 3600, "maxDegrees");
+      Checks.inRange(p, 0.0, 1.0, "p");
+      Checks.inRange(fill, 0, 255, "fill");
+    }
+
+    /** Always rotates by exactly {@code degrees}, filling with black. */
+    public Rotate(double degrees) {
+      this(degrees, degrees, 1.0, 0);
+    }
+  }
+
+  /**
+   * The SSD random crop for object detection: draws a minimum IoU from {@code minIoUs} (a value
+   * above 1 means "keep the whole image"), then tries up to {@code trials} random crops whose area
+   * fraction lies in {@code [minScale, maxScale]} and aspect ratio in {@code [minRatio, maxRatio]}
+   * until one overlaps some box with at least that IoU and contains at least one box centre.
+   * Boxes whose centres fall outside the crop are dropped; the others are clipped to it. A sample
+   * without boxes accepts the first crop that fits.
+   *
+   * @param minScale smallest area fraction, in (0, 1]
+   * @param maxScale largest area fraction, in [minScale, 1]
+   * @param minRatio smallest width/height ratio, positive
+   * @param maxRatio largest width/height ratio, at least minRatio
+   * @param minIoUs the IoU thresholds to choose from, uniformly; non-empty
+   * @param trials crop attempts per draw, positive
+   */
+  record RandomIoUCrop(double minScale, double maxScale, double minRatio, double maxRatio, List<Double> minIoUs,
+      int trials) implements TransformSpec {
+    /** Validates the parameters and copies {@code minIoUs}. */
+    public RandomIoUCrop {
+      Checks.inRange(minScale, Double.MIN_NORMAL, 1.0, "minScale");
+      Checks.inRange(maxScale, minScale, 1.0, "maxScale");
+      Checks.inRange(minRatio, Double.MIN_NORMAL, Double.MAX_VALUE, "minRatio");
+      Checks.inRange(maxRatio, minRatio, Double.MAX_VALUE, "maxRatio");
+      Checks.notNull(minIoUs, "minIoUs");
+      Checks.argument(!minIoUs.isEmpty(), "minIoUs", "must not be empty");
+      minIoUs = List.copyOf(minIoUs);
+      Checks.positive(trials, "trials");
+    }
+
+    /** The SSD paper's crop: scale [0.3, 1], ratio [1/2, 2], IoU in {0, 0.1, 0.3, 0.5, 0.7, 0.9, keep}, 50 trials. */
+    public RandomIoUCrop() {
+      this(0.3, 1.0, 0.5, 2.0, List.of(0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 2.0), 50);
+    }
+  }
+
+  /**
+   * Converts the output to float32, {@code (value / 255 - mean[c]) / std[c]} per channel, for
+   * consumers that train on the CPU. Must be the last step; the batch layout becomes float32.
+   *
+   * @param mean per-channel means (R, G, B) in [0, 1] units; three values
+   * @param std per-channel standard deviations (R, G, B); three positive values
+   */
+  record Normalize(List<Double> mean, List<Double> std) implements TransformSpec {
+    /** Validates the parameters and copies the lists. */
+    public Normalize {
+      Checks.notNull(mean, "mean");
+      Checks.notNull(std, "std");
+      Checks.argument(mean.size() == 3, "mean", "must have 3 values (R, G, B), got " + mean.size());
+      Checks.argument(std.size() == 3, "std", "must have 3 values (R, G, B), got " + std.size());
+      mean = List.copyOf(mean);
+      std = List.copyOf(std);
+      for (double s : std) {
+        Checks.inRange(s, Double.MIN_NORMAL, Double.MAX_VALUE, "std");
+      }
+    }
+
+    /** The ImageNet statistics torchvision uses. */
+    public static Normalize imagenet() {
+      return new Normalize(List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
     }
   }
 }

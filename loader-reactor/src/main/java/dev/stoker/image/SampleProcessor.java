@@ -50,9 +50,28 @@ public final class SampleProcessor {
     return decoder.name();
   }
 
-  /** Bytes of one output sample. */
+  /** Bytes of one output sample: 3 channels of uint8, or of float32 when the plan normalizes. */
   public long sampleBytes() {
-    return (long) plan.outputWidth() * plan.outputHeight() * 3;
+    return (long) plan.outputWidth() * plan.outputHeight() * 3 * (plan.floatOutput() ? Float.BYTES : 1);
+  }
+
+  /**
+   * Processes one sample of an object-detection dataset into {@code out} and moves its boxes with
+   * the image. Boxes are 4 floats each, {@code x0, y0, x1, y1} in pixels with {@code x0 < x1},
+   * {@code y0 < y1}: {@code boxesIn} in the source image's pixels, {@code boxesOut} in the
+   * output's. Boxes are clipped to the output and dropped when degenerate (see {@link TransformPlan}).
+   * Allocates nothing.
+   *
+   * @param boxesIn the source boxes, at least {@code 4 * boxCount} floats
+   * @param boxCount how many boxes {@code boxesIn} holds
+   * @param boxesOut receives the kept boxes, at least {@code 4 * boxCount} floats
+   * @param keptOut receives, for each kept box, its index in {@code boxesIn}; at least {@code boxCount} ints
+   * @return the number of boxes kept
+   * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
+   */
+  public int process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
+      float[] boxesIn, int boxCount, float[] boxesOut, int[] keptOut) {
+    throw new UnsupportedOperationException("boxes are not implemented yet");
   }
 
   /**

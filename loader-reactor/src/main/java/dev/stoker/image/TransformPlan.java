@@ -67,6 +67,9 @@ public final class TransformPlan {
         case VerticalFlip f -> { }
         case ColorJitter j -> photometric.add(j);
         case Grayscale g -> photometric.add(g);
+        case TransformSpec.RandomCrop c, TransformSpec.Pad pad, TransformSpec.Rotate r,
+             TransformSpec.RandomIoUCrop iou, TransformSpec.Normalize n ->
+            throw new UnsupportedOperationException(spec + " is declared but not implemented yet");
       }
     }
     Checks.argument(width > 0, "specs",
@@ -82,6 +85,11 @@ public final class TransformPlan {
   /** Output rows of every sample. */
   public int outputHeight() {
     return outHeight;
+  }
+
+  /** Whether samples leave as float32 (the plan ends with a {@code Normalize}) rather than uint8. */
+  public boolean floatOutput() {
+    return false;
   }
 
   /** The specs this plan was compiled from. */
@@ -116,6 +124,7 @@ public final class TransformPlan {
         case VerticalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? g.mirroredVertically() : g;
         case ColorJitter j -> g;
         case Grayscale gray -> g;
+        default -> throw new UnsupportedOperationException(spec + " is declared but not implemented yet");
       };
     }
     return g;
