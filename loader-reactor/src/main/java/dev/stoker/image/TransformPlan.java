@@ -67,8 +67,8 @@ public final class TransformPlan {
         case VerticalFlip f -> { }
         case ColorJitter j -> photometric.add(j);
         case Grayscale g -> photometric.add(g);
-        case TransformSpec.RandomCrop c, TransformSpec.Pad pad, TransformSpec.Rotate r,
-             TransformSpec.RandomIoUCrop iou, TransformSpec.Normalize n ->
+        case TransformSpec.RandomCrop _, TransformSpec.Pad _, TransformSpec.Rotate _,
+             TransformSpec.RandomIoUCrop _, TransformSpec.Normalize _ ->
             throw new UnsupportedOperationException(spec + " is declared but not implemented yet");
       }
     }
