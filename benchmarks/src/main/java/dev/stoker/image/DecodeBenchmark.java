@@ -58,6 +58,7 @@ public class DecodeBenchmark {
   private ByteBuffer jpeg;
   private ImageHeader header;
   private final ImageBuffer buffer = ImageBuffer.allocate(1 << 20);
+  private final ImageBuffer decoded = ImageBuffer.allocate(1 << 20);
   private final Resampler resampler = new Resampler();
   private SampleProcessor processor;
   private MemorySegment out;
@@ -84,6 +85,7 @@ public class DecodeBenchmark {
     processor = new SampleProcessor(decoder,
         TransformPlan.compile(List.of(new TransformSpec.RandomResizedCrop(224), new TransformSpec.HorizontalFlip(0.5))));
     out = Arena.ofAuto().allocate(processor.sampleBytes());
+    decoder.decode(jpeg, DecodeRequest.full(header), decoded, "bench.jpg");
   }
 
   @Benchmark
@@ -111,6 +113,20 @@ public class DecodeBenchmark {
     decoder.decode(jpeg, new DecodeRequest(Region.full(header.width(), header.height()),
         header.width() / 4, header.height() / 4), buffer, "bench.jpg");
     return buffer.width();
+  }
+
+  /** The resampler alone: the decoded image, shrunk to 224x224. */
+  @Benchmark
+  public MemorySegment resampleFullTo224() {
+    resampler.resample(decoded, 0, 0, decoded.width(), decoded.height(), 224, 224, false, out);
+    return out;
+  }
+
+  /** The resampler alone: a 300x300 crop of the decoded image, shrunk to 224x224 and mirrored. */
+  @Benchmark
+  public MemorySegment resampleCropTo224() {
+    resampler.resample(decoded, 50.5, 30.25, 300, 300, 224, 224, true, out);
+    return out;
   }
 
   @Benchmark
