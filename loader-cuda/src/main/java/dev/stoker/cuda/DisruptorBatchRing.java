@@ -1,10 +1,13 @@
 package dev.stoker.cuda;
 
+import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
@@ -12,7 +15,6 @@ import dev.stoker.api.BatchSlot;
 import dev.stoker.api.Checks;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.RingStats;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -31,13 +33,13 @@ import java.util.function.IntConsumer;
  * is still in use.
  */
 final class DisruptorBatchRing implements BatchRing {
-  private static final int SPINS_BEFORE_PARK = 64;
-  private static final long PARK_NANOS = 20_000;
+  private static final int SPINS_BEFORE_BLOCKING = 64;
 
   private final BatchLayout layout;
   private final SlotMemory memory;
   private final RingBuffer<RingSlot> ring;
   private final EventPoller<RingSlot> poller;
+  private final SequenceBarrier published;
   private final Sequence released = new Sequence(-1);
   private volatile IntConsumer releaseListener = freed -> { };
   private volatile boolean completed;
@@ -55,6 +57,7 @@ final class DisruptorBatchRing implements BatchRing {
     this.ring = RingBuffer.createMultiProducer(() -> new RingSlot(layout, memory.allocate(bytes)), slots,
         new BlockingWaitStrategy());
     this.poller = ring.newPoller();
+    this.published = ring.newBarrier();
     ring.addGatingSequences(released);
   }
 
@@ -98,11 +101,13 @@ final class DisruptorBatchRing implements BatchRing {
   @Override
   public void complete() {
     completed = true;
+    published.alert();
   }
 
   @Override
   public void fail(Throwable error) {
     failure = Checks.notNull(error, "error");
+    published.alert();
   }
 
   @Override
@@ -152,10 +157,10 @@ final class DisruptorBatchRing implements BatchRing {
           }
           break;
         }
-        if (++idle < SPINS_BEFORE_PARK) {
+        if (++idle < SPINS_BEFORE_BLOCKING) {
           Thread.onSpinWait();
         } else {
-          LockSupport.parkNanos(PARK_NANOS);
+          awaitPublication();
         }
       }
       waitNanos += System.nanoTime() - idleSince[0];
@@ -165,6 +170,7 @@ final class DisruptorBatchRing implements BatchRing {
       throw new LoaderException("batch consumer failed: " + e, e);
     } finally {
       completed = false;
+      published.clearAlert();
     }
     Throwable error = failure;
     failure = null;
@@ -172,6 +178,22 @@ final class DisruptorBatchRing implements BatchRing {
       throw error instanceof LoaderException le ? le : new LoaderException("pipeline failed: " + error, error);
     }
     return stats().minus(before);
+  }
+
+  /**
+   * Blocks (on the ring's {@link BlockingWaitStrategy}, which every publish signals) until the
+   * next batch is published or the run completes or fails (which alert the barrier): no wake-ups
+   * while the producers are busy.
+   */
+  private void awaitPublication() {
+    try {
+      published.waitFor(poller.getSequence().get() + 1);
+    } catch (AlertException | TimeoutException e) {
+      // completed or failed: the drain loop sees it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LoaderException("interrupted while waiting for the next batch", e);
+    }
   }
 
   @Override
