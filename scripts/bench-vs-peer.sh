@@ -4,7 +4,9 @@
 #
 # Usage: scripts/bench-vs-peer.sh DIR [PRESET] [extra stoker bench args...]
 #   DIR     an ImageFolder tree, e.g. the corpus's classify/train
-#   PRESET  imagenet-train (default; the peer runs --mode train-uint8) or decode-only (peer --mode decode)
+#   PRESET  imagenet-train (default; the peer runs --mode train-uint8), decode-only (peer --mode decode),
+#           or ssd300-train (DIR is a COCO layout: annotations.json + images/; the peer is
+#           scripts/peer_ssd.py, the same flip, IoU crop and resize in torch)
 # Needs /usr/bin/python3 with Debian's python3-torch, python3-torchvision, python3-pil, and the
 # peer script at ${PEER:-../shared/bench/peer_torch.py}.
 set -euo pipefail
@@ -12,13 +14,16 @@ DIR=${1:?usage: scripts/bench-vs-peer.sh DIR [PRESET] [stoker bench args...]}
 PRESET=${2:-imagenet-train}
 shift $(( $# >= 2 ? 2 : 1 ))
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-PEER=${PEER:-$HERE/../shared/bench/peer_torch.py}
+DEFAULT_PEER=$HERE/../shared/bench/peer_torch.py
+[[ "$PRESET" == ssd300-train ]] && DEFAULT_PEER=$HERE/scripts/peer_ssd.py
+PEER=${PEER:-$DEFAULT_PEER}
 WORKERS=${WORKERS:-2}
 BATCH=${BATCH:-256}
 EPOCHS=${EPOCHS:-2}
 case "$PRESET" in
   imagenet-train) MODE=train-uint8 ;;
   decode-only) MODE=decode ;;
+  ssd300-train) MODE=ssd300-train ;;
   *) MODE=train-uint8 ;;
 esac
 
