@@ -150,8 +150,8 @@ final class Coverage {
         continue;
       }
       double v = row + 0.5;
-      for (int end = 0; end < 2; end++) {
-        double u = end == 0 ? start[row] + 0.5 : this.end[row] - 0.5;
+      for (int side = 0; side < 2; side++) {
+        double u = side == 0 ? start[row] + 0.5 : end[row] - 0.5;
         double x = toSource.x(u, v);
         double y = toSource.y(u, v);
         minX = Math.min(minX, x);

@@ -56,11 +56,17 @@ class PadCropRotateTest {
    * {@code sx << 16 | sy}), or {@code fill} gray where {@code where} answers -1.
    */
   private static void assertMoved(byte[] out, int outW, int outH, IntBinaryOperator where, int fill, String as) {
-    int gray = fill << 16 | fill << 8 | fill;
+    assertMoved(out, outW, outH, where, fill, fill, as);
+  }
+
+  /** As above, with {@code outerFill} gray where {@code where} answers -2. */
+  private static void assertMoved(byte[] out, int outW, int outH, IntBinaryOperator where, int outerFill, int fill,
+      String as) {
     for (int y = 0; y < outH; y++) {
       for (int x = 0; x < outW; x++) {
         int at = where.applyAsInt(x, y);
-        int expected = at < 0 ? gray : pixel(SRC, W, at >> 16, at & 0xFFFF);
+        int gray = at == -2 ? outerFill : fill;
+        int expected = at < 0 ? gray << 16 | gray << 8 | gray : pixel(SRC, W, at >> 16, at & 0xFFFF);
         assertThat(pixel(out, outW, x, y)).as("%s: output (%d,%d)", as, x, y).isEqualTo(expected);
       }
     }
@@ -87,6 +93,25 @@ class PadCropRotateTest {
 
     assertMoved(out, 28, 18, (x, y) -> x < 4 || x >= 24 || y < 4 || y >= 14 ? -1 : source(x - 4 + 10, y - 4 + 10),
         9, "crop then pad");
+  }
+
+  @Test
+  void padThenRotate_differentFills_bordersKeepThePadFillAndCornersTakeTheRotateFill() {
+    // the padded canvas is 48x38; a quarter turn keeps it: padded pixel (42 - y, x - 5) shows at (x, y)
+    List<TransformSpec> specs = List.of(new Resize(W, H), new Pad(4, 4, 4, 4, 10), new Rotate(90, 90, 1, 20),
+        new CenterCrop(W + 8, H + 8));
+    for (ImageDecoder decoder : decoders()) {
+      byte[] out = process(decoder, specs, PNG, 0);
+
+      assertMoved(out, W + 8, H + 8, (x, y) -> {
+        int px = 42 - y;
+        int py = x - 5;
+        if (px < 0 || px >= W + 8 || py < 0 || py >= H + 8) {
+          return -2;
+        }
+        return source(px - 4, py - 4);
+      }, 20, 10, decoder.name());
+    }
   }
 
   @Test
