@@ -30,6 +30,9 @@ import java.nio.ByteBuffer;
  * <p>Not thread-safe; one per worker thread, its buffers are reused.
  */
 final class GeometryRenderer {
+  /** How far from a whole pixel a composed edge may be and still count as on it. */
+  private static final double SNAP = 1e-7;
+
   private final ImageBuffer decoded = ImageBuffer.allocate(1 << 20);
   private final ImageBuffer staging = ImageBuffer.allocate(0);
   private final Resampler resampler = new Resampler();
@@ -101,7 +104,10 @@ final class GeometryRenderer {
         ? out.asSlice((long) top * outWidth * 3, (long) rows * cols * 3)
         : staging.reshape(cols, rows, 3);
 
-    Region region = enclosing(x, y, width, height, header.width(), header.height());
+    // x and y were composed through several maps: an edge a rounding error off a whole pixel
+    // must not widen the region by a pixel, which would shift a scaled decode's pixel grid
+    Region region = enclosing(snap(x), snap(y), snap(x + width) - snap(x), snap(y + height) - snap(y),
+        header.width(), header.height());
     int minWidth = minimumSize(cols, region.width(), width);
     int minHeight = minimumSize(rows, region.height(), height);
     decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight), decoded, source);
@@ -176,6 +182,12 @@ final class GeometryRenderer {
     int x1 = clamp((int) Math.ceil(x + width), x0 + 1, imageWidth);
     int y1 = clamp((int) Math.ceil(y + height), y0 + 1, imageHeight);
     return new Region(x0, y0, x1 - x0, y1 - y0);
+  }
+
+  /** {@code v}, or the whole number within {@link #SNAP} of it. */
+  private static double snap(double v) {
+    double r = Math.rint(v);
+    return Math.abs(v - r) < SNAP ? r : v;
   }
 
   /** The decoded size of a region that keeps {@code out} pixels across {@code cropSize} region pixels. */
