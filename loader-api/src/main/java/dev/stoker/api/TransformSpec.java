@@ -4,15 +4,17 @@ import java.util.List;
 
 /**
  * One augmentation step, declared as data. A pipeline receives a list of specs and compiles it
- * into a plan: geometric steps (crops, resizes, flips) are fused and folded into the decode, so
- * the order a user writes does not decide the cost.
+ * into a plan: geometric steps (crops, resizes, pads, flips, rotations) are fused into one map
+ * from output pixels to source pixels and folded into the decode, so the order a user writes does
+ * not decide the cost. Pixels that show nothing of the image (borders, rotated corners) are the
+ * step's {@code fill} gray. Boxes of an object-detection sample move with the pixels.
  *
  * <p>Photometric steps ({@link ColorJitter}, {@link Grayscale}) change each pixel on its own, so
- * they commute with crops, resizes and flips: the plan runs them after the geometry, on the
- * (smallest) output image, in the order they were written among themselves. The one step that
- * looks beyond a pixel, contrast, uses the mean gray of the output image. Their random choices are
- * drawn after every geometric one, so adding a photometric step leaves the crops and flips as they
- * were.
+ * they commute with the geometry: the plan runs them after it, on the (smallest) output image,
+ * fill pixels included, in the order they were written among themselves. The one step that looks
+ * beyond a pixel, contrast, uses the mean gray of the output image. Their random choices are drawn
+ * after every geometric one, so adding a photometric step leaves the crops and flips as they were.
+ * {@link Normalize}, last, turns the output into float32.
  *
  * <p>All randomness is drawn from a generator keyed by (seed, epoch, sample index); a spec holds
  * only parameters.
@@ -166,9 +168,10 @@ public sealed interface TransformSpec {
   }
 
   /**
-   * Crops a {@code width x height} window at a uniformly random position of the current image.
-   * Where the image is smaller than the window along an axis, the window is centred on that axis
-   * and the uncovered pixels are {@code fill}.
+   * Crops a {@code width x height} window at a uniformly random whole-pixel position of the current
+   * image. Where the image is smaller than the window along an axis, the window is centred on that
+   * axis (an odd pixel of border goes to the right or bottom), no position is drawn for it, and the
+   * uncovered pixels are {@code fill}.
    *
    * @param width output columns
    * @param height output rows
@@ -210,11 +213,14 @@ public sealed interface TransformSpec {
   }
 
   /**
-   * With probability {@code p}, rotates the current image counter-clockwise about its centre by an
-   * angle drawn uniformly from {@code [minDegrees, maxDegrees]}, keeping the canvas size; corners
-   * that come from outside the image are {@code fill}. Multiples of 90 degrees move pixels exactly,
-   * with no interpolation (a quarter turn of a non-square canvas keeps the canvas, so the image is
-   * cropped or bordered as any other angle would be).
+   * With probability {@code p}, rotates the current image counter-clockwise (as seen on screen)
+   * about its centre by an angle drawn uniformly from {@code [minDegrees, maxDegrees]}, keeping the
+   * canvas size; corners that come from outside the image are {@code fill}. Other angles are
+   * interpolated bilinearly. Multiples of 90 degrees move pixels exactly, with no interpolation: a
+   * half turn mirrors both axes, and a quarter turn of a non-square canvas keeps the canvas, so the
+   * image is cropped or bordered as any other angle would be (when width + height is odd its
+   * offset is rounded down to whole pixels). The coin is drawn first, then the angle, which is not
+   * drawn when {@code minDegrees == maxDegrees}.
    *
    * @param minDegrees smallest angle, degrees
    * @param maxDegrees largest angle, degrees, at least minDegrees
@@ -237,12 +243,16 @@ public sealed interface TransformSpec {
   }
 
   /**
-   * The SSD random crop for object detection: draws a minimum IoU from {@code minIoUs} (a value
-   * above 1 means "keep the whole image"), then tries up to {@code trials} random crops whose area
-   * fraction lies in {@code [minScale, maxScale]} and aspect ratio in {@code [minRatio, maxRatio]}
-   * until one overlaps some box with at least that IoU and contains at least one box centre.
-   * Boxes whose centres fall outside the crop are dropped; the others are clipped to it. A sample
-   * without boxes accepts the first crop that fits.
+   * The SSD random crop for object detection: draws a minimum IoU uniformly from {@code minIoUs} (a
+   * value above 1 means "keep the whole image"), then tries up to {@code trials} random crops, each
+   * with an area fraction drawn uniformly from {@code [minScale, maxScale]}, an aspect ratio drawn
+   * log-uniformly from {@code [minRatio, maxRatio]} (sides rounded to whole pixels; a crop that
+   * does not fit in the image is a failed trial) and a uniformly random whole-pixel position, until
+   * one contains at least one box centre (strictly inside) and, among the boxes whose centres it
+   * contains, one has at least that IoU with it. Boxes whose centres fall outside the crop are
+   * dropped; the others are clipped to it. A sample without boxes accepts the first crop that
+   * fits. If no trial succeeds the whole image is kept. The output size is the crop's, so a fixed
+   * size step must follow.
    *
    * @param minScale smallest area fraction, in (0, 1]
    * @param maxScale largest area fraction, in [minScale, 1]
@@ -272,8 +282,10 @@ public sealed interface TransformSpec {
   }
 
   /**
-   * Converts the output to float32, {@code (value / 255 - mean[c]) / std[c]} per channel, for
-   * consumers that train on the CPU. Must be the last step; the batch layout becomes float32.
+   * Converts the output to float32, {@code (value / 255 - mean[c]) / std[c]} per channel (computed
+   * in double, rounded to float, written in native byte order, pixels interleaved as the uint8
+   * output is), for consumers that train on the CPU. Must be the last step; each sample then
+   * takes 4 bytes per channel value instead of 1.
    *
    * @param mean per-channel means (R, G, B) in [0, 1] units; three values
    * @param std per-channel standard deviations (R, G, B); three positive values

@@ -1,26 +1,25 @@
 package dev.stoker.image;
 
 import dev.stoker.api.Checks;
-import dev.stoker.api.DecodeRequest;
 import dev.stoker.api.ImageBuffer;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.ImageHeader;
 import dev.stoker.api.Region;
-import dev.stoker.api.TransformSpec;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Turns one encoded image into one output sample: reads the header, draws the sample's geometry
- * from the {@link TransformPlan}, decodes only the source rectangle the output shows (at the
- * smallest scale that keeps the output's resolution), resamples it straight into the destination
- * memory, and then runs the plan's photometric steps (color jitter, grayscale) in place on the
- * output, the fewest pixels they could run on.
+ * from the {@link TransformPlan} (moving its boxes, if any, with it), decodes only the source
+ * region the output shows (at the smallest scale that keeps the output's resolution), maps it
+ * straight into the destination memory ({@link GeometryRenderer}), and then runs the plan's
+ * photometric steps (color jitter, grayscale) in place on the output, the fewest pixels they could
+ * run on. A plan that ends with {@code Normalize} renders into a per-thread uint8 scratch image and
+ * converts it into the destination as float32.
  *
- * <p>Safe to share between threads: each thread keeps its own decode buffer and resampler, so in
- * steady state a sample allocates nothing.
+ * <p>Safe to share between threads: each thread keeps its own decode buffer, resampler and box
+ * arrays, so in steady state a sample allocates no buffers.
  *
  * <pre>{@code
  * SampleProcessor processor = new SampleProcessor(ImageDecoders.best(), plan);
@@ -36,8 +35,7 @@ public final class SampleProcessor {
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan) {
     this.decoder = Checks.notNull(decoder, "decoder");
     this.plan = Checks.notNull(plan, "plan");
-    List<TransformSpec> photometric = plan.photometric();
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(photometric));
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(plan));
   }
 
   /** The plan every sample follows. */
@@ -57,70 +55,85 @@ public final class SampleProcessor {
 
   /**
    * Processes one sample of an object-detection dataset into {@code out} and moves its boxes with
-   * the image. Boxes are 4 floats each, {@code x0, y0, x1, y1} in pixels with {@code x0 < x1},
-   * {@code y0 < y1}: {@code boxesIn} in the source image's pixels, {@code boxesOut} in the
-   * output's. Boxes are clipped to the output and dropped when degenerate (see {@link TransformPlan}).
-   * Allocates nothing.
+   * the image. Boxes are 4 floats each, {@code x0, y0, x1, y1} in pixels with {@code x0 <= x1},
+   * {@code y0 <= y1}: {@code boxesIn} in the source image's pixels (after EXIF orientation, as the
+   * header reports the size), {@code boxesOut} in the output's.
+   *
+   * <p>The rule: every geometric step moves the boxes with the pixels (a rotation replaces a box by
+   * the axis-aligned bounding box of its four rotated corners) and clips them to its canvas; a box
+   * with nothing left inside a canvas is dropped there, and {@code RandomIoUCrop} drops the boxes
+   * whose centres fall outside its crop. At the end each box is clipped to the output canvas and
+   * dropped if its clipped width or height is below 1 output pixel. The kept boxes keep their
+   * order. The random draws and the pixels are those of {@link #process(ByteBuffer, String,
+   * SplittableRandom, MemorySegment)} except where {@code RandomIoUCrop} looks at the boxes; with
+   * no boxes the two are the same, byte for byte. Allocates no buffers.
    *
    * @param boxesIn the source boxes, at least {@code 4 * boxCount} floats
-   * @param boxCount how many boxes {@code boxesIn} holds
+   * @param boxCount how many boxes {@code boxesIn} holds, at least 0
    * @param boxesOut receives the kept boxes, at least {@code 4 * boxCount} floats
    * @param keptOut receives, for each kept box, its index in {@code boxesIn}; at least {@code boxCount} ints
    * @return the number of boxes kept
+   * @throws IllegalArgumentException naming the parameter if {@code out} or a box array is too
+   *     small, or a box is not finite or has its corners swapped
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
    */
   public int process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
       float[] boxesIn, int boxCount, float[] boxesOut, int[] keptOut) {
-    throw new UnsupportedOperationException("boxes are not implemented yet");
+    BoxSet.checkArrays(boxesIn, boxCount, boxesOut, keptOut);
+    Scratch s = scratch.get();
+    s.boxes.clear();
+    if (boxCount > 0) {
+      s.boxes.load(boxesIn, boxCount);
+    }
+    CropGeometry g = run(encoded, source, random, out, s);
+    return boxCount > 0 ? s.boxes.finish(g.outWidth(), g.outHeight(), boxesOut, keptOut) : 0;
   }
 
   /**
    * Processes one sample into {@code out}, which must hold {@link #sampleBytes()} bytes.
    *
+   * @throws IllegalArgumentException naming {@code out} if it is too small
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
    */
   public void process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out) {
+    Scratch s = scratch.get();
+    s.boxes.clear();
+    run(encoded, source, random, out, s);
+  }
+
+  private CropGeometry run(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out, Scratch s) {
+    Checks.notNull(out, "out");
     if (out.byteSize() < sampleBytes()) {
       throw new IllegalArgumentException("out holds " + out.byteSize() + " bytes, a sample needs " + sampleBytes());
     }
     ImageHeader header = decoder.readHeader(encoded, source);
-    CropGeometry g = plan.geometry(header.width(), header.height(), random);
-    Region region = enclosing(g, header);
-    int minWidth = minimumSize(g.outWidth(), region.width(), g.width());
-    int minHeight = minimumSize(g.outHeight(), region.height(), g.height());
-    Scratch s = scratch.get();
-    decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight), s.decoded, source);
-    double kx = (double) s.decoded.width() / region.width();
-    double ky = (double) s.decoded.height() / region.height();
-    s.resampler.resample(s.decoded, (g.x() - region.x()) * kx, (g.y() - region.y()) * ky,
-        g.width() * kx, g.height() * ky, g.outWidth(), g.outHeight(), g.flip(), g.flipVertical(), out);
-    s.photometric.apply(out, g.outWidth() * g.outHeight(), random);
+    CropGeometry g = plan.geometry(header.width(), header.height(), random, s.boxes);
+    int pixels = g.outWidth() * g.outHeight();
+    MemorySegment target = s.normalizer == null ? out : s.bytes.reshape(g.outWidth(), g.outHeight(), 3);
+    s.renderer.render(decoder, encoded, source, header, g, target);
+    s.photometric.apply(target, pixels, random);
+    if (s.normalizer != null) {
+      s.normalizer.convert(target, pixels, out);
+    }
+    return g;
   }
 
   /** The integer rectangle of the image that covers the geometry's fractional one. */
   static Region enclosing(CropGeometry g, ImageHeader header) {
-    int x0 = clamp((int) Math.floor(g.x()), 0, header.width() - 1);
-    int y0 = clamp((int) Math.floor(g.y()), 0, header.height() - 1);
-    int x1 = clamp((int) Math.ceil(g.x() + g.width()), x0 + 1, header.width());
-    int y1 = clamp((int) Math.ceil(g.y() + g.height()), y0 + 1, header.height());
-    return new Region(x0, y0, x1 - x0, y1 - y0);
-  }
-
-  private static int minimumSize(int out, int regionSize, double cropSize) {
-    return clamp((int) Math.ceil(out * regionSize / cropSize), 1, regionSize);
-  }
-
-  private static int clamp(int v, int min, int max) {
-    return Math.max(min, Math.min(max, v));
+    return GeometryRenderer.enclosing(g.x(), g.y(), g.width(), g.height(), header.width(), header.height());
   }
 
   private static final class Scratch {
-    final ImageBuffer decoded = ImageBuffer.allocate(1 << 20);
-    final Resampler resampler = new Resampler();
+    final GeometryRenderer renderer = new GeometryRenderer();
+    final BoxSet boxes = new BoxSet();
     final PhotometricOps photometric;
+    final Normalizer normalizer;
+    final ImageBuffer bytes;
 
-    Scratch(List<TransformSpec> photometric) {
-      this.photometric = new PhotometricOps(photometric);
+    Scratch(TransformPlan plan) {
+      this.photometric = new PhotometricOps(plan.photometric());
+      this.normalizer = plan.normalize() == null ? null : new Normalizer(plan.normalize());
+      this.bytes = plan.normalize() == null ? null : ImageBuffer.allocate((long) plan.outputWidth() * plan.outputHeight() * 3);
     }
   }
 }

@@ -6,25 +6,50 @@ import dev.stoker.api.TransformSpec.CenterCrop;
 import dev.stoker.api.TransformSpec.ColorJitter;
 import dev.stoker.api.TransformSpec.Grayscale;
 import dev.stoker.api.TransformSpec.HorizontalFlip;
+import dev.stoker.api.TransformSpec.Normalize;
+import dev.stoker.api.TransformSpec.Pad;
+import dev.stoker.api.TransformSpec.RandomCrop;
+import dev.stoker.api.TransformSpec.RandomIoUCrop;
 import dev.stoker.api.TransformSpec.RandomResizedCrop;
 import dev.stoker.api.TransformSpec.Resize;
 import dev.stoker.api.TransformSpec.ResizeShorter;
+import dev.stoker.api.TransformSpec.Rotate;
 import dev.stoker.api.TransformSpec.VerticalFlip;
+import dev.stoker.api.Region;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A list of {@link TransformSpec}s compiled for execution. Every geometric step is folded into one
- * {@link CropGeometry} per sample, computed from the image header alone, so that the decoder
- * decodes only the source rectangle the output shows and one resampling pass produces the output.
+ * A list of {@link TransformSpec}s compiled for execution. Every geometric step (crops, resizes,
+ * pads, flips, rotations) is folded into one {@link CropGeometry} per sample: a map from each
+ * output pixel to a source point plus the output size, computed from the image header alone (and
+ * the sample's boxes, for {@code RandomIoUCrop}), so that the decoder decodes only the source
+ * rectangle the output shows and one resampling pass produces the output. When the map is
+ * axis-aligned (scales, translations, mirrors, quarter turns) that pass is the separable
+ * resampler; any other rotation is a bilinear affine warp.
+ *
+ * <p>Output pixels that show nothing of the image ({@code Pad}'s borders, a {@code RandomCrop}
+ * larger than the image, the corners of a {@code Rotate}) are the step's {@code fill} gray. A
+ * canvas that a later step shrinks stays shrunk: pixels a later {@code Pad} or {@code Rotate}
+ * brings back from outside it are fill, not the image beyond it.
  *
  * <p>Photometric steps ({@code ColorJitter}, {@code Grayscale}) are per-pixel, so they commute with
  * the geometry: the plan runs them on the output after resampling ({@link PhotometricOps}), in the
- * order written among themselves, drawing their random numbers after all geometric ones.
+ * order written among themselves, drawing their random numbers after all geometric ones. A final
+ * {@code Normalize} turns the output into float32 ({@link #floatOutput()}).
  *
- * <p>The plan must end at a fixed output size (a {@code RandomResizedCrop}, a {@code Resize}, or a
- * {@code CenterCrop}) because every sample lands in a batch slot of one shape.
+ * <p>The plan must end at a fixed output size (a {@code RandomResizedCrop}, a {@code Resize}, a
+ * {@code CenterCrop} or a {@code RandomCrop}, possibly followed by a {@code Pad}, rotations and
+ * flips) because every sample lands in a batch slot of one shape.
+ *
+ * <p><b>Boxes.</b> Object-detection boxes ({@code x0, y0, x1, y1} in pixels) follow the pixels
+ * step by step: crops, pads and resizes move and scale them, flips mirror them, and a rotation
+ * replaces each box by the axis-aligned bounding box of its four rotated corners. After every step
+ * a box is clipped to that step's canvas, and a box with nothing left inside it (zero width or
+ * height) is dropped. {@code RandomIoUCrop} also drops the boxes whose centres fall outside its
+ * crop (SSD's rule). After the last step each box is clipped to the output canvas and dropped if
+ * its clipped width or height is below 1 output pixel.
  *
  * <pre>{@code
  * TransformPlan plan = TransformPlan.compile(List.of(new RandomResizedCrop(224), new HorizontalFlip(0.5)));
@@ -38,43 +63,60 @@ public final class TransformPlan {
   private final List<TransformSpec> photometric;
   private final int outWidth;
   private final int outHeight;
+  private final Normalize normalize;
 
-  private TransformPlan(List<TransformSpec> specs, List<TransformSpec> photometric, int outWidth, int outHeight) {
+  private TransformPlan(List<TransformSpec> specs, List<TransformSpec> photometric, int outWidth, int outHeight,
+      Normalize normalize) {
     this.specs = specs;
     this.photometric = photometric;
     this.outWidth = outWidth;
     this.outHeight = outHeight;
+    this.normalize = normalize;
   }
 
   /**
    * Compiles {@code specs}.
    *
-   * @throws IllegalArgumentException if the specs do not end at a fixed output size
+   * @throws IllegalArgumentException naming {@code specs} if they do not end at a fixed output size,
+   *     or if a {@code Normalize} is not the last step
    */
   public static TransformPlan compile(List<TransformSpec> specs) {
     Checks.notNull(specs, "specs");
     int width = -1;
     int height = -1;
+    Normalize normalize = null;
     List<TransformSpec> photometric = new ArrayList<>();
-    for (TransformSpec spec : specs) {
+    for (int i = 0; i < specs.size(); i++) {
+      TransformSpec spec = specs.get(i);
       Checks.notNull(spec, "specs element");
       switch (spec) {
         case RandomResizedCrop c -> { width = c.width(); height = c.height(); }
         case Resize r -> { width = r.width(); height = r.height(); }
         case CenterCrop c -> { width = c.width(); height = c.height(); }
+        case RandomCrop c -> { width = c.width(); height = c.height(); }
         case ResizeShorter r -> { width = -1; height = -1; }
+        case RandomIoUCrop c -> { width = -1; height = -1; }
+        case Pad p -> {
+          if (width > 0) {
+            width = Math.addExact(width, Math.addExact(p.left(), p.right()));
+            height = Math.addExact(height, Math.addExact(p.top(), p.bottom()));
+          }
+        }
         case HorizontalFlip f -> { }
         case VerticalFlip f -> { }
+        case Rotate r -> { }
         case ColorJitter j -> photometric.add(j);
         case Grayscale g -> photometric.add(g);
-        case TransformSpec.RandomCrop _, TransformSpec.Pad _, TransformSpec.Rotate _,
-             TransformSpec.RandomIoUCrop _, TransformSpec.Normalize _ ->
-            throw new UnsupportedOperationException(spec + " is declared but not implemented yet");
+        case Normalize n -> {
+          Checks.argument(i == specs.size() - 1, "specs",
+              n + " must be the last step, found at position " + i + " of " + specs.size() + ": " + specs);
+          normalize = n;
+        }
       }
     }
     Checks.argument(width > 0, "specs",
-        "must end at a fixed output size (RandomResizedCrop, Resize or CenterCrop), got " + specs);
-    return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), width, height);
+        "must end at a fixed output size (RandomResizedCrop, Resize, CenterCrop or RandomCrop), got " + specs);
+    return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), width, height, normalize);
   }
 
   /** Output columns of every sample. */
@@ -89,7 +131,12 @@ public final class TransformPlan {
 
   /** Whether samples leave as float32 (the plan ends with a {@code Normalize}) rather than uint8. */
   public boolean floatOutput() {
-    return false;
+    return normalize != null;
+  }
+
+  /** The final {@code Normalize}, or {@code null} when samples leave as uint8. */
+  Normalize normalize() {
+    return normalize;
   }
 
   /** The specs this plan was compiled from. */
@@ -105,47 +152,138 @@ public final class TransformPlan {
   /**
    * Draws this sample's geometric random choices and folds every geometric step into one geometry.
    * Photometric steps draw nothing here; {@link PhotometricOps} draws theirs afterwards from the
-   * same generator.
+   * same generator. A sample without boxes: {@code RandomIoUCrop} accepts the first crop that fits.
    *
    * @param imageWidth the source's columns
    * @param imageHeight the source's rows
    * @param random the sample's own generator, keyed by (seed, epoch, index)
    */
   public CropGeometry geometry(int imageWidth, int imageHeight, SplittableRandom random) {
+    return geometry(imageWidth, imageHeight, random, null);
+  }
+
+  /**
+   * As {@link #geometry(int, int, SplittableRandom)}, moving {@code boxes} (source pixels on entry)
+   * with every step, by the rule in the class comment except the final one ({@link BoxSet#finish}).
+   * The random draws are those of a sample without boxes except in {@code RandomIoUCrop}.
+   *
+   * @param boxes the sample's boxes, or {@code null} for none
+   */
+  CropGeometry geometry(int imageWidth, int imageHeight, SplittableRandom random, BoxSet boxes) {
+    BoxSet moving = boxes != null && boxes.count() > 0 ? boxes : null;
     CropGeometry g = CropGeometry.identity(imageWidth, imageHeight);
     for (TransformSpec spec : specs) {
       g = switch (spec) {
-        case RandomResizedCrop c -> randomResizedCrop(g, c, random);
-        case Resize r -> g.resize(r.width(), r.height());
-        case ResizeShorter r -> resizeShorter(g, r.size());
-        case CenterCrop c -> centerCrop(g, c);
+        case RandomResizedCrop c -> randomResizedCrop(g, c, random, moving);
+        case Resize r -> resize(g, r.width(), r.height(), moving);
+        case ResizeShorter r -> resizeShorter(g, r.size(), moving);
+        case CenterCrop c -> centerCrop(g, c, moving);
+        case RandomCrop c -> randomCrop(g, c, random, moving);
+        case Pad p -> pad(g, p, moving);
         // p == 0 draws nothing, so a disabled flip leaves every later random choice as without it
-        case HorizontalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? g.mirrored() : g;
-        case VerticalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? g.mirroredVertically() : g;
+        case HorizontalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? mirror(g, moving) : g;
+        case VerticalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? mirrorVertically(g, moving) : g;
+        case Rotate r -> r.p() > 0 && random.nextDouble() < r.p()
+            ? rotate(g, uniform(random, r.minDegrees(), r.maxDegrees()), r.fill(), moving) : g;
+        case RandomIoUCrop c -> ioUCrop(g, c, random, moving);
         case ColorJitter j -> g;
         case Grayscale gray -> g;
-        default -> throw new UnsupportedOperationException(spec + " is declared but not implemented yet");
+        case Normalize n -> g;
       };
+      if (moving != null && moving.count() == 0) {
+        moving = null;
+      }
     }
     return g;
   }
 
-  private static CropGeometry resizeShorter(CropGeometry g, int size) {
+  private static CropGeometry crop(CropGeometry g, double cx, double cy, double cw, double ch, int newWidth,
+      int newHeight, BoxSet boxes) {
+    if (boxes != null) {
+      boxes.map(Affine.translateThenScale(-cx, -cy, newWidth / cw, newHeight / ch), newWidth, newHeight);
+    }
+    return g.crop(cx, cy, cw, ch, newWidth, newHeight);
+  }
+
+  private static CropGeometry resize(CropGeometry g, int newWidth, int newHeight, BoxSet boxes) {
+    if (boxes != null) {
+      boxes.map(Affine.translateThenScale(0, 0, (double) newWidth / g.outWidth(), (double) newHeight / g.outHeight()),
+          newWidth, newHeight);
+    }
+    return g.resize(newWidth, newHeight);
+  }
+
+  private static CropGeometry mirror(CropGeometry g, BoxSet boxes) {
+    if (boxes != null) {
+      boxes.map(new Affine(-1, 0, g.outWidth(), 0, 1, 0), g.outWidth(), g.outHeight());
+    }
+    return g.mirrored();
+  }
+
+  private static CropGeometry mirrorVertically(CropGeometry g, BoxSet boxes) {
+    if (boxes != null) {
+      boxes.map(new Affine(1, 0, 0, 0, -1, g.outHeight()), g.outWidth(), g.outHeight());
+    }
+    return g.mirroredVertically();
+  }
+
+  private static CropGeometry rotate(CropGeometry g, double degrees, int fill, BoxSet boxes) {
+    if (boxes != null && Affine.normalizedDegrees(degrees) != 0) {
+      boxes.map(Affine.rotation(degrees, g.outWidth(), g.outHeight()).inverse(), g.outWidth(), g.outHeight());
+    }
+    return g.rotated(degrees, fill);
+  }
+
+  private static CropGeometry pad(CropGeometry g, Pad p, BoxSet boxes) {
+    CropGeometry padded = g.padded(p.left(), p.top(), p.right(), p.bottom(), p.fill());
+    if (boxes != null) {
+      boxes.map(Affine.translateThenScale(p.left(), p.top(), 1, 1), padded.outWidth(), padded.outHeight());
+    }
+    return padded;
+  }
+
+  /**
+   * A window at a uniformly random whole-pixel position; along an axis where the canvas is smaller
+   * than the window, the window is centred (the odd pixel of fill goes right or down) and draws
+   * nothing for that axis.
+   */
+  private static CropGeometry randomCrop(CropGeometry g, RandomCrop c, SplittableRandom random, BoxSet boxes) {
+    int w = g.outWidth();
+    int h = g.outHeight();
+    int cx = c.width() < w ? random.nextInt(w - c.width() + 1) : -((c.width() - w) / 2);
+    int cy = c.height() < h ? random.nextInt(h - c.height() + 1) : -((c.height() - h) / 2);
+    CropGeometry base = c.width() > w || c.height() > h ? g.clipped(c.fill()) : g;
+    return crop(base, cx, cy, c.width(), c.height(), c.width(), c.height(), boxes);
+  }
+
+  private static CropGeometry ioUCrop(CropGeometry g, RandomIoUCrop c, SplittableRandom random, BoxSet boxes) {
+    Region r = IoUCropSampler.sample(c, g.outWidth(), g.outHeight(), boxes, random);
+    if (r == null) {
+      return g;
+    }
+    if (boxes != null) {
+      boxes.keepCentresInside(r.x(), r.y(), r.x() + r.width(), r.y() + r.height());
+    }
+    return crop(g, r.x(), r.y(), r.width(), r.height(), r.width(), r.height(), boxes);
+  }
+
+  private static CropGeometry resizeShorter(CropGeometry g, int size, BoxSet boxes) {
     int w = g.outWidth();
     int h = g.outHeight();
     if (w <= h) {
-      return g.resize(size, (int) Math.max(1, Math.round((double) h * size / w)));
+      return resize(g, size, (int) Math.max(1, Math.round((double) h * size / w)), boxes);
     }
-    return g.resize((int) Math.max(1, Math.round((double) w * size / h)), size);
+    return resize(g, (int) Math.max(1, Math.round((double) w * size / h)), size, boxes);
   }
 
-  private static CropGeometry centerCrop(CropGeometry g, CenterCrop c) {
+  private static CropGeometry centerCrop(CropGeometry g, CenterCrop c, BoxSet boxes) {
     double cw = Math.min(c.width(), g.outWidth());
     double ch = Math.min(c.height(), g.outHeight());
-    return g.crop((g.outWidth() - cw) / 2.0, (g.outHeight() - ch) / 2.0, cw, ch, c.width(), c.height());
+    return crop(g, (g.outWidth() - cw) / 2.0, (g.outHeight() - ch) / 2.0, cw, ch, c.width(), c.height(), boxes);
   }
 
-  private static CropGeometry randomResizedCrop(CropGeometry g, RandomResizedCrop c, SplittableRandom random) {
+  private static CropGeometry randomResizedCrop(CropGeometry g, RandomResizedCrop c, SplittableRandom random,
+      BoxSet boxes) {
     int w = g.outWidth();
     int h = g.outHeight();
     double area = (double) w * h;
@@ -159,7 +297,7 @@ public final class TransformPlan {
       if (cw > 0 && ch > 0 && cw <= w && ch <= h) {
         int cx = random.nextInt(w - cw + 1);
         int cy = random.nextInt(h - ch + 1);
-        return g.crop(cx, cy, cw, ch, c.width(), c.height());
+        return crop(g, cx, cy, cw, ch, c.width(), c.height(), boxes);
       }
     }
     double inRatio = (double) w / h;
@@ -177,7 +315,7 @@ public final class TransformPlan {
     }
     cw = Math.max(1, Math.min(cw, w));
     ch = Math.max(1, Math.min(ch, h));
-    return g.crop((w - cw) / 2, (h - ch) / 2, cw, ch, c.width(), c.height());
+    return crop(g, (w - cw) / 2, (h - ch) / 2, cw, ch, c.width(), c.height(), boxes);
   }
 
   private static double uniform(SplittableRandom random, double min, double max) {

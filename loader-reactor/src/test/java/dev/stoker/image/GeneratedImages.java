@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -40,6 +41,18 @@ final class GeneratedImages {
     return image;
   }
 
+  /** Independent random RGB pixels: no symmetry, so any misplaced pixel shows. */
+  static BufferedImage noise(int width, int height, long seed) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt(1 << 24));
+      }
+    }
+    return image;
+  }
+
   /** A gray-scale image. */
   static BufferedImage gray(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
@@ -52,6 +65,7 @@ final class GeneratedImages {
     return image;
   }
 
+  /** A lossless PNG. */
   static ByteBuffer png(BufferedImage image) {
     return encode(image, "png");
   }
@@ -121,6 +135,12 @@ final class GeneratedImages {
       sum += Math.abs((a[i] & 0xFF) - (b[i] & 0xFF));
     }
     return (double) sum / a.length;
+  }
+
+  /** Pixel {@code (x, y)} of a packed RGB image {@code width} pixels wide, as {@code 0xRRGGBB}. */
+  static int pixel(byte[] rgb, int width, int x, int y) {
+    int o = (y * width + x) * 3;
+    return (rgb[o] & 0xFF) << 16 | (rgb[o + 1] & 0xFF) << 8 | (rgb[o + 2] & 0xFF);
   }
 
   /** Packed RGB rows {@code y0..y0+h-1}, columns {@code x0..x0+w-1} of a {@code width}-wide image. */
