@@ -43,8 +43,9 @@ final class RingSlot implements BatchSlot {
     this.layout = layout;
     this.memory = memory;
     this.maxBoxes = layout.maxBoxes();
-    this.boxesOffset = align(layout.batchBytes());
-    this.boxLabelsOffset = align(boxesOffset + layout.boxBytes());
+    // without boxes the regions are empty, and an offset past the pixels would lie outside the block
+    this.boxesOffset = maxBoxes == 0 ? 0 : align(layout.batchBytes());
+    this.boxLabelsOffset = maxBoxes == 0 ? 0 : align(boxesOffset + layout.boxBytes());
     this.labels = new int[layout.batchSize()];
     this.indices = new int[layout.batchSize()];
     this.boxCounts = new int[layout.batchSize()];
