@@ -49,6 +49,6 @@ mkdir -p "$out_dir"
 # shellcheck disable=SC2086 # CFLAGS is a list of flags
 "$cc" $cflags -std=c11 -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror=implicit \
   -Wl,--no-undefined -Wl,-z,noexecstack -Wl,-soname,libstokerimage.so \
-  -o "$lib.tmp" "$src_dir/stoker_image.c" "$src_dir/stoker_resample.c" -ljpeg -lpng
+  -o "$lib.tmp" "$src_dir/stoker_image.c" "$src_dir/stoker_resample.c" -ljpeg -lpng -lpthread
 mv -f "$lib.tmp" "$lib"
 echo "[INFO] built $lib"

@@ -7,14 +7,20 @@ import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.zip.CRC32C;
 
 /**
- * A consumer that hashes every batch it receives, in order: SHA-256 over each batch's pixel bytes,
- * then its labels as little-endian 32-bit integers. Same seed and data, same digest, whatever the
- * thread count.
+ * A consumer that hashes every batch it receives, in order: for each sample, the CRC-32C of its
+ * pixel bytes and its label, both as little-endian 32-bit integers, all fed to one SHA-256. Same
+ * seed and data, same digest, whatever the thread count.
+ *
+ * <p>Hashing the pixels with CRC-32C (a CPU instruction, about 25 GB/s here) rather than SHA-256
+ * (about 1.7 GB/s with the SHA extensions) keeps the bench's consumer from costing a quarter of a
+ * core at 3,000 images/s; a changed sample still changes the digest but for a 2^-32 chance.
  */
 final class BatchDigest implements BatchConsumer {
   private final MessageDigest sha;
+  private final CRC32C crc = new CRC32C();
   private ByteBuffer labels = ByteBuffer.allocate(0);
 
   BatchDigest() {
@@ -27,12 +33,16 @@ final class BatchDigest implements BatchConsumer {
 
   @Override
   public void accept(Batch batch) {
-    sha.update(batch.pixels().asByteBuffer());
-    if (labels.capacity() < batch.size() * 4) {
-      labels = ByteBuffer.allocate(batch.layout().batchSize() * 4).order(ByteOrder.LITTLE_ENDIAN);
+    if (labels.capacity() < batch.size() * 8) {
+      labels = ByteBuffer.allocate(batch.layout().batchSize() * 8).order(ByteOrder.LITTLE_ENDIAN);
     }
     labels.clear();
+    ByteBuffer pixels = batch.pixels().asByteBuffer();
+    int sampleBytes = Math.toIntExact(batch.layout().sampleBytes());
     for (int i = 0; i < batch.size(); i++) {
+      crc.reset();
+      crc.update(pixels.limit((i + 1) * sampleBytes).position(i * sampleBytes));
+      labels.putInt((int) crc.getValue());
       labels.putInt(batch.label(i));
     }
     labels.flip();

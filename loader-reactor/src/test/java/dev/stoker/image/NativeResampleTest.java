@@ -35,11 +35,17 @@ class NativeResampleTest {
       int outH = 1 + random.nextInt(260);
       boolean flipH = random.nextBoolean();
       boolean flipV = random.nextBoolean();
-      MemorySegment a = Arena.ofAuto().allocate((long) outW * outH * 3);
+      long outBytes = (long) outW * outH * 3;
+      MemorySegment a = Arena.ofAuto().allocate(outBytes + 8);
+      a.fill((byte) 0x5A);
       MemorySegment b = Arena.ofAuto().allocate((long) outW * outH * 3);
       nativePasses.resample(source, x, y, cw, ch, outW, outH, flipH, flipV, a);
       javaPasses.resample(source, x, y, cw, ch, outW, outH, flipH, flipV, b);
-      assertThat(a.mismatch(b)).as("round %d: %dx%d -> %dx%d", round, w, h, outW, outH).isEqualTo(-1L);
+      assertThat(a.asSlice(0, outBytes).mismatch(b)).as("round %d: %dx%d -> %dx%d", round, w, h, outW, outH)
+          .isEqualTo(-1L);
+      for (long i = outBytes; i < outBytes + 8; i++) {
+        assertThat(a.get(ValueLayout.JAVA_BYTE, i)).as("round %d: byte %d past the output", round, i).isEqualTo((byte) 0x5A);
+      }
     }
   }
 }
