@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  */
 final class DatasetOptions {
   @Option(names = "--annotations", paramLabel = "PATH",
-      description = "a COCO instances JSON file, or a directory of Pascal VOC XML files; use with --images instead of DIR")
+      description = "a COCO instances JSON file, or a directory of Pascal VOC XML files; "
+          + "use with --images instead of DIR")
   Path annotations;
 
   @Option(names = "--images", paramLabel = "DIR", description = "the directory of the images the annotations name")

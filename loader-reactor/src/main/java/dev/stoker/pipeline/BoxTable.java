@@ -43,7 +43,8 @@ final class BoxTable {
     int[] labels = new int[list.size];
     for (int b = 0; b < list.size; b++) {
       int to = next[list.samples[b]]++;
-      System.arraycopy(list.coords, b * BatchLayout.BOX_FLOATS, coords, to * BatchLayout.BOX_FLOATS, BatchLayout.BOX_FLOATS);
+      int n = BatchLayout.BOX_FLOATS;
+      System.arraycopy(list.coords, b * n, coords, to * n, n);
       labels[to] = list.labels[b];
     }
     return new BoxTable(start, coords, labels);

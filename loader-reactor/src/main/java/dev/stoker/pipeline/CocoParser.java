@@ -186,7 +186,8 @@ final class CocoParser {
   private long integer(JsonNode node, String field, JsonLocation at, String what) {
     JsonNode value = node.path(field);
     if (!value.isIntegralNumber()) {
-      throw error(at, what + ": '" + field + "' must be an integer, got " + (value.isMissingNode() ? "nothing" : value));
+      String got = value.isMissingNode() ? "nothing" : value.toString();
+      throw error(at, what + ": '" + field + "' must be an integer, got " + got);
     }
     return value.asLong();
   }

@@ -48,8 +48,9 @@ final class ReactorLoader implements Loader {
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
-    BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3,
-        plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8, b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount());
+    ElementType type = plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8;
+    int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount();
+    BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3, type, maxBoxes);
     if (layout.sampleBytes() != processor.sampleBytes()) {
       throw new IllegalStateException("layout " + layout + " disagrees with the processor's " + processor.sampleBytes()
           + " bytes per sample");
