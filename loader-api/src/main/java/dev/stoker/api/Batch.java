@@ -3,8 +3,23 @@ package dev.stoker.api;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A batch as its consumer sees it: up to {@code layout().batchSize()} samples of uint8 NHWC pixels
- * with their labels, living in a ring slot.
+ * A batch as its consumer sees it: up to {@code layout().batchSize()} samples of NHWC pixels
+ * (uint8, or float32 when the plan normalizes) with their labels and, for object detection, their
+ * boxes, living in a ring slot.
+ *
+ * <p>Boxes: sample {@code p} carries {@link #boxCount(int) boxCount(p)} boxes, at most
+ * {@code layout().maxBoxes()}. {@link #boxes()} holds {@code maxBoxes} entries per sample, of which
+ * the first {@code boxCount(p)} are real; the rest are padding, all zeros with label {@code -1}, so
+ * a trainer may copy the whole segment to the GPU and mask by label.
+ *
+ * <pre>{@code
+ * int n = batch.boxCount(p);
+ * long base = (long) p * batch.layout().maxBoxes();
+ * for (int k = 0; k < n; k++) {
+ *   float x0 = batch.boxes().getAtIndex(ValueLayout.JAVA_FLOAT, (base + k) * 4);
+ *   int label = batch.boxLabels().getAtIndex(ValueLayout.JAVA_INT, base + k);
+ * }
+ * }</pre>
  *
  * <p>A {@code Batch} is valid only during the {@link BatchConsumer#accept} call that receives it;
  * the slot is reused afterwards. Copy out what must outlive the call.
@@ -25,9 +40,31 @@ public interface Batch {
   /** Pixels of the {@link #size()} samples, {@code size() * layout().sampleBytes()} bytes, read-only. */
   MemorySegment pixels();
 
-  /** The label of sample {@code position}, {@code 0 <= position < size()}. */
+  /**
+   * The label of sample {@code position}, {@code 0 <= position < size()}. For a detection source
+   * it is what the source's {@link SampleSource#label} says (the first box's label, or {@code -1}).
+   */
   int label(int position);
 
   /** The dataset index of sample {@code position}, {@code 0 <= position < size()}. */
   int sampleIndex(int position);
+
+  /**
+   * The number of boxes sample {@code position} carries, {@code 0..layout().maxBoxes()}; always 0
+   * when the layout has no boxes.
+   */
+  int boxCount(int position);
+
+  /**
+   * The boxes of the {@link #size()} samples, read-only: float32 {@code [size()][maxBoxes][4]},
+   * {@code x0, y0, x1, y1} in output pixels ({@code 0 <= x0 < x1 <= width}), native byte order.
+   * Empty when the layout has no boxes.
+   */
+  MemorySegment boxes();
+
+  /**
+   * The box labels of the {@link #size()} samples, read-only: int32 {@code [size()][maxBoxes]},
+   * {@code -1} for padding, native byte order. Empty when the layout has no boxes.
+   */
+  MemorySegment boxLabels();
 }

@@ -2,25 +2,63 @@ package dev.stoker.api;
 
 /**
  * The shape of every batch in a ring: {@code batchSize} samples of {@code height x width x
- * channels} uint8 pixels, stored one after another (NHWC).
+ * channels} pixels of {@code elementType}, stored one after another (NHWC), and, for object
+ * detection, room for up to {@code maxBoxes} boxes per sample.
+ *
+ * <p>Boxes live next to the pixels in the same slot: {@code float32 [batchSize][maxBoxes][4]}
+ * ({@code x0, y0, x1, y1} in output pixels) and their labels {@code int32 [batchSize][maxBoxes]},
+ * both in native byte order. With {@code maxBoxes == 0} a slot holds no box memory at all.
+ *
+ * <pre>{@code
+ * BatchLayout classify = new BatchLayout(256, 224, 224, 3);                          // uint8, no boxes
+ * BatchLayout detect = new BatchLayout(32, 300, 300, 3, ElementType.UINT8, 50);      // up to 50 boxes
+ * }</pre>
  *
  * @param batchSize samples per batch
  * @param height rows per sample
  * @param width columns per sample
  * @param channels channels per pixel (3 for RGB)
+ * @param elementType the type of each channel value
+ * @param maxBoxes boxes each sample can carry, 0 for none
  */
-public record BatchLayout(int batchSize, int height, int width, int channels) {
+public record BatchLayout(int batchSize, int height, int width, int channels, ElementType elementType,
+    int maxBoxes) {
+  /** Floats per box: {@code x0, y0, x1, y1}. */
+  public static final int BOX_FLOATS = 4;
+
   /** Validates the fields. */
   public BatchLayout {
     Checks.positive(batchSize, "batchSize");
     Checks.positive(height, "height");
     Checks.positive(width, "width");
     Checks.positive(channels, "channels");
+    Checks.notNull(elementType, "elementType");
+    Checks.notNegative(maxBoxes, "maxBoxes");
+  }
+
+  /** A layout of uint8 pixels without boxes, the classification case. */
+  public BatchLayout(int batchSize, int height, int width, int channels) {
+    this(batchSize, height, width, channels, ElementType.UINT8, 0);
+  }
+
+  /** This layout with room for {@code maxBoxes} boxes per sample. */
+  public BatchLayout withMaxBoxes(int maxBoxes) {
+    return new BatchLayout(batchSize, height, width, channels, elementType, maxBoxes);
+  }
+
+  /** This layout with pixels of {@code elementType}. */
+  public BatchLayout withElementType(ElementType elementType) {
+    return new BatchLayout(batchSize, height, width, channels, elementType, maxBoxes);
+  }
+
+  /** Whether samples carry boxes, that is {@code maxBoxes > 0}. */
+  public boolean hasBoxes() {
+    return maxBoxes > 0;
   }
 
   /** Bytes of one sample's pixels. */
   public long sampleBytes() {
-    return (long) height * width * channels;
+    return (long) height * width * channels * elementType.bytes();
   }
 
   /** Bytes of one full batch's pixels. */
@@ -28,8 +66,19 @@ public record BatchLayout(int batchSize, int height, int width, int channels) {
     return sampleBytes() * batchSize;
   }
 
+  /** Bytes of one full batch's boxes, {@code batchSize * maxBoxes * 4} floats. */
+  public long boxBytes() {
+    return (long) batchSize * maxBoxes * BOX_FLOATS * Float.BYTES;
+  }
+
+  /** Bytes of one full batch's box labels, {@code batchSize * maxBoxes} ints. */
+  public long boxLabelBytes() {
+    return (long) batchSize * maxBoxes * Integer.BYTES;
+  }
+
   @Override
   public String toString() {
-    return batchSize + "x" + height + "x" + width + "x" + channels + " uint8";
+    String shape = batchSize + "x" + height + "x" + width + "x" + channels + " " + elementType;
+    return maxBoxes == 0 ? shape : shape + ", up to " + maxBoxes + " boxes";
   }
 }

@@ -5,6 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * The producer's side of a claimed ring slot: samples are written into their positions, then the
  * slot is published with {@link BatchRing#publish}. Only the thread that claimed a slot writes it.
+ *
+ * <p>For each position: write the pixels into {@link #sampleMemory}, call {@link #setSample}
+ * (which also clears the position's boxes), then, if the layout has boxes, {@link #setBoxes}.
  */
 public interface BatchSlot extends Batch {
   /**
@@ -14,8 +17,22 @@ public interface BatchSlot extends Batch {
    */
   MemorySegment sampleMemory(int position);
 
-  /** Records which dataset sample sits at {@code position} and its label. */
+  /**
+   * Records which dataset sample sits at {@code position} and its label, and leaves the position
+   * with no boxes (its box entries become padding).
+   */
   void setSample(int position, int sampleIndex, int label);
+
+  /**
+   * Writes the first {@code count} boxes of {@code boxes} (4 floats each, {@code x0, y0, x1, y1} in
+   * output pixels) and of {@code labels} at {@code position}, and pads the rest of its entries.
+   * Call it after {@link #setSample} for the same position.
+   *
+   * @throws IndexOutOfBoundsException if {@code position} is not below {@code layout().batchSize()}
+   * @throws IllegalArgumentException if {@code count} is negative or above {@code layout().maxBoxes()},
+   *     or the arrays hold fewer than {@code count} boxes
+   */
+  void setBoxes(int position, float[] boxes, int[] labels, int count);
 
   /** Records the epoch, the batch's index in it and how many positions are filled. */
   void setHeader(int epoch, long indexInEpoch, int size);

@@ -14,15 +14,24 @@ import java.util.List;
  * @param decoder the decoder that ran
  * @param failures the failures, in the order they were seen (all of them; their count is
  *     {@code failed})
+ * @param boxes boxes delivered with the samples (0 without a detection source)
+ * @param truncatedBoxes boxes that survived the transforms but were left out because their sample
+ *     already carried {@link BatchLayout#maxBoxes()} boxes (each sample keeps its first ones)
  */
 public record RunSummary(int epochs, long delivered, long failed, long batches, double seconds,
-    RingStats consumer, String decoder, List<SampleFailure> failures) {
+    RingStats consumer, String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes) {
 
   /** Validates and copies the fields. */
   public RunSummary {
     Checks.notNull(consumer, "consumer");
     Checks.notNull(decoder, "decoder");
     failures = List.copyOf(failures);
+  }
+
+  /** A summary of a run without boxes. */
+  public RunSummary(int epochs, long delivered, long failed, long batches, double seconds, RingStats consumer,
+      String decoder, List<SampleFailure> failures) {
+    this(epochs, delivered, failed, batches, seconds, consumer, decoder, failures, 0, 0);
   }
 
   /** Delivered samples per second of wall time. */

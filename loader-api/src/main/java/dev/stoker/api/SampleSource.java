@@ -6,13 +6,25 @@ import java.util.List;
 
 /**
  * A dataset addressed by index: how many samples, what each one is called and labelled, and its
- * encoded bytes.
+ * encoded bytes; for object detection, also each sample's boxes.
  *
- * <p>Implementations must be safe for concurrent {@link #read} calls from many threads; the
- * pipeline calls {@code read} on a blocking-IO scheduler.
+ * <p>Implementations must be safe for concurrent {@link #read} and {@link #copyBoxes} calls from
+ * many threads; the pipeline calls {@code read} on a blocking-IO scheduler.
+ *
+ * <p><b>Boxes.</b> A detection source ({@link #hasBoxes()} true) parses its annotations once, when it is opened,
+ * and keeps them in memory; {@link #copyBoxes} copies one sample's boxes into arrays the caller
+ * owns, so the pipeline reads them into pooled arrays without allocating per sample. A box is 4
+ * floats {@code x0, y0, x1, y1} in the source image's pixels, in continuous coordinates: pixel
+ * column {@code c} spans {@code [c, c + 1)}, so a box covering columns 10 to 19 has {@code x0 = 10,
+ * x1 = 20}. Every box has {@code x0 < x1} and {@code y0 < y1}; sources drop degenerate boxes when
+ * they open (and say so in {@link #warnings()}). A classification source keeps the defaults: no
+ * boxes.
  *
  * <pre>{@code
- * SampleSource train = ImageFolderSource.open(Path.of("data/train"));
+ * SampleSource train = CocoSource.open(Path.of("coco/annotations.json"), Path.of("coco/images"));
+ * float[] boxes = new float[4 * train.maxBoxCount()];
+ * int[] labels = new int[train.maxBoxCount()];
+ * int n = train.copyBoxes(0, boxes, labels);
  * ByteBuffer jpeg = train.read(0);
  * }</pre>
  */
@@ -26,7 +38,11 @@ public interface SampleSource {
   /** The name of sample {@code index} in errors and failure lists (a path, a URI). */
   String sourceName(int index);
 
-  /** The class label of sample {@code index}, in {@code [0, classes().size())}. */
+  /**
+   * The class label of sample {@code index}, in {@code [0, classes().size())}. A detection source
+   * gives the label of the sample's first box, or {@code -1} if the sample has no box; its boxes
+   * carry the labels that matter.
+   */
   int label(int index);
 
   /** The class names, indexed by label. */
@@ -38,4 +54,41 @@ public interface SampleSource {
    * @throws IOException if the bytes cannot be read; the message names the file
    */
   ByteBuffer read(int index) throws IOException;
+
+  /** Whether this is a detection source whose samples carry boxes (some may carry none). */
+  default boolean hasBoxes() {
+    return false;
+  }
+
+  /** The largest {@link #boxCount} of any sample, known from the moment the source is open. */
+  default int maxBoxCount() {
+    return 0;
+  }
+
+  /** The number of boxes of sample {@code index}. */
+  default int boxCount(int index) {
+    return 0;
+  }
+
+  /**
+   * Copies the boxes of sample {@code index} into {@code boxes} (4 floats each, source pixels, see
+   * the class documentation) and their labels (in {@code [0, classes().size())}) into
+   * {@code labels}, from index 0. Allocates nothing.
+   *
+   * @param boxes receives {@code 4 * boxCount(index)} floats; {@code 4 * maxBoxCount()} always fit
+   * @param labels receives {@code boxCount(index)} labels; {@code maxBoxCount()} always fit
+   * @return the number of boxes copied, {@code boxCount(index)}
+   * @throws IndexOutOfBoundsException if an array is too short
+   */
+  default int copyBoxes(int index, float[] boxes, int[] labels) {
+    return 0;
+  }
+
+  /**
+   * Problems found while opening the source that did not stop it, one line each, e.g. an
+   * annotation that refers to a missing image; empty when there were none.
+   */
+  default List<String> warnings() {
+    return List.of();
+  }
 }

@@ -6,7 +6,8 @@
  * trainer that embeds only the ring never sees Reactor or Netty.
  *
  * <pre>
- * SampleSource ─► ImageDecoder ─► TransformSpec plan ─► BatchRing (slots of BatchLayout) ─► BatchConsumer
+ * SampleSource (+ boxes) ─► ImageDecoder ─► TransformSpec plan
+ *   ─► BatchRing (slots of BatchLayout: pixels, boxes) ─► BatchConsumer
  * </pre>
  */
 package dev.stoker.api;

@@ -3,7 +3,7 @@ package dev.stoker.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
-import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,13 +15,18 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code stoker bench DIR}: the demo's path with a consumer that only hashes, one untimed warm-up
  * epoch, then timed epochs. With {@code --json} the last stdout line is one JSON object; its keys
- * are a contract other tools rely on.
+ * are a contract other tools rely on ({@code boxes} and {@code truncated_boxes} appear only for a
+ * detection dataset).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measures images/s on an ImageFolder tree with a no-op (hashing) consumer.")
+    description = "Measures images/s on a dataset (ImageFolder, COCO or VOC) with a no-op (hashing) consumer.")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "DIR", description = "an ImageFolder tree")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
+      description = "a dataset: an ImageFolder tree, a COCO directory (annotations.json + images/) or a VOC directory")
   Path dir;
+
+  @Mixin
+  DatasetOptions dataset = new DatasetOptions();
 
   @Mixin
   LoaderOptions options = new LoaderOptions();
@@ -38,7 +43,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ImageFolderSource source = ImageFolderSource.open(dir);
+    SampleSource source = dataset.open(dir);
+    Summaries.printWarnings(source, System.err);
     try (Loader loader = options.build(source)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),
           loader.layout(), options.threads, loader.decoderName());
@@ -58,13 +64,13 @@ final class BenchCommand implements Callable<Integer> {
             floorRate, summary.decoder(), options.threads, summary.imagesPerSecond() / floorRate);
       }
       if (json) {
-        System.out.println(toJson(summary, digest.hex(), floorRate));
+        System.out.println(toJson(summary, source, loader, digest.hex(), floorRate));
       }
       return 0;
     }
   }
 
-  private String toJson(RunSummary s, String digest, double floorRate) {
+  private String toJson(RunSummary s, SampleSource source, Loader loader, String digest, double floorRate) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
     o.put("images", s.delivered());
@@ -75,12 +81,16 @@ final class BenchCommand implements Callable<Integer> {
     o.put("threads", options.threads);
     o.put("batch", options.batch);
     o.put("epochs", s.epochs());
-    o.put("size", options.size);
+    o.put("size", loader.layout().height());
     o.put("seed", options.seed);
-    o.put("preset", options.preset);
+    o.put("preset", options.presetFor(source));
     o.put("decoder", s.decoder());
     o.put("batches", s.batches());
     o.put("digest", digest);
+    if (source.hasBoxes()) {
+      o.put("boxes", s.boxes());
+      o.put("truncated_boxes", s.truncatedBoxes());
+    }
     if (floorRate >= 0) {
       o.put("floor_images_per_s", round(floorRate, 1));
     }

@@ -1,10 +1,7 @@
 package dev.stoker.cli;
 
-import dev.stoker.api.Batch;
-import dev.stoker.api.BatchConsumer;
-import dev.stoker.api.BatchLayout;
-import dev.stoker.api.LoaderException;
 import dev.stoker.api.RunSummary;
+import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
@@ -15,15 +12,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code stoker demo [DIR]}: streams a dataset through the whole path into a consumer that checks
- * every batch (shape, label range) and releases it. Without DIR it makes a small synthetic dataset
- * first, under {@code ~/.cache/stoker/demo}, and reuses it next time.
+ * {@code stoker demo [DIR]}: streams a dataset through the whole path into a {@link BatchChecker}
+ * that checks every batch (shape, label range, boxes) and releases it. Without DIR (or
+ * {@code --annotations}) it makes a small synthetic ImageFolder dataset first, under
+ * {@code ~/.cache/stoker/demo}, and reuses it next time.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Streams an ImageFolder tree (by default a generated one) into a checking consumer.")
+    description = "Streams a dataset (ImageFolder, COCO or VOC; by default a generated one) into a checking consumer.")
 final class DemoCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "an ImageFolder tree (default: a generated demo set)")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
+      description = "an ImageFolder tree, a COCO directory (annotations.json + images/) or a VOC directory "
+          + "(default: a generated demo set)")
   Path dir;
+
+  @Mixin
+  DatasetOptions dataset = new DatasetOptions();
 
   @Mixin
   LoaderOptions options = new LoaderOptions();
@@ -40,69 +43,34 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path data = dir;
-    if (data == null) {
-      data = DemoDataset.defaultDir();
+    SampleSource source;
+    if (dir == null && !dataset.given()) {
+      Path data = DemoDataset.defaultDir();
       System.err.println("demo: " + (DemoDataset.ensure(data, perClass) ? "made" : "reusing")
           + " a synthetic dataset of " + DemoDataset.CLASSES.size() * perClass + " JPEGs in "
           + DemoDataset.CLASSES.size() + " classes under " + data);
+      source = ImageFolderSource.open(data);
+    } else {
+      source = dataset.open(dir);
     }
-    ImageFolderSource source = ImageFolderSource.open(data);
+    Summaries.printWarnings(source, System.err);
     try (Loader loader = options.build(source)) {
-      System.err.printf("demo: %s -> %s batches, %d threads, decoder %s, ring of %d slots%n",
-          loader.sourceDescription(), loader.layout(), options.threads, loader.decoderName(), options.ringSlots);
-      BatchChecker checker = new BatchChecker(loader.layout(), source.classes().size());
+      System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d slots%n",
+          loader.sourceDescription(), loader.layout(), options.presetFor(source), options.threads,
+          loader.decoderName(), options.ringSlots);
+      BatchChecker checker = new BatchChecker(loader.layout(), source.classes().size(), source.hasBoxes());
       RunSummary summary;
       try (ProgressLine line = new ProgressLine("demo", loader::progress, System.err)) {
         summary = loader.run(0, epochs, checker);
       }
       Summaries.print(summary, System.out);
       long expected = (long) source.size() * epochs;
-      System.out.printf("checked %,d batches: shapes %s, labels in [0, %d), every class seen: %s; "
-              + "delivered + failed = %,d of %,d%n", checker.batches, loader.layout(), source.classes().size(),
-          checker.allClassesSeen(), summary.delivered() + summary.failed(), expected);
+      String boxes = loader.layout().hasBoxes()
+          ? String.format(", %,d boxes inside the image and not degenerate", checker.boxes()) : "";
+      System.out.printf("checked %,d batches: shapes %s, labels in [%d, %d)%s, every class seen: %s; "
+              + "delivered + failed = %,d of %,d%n", checker.batches(), loader.layout(), source.hasBoxes() ? -1 : 0,
+          source.classes().size(), boxes, checker.allClassesSeen(), summary.delivered() + summary.failed(), expected);
       return summary.delivered() + summary.failed() == expected ? 0 : 2;
-    }
-  }
-
-  /** Checks each batch the way a training step would rely on it. */
-  static final class BatchChecker implements BatchConsumer {
-    private final BatchLayout layout;
-    private final int classes;
-    private final long[] perClass;
-    long batches;
-
-    BatchChecker(BatchLayout layout, int classes) {
-      this.layout = layout;
-      this.classes = classes;
-      this.perClass = new long[classes];
-    }
-
-    @Override
-    public void accept(Batch batch) {
-      if (!batch.layout().equals(layout) || batch.size() < 1 || batch.size() > layout.batchSize()
-          || batch.pixels().byteSize() != batch.size() * layout.sampleBytes()) {
-        throw new LoaderException("batch " + batch.indexInEpoch() + " of epoch " + batch.epoch()
-            + " has the wrong shape: " + batch.size() + " samples of " + batch.layout());
-      }
-      for (int i = 0; i < batch.size(); i++) {
-        int label = batch.label(i);
-        if (label < 0 || label >= classes) {
-          throw new LoaderException("label " + label + " out of range [0, " + classes + ") in batch "
-              + batch.indexInEpoch() + " of epoch " + batch.epoch());
-        }
-        perClass[label]++;
-      }
-      batches++;
-    }
-
-    boolean allClassesSeen() {
-      for (long n : perClass) {
-        if (n == 0) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 }

@@ -120,7 +120,8 @@ final class DemoDataset {
     return Math.max(0, Math.min(255, v));
   }
 
-  private static void writeJpeg(BufferedImage image, Path file) throws IOException {
+  /** Writes {@code image} as a quality-0.9 JPEG, atomically (through a temporary file). */
+  static void writeJpeg(BufferedImage image, Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     try (OutputStream out = Files.newOutputStream(tmp); ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {

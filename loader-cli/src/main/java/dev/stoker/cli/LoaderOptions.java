@@ -5,6 +5,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.cuda.BatchRings;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.Loader;
+import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -23,9 +24,13 @@ final class LoaderOptions {
   @Option(names = "--seed", paramLabel = "X", description = "seed of the order and the augmentations (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--preset", paramLabel = "NAME",
-      description = "imagenet-train, imagenet-eval or decode-only (default: ${DEFAULT-VALUE})")
-  String preset = "imagenet-train";
+  @Option(names = "--preset", paramLabel = "NAME", description = "imagenet-train, imagenet-eval, decode-only or "
+      + "ssd300-train (always 300x300) (default: imagenet-train, or ssd300-train for a detection dataset)")
+  String preset;
+
+  @Option(names = "--max-boxes", paramLabel = "M",
+      description = "boxes per sample in a batch, for detection (default: the most any image has)")
+  Integer maxBoxes;
 
   @Option(names = "--ring-slots", paramLabel = "K", description = "batch slots in the ring, a power of two (default: ${DEFAULT-VALUE})")
   int ringSlots = 4;
@@ -36,10 +41,19 @@ final class LoaderOptions {
   @Option(names = "--no-shuffle", description = "visit samples in dataset order")
   boolean noShuffle;
 
+  /** The preset that runs on {@code source}: the one asked for, or the default for its kind. */
+  String presetFor(SampleSource source) {
+    return preset != null ? preset : source.hasBoxes() ? "ssd300-train" : "imagenet-train";
+  }
+
   Loader build(SampleSource source) {
-    return Loader.builder()
+    LoaderBuilder builder = Loader.builder();
+    if (maxBoxes != null) {
+      builder.maxBoxes(maxBoxes);
+    }
+    return builder
         .source(source)
-        .transforms(Presets.byName(preset, size))
+        .transforms(Presets.byName(presetFor(source), size))
         .decoder(decoder())
         .batchSize(batch)
         .threads(threads)

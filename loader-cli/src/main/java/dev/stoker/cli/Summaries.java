@@ -2,7 +2,9 @@ package dev.stoker.cli;
 
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
+import dev.stoker.api.SampleSource;
 import java.io.PrintStream;
+import java.util.List;
 
 /** The short human summary printed after a run. */
 final class Summaries {
@@ -10,10 +12,27 @@ final class Summaries {
 
   private Summaries() {}
 
+  /** Prints what the source reported while opening, if anything: the first lines and how many. */
+  static void printWarnings(SampleSource source, PrintStream out) {
+    List<String> warnings = source.warnings();
+    if (warnings.isEmpty()) {
+      return;
+    }
+    out.printf("the dataset reported problems while opening (skipped, the run goes on):%n");
+    warnings.stream().limit(FAILURES_SHOWN).forEach(w -> out.println("  " + w));
+    if (warnings.size() > FAILURES_SHOWN) {
+      out.printf("  ... and %,d more lines%n", warnings.size() - FAILURES_SHOWN);
+    }
+  }
+
   static void print(RunSummary s, PrintStream out) {
     out.printf("%,d images in %,d batches over %d epoch(s) in %.2f s: %,.0f images/s; consumer waited %.1f%% of "
             + "the time; decoder %s%n", s.delivered(), s.batches(), s.epochs(), s.seconds(), s.imagesPerSecond(),
         s.consumerWaitPercent(), s.decoder());
+    if (s.boxes() > 0 || s.truncatedBoxes() > 0) {
+      out.printf("%,d boxes delivered%s%n", s.boxes(), s.truncatedBoxes() == 0 ? ""
+          : String.format("; %,d more left out because their sample already had --max-boxes", s.truncatedBoxes()));
+    }
     if (s.failed() > 0) {
       out.printf("%,d sample(s) failed and were skipped:%n", s.failed());
       s.failures().stream().limit(FAILURES_SHOWN).map(SampleFailure::describe).forEach(f -> out.println("  " + f));

@@ -53,7 +53,7 @@ final class DisruptorBatchRing implements BatchRing {
     this.layout = Checks.notNull(layout, "layout");
     Checks.argument(slots > 0 && Integer.bitCount(slots) == 1, "slots", "must be a positive power of two, got " + slots);
     this.memory = memory;
-    long bytes = layout.batchBytes();
+    long bytes = RingSlot.bytes(layout);
     this.ring = RingBuffer.createMultiProducer(() -> new RingSlot(layout, memory.allocate(bytes)), slots,
         new BlockingWaitStrategy());
     this.poller = ring.newPoller();

@@ -6,7 +6,6 @@ import dev.stoker.api.SampleSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +50,7 @@ public final class ImageFolderSource implements SampleSource {
    *     no class directory with images
    */
   public static ImageFolderSource open(Path root) {
-    Checks.notNull(root, "root");
-    if (!Files.isDirectory(root)) {
-      throw new LoaderException(root + ": " + (Files.exists(root) ? "not a directory" : "no such directory"));
-    }
+    ImageFiles.directory(Checks.notNull(root, "root"));
     List<Path> classDirs;
     try (Stream<Path> children = Files.list(root)) {
       classDirs = children.filter(Files::isDirectory).sorted().toList();
@@ -123,13 +119,6 @@ public final class ImageFolderSource implements SampleSource {
 
   @Override
   public ByteBuffer read(int index) throws IOException {
-    Path file = files[index];
-    try {
-      return ByteBuffer.wrap(Files.readAllBytes(file));
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": file disappeared", e);
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot read: " + e.getMessage(), e);
-    }
+    return ImageFiles.read(files[index]);
   }
 }

@@ -23,6 +23,9 @@ public final class LoaderBuilder {
   boolean shuffle = true;
   BatchRing.Factory ringFactory;
   int ringSlots = 4;
+  int maxBoxes = -1;
+  /** Replaces the processor's box-aware call; for the pipeline's own tests only. */
+  BoxedProcess boxedProcess;
 
   LoaderBuilder() {}
 
@@ -71,6 +74,17 @@ public final class LoaderBuilder {
   /** Whether each epoch visits samples in a random permutation; default true. */
   public LoaderBuilder shuffle(boolean shuffle) {
     this.shuffle = shuffle;
+    return this;
+  }
+
+  /**
+   * Boxes each sample of a batch can carry, 0 for none. Default: the source's
+   * {@link SampleSource#maxBoxCount()}, so no box is ever truncated (0 for a source without boxes).
+   * A sample whose transforms keep more boxes than this delivers its first {@code maxBoxes} of them
+   * and the rest are counted in {@link dev.stoker.api.RunSummary#truncatedBoxes()}.
+   */
+  public LoaderBuilder maxBoxes(int maxBoxes) {
+    this.maxBoxes = Checks.notNegative(maxBoxes, "maxBoxes");
     return this;
   }
 

@@ -13,6 +13,9 @@ import java.util.Locale;
  * }</pre>
  */
 public final class Presets {
+  /** The names {@link #byName} knows. */
+  public static final List<String> NAMES = List.of("imagenet-train", "imagenet-eval", "decode-only", "ssd300-train");
+
   private Presets() {}
 
   /** RandomResizedCrop(size) with scale [0.08, 1], ratio [3/4, 4/3], then a horizontal flip with p 0.5. */
@@ -31,7 +34,25 @@ public final class Presets {
   }
 
   /**
-   * The preset called {@code name}: {@code imagenet-train}, {@code imagenet-eval} or {@code decode-only}.
+   * The SSD training augmentation for object detection at {@code size x size}: a horizontal flip
+   * with p 0.5, the SSD paper's {@link TransformSpec.RandomIoUCrop}, then a resize of the crop to
+   * {@code size x size} (aspect ratio not kept, as in SSD). Boxes move with the image.
+   */
+  public static List<TransformSpec> ssdTrain(int size) {
+    Checks.positive(size, "size");
+    return List.of(new TransformSpec.HorizontalFlip(0.5), new TransformSpec.RandomIoUCrop(),
+        new TransformSpec.Resize(size, size));
+  }
+
+  /** {@link #ssdTrain(int) ssdTrain(300)}: the SSD300 training augmentation. */
+  public static List<TransformSpec> ssd300Train() {
+    return ssdTrain(300);
+  }
+
+  /**
+   * The preset called {@code name}: {@code imagenet-train}, {@code imagenet-eval}, {@code decode-only}
+   * or {@code ssd300-train}. The size is the output's height and width, except for
+   * {@code ssd300-train}, which is 300x300 by its name and ignores {@code size}.
    *
    * @throws IllegalArgumentException naming the preset if it is unknown
    */
@@ -42,8 +63,9 @@ public final class Presets {
       case "imagenet-train" -> imagenetTrain(size);
       case "imagenet-eval" -> imagenetEval(size);
       case "decode-only" -> decodeOnly(size);
+      case "ssd300-train" -> ssd300Train();
       default -> throw new IllegalArgumentException(
-          "preset: unknown '" + name + "'; known: imagenet-train, imagenet-eval, decode-only");
+          "preset: unknown '" + name + "'; known: " + String.join(", ", NAMES));
     };
   }
 }

@@ -4,6 +4,7 @@ import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.Checks;
+import dev.stoker.api.ElementType;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RingStats;
@@ -15,9 +16,6 @@ import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
-import dev.stoker.pipeline.SampleResult.Processed;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,6 +26,7 @@ import reactor.core.scheduler.Schedulers;
 final class ReactorLoader implements Loader {
   private final SampleSource source;
   private final SampleProcessor processor;
+  private final SampleStage stage;
   private final long seed;
   private final boolean shuffle;
   private final int inFlight;
@@ -49,9 +48,17 @@ final class ReactorLoader implements Loader {
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
-    BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3);
+    ElementType type = plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8;
+    int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount();
+    BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3, type, maxBoxes);
+    if (layout.sampleBytes() != processor.sampleBytes()) {
+      throw new IllegalStateException("layout " + layout + " disagrees with the processor's " + processor.sampleBytes()
+          + " bytes per sample");
+    }
+    BoxedProcess boxed = !source.hasBoxes() ? null : b.boxedProcess != null ? b.boxedProcess : processor::process;
+    this.pool = new SampleBufferPool(processor.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
+    this.stage = new SampleStage(source, processor, boxed, pool, seed);
     this.ring = b.ringFactory.create(layout, b.ringSlots);
-    this.pool = new SampleBufferPool(layout.sampleBytes());
     this.decodeScheduler = Schedulers.newParallel("stoker-decode", b.threads, true);
     this.ioScheduler = Schedulers.boundedElastic();
   }
@@ -86,19 +93,8 @@ final class ReactorLoader implements Loader {
     return Mono.fromCallable(() -> source.read(index))
         .subscribeOn(ioScheduler)
         .publishOn(decodeScheduler)
-        .map(bytes -> process(epoch, index, bytes))
+        .<SampleResult>map(bytes -> stage.process(epoch, index, bytes))
         .onErrorResume(e -> Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e))));
-  }
-
-  private SampleResult process(int epoch, int index, ByteBuffer bytes) {
-    MemorySegment out = pool.acquire();
-    try {
-      processor.process(bytes, source.sourceName(index), EpochOrder.sampleRandom(seed, epoch, index), out);
-      return new Processed(epoch, index, source.label(index), out);
-    } catch (RuntimeException | Error e) {
-      pool.release(out);
-      throw e;
-    }
   }
 
   /** Every epoch of a run, each followed by its end marker. */
@@ -139,7 +135,7 @@ final class ReactorLoader implements Loader {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
-          processor.decoderName(), current.failures());
+          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes());
     } finally {
       running.set(false);
     }

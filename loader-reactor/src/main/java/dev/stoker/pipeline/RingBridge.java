@@ -6,7 +6,6 @@ import dev.stoker.api.SampleFailure;
 import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
 import dev.stoker.pipeline.SampleResult.Processed;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,8 +13,10 @@ import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 
 /**
- * The subscriber at the end of the pipeline: copies each processed sample into the next position
- * of the open ring slot and publishes the slot when it is full or the epoch ends.
+ * The subscriber at the end of the pipeline: copies each processed sample (pixels, label and, when
+ * the layout has boxes, its first {@code maxBoxes} boxes) into the next position of the open ring
+ * slot and publishes the slot when it is full or the epoch ends. Boxes beyond {@code maxBoxes} are
+ * counted as truncated, never written.
  *
  * <p>Its demand is exactly the ring's free sample positions: free slots times the batch size, plus
  * the unfilled positions of the open slot, minus what it has requested and not yet received. An
@@ -29,7 +30,8 @@ import reactor.core.publisher.BaseSubscriber;
 final class RingBridge extends BaseSubscriber<SampleResult> {
   private final BatchRing ring;
   private final int batchSize;
-  private final Consumer<MemorySegment> recycle;
+  private final int maxBoxes;
+  private final Consumer<SampleBuffer> recycle;
   private final long epochLength;
   private final List<SampleFailure> failures = new ArrayList<>();
   private BatchSlot open;
@@ -39,13 +41,16 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   private long inEpoch;
   private long outstanding;
   private long failed;
+  private long boxes;
+  private long truncatedBoxes;
 
   /**
    * @param epochLength the samples (processed or failed) each epoch brings before its end marker
    */
-  RingBridge(BatchRing ring, int epochLength, Consumer<MemorySegment> recycle) {
+  RingBridge(BatchRing ring, int epochLength, Consumer<SampleBuffer> recycle) {
     this.ring = ring;
     this.batchSize = ring.layout().batchSize();
+    this.maxBoxes = ring.layout().maxBoxes();
     this.epochLength = epochLength;
     this.recycle = recycle;
   }
@@ -92,13 +97,23 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
       }
       open.sampleMemory(filled).copyFrom(p.pixels());
       open.setSample(filled, p.index(), p.label());
+      placeBoxes(p.buffer());
       filled++;
       if (filled == batchSize) {
         publishOpen();
       }
     } finally {
-      recycle.accept(p.pixels());
+      recycle.accept(p.buffer());
     }
+  }
+
+  private void placeBoxes(SampleBuffer buffer) {
+    int count = Math.min(buffer.boxCount, maxBoxes);
+    if (maxBoxes > 0) {
+      open.setBoxes(filled, buffer.boxes, buffer.boxLabels, count);
+    }
+    boxes += count;
+    truncatedBoxes += buffer.boxCount - count;
   }
 
   private void publishOpen() {
@@ -168,6 +183,16 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   /** Samples that failed so far. */
   synchronized long failed() {
     return failed;
+  }
+
+  /** Boxes written into slots so far. */
+  synchronized long boxes() {
+    return boxes;
+  }
+
+  /** Boxes left out so far because their sample already had {@code maxBoxes}. */
+  synchronized long truncatedBoxes() {
+    return truncatedBoxes;
   }
 
   /** The failures so far, in the order they arrived. */

@@ -1,40 +1,46 @@
 package dev.stoker.pipeline;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Off-heap buffers of one sample's pixels, reused between samples. The pipeline never holds more
- * than its decode concurrency of them at once, so the pool stops growing after the first batches.
+ * {@link SampleBuffer}s reused between samples. The pipeline never holds more than its decode
+ * concurrency of them at once, so the pool stops growing after the first batches.
  *
- * <p>Each buffer has its own arena: a buffer is used by one thread at a time, and a shared arena
- * per buffer keeps the threads from contending on one session's counter at every native call.
+ * <p>Each buffer's pixels have their own arena: a buffer is used by one thread at a time, and a
+ * shared arena per buffer keeps the threads from contending on one session's counter at every
+ * native call.
  */
 final class SampleBufferPool implements AutoCloseable {
   private final ConcurrentLinkedQueue<Arena> arenas = new ConcurrentLinkedQueue<>();
   private final long bytes;
-  private final ConcurrentLinkedQueue<MemorySegment> free = new ConcurrentLinkedQueue<>();
+  private final int boxCapacity;
+  private final ConcurrentLinkedQueue<SampleBuffer> free = new ConcurrentLinkedQueue<>();
   private final AtomicInteger allocated = new AtomicInteger();
 
-  SampleBufferPool(long bytes) {
+  /**
+   * @param bytes pixel bytes of one sample
+   * @param boxCapacity boxes each buffer can carry, 0 for a source without boxes
+   */
+  SampleBufferPool(long bytes, int boxCapacity) {
     this.bytes = bytes;
+    this.boxCapacity = boxCapacity;
   }
 
-  MemorySegment acquire() {
-    MemorySegment segment = free.poll();
-    if (segment != null) {
-      return segment;
+  SampleBuffer acquire() {
+    SampleBuffer buffer = free.poll();
+    if (buffer != null) {
+      return buffer;
     }
     allocated.incrementAndGet();
     Arena arena = Arena.ofShared();
     arenas.add(arena);
-    return arena.allocate(bytes, 64);
+    return new SampleBuffer(arena.allocate(bytes, 64), boxCapacity);
   }
 
-  void release(MemorySegment segment) {
-    free.offer(segment);
+  void release(SampleBuffer buffer) {
+    free.offer(buffer);
   }
 
   /** Buffers ever allocated: a bound on the pool's memory, {@code allocated() * bytes}. */

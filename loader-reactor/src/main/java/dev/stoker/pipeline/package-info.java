@@ -1,6 +1,9 @@
 /**
  * The loader: a backpressured Reactor pipeline from a {@link dev.stoker.api.SampleSource} through
- * parallel decode and augmentation into a {@link dev.stoker.api.BatchRing}.
+ * parallel decode and augmentation into a {@link dev.stoker.api.BatchRing}, and the file-based
+ * sources: {@link dev.stoker.pipeline.ImageFolderSource} for classification,
+ * {@link dev.stoker.pipeline.CocoSource} and {@link dev.stoker.pipeline.VocSource} for object
+ * detection, and {@link dev.stoker.pipeline.Datasets}, which tells them apart.
  *
  * <pre>
  * permutation(seed, epoch) ─► read (virtual threads) ─► decode + augment (N workers, in order)
@@ -10,5 +13,11 @@
  *
  * <p>Demand flows the other way: the bridge requests exactly as many samples as there are free
  * sample positions in the ring, so a slow consumer slows every stage instead of growing a queue.
+ *
+ * <p>Boxes: for a detection source, each sample's boxes are copied from the source into its pooled
+ * buffer, move with the image in the decode stage (the image package drops the ones the crop loses
+ * and clips the rest), and the bridge writes the first {@code maxBoxes} of them, with their labels,
+ * next to the sample's pixels in the slot; the rest are counted in
+ * {@link dev.stoker.api.RunSummary#truncatedBoxes()}. No step allocates per box.
  */
 package dev.stoker.pipeline;

@@ -91,6 +91,82 @@ final class FakeSamples {
     }
   }
 
+  /**
+   * A detection source over {@link Source}'s images: sample {@code i} has {@link #boxesOf(int)}
+   * boxes, box {@code k} being {@link #box(int, int)} with label {@code (i + k) % 3}.
+   */
+  static final class BoxSource implements SampleSource {
+    private final Source images;
+
+    BoxSource(int size) {
+      this.images = new Source(size);
+    }
+
+    /** Boxes of sample {@code index}: 0 to 3. */
+    static int boxesOf(int index) {
+      return index % 4;
+    }
+
+    /** Box {@code k} of sample {@code index}, inside the {@code SIZE x SIZE} image. */
+    static float[] box(int index, int k) {
+      return new float[] {k, k + 0.5f, k + 2 + index % 3, SIZE - k * 0.25f};
+    }
+
+    @Override
+    public String description() {
+      return "fake boxes (" + size() + " samples)";
+    }
+
+    @Override
+    public int size() {
+      return images.size();
+    }
+
+    @Override
+    public String sourceName(int index) {
+      return images.sourceName(index);
+    }
+
+    @Override
+    public int label(int index) {
+      return boxesOf(index) == 0 ? -1 : index % 3;
+    }
+
+    @Override
+    public List<String> classes() {
+      return images.classes();
+    }
+
+    @Override
+    public ByteBuffer read(int index) throws IOException {
+      return images.read(index);
+    }
+
+    @Override
+    public boolean hasBoxes() {
+      return true;
+    }
+
+    @Override
+    public int maxBoxCount() {
+      return 3;
+    }
+
+    @Override
+    public int boxCount(int index) {
+      return boxesOf(index);
+    }
+
+    @Override
+    public int copyBoxes(int index, float[] boxes, int[] labels) {
+      for (int k = 0; k < boxesOf(index); k++) {
+        System.arraycopy(box(index, k), 0, boxes, 4 * k, 4);
+        labels[k] = (index + k) % 3;
+      }
+      return boxesOf(index);
+    }
+  }
+
   /** Decodes what {@link Source} reads; a buffer without the marker is a decode error. */
   static final class Decoder implements ImageDecoder {
     @Override

@@ -93,6 +93,23 @@ class LoaderBuilderTest {
   }
 
   @Test
+  void presets_ssd300Train_isFlipIoUCropResize300WhateverTheSize() {
+    List<TransformSpec> expected = List.of(new HorizontalFlip(0.5), new TransformSpec.RandomIoUCrop(), new Resize(300, 300));
+
+    assertThat(Presets.ssd300Train()).isEqualTo(expected);
+    assertThat(Presets.byName("ssd300-train", 224)).isEqualTo(expected);
+    assertThat(Presets.ssdTrain(512)).endsWith(new Resize(512, 512));
+    assertThat(Presets.NAMES).contains("ssd300-train");
+  }
+
+  @Test
+  void maxBoxes_negative_failsNamingMaxBoxes() {
+    assertThatThrownBy(() -> Loader.builder().maxBoxes(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("maxBoxes");
+  }
+
+  @Test
   void presets_everyPreset_compilesToASquareOfTheGivenSize() {
     for (String name : List.of("imagenet-train", "imagenet-eval", "decode-only")) {
       List<TransformSpec> specs = Presets.byName(name, 96);
@@ -109,6 +126,7 @@ class LoaderBuilderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("preset")
         .hasMessageContaining("imagenet-test")
-        .hasMessageContaining("imagenet-train");
+        .hasMessageContaining("imagenet-train")
+        .hasMessageContaining("ssd300-train");
   }
 }

@@ -31,7 +31,7 @@ class RingBridgeTest {
   private static final int LONG_EPOCH = 1000;
 
   private final TestRing ring = new TestRing(LAYOUT, SLOTS);
-  private final List<MemorySegment> recycled = new ArrayList<>();
+  private final List<SampleBuffer> recycled = new ArrayList<>();
 
   @AfterEach
   void close() {
@@ -47,7 +47,7 @@ class RingBridgeTest {
   private static Processed processed(int epoch, int index) {
     MemorySegment pixels = Arena.ofAuto().allocate(LAYOUT.sampleBytes());
     pixels.fill(FakeSamples.value(index));
-    return new Processed(epoch, index, FakeSamples.label(index), pixels);
+    return new Processed(epoch, index, FakeSamples.label(index), new SampleBuffer(pixels, 0));
   }
 
   private static Failed failed(int epoch, int index) {
@@ -116,7 +116,7 @@ class RingBridgeTest {
     for (int p = 0; p < 4; p++) {
       assertThat(batch.sample(p, LAYOUT.sampleBytes())).containsOnly(FakeSamples.value(batch.sampleIndices()[p]));
     }
-    assertThat(recycled).containsExactlyElementsOf(items.stream().map(Processed::pixels).toList());
+    assertThat(recycled).containsExactlyElementsOf(items.stream().map(Processed::buffer).toList());
   }
 
   @Test

@@ -40,7 +40,8 @@ final class TestRing implements BatchRing {
     this.layout = layout;
     this.slots = new Slot[slots];
     for (int i = 0; i < slots; i++) {
-      this.slots[i] = new Slot(arena.allocate(layout.batchBytes()));
+      this.slots[i] = new Slot(arena.allocate(layout.batchBytes()), arena.allocate(Math.max(1, layout.boxBytes())),
+          arena.allocate(Math.max(1, layout.boxLabelBytes())));
     }
   }
 
@@ -56,15 +57,33 @@ final class TestRing implements BatchRing {
   }
 
   /** What a consumer saw of one batch, copied out while it was valid. */
-  record Seen(int epoch, long indexInEpoch, int size, int[] sampleIndices, int[] labels, byte[] pixels) {
+  record Seen(int epoch, long indexInEpoch, int size, int[] sampleIndices, int[] labels, byte[] pixels,
+      int[] boxCounts, float[] boxes, int[] boxLabels) {
     static Seen of(dev.stoker.api.Batch b) {
       int[] indices = new int[b.size()];
       int[] labels = new int[b.size()];
+      int[] boxCounts = new int[b.size()];
       for (int p = 0; p < b.size(); p++) {
         indices[p] = b.sampleIndex(p);
         labels[p] = b.label(p);
+        boxCounts[p] = b.boxCount(p);
       }
-      return new Seen(b.epoch(), b.indexInEpoch(), b.size(), indices, labels, b.pixels().toArray(ValueLayout.JAVA_BYTE));
+      return new Seen(b.epoch(), b.indexInEpoch(), b.size(), indices, labels, b.pixels().toArray(ValueLayout.JAVA_BYTE),
+          boxCounts, b.boxes().toArray(ValueLayout.JAVA_FLOAT), b.boxLabels().toArray(ValueLayout.JAVA_INT));
+    }
+
+    /** The {@code boxCount} real boxes of position {@code p}, 4 floats each, for a layout of {@code maxBoxes}. */
+    float[] boxesOf(int p, int maxBoxes) {
+      float[] out = new float[4 * boxCounts[p]];
+      System.arraycopy(boxes, p * maxBoxes * 4, out, 0, out.length);
+      return out;
+    }
+
+    /** The labels of the real boxes of position {@code p}. */
+    int[] boxLabelsOf(int p, int maxBoxes) {
+      int[] out = new int[boxCounts[p]];
+      System.arraycopy(boxLabels, p * maxBoxes, out, 0, out.length);
+      return out;
     }
 
     /** The pixels of position {@code p}. */
@@ -227,17 +246,54 @@ final class TestRing implements BatchRing {
     arena.close();
   }
 
+  /** A slot that keeps pixels, boxes and box labels in three blocks; padding as the contract says. */
   private final class Slot implements BatchSlot {
     private final MemorySegment memory;
+    private final MemorySegment boxMemory;
+    private final MemorySegment labelMemory;
     private final int[] labels = new int[layout.batchSize()];
     private final int[] indices = new int[layout.batchSize()];
+    private final int[] boxCounts = new int[layout.batchSize()];
     private int epoch;
     private long indexInEpoch;
     private int size;
     private long sequence;
 
-    Slot(MemorySegment memory) {
+    Slot(MemorySegment memory, MemorySegment boxMemory, MemorySegment labelMemory) {
       this.memory = memory;
+      this.boxMemory = boxMemory;
+      this.labelMemory = labelMemory;
+    }
+
+    @Override
+    public int boxCount(int position) {
+      return boxCounts[Objects.checkIndex(position, size)];
+    }
+
+    @Override
+    public MemorySegment boxes() {
+      return boxMemory.asSlice(0, (long) size * layout.maxBoxes() * 16).asReadOnly();
+    }
+
+    @Override
+    public MemorySegment boxLabels() {
+      return labelMemory.asSlice(0, (long) size * layout.maxBoxes() * 4).asReadOnly();
+    }
+
+    @Override
+    public void setBoxes(int position, float[] boxes, int[] boxLabels, int count) {
+      Objects.checkIndex(position, layout.batchSize());
+      if (count < 0 || count > layout.maxBoxes()) {
+        throw new IllegalArgumentException("count " + count);
+      }
+      int max = layout.maxBoxes();
+      for (int k = 0; k < max; k++) {
+        for (int c = 0; c < 4; c++) {
+          boxMemory.setAtIndex(ValueLayout.JAVA_FLOAT, (position * max + k) * 4L + c, k < count ? boxes[4 * k + c] : 0f);
+        }
+        labelMemory.setAtIndex(ValueLayout.JAVA_INT, position * max + k, k < count ? boxLabels[k] : -1);
+      }
+      boxCounts[position] = count;
     }
 
     @Override
@@ -286,6 +342,9 @@ final class TestRing implements BatchRing {
       Objects.checkIndex(position, layout.batchSize());
       indices[position] = sampleIndex;
       labels[position] = label;
+      if (layout.hasBoxes()) {
+        setBoxes(position, new float[0], new int[0], 0);
+      }
     }
 
     @Override

@@ -1,0 +1,46 @@
+package dev.stoker.cli;
+
+import dev.stoker.api.SampleSource;
+import dev.stoker.pipeline.Datasets;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the data is: a dataset directory whose layout is recognised (COCO, VOC or ImageFolder, see
+ * {@link Datasets}), or annotations and images given apart.
+ */
+final class DatasetOptions {
+  @Option(names = "--annotations", paramLabel = "PATH",
+      description = "a COCO instances JSON file, or a directory of Pascal VOC XML files; "
+          + "use with --images instead of DIR")
+  Path annotations;
+
+  @Option(names = "--images", paramLabel = "DIR", description = "the directory of the images the annotations name")
+  Path images;
+
+  /** Whether the data was given with {@code --annotations}/{@code --images}. */
+  boolean given() {
+    return annotations != null || images != null;
+  }
+
+  /**
+   * Opens the dataset: {@code dir} by its layout, or the {@code --annotations}/{@code --images} pair.
+   *
+   * @throws IllegalArgumentException if both or neither were given, or only half of the pair
+   */
+  SampleSource open(Path dir) {
+    if (given()) {
+      if (dir != null) {
+        throw new IllegalArgumentException("give either DIR or --annotations with --images, not both");
+      }
+      if (annotations == null || images == null) {
+        throw new IllegalArgumentException("--annotations and --images go together");
+      }
+      return Datasets.open(annotations, images);
+    }
+    if (dir == null) {
+      throw new IllegalArgumentException("give a dataset DIR, or --annotations PATH --images DIR");
+    }
+    return Datasets.open(dir);
+  }
+}

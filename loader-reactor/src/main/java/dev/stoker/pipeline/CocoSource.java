@@ -1,0 +1,110 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.Checks;
+import dev.stoker.api.LoaderException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A COCO object-detection dataset: an instances JSON file ({@code images}, {@code annotations},
+ * {@code categories}) and a directory of the image files it names.
+ *
+ * <ul>
+ *   <li>Samples are the {@code images} entries in file order; {@code file_name} is resolved against
+ *       the image directory. Images without annotations are kept, with no boxes.
+ *   <li>{@code bbox [x, y, width, height]} becomes {@code x0 = x, y0 = y, x1 = x + width,
+ *       y1 = y + height} (COCO boxes are already in continuous pixel coordinates), clipped to the
+ *       image's {@code width x height} when the entry states them.
+ *   <li>Labels: the category ids sorted ascending map to {@code 0..K-1}; {@link #classes()} are the
+ *       category names in that order. (COCO's 80 ids run from 1 to 90 with gaps; labels do not.)
+ *   <li>Crowd annotations ({@code iscrowd} 1) mark a region of many objects, not one box: they are
+ *       skipped and counted in the description.
+ *   <li>An annotation that refers to a missing image or category, or whose box is empty, is skipped
+ *       and reported in {@link #warnings()} and the description, not an error.
+ * </ul>
+ *
+ * <pre>{@code
+ * CocoSource train = CocoSource.open(Path.of("coco/annotations/instances_train2017.json"),
+ *     Path.of("coco/train2017"));
+ * }</pre>
+ */
+public final class CocoSource extends DetectionSource {
+
+  private CocoSource(Path annotations, Path[] images, BoxTable boxes, List<String> classes, List<String> notes,
+      SourceProblems problems) {
+    super("COCO", annotations, images, boxes, classes, notes, problems);
+  }
+
+  /**
+   * Parses {@code annotationsJson} and lists the images it names under {@code imageDir}.
+   *
+   * @throws LoaderException naming the path if the file or the directory is missing; naming the
+   *     file, line and column if the JSON is malformed or an entry lacks a required field; if the
+   *     file lists no image
+   */
+  public static CocoSource open(Path annotationsJson, Path imageDir) {
+    ImageFiles.file(Checks.notNull(annotationsJson, "annotationsJson"));
+    ImageFiles.directory(Checks.notNull(imageDir, "imageDir"));
+    CocoParser.Parsed parsed = CocoParser.parse(annotationsJson);
+    if (parsed.images().isEmpty()) {
+      throw new LoaderException(annotationsJson + ": no images (the 'images' array is missing or empty)");
+    }
+    List<CocoParser.Category> categories = new ArrayList<>(parsed.categories());
+    categories.sort(Comparator.comparingLong(CocoParser.Category::id));
+    Map<Long, Integer> labels = new HashMap<>();
+    List<String> classes = new ArrayList<>();
+    for (CocoParser.Category c : categories) {
+      labels.put(c.id(), classes.size());
+      classes.add(c.name());
+    }
+    List<CocoParser.Image> images = parsed.images();
+    Map<Long, Integer> samples = new HashMap<>();
+    Path[] files = new Path[images.size()];
+    for (int i = 0; i < files.length; i++) {
+      samples.put(images.get(i).id(), i);
+      files[i] = imageDir.resolve(images.get(i).fileName());
+    }
+    SourceProblems problems = new SourceProblems();
+    BoxTable.Builder boxes = new BoxTable.Builder();
+    int crowd = boxes(parsed.annotations(), images, samples, labels, boxes, problems);
+    List<String> notes = crowd == 0 ? List.of() : List.of(crowd + " crowd annotations skipped");
+    return new CocoSource(annotationsJson, files, BoxTable.group(files.length, boxes), classes, notes, problems);
+  }
+
+  /** Adds every usable annotation's box to {@code boxes}; returns the number of crowd annotations. */
+  private static int boxes(CocoParser.Annotations a, List<CocoParser.Image> images, Map<Long, Integer> samples,
+      Map<Long, Integer> labels, BoxTable.Builder boxes, SourceProblems problems) {
+    int crowd = 0;
+    for (int i = 0; i < a.size; i++) {
+      if (a.crowd[i]) {
+        crowd++;
+        continue;
+      }
+      String what = (a.ids[i] >= 0 ? "annotation " + a.ids[i] : "annotation") + " (line " + a.lines[i] + ")";
+      Integer sample = samples.get(a.imageIds[i]);
+      Integer label = labels.get(a.categoryIds[i]);
+      if (sample == null) {
+        problems.add(what + " refers to image_id " + a.imageIds[i] + ", which is not in 'images'; skipped");
+        continue;
+      }
+      if (label == null) {
+        problems.add(what + " refers to category_id " + a.categoryIds[i] + ", which is not in 'categories'; skipped");
+        continue;
+      }
+      double x = a.bboxes[4 * i];
+      double y = a.bboxes[4 * i + 1];
+      double w = a.bboxes[4 * i + 2];
+      double h = a.bboxes[4 * i + 3];
+      CocoParser.Image image = images.get(sample);
+      if (!boxes.add(sample, label, x, y, x + w, y + h, image.width(), image.height())) {
+        problems.add(what + " has an empty box [" + x + ", " + y + ", " + w + ", " + h + "] in a " + image.width()
+            + "x" + image.height() + " image; skipped");
+      }
+    }
+    return crowd;
+  }
+}

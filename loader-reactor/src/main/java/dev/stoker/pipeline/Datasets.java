@@ -1,0 +1,99 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.Checks;
+import dev.stoker.api.LoaderException;
+import dev.stoker.api.SampleSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Opens a dataset directory by recognising its layout, the rule the {@code stoker} command uses:
+ *
+ * <ol>
+ *   <li>{@code DIR/annotations.json} is a file: {@link Layout#COCO}, images in {@code DIR/images}
+ *       (or {@code DIR} itself if there is no {@code images} directory);
+ *   <li>else {@code DIR/Annotations} is a directory or {@code DIR} holds {@code .xml} files:
+ *       {@link Layout#VOC}, opened with {@link VocSource#open(Path)};
+ *   <li>else {@link Layout#IMAGE_FOLDER}: {@code DIR/<class>/<image>}.
+ * </ol>
+ *
+ * <pre>{@code
+ * SampleSource data = Datasets.open(Path.of("/data/detect"));         // COCO, VOC or ImageFolder
+ * SampleSource coco = Datasets.open(Path.of("instances_val2017.json"), Path.of("val2017"));
+ * }</pre>
+ */
+public final class Datasets {
+  /** The COCO annotation file's name in a dataset directory. */
+  public static final String COCO_ANNOTATIONS = "annotations.json";
+
+  /** The dataset layouts {@link #detect} recognises. */
+  public enum Layout {
+    /** {@code annotations.json} and an {@code images} directory. */
+    COCO,
+    /** Pascal VOC XML files, one per image. */
+    VOC,
+    /** One sub-directory of images per class. */
+    IMAGE_FOLDER
+  }
+
+  private Datasets() {}
+
+  /**
+   * The layout of {@code dir}, by the rule in the class documentation.
+   *
+   * @throws LoaderException naming {@code dir} if it is missing or not a directory
+   */
+  public static Layout detect(Path dir) {
+    ImageFiles.directory(Checks.notNull(dir, "dir"));
+    if (Files.isRegularFile(dir.resolve(COCO_ANNOTATIONS))) {
+      return Layout.COCO;
+    }
+    if (Files.isDirectory(dir.resolve("Annotations")) || holdsXml(dir)) {
+      return Layout.VOC;
+    }
+    return Layout.IMAGE_FOLDER;
+  }
+
+  /**
+   * Opens {@code dir} as the layout {@link #detect} finds.
+   *
+   * @throws LoaderException naming the path if it cannot be opened
+   */
+  public static SampleSource open(Path dir) {
+    return switch (detect(dir)) {
+      case COCO -> {
+        Path images = dir.resolve("images");
+        yield CocoSource.open(dir.resolve(COCO_ANNOTATIONS), Files.isDirectory(images) ? images : dir);
+      }
+      case VOC -> VocSource.open(dir);
+      case IMAGE_FOLDER -> ImageFolderSource.open(dir);
+    };
+  }
+
+  /**
+   * Opens explicitly given annotations: a file is a COCO instances JSON, a directory holds VOC XML
+   * files; the images are in {@code imageDir}.
+   *
+   * @throws LoaderException naming the path if either is missing or cannot be opened
+   */
+  public static SampleSource open(Path annotations, Path imageDir) {
+    Checks.notNull(annotations, "annotations");
+    Checks.notNull(imageDir, "imageDir");
+    if (Files.isDirectory(annotations)) {
+      return VocSource.open(annotations, imageDir);
+    }
+    return CocoSource.open(annotations, imageDir);
+  }
+
+  private static boolean holdsXml(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xml")
+          && Files.isRegularFile(p));
+    } catch (IOException e) {
+      throw new LoaderException(dir + ": cannot list: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.LoaderException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** File reads and directory checks that every file-based source shares, with errors naming the path. */
+final class ImageFiles {
+  private ImageFiles() {}
+
+  /**
+   * Reads one image file.
+   *
+   * @throws IOException whose message starts with the path: missing, or unreadable and why
+   */
+  static ByteBuffer read(Path file) throws IOException {
+    try {
+      return ByteBuffer.wrap(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": no such file", e);
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns {@code dir} if it is a directory.
+   *
+   * @throws LoaderException naming it if it is missing or not a directory
+   */
+  static Path directory(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new LoaderException(dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
+    }
+    return dir;
+  }
+
+  /**
+   * Returns {@code file} if it is a regular file.
+   *
+   * @throws LoaderException naming it if it is missing or not a file
+   */
+  static Path file(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new LoaderException(file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
+    }
+    return file;
+  }
+}

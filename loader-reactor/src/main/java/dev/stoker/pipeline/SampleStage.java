@@ -1,0 +1,76 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.SampleSource;
+import dev.stoker.image.SampleProcessor;
+import dev.stoker.pipeline.SampleResult.Processed;
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+
+/**
+ * The decode stage's work on one sample: takes a pooled buffer, decodes and transforms the encoded
+ * bytes into its pixels and, for a detection source, moves the sample's boxes with the image and
+ * looks up the kept boxes' labels. Runs on the decode workers; allocates nothing but the result
+ * record.
+ *
+ * <p>A detection source's samples always go through the box-aware call, whatever the layout's
+ * {@code maxBoxes}: crops that depend on boxes (an IoU crop) then choose the same pixels whether or
+ * not the boxes are delivered.
+ */
+final class SampleStage {
+  private final SampleSource source;
+  private final SampleProcessor processor;
+  private final BoxedProcess boxed;
+  private final SampleBufferPool pool;
+  private final long seed;
+
+  /**
+   * @param boxed the box-aware call for a detection source, or null for a source without boxes
+   */
+  SampleStage(SampleSource source, SampleProcessor processor, BoxedProcess boxed, SampleBufferPool pool, long seed) {
+    this.source = source;
+    this.processor = processor;
+    this.boxed = boxed;
+    this.pool = pool;
+    this.seed = seed;
+  }
+
+  /**
+   * Processes sample {@code index} of {@code epoch}.
+   *
+   * @throws RuntimeException if it cannot be decoded or transformed; the buffer is back in the pool
+   */
+  Processed process(int epoch, int index, ByteBuffer bytes) {
+    SampleBuffer buffer = pool.acquire();
+    try {
+      String name = source.sourceName(index);
+      SplittableRandom random = EpochOrder.sampleRandom(seed, epoch, index);
+      if (boxed == null) {
+        processor.process(bytes, name, random, buffer.pixels());
+        buffer.boxCount = 0;
+      } else {
+        processBoxes(index, bytes, name, random, buffer);
+      }
+      return new Processed(epoch, index, source.label(index), buffer);
+    } catch (RuntimeException | Error e) {
+      pool.release(buffer);
+      throw e;
+    }
+  }
+
+  private void processBoxes(int index, ByteBuffer bytes, String name, SplittableRandom random, SampleBuffer buffer) {
+    int count = source.copyBoxes(index, buffer.sourceBoxes, buffer.sourceLabels);
+    int kept = boxed.process(bytes, name, random, buffer.pixels(), buffer.sourceBoxes, count, buffer.boxes,
+        buffer.kept);
+    if (kept < 0 || kept > count) {
+      throw new IllegalStateException(name + ": the transforms kept " + kept + " of " + count + " boxes");
+    }
+    for (int k = 0; k < kept; k++) {
+      int from = buffer.kept[k];
+      if (from < 0 || from >= count) {
+        throw new IllegalStateException(name + ": kept box " + k + " names input box " + from + " of " + count);
+      }
+      buffer.boxLabels[k] = buffer.sourceLabels[from];
+    }
+    buffer.boxCount = kept;
+  }
+}
