@@ -1,13 +1,10 @@
 package dev.stoker.cuda;
 
-import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.SequenceBarrier;
-import com.lmax.disruptor.TimeoutException;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
@@ -15,6 +12,7 @@ import dev.stoker.api.BatchSlot;
 import dev.stoker.api.Checks;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.RingStats;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -34,12 +32,14 @@ import java.util.function.IntConsumer;
  */
 final class DisruptorBatchRing implements BatchRing {
   private static final int SPINS_BEFORE_BLOCKING = 64;
+  private static final long PARK_LIMIT_NANOS = 50_000_000;
 
   private final BatchLayout layout;
   private final SlotMemory memory;
   private final RingBuffer<RingSlot> ring;
   private final EventPoller<RingSlot> poller;
-  private final SequenceBarrier published;
+  /** The consumer thread while it is parked waiting for a batch; producers unpark it. */
+  private volatile Thread waiting;
   private final Sequence released = new Sequence(-1);
   private volatile IntConsumer releaseListener = freed -> { };
   private volatile boolean completed;
@@ -57,7 +57,6 @@ final class DisruptorBatchRing implements BatchRing {
     this.ring = RingBuffer.createMultiProducer(() -> new RingSlot(layout, memory.allocate(bytes)), slots,
         new BlockingWaitStrategy());
     this.poller = ring.newPoller();
-    this.published = ring.newBarrier();
     ring.addGatingSequences(released);
   }
 
@@ -96,18 +95,19 @@ final class DisruptorBatchRing implements BatchRing {
       throw new IllegalArgumentException("slot was not claimed from this ring: " + slot);
     }
     ring.publish(own.sequence);
+    wakeConsumer();
   }
 
   @Override
   public void complete() {
     completed = true;
-    published.alert();
+    wakeConsumer();
   }
 
   @Override
   public void fail(Throwable error) {
     failure = Checks.notNull(error, "error");
-    published.alert();
+    wakeConsumer();
   }
 
   @Override
@@ -170,7 +170,6 @@ final class DisruptorBatchRing implements BatchRing {
       throw new LoaderException("batch consumer failed: " + e, e);
     } finally {
       completed = false;
-      published.clearAlert();
     }
     Throwable error = failure;
     failure = null;
@@ -181,18 +180,30 @@ final class DisruptorBatchRing implements BatchRing {
   }
 
   /**
-   * Blocks (on the ring's {@link BlockingWaitStrategy}, which every publish signals) until the
-   * next batch is published or the run completes or fails (which alert the barrier): no wake-ups
-   * while the producers are busy.
+   * Parks the consumer until a producer publishes, completes or fails. A producer's slot is
+   * claimed long before it is published (it fills sample by sample), so the Disruptor's barrier,
+   * which follows the claim cursor, cannot tell "published" from "claimed": the consumer parks
+   * itself and {@link #wakeConsumer} unparks it. It re-checks after announcing itself, so a
+   * publish in between is never missed; the timeout only bounds a wait, it is not needed.
    */
   private void awaitPublication() {
+    waiting = Thread.currentThread();
     try {
-      published.waitFor(poller.getSequence().get() + 1);
-    } catch (AlertException | TimeoutException e) {
-      // completed or failed: the drain loop sees it
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LoaderException("interrupted while waiting for the next batch", e);
+      if (!ring.isAvailable(poller.getSequence().get() + 1) && !completed && failure == null) {
+        LockSupport.parkNanos(this, PARK_LIMIT_NANOS);
+      }
+    } finally {
+      waiting = null;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new LoaderException("interrupted while waiting for the next batch");
+    }
+  }
+
+  private void wakeConsumer() {
+    Thread consumer = waiting;
+    if (consumer != null) {
+      LockSupport.unpark(consumer);
     }
   }
 
