@@ -55,6 +55,20 @@ public interface SampleSource {
    */
   ByteBuffer read(int index) throws IOException;
 
+  /**
+   * Reads the encoded bytes of sample {@code index}, into {@code reuse} when it is large enough
+   * (then the returned buffer is {@code reuse}, its position 0 and limit the byte count), else
+   * into a new buffer it returns, which the caller may offer as {@code reuse} next time. The
+   * loader calls this on its decode workers with one buffer per worker, so that steady state
+   * allocates no read buffers. The default ignores {@code reuse} and calls {@link #read(int)}.
+   *
+   * @param reuse a buffer this call may overwrite, or null
+   * @throws IOException if the bytes cannot be read; the message names the file
+   */
+  default ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
+    return read(index);
+  }
+
   /** Whether this is a detection source whose samples carry boxes (some may carry none). */
   default boolean hasBoxes() {
     return false;

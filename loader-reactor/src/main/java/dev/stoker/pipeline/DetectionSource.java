@@ -104,6 +104,11 @@ public abstract sealed class DetectionSource implements SampleSource permits Coc
     return ImageFiles.read(images[index]);
   }
 
+  @Override
+  public ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
+    return ImageFiles.read(images[index], reuse);
+  }
+
   /** Always true, even if no image has a box. */
   @Override
   public boolean hasBoxes() {

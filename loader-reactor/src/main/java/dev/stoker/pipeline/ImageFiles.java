@@ -3,9 +3,11 @@ package dev.stoker.pipeline;
 import dev.stoker.api.LoaderException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /** File reads and directory checks that every file-based source shares, with errors naming the path. */
 final class ImageFiles {
@@ -22,6 +24,36 @@ final class ImageFiles {
     } catch (NoSuchFileException e) {
       throw new IOException(file + ": no such file", e);
     } catch (IOException e) {
+      throw new IOException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads one image file into {@code reuse} if it has room, else into a new direct buffer with
+   * some headroom (see {@link dev.stoker.api.SampleSource#read(int, ByteBuffer)}).
+   *
+   * @throws IOException whose message starts with the path: missing, unreadable and why, or too large
+   */
+  static ByteBuffer read(Path file, ByteBuffer reuse) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException(file + ": " + size + " bytes, more than one sample may hold");
+      }
+      ByteBuffer buffer = reuse != null && reuse.capacity() >= size
+          ? reuse.clear()
+          : ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, size + size / 4 + 4096));
+      buffer.limit((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // a short read: keep reading until the size read at open, or the end if it shrank
+      }
+      return buffer.flip();
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": no such file", e);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+        throw e;
+      }
       throw new IOException(file + ": cannot read: " + e.getMessage(), e);
     }
   }

@@ -121,4 +121,9 @@ public final class ImageFolderSource implements SampleSource {
   public ByteBuffer read(int index) throws IOException {
     return ImageFiles.read(files[index]);
   }
+
+  @Override
+  public ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
+    return ImageFiles.read(files[index], reuse);
+  }
 }

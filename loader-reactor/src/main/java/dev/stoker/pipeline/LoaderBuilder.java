@@ -19,6 +19,7 @@ public final class LoaderBuilder {
   int batchSize = 256;
   int threads = Runtime.getRuntime().availableProcessors();
   int inFlight = -1;
+  boolean readOnIoThreads;
   long seed;
   boolean shuffle = true;
   BatchRing.Factory ringFactory;
@@ -62,6 +63,19 @@ public final class LoaderBuilder {
   /** Samples read or decoded at once, ahead of the ring; default {@code 4 * threads}. */
   public LoaderBuilder inFlight(int inFlight) {
     this.inFlight = Checks.positive(inFlight, "inFlight");
+    return this;
+  }
+
+  /**
+   * Where samples are read. By default ({@code false}) each decode worker reads the sample it is
+   * about to decode, into a buffer it keeps: for local files in the page cache a read costs a few
+   * percent of a decode, and a hand-off to another thread costs more. With {@code true}, reads run
+   * on Reactor's bounded-elastic threads, ahead of the decode workers, so that they overlap with
+   * decoding: for storage where a read blocks for as long as a decode (network file systems, cold
+   * disks, remote sources).
+   */
+  public LoaderBuilder readOnIoThreads(boolean readOnIoThreads) {
+    this.readOnIoThreads = readOnIoThreads;
     return this;
   }
 

@@ -16,6 +16,8 @@ import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,6 +32,9 @@ final class ReactorLoader implements Loader {
   private final long seed;
   private final boolean shuffle;
   private final int inFlight;
+  private final boolean readOnIoThreads;
+  /** Each decode worker's read buffer, reused from sample to sample. */
+  private final ThreadLocal<ByteBuffer[]> readBuffers = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
   private final BatchRing ring;
   private final SampleBufferPool pool;
   private final Scheduler decodeScheduler;
@@ -47,7 +52,7 @@ final class ReactorLoader implements Loader {
     this.processor = new SampleProcessor(b.decoder != null ? b.decoder : ImageDecoders.best(), plan);
     this.seed = b.seed;
     this.shuffle = b.shuffle;
-    this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
+    this.inFlight = b.inFlight > 0 ? b.inFlight : 16 * b.threads;
     ElementType type = plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8;
     int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount();
     BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3, type, maxBoxes);
@@ -59,7 +64,8 @@ final class ReactorLoader implements Loader {
     this.pool = new SampleBufferPool(processor.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
     this.stage = new SampleStage(source, processor, boxed, pool, seed);
     this.ring = b.ringFactory.create(layout, b.ringSlots);
-    this.decodeScheduler = Schedulers.newParallel("stoker-decode", b.threads, true);
+    this.decodeScheduler = Schedulers.fromExecutorService(DecodeWorkers.create(b.threads), "stoker-decode");
+    this.readOnIoThreads = b.readOnIoThreads;
     this.ioScheduler = Schedulers.boundedElastic();
   }
 
@@ -90,11 +96,25 @@ final class ReactorLoader implements Loader {
   }
 
   private Mono<SampleResult> processOne(int epoch, int index) {
-    return Mono.fromCallable(() -> source.read(index))
-        .subscribeOn(ioScheduler)
-        .publishOn(decodeScheduler)
+    Mono<ByteBuffer> read = readOnIoThreads
+        ? Mono.fromCallable(() -> source.read(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
+        : Mono.fromCallable(() -> readOnWorker(index)).subscribeOn(decodeScheduler);
+    return read
         .<SampleResult>map(bytes -> stage.process(epoch, index, bytes))
         .onErrorResume(e -> Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e))));
+  }
+
+  /**
+   * Reads sample {@code index} on the current decode worker into the worker's own buffer. The
+   * bytes are decoded on this thread before it reads again, so the buffer is free by then.
+   */
+  private ByteBuffer readOnWorker(int index) throws IOException {
+    ByteBuffer[] own = readBuffers.get();
+    ByteBuffer bytes = source.read(index, own[0]);
+    if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())) {
+      own[0] = bytes;
+    }
+    return bytes;
   }
 
   /** Every epoch of a run, each followed by its end marker. */

@@ -154,4 +154,48 @@ class ImageFolderSourceTest {
         .hasMessageContaining(gone.toString());
     assertThat(source.sourceName(1)).isEqualTo(gone.toString());
   }
+
+  @Test
+  void readWithReuse_bufferLargeEnough_readsIntoItAndReturnsIt() throws IOException {
+    file("a/x.jpg", "pretend jpeg bytes");
+    file("a/y.jpg", "short");
+    ImageFolderSource source = ImageFolderSource.open(root);
+    ByteBuffer reuse = ByteBuffer.allocateDirect(64);
+
+    ByteBuffer first = source.read(0, reuse);
+    String firstText = StandardCharsets.UTF_8.decode(first).toString();
+    ByteBuffer second = source.read(1, reuse);
+
+    assertThat(first).isSameAs(reuse);
+    assertThat(firstText).isEqualTo("pretend jpeg bytes");
+    assertThat(second).isSameAs(reuse);
+    assertThat(second.position()).isZero();
+    assertThat(StandardCharsets.UTF_8.decode(second).toString()).isEqualTo("short");
+  }
+
+  @Test
+  void readWithReuse_bufferTooSmallOrNull_returnsANewDirectBufferWithTheBytes() throws IOException {
+    file("a/x.jpg", "pretend jpeg bytes");
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    ByteBuffer fromSmall = source.read(0, ByteBuffer.allocateDirect(4));
+    ByteBuffer fromNull = source.read(0, null);
+
+    for (ByteBuffer bytes : List.of(fromSmall, fromNull)) {
+      assertThat(bytes.isDirect()).isTrue();
+      assertThat(bytes.capacity()).isGreaterThanOrEqualTo(18);
+      assertThat(StandardCharsets.UTF_8.decode(bytes).toString()).isEqualTo("pretend jpeg bytes");
+    }
+  }
+
+  @Test
+  void readWithReuse_fileDeletedAfterOpen_throwsIOExceptionNamingTheFile() throws IOException {
+    Path gone = file("a/x.jpg", "x");
+    ImageFolderSource source = ImageFolderSource.open(root);
+    Files.delete(gone);
+
+    assertThatThrownBy(() -> source.read(0, ByteBuffer.allocateDirect(16)))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith(gone.toString());
+  }
 }

@@ -225,6 +225,29 @@ class ReactorLoaderTest {
   }
 
   @Test
+  void run_readsOnIoThreadsOrOnWorkers_deliversTheSameBatches() {
+    List<Integer> onWorkers = new ArrayList<>();
+    List<Integer> onIo = new ArrayList<>();
+    loader(new FakeSamples.Source(30), 4, 2, 2, true).run(2, b -> onWorkers.addAll(TestRing.indicesOf(List.of(TestRing.Seen.of(b)))));
+    ReactorLoader io = (ReactorLoader) Loader.builder()
+        .source(new FakeSamples.Source(30))
+        .decoder(new FakeSamples.Decoder())
+        .transforms(List.of(new TransformSpec.Resize(FakeSamples.SIZE, FakeSamples.SIZE)))
+        .batchSize(4)
+        .threads(2)
+        .inFlight(IN_FLIGHT)
+        .seed(SEED)
+        .readOnIoThreads(true)
+        .ring(rings, 2)
+        .build();
+    loaders.add(io);
+
+    io.run(2, b -> onIo.addAll(TestRing.indicesOf(List.of(TestRing.Seen.of(b)))));
+
+    assertThat(onIo).hasSize(60).isEqualTo(onWorkers);
+  }
+
+  @Test
   void run_failingSamples_areCountedNamedAndSkippedSoDeliveredPlusFailedIsTheEpochSize() {
     int size = 17;
     ReactorLoader loader = loader(new FakeSamples.Source(size, Set.of(2, 11), Set.of(6)), 4, 2, 2, true);
