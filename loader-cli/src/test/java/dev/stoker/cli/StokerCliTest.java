@@ -67,12 +67,16 @@ class StokerCliTest {
   }
 
   @Test
-  void bench_sameSeedDifferentThreads_sameDigest() throws Exception {
+  void bench_sameSeedOneOrFourThreads_sameDigest() throws Exception {
     StokerCli.run("bench", data.toString(), "--threads", "1", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
     String one = lastJsonLine().get("digest").asText();
     out.reset();
-    StokerCli.run("bench", data.toString(), "--threads", "3", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
+    StokerCli.run("bench", data.toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
     assertThat(lastJsonLine().get("digest").asText()).isEqualTo(one);
+    out.reset();
+    StokerCli.run("bench", data.toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json",
+        "--seed", "1");
+    assertThat(lastJsonLine().get("digest").asText()).as("another seed, other crops").isNotEqualTo(one);
   }
 
   @Test
