@@ -1,5 +1,7 @@
 package dev.stoker.cli;
 
+import java.lang.management.ManagementFactory;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
@@ -41,6 +43,13 @@ final class BenchCommand implements Callable<Integer> {
       + "no transform, same threads; adds floor_images_per_s")
   boolean floor;
 
+  private double allocatedPerImage;
+
+  /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+  }
+
   @Override
   public Integer call() {
     SampleSource source = dataset.open(dir);
@@ -53,9 +62,11 @@ final class BenchCommand implements Callable<Integer> {
       }
       BatchDigest digest = new BatchDigest();
       RunSummary summary;
+      long allocatedBefore = allocatedBytes();
       try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
         summary = loader.run(1, epochs, digest);
       }
+      allocatedPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
       Summaries.print(summary, System.err);
       double floorRate = -1;
       if (floor) {
@@ -87,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("decoder", s.decoder());
     o.put("batches", s.batches());
     o.put("digest", digest);
+    o.put("heap_bytes_per_image", Math.round(allocatedPerImage));
     if (source.hasBoxes()) {
       o.put("boxes", s.boxes());
       o.put("truncated_boxes", s.truncatedBoxes());

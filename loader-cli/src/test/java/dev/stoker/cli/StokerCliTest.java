@@ -61,7 +61,7 @@ class StokerCliTest {
     assertThat(json.get("batch").asInt()).isEqualTo(8);
     assertThat(json.get("decoder").asText()).isNotBlank();
     assertThat(json.get("digest").asText()).matches("[0-9a-f]{64}");
-    for (String key : List.of("seconds", "images_per_s", "consumer_wait_pct")) {
+    for (String key : List.of("seconds", "images_per_s", "consumer_wait_pct", "heap_bytes_per_image")) {
       assertThat(json.get(key).isNumber()).as(key).isTrue();
     }
   }
