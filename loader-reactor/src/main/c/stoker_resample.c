@@ -153,9 +153,7 @@ static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
 /* The row kernel with its narrowing: AVX2 where the CPU has it, else the compiler's vectors. */
 static void weigh_narrow(const uint8_t *src, int64_t src_stride, int32_t n, const int32_t *weights,
                          int32_t bytes, int32_t *acc, uint8_t *dst) {
-  static int avx2 = -1;
-  if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-  if (avx2) {
+  if (__builtin_cpu_supports("avx2")) {
     weigh_narrow_avx2(src, src_stride, n, weights, bytes, dst);
   } else {
     weigh_rows(src, src_stride, n, weights, bytes, acc);

@@ -43,8 +43,6 @@ final class BenchCommand implements Callable<Integer> {
       + "no transform, same threads; adds floor_images_per_s")
   boolean floor;
 
-  private double allocatedPerImage;
-
   /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
   private static long allocatedBytes() {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
@@ -66,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
       try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
         summary = loader.run(1, epochs, digest);
       }
-      allocatedPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
+      double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
       Summaries.print(summary, System.err);
       double floorRate = -1;
       if (floor) {
@@ -75,13 +73,14 @@ final class BenchCommand implements Callable<Integer> {
             floorRate, summary.decoder(), options.threads, summary.imagesPerSecond() / floorRate);
       }
       if (json) {
-        System.out.println(toJson(summary, source, loader, digest.hex(), floorRate));
+        System.out.println(toJson(summary, source, loader, digest.hex(), floorRate, heapPerImage));
       }
       return 0;
     }
   }
 
-  private String toJson(RunSummary s, SampleSource source, Loader loader, String digest, double floorRate) {
+  private String toJson(RunSummary s, SampleSource source, Loader loader, String digest, double floorRate,
+      double heapPerImage) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
     o.put("images", s.delivered());
@@ -98,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("decoder", s.decoder());
     o.put("batches", s.batches());
     o.put("digest", digest);
-    o.put("heap_bytes_per_image", Math.round(allocatedPerImage));
+    o.put("heap_bytes_per_image", Math.round(heapPerImage));
     if (source.hasBoxes()) {
       o.put("boxes", s.boxes());
       o.put("truncated_boxes", s.truncatedBoxes());

@@ -21,10 +21,8 @@ final class ImageFiles {
   static ByteBuffer read(Path file) throws IOException {
     try {
       return ByteBuffer.wrap(Files.readAllBytes(file));
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": no such file", e);
     } catch (IOException e) {
-      throw new IOException(file + ": cannot read: " + e.getMessage(), e);
+      throw named(file, e);
     }
   }
 
@@ -48,14 +46,20 @@ final class ImageFiles {
         // a short read: keep reading until the size read at open, or the end if it shrank
       }
       return buffer.flip();
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": no such file", e);
     } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
-        throw e;
-      }
-      throw new IOException(file + ": cannot read: " + e.getMessage(), e);
+      throw named(file, e);
     }
+  }
+
+  /** {@code e} with a message that starts with the path: as is if it already does. */
+  private static IOException named(Path file, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new IOException(file + ": no such file", e);
+    }
+    if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+      return e;
+    }
+    return new IOException(file + ": cannot read: " + e.getMessage(), e);
   }
 
   /**

@@ -52,7 +52,7 @@ final class ReactorLoader implements Loader {
     this.processor = new SampleProcessor(b.decoder != null ? b.decoder : ImageDecoders.best(), plan);
     this.seed = b.seed;
     this.shuffle = b.shuffle;
-    this.inFlight = b.inFlight > 0 ? b.inFlight : 16 * b.threads;
+    this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
     ElementType type = plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8;
     int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount();
     BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3, type, maxBoxes);
