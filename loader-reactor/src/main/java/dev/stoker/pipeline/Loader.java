@@ -2,6 +2,7 @@ package dev.stoker.pipeline;
 
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
+import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RunSummary;
 
@@ -22,6 +23,12 @@ import dev.stoker.api.RunSummary;
  * }</pre>
  *
  * <p>Runs are sequential: one at a time, each on the thread that calls {@link #run}.
+ *
+ * <p>Each epoch visits this rank's share (see {@link LoaderBuilder#shard}) of a permutation of the
+ * whole dataset keyed by (seed, epoch), and every random choice for a sample is keyed by (seed,
+ * epoch, sample index), so the batches depend on the settings alone, never on thread timing.
+ * {@link #state()} says where the loader stands; a new loader with the same settings continues from
+ * it with {@link #run(LoaderState, int, BatchConsumer)}, byte for byte.
  */
 public interface Loader extends AutoCloseable {
 
@@ -53,6 +60,26 @@ public interface Loader extends AutoCloseable {
   default RunSummary run(int epochs, BatchConsumer consumer) {
     return run(0, epochs, consumer);
   }
+
+  /**
+   * Continues from a saved {@link #state()}: the rest of {@code from.epoch()} from its position,
+   * then the following epochs, {@code epochs} in all (the partial first one counts). Batches are
+   * numbered on from the saved batch.
+   *
+   * @throws IllegalArgumentException if the state was saved with other settings (it names the field)
+   * @see #run(int, int, BatchConsumer)
+   */
+  RunSummary run(LoaderState from, int epochs, BatchConsumer consumer);
+
+  /**
+   * Where this loader stands, to resume from: before any run, the start of epoch 0; while the
+   * consumer is handed a batch, just after that batch; after a run, the start of the next epoch.
+   * Safe from any thread.
+   */
+  LoaderState state();
+
+  /** Samples (delivered or failed) in each epoch of this rank's sequence. */
+  long samplesPerEpoch();
 
   /** A live snapshot of the current (or last) run; safe from any thread. */
   Progress progress();

@@ -2,7 +2,9 @@ package dev.stoker.pipeline;
 
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.Checks;
+import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
+import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.image.ImageDecoders;
@@ -22,6 +24,10 @@ public final class LoaderBuilder {
   boolean readOnIoThreads;
   long seed;
   boolean shuffle = true;
+  int rank;
+  int worldSize = 1;
+  LastBatchPolicy lastBatch = LastBatchPolicy.PARTIAL;
+  FailurePolicy failurePolicy = FailurePolicy.skip();
   BatchRing.Factory ringFactory;
   int ringSlots = 4;
   int maxBoxes = -1;
@@ -88,6 +94,32 @@ public final class LoaderBuilder {
   /** Whether each epoch visits samples in a random permutation; default true. */
   public LoaderBuilder shuffle(boolean shuffle) {
     this.shuffle = shuffle;
+    return this;
+  }
+
+  /**
+   * Loads only rank {@code rank}'s share of each epoch, for data-parallel training on
+   * {@code worldSize} ranks: every rank builds its loader with the same seed and settings and its
+   * own rank, and each sample goes to exactly one rank per epoch (with {@link LastBatchPolicy}
+   * deciding the remainder). Default {@code (0, 1)}: everything.
+   */
+  public LoaderBuilder shard(int rank, int worldSize) {
+    Checks.positive(worldSize, "worldSize");
+    Checks.argument(rank >= 0 && rank < worldSize, "rank", "must be in [0, worldSize=" + worldSize + "), got " + rank);
+    this.rank = rank;
+    this.worldSize = worldSize;
+    return this;
+  }
+
+  /** What happens to the samples that do not fill a last batch; default {@link LastBatchPolicy#PARTIAL}. */
+  public LoaderBuilder lastBatch(LastBatchPolicy lastBatch) {
+    this.lastBatch = Checks.notNull(lastBatch, "lastBatch");
+    return this;
+  }
+
+  /** When failed samples end a run; default {@link FailurePolicy#skip()}. */
+  public LoaderBuilder failurePolicy(FailurePolicy failurePolicy) {
+    this.failurePolicy = Checks.notNull(failurePolicy, "failurePolicy");
     return this;
   }
 

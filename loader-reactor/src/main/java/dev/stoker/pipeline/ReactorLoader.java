@@ -5,7 +5,9 @@ import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.Checks;
 import dev.stoker.api.ElementType;
+import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.LoaderException;
+import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RingStats;
 import dev.stoker.api.RunSummary;
@@ -16,8 +18,11 @@ import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
+import dev.stoker.pipeline.SampleResult.Processed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,23 +31,29 @@ import reactor.core.scheduler.Schedulers;
 
 /** The {@link Loader} on Reactor: see the package documentation for the stages. */
 final class ReactorLoader implements Loader {
+  private static final long WORKER_STOP_SECONDS = 30;
   private final SampleSource source;
   private final SampleProcessor processor;
   private final SampleStage stage;
   private final long seed;
   private final boolean shuffle;
+  private final ShardPlan shard;
+  private final FailurePolicy failurePolicy;
   private final int inFlight;
   private final boolean readOnIoThreads;
   /** Each decode worker's read buffer, reused from sample to sample. */
   private final ThreadLocal<ByteBuffer[]> readBuffers = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
   private final BatchRing ring;
   private final SampleBufferPool pool;
+  private final ExecutorService decodeExecutor;
   private final Scheduler decodeScheduler;
+  private final AtomicBoolean freed = new AtomicBoolean();
   private final Scheduler ioScheduler;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean closed;
   private volatile boolean broken;
   private volatile RingBridge bridge;
+  private volatile LoaderState state;
   private volatile RingStats runStart = new RingStats(0, 0, 0, 0);
   private volatile long runStartNanos = System.nanoTime();
 
@@ -52,6 +63,10 @@ final class ReactorLoader implements Loader {
     this.processor = new SampleProcessor(b.decoder != null ? b.decoder : ImageDecoders.best(), plan);
     this.seed = b.seed;
     this.shuffle = b.shuffle;
+    this.shard = new ShardPlan(b.source.size(), b.batchSize, b.rank, b.worldSize, b.lastBatch);
+    this.failurePolicy = b.failurePolicy;
+    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize,
+        b.source.size());
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
     ElementType type = plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8;
     int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount();
@@ -64,7 +79,8 @@ final class ReactorLoader implements Loader {
     this.pool = new SampleBufferPool(processor.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
     this.stage = new SampleStage(source, processor, boxed, pool, seed);
     this.ring = b.ringFactory.create(layout, b.ringSlots);
-    this.decodeScheduler = Schedulers.fromExecutorService(DecodeWorkers.create(b.threads), "stoker-decode");
+    this.decodeExecutor = DecodeWorkers.create(b.threads);
+    this.decodeScheduler = Schedulers.fromExecutorService(decodeExecutor, "stoker-decode");
     this.readOnIoThreads = b.readOnIoThreads;
     this.ioScheduler = Schedulers.boundedElastic();
   }
@@ -84,15 +100,27 @@ final class ReactorLoader implements Loader {
     return source.description();
   }
 
-  /**
-   * The processed samples of one epoch, in permutation order, followed by nothing: failures are
-   * {@link Failed} values in their place. Each {@link Processed} holds a pooled buffer that the
-   * receiver must {@link SampleBufferPool#release}.
-   */
+  @Override
+  public long samplesPerEpoch() {
+    return shard.length();
+  }
+
+  /** Epoch {@code epoch}'s samples from its start; see {@link #epochSamples(int, int)}. */
   Flux<SampleResult> epochSamples(int epoch) {
-    int[] order = EpochOrder.permutation(seed, epoch, source.size(), shuffle);
-    return Flux.range(0, order.length)
-        .flatMapSequential(k -> processOne(epoch, order[k]), inFlight, 1);
+    return epochSamples(epoch, 0);
+  }
+
+  /**
+   * The processed samples of this rank's share of one epoch from position {@code from}, in
+   * sequence order, followed by nothing: failures are {@link Failed} values in their place. Each
+   * {@link Processed} holds a pooled buffer that the receiver must {@link SampleBufferPool#release};
+   * those Reactor discards on cancellation go back to the pool here.
+   */
+  Flux<SampleResult> epochSamples(int epoch, int from) {
+    int[] order = shard.epochIndices(seed, epoch, shuffle);
+    return Flux.range(from, order.length - from)
+        .flatMapSequential(k -> processOne(epoch, order[k]), inFlight, 1)
+        .doOnDiscard(Processed.class, p -> pool.release(p.buffer()));
   }
 
   private Mono<SampleResult> processOne(int epoch, int index) {
@@ -117,17 +145,36 @@ final class ReactorLoader implements Loader {
     return bytes;
   }
 
-  /** Every epoch of a run, each followed by its end marker. */
-  Flux<SampleResult> runSamples(int firstEpoch, int epochs) {
-    return Flux.range(firstEpoch, epochs)
-        .concatMap(epoch -> epochSamples(epoch).concatWithValues(new EpochEnd(epoch)), 0);
+  /**
+   * Every epoch of a run, each followed by its end marker; the first starts at {@code from}'s
+   * position.
+   */
+  Flux<SampleResult> runSamples(LoaderState from, int epochs) {
+    int first = from.epoch();
+    return Flux.range(first, epochs)
+        .concatMap(epoch -> epochSamples(epoch, epoch == first ? (int) from.position() : 0)
+            .concatWithValues(new EpochEnd(epoch)), 0);
+  }
+
+  @Override
+  public LoaderState state() {
+    return state;
   }
 
   @Override
   public RunSummary run(int firstEpoch, int epochs, BatchConsumer consumer) {
     Checks.notNegative(firstEpoch, "firstEpoch");
+    return run(state.atEpochStart(firstEpoch), epochs, consumer);
+  }
+
+  @Override
+  public RunSummary run(LoaderState from, int epochs, BatchConsumer consumer) {
+    Checks.notNull(from, "from");
     Checks.positive(epochs, "epochs");
     Checks.notNull(consumer, "consumer");
+    state.checkSameSequence(from);
+    Checks.argument(from.position() <= shard.length(), "from",
+        "position " + from.position() + " is past the epoch's " + shard.length() + " samples");
     if (closed) {
       throw new IllegalStateException("loader is closed");
     }
@@ -138,27 +185,56 @@ final class ReactorLoader implements Loader {
       throw new IllegalStateException("a run is already in progress");
     }
     try {
-      RingBridge current = new RingBridge(ring, source.size(), pool::release);
+      RingBridge current = new RingBridge(ring, shard.length(), pool::release, failurePolicy, from.position(),
+          from.batch());
       bridge = current;
+      state = from;
       ring.onRelease(current::released);
       runStart = ring.stats();
       long start = System.nanoTime();
       runStartNanos = start;
-      runSamples(firstEpoch, epochs).subscribe(current);
+      runSamples(from, epochs).subscribe(current);
       RingStats stats;
       try {
-        stats = ring.drain(consumer);
+        stats = ring.drain(batch -> {
+          if (!closed) {
+            advance(current.nextMark(), batch.epoch(), batch.indexInEpoch());
+            consumer.accept(batch);
+          }
+        });
       } catch (LoaderException e) {
         broken = true;
         current.dispose();
         throw e;
       }
+      if (closed) {
+        throw new LoaderException("loader was closed during the run");
+      }
+      state = from.atEpochStart(from.epoch() + epochs);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
           processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes());
     } finally {
       running.set(false);
+      if (closed) {
+        freeMemory();
+      }
     }
+  }
+
+  /**
+   * Moves the state past the batch about to be handed to the consumer, so that a state taken while
+   * the consumer works on a batch resumes after it.
+   */
+  private void advance(RingBridge.BatchMark mark, int epoch, long batch) {
+    if (mark == null || mark.epoch() != epoch || mark.batch() != batch) {
+      throw new IllegalStateException("batch " + epoch + "/" + batch + " has no matching mark " + mark);
+    }
+    LoaderState at = state;
+    state = mark.nextPosition() >= shard.length()
+        ? at.atEpochStart(epoch + 1)
+        : new LoaderState(epoch, mark.nextPosition(), batch + 1, at.seed(), at.shuffle(), at.rank(), at.worldSize(),
+            at.lastBatch(), at.batchSize(), at.datasetSize());
   }
 
   @Override
@@ -169,11 +245,22 @@ final class ReactorLoader implements Loader {
         (System.nanoTime() - runStartNanos) / 1e9, ring.occupancy(), ring.slots(), stats.consumerWaitPercent());
   }
 
+  /** Whether the sample buffers' memory was freed (by {@link #close()}). */
+  boolean sampleMemoryFreed() {
+    return pool.closed();
+  }
+
   /** Sample buffers the pool has allocated: bounded by the in-flight limit. */
   int pooledBuffers() {
     return pool.allocated();
   }
 
+  /**
+   * Stops any run and frees everything. A run in progress stops handing out batches (the consumer
+   * finishes the batch it holds) and throws a {@link LoaderException}; the workers stop after the
+   * sample each one is on, and the ring and sample memory are freed once they and the run's thread
+   * are done with them (here, or on the run's thread if it is still inside the consumer).
+   */
   @Override
   public void close() {
     if (closed) {
@@ -182,12 +269,33 @@ final class ReactorLoader implements Loader {
     closed = true;
     RingBridge current = bridge;
     if (current != null) {
-      current.dispose();
+      current.cancelRun(new LoaderException("loader was closed during the run"));
     }
     decodeScheduler.dispose();
     if (!running.get()) {
-      ring.close();
-      pool.close();
+      freeMemory();
     }
+  }
+
+  /** Frees the ring and the sample buffers once no worker can touch them; once. */
+  private void freeMemory() {
+    if (!freed.compareAndSet(false, true)) {
+      return;
+    }
+    boolean stopped;
+    try {
+      stopped = decodeExecutor.awaitTermination(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = false;
+    }
+    if (!stopped) {
+      // A worker is stuck inside a read or a native decode: leaking the memory beats freeing it under it.
+      System.getLogger(ReactorLoader.class.getName()).log(System.Logger.Level.WARNING,
+          "decode workers did not stop within " + WORKER_STOP_SECONDS + " s; ring and sample memory left allocated");
+      return;
+    }
+    ring.close();
+    pool.close();
   }
 }

@@ -2,12 +2,16 @@ package dev.stoker.pipeline;
 
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.BatchSlot;
+import dev.stoker.api.FailurePolicy;
+import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
 import dev.stoker.pipeline.SampleResult.Processed;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
@@ -26,6 +30,11 @@ import reactor.core.publisher.BaseSubscriber;
  * consumer releases a slot; so it never receives a sample it has no room for, and {@code tryClaim}
  * never fails. All state changes happen under the bridge's monitor, which is held only for counter
  * updates and one sample copy.
+ *
+ * <p>Failures are counted per epoch against the {@link FailurePolicy}; one too many publishes the
+ * open slot, fails the ring with a {@link LoaderException} naming the sample and cancels the
+ * upstream. For every slot it publishes it queues a {@link BatchMark}, in publish order, so that the
+ * consumer side knows where in the epoch's sequence each batch ends (for resume).
  */
 final class RingBridge extends BaseSubscriber<SampleResult> {
   private final BatchRing ring;
@@ -33,7 +42,9 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   private final int maxBoxes;
   private final Consumer<SampleBuffer> recycle;
   private final long epochLength;
+  private final FailurePolicy failurePolicy;
   private final List<SampleFailure> failures = new ArrayList<>();
+  private final Queue<BatchMark> marks = new ConcurrentLinkedQueue<>();
   private BatchSlot open;
   private int filled;
   private int epoch = -1;
@@ -41,6 +52,8 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   private long inEpoch;
   private long outstanding;
   private long failed;
+  private long failedInEpoch;
+  private boolean aborted;
   private long boxes;
   private long truncatedBoxes;
 
@@ -48,11 +61,37 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
    * @param epochLength the samples (processed or failed) each epoch brings before its end marker
    */
   RingBridge(BatchRing ring, int epochLength, Consumer<SampleBuffer> recycle) {
+    this(ring, epochLength, recycle, FailurePolicy.skip(), 0, 0);
+  }
+
+  /**
+   * @param epochLength the samples (processed or failed) each epoch brings before its end marker
+   * @param failurePolicy when failures end the run
+   * @param startPosition samples of the first epoch already consumed in an earlier run: the first
+   *     epoch brings {@code epochLength - startPosition} samples
+   * @param startBatch batches of the first epoch already delivered in an earlier run
+   */
+  RingBridge(BatchRing ring, int epochLength, Consumer<SampleBuffer> recycle, FailurePolicy failurePolicy,
+      long startPosition, long startBatch) {
     this.ring = ring;
     this.batchSize = ring.layout().batchSize();
     this.maxBoxes = ring.layout().maxBoxes();
     this.epochLength = epochLength;
     this.recycle = recycle;
+    this.failurePolicy = failurePolicy;
+    this.inEpoch = startPosition;
+    this.batchInEpoch = startBatch;
+  }
+
+  /**
+   * Where a published batch ends: its epoch, its number in the epoch and how many samples of the
+   * epoch's sequence (delivered or failed) come before the next batch.
+   */
+  record BatchMark(int epoch, long batch, long nextPosition) { }
+
+  /** The marks of published batches not yet taken, in publish order. */
+  BatchMark nextMark() {
+    return marks.poll();
   }
 
   @Override
@@ -63,6 +102,12 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   @Override
   protected synchronized void hookOnNext(SampleResult item) {
     outstanding--;
+    if (aborted) {
+      if (item instanceof Processed p) {
+        recycle.accept(p.buffer());
+      }
+      return;
+    }
     switch (item) {
       case Processed p -> {
         inEpoch++;
@@ -71,15 +116,42 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
       case Failed f -> {
         inEpoch++;
         failed++;
+        failedInEpoch++;
         failures.add(f.failure());
+        if (failedInEpoch > failurePolicy.allowedPerEpoch(epochLength)) {
+          abort(f.failure());
+          return;
+        }
       }
       case EpochEnd e -> {
         publishOpen();
         epoch = -1;
         inEpoch = 0;
+        batchInEpoch = 0;
+        failedInEpoch = 0;
       }
     }
     topUp();
+  }
+
+  /** Ends the run from outside (the loader is closing): fails the ring and cancels the upstream. */
+  synchronized void cancelRun(Throwable why) {
+    if (!aborted && !isDisposed()) {
+      aborted = true;
+      ring.fail(why);
+    }
+    dispose();
+  }
+
+  private void abort(SampleFailure last) {
+    aborted = true;
+    String why = failurePolicy.allowedPerEpoch(epochLength) == 0
+        ? "fail-fast: " + last.describe()
+        : "failure budget exceeded (" + failurePolicy + "): " + failedInEpoch + " samples failed in epoch "
+            + last.epoch() + "; the last: " + last.describe();
+    publishOpen();
+    ring.fail(new LoaderException(why, last.cause()));
+    dispose();
   }
 
   private void place(Processed p) {
@@ -87,7 +159,6 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
       if (p.epoch() != epoch) {
         publishOpen();
         epoch = p.epoch();
-        batchInEpoch = 0;
       }
       if (open == null) {
         open = ring.tryClaim();
@@ -118,6 +189,7 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
 
   private void publishOpen() {
     if (open != null) {
+      marks.add(new BatchMark(epoch, batchInEpoch, inEpoch));
       open.setHeader(epoch, batchInEpoch++, filled);
       ring.publish(open);
       open = null;
@@ -170,12 +242,18 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
 
   @Override
   protected synchronized void hookOnComplete() {
+    if (aborted) {
+      return;
+    }
     publishOpen();
     ring.complete();
   }
 
   @Override
   protected synchronized void hookOnError(Throwable throwable) {
+    if (aborted) {
+      return;
+    }
     publishOpen();
     ring.fail(throwable);
   }

@@ -18,6 +18,7 @@ final class SampleBufferPool implements AutoCloseable {
   private final int boxCapacity;
   private final ConcurrentLinkedQueue<SampleBuffer> free = new ConcurrentLinkedQueue<>();
   private final AtomicInteger allocated = new AtomicInteger();
+  private volatile boolean closed;
 
   /**
    * @param bytes pixel bytes of one sample
@@ -48,8 +49,18 @@ final class SampleBufferPool implements AutoCloseable {
     return allocated.get();
   }
 
+  /** Whether {@link #close()} freed every buffer's memory, in use or not. */
+  boolean closed() {
+    return closed;
+  }
+
+  /**
+   * Frees the memory of every buffer ever allocated, including those still out (Reactor drops
+   * samples in flight when a run is cancelled); call only when no worker can touch them.
+   */
   @Override
   public void close() {
+    closed = true;
     free.clear();
     for (Arena arena; (arena = arenas.poll()) != null; ) {
       arena.close();

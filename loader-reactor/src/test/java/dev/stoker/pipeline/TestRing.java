@@ -246,6 +246,11 @@ final class TestRing implements BatchRing {
     arena.close();
   }
 
+  /** Whether {@link #close()} freed the slots. */
+  boolean closed() {
+    return !arena.scope().isAlive();
+  }
+
   /** A slot that keeps pixels, boxes and box labels in three blocks; padding as the contract says. */
   private final class Slot implements BatchSlot {
     private final MemorySegment memory;
