@@ -66,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
       }
       double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
       Summaries.print(summary, System.err);
+      if (options.failuresFile != null) {
+        Summaries.writeFailures(summary, options.failuresFile);
+      }
       double floorRate = -1;
       if (floor) {
         floorRate = DecodeFloor.imagesPerSecond(source, options.decoder(), options.threads, epochs);

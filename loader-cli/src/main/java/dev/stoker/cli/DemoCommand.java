@@ -64,7 +64,10 @@ final class DemoCommand implements Callable<Integer> {
         summary = loader.run(0, epochs, checker);
       }
       Summaries.print(summary, System.out);
-      long expected = (long) source.size() * epochs;
+      if (options.failuresFile != null) {
+        Summaries.writeFailures(summary, options.failuresFile);
+      }
+      long expected = loader.samplesPerEpoch() * epochs;
       String boxes = loader.layout().hasBoxes()
           ? String.format(", %,d boxes inside the image and not degenerate", checker.boxes()) : "";
       System.out.printf("checked %,d batches: shapes %s, labels in [%d, %d)%s, every class seen: %s; "

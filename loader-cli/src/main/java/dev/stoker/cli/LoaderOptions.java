@@ -1,12 +1,15 @@
 package dev.stoker.cli;
 
+import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
+import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.cuda.BatchRings;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
+import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -41,6 +44,24 @@ final class LoaderOptions {
   @Option(names = "--no-shuffle", description = "visit samples in dataset order")
   boolean noShuffle;
 
+  @Option(names = "--rank", paramLabel = "R", description = "this process's rank, for sharding (default: ${DEFAULT-VALUE})")
+  int rank;
+
+  @Option(names = "--world-size", paramLabel = "W", description = "ranks sharing each epoch (default: ${DEFAULT-VALUE})")
+  int worldSize = 1;
+
+  @Option(names = "--last-batch", paramLabel = "POLICY",
+      description = "partial (every sample once, last batch short), drop or fill (default: ${DEFAULT-VALUE})")
+  String lastBatch = "partial";
+
+  @Option(names = "--on-failure", paramLabel = "POLICY", description = "skip (default), fail-fast, a count N "
+      + "of failures allowed per epoch, or a share P% of each epoch")
+  String onFailure = "skip";
+
+  @Option(names = "--failures", paramLabel = "FILE",
+      description = "write every failed sample to FILE, one JSON object per line (epoch, index, source, error)")
+  Path failuresFile;
+
   /** The preset that runs on {@code source}: the one asked for, or the default for its kind. */
   String presetFor(SampleSource source) {
     return preset != null ? preset : source.hasBoxes() ? "ssd300-train" : "imagenet-train";
@@ -59,8 +80,37 @@ final class LoaderOptions {
         .threads(threads)
         .seed(seed)
         .shuffle(!noShuffle)
+        .shard(rank, worldSize)
+        .lastBatch(lastBatchPolicy())
+        .failurePolicy(failurePolicy())
         .ring(BatchRings.direct(), ringSlots)
         .build();
+  }
+
+  LastBatchPolicy lastBatchPolicy() {
+    try {
+      return LastBatchPolicy.valueOf(lastBatch.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--last-batch: unknown '" + lastBatch + "'; known: partial, drop, fill");
+    }
+  }
+
+  FailurePolicy failurePolicy() {
+    String policy = onFailure.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (policy.equals("skip")) {
+        return FailurePolicy.skip();
+      } else if (policy.equals("fail-fast")) {
+        return FailurePolicy.failFast();
+      } else if (policy.endsWith("%")) {
+        return FailurePolicy.budgetFraction(Double.parseDouble(policy.substring(0, policy.length() - 1)) / 100);
+      } else {
+        return FailurePolicy.budget(Long.parseLong(policy));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--on-failure: '" + onFailure
+          + "' is not skip, fail-fast, a count (e.g. 10) or a share (e.g. 0.5%)");
+    }
   }
 
   ImageDecoder decoder() {

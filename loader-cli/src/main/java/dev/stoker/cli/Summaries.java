@@ -1,9 +1,16 @@
 package dev.stoker.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /** The short human summary printed after a run. */
@@ -22,6 +29,29 @@ final class Summaries {
     warnings.stream().limit(FAILURES_SHOWN).forEach(w -> out.println("  " + w));
     if (warnings.size() > FAILURES_SHOWN) {
       out.printf("  ... and %,d more lines%n", warnings.size() - FAILURES_SHOWN);
+    }
+  }
+
+  /**
+   * Writes every failure of {@code s} to {@code file}, one JSON object per line:
+   * {@code {"epoch":0,"index":12,"source":"/data/x.jpg","error":"..."}}.
+   *
+   * @throws UncheckedIOException naming the file if it cannot be written
+   */
+  static void writeFailures(RunSummary s, Path file) {
+    ObjectMapper mapper = new ObjectMapper();
+    try (BufferedWriter writer = Files.newBufferedWriter(file)) {
+      for (SampleFailure f : s.failures()) {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("epoch", f.epoch());
+        line.put("index", f.index());
+        line.put("source", f.source());
+        line.put("error", f.describe());
+        writer.write(mapper.writeValueAsString(line));
+        writer.newLine();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("--failures " + file + ": cannot write: " + e.getMessage(), e);
     }
   }
 

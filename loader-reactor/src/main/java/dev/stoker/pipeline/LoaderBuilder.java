@@ -66,7 +66,14 @@ public final class LoaderBuilder {
     return this;
   }
 
-  /** Samples read or decoded at once, ahead of the ring; default {@code 4 * threads}. */
+  /**
+   * Samples read or decoded at once, ahead of the ring; default {@code 4 * threads}. This and the
+   * ring bound the loader's memory whatever the dataset size and however slow the consumer: off
+   * heap, {@code slots} batches plus {@code inFlight + threads} samples of output pixels, plus one
+   * read buffer per worker (the largest file it has read); on the heap, a few hundred bytes per
+   * sample in flight plus 4 bytes per dataset sample for the epoch's order. Nothing is read while
+   * the ring is full.
+   */
   public LoaderBuilder inFlight(int inFlight) {
     this.inFlight = Checks.positive(inFlight, "inFlight");
     return this;

@@ -40,6 +40,7 @@ final class ReactorLoader implements Loader {
   private final ShardPlan shard;
   private final FailurePolicy failurePolicy;
   private final int inFlight;
+  private final int threads;
   private final boolean readOnIoThreads;
   /** Each decode worker's read buffer, reused from sample to sample. */
   private final ThreadLocal<ByteBuffer[]> readBuffers = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
@@ -68,6 +69,7 @@ final class ReactorLoader implements Loader {
     this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize,
         b.source.size());
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
+    this.threads = b.threads;
     ElementType type = plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8;
     int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount();
     BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3, type, maxBoxes);
@@ -248,6 +250,27 @@ final class ReactorLoader implements Loader {
   /** Whether the sample buffers' memory was freed (by {@link #close()}). */
   boolean sampleMemoryFreed() {
     return pool.closed();
+  }
+
+  /**
+   * The off-heap bytes this loader holds for pixels now: the ring's slots and the pooled sample
+   * buffers (the decode workers' read buffers, one file each, come on top).
+   */
+  long offHeapBytes() {
+    BatchLayout layout = ring.layout();
+    long slot = layout.batchBytes() + layout.boxBytes() + layout.boxLabelBytes();
+    return ring.slots() * slot + (long) pool.allocated() * layout.sampleBytes();
+  }
+
+  /**
+   * The most {@link #offHeapBytes()} may reach, whatever the dataset size or the consumer's speed:
+   * every slot, and a sample buffer per sample in flight plus one per worker (see
+   * {@link LoaderBuilder#inFlight}).
+   */
+  long offHeapBudget() {
+    BatchLayout layout = ring.layout();
+    long slot = layout.batchBytes() + layout.boxBytes() + layout.boxLabelBytes();
+    return ring.slots() * slot + (long) (inFlight + threads) * layout.sampleBytes();
   }
 
   /** Sample buffers the pool has allocated: bounded by the in-flight limit. */
