@@ -6,12 +6,17 @@ import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.cuda.BatchRings;
 import dev.stoker.image.ImageDecoders;
+import dev.stoker.image.TransformPlan;
+import dev.stoker.pipeline.CachingSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
 import java.nio.file.Path;
+import dev.stoker.pipeline.SampleCaches;
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The options every command that loads data shares; they map one to one onto the builder. */
 final class LoaderOptions {
@@ -62,6 +67,14 @@ final class LoaderOptions {
       description = "write every failed sample to FILE, one JSON object per line (epoch, index, source, error)")
   Path failuresFile;
 
+  @Option(names = "--cache-bytes", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "keep samples in memory (Java heap) up to SIZE bytes, e.g. 512m or 4g (default: no cache)")
+  Long cacheBytes;
+
+  @Option(names = "--cache-kind", paramLabel = "KIND", description = "with --cache-bytes: encoded (file bytes) or "
+      + "decoded (pixels, shorter side shrunk to 8/7 of the output) (default: ${DEFAULT-VALUE})")
+  String cacheKind = "encoded";
+
   /** The preset that runs on {@code source}: the one asked for, or the default for its kind. */
   String presetFor(SampleSource source) {
     return preset != null ? preset : source.hasBoxes() ? "ssd300-train" : "imagenet-train";
@@ -73,7 +86,7 @@ final class LoaderOptions {
       builder.maxBoxes(maxBoxes);
     }
     return builder
-        .source(source)
+        .source(cached(source))
         .transforms(Presets.byName(presetFor(source), size))
         .decoder(decoder())
         .batchSize(batch)
@@ -110,6 +123,57 @@ final class LoaderOptions {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--on-failure: '" + onFailure
           + "' is not skip, fail-fast, a count (e.g. 10) or a share (e.g. 0.5%)");
+    }
+  }
+
+  /**
+   * {@code source} in the cache that {@code --cache-bytes} and {@code --cache-kind} ask for, or
+   * {@code source} itself without {@code --cache-bytes} or if it is already cached (so a command
+   * may wrap first, keep the {@link CachingSource} for its stats, and pass it to {@link #build}).
+   */
+  SampleSource cached(SampleSource source) {
+    if (cacheBytes == null || source instanceof CachingSource) {
+      return source;
+    }
+    long heap = Runtime.getRuntime().maxMemory();
+    if (cacheBytes >= heap) {
+      throw new IllegalArgumentException("--cache-bytes: " + cacheBytes + " bytes do not fit in the Java heap of "
+          + heap + " bytes; raise it (STOKER_JAVA_OPTS=-Xmx...) or cache less");
+    }
+    return switch (cacheKind.toLowerCase(Locale.ROOT)) {
+      case "encoded" -> SampleCaches.encoded(source, cacheBytes);
+      case "decoded" -> {
+        TransformPlan plan = TransformPlan.compile(Presets.byName(presetFor(source), size));
+        int side = Math.max(plan.outputWidth(), plan.outputHeight()) * 8 / 7;
+        yield SampleCaches.decoded(source, cacheBytes, side, decoder());
+      }
+      default -> throw new IllegalArgumentException("--cache-kind: unknown '" + cacheKind + "'; known: encoded, decoded");
+    };
+  }
+
+  /** Reads a byte count: digits with an optional k, m, g or t suffix (powers of 1024), e.g. {@code 512m}. */
+  static final class ByteSize implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      int shift = v.isEmpty() ? 0 : switch (v.charAt(v.length() - 1)) {
+        case 'k' -> 10;
+        case 'm' -> 20;
+        case 'g' -> 30;
+        case 't' -> 40;
+        default -> 0;
+      };
+      String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
+      long n;
+      try {
+        n = Long.parseLong(digits);
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is not a size; use e.g. 512m or 4g");
+      }
+      if (n <= 0 || n > Long.MAX_VALUE >> shift) {
+        throw new TypeConversionException("'" + value + "' must be a positive size, e.g. 512m or 4g");
+      }
+      return n << shift;
     }
   }
 

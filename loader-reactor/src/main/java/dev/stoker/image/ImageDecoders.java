@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * default) fails JPEGs on which libjpeg reports corrupt data; a lenient one keeps libjpeg's best
  * effort (gray where data is missing), as most other loaders do.
  *
+ * <p>Every decoder returned here also decodes {@link RawImage}s, the decoded images a
+ * {@code SampleCaches.decoded} cache serves.
+ *
  * <pre>{@code
  * ImageDecoder decoder = ImageDecoders.best();
  * ImageDecoder forgiving = ImageDecoders.best(ImageDecoders.DEFAULT_MAX_PIXELS, true);
@@ -52,12 +55,12 @@ public final class ImageDecoders {
     checkMaxPixels(maxPixels);
     String reason = NativeImageLibrary.unavailableReason();
     if (reason == null) {
-      return new NativeImageDecoder(NativeImageLibrary.get(), maxPixels, lenient);
+      return RawImage.accepting(new NativeImageDecoder(NativeImageLibrary.get(), maxPixels, lenient));
     }
     if (warned.compareAndSet(false, true)) {
       log.warn("Decoding with ImageIO, about 3x slower: native image decoder unavailable: {}", reason);
     }
-    return new ImageIoDecoder(maxPixels);
+    return RawImage.accepting(new ImageIoDecoder(maxPixels));
   }
 
   /**
@@ -79,12 +82,12 @@ public final class ImageDecoders {
    */
   public static ImageDecoder nativeDecoder(long maxPixels, boolean lenient) {
     checkMaxPixels(maxPixels);
-    return new NativeImageDecoder(NativeImageLibrary.get(), maxPixels, lenient);
+    return RawImage.accepting(new NativeImageDecoder(NativeImageLibrary.get(), maxPixels, lenient));
   }
 
   /** The JDK ImageIO decoder with the default pixel limit. */
   public static ImageDecoder imageIo() {
-    return new ImageIoDecoder(DEFAULT_MAX_PIXELS);
+    return RawImage.accepting(new ImageIoDecoder(DEFAULT_MAX_PIXELS));
   }
 
   private static void checkMaxPixels(long maxPixels) {

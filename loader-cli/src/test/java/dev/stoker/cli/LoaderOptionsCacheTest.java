@@ -1,0 +1,93 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoker.api.SampleSource;
+import dev.stoker.pipeline.CachingSource;
+import dev.stoker.pipeline.ImageFolderSource;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code --cache-bytes} and {@code --cache-kind}: sizes, which cache wraps the source, and errors. */
+class LoaderOptionsCacheTest {
+  @TempDir
+  static Path data;
+
+  @BeforeAll
+  static void makeDataset() {
+    assertThat(DemoDataset.ensure(data, 2)).isTrue();
+  }
+
+  private static LoaderOptions parse(String... args) {
+    BenchCommand bench = new BenchCommand();
+    new CommandLine(bench).parseArgs(args);
+    return bench.options;
+  }
+
+  @Test
+  void byteSize_suffixes_arePowersOf1024() {
+    LoaderOptions.ByteSize size = new LoaderOptions.ByteSize();
+
+    assertThat(size.convert("1000")).isEqualTo(1000L);
+    assertThat(size.convert("64k")).isEqualTo(64L << 10);
+    assertThat(size.convert("512m")).isEqualTo(512L << 20);
+    assertThat(size.convert("4G")).isEqualTo(4L << 30);
+    assertThat(size.convert("2t")).isEqualTo(2L << 40);
+  }
+
+  @Test
+  void byteSize_badValues_failSayingWhatASizeLooksLike() {
+    LoaderOptions.ByteSize size = new LoaderOptions.ByteSize();
+
+    assertThatThrownBy(() -> size.convert("4x")).isInstanceOf(TypeConversionException.class).hasMessageContaining("4x");
+    assertThatThrownBy(() -> size.convert("0")).isInstanceOf(TypeConversionException.class).hasMessageContaining("positive");
+    assertThatThrownBy(() -> size.convert("-3m")).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> size.convert("")).isInstanceOf(TypeConversionException.class);
+  }
+
+  @Test
+  void cached_withoutCacheBytes_returnsTheSourceItself() {
+    SampleSource source = ImageFolderSource.open(data);
+
+    assertThat(parse().cached(source)).isSameAs(source);
+  }
+
+  @Test
+  void cached_encodedAndDecoded_wrapTheSourceOnce() {
+    SampleSource source = ImageFolderSource.open(data);
+
+    SampleSource encoded = parse("--cache-bytes", "1m").cached(source);
+    LoaderOptions decodedOptions = parse("--cache-bytes", "1m", "--cache-kind", "decoded", "--size", "70");
+    SampleSource decoded = decodedOptions.cached(source);
+
+    assertThat(encoded).isInstanceOf(CachingSource.class);
+    assertThat(((CachingSource) encoded).maxBytes()).isEqualTo(1L << 20);
+    assertThat(encoded.description()).contains("encoded");
+    assertThat(decoded.description()).contains("decoded").contains("shorter side at most 80");
+    assertThat(decodedOptions.cached(decoded)).isSameAs(decoded);
+  }
+
+  @Test
+  void cached_unknownKindOrMoreThanTheHeap_failsNamingTheOption() {
+    SampleSource source = ImageFolderSource.open(data);
+
+    assertThatThrownBy(() -> parse("--cache-bytes", "1m", "--cache-kind", "pixels").cached(source))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--cache-kind");
+    String tooMuch = (Runtime.getRuntime().maxMemory() >> 20) + 1 + "m";
+    assertThatThrownBy(() -> parse("--cache-bytes", tooMuch).cached(source))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--cache-bytes");
+  }
+
+  @Test
+  void bench_withEncodedCache_runs() {
+    int status = StokerCli.run("bench", data.toString(), "--threads", "1", "--batch", "4", "--size", "32",
+        "--epochs", "1", "--cache-bytes", "16m");
+
+    assertThat(status).isZero();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.Checks;
+import dev.stoker.api.ImageDecoder;
+import dev.stoker.api.SampleSource;
+import dev.stoker.image.ImageDecoders;
+import dev.stoker.image.ImageShrinker;
+
+/**
+ * Wraps a {@link SampleSource} in a Caffeine cache weighted by bytes, evicting (by Caffeine's
+ * frequency-aware policy) to stay within a budget. Two kinds:
+ *
+ * <ul>
+ *   <li>{@link #encoded}: the encoded file bytes as read. Saves the reads; every epoch still
+ *       decodes. The entry weighs the file's size.
+ *   <li>{@link #decoded}: the image decoded and shrunk so its shorter side is at most a given
+ *       length, stored as a {@link dev.stoker.image.RawImage} that every decoder from
+ *       {@link ImageDecoders} accepts, so the loader's usual decode-and-augment path runs on it
+ *       (decoding it is a copy). Saves reads and decodes, but an entry weighs {@code 3 * w * h}
+ *       bytes, several times a JPEG, and the loader's crops see the shrunk image. Boxes of a
+ *       detection source are scaled to match.
+ * </ul>
+ *
+ * <p><b>Memory.</b> Entries are heap byte arrays: the budget comes out of the Java heap
+ * ({@code -Xmx}), which must hold it and the loader's working set. On the heap an evicted entry is
+ * freed by ordinary garbage collection and the arrays hold no references for the collector to
+ * trace; direct buffers would sit outside {@code -Xmx} but are freed only once their small owner
+ * objects, promoted to the old generation with the entry, are collected, so a cache that evicts
+ * would keep running into the direct-memory limit. The budget counts pixel or file bytes only, not
+ * Caffeine's own bookkeeping (about 100 bytes per entry). Failed reads and decodes are not cached.
+ *
+ * <pre>{@code
+ * CachingSource bytes = SampleCaches.encoded(ImageFolderSource.open(Path.of("train")), 4L << 30);
+ * CachingSource pixels = SampleCaches.decoded(CocoSource.open(annotations, images), 8L << 30, 256);
+ * }</pre>
+ */
+public final class SampleCaches {
+  private SampleCaches() {}
+
+  /**
+   * Caches the encoded bytes of {@code source}'s samples, up to {@code maxBytes}.
+   *
+   * @throws IllegalArgumentException naming {@code maxBytes} if it is not positive
+   */
+  public static CachingSource encoded(SampleSource source, long maxBytes) {
+    Checks.notNull(source, "source");
+    return new CachedSource(source, checkMaxBytes(maxBytes), null);
+  }
+
+  /**
+   * Caches {@code source}'s images decoded by {@link ImageDecoders#best()} and shrunk so their
+   * shorter side is at most {@code shorterSide} (never enlarged), up to {@code maxBytes}. The
+   * loader that reads it must decode with a decoder from {@link ImageDecoders} (its default), or
+   * one wrapped by {@link dev.stoker.image.RawImage#accepting}.
+   *
+   * @throws IllegalArgumentException naming the parameter if {@code maxBytes} or
+   *     {@code shorterSide} is not positive
+   */
+  public static CachingSource decoded(SampleSource source, long maxBytes, int shorterSide) {
+    return decoded(source, maxBytes, shorterSide, ImageDecoders.best());
+  }
+
+  /**
+   * As {@link #decoded(SampleSource, long, int)}, decoding with {@code decoder}.
+   *
+   * @throws IllegalArgumentException naming the parameter if {@code maxBytes} or
+   *     {@code shorterSide} is not positive
+   */
+  public static CachingSource decoded(SampleSource source, long maxBytes, int shorterSide, ImageDecoder decoder) {
+    Checks.notNull(source, "source");
+    long budget = checkMaxBytes(maxBytes);
+    return new CachedSource(source, budget, new ImageShrinker(decoder, shorterSide));
+  }
+
+  private static long checkMaxBytes(long maxBytes) {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
+    }
+    return maxBytes;
+  }
+}
