@@ -16,6 +16,9 @@ package dev.stoker.api;
  * @param maxBytes the byte budget
  */
 public record CacheStats(long hits, long misses, long evictions, long weightBytes, long maxBytes) {
+  /** The stats of a loader without a cache: all zero. */
+  public static final CacheStats NONE = new CacheStats(0, 0, 0, 0, 0);
+
   /** Validates the fields. */
   public CacheStats {
     checkNotNegative(hits, "hits");
@@ -23,6 +26,11 @@ public record CacheStats(long hits, long misses, long evictions, long weightByte
     checkNotNegative(evictions, "evictions");
     checkNotNegative(weightBytes, "weightBytes");
     checkNotNegative(maxBytes, "maxBytes");
+  }
+
+  /** Whether these are a real cache's stats, not {@link #NONE}. */
+  public boolean enabled() {
+    return maxBytes > 0;
   }
 
   /** Lookups in all: {@code hits + misses}. */

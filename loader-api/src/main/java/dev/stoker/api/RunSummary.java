@@ -17,15 +17,27 @@ import java.util.List;
  * @param boxes boxes delivered with the samples (0 without a detection source)
  * @param truncatedBoxes boxes that survived the transforms but were left out because their sample
  *     already carried {@link BatchLayout#maxBoxes()} boxes (each sample keeps its first ones)
+ * @param warnings images delivered although the decoder reported corrupt data (a lenient decoder
+ *     keeps its best effort; a strict one fails them, and they count in {@code failed})
+ * @param cache what the sample cache did during the run, {@link CacheStats#NONE} without one
  */
 public record RunSummary(int epochs, long delivered, long failed, long batches, double seconds,
-    RingStats consumer, String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes) {
+    RingStats consumer, String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes,
+    long warnings, CacheStats cache) {
 
   /** Validates and copies the fields. */
   public RunSummary {
     Checks.notNull(consumer, "consumer");
     Checks.notNull(decoder, "decoder");
+    Checks.notNull(cache, "cache");
     failures = List.copyOf(failures);
+  }
+
+  /** A summary without decoder warnings or a cache. */
+  public RunSummary(int epochs, long delivered, long failed, long batches, double seconds, RingStats consumer,
+      String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes) {
+    this(epochs, delivered, failed, batches, seconds, consumer, decoder, failures, boxes, truncatedBoxes, 0,
+        CacheStats.NONE);
   }
 
   /** A summary of a run without boxes. */

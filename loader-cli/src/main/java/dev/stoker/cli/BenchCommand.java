@@ -88,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
     ObjectNode o = mapper.createObjectNode();
     o.put("images", s.delivered());
     o.put("failed", s.failed());
+    o.put("warnings", s.warnings());
     o.put("seconds", round(s.seconds(), 3));
     o.put("images_per_s", round(s.imagesPerSecond(), 1));
     o.put("consumer_wait_pct", round(s.consumerWaitPercent(), 2));
@@ -104,6 +105,9 @@ final class BenchCommand implements Callable<Integer> {
     if (source.hasBoxes()) {
       o.put("boxes", s.boxes());
       o.put("truncated_boxes", s.truncatedBoxes());
+    }
+    if (s.cache().enabled()) {
+      o.put("cache_hit_rate", round(s.cache().hitRate(), 4));
     }
     if (floorRate >= 0) {
       o.put("floor_images_per_s", round(floorRate, 1));

@@ -63,6 +63,14 @@ final class Summaries {
       out.printf("%,d boxes delivered%s%n", s.boxes(), s.truncatedBoxes() == 0 ? ""
           : String.format("; %,d more left out because their sample already had --max-boxes", s.truncatedBoxes()));
     }
+    if (s.cache().enabled()) {
+      out.printf("cache: %.1f%% of %,d lookups served from memory; %,d evicted; holds %,d of %,d bytes%n",
+          100 * s.cache().hitRate(), s.cache().requests(), s.cache().evictions(), s.cache().weightBytes(),
+          s.cache().maxBytes());
+    }
+    if (s.warnings() > 0) {
+      out.printf("%,d image(s) with corrupt data delivered as decoded (lenient decoder)%n", s.warnings());
+    }
     if (s.failed() > 0) {
       out.printf("%,d sample(s) failed and were skipped:%n", s.failed());
       s.failures().stream().limit(FAILURES_SHOWN).map(SampleFailure::describe).forEach(f -> out.println("  " + f));

@@ -82,6 +82,19 @@ class StokerCliSemanticsTest {
   }
 
   @Test
+  void bench_encodedCache_timedEpochsAreServedFromTheWarmUpsCache() throws Exception {
+    JsonNode json = bench("--cache-bytes", "64m");
+    assertThat(json.get("cache_hit_rate").asDouble()).isEqualTo(1.0);
+    assertThat(json.get("images").asLong()).isEqualTo(2L * GOOD);
+    assertThat(json.get("failed").asLong()).as("the broken file's bytes are cached; it still fails to decode").isEqualTo(2);
+  }
+
+  @Test
+  void bench_noCache_noHitRateKey() throws Exception {
+    assertThat(bench().has("cache_hit_rate")).isFalse();
+  }
+
+  @Test
   void bench_failFast_exitsNonZeroNamingTheFile() {
     int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
         "--epochs", "1", "--on-failure", "fail-fast");

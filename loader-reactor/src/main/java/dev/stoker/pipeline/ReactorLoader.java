@@ -3,6 +3,7 @@ package dev.stoker.pipeline;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
+import dev.stoker.api.CacheStats;
 import dev.stoker.api.Checks;
 import dev.stoker.api.ElementType;
 import dev.stoker.api.FailurePolicy;
@@ -158,6 +159,10 @@ final class ReactorLoader implements Loader {
             .concatWithValues(new EpochEnd(epoch)), 0);
   }
 
+  private CacheStats cacheStats() {
+    return source instanceof CachingSource cached ? cached.stats() : CacheStats.NONE;
+  }
+
   @Override
   public LoaderState state() {
     return state;
@@ -195,6 +200,7 @@ final class ReactorLoader implements Loader {
       runStart = ring.stats();
       long start = System.nanoTime();
       runStartNanos = start;
+      CacheStats cacheAtStart = cacheStats();
       runSamples(from, epochs).subscribe(current);
       RingStats stats;
       try {
@@ -215,7 +221,8 @@ final class ReactorLoader implements Loader {
       state = from.atEpochStart(from.epoch() + epochs);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
-          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes());
+          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(), 0,
+          cacheStats().minus(cacheAtStart));
     } finally {
       running.set(false);
       if (closed) {
