@@ -36,6 +36,7 @@ typedef struct {
   int64_t stride, cap;
   int32_t out_w, out_h;
   int64_t max_pixels;
+  int32_t flags;
   int32_t warnings;
   char *err;
   int32_t err_cap;
@@ -361,6 +362,15 @@ static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
       cmyk_to_rgb(staging + skip, d, dw, cinfo.saw_Adobe_marker);
     }
   }
+  JDIMENSION rest = cinfo.output_height - cinfo.output_scanline;
+  if (rest > 0 && (q->flags & STOKER_DECODE_CHECK_ALL)) {
+    /* Corrupt data below the region would go unseen, and a Huffman desync that starts inside the
+     * region is often noticed only rows later. Skipping whole iMCU rows still entropy-decodes
+     * them (no IDCT, no color conversion); skipping to the very end would not, so the last row
+     * is read. */
+    if (rest > 1) jpeg_skip_scanlines(&cinfo, rest - 1);
+    if (jpeg_read_scanlines(&cinfo, row, 1) != 1) ERREXIT(&cinfo, JERR_TOO_LITTLE_DATA);
+  }
   if (cinfo.output_scanline == cinfo.output_height) {
     jpeg_finish_decompress(&cinfo); /* reads to EOI: trailing corruption is reported too */
   } else {
@@ -543,18 +553,19 @@ API int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, 
 API int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y, int32_t w,
                           int32_t h, int32_t scale, uint8_t *out, int64_t out_stride,
                           int64_t out_cap, int32_t out_w, int32_t out_h, int64_t max_pixels,
-                          int32_t *warnings, char *err, int32_t err_cap) {
+                          int32_t flags, int32_t *warnings, char *err, int32_t err_cap) {
   if (err != NULL && err_cap > 0) err[0] = '\0';
   if (warnings != NULL) *warnings = 0;
   int scale_ok = scale == 1 || scale == 2 || scale == 4 || scale == 8;
   if ((data == NULL && len != 0) || len < 0 || out == NULL || warnings == NULL || !scale_ok ||
+      (flags & ~STOKER_DECODE_CHECK_ALL) != 0 ||
       x < 0 || y < 0 || w <= 0 || h <= 0 || out_w != scaled(w, scale) ||
       out_h != scaled(h, scale) || out_stride < (int64_t) out_w * 3 ||
       (int64_t) (out_h - 1) * out_stride + (int64_t) out_w * 3 > out_cap) {
     set_err(err, err_cap, "bad arguments to stoker_decode");
     return STOKER_E_ARG;
   }
-  request q = {x, y, w, h, scale, out, out_stride, out_cap, out_w, out_h, max_pixels, 0, err,
+  request q = {x, y, w, h, scale, out, out_stride, out_cap, out_w, out_h, max_pixels, flags, 0, err,
                err_cap};
   int32_t status;
   switch (sniff(data, len)) {

@@ -15,7 +15,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or the info layout changes; the Java side checks it. */
-#define STOKER_ABI_VERSION 1
+#define STOKER_ABI_VERSION 2
 
 /* Status codes. */
 #define STOKER_OK 0
@@ -39,6 +39,9 @@ extern "C" {
 #define STOKER_INFO_COMPONENTS 6    /* color components in the file */
 #define STOKER_INFO_LENGTH 8
 
+/* Flags of stoker_decode. */
+#define STOKER_DECODE_CHECK_ALL 1 /* JPEG: entropy-decode the rows below the region too */
+
 /* Returns STOKER_ABI_VERSION of the compiled library. */
 int32_t stoker_abi_version(void);
 
@@ -57,12 +60,14 @@ int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, char
  * before any pixel memory is allocated.
  *
  * *warnings receives how many corrupt-data warnings libjpeg raised (the first one's text is in
- * err); the pixels are written all the same.
+ * err); the pixels are written all the same. A JPEG region decode stops after the region's last
+ * row, so corruption below it raises no warning, unless flags has STOKER_DECODE_CHECK_ALL: then
+ * the rest of the scan is entropy-decoded (not transformed) to the end of the image.
  */
 int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y, int32_t w,
                       int32_t h, int32_t scale, uint8_t *out, int64_t out_stride, int64_t out_cap,
-                      int32_t out_w, int32_t out_h, int64_t max_pixels, int32_t *warnings,
-                      char *err, int32_t err_cap);
+                      int32_t out_w, int32_t out_h, int64_t max_pixels, int32_t flags,
+                      int32_t *warnings, char *err, int32_t err_cap);
 
 #ifdef __cplusplus
 }

@@ -39,4 +39,15 @@ public interface ImageDecoder {
    * @throws DecodeException naming {@code source} if the bytes cannot be decoded
    */
   void decode(ByteBuffer encoded, DecodeRequest request, ImageBuffer destination, String source);
+
+  /**
+   * Images delivered despite corrupt-data warnings since this decoder was created: a lenient
+   * decoder keeps its best effort on a damaged file (gray where data is missing) and counts it
+   * here; a strict one fails such a file instead. Safe to read while decodes run.
+   *
+   * @return the count; 0 for a decoder that never delivers damaged images
+   */
+  default long warnings() {
+    return 0;
+  }
 }

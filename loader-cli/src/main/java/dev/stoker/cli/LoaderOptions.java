@@ -75,6 +75,10 @@ final class LoaderOptions {
       + "decoded (pixels, shorter side shrunk to 8/7 of the output) (default: ${DEFAULT-VALUE})")
   String cacheKind = "encoded";
 
+  @Option(names = "--lenient", description = "deliver JPEGs on which libjpeg reports corrupt data (its best effort, "
+      + "gray where data is missing) instead of failing them; the native decoder only")
+  boolean lenient;
+
   /** The preset that runs on {@code source}: the one asked for, or the default for its kind. */
   String presetFor(SampleSource source) {
     return preset != null ? preset : source.hasBoxes() ? "ssd300-train" : "imagenet-train";
@@ -179,7 +183,7 @@ final class LoaderOptions {
 
   ImageDecoder decoder() {
     return switch (decoder.toLowerCase(Locale.ROOT)) {
-      case "auto" -> ImageDecoders.best();
+      case "auto" -> ImageDecoders.best(ImageDecoders.DEFAULT_MAX_PIXELS, lenient);
       case "imageio" -> ImageDecoders.imageIo();
       default -> throw new IllegalArgumentException("--decoder: unknown '" + decoder + "'; known: auto, imageio");
     };

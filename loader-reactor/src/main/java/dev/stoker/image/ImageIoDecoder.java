@@ -22,7 +22,9 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes through the JDK's ImageIO: slow (about a third of libjpeg-turbo) but always present.
- * Decodes only the requested region's rows and columns; never scales.
+ * Decodes only the requested region's columns, and its rows (a PNG) or every row from its first
+ * (a JPEG, so that corrupt data below the region fails the image); never scales. Checks PNG chunk
+ * CRCs itself, since the JDK's reader ignores them.
  */
 final class ImageIoDecoder implements ImageDecoder {
   private final long maxPixels;
@@ -71,11 +73,18 @@ final class ImageIoDecoder implements ImageDecoder {
       });
       try {
         ImageHeader header = header(reader, source);
+        String badCrc = header.format().equals("png") ? PngChunks.firstBadCrc(encoded) : null;
+        if (badCrc != null) {
+          throw new DecodeException(source, "cannot decode: " + badCrc + ": CRC error");
+        }
         if (!region.fitsIn(header.width(), header.height())) {
           throw new DecodeException(source, "region " + region + " outside image " + header.width() + "x" + header.height());
         }
         ImageReadParam param = reader.getDefaultReadParam();
-        param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), region.height()));
+        // A JPEG is read down to its last row: the reader stops after the region otherwise, and
+        // corrupt data below it would go unnoticed (the native strict decoder reads it all too).
+        int rows = header.format().equals("jpeg") ? header.height() - region.y() : region.height();
+        param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), rows));
         image = reader.read(0, param);
         if (corrupt[0] != null) {
           throw new DecodeException(source, "corrupt or truncated image: " + corrupt[0]);
@@ -86,7 +95,7 @@ final class ImageIoDecoder implements ImageDecoder {
     } catch (IOException | RuntimeException e) {
       throw failure(source, e);
     }
-    copyRgb(image, destination);
+    copyRgb(image, region.height(), destination);
   }
 
   private ImageHeader header(ImageReader reader, String source) throws IOException {
@@ -140,10 +149,9 @@ final class ImageIoDecoder implements ImageDecoder {
     return new DecodeException(source, "cannot decode: " + message, e);
   }
 
-  /** Copies any BufferedImage into {@code destination} as packed RGB. */
-  static void copyRgb(BufferedImage image, ImageBuffer destination) {
+  /** Copies the first {@code height} rows of any BufferedImage into {@code destination} as packed RGB. */
+  static void copyRgb(BufferedImage image, int height, ImageBuffer destination) {
     int width = image.getWidth();
-    int height = image.getHeight();
     MemorySegment out = destination.reshape(width, height, 3);
     if ((image.getType() == BufferedImage.TYPE_3BYTE_BGR || image.getType() == BufferedImage.TYPE_BYTE_GRAY)
         && image.getRaster().getDataBuffer() instanceof DataBufferByte data

@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Decodes JPEG through libjpeg-turbo and PNG through libpng, via Stoker's C library
@@ -24,7 +25,10 @@ import java.nio.charset.StandardCharsets;
  * the requested minimum size. EXIF orientation is applied: width, height and regions are in
  * displayed coordinates. Grayscale becomes RGB; Adobe CMYK/YCCK is converted to RGB. libjpeg's
  * corrupt-data warnings (bad Huffman code, premature end of file, ...) fail the image unless the
- * decoder is lenient, in which case libjpeg's best effort is kept.
+ * decoder is lenient, in which case libjpeg's best effort is kept and counted in
+ * {@link #warnings()}. A strict decoder reads the whole scan whatever the region (the rows below
+ * it are entropy-decoded only), so a corrupt file fails under every crop; a lenient one stops
+ * after the region and sees only the corruption above or inside it.
  *
  * <p>PNG: 1 to 16 bits, palette, gray, gray+alpha, RGB, RGBA, interlaced or not; never scaled.
  * Alpha is dropped, not composited (as PIL's {@code convert("RGB")} does), 16-bit samples are
@@ -33,7 +37,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Encoded bytes in a heap buffer are passed to C without copying when the call is short
  * ({@link #CRITICAL_MAX_BYTES}); larger inputs are copied to native memory first so that a long
- * decode does not hold off the JVM's safepoints. Thread-safe and stateless.
+ * decode does not hold off the JVM's safepoints. Thread-safe; its one state is the warning count.
  */
 final class NativeImageDecoder implements ImageDecoder {
   /**
@@ -50,6 +54,7 @@ final class NativeImageDecoder implements ImageDecoder {
   private final long maxPixels;
   private final boolean lenient;
   private final long criticalMaxBytes;
+  private final LongAdder warned = new LongAdder();
 
   /**
    * Creates a decoder over a loaded library.
@@ -73,6 +78,12 @@ final class NativeImageDecoder implements ImageDecoder {
   @Override
   public String name() {
     return "libjpeg-turbo";
+  }
+
+  /** Images a lenient decoder delivered despite libjpeg's corrupt-data warnings; 0 when strict. */
+  @Override
+  public long warnings() {
+    return warned.sum();
   }
 
   @Override
@@ -119,7 +130,9 @@ final class NativeImageDecoder implements ImageDecoder {
     if (outcome.status() != NativeImageLibrary.OK) {
       throw failure(source, outcome.status(), outcome.message());
     }
-    if (outcome.warnings() > 0 && !lenient) {
+    if (outcome.warnings() > 0 && lenient) {
+      warned.increment();
+    } else if (outcome.warnings() > 0) {
       String first = outcome.message();
       if (first.regionMatches(true, 0, CORRUPT_PREFIX, 0, CORRUPT_PREFIX.length())) {
         first = first.substring(CORRUPT_PREFIX.length());
@@ -134,11 +147,13 @@ final class NativeImageDecoder implements ImageDecoder {
 
   private Outcome call(MemorySegment data, Region region, int scale, MemorySegment out, int outWidth, int outHeight) {
     long stride = (long) outWidth * 3;
+    int flags = lenient ? 0 : NativeImageLibrary.DECODE_CHECK_ALL;
     if (!data.isNative() && data.byteSize() <= criticalMaxBytes) {
       int[] warnings = new int[1];
       byte[] error = new byte[ERROR_CAPACITY];
       int status = library.decode(true, data, region.x(), region.y(), region.width(), region.height(), scale,
-          out, stride, outWidth, outHeight, maxPixels, MemorySegment.ofArray(warnings), MemorySegment.ofArray(error));
+          out, stride, outWidth, outHeight, maxPixels, flags, MemorySegment.ofArray(warnings),
+          MemorySegment.ofArray(error));
       return new Outcome(status, warnings[0], message(error));
     }
     try (Arena arena = Arena.ofConfined()) {
@@ -150,7 +165,7 @@ final class NativeImageDecoder implements ImageDecoder {
       MemorySegment warnings = arena.allocate(ValueLayout.JAVA_INT);
       MemorySegment error = arena.allocate(ERROR_CAPACITY);
       int status = library.decode(false, nativeData, region.x(), region.y(), region.width(), region.height(), scale,
-          out, stride, outWidth, outHeight, maxPixels, warnings, error);
+          out, stride, outWidth, outHeight, maxPixels, flags, warnings, error);
       return new Outcome(status, warnings.get(ValueLayout.JAVA_INT, 0), error.getString(0));
     }
   }

@@ -33,7 +33,7 @@ import java.util.Locale;
 final class NativeImageLibrary {
   static final String RESOURCE = "/native/linux-x86_64/libstokerimage.so";
   static final String INSTALL_HINT = "apt-get install gcc libjpeg62-turbo-dev libpng-dev";
-  private static final int ABI_VERSION = 1;
+  private static final int ABI_VERSION = 2;
 
   // Status codes and layout of stoker_image.h.
   static final int OK = 0;
@@ -50,6 +50,8 @@ final class NativeImageLibrary {
   static final int INFO_FORMAT = 2;
   static final int INFO_ORIENTATION = 3;
   static final int INFO_LENGTH = 8;
+  /** {@code stoker_decode} flag: a JPEG's scan is entropy-decoded to its end, below the region too. */
+  static final int DECODE_CHECK_ALL = 1;
   /** Bytes of the error message buffer. */
   static final int ERROR_CAPACITY = 256;
 
@@ -59,7 +61,7 @@ final class NativeImageLibrary {
       ADDRESS, JAVA_LONG, // data, len
       JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, // x, y, w, h, scale
       ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, // out, stride, cap, out_w, out_h
-      JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT); // max_pixels, warnings, err, err_cap
+      JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT); // max_pixels, flags, warnings, err, err_cap
 
   private static final FunctionDescriptor RESAMPLE = FunctionDescriptor.of(JAVA_INT,
       ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, // src, src_width, first_col, cols
@@ -147,12 +149,13 @@ final class NativeImageLibrary {
    * all must be native.
    */
   int decode(boolean critical, MemorySegment data, int x, int y, int w, int h, int scale,
-      MemorySegment out, long stride, int outWidth, int outHeight, long maxPixels,
+      MemorySegment out, long stride, int outWidth, int outHeight, long maxPixels, int flags,
       MemorySegment warnings, MemorySegment error) {
     MethodHandle handle = critical ? decodeCritical : decodePlain;
     try {
       return (int) handle.invokeExact(data, data.byteSize(), x, y, w, h, scale,
-          out, stride, out.byteSize(), outWidth, outHeight, maxPixels, warnings, error, (int) error.byteSize());
+          out, stride, out.byteSize(), outWidth, outHeight, maxPixels, flags, warnings, error,
+          (int) error.byteSize());
     } catch (Throwable t) {
       throw rethrow(t);
     }

@@ -1,0 +1,101 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.testkit.BadImageFiles;
+import dev.stoker.testkit.BadImageFiles.Kind;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code stoker bench} on a dataset with every kind of bad file: exact counts, no crash. */
+class StokerCliBadInputTest {
+  private static final int PER_CLASS = 5;
+  private static final int GOOD = 2 * PER_CLASS;
+  private static final int BAD = Kind.values().length;
+
+  @TempDir
+  static Path data;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+
+  @BeforeAll
+  static void makeDataset() throws IOException {
+    for (String cls : List.of("a", "b")) {
+      Path dir = Files.createDirectories(data.resolve(cls));
+      for (int i = 0; i < PER_CLASS; i++) {
+        Files.write(dir.resolve("good" + i + ".jpg"), BadImageFiles.goodJpeg(60 + 4 * i, 50 + 3 * i, i));
+      }
+    }
+    BadImageFiles.writeAll(data.resolve("b"));
+  }
+
+  @BeforeEach
+  void captureOutput() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  private JsonNode bench(String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("bench", data.toString(), "--threads", "2", "--batch", "4",
+        "--size", "32", "--json"));
+    args.addAll(List.of(extra));
+    int status = StokerCli.run(args.toArray(String[]::new));
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+  }
+
+  @Test
+  void bench_badFilesAmongGood_failedCountsEachBadFileOncePerEpoch() throws Exception {
+    JsonNode json = bench("--epochs", "2");
+    assertThat(json.get("images").asLong()).isEqualTo(2L * GOOD);
+    assertThat(json.get("failed").asLong()).isEqualTo(2L * BAD);
+    assertThat(json.get("epochs").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void bench_badFilesOneEpoch_stderrNamesEveryBadFile() throws Exception {
+    JsonNode json = bench("--epochs", "1");
+    assertThat(json.get("failed").asLong()).isEqualTo(BAD);
+    String log = err.toString(StandardCharsets.UTF_8);
+    assertThat(log).contains(BAD + " sample(s) failed");
+    for (Kind kind : Kind.values()) {
+      assertThat(log).contains(data.resolve("b").resolve(kind.fileName()) + ": ");
+    }
+  }
+
+  @Test
+  void bench_lenient_deliversTheCorruptDataJpegs() throws Exception {
+    JsonNode json = bench("--epochs", "2", "--lenient");
+    assumeTrue(json.get("decoder").asText().equals("libjpeg-turbo"), "only the native decoder is lenient");
+    long kept = Arrays.stream(Kind.values()).filter(Kind::corruptDataOnly).count();
+    assertThat(json.get("images").asLong()).isEqualTo(2L * (GOOD + kept));
+    assertThat(json.get("failed").asLong()).isEqualTo(2L * (BAD - kept));
+  }
+}
