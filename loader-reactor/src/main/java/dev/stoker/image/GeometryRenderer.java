@@ -41,6 +41,8 @@ final class GeometryRenderer {
   private final double[] bounds = new double[4];
   private byte[] transposed = new byte[0];
   private byte[] line = new byte[0];
+  /** The current render's {@link DecodeRequest#knownSound()}. */
+  private boolean knownSound;
 
   /**
    * Renders {@code g} of the image {@code encoded} (whose header is {@code header}) into
@@ -49,12 +51,13 @@ final class GeometryRenderer {
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
    */
   void render(ImageDecoder decoder, ByteBuffer encoded, String source, ImageHeader header, CropGeometry g,
-      MemorySegment out) {
+      MemorySegment out, boolean knownSound) {
+    this.knownSound = knownSound;
     if (!g.rotated() && !g.fills()) {
       Region region = enclosing(g.x(), g.y(), g.width(), g.height(), header.width(), header.height());
       int minWidth = minimumSize(g.outWidth(), region.width(), g.width());
       int minHeight = minimumSize(g.outHeight(), region.height(), g.height());
-      decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight), decoded, source);
+      decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight, knownSound), decoded, source);
       double kx = (double) decoded.width() / region.width();
       double ky = (double) decoded.height() / region.height();
       resampler.resample(decoded, (g.x() - region.x()) * kx, (g.y() - region.y()) * ky,
@@ -110,7 +113,7 @@ final class GeometryRenderer {
         header.width(), header.height());
     int minWidth = minimumSize(cols, region.width(), width);
     int minHeight = minimumSize(rows, region.height(), height);
-    decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight), decoded, source);
+    decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight, knownSound), decoded, source);
     double kx = (double) decoded.width() / region.width();
     double ky = (double) decoded.height() / region.height();
     resampler.resample(decoded, (x - region.x()) * kx, (y - region.y()) * ky, width * kx, height * ky,
@@ -168,7 +171,7 @@ final class GeometryRenderer {
     double step = Math.min(toSource.stepX(), toSource.stepY());
     int minWidth = minimumSize(region.width(), step);
     int minHeight = minimumSize(region.height(), step);
-    decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight), decoded, source);
+    decoder.decode(encoded, new DecodeRequest(region, minWidth, minHeight, knownSound), decoded, source);
     double kx = (double) decoded.width() / region.width();
     double ky = (double) decoded.height() / region.height();
     Affine toDecoded = Affine.translateThenScale(-region.x(), -region.y(), kx, ky).after(toSource);

@@ -126,7 +126,8 @@ final class NativeImageDecoder implements ImageDecoder {
     // The C library checks the image's own size against maxPixels before it allocates anything;
     // the destination is at most the region, which is within the limit.
     MemorySegment out = destination.reshape(outWidth, outHeight, 3);
-    Outcome outcome = call(segment(encoded), region, scale, out, outWidth, outHeight);
+    int flags = lenient || request.knownSound() ? 0 : NativeImageLibrary.DECODE_CHECK_ALL;
+    Outcome outcome = call(segment(encoded), region, scale, out, outWidth, outHeight, flags);
     if (outcome.status() != NativeImageLibrary.OK) {
       throw failure(source, outcome.status(), outcome.message());
     }
@@ -145,9 +146,9 @@ final class NativeImageDecoder implements ImageDecoder {
   /** What {@code stoker_decode} said: a status, a count of corrupt-data warnings, a message. */
   private record Outcome(int status, int warnings, String message) {}
 
-  private Outcome call(MemorySegment data, Region region, int scale, MemorySegment out, int outWidth, int outHeight) {
+  private Outcome call(MemorySegment data, Region region, int scale, MemorySegment out, int outWidth, int outHeight,
+      int flags) {
     long stride = (long) outWidth * 3;
-    int flags = lenient ? 0 : NativeImageLibrary.DECODE_CHECK_ALL;
     if (!data.isNative() && data.byteSize() <= criticalMaxBytes) {
       int[] warnings = new int[1];
       byte[] error = new byte[ERROR_CAPACITY];

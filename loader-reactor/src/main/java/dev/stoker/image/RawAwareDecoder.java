@@ -62,6 +62,11 @@ final class RawAwareDecoder implements ImageDecoder {
   }
 
   @Override
+  public long warnings() {
+    return delegate.warnings();
+  }
+
+  @Override
   public String toString() {
     return "RawAwareDecoder[" + delegate + "]";
   }

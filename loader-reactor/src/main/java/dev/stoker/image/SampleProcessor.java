@@ -1,6 +1,7 @@
 package dev.stoker.image;
 
 import dev.stoker.api.Checks;
+import dev.stoker.api.DecodeRequest;
 import dev.stoker.api.ImageBuffer;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.ImageHeader;
@@ -79,13 +80,22 @@ public final class SampleProcessor {
    */
   public int process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
       float[] boxesIn, int boxCount, float[] boxesOut, int[] keptOut) {
+    return process(encoded, source, random, out, boxesIn, boxCount, boxesOut, keptOut, false);
+  }
+
+  /**
+   * As {@link #process(ByteBuffer, String, SplittableRandom, MemorySegment, float[], int, float[], int[])},
+   * for a file that may be {@linkplain DecodeRequest#knownSound() known sound}.
+   */
+  public int process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
+      float[] boxesIn, int boxCount, float[] boxesOut, int[] keptOut, boolean knownSound) {
     BoxSet.checkArrays(boxesIn, boxCount, boxesOut, keptOut);
     Scratch s = scratch.get();
     s.boxes.clear();
     if (boxCount > 0) {
       s.boxes.load(boxesIn, boxCount);
     }
-    CropGeometry g = run(encoded, source, random, out, s);
+    CropGeometry g = run(encoded, source, random, out, s, knownSound);
     return boxCount > 0 ? s.boxes.finish(g.outWidth(), g.outHeight(), boxesOut, keptOut) : 0;
   }
 
@@ -96,12 +106,23 @@ public final class SampleProcessor {
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
    */
   public void process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out) {
-    Scratch s = scratch.get();
-    s.boxes.clear();
-    run(encoded, source, random, out, s);
+    process(encoded, source, random, out, false);
   }
 
-  private CropGeometry run(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out, Scratch s) {
+  /**
+   * As {@link #process(ByteBuffer, String, SplittableRandom, MemorySegment)}, for a file that may be
+   * {@linkplain DecodeRequest#knownSound() known sound}: the loader says so for a file that already
+   * decoded without error in an earlier epoch, so that a strict decoder checks each file once.
+   */
+  public void process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
+      boolean knownSound) {
+    Scratch s = scratch.get();
+    s.boxes.clear();
+    run(encoded, source, random, out, s, knownSound);
+  }
+
+  private CropGeometry run(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out, Scratch s,
+      boolean knownSound) {
     Checks.notNull(out, "out");
     if (out.byteSize() < sampleBytes()) {
       throw new IllegalArgumentException("out holds " + out.byteSize() + " bytes, a sample needs " + sampleBytes());
@@ -110,7 +131,7 @@ public final class SampleProcessor {
     CropGeometry g = plan.geometry(header.width(), header.height(), random, s.boxes);
     int pixels = g.outWidth() * g.outHeight();
     MemorySegment target = s.normalizer == null ? out : s.bytes.reshape(g.outWidth(), g.outHeight(), 3);
-    s.renderer.render(decoder, encoded, source, header, g, target);
+    s.renderer.render(decoder, encoded, source, header, g, target, knownSound);
     s.photometric.apply(target, pixels, random);
     if (s.normalizer != null) {
       s.normalizer.convert(target, pixels, out);

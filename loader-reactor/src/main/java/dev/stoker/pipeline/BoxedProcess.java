@@ -19,5 +19,5 @@ interface BoxedProcess {
    *     from input box {@code keptOut[k]}
    */
   int process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out, float[] boxesIn,
-      int boxCount, float[] boxesOut, int[] keptOut);
+      int boxCount, float[] boxesOut, int[] keptOut, boolean knownSound);
 }

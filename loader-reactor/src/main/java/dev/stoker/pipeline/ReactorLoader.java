@@ -7,6 +7,7 @@ import dev.stoker.api.CacheStats;
 import dev.stoker.api.Checks;
 import dev.stoker.api.ElementType;
 import dev.stoker.api.FailurePolicy;
+import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
@@ -34,6 +35,7 @@ import reactor.core.scheduler.Schedulers;
 final class ReactorLoader implements Loader {
   private static final long WORKER_STOP_SECONDS = 30;
   private final SampleSource source;
+  private final ImageDecoder decoder;
   private final SampleProcessor processor;
   private final SampleStage stage;
   private final long seed;
@@ -62,7 +64,8 @@ final class ReactorLoader implements Loader {
   ReactorLoader(LoaderBuilder b) {
     this.source = b.source;
     TransformPlan plan = TransformPlan.compile(b.transforms);
-    this.processor = new SampleProcessor(b.decoder != null ? b.decoder : ImageDecoders.best(), plan);
+    this.decoder = b.decoder != null ? b.decoder : ImageDecoders.best();
+    this.processor = new SampleProcessor(decoder, plan);
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.shard = new ShardPlan(b.source.size(), b.batchSize, b.rank, b.worldSize, b.lastBatch);
@@ -201,6 +204,7 @@ final class ReactorLoader implements Loader {
       long start = System.nanoTime();
       runStartNanos = start;
       CacheStats cacheAtStart = cacheStats();
+      long warningsAtStart = decoder.warnings();
       runSamples(from, epochs).subscribe(current);
       RingStats stats;
       try {
@@ -221,7 +225,7 @@ final class ReactorLoader implements Loader {
       state = from.atEpochStart(from.epoch() + epochs);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
-          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(), 0,
+          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(), decoder.warnings() - warningsAtStart,
           cacheStats().minus(cacheAtStart));
     } finally {
       running.set(false);

@@ -156,6 +156,20 @@ class BadImageFilesDecodeTest {
     assertThat(lenient.warnings()).as("the lenient decoder stopped above the damage").isZero();
   }
 
+  /**
+   * A file the caller knows is sound (it decoded clean under the whole-file check before) is read
+   * only down to its region, even by a strict decoder: the negative control of the test above.
+   */
+  @Test
+  void decode_knownSoundTopRegion_strictStopsAfterTheRegion() {
+    ImageDecoder strict = NativeTestSupport.nativeOrSkip();
+    byte[] bytes = BadImageFiles.bytes(Kind.TRUNCATED_HALF);
+    Region top = new Region(16, 0, 160, 40);
+    ImageBuffer out = ImageBuffer.allocate(0);
+    strict.decode(ByteBuffer.wrap(bytes), new DecodeRequest(top, 40, 40, true), out, "region.jpg");
+    assertThat(out.height()).isEqualTo(40);
+  }
+
   /** Reading the scan to its end must not change a clean image's pixels, whatever the region. */
   @Test
   void decode_goodJpegRandomRegions_strictAndLenientSamePixels() {

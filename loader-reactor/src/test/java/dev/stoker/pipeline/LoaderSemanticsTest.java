@@ -200,6 +200,38 @@ class LoaderSemanticsTest {
         .hasMessageContaining("seed=" + (SEED + 1));
   }
 
+  @Test
+  void run_strictDecoder_checksEachWholeFileOnceAndAFailingFileEveryTime() {
+    List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    FakeSamples.Decoder fake = new FakeSamples.Decoder();
+    dev.stoker.api.ImageDecoder recording = new dev.stoker.api.ImageDecoder() {
+      @Override
+      public String name() {
+        return "recording";
+      }
+
+      @Override
+      public dev.stoker.api.ImageHeader readHeader(java.nio.ByteBuffer encoded, String source) {
+        return fake.readHeader(encoded, source);
+      }
+
+      @Override
+      public void decode(java.nio.ByteBuffer encoded, dev.stoker.api.DecodeRequest request,
+          dev.stoker.api.ImageBuffer destination, String source) {
+        calls.add(source + (request.knownSound() ? " sound" : " check"));
+        fake.decode(encoded, request, destination, source);
+      }
+    };
+    FakeSamples.Source source = new FakeSamples.Source(12, Set.of(), Set.of(5));
+    Loader loader = build(builder(source, 4).decoder(recording).threads(1));
+    loader.run(0, 1, batch -> { });
+    assertThat(calls).hasSize(11).allSatisfy(c -> assertThat(c).endsWith(" check"));
+    calls.clear();
+    loader.run(1, 1, batch -> { });
+    assertThat(calls).hasSize(11).allSatisfy(c -> assertThat(c).endsWith(" sound"));
+    assertThat(calls).doesNotContain("fake://5 sound", "fake://5 check");
+  }
+
   private static LoaderState roundTrip(LoaderState state) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {

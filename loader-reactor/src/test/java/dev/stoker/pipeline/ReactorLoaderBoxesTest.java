@@ -43,7 +43,7 @@ class ReactorLoaderBoxesTest {
 
   /** The identity geometry: pixels as the plain call makes them, every box kept as it came. */
   private BoxedProcess identity() {
-    return (encoded, source, random, out, boxesIn, count, boxesOut, keptOut) -> {
+    return (encoded, source, random, out, boxesIn, count, boxesOut, keptOut, sound) -> {
       pixels.process(encoded, source, random, out);
       System.arraycopy(boxesIn, 0, boxesOut, 0, 4 * count);
       for (int k = 0; k < count; k++) {
@@ -142,7 +142,7 @@ class ReactorLoaderBoxesTest {
   @Test
   void epochSamples_transformsDropAndReorderBoxes_labelsFollowTheKeptIndices() {
     // keeps input boxes in reverse order, without box 0
-    BoxedProcess reverse = (encoded, source, random, out, boxesIn, count, boxesOut, keptOut) -> {
+    BoxedProcess reverse = (encoded, source, random, out, boxesIn, count, boxesOut, keptOut, sound) -> {
       pixels.process(encoded, source, random, out);
       int kept = 0;
       for (int k = count - 1; k >= 1; k--) {
@@ -175,7 +175,7 @@ class ReactorLoaderBoxesTest {
 
   @Test
   void epochSamples_boxedCallFails_becomesAFailedValueAndTheBufferGoesBack() {
-    BoxedProcess failing = (encoded, source, random, out, boxesIn, count, boxesOut, keptOut) -> {
+    BoxedProcess failing = (encoded, source, random, out, boxesIn, count, boxesOut, keptOut, sound) -> {
       throw new UnsupportedOperationException("no boxes here");
     };
     ReactorLoader loader = build(builder(6, failing));
@@ -193,7 +193,7 @@ class ReactorLoaderBoxesTest {
 
   @Test
   void epochSamples_keptIndexOutOfRange_becomesAFailedValueNamingTheSample() {
-    BoxedProcess broken = (encoded, source, random, out, boxesIn, count, boxesOut, keptOut) -> {
+    BoxedProcess broken = (encoded, source, random, out, boxesIn, count, boxesOut, keptOut, sound) -> {
       keptOut[0] = count;
       return count == 0 ? 0 : 1;
     };
@@ -210,7 +210,7 @@ class ReactorLoaderBoxesTest {
   @Test
   void run_sourceWithoutBoxes_neverCallsTheBoxedProcess() {
     AtomicInteger calls = new AtomicInteger();
-    LoaderBuilder b = builder(5, (encoded, source, random, out, boxesIn, count, boxesOut, keptOut) -> {
+    LoaderBuilder b = builder(5, (encoded, source, random, out, boxesIn, count, boxesOut, keptOut, sound) -> {
       calls.incrementAndGet();
       return 0;
     }).source(new FakeSamples.Source(5));
