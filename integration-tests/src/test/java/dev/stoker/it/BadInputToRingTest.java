@@ -164,5 +164,6 @@ class BadInputToRingTest {
     assertThat(delivered).filteredOn(badFiles.get(Kind.FLIPPED_BYTES).toString()::equals).hasSize(EPOCHS);
     // a lenient decode stops after its crop, so a crop above the damage raises no warning
     assertThat(decoder.warnings()).isPositive().isLessThanOrEqualTo((long) kept.size() * EPOCHS);
+    assertThat(summary.warnings()).as("the run summary's count").isEqualTo(decoder.warnings());
   }
 }
