@@ -7,6 +7,7 @@ import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
+import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -46,8 +47,9 @@ final class LoaderOptions {
     return preset != null ? preset : source.hasBoxes() ? "ssd300-train" : "imagenet-train";
   }
 
-  Loader build(SampleSource source) {
-    LoaderBuilder builder = Loader.builder();
+  /** The loader for {@code source}; {@code listTime} is how long opening it took, for the list stage. */
+  Loader build(SampleSource source, Duration listTime) {
+    LoaderBuilder builder = Loader.builder().listTime(listTime);
     if (maxBoxes != null) {
       builder.maxBoxes(maxBoxes);
     }

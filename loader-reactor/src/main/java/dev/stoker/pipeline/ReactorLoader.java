@@ -11,11 +11,13 @@ import dev.stoker.api.RingStats;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.StageReport;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,11 +47,14 @@ final class ReactorLoader implements Loader {
   private volatile RingBridge bridge;
   private volatile RingStats runStart = new RingStats(0, 0, 0, 0);
   private volatile long runStartNanos = System.nanoTime();
+  private final PipelineMetrics metrics;
+  private final StageReports reports;
 
   ReactorLoader(LoaderBuilder b) {
     this.source = b.source;
     TransformPlan plan = TransformPlan.compile(b.transforms);
-    this.processor = new SampleProcessor(b.decoder != null ? b.decoder : ImageDecoders.best(), plan);
+    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
+    this.processor = new SampleProcessor(b.decoder != null ? b.decoder : ImageDecoders.best(), plan, metrics);
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
@@ -64,6 +69,8 @@ final class ReactorLoader implements Loader {
     this.pool = new SampleBufferPool(processor.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
     this.stage = new SampleStage(source, processor, boxed, pool, seed);
     this.ring = b.ringFactory.create(layout, b.ringSlots);
+    metrics.watch(ring, () -> progress().consumerWaitPercent());
+    this.reports = new StageReports(metrics, ring, b.threads, b.readOnIoThreads ? inFlight : 0);
     this.decodeScheduler = Schedulers.fromExecutorService(DecodeWorkers.create(b.threads), "stoker-decode");
     this.readOnIoThreads = b.readOnIoThreads;
     this.ioScheduler = Schedulers.boundedElastic();
@@ -97,11 +104,22 @@ final class ReactorLoader implements Loader {
 
   private Mono<SampleResult> processOne(int epoch, int index) {
     Mono<ByteBuffer> read = readOnIoThreads
-        ? Mono.fromCallable(() -> source.read(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
+        ? Mono.fromCallable(() -> readOnIo(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
         : Mono.fromCallable(() -> readOnWorker(index)).subscribeOn(decodeScheduler);
     return read
         .<SampleResult>map(bytes -> stage.process(epoch, index, bytes))
-        .onErrorResume(e -> Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e))));
+        .onErrorResume(e -> {
+          metrics.failed();
+          return Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e)));
+        });
+  }
+
+  /** Reads sample {@code index} on an IO thread, timed. */
+  private ByteBuffer readOnIo(int index) throws IOException {
+    long start = System.nanoTime();
+    ByteBuffer bytes = source.read(index);
+    metrics.read(System.nanoTime() - start);
+    return bytes;
   }
 
   /**
@@ -110,7 +128,9 @@ final class ReactorLoader implements Loader {
    */
   private ByteBuffer readOnWorker(int index) throws IOException {
     ByteBuffer[] own = readBuffers.get();
+    long start = System.nanoTime();
     ByteBuffer bytes = source.read(index, own[0]);
+    metrics.read(System.nanoTime() - start);
     if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())) {
       own[0] = bytes;
     }
@@ -139,6 +159,8 @@ final class ReactorLoader implements Loader {
     }
     try {
       RingBridge current = new RingBridge(ring, source.size(), pool::release);
+      current.probe(metrics.bridgeProbe());
+      reports.runStarted();
       bridge = current;
       ring.onRelease(current::released);
       runStart = ring.stats();
@@ -147,7 +169,7 @@ final class ReactorLoader implements Loader {
       runSamples(firstEpoch, epochs).subscribe(current);
       RingStats stats;
       try {
-        stats = ring.drain(consumer);
+        stats = ring.drain(metrics.timing(consumer, ring));
       } catch (LoaderException e) {
         broken = true;
         current.dispose();
@@ -157,8 +179,19 @@ final class ReactorLoader implements Loader {
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
           processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes());
     } finally {
+      reports.runEnded();
       running.set(false);
     }
+  }
+
+  @Override
+  public StageReport stageReport() {
+    return reports.report();
+  }
+
+  @Override
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
   }
 
   @Override
@@ -180,6 +213,7 @@ final class ReactorLoader implements Loader {
       return;
     }
     closed = true;
+    metrics.close();
     RingBridge current = bridge;
     if (current != null) {
       current.dispose();

@@ -43,6 +43,7 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   private long failed;
   private long boxes;
   private long truncatedBoxes;
+  private BridgeProbe probe = BridgeProbe.NONE;
 
   /**
    * @param epochLength the samples (processed or failed) each epoch brings before its end marker
@@ -53,6 +54,11 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
     this.maxBoxes = ring.layout().maxBoxes();
     this.epochLength = epochLength;
     this.recycle = recycle;
+  }
+
+  /** Sets what the bridge tells of its copies and its demand; call before subscribing it. */
+  void probe(BridgeProbe probe) {
+    this.probe = probe;
   }
 
   @Override
@@ -95,9 +101,11 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
           throw new IllegalStateException("ring overrun: a sample arrived with no free slot (demand accounting bug)");
         }
       }
+      long start = System.nanoTime();
       open.sampleMemory(filled).copyFrom(p.pixels());
       open.setSample(filled, p.index(), p.label());
       placeBoxes(p.buffer());
+      probe.collated(System.nanoTime() - start);
       filled++;
       if (filled == batchSize) {
         publishOpen();
@@ -139,6 +147,7 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
       outstanding += want;
       request(want);
     }
+    probe.demand(outstanding);
   }
 
   /**
