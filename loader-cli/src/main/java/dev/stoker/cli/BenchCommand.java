@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,9 +52,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    long opening = System.nanoTime();
     SampleSource source = dataset.open(dir);
+    Duration listTime = Duration.ofNanos(System.nanoTime() - opening);
     Summaries.printWarnings(source, System.err);
-    try (Loader loader = options.build(source)) {
+    try (Loader loader = options.build(source, listTime)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),
           loader.layout(), options.threads, loader.decoderName());
       try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
@@ -69,6 +73,8 @@ final class BenchCommand implements Callable<Integer> {
       if (options.failuresFile != null) {
         Summaries.writeFailures(summary, options.failuresFile);
       }
+      StageReport stages = loader.stageReport();
+      Summaries.printStages(stages, System.err);
       double floorRate = -1;
       if (floor) {
         floorRate = DecodeFloor.imagesPerSecond(source, options.decoder(), options.threads, epochs);
@@ -76,13 +82,13 @@ final class BenchCommand implements Callable<Integer> {
             floorRate, summary.decoder(), options.threads, summary.imagesPerSecond() / floorRate);
       }
       if (json) {
-        System.out.println(toJson(summary, source, loader, digest.hex(), floorRate, heapPerImage));
+        System.out.println(toJson(summary, stages, source, loader, digest.hex(), floorRate, heapPerImage));
       }
       return 0;
     }
   }
 
-  private String toJson(RunSummary s, SampleSource source, Loader loader, String digest, double floorRate,
+  private String toJson(RunSummary s, StageReport stages, SampleSource source, Loader loader, String digest, double floorRate,
       double heapPerImage) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
@@ -109,6 +115,8 @@ final class BenchCommand implements Callable<Integer> {
     if (s.cache().enabled()) {
       o.put("cache_hit_rate", round(s.cache().hitRate(), 4));
     }
+    o.put("bound", stages.bottleneck().bound().label());
+    o.put("verdict", stages.bottleneck().sentence());
     if (floorRate >= 0) {
       o.put("floor_images_per_s", round(floorRate, 1));
     }

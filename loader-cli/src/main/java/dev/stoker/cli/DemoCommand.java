@@ -5,6 +5,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,18 +44,18 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SampleSource source;
+    Path data = null;
     if (dir == null && !dataset.given()) {
-      Path data = DemoDataset.defaultDir();
+      data = DemoDataset.defaultDir();
       System.err.println("demo: " + (DemoDataset.ensure(data, perClass) ? "made" : "reusing")
           + " a synthetic dataset of " + DemoDataset.CLASSES.size() * perClass + " JPEGs in "
           + DemoDataset.CLASSES.size() + " classes under " + data);
-      source = ImageFolderSource.open(data);
-    } else {
-      source = dataset.open(dir);
     }
+    long opening = System.nanoTime();
+    SampleSource source = data != null ? ImageFolderSource.open(data) : dataset.open(dir);
+    Duration listTime = Duration.ofNanos(System.nanoTime() - opening);
     Summaries.printWarnings(source, System.err);
-    try (Loader loader = options.build(source)) {
+    try (Loader loader = options.build(source, listTime)) {
       System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d slots%n",
           loader.sourceDescription(), loader.layout(), options.presetFor(source), options.threads,
           loader.decoderName(), options.ringSlots);
@@ -67,6 +68,7 @@ final class DemoCommand implements Callable<Integer> {
       if (options.failuresFile != null) {
         Summaries.writeFailures(summary, options.failuresFile);
       }
+      Summaries.printStages(loader.stageReport(), System.out);
       long expected = loader.samplesPerEpoch() * epochs;
       String boxes = loader.layout().hasBoxes()
           ? String.format(", %,d boxes inside the image and not degenerate", checker.boxes()) : "";

@@ -11,8 +11,9 @@ import dev.stoker.pipeline.CachingSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
-import java.nio.file.Path;
 import dev.stoker.pipeline.SampleCaches;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -84,8 +85,9 @@ final class LoaderOptions {
     return preset != null ? preset : source.hasBoxes() ? "ssd300-train" : "imagenet-train";
   }
 
-  Loader build(SampleSource source) {
-    LoaderBuilder builder = Loader.builder();
+  /** The loader for {@code source}; {@code listTime} is how long opening it took, for the list stage. */
+  Loader build(SampleSource source, Duration listTime) {
+    LoaderBuilder builder = Loader.builder().listTime(listTime);
     if (maxBoxes != null) {
       builder.maxBoxes(maxBoxes);
     }

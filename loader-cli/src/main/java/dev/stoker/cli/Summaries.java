@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.Stage;
+import dev.stoker.api.StageReport;
+import dev.stoker.api.StageStats;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,6 +56,25 @@ final class Summaries {
     } catch (IOException e) {
       throw new UncheckedIOException("--failures " + file + ": cannot write: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Prints the per-stage table of a run (count, rate, mean and percentiles), the ring's fill and
+   * the verdict on the stage that limited it.
+   */
+  static void printStages(StageReport r, PrintStream out) {
+    out.printf("%-10s %10s %10s %9s %9s %9s %9s%n", "stage", "count", "per s", "mean ms", "p50 ms", "p95 ms", "p99 ms");
+    for (StageStats s : r.stages()) {
+      if (s.count() == 0) {
+        continue;
+      }
+      String rate = s.stage() == Stage.LIST ? "-" : String.format("%,.0f", s.perSecond());
+      out.printf("%-10s %,10d %10s %9.3f %9.3f %9.3f %9.3f%n", s.stage().tag(), s.count(), rate, s.meanMillis(),
+          s.p50Millis(), s.p95Millis(), s.p99Millis());
+    }
+    out.printf("ring: %.1f of %d slots in use, on average, when the consumer took a batch; the consumer waited "
+        + "%.1f%% of the time%n", r.meanRingOccupancy(), r.ringSlots(), r.consumerWaitPercent());
+    out.println(r.bottleneck().sentence());
   }
 
   static void print(RunSummary s, PrintStream out) {

@@ -67,6 +67,23 @@ class StokerCliTest {
   }
 
   @Test
+  void bench_json_namesTheBoundAndTheVerdictAndStderrHasTheStageTable() throws Exception {
+    int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
+        "--epochs", "1", "--json");
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonNode json = lastJsonLine();
+    String bound = json.get("bound").asText();
+    assertThat(bound).isIn("read", "decode", "augment", "collate", "consumer", "unknown");
+    assertThat(json.get("verdict").asText()).startsWith(bound.equals("unknown") ? "unknown: " : bound + "-bound: ");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .containsPattern("(?m)^stage +count +per s +mean ms +p50 ms +p95 ms +p99 ms$")
+        .containsPattern("(?m)^list +1 +- ")
+        .containsPattern("(?m)^decode +30 ")
+        .containsPattern("(?m)^consumer +4 ")
+        .contains(json.get("verdict").asText());
+  }
+
+  @Test
   void bench_sameSeedOneOrFourThreads_sameDigest() throws Exception {
     StokerCli.run("bench", data.toString(), "--threads", "1", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
     String one = lastJsonLine().get("digest").asText();
@@ -85,7 +102,10 @@ class StokerCliTest {
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("every class seen: true")
-        .contains("delivered + failed = 60 of 60");
+        .contains("delivered + failed = 60 of 60")
+        .containsPattern("(?m)^read +60 ")
+        .containsPattern("(?m)^ring: [0-9.]+ of 4 slots in use")
+        .containsPattern("(?m)^(read|decode|augment|collate|consumer)-bound: ");
   }
 
   @Test

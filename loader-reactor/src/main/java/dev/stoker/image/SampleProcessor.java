@@ -31,12 +31,24 @@ public final class SampleProcessor {
   private final ImageDecoder decoder;
   private final TransformPlan plan;
   private final ThreadLocal<Scratch> scratch;
+  private final SampleTimer timer;
 
   /** Creates a processor that decodes with {@code decoder} and transforms by {@code plan}. */
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan) {
+    this(decoder, plan, null);
+  }
+
+  /**
+   * Creates a processor that also tells {@code timer} how each sample's time split between
+   * decoding and the rest (two {@code System.nanoTime} calls per sample and two per call into the decoder).
+   *
+   * @param timer told after each sample, or null for none
+   */
+  public SampleProcessor(ImageDecoder decoder, TransformPlan plan, SampleTimer timer) {
     this.decoder = Checks.notNull(decoder, "decoder");
     this.plan = Checks.notNull(plan, "plan");
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(plan));
+    this.timer = timer;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(plan, timer == null ? null : new TimedDecoder(decoder)));
   }
 
   /** The plan every sample follows. */
@@ -127,14 +139,20 @@ public final class SampleProcessor {
     if (out.byteSize() < sampleBytes()) {
       throw new IllegalArgumentException("out holds " + out.byteSize() + " bytes, a sample needs " + sampleBytes());
     }
-    ImageHeader header = decoder.readHeader(encoded, source);
+    long start = timer == null ? 0 : System.nanoTime();
+    ImageDecoder using = s.timed == null ? decoder : s.timed.reset();
+    ImageHeader header = using.readHeader(encoded, source);
     CropGeometry g = plan.geometry(header.width(), header.height(), random, s.boxes);
     int pixels = g.outWidth() * g.outHeight();
     MemorySegment target = s.normalizer == null ? out : s.bytes.reshape(g.outWidth(), g.outHeight(), 3);
-    s.renderer.render(decoder, encoded, source, header, g, target, knownSound);
+    s.renderer.render(using, encoded, source, header, g, target, knownSound);
     s.photometric.apply(target, pixels, random);
     if (s.normalizer != null) {
       s.normalizer.convert(target, pixels, out);
+    }
+    if (timer != null) {
+      long decodeNanos = s.timed.nanos();
+      timer.sample(decodeNanos, System.nanoTime() - start - decodeNanos);
     }
     return g;
   }
@@ -150,8 +168,11 @@ public final class SampleProcessor {
     final PhotometricOps photometric;
     final Normalizer normalizer;
     final ImageBuffer bytes;
+    /** The decoder with a stopwatch, when the processor has a timer. */
+    final TimedDecoder timed;
 
-    Scratch(TransformPlan plan) {
+    Scratch(TransformPlan plan, TimedDecoder timed) {
+      this.timed = timed;
       this.photometric = new PhotometricOps(plan.photometric());
       this.normalizer = plan.normalize() == null ? null : new Normalizer(plan.normalize());
       this.bytes = plan.normalize() == null ? null : ImageBuffer.allocate((long) plan.outputWidth() * plan.outputHeight() * 3);

@@ -5,6 +5,8 @@ import dev.stoker.api.BatchLayout;
 import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RunSummary;
+import dev.stoker.api.StageReport;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * A data loader: streams a dataset's samples, decoded and augmented in parallel, into a ring of
@@ -83,6 +85,19 @@ public interface Loader extends AutoCloseable {
 
   /** A live snapshot of the current (or last) run; safe from any thread. */
   Progress progress();
+
+  /**
+   * Per-stage timings of the current (or last) run and the verdict on which stage limited it; safe
+   * from any thread. See {@link dev.stoker.api.Stage} for the stages.
+   */
+  StageReport stageReport();
+
+  /**
+   * The registry holding the loader's meters ({@code stoker.stage} timers tagged by stage, ring and
+   * consumer gauges, sample counters): the one given to {@link LoaderBuilder#meterRegistry}, or a
+   * {@code SimpleMeterRegistry} of the loader's own.
+   */
+  MeterRegistry meterRegistry();
 
   /** Stops any run, frees the ring and the worker threads. */
   @Override

@@ -8,6 +8,8 @@ import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.image.ImageDecoders;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -31,6 +33,8 @@ public final class LoaderBuilder {
   BatchRing.Factory ringFactory;
   int ringSlots = 4;
   int maxBoxes = -1;
+  MeterRegistry meterRegistry;
+  Duration listTime;
   /** Replaces the processor's box-aware call; for the pipeline's own tests only. */
   BoxedProcess boxedProcess;
 
@@ -149,6 +153,28 @@ public final class LoaderBuilder {
     this.ringFactory = Checks.notNull(factory, "factory");
     Checks.argument(slots > 0 && Integer.bitCount(slots) == 1, "slots", "must be a positive power of two, got " + slots);
     this.ringSlots = slots;
+    return this;
+  }
+
+  /**
+   * Where the loader's meters are published as well (see {@link Loader#meterRegistry()}); default
+   * none: a {@code SimpleMeterRegistry} of the loader's own. The meters are removed from it when the
+   * loader closes. Two loaders open at once on one registry share their meters: give each its own
+   * registry to tell them apart.
+   */
+  public LoaderBuilder meterRegistry(MeterRegistry meterRegistry) {
+    this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
+    return this;
+  }
+
+  /**
+   * How long opening the source took (listing files, parsing annotations), for the list stage of
+   * the metrics and the {@link Loader#stageReport()}; default not reported.
+   */
+  public LoaderBuilder listTime(Duration listTime) {
+    Checks.notNull(listTime, "listTime");
+    Checks.argument(!listTime.isNegative(), "listTime", "must not be negative, got " + listTime);
+    this.listTime = listTime;
     return this;
   }
 

@@ -15,12 +15,14 @@ import dev.stoker.api.RingStats;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.StageReport;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
 import dev.stoker.pipeline.SampleResult.Processed;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutorService;
@@ -60,12 +62,15 @@ final class ReactorLoader implements Loader {
   private volatile LoaderState state;
   private volatile RingStats runStart = new RingStats(0, 0, 0, 0);
   private volatile long runStartNanos = System.nanoTime();
+  private final PipelineMetrics metrics;
+  private final StageReports reports;
 
   ReactorLoader(LoaderBuilder b) {
     this.source = b.source;
     TransformPlan plan = TransformPlan.compile(b.transforms);
     this.decoder = b.decoder != null ? b.decoder : ImageDecoders.best();
-    this.processor = new SampleProcessor(decoder, plan);
+    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
+    this.processor = new SampleProcessor(decoder, plan, metrics);
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.shard = new ShardPlan(b.source.size(), b.batchSize, b.rank, b.worldSize, b.lastBatch);
@@ -85,6 +90,8 @@ final class ReactorLoader implements Loader {
     this.pool = new SampleBufferPool(processor.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
     this.stage = new SampleStage(source, processor, boxed, pool, seed);
     this.ring = b.ringFactory.create(layout, b.ringSlots);
+    metrics.watch(ring, () -> progress().consumerWaitPercent());
+    this.reports = new StageReports(metrics, ring, b.threads, b.readOnIoThreads ? inFlight : 0);
     this.decodeExecutor = DecodeWorkers.create(b.threads);
     this.decodeScheduler = Schedulers.fromExecutorService(decodeExecutor, "stoker-decode");
     this.readOnIoThreads = b.readOnIoThreads;
@@ -131,11 +138,22 @@ final class ReactorLoader implements Loader {
 
   private Mono<SampleResult> processOne(int epoch, int index) {
     Mono<ByteBuffer> read = readOnIoThreads
-        ? Mono.fromCallable(() -> source.read(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
+        ? Mono.fromCallable(() -> readOnIo(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
         : Mono.fromCallable(() -> readOnWorker(index)).subscribeOn(decodeScheduler);
     return read
         .<SampleResult>map(bytes -> stage.process(epoch, index, bytes))
-        .onErrorResume(e -> Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e))));
+        .onErrorResume(e -> {
+          metrics.failed();
+          return Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e)));
+        });
+  }
+
+  /** Reads sample {@code index} on an IO thread, timed. */
+  private ByteBuffer readOnIo(int index) throws IOException {
+    long start = System.nanoTime();
+    ByteBuffer bytes = source.read(index);
+    metrics.read(System.nanoTime() - start);
+    return bytes;
   }
 
   /**
@@ -144,7 +162,9 @@ final class ReactorLoader implements Loader {
    */
   private ByteBuffer readOnWorker(int index) throws IOException {
     ByteBuffer[] own = readBuffers.get();
+    long start = System.nanoTime();
     ByteBuffer bytes = source.read(index, own[0]);
+    metrics.read(System.nanoTime() - start);
     if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())) {
       own[0] = bytes;
     }
@@ -197,6 +217,8 @@ final class ReactorLoader implements Loader {
     try {
       RingBridge current = new RingBridge(ring, shard.length(), pool::release, failurePolicy, from.position(),
           from.batch());
+      current.probe(metrics.bridgeProbe());
+      reports.runStarted();
       bridge = current;
       state = from;
       ring.onRelease(current::released);
@@ -208,10 +230,11 @@ final class ReactorLoader implements Loader {
       runSamples(from, epochs).subscribe(current);
       RingStats stats;
       try {
+        BatchConsumer timed = metrics.timing(consumer, ring);
         stats = ring.drain(batch -> {
           if (!closed) {
             advance(current.nextMark(), batch.epoch(), batch.indexInEpoch());
-            consumer.accept(batch);
+            timed.accept(batch);
           }
         });
       } catch (LoaderException e) {
@@ -228,6 +251,7 @@ final class ReactorLoader implements Loader {
           processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(), decoder.warnings() - warningsAtStart,
           cacheStats().minus(cacheAtStart));
     } finally {
+      reports.runEnded();
       running.set(false);
       if (closed) {
         freeMemory();
@@ -248,6 +272,16 @@ final class ReactorLoader implements Loader {
         ? at.atEpochStart(epoch + 1)
         : new LoaderState(epoch, mark.nextPosition(), batch + 1, at.seed(), at.shuffle(), at.rank(), at.worldSize(),
             at.lastBatch(), at.batchSize(), at.datasetSize());
+  }
+
+  @Override
+  public StageReport stageReport() {
+    return reports.report();
+  }
+
+  @Override
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
   }
 
   @Override
@@ -301,6 +335,7 @@ final class ReactorLoader implements Loader {
       return;
     }
     closed = true;
+    metrics.close();
     RingBridge current = bridge;
     if (current != null) {
       current.cancelRun(new LoaderException("loader was closed during the run"));

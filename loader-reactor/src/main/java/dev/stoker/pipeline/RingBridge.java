@@ -56,6 +56,7 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   private boolean aborted;
   private long boxes;
   private long truncatedBoxes;
+  private BridgeProbe probe = BridgeProbe.NONE;
 
   /**
    * @param epochLength the samples (processed or failed) each epoch brings before its end marker
@@ -92,6 +93,11 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   /** The marks of published batches not yet taken, in publish order. */
   BatchMark nextMark() {
     return marks.poll();
+  }
+
+  /** Sets what the bridge tells of its copies and its demand; call before subscribing it. */
+  void probe(BridgeProbe probe) {
+    this.probe = probe;
   }
 
   @Override
@@ -166,9 +172,11 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
           throw new IllegalStateException("ring overrun: a sample arrived with no free slot (demand accounting bug)");
         }
       }
+      long start = System.nanoTime();
       open.sampleMemory(filled).copyFrom(p.pixels());
       open.setSample(filled, p.index(), p.label());
       placeBoxes(p.buffer());
+      probe.collated(System.nanoTime() - start);
       filled++;
       if (filled == batchSize) {
         publishOpen();
@@ -211,6 +219,7 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
       outstanding += want;
       request(want);
     }
+    probe.demand(outstanding);
   }
 
   /**

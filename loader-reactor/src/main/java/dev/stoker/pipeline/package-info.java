@@ -19,5 +19,10 @@
  * and clips the rest), and the bridge writes the first {@code maxBoxes} of them, with their labels,
  * next to the sample's pixels in the slot; the rest are counted in
  * {@link dev.stoker.api.RunSummary#truncatedBoxes()}. No step allocates per box.
+ *
+ * <p>Metrics: each stage ({@link dev.stoker.api.Stage}) is a Micrometer timer in
+ * {@link dev.stoker.pipeline.Loader#meterRegistry()}, and
+ * {@link dev.stoker.pipeline.Loader#stageReport()} turns a run's timings into a per-stage table and
+ * a one-sentence verdict on the stage that limited it (the rules: {@code BottleneckRules}).
  */
 package dev.stoker.pipeline;

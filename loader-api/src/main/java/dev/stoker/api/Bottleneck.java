@@ -1,0 +1,38 @@
+package dev.stoker.api;
+
+import java.util.Locale;
+
+/**
+ * Which stage limited a run's throughput, with the two rates it was judged on and one sentence for
+ * people, e.g. {@code "decode-bound: 2 workers decode 1,850 images/s (decode is 71% of their 0.95
+ * ms per image); the consumer asked for 3,000"}.
+ *
+ * @param bound the limiting stage
+ * @param producerImagesPerSecond what the producing stages could deliver, judged from their mean
+ *     times and concurrency ({@code Infinity} when none was timed)
+ * @param consumerImagesPerSecond what the consumer could take: batch size over its mean time per
+ *     batch ({@code Infinity} when it took no measurable time)
+ * @param sentence the verdict in one sentence, starting with {@code "<bound>-bound: "} (or
+ *     {@code "unknown: "})
+ */
+public record Bottleneck(Bound bound, double producerImagesPerSecond, double consumerImagesPerSecond,
+    String sentence) {
+
+  /** Validates the fields. */
+  public Bottleneck {
+    Checks.notNull(bound, "bound");
+    Checks.notNull(sentence, "sentence");
+  }
+
+  /** The stages a run can be bound by. */
+  public enum Bound {
+    READ, DECODE, AUGMENT, COLLATE, CONSUMER,
+    /** Nothing was delivered, or nothing on the producing side was timed. */
+    UNKNOWN;
+
+    /** The name in lower case, e.g. {@code "decode"}, as the bench JSON writes it. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.stoker.api;
+
+import java.util.Locale;
+
+/**
+ * The stages of a loader's path that are timed, in the order a sample meets them. Each is a
+ * Micrometer timer {@code stoker.stage} tagged {@code stage=}{@link #tag()}.
+ *
+ * <ul>
+ *   <li>{@link #LIST}: opening the source (listing files, parsing annotations), once per source.
+ *   <li>{@link #READ}: reading one sample's encoded bytes.
+ *   <li>{@link #DECODE}: reading the image header and decoding the region the output needs.
+ *   <li>{@link #AUGMENT}: everything else that makes the output sample: geometry, resampling,
+ *       photometric steps, normalization.
+ *   <li>{@link #COLLATE}: copying one sample (pixels, label, boxes) into its ring slot.
+ *   <li>{@link #RING_WAIT}: one stall of the producers: the ring was full and nothing was asked of
+ *       them until the consumer released a slot.
+ *   <li>{@link #CONSUMER}: the consumer's work on one batch.
+ * </ul>
+ */
+public enum Stage {
+  LIST, READ, DECODE, AUGMENT, COLLATE, RING_WAIT, CONSUMER;
+
+  /** The tag value and the name people read: the constant's name in lower case, e.g. {@code ring_wait}. */
+  public String tag() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

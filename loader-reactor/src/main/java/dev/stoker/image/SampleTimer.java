@@ -1,0 +1,20 @@
+package dev.stoker.image;
+
+/**
+ * Told, on the worker thread, how one processed sample's time split between decoding and the rest.
+ * Called once per sample that processed without error; must not block or allocate.
+ *
+ * <pre>{@code
+ * SampleProcessor processor = new SampleProcessor(decoder, plan,
+ *     (decodeNanos, augmentNanos) -> decodeTimer.record(decodeNanos, TimeUnit.NANOSECONDS));
+ * }</pre>
+ */
+@FunctionalInterface
+public interface SampleTimer {
+  /**
+   * @param decodeNanos time in the decoder: reading the header and decoding the region
+   * @param augmentNanos the rest of the sample's processing: geometry, resampling, photometric
+   *     steps and normalization
+   */
+  void sample(long decodeNanos, long augmentNanos);
+}

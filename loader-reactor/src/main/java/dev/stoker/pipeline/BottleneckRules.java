@@ -1,0 +1,153 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.Bottleneck;
+import dev.stoker.api.Bottleneck.Bound;
+import java.util.Locale;
+
+/**
+ * Names the stage that limited a run, from the stages' mean times alone (pure; no clock).
+ *
+ * <p>The rates: the workers could produce {@code workers / (decode + augment + collate [+ read])}
+ * images/s (the read counts when the workers read; the collate runs on them too); reads on their own
+ * threads could deliver {@code readConcurrency / read}; the collate, one sample at a time under the
+ * bridge's monitor, {@code 1 / collate}. The producers could deliver the least of these. The
+ * consumer could take {@code batchSize / consumer} images/s.
+ *
+ * <p>The rule: a consumer that waited for data less than {@value #PRODUCER_BOUND_WAIT_PERCENT}% of
+ * its time had data whenever it wanted it, so the run is consumer-bound. Otherwise it is
+ * producer-bound, and the bound is the stage behind the least of the producer rates: the reads on
+ * their own threads, the serial collate, or, for the worker pool, the stage with the largest share
+ * of a worker's time per image (read, decode, augment or collate).
+ */
+final class BottleneckRules {
+  /** At or above this consumer wait, in percent, the producers set the pace. */
+  static final double PRODUCER_BOUND_WAIT_PERCENT = 10.0;
+
+  private BottleneckRules() {}
+
+  /**
+   * The mean times of one run.
+   *
+   * @param workers decode workers
+   * @param readConcurrency reads at once on their own threads, or 0 when the workers read
+   * @param batchSize samples per batch
+   * @param readNanos mean read time per sample
+   * @param decodeNanos mean decode time per sample
+   * @param augmentNanos mean augment time per sample
+   * @param collateNanos mean collate time per sample
+   * @param consumerNanos mean consumer time per batch
+   * @param delivered samples delivered in the run
+   * @param consumerWaitPercent the consumer's share of time waiting for data
+   */
+  record Timings(int workers, int readConcurrency, int batchSize, double readNanos, double decodeNanos,
+      double augmentNanos, double collateNanos, double consumerNanos, long delivered, double consumerWaitPercent) {
+
+    boolean workersRead() {
+      return readConcurrency == 0;
+    }
+
+    /** A worker's time per image. */
+    double workerNanos() {
+      return decodeNanos + augmentNanos + collateNanos + (workersRead() ? readNanos : 0);
+    }
+
+    double workerRate() {
+      return rate(workers, workerNanos());
+    }
+
+    double readRate() {
+      return workersRead() ? Double.POSITIVE_INFINITY : rate(readConcurrency, readNanos);
+    }
+
+    double collateRate() {
+      return rate(1, collateNanos);
+    }
+
+    double producerRate() {
+      return Math.min(workerRate(), Math.min(readRate(), collateRate()));
+    }
+
+    double consumerRate() {
+      return rate(batchSize, consumerNanos);
+    }
+
+    private static double rate(int items, double nanos) {
+      return nanos > 0 ? items * 1e9 / nanos : Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /** The verdict on {@code t}. */
+  static Bottleneck judge(Timings t) {
+    double producer = t.producerRate();
+    double consumer = t.consumerRate();
+    if (t.delivered() == 0) {
+      return new Bottleneck(Bound.UNKNOWN, producer, consumer, "unknown: no samples were delivered");
+    }
+    if (t.consumerWaitPercent() < PRODUCER_BOUND_WAIT_PERCENT) {
+      return new Bottleneck(Bound.CONSUMER, producer, consumer, consumerSentence(t));
+    }
+    if (Double.isInfinite(producer)) {
+      return new Bottleneck(Bound.UNKNOWN, producer, consumer, String.format(Locale.ROOT,
+          "unknown: the consumer waited %.1f%% of the time, but no producing stage was timed",
+          t.consumerWaitPercent()));
+    }
+    String asked = "; the consumer asked for " + (Double.isInfinite(consumer) ? "more (it took no measurable time)"
+        : count(consumer));
+    if (producer == t.readRate()) {
+      return new Bottleneck(Bound.READ, producer, consumer, String.format(Locale.ROOT,
+          "read-bound: %d reads in flight deliver %s images/s (%s ms per read)%s", t.readConcurrency(),
+          count(producer), millis(t.readNanos()), asked));
+    }
+    if (producer == t.collateRate() && producer < t.workerRate()) {
+      return new Bottleneck(Bound.COLLATE, producer, consumer, String.format(Locale.ROOT,
+          "collate-bound: copying into the ring takes %s ms per image, one at a time (%s images/s)%s",
+          millis(t.collateNanos()), count(producer), asked));
+    }
+    Bound bound = largestWorkerShare(t);
+    double share = switch (bound) {
+      case READ -> t.readNanos();
+      case AUGMENT -> t.augmentNanos();
+      case COLLATE -> t.collateNanos();
+      default -> t.decodeNanos();
+    };
+    return new Bottleneck(bound, producer, consumer, String.format(Locale.ROOT,
+        "%s-bound: %d workers %s %s images/s (%s is %.0f%% of their %s ms per image)%s", bound.label(), t.workers(),
+        bound.label(), count(producer), bound.label(), 100 * share / t.workerNanos(), millis(t.workerNanos()), asked));
+  }
+
+  /** The worker stage with the most time per image; decode wins ties. */
+  private static Bound largestWorkerShare(Timings t) {
+    Bound bound = Bound.DECODE;
+    double most = t.decodeNanos();
+    if (t.workersRead() && t.readNanos() > most) {
+      bound = Bound.READ;
+      most = t.readNanos();
+    }
+    if (t.augmentNanos() > most) {
+      bound = Bound.AUGMENT;
+      most = t.augmentNanos();
+    }
+    if (t.collateNanos() > most) {
+      bound = Bound.COLLATE;
+    }
+    return bound;
+  }
+
+  private static String consumerSentence(Timings t) {
+    String could = Double.isInfinite(t.producerRate()) ? "" : "; the workers could produce " + count(t.producerRate())
+        + " images/s";
+    String takes = Double.isInfinite(t.consumerRate()) ? "took no measurable time per batch"
+        : String.format(Locale.ROOT, "takes %s ms per batch of %d (%s images/s)", millis(t.consumerNanos()),
+            t.batchSize(), count(t.consumerRate()));
+    return String.format(Locale.ROOT, "consumer-bound: the consumer %s and waited for data %.1f%% of the time%s",
+        takes, t.consumerWaitPercent(), could);
+  }
+
+  private static String count(double perSecond) {
+    return String.format(Locale.ROOT, "%,.0f", perSecond);
+  }
+
+  private static String millis(double nanos) {
+    return String.format(Locale.ROOT, nanos >= 1e7 ? "%.0f" : nanos >= 1e6 ? "%.1f" : "%.2f", nanos / 1e6);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.stoker.pipeline;
+
+/**
+ * What the {@link RingBridge} tells about its own work: each sample's copy into the ring and its
+ * demand after every top-up. Called under the bridge's monitor, so an implementation's state needs
+ * no further guarding; it must not block or allocate.
+ */
+interface BridgeProbe {
+  /** Tells nothing. */
+  BridgeProbe NONE = new BridgeProbe() {
+    @Override
+    public void collated(long nanos) {}
+
+    @Override
+    public void demand(long outstanding) {}
+  };
+
+  /** One sample was copied into its slot in {@code nanos}. */
+  void collated(long nanos);
+
+  /**
+   * The demand after a top-up: {@code outstanding} elements requested and not yet received. Zero
+   * means the ring had no room for more, so the producers stall until the consumer frees a slot.
+   */
+  void demand(long outstanding);
+}

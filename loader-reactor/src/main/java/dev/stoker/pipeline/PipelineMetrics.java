@@ -1,0 +1,230 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.BatchConsumer;
+import dev.stoker.api.BatchRing;
+import dev.stoker.api.Stage;
+import dev.stoker.image.SampleTimer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A loader's Micrometer meters and the hooks that feed them.
+ *
+ * <ul>
+ *   <li>{@code stoker.stage} timers tagged {@code stage=} each {@link Stage#tag()}, publishing
+ *       their 0.5, 0.95 and 0.99 percentiles (no percentile histogram buckets);
+ *   <li>gauges {@code stoker.ring.occupancy} (slots in use now), {@code stoker.ring.slots} and
+ *       {@code stoker.consumer.wait.percent} (of the current or last run);
+ *   <li>counters {@code stoker.samples.delivered}, {@code stoker.samples.failed} and
+ *       {@code stoker.batches.delivered};
+ *   <li>the summary {@code stoker.ring.fill}: slots in use each time the consumer took a batch.
+ * </ul>
+ *
+ * <p>Every meter lives in a {@link SimpleMeterRegistry} of the loader's own, whose cumulative counts
+ * the {@link StageReports} read whatever the user's registry does with them (a step registry resets
+ * its counts each step). When the user gives a registry, the same meters are registered there too
+ * and each measurement goes to both; they are removed from it on {@link #close()}. Recording
+ * allocates nothing.
+ */
+final class PipelineMetrics implements SampleTimer, AutoCloseable {
+  static final String STAGE_TIMER = "stoker.stage";
+  static final String RING_OCCUPANCY = "stoker.ring.occupancy";
+  static final String RING_SLOTS = "stoker.ring.slots";
+  static final String RING_FILL = "stoker.ring.fill";
+  static final String CONSUMER_WAIT = "stoker.consumer.wait.percent";
+  static final String DELIVERED = "stoker.samples.delivered";
+  static final String FAILED = "stoker.samples.failed";
+  static final String BATCHES = "stoker.batches.delivered";
+
+  private final SimpleMeterRegistry own = new SimpleMeterRegistry();
+  private final MeterRegistry user;
+  /** Both registries, the own one first, or the own one alone. */
+  private final List<MeterRegistry> targets;
+  private final List<Meter> userMeters = new ArrayList<>();
+  /** Per stage (by ordinal), one timer per target. */
+  private final Timer[][] stages = new Timer[Stage.values().length][];
+  private final Counter[] delivered;
+  private final Counter[] failed;
+  private final Counter[] batches;
+  private final DistributionSummary[] ringFill;
+
+  /**
+   * @param user the registry to publish to as well, or null for the own one alone
+   * @param listTime how long opening the source took, recorded as the list stage, or null
+   */
+  PipelineMetrics(MeterRegistry user, Duration listTime) {
+    this.user = user;
+    this.targets = user == null ? List.of(own) : List.of(own, user);
+    for (Stage stage : Stage.values()) {
+      stages[stage.ordinal()] = targets.stream().map(r -> keep(r, Timer.builder(STAGE_TIMER)
+          .description("time of one run of a loader stage; see dev.stoker.api.Stage")
+          .tag("stage", stage.tag())
+          .publishPercentiles(0.5, 0.95, 0.99)
+          .percentilePrecision(2)
+          .publishPercentileHistogram(false)
+          .register(r))).toArray(Timer[]::new);
+    }
+    delivered = counters(DELIVERED, "samples delivered to the consumer");
+    failed = counters(FAILED, "samples that failed to read or decode and were skipped");
+    batches = counters(BATCHES, "batches delivered to the consumer");
+    ringFill = targets.stream().map(r -> keep(r, DistributionSummary.builder(RING_FILL)
+        .description("ring slots in use when the consumer took a batch, its own included")
+        .register(r))).toArray(DistributionSummary[]::new);
+    if (listTime != null) {
+      record(Stage.LIST, listTime.toNanos());
+    }
+  }
+
+  private Counter[] counters(String name, String description) {
+    return targets.stream().map(r -> keep(r, Counter.builder(name).description(description).register(r)))
+        .toArray(Counter[]::new);
+  }
+
+  /** Notes a meter registered in the user's registry, to remove it on close. */
+  private <M extends Meter> M keep(MeterRegistry registry, M meter) {
+    if (registry == user) {
+      userMeters.add(meter);
+    }
+    return meter;
+  }
+
+  /** The registry the user gave, or else the loader's own. */
+  MeterRegistry registry() {
+    return user != null ? user : own;
+  }
+
+  /** Adds the gauges of {@code ring} and of the consumer's wait share. */
+  void watch(BatchRing ring, DoubleSupplier consumerWaitPercent) {
+    for (MeterRegistry r : targets) {
+      keep(r, Gauge.builder(RING_OCCUPANCY, ring, BatchRing::occupancy).strongReference(true)
+          .description("ring slots claimed or published and not yet released").register(r));
+      keep(r, Gauge.builder(RING_SLOTS, ring, BatchRing::slots).strongReference(true)
+          .description("slots in the ring").register(r));
+      keep(r, Gauge.builder(CONSUMER_WAIT, consumerWaitPercent, DoubleSupplier::getAsDouble).strongReference(true)
+          .description("the consumer's share of time waiting for data in the current or last run, percent")
+          .register(r));
+    }
+  }
+
+  void record(Stage stage, long nanos) {
+    for (Timer t : stages[stage.ordinal()]) {
+      t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** One sample's bytes were read in {@code nanos}. */
+  void read(long nanos) {
+    record(Stage.READ, nanos);
+  }
+
+  @Override
+  public void sample(long decodeNanos, long augmentNanos) {
+    record(Stage.DECODE, decodeNanos);
+    record(Stage.AUGMENT, augmentNanos);
+  }
+
+  /** One sample failed. */
+  void failed() {
+    for (Counter c : failed) {
+      c.increment();
+    }
+  }
+
+  /**
+   * {@code consumer} timed: each batch's time in it goes to the consumer stage, the slots in use
+   * when it started to the ring fill, and (when it returns) its samples to the delivered counters.
+   */
+  BatchConsumer timing(BatchConsumer consumer, BatchRing ring) {
+    return batch -> {
+      double fill = ring.occupancy();
+      for (DistributionSummary s : ringFill) {
+        s.record(fill);
+      }
+      long start = System.nanoTime();
+      try {
+        consumer.accept(batch);
+      } finally {
+        record(Stage.CONSUMER, System.nanoTime() - start);
+      }
+      for (int i = 0; i < batches.length; i++) {
+        batches[i].increment();
+        delivered[i].increment(batch.size());
+      }
+    };
+  }
+
+  /** A probe for one run's bridge: its copies are the collate stage, its stalls the ring wait. */
+  BridgeProbe bridgeProbe() {
+    return new BridgeProbe() {
+      private long stalledSince = -1;
+
+      @Override
+      public void collated(long nanos) {
+        record(Stage.COLLATE, nanos);
+      }
+
+      @Override
+      public void demand(long outstanding) {
+        if (outstanding == 0) {
+          if (stalledSince < 0) {
+            stalledSince = System.nanoTime();
+          }
+        } else if (stalledSince >= 0) {
+          record(Stage.RING_WAIT, System.nanoTime() - stalledSince);
+          stalledSince = -1;
+        }
+      }
+    };
+  }
+
+  /** The cumulative count of {@code stage} in the own registry. */
+  long count(Stage stage) {
+    return stages[stage.ordinal()][0].count();
+  }
+
+  /** The cumulative time of {@code stage} in the own registry, in nanoseconds. */
+  double totalNanos(Stage stage) {
+    return stages[stage.ordinal()][0].totalTime(TimeUnit.NANOSECONDS);
+  }
+
+  /** The recent-window snapshot of {@code stage}'s timer, with its percentiles. */
+  HistogramSnapshot snapshot(Stage stage) {
+    return stages[stage.ordinal()][0].takeSnapshot();
+  }
+
+  /** Samples delivered so far, over the loader's life. */
+  long delivered() {
+    return (long) delivered[0].count();
+  }
+
+  /** Batches the ring fill was recorded for so far. */
+  long fillCount() {
+    return ringFill[0].count();
+  }
+
+  /** The sum of the recorded ring fills so far. */
+  double fillTotal() {
+    return ringFill[0].totalAmount();
+  }
+
+  /** Removes the meters from the user's registry and closes the own one. */
+  @Override
+  public void close() {
+    if (user != null) {
+      userMeters.forEach(user::remove);
+      userMeters.clear();
+    }
+    own.close();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.BatchRing;
+import dev.stoker.api.Bottleneck;
+import dev.stoker.api.RingStats;
+import dev.stoker.api.Stage;
+import dev.stoker.api.StageReport;
+import dev.stoker.api.StageStats;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns a loader's meters into the {@link StageReport} of its current or last run: marks where each
+ * run starts and ends and reports the difference, so a warm-up run does not blur the next one. The
+ * list stage, timed once per source, is reported over the loader's life.
+ */
+final class StageReports {
+  private final PipelineMetrics metrics;
+  private final BatchRing ring;
+  private final int workers;
+  private final int readConcurrency;
+  private volatile Mark start;
+  private volatile Mark end;
+
+  /**
+   * @param readConcurrency reads at once on their own threads, or 0 when the decode workers read
+   */
+  StageReports(PipelineMetrics metrics, BatchRing ring, int workers, int readConcurrency) {
+    this.metrics = metrics;
+    this.ring = ring;
+    this.workers = workers;
+    this.readConcurrency = readConcurrency;
+    this.start = mark();
+  }
+
+  /** The counters at one moment. */
+  private record Mark(long nanoTime, long[] counts, double[] nanos, long delivered, long fills, double fillTotal,
+      RingStats ring) {}
+
+  private Mark mark() {
+    Stage[] all = Stage.values();
+    long[] counts = new long[all.length];
+    double[] nanos = new double[all.length];
+    for (Stage s : all) {
+      counts[s.ordinal()] = metrics.count(s);
+      nanos[s.ordinal()] = metrics.totalNanos(s);
+    }
+    return new Mark(System.nanoTime(), counts, nanos, metrics.delivered(), metrics.fillCount(), metrics.fillTotal(),
+        ring.stats());
+  }
+
+  void runStarted() {
+    end = null;
+    start = mark();
+  }
+
+  void runEnded() {
+    end = mark();
+  }
+
+  /** The report of the run in progress, or of the last one; before any run, of the loader's life so far. */
+  StageReport report() {
+    Mark from = start;
+    Mark to = end != null ? end : mark();
+    double seconds = (to.nanoTime() - from.nanoTime()) / 1e9;
+    List<StageStats> stages = new ArrayList<>();
+    for (Stage s : Stage.values()) {
+      int i = s.ordinal();
+      long count = s == Stage.LIST ? to.counts()[i] : to.counts()[i] - from.counts()[i];
+      double nanos = s == Stage.LIST ? to.nanos()[i] : to.nanos()[i] - from.nanos()[i];
+      stages.add(stats(s, count, nanos, seconds));
+    }
+    long delivered = to.delivered() - from.delivered();
+    long fills = to.fills() - from.fills();
+    double meanFill = fills == 0 ? 0 : (to.fillTotal() - from.fillTotal()) / fills;
+    double wait = to.ring().minus(from.ring()).consumerWaitPercent();
+    Bottleneck verdict = BottleneckRules.judge(new BottleneckRules.Timings(workers, readConcurrency,
+        ring.layout().batchSize(), mean(stages, Stage.READ), mean(stages, Stage.DECODE), mean(stages, Stage.AUGMENT),
+        mean(stages, Stage.COLLATE), mean(stages, Stage.CONSUMER), delivered, wait));
+    return new StageReport(seconds, delivered, wait, meanFill, ring.slots(), stages, verdict);
+  }
+
+  private StageStats stats(Stage stage, long count, double nanos, double seconds) {
+    double p50 = 0;
+    double p95 = 0;
+    double p99 = 0;
+    if (count > 0) {
+      HistogramSnapshot snapshot = metrics.snapshot(stage);
+      for (ValueAtPercentile v : snapshot.percentileValues()) {
+        double ms = v.value(TimeUnit.MILLISECONDS);
+        if (v.percentile() == 0.5) {
+          p50 = ms;
+        } else if (v.percentile() == 0.95) {
+          p95 = ms;
+        } else if (v.percentile() == 0.99) {
+          p99 = ms;
+        }
+      }
+    }
+    return new StageStats(stage, count, seconds > 0 && stage != Stage.LIST ? count / seconds : 0,
+        count > 0 ? nanos / count / 1e6 : 0, p50, p95, p99);
+  }
+
+  /** The stage's mean time in nanoseconds, 0 when it never ran. */
+  private static double mean(List<StageStats> stages, Stage stage) {
+    return stages.get(stage.ordinal()).meanMillis() * 1e6;
+  }
+}

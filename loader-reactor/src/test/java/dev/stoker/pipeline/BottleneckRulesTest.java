@@ -1,0 +1,127 @@
+package dev.stoker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.stoker.api.Bottleneck;
+import dev.stoker.api.Bottleneck.Bound;
+import dev.stoker.pipeline.BottleneckRules.Timings;
+import org.junit.jupiter.api.Test;
+
+/** The verdict from fabricated mean times: which stage, which rates, which sentence. */
+class BottleneckRulesTest {
+  private static final double MS = 1e6;
+
+  /** 2 workers that read, batches of 256, a consumer that could take 3,000 images/s. */
+  private static Timings timings(double read, double decode, double augment, double collate, double wait) {
+    return new Timings(2, 0, 256, read, decode, augment, collate, 256 * 1e9 / 3000, 10_000, wait);
+  }
+
+  @Test
+  void judge_consumerWaitedMostlyAndDecodeTakesMost_decodeBoundWithBothRates() {
+    Bottleneck b = BottleneckRules.judge(timings(0, 0.8 * MS, 0.2 * MS, 0, 60));
+
+    assertThat(b.bound()).isEqualTo(Bound.DECODE);
+    assertThat(b.producerImagesPerSecond()).isEqualTo(2000.0);
+    assertThat(b.consumerImagesPerSecond()).isCloseTo(3000.0, within(1e-6));
+    assertThat(b.sentence()).isEqualTo(
+        "decode-bound: 2 workers decode 2,000 images/s (decode is 80% of their 1.0 ms per image); "
+            + "the consumer asked for 3,000");
+  }
+
+  @Test
+  void judge_augmentTakesMost_augmentBound() {
+    Bottleneck b = BottleneckRules.judge(timings(0.05 * MS, 0.3 * MS, 0.6 * MS, 0.05 * MS, 50));
+
+    assertThat(b.bound()).isEqualTo(Bound.AUGMENT);
+    assertThat(b.sentence()).startsWith("augment-bound: 2 workers augment 2,000 images/s (augment is 60% of");
+  }
+
+  @Test
+  void judge_workersReadAndReadTakesMost_readBound() {
+    Bottleneck b = BottleneckRules.judge(timings(0.7 * MS, 0.2 * MS, 0.1 * MS, 0, 95));
+
+    assertThat(b.bound()).isEqualTo(Bound.READ);
+    assertThat(b.sentence()).startsWith("read-bound: 2 workers read 2,000 images/s (read is 70% of");
+  }
+
+  @Test
+  void judge_readsOnTheirOwnThreadsSlowerThanTheWorkers_readBoundNamingReadsInFlight() {
+    Timings t = new Timings(2, 8, 256, 20 * MS, 0.8 * MS, 0.2 * MS, 0, 256 * 1e9 / 3000, 10_000, 70);
+
+    Bottleneck b = BottleneckRules.judge(t);
+
+    assertThat(b.bound()).isEqualTo(Bound.READ);
+    assertThat(b.producerImagesPerSecond()).isEqualTo(400.0);
+    assertThat(b.sentence()).isEqualTo(
+        "read-bound: 8 reads in flight deliver 400 images/s (20 ms per read); the consumer asked for 3,000");
+  }
+
+  @Test
+  void judge_readsOnTheirOwnThreadsFasterThanTheWorkers_readTimeIsNotAWorkerShare() {
+    Timings t = new Timings(2, 8, 256, 0.9 * MS, 0.8 * MS, 0.2 * MS, 0, 256 * 1e9 / 3000, 10_000, 70);
+
+    Bottleneck b = BottleneckRules.judge(t);
+
+    assertThat(b.bound()).isEqualTo(Bound.DECODE);
+    assertThat(b.producerImagesPerSecond()).isEqualTo(2000.0);
+  }
+
+  @Test
+  void judge_serialCollateSlowerThanTheWorkers_collateBound() {
+    Bottleneck b = BottleneckRules.judge(new Timings(16, 0, 256, 0, 1 * MS, 0.5 * MS, 0.5 * MS,
+        256 * 1e9 / 3000, 10_000, 40));
+
+    assertThat(b.bound()).isEqualTo(Bound.COLLATE);
+    assertThat(b.producerImagesPerSecond()).isEqualTo(2000.0);
+    assertThat(b.sentence()).startsWith("collate-bound: copying into the ring takes 0.50 ms per image, one at a time");
+  }
+
+  @Test
+  void judge_consumerWaitedLittle_consumerBoundNamingItsTimePerBatch() {
+    Timings t = new Timings(2, 0, 256, 0, 0.4 * MS, 0.1 * MS, 0, 85 * MS, 10_000, 3.2);
+
+    Bottleneck b = BottleneckRules.judge(t);
+
+    assertThat(b.bound()).isEqualTo(Bound.CONSUMER);
+    assertThat(b.sentence()).isEqualTo("consumer-bound: the consumer takes 85 ms per batch of 256 (3,012 images/s) "
+        + "and waited for data 3.2% of the time; the workers could produce 4,000 images/s");
+  }
+
+  @Test
+  void judge_consumerWaitJustBelowAndAtTheThreshold_consumerThenProducer() {
+    double threshold = BottleneckRules.PRODUCER_BOUND_WAIT_PERCENT;
+
+    assertThat(BottleneckRules.judge(timings(0, MS, 0, 0, Math.nextDown(threshold))).bound()).isEqualTo(Bound.CONSUMER);
+    assertThat(BottleneckRules.judge(timings(0, MS, 0, 0, threshold)).bound()).isEqualTo(Bound.DECODE);
+  }
+
+  @Test
+  void judge_nothingDelivered_unknown() {
+    Timings t = new Timings(2, 0, 256, 0, 0, 0, 0, 0, 0, 0);
+
+    Bottleneck b = BottleneckRules.judge(t);
+
+    assertThat(b.bound()).isEqualTo(Bound.UNKNOWN);
+    assertThat(b.sentence()).isEqualTo("unknown: no samples were delivered");
+  }
+
+  @Test
+  void judge_producerBoundButNoProducingStageTimed_unknown() {
+    Bottleneck b = BottleneckRules.judge(timings(0, 0, 0, 0, 50));
+
+    assertThat(b.bound()).isEqualTo(Bound.UNKNOWN);
+    assertThat(b.producerImagesPerSecond()).isInfinite();
+  }
+
+  @Test
+  void judge_consumerTookNoMeasurableTime_sentenceSaysSoInsteadOfAnInfiniteRate() {
+    Timings producerBound = new Timings(2, 0, 256, 0, MS, 0, 0, 0, 100, 90);
+    Timings consumerBound = new Timings(2, 0, 256, 0, MS, 0, 0, 0, 100, 0);
+
+    assertThat(BottleneckRules.judge(producerBound).sentence()).endsWith("the consumer asked for more (it took no "
+        + "measurable time)");
+    assertThat(BottleneckRules.judge(consumerBound).sentence()).doesNotContain("Infinity")
+        .contains("took no measurable time per batch");
+  }
+}
