@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where the data is: a dataset directory whose layout is recognised (COCO, VOC or ImageFolder, see
- * {@link Datasets}), or annotations and images given apart.
+ * {@link Datasets}) or a {@code .csv}/{@code .jsonl} manifest file, or annotations and images given
+ * apart.
  */
 final class DatasetOptions {
   @Option(names = "--annotations", paramLabel = "PATH",

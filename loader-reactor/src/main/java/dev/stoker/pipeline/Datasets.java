@@ -13,6 +13,8 @@ import java.util.stream.Stream;
  * Opens a dataset directory by recognising its layout, the rule the {@code stoker} command uses:
  *
  * <ol>
+ *   <li>the path is a file named {@code .csv} or {@code .jsonl}: {@link Layout#MANIFEST}, opened
+ *       with {@link ManifestSource#open(Path)} (one row per image: path, label, optional boxes);
  *   <li>{@code DIR/annotations.json} is a file: {@link Layout#COCO}, images in {@code DIR/images}
  *       (or {@code DIR} itself if there is no {@code images} directory);
  *   <li>else {@code DIR/Annotations} is a directory or {@code DIR} holds {@code .xml} files:
@@ -22,6 +24,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * SampleSource data = Datasets.open(Path.of("/data/detect"));         // COCO, VOC or ImageFolder
+ * SampleSource listed = Datasets.open(Path.of("/data/train.csv"));    // a manifest
  * SampleSource coco = Datasets.open(Path.of("instances_val2017.json"), Path.of("val2017"));
  * }</pre>
  */
@@ -36,18 +39,27 @@ public final class Datasets {
     /** Pascal VOC XML files, one per image. */
     VOC,
     /** One sub-directory of images per class. */
-    IMAGE_FOLDER
+    IMAGE_FOLDER,
+    /** A {@code .csv} or {@code .jsonl} file listing the images. */
+    MANIFEST
   }
 
   private Datasets() {}
 
   /**
-   * The layout of {@code dir}, by the rule in the class documentation.
+   * The layout of {@code dir} (a directory, or a manifest file), by the rule in the class
+   * documentation.
    *
-   * @throws LoaderException naming {@code dir} if it is missing or not a directory
+   * @throws LoaderException naming {@code dir} if it is missing, or neither a directory nor a
+   *     manifest file
    */
   public static Layout detect(Path dir) {
-    ImageFiles.directory(Checks.notNull(dir, "dir"));
+    Checks.notNull(dir, "dir");
+    if (ManifestSource.isManifest(dir) && !Files.isDirectory(dir)) {
+      ImageFiles.file(dir);
+      return Layout.MANIFEST;
+    }
+    ImageFiles.directory(dir);
     if (Files.isRegularFile(dir.resolve(COCO_ANNOTATIONS))) {
       return Layout.COCO;
     }
@@ -58,7 +70,7 @@ public final class Datasets {
   }
 
   /**
-   * Opens {@code dir} as the layout {@link #detect} finds.
+   * Opens {@code dir} (a directory, or a manifest file) as the layout {@link #detect} finds.
    *
    * @throws LoaderException naming the path if it cannot be opened
    */
@@ -70,6 +82,7 @@ public final class Datasets {
       }
       case VOC -> VocSource.open(dir);
       case IMAGE_FOLDER -> ImageFolderSource.open(dir);
+      case MANIFEST -> ManifestSource.open(dir);
     };
   }
 

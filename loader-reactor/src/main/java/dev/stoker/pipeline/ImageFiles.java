@@ -4,8 +4,11 @@ import dev.stoker.api.LoaderException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -56,10 +59,34 @@ final class ImageFiles {
     if (e instanceof NoSuchFileException) {
       return new IOException(file + ": no such file", e);
     }
+    if (e instanceof AccessDeniedException) {
+      return new IOException(file + ": cannot read: permission denied", e);
+    }
     if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
       return e;
     }
     return new IOException(file + ": cannot read: " + e.getMessage(), e);
+  }
+
+  /**
+   * Why {@code e} happened, without the path it names: a file-system exception's message is often
+   * the bare path ({@link AccessDeniedException} says nothing else), which reads badly after a
+   * path prefix.
+   */
+  static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    if (e instanceof FileSystemException fs) {
+      return fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   /**

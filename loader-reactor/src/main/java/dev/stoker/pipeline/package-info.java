@@ -3,7 +3,8 @@
  * parallel decode and augmentation into a {@link dev.stoker.api.BatchRing}, and the file-based
  * sources: {@link dev.stoker.pipeline.ImageFolderSource} for classification,
  * {@link dev.stoker.pipeline.CocoSource} and {@link dev.stoker.pipeline.VocSource} for object
- * detection, and {@link dev.stoker.pipeline.Datasets}, which tells them apart.
+ * detection, {@link dev.stoker.pipeline.ManifestSource} for a CSV or JSON Lines list of either, and
+ * {@link dev.stoker.pipeline.Datasets}, which tells them apart.
  *
  * <pre>
  * permutation(seed, epoch) ─► read (virtual threads) ─► decode + augment (N workers, in order)

@@ -80,6 +80,37 @@ class DatasetsTest {
   }
 
   @Test
+  void detect_csvOrJsonlFile_isManifest() throws IOException {
+    Files.write(dir.resolve("a.jpg"), new byte[] {1});
+    Path csv = Files.writeString(dir.resolve("train.csv"), "path,label\na.jpg,cat\n");
+    Path jsonl = Files.writeString(dir.resolve("train.JSONL"), "{\"path\": \"a.jpg\", \"label\": 0}\n");
+
+    assertThat(Datasets.detect(csv)).isEqualTo(Datasets.Layout.MANIFEST);
+    assertThat(Datasets.detect(jsonl)).isEqualTo(Datasets.Layout.MANIFEST);
+    assertThat(Datasets.open(csv)).isInstanceOf(ManifestSource.class);
+    assertThat(Datasets.open(jsonl).sourceName(0)).isEqualTo(dir.resolve("a.jpg").toString());
+  }
+
+  @Test
+  void detect_directoryNamedLikeAManifest_isADirectory() throws IOException {
+    Path cls = Files.createDirectories(dir.resolve("data.csv").resolve("cat"));
+    Files.write(cls.resolve("1.jpg"), new byte[] {1});
+
+    assertThat(Datasets.detect(dir.resolve("data.csv"))).isEqualTo(Datasets.Layout.IMAGE_FOLDER);
+  }
+
+  @Test
+  void detect_missingManifestOrOtherFile_failsNamingIt() throws IOException {
+    Path missing = dir.resolve("gone.jsonl");
+    Path other = Files.writeString(dir.resolve("list.txt"), "a.jpg\n");
+
+    assertThatThrownBy(() -> Datasets.open(missing)).isInstanceOf(LoaderException.class)
+        .hasMessage(missing + ": no such file");
+    assertThatThrownBy(() -> Datasets.detect(other)).isInstanceOf(LoaderException.class)
+        .hasMessage(other + ": not a directory");
+  }
+
+  @Test
   void open_missingPaths_failNamingThem() {
     Path missing = dir.resolve("missing");
 

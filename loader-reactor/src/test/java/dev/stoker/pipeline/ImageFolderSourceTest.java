@@ -2,13 +2,18 @@ package dev.stoker.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.stoker.api.LoaderException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -130,6 +135,87 @@ class ImageFolderSourceTest {
     assertThatThrownBy(() -> ImageFolderSource.open(root))
         .isInstanceOf(LoaderException.class)
         .hasMessageContaining(root.toString());
+  }
+
+  @Test
+  void open_classDirectoryWithoutImages_keepsItsLabelAndWarnsNamingIt() throws IOException {
+    file("a/x.jpg", "x");
+    file("b/notes.txt", "t");
+    file("c/y.jpg", "y");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(source.classes()).containsExactly("a", "b", "c");
+    assertThat(source.size()).isEqualTo(2);
+    assertThat(source.label(1)).as("c keeps label 2, as in a split where b has images").isEqualTo(2);
+    assertThat(source.warnings()).singleElement().asString()
+        .startsWith(root.resolve("b") + ": no images").contains("label 1");
+  }
+
+  @Test
+  void open_symbolicLinks_areFollowedAndLoopsListedOnce() throws IOException {
+    Path elsewhere = Files.createDirectories(root.resolveSibling(root.getFileName() + "-elsewhere"));
+    Files.writeString(elsewhere.resolve("far.jpg"), "far");
+    file("a/x.jpg", "x");
+    Files.createSymbolicLink(root.resolve("b"), elsewhere);
+    Files.createSymbolicLink(root.resolve("a/loop"), root.resolve("a"));
+    Files.createSymbolicLink(root.resolve("a/linked.jpg"), root.resolve("a/x.jpg"));
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(source.classes()).containsExactly("a", "b");
+    assertThat(names(source)).containsExactly("linked.jpg", "x.jpg", "far.jpg");
+  }
+
+  @Test
+  void open_brokenLink_isSkippedAndReported() throws IOException {
+    file("a/x.jpg", "x");
+    Path broken = Files.createSymbolicLink(root.resolve("a/gone.jpg"), root.resolve("a/nothing.jpg"));
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(names(source)).containsExactly("x.jpg");
+    assertThat(source.warnings()).singleElement().asString().startsWith(broken + ": cannot examine");
+  }
+
+  @Test
+  void open_unreadableClassDirectory_failsNamingIt() throws IOException {
+    file("a/x.jpg", "x");
+    Path locked = file("b/y.jpg", "y").getParent();
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    try {
+      assumeFalse(Files.isReadable(locked), "permissions do not bite (running as root)");
+
+      assertThatThrownBy(() -> ImageFolderSource.open(root))
+          .isInstanceOf(LoaderException.class)
+          .hasMessage(locked + ": cannot list: permission denied");
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void read_unreadableFile_throwsIOExceptionNamingItAndWhy() throws IOException {
+    Path locked = file("a/x.jpg", "x");
+    ImageFolderSource source = ImageFolderSource.open(root);
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    assumeFalse(Files.isReadable(locked), "permissions do not bite (running as root)");
+
+    assertThatThrownBy(() -> source.read(0))
+        .isInstanceOf(IOException.class)
+        .hasMessage(locked + ": cannot read: permission denied");
+    assertThatThrownBy(() -> source.read(0, null))
+        .isInstanceOf(IOException.class)
+        .hasMessage(locked + ": cannot read: permission denied");
+  }
+
+  @Test
+  void reason_fileSystemExceptions_sayWhyWithoutRepeatingThePath() {
+    assertThat(ImageFiles.reason(new AccessDeniedException("/d/x.jpg"))).isEqualTo("permission denied");
+    assertThat(ImageFiles.reason(new NoSuchFileException("/d/x.jpg"))).isEqualTo("no such file or directory");
+    assertThat(ImageFiles.reason(new FileSystemException("/d", null, "Too many open files")))
+        .isEqualTo("Too many open files");
+    assertThat(ImageFiles.reason(new IOException("disk on fire"))).isEqualTo("disk on fire");
   }
 
   @Test

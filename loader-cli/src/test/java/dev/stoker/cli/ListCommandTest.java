@@ -1,0 +1,86 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code stoker list}: one JSON line with the files, classes and seconds of opening a dataset. */
+class ListCommandTest {
+  @TempDir
+  Path data;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+
+  @BeforeEach
+  void captureOutput() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  private JsonNode lastJsonLine() throws Exception {
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    return new ObjectMapper().readTree(lines.getLast());
+  }
+
+  @Test
+  void list_imageFolder_printsFilesClassesAndSeconds() throws Exception {
+    for (String name : List.of("cat/1.jpg", "cat/2.jpg", "dog/1.jpg")) {
+      Files.createDirectories(data.resolve(name).getParent());
+      Files.writeString(data.resolve(name), "x");
+    }
+
+    int status = StokerCli.run("list", data.toString());
+
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonNode json = lastJsonLine();
+    assertThat(json.get("files").asInt()).isEqualTo(3);
+    assertThat(json.get("classes").asInt()).isEqualTo(2);
+    assertThat(json.get("warnings").asInt()).isZero();
+    assertThat(json.get("seconds").isNumber()).isTrue();
+  }
+
+  @Test
+  void list_manifestWithAMissingImage_countsTheRestAndPrintsTheWarning() throws Exception {
+    Files.writeString(data.resolve("a.jpg"), "x");
+    Path csv = Files.writeString(data.resolve("m.csv"), "path,label\na.jpg,cat\nmissing.jpg,dog\n");
+
+    int status = StokerCli.run("list", csv.toString());
+
+    assertThat(status).isZero();
+    assertThat(lastJsonLine().get("files").asInt()).isEqualTo(1);
+    assertThat(lastJsonLine().get("warnings").asInt()).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.jpg");
+  }
+
+  @Test
+  void list_missingPath_failsNamingIt() {
+    Path missing = data.resolve("nope");
+
+    int status = StokerCli.run("list", missing.toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(missing + ": no such directory");
+  }
+}

@@ -1,0 +1,212 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.LoaderException;
+import dev.stoker.pipeline.ManifestParser.Label;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Collects a manifest's rows as {@link ManifestParser} reads them: resolves paths, gives labels
+ * provisional ids until the classes are known, and keeps the boxes; then {@link #build} checks
+ * which images exist (in parallel: a {@code stat} per row is most of the time a large manifest
+ * takes to open, more so on a network file system), skips the rows whose image is missing and
+ * turns the rest into a {@link ManifestSource}'s arrays.
+ */
+final class ManifestRows implements ManifestParser.Rows {
+  /** What a manifest opens to; {@code labels[i]} is {@code -1} for an unlabelled image without boxes. */
+  record Built(Path[] images, int[] labels, List<String> classes, BoxTable boxes, SourceProblems problems) { }
+
+  private final Path manifest;
+  private final Path base;
+  private final SourceProblems problems = new SourceProblems();
+  private final List<Path> images = new ArrayList<>();
+  private int[] labels = new int[1024];
+  private int[] lines = new int[1024];
+  // Boxes of all rows, with provisional label ids: the final ids need every class name first.
+  private int boxCount;
+  private int[] boxSamples = new int[64];
+  private int[] boxLabels = new int[64];
+  private int[] boxLines = new int[64];
+  private double[] boxCoords = new double[64 * 4];
+  // Class names get ids in the order they are first seen; integer labels are their own ids.
+  private final Map<String, Integer> nameIds = new HashMap<>();
+  private final List<String> names = new ArrayList<>();
+  private Label firstLabel;
+  private int firstLabelLine;
+  private int maxInteger = -1;
+  private int firstUnlabelledLine;
+
+  /** @param manifest the manifest file; relative paths resolve against its directory */
+  ManifestRows(Path manifest) {
+    this.manifest = manifest;
+    Path parent = manifest.getParent();
+    this.base = parent == null ? Path.of("") : parent;
+  }
+
+  @Override
+  public void row(int line, String path, Label label, double[] coords, Label[] labelsOfBoxes) {
+    Path image;
+    try {
+      image = base.resolve(path);
+    } catch (InvalidPathException e) {
+      throw new LoaderException(manifest + ":" + line + ": '" + path + "' is not a valid path: " + e.getReason(), e);
+    }
+    int rowId = label == null ? -1 : id(label, line);
+    int[] ids = new int[labelsOfBoxes.length];
+    for (int b = 0; b < ids.length; b++) {
+      if (labelsOfBoxes[b] != null) {
+        ids[b] = id(labelsOfBoxes[b], line);
+      } else if (rowId >= 0) {
+        ids[b] = rowId;
+      } else {
+        throw new LoaderException(manifest + ":" + line + ": box " + (b + 1) + " has no label, nor has its row");
+      }
+    }
+    if (label == null && firstUnlabelledLine == 0) {
+      firstUnlabelledLine = line;
+    }
+    int sample = images.size();
+    images.add(image);
+    if (sample == labels.length) {
+      labels = Arrays.copyOf(labels, sample * 2);
+      lines = Arrays.copyOf(lines, sample * 2);
+    }
+    labels[sample] = rowId;
+    lines[sample] = line;
+    for (int b = 0; b < ids.length; b++) {
+      addBox(sample, ids[b], line, coords, b);
+    }
+  }
+
+  private void addBox(int sample, int id, int line, double[] coords, int box) {
+    if (boxCount == boxSamples.length) {
+      int n = boxCount * 2;
+      boxSamples = Arrays.copyOf(boxSamples, n);
+      boxLabels = Arrays.copyOf(boxLabels, n);
+      boxLines = Arrays.copyOf(boxLines, n);
+      boxCoords = Arrays.copyOf(boxCoords, n * 4);
+    }
+    boxSamples[boxCount] = sample;
+    boxLabels[boxCount] = id;
+    boxLines[boxCount] = line;
+    System.arraycopy(coords, 4 * box, boxCoords, 4 * boxCount, 4);
+    boxCount++;
+  }
+
+  /** The provisional id of {@code label}; the first label decides whether labels are names or integers. */
+  private int id(Label label, int line) {
+    if (firstLabel == null) {
+      firstLabel = label;
+      firstLabelLine = line;
+    } else if (label.isName() != firstLabel.isName()) {
+      throw new LoaderException(manifest + ":" + line + ": label " + label + " is " + kind(label)
+          + ", but the first label (" + firstLabel + ", line " + firstLabelLine + ") is " + kind(firstLabel)
+          + "; a manifest uses one kind");
+    }
+    if (!label.isName()) {
+      maxInteger = Math.max(maxInteger, label.number());
+      return label.number();
+    }
+    Integer id = nameIds.get(label.name());
+    if (id == null) {
+      id = names.size();
+      nameIds.put(label.name(), id);
+      names.add(label.name());
+    }
+    return id;
+  }
+
+  private static String kind(Label label) {
+    return label.isName() ? "a class name" : "an integer";
+  }
+
+  /**
+   * The source's arrays.
+   *
+   * @param hasBoxes whether the manifest gives boxes (rows without a label are allowed only then)
+   * @throws LoaderException naming the manifest if it has no rows, none of its images exists, or a
+   *     row has no label in a manifest without boxes
+   */
+  Built build(boolean hasBoxes) {
+    if (images.isEmpty()) {
+      throw new LoaderException(manifest + ": empty manifest: no rows (a CSV manifest is a header line "
+          + "'path,label[,boxes]' then one line per image; a JSON Lines manifest is one object per line)");
+    }
+    if (firstUnlabelledLine > 0 && !hasBoxes) {
+      throw new LoaderException(manifest + ":" + firstUnlabelledLine + ": no label (only a manifest with boxes "
+          + "may leave labels out)");
+    }
+    int[] index = keptIndex();
+    int kept = (int) Arrays.stream(index).filter(i -> i >= 0).count();
+    if (kept == 0) {
+      throw new LoaderException(manifest + ": none of the " + images.size() + " images it lists exists; the first: "
+          + problems.lines().getFirst());
+    }
+    boolean named = firstLabel != null && firstLabel.isName();
+    List<String> classes = new ArrayList<>();
+    int[] finalIds = new int[named ? names.size() : maxInteger + 1];
+    if (named) {
+      classes.addAll(names);
+      classes.sort(null);
+      for (int rank = 0; rank < classes.size(); rank++) {
+        finalIds[nameIds.get(classes.get(rank))] = rank;
+      }
+    } else {
+      for (int c = 0; c <= maxInteger; c++) {
+        classes.add(Integer.toString(c));
+        finalIds[c] = c;
+      }
+    }
+    BoxTable.Builder list = new BoxTable.Builder();
+    for (int b = 0; b < boxCount; b++) {
+      if (index[boxSamples[b]] < 0) {
+        continue;
+      }
+      double[] c = Arrays.copyOfRange(boxCoords, 4 * b, 4 * b + 4);
+      if (!list.add(index[boxSamples[b]], finalIds[boxLabels[b]], c[0], c[1], c[2], c[3], 0, 0)) {
+        problems.add(manifest + ":" + boxLines[b] + ": box [" + c[0] + " " + c[1] + " " + c[2] + " " + c[3]
+            + "] is empty (needs x0 < x1 and y0 < y1); dropped");
+      }
+    }
+    BoxTable boxes = BoxTable.group(kept, list);
+    Path[] keptImages = new Path[kept];
+    int[] out = new int[kept];
+    for (int row = 0; row < images.size(); row++) {
+      int i = index[row];
+      if (i >= 0) {
+        keptImages[i] = images.get(row);
+        out[i] = labels[row] < 0 ? boxes.firstLabel(i) : finalIds[labels[row]];
+      }
+    }
+    return new Built(keptImages, out, List.copyOf(classes), boxes, problems);
+  }
+
+  /**
+   * Each row's sample index, or -1 if its image is not a file (reported); rows are checked in
+   * parallel, reported in file order.
+   */
+  private int[] keptIndex() {
+    Path[] all = images.toArray(Path[]::new);
+    boolean[] present = new boolean[all.length];
+    IntStream.range(0, all.length).parallel().forEach(i -> present[i] = Files.isRegularFile(all[i]));
+    int[] index = new int[all.length];
+    int kept = 0;
+    for (int row = 0; row < all.length; row++) {
+      if (present[row]) {
+        index[row] = kept++;
+      } else {
+        index[row] = -1;
+        problems.add(manifest + ":" + lines[row] + ": " + all[row] + ": "
+            + (Files.exists(all[row]) ? "not a file" : "no such file") + "; row skipped");
+      }
+    }
+    return index;
+  }
+}
