@@ -102,6 +102,36 @@ class ResumeAndShardTest {
   }
 
   @Test
+  void close_midEpochFromTheConsumer_leavesNoOpenFilesOrDecodeThreads() throws Exception {
+    long fdsBefore = openFiles();
+    Loader loader = settings(0, 1).build();
+    int[] batches = {0};
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.run(5, batch -> {
+      if (++batches[0] == 3) {
+        loader.close();
+      }
+    })).isInstanceOf(dev.stoker.api.LoaderException.class).hasMessageContaining("closed");
+    loader.close();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while ((openFiles() > fdsBefore || decodeThreads() > 0) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(decodeThreads()).as("decode threads alive").isZero();
+    assertThat(openFiles()).as("open file descriptors").isLessThanOrEqualTo(fdsBefore);
+  }
+
+  private static long openFiles() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  private static long decodeThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("stoker-decode") && t.isAlive()).count();
+  }
+
+  @Test
   void run_threeRanks_everyImageOncePerEpoch() {
     int[][] seen = new int[2][IMAGES];
     for (int rank = 0; rank < 3; rank++) {
