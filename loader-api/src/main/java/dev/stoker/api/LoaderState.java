@@ -49,7 +49,12 @@ public record LoaderState(int epoch, long position, long batch, long seed, boole
 
   /** This state moved to the start of {@code nextEpoch}. */
   public LoaderState atEpochStart(int nextEpoch) {
-    return new LoaderState(nextEpoch, 0, 0, seed, shuffle, rank, worldSize, lastBatch, batchSize, datasetSize);
+    return at(nextEpoch, 0, 0);
+  }
+
+  /** This state moved to {@code position} and {@code batch} of {@code epoch}, the sequence unchanged. */
+  public LoaderState at(int epoch, long position, long batch) {
+    return new LoaderState(epoch, position, batch, seed, shuffle, rank, worldSize, lastBatch, batchSize, datasetSize);
   }
 
   /**

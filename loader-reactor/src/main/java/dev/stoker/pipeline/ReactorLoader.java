@@ -248,8 +248,8 @@ final class ReactorLoader implements Loader {
       state = from.atEpochStart(from.epoch() + epochs);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
-          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(), decoder.warnings() - warningsAtStart,
-          cacheStats().minus(cacheAtStart));
+          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(),
+          decoder.warnings() - warningsAtStart, cacheStats().minus(cacheAtStart));
     } finally {
       reports.runEnded();
       running.set(false);
@@ -267,11 +267,9 @@ final class ReactorLoader implements Loader {
     if (mark == null || mark.epoch() != epoch || mark.batch() != batch) {
       throw new IllegalStateException("batch " + epoch + "/" + batch + " has no matching mark " + mark);
     }
-    LoaderState at = state;
     state = mark.nextPosition() >= shard.length()
-        ? at.atEpochStart(epoch + 1)
-        : new LoaderState(epoch, mark.nextPosition(), batch + 1, at.seed(), at.shuffle(), at.rank(), at.worldSize(),
-            at.lastBatch(), at.batchSize(), at.datasetSize());
+        ? state.atEpochStart(epoch + 1)
+        : state.at(epoch, mark.nextPosition(), batch + 1);
   }
 
   @Override
@@ -302,9 +300,7 @@ final class ReactorLoader implements Loader {
    * buffers (the decode workers' read buffers, one file each, come on top).
    */
   long offHeapBytes() {
-    BatchLayout layout = ring.layout();
-    long slot = layout.batchBytes() + layout.boxBytes() + layout.boxLabelBytes();
-    return ring.slots() * slot + (long) pool.allocated() * layout.sampleBytes();
+    return ring.slots() * slotBytes() + (long) pool.allocated() * ring.layout().sampleBytes();
   }
 
   /**
@@ -313,9 +309,12 @@ final class ReactorLoader implements Loader {
    * {@link LoaderBuilder#inFlight}).
    */
   long offHeapBudget() {
+    return ring.slots() * slotBytes() + (long) (inFlight + threads) * ring.layout().sampleBytes();
+  }
+
+  private long slotBytes() {
     BatchLayout layout = ring.layout();
-    long slot = layout.batchBytes() + layout.boxBytes() + layout.boxLabelBytes();
-    return ring.slots() * slot + (long) (inFlight + threads) * layout.sampleBytes();
+    return layout.batchBytes() + layout.boxBytes() + layout.boxLabelBytes();
   }
 
   /** Sample buffers the pool has allocated: bounded by the in-flight limit. */
