@@ -12,6 +12,7 @@ import dev.stoker.api.BatchSlot;
 import dev.stoker.api.Checks;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.RingStats;
+import java.util.ArrayDeque;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -28,11 +29,15 @@ import java.util.function.IntConsumer;
  *
  * <p>Producers gate on a {@code released} sequence that the consumer advances only once it is done
  * with a slot, never on the poller's own sequence: a slot is never handed out again while its batch
- * is still in use.
+ * is still in use. A consumer that starts asynchronous work on a slot (a host-to-device copy) hands
+ * the ring a {@link ReleaseFence} with {@link #releaseWhen} during {@code accept}; the slot is then
+ * released, in order, only once that fence is done, and a run does not end before every fence is.
  */
 final class DisruptorBatchRing implements BatchRing {
   private static final int SPINS_BEFORE_BLOCKING = 64;
   private static final long PARK_LIMIT_NANOS = 50_000_000;
+  /** How long the consumer parks while it waits for a fence rather than for a batch. */
+  private static final long FENCE_POLL_NANOS = 100_000;
 
   private final BatchLayout layout;
   private final SlotMemory memory;
@@ -48,6 +53,12 @@ final class DisruptorBatchRing implements BatchRing {
   private volatile long samples;
   private volatile long waitNanos;
   private volatile long busyNanos;
+  /** Consumed slots not yet released, oldest first: their sequences and fences (consumer thread only). */
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  /** The fence the consumer handed over during the current {@code accept} (consumer thread only). */
+  private ReleaseFence pendingFence;
+
+  private record InFlight(long sequence, ReleaseFence fence) {}
 
   DisruptorBatchRing(BatchLayout layout, int slots, SlotMemory memory) {
     this.layout = Checks.notNull(layout, "layout");
@@ -125,6 +136,40 @@ final class DisruptorBatchRing implements BatchRing {
     return new RingStats(batches, samples, waitNanos, busyNanos);
   }
 
+  /**
+   * Defers the release of the slot being consumed until {@code fence} is done. Call it on the
+   * consumer thread, inside {@link BatchConsumer#accept}, at most once per batch.
+   */
+  void releaseWhen(ReleaseFence fence) {
+    Checks.notNull(fence, "fence");
+    if (pendingFence != null) {
+      throw new IllegalStateException("a release fence was already given for this batch");
+    }
+    pendingFence = fence;
+  }
+
+  /** Releases, in order, the consumed slots whose fences are done; tells the listener how many. */
+  private void releaseFinished() {
+    int freed = 0;
+    InFlight head;
+    while ((head = inFlight.peekFirst()) != null && head.fence().isDone()) {
+      inFlight.removeFirst();
+      released.set(head.sequence());
+      freed++;
+    }
+    if (freed > 0) {
+      releaseListener.accept(freed);
+    }
+  }
+
+  /** Waits for every fence and releases every consumed slot: no asynchronous reader outlives a run. */
+  private void releaseAll() {
+    for (InFlight f : inFlight) {
+      f.fence().await();
+    }
+    releaseFinished();
+  }
+
   @Override
   public RingStats drain(BatchConsumer consumer) {
     Checks.notNull(consumer, "consumer");
@@ -133,19 +178,26 @@ final class DisruptorBatchRing implements BatchRing {
     EventPoller.Handler<RingSlot> handler = (slot, sequence, endOfBatch) -> {
       long start = System.nanoTime();
       waitNanos += start - idleSince[0];
-      consumer.accept(slot);
+      pendingFence = null;
+      try {
+        consumer.accept(slot);
+      } finally {
+        ReleaseFence fence = pendingFence == null ? ReleaseFence.DONE : pendingFence;
+        pendingFence = null;
+        inFlight.addLast(new InFlight(sequence, fence));
+      }
       long end = System.nanoTime();
       busyNanos += end - start;
       batches++;
       samples += slot.size();
-      released.set(sequence);
-      releaseListener.accept(1);
+      releaseFinished();
       idleSince[0] = System.nanoTime();
       return true;
     };
     try {
       int idle = 0;
       while (true) {
+        releaseFinished();
         EventPoller.PollState state = poller.poll(handler);
         if (state == EventPoller.PollState.PROCESSING) {
           idle = 0;
@@ -160,9 +212,10 @@ final class DisruptorBatchRing implements BatchRing {
         if (++idle < SPINS_BEFORE_BLOCKING) {
           Thread.onSpinWait();
         } else {
-          awaitPublication();
+          awaitPublication(inFlight.isEmpty() ? PARK_LIMIT_NANOS : FENCE_POLL_NANOS);
         }
       }
+      releaseAll();
       waitNanos += System.nanoTime() - idleSince[0];
     } catch (LoaderException e) {
       throw e;
@@ -170,6 +223,11 @@ final class DisruptorBatchRing implements BatchRing {
       throw new LoaderException("batch consumer failed: " + e, e);
     } finally {
       completed = false;
+      try {
+        releaseAll();
+      } finally {
+        inFlight.clear();
+      }
     }
     Throwable error = failure;
     failure = null;
@@ -184,13 +242,14 @@ final class DisruptorBatchRing implements BatchRing {
    * claimed long before it is published (it fills sample by sample), so the Disruptor's barrier,
    * which follows the claim cursor, cannot tell "published" from "claimed": the consumer parks
    * itself and {@link #wakeConsumer} unparks it. It re-checks after announcing itself, so a
-   * publish in between is never missed; the timeout only bounds a wait, it is not needed.
+   * publish in between is never missed. The timeout bounds a wait; while fences are pending it is
+   * short, so that a slot whose copy finished is released soon.
    */
-  private void awaitPublication() {
+  private void awaitPublication(long limitNanos) {
     waiting = Thread.currentThread();
     try {
       if (!ring.isAvailable(poller.getSequence().get() + 1) && !completed && failure == null) {
-        LockSupport.parkNanos(this, PARK_LIMIT_NANOS);
+        LockSupport.parkNanos(this, limitNanos);
       }
     } finally {
       waiting = null;
