@@ -46,6 +46,7 @@ final class DisruptorBatchRing implements BatchRing {
   /** The consumer thread while it is parked waiting for a batch; producers unpark it. */
   private volatile Thread waiting;
   private final Sequence released = new Sequence(-1);
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile IntConsumer releaseListener = freed -> { };
   private volatile boolean completed;
   private volatile Throwable failure;
@@ -98,6 +99,11 @@ final class DisruptorBatchRing implements BatchRing {
     slot.sequence = sequence;
     slot.setHeader(0, 0, 0);
     return slot;
+  }
+
+  /** Whether {@code slot} is one of this ring's slots. */
+  boolean owns(RingSlot slot) {
+    return slot.sequence >= 0 && ring.get(slot.sequence) == slot;
   }
 
   @Override
@@ -266,9 +272,12 @@ final class DisruptorBatchRing implements BatchRing {
     }
   }
 
+  /** Frees the slots once; closing again does nothing. */
   @Override
   public void close() {
-    memory.close();
+    if (!closed.getAndSet(true)) {
+      memory.close();
+    }
   }
 
   @Override

@@ -44,8 +44,8 @@ final class RingSlot implements BatchSlot {
     this.memory = memory;
     this.maxBoxes = layout.maxBoxes();
     // without boxes the regions are empty, and an offset past the pixels would lie outside the block
-    this.boxesOffset = maxBoxes == 0 ? 0 : align(layout.batchBytes());
-    this.boxLabelsOffset = maxBoxes == 0 ? 0 : align(boxesOffset + layout.boxBytes());
+    this.boxesOffset = boxesOffset(layout);
+    this.boxLabelsOffset = boxLabelsOffset(layout);
     this.labels = new int[layout.batchSize()];
     this.indices = new int[layout.batchSize()];
     this.boxCounts = new int[layout.batchSize()];
@@ -61,6 +61,21 @@ final class RingSlot implements BatchSlot {
     }
     long boxes = align(layout.batchBytes());
     return align(boxes + layout.boxBytes()) + layout.boxLabelBytes();
+  }
+
+  /** Where a slot's boxes start, 0 when the layout has none. */
+  static long boxesOffset(BatchLayout layout) {
+    return layout.hasBoxes() ? align(layout.batchBytes()) : 0;
+  }
+
+  /** Where a slot's box labels start, 0 when the layout has none. */
+  static long boxLabelsOffset(BatchLayout layout) {
+    return layout.hasBoxes() ? align(boxesOffset(layout) + layout.boxBytes()) : 0;
+  }
+
+  /** The slot's position in its ring, from the sequence it was last claimed with. */
+  int slotIndex(int slots) {
+    return (int) (sequence & (slots - 1));
   }
 
   private static long align(long offset) {

@@ -1,0 +1,260 @@
+package dev.stoker.cuda;
+
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventQuery;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
+
+import dev.stoker.api.BatchLayout;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+
+/**
+ * Moves ring slots to the GPU and runs the training step on them, without host-side waits for
+ * ordering. Per batch {@code n}, with {@code d = n % 2} naming one of two device buffers:
+ *
+ * <pre>
+ *  copy stream:    wait computeDone[d] ─► H2D slot → dIn[d], meta → dMeta[d] ─► record copyDone[slot]
+ *  compute stream: wait copyDone[slot] ─► normalize dIn[d] → dOut[d] (+ flip) ─► step ─► record computeDone[d]
+ *  host:           slot released when copyDone[slot] has fired (polled, never waited on)
+ * </pre>
+ *
+ * The copy of batch {@code n+1} thus overlaps the step on batch {@code n}. The host runs at most
+ * two batches ahead of the GPU: before it reuses buffer {@code d} it waits for batch {@code n-2}'s
+ * step to finish, which only happens when the GPU is the bottleneck (that wait is counted as
+ * {@link #deviceWaitNanos()}, not as waiting for data). All methods run on the consumer thread.
+ */
+final class CudaTransfer implements AutoCloseable {
+  private static final int BUFFERS = 2;
+  private final BatchLayout layout;
+  private final DeviceTransform transform;
+  private final PinnedSlotMemory slots;
+  private final NormalizeKernels kernels;
+  private final CUstream copy = new CUstream();
+  private final CUstream compute = new CUstream();
+  private final CUevent[] copyDone;
+  private final CUevent[] computeDone = new CUevent[BUFFERS];
+  private final CUdeviceptr[] input = new CUdeviceptr[BUFFERS];
+  private final CUdeviceptr[] meta = new CUdeviceptr[BUFFERS];
+  private final CUdeviceptr[] output = new CUdeviceptr[BUFFERS];
+  private final CUdeviceptr scaleBias = new CUdeviceptr();
+  private final Pointer[] hostMeta;
+  private final IntBuffer[] hostMetaView;
+  private final long slotBytes;
+  private final long metaBytes;
+  private final Timeline timeline;
+  private long batches;
+  private long bytesCopied;
+  private long deviceWaitNanos;
+
+  CudaTransfer(BatchLayout layout, int slotCount, DeviceTransform transform, PinnedSlotMemory slots, Timeline timeline) {
+    this.layout = layout;
+    this.transform = transform;
+    this.slots = slots;
+    this.timeline = timeline;
+    this.slotBytes = RingSlot.bytes(layout);
+    this.metaBytes = 2L * layout.batchSize() * Integer.BYTES;
+    this.copyDone = new CUevent[slotCount];
+    this.hostMeta = new Pointer[slotCount];
+    this.hostMetaView = new IntBuffer[slotCount];
+    boolean done = false;
+    this.kernels = NormalizeKernels.load();
+    try {
+      Cuda.check(cuStreamCreate(copy, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(copy)");
+      Cuda.check(cuStreamCreate(compute, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(compute)");
+      for (int s = 0; s < slotCount; s++) {
+        copyDone[s] = event();
+        hostMeta[s] = new Pointer();
+        Cuda.check(cuMemHostAlloc(hostMeta[s], metaBytes, 0), "cuMemHostAlloc(meta)");
+        hostMetaView[s] = hostMeta[s].getByteBuffer(0, metaBytes).order(ByteOrder.nativeOrder()).asIntBuffer();
+      }
+      long outputBytes = (long) layout.batchSize() * layout.channels() * layout.height() * layout.width()
+          * transform.output().bytes();
+      for (int d = 0; d < BUFFERS; d++) {
+        computeDone[d] = event();
+        input[d] = deviceAlloc(slotBytes);
+        meta[d] = deviceAlloc(metaBytes);
+        output[d] = deviceAlloc(outputBytes);
+      }
+      float[] params = new float[2 * transform.channels()];
+      System.arraycopy(transform.scale(), 0, params, 0, transform.channels());
+      System.arraycopy(transform.bias(), 0, params, transform.channels(), transform.channels());
+      Cuda.check(cuMemAlloc(scaleBias, (long) params.length * Float.BYTES), "cuMemAlloc(scaleBias)");
+      Cuda.check(cuMemcpyHtoD(scaleBias, Pointer.to(params), (long) params.length * Float.BYTES), "cuMemcpyHtoD");
+      done = true;
+    } finally {
+      if (!done) {
+        close();
+      }
+    }
+  }
+
+  private static CUevent event() {
+    CUevent e = new CUevent();
+    Cuda.check(cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+    return e;
+  }
+
+  private static CUdeviceptr deviceAlloc(long bytes) {
+    CUdeviceptr p = new CUdeviceptr();
+    Cuda.check(cuMemAlloc(p, bytes), "cuMemAlloc(" + bytes + " bytes)");
+    return p;
+  }
+
+  /**
+   * Copies {@code batch}, normalizes it on the GPU and hands it to {@code step}. As soon as the copy
+   * is enqueued (before the step runs, so a step that throws cannot lose it), {@code release}
+   * receives the fence that frees the batch's slot once the copy has finished.
+   */
+  void submit(RingSlot batch, int slot, TrainingStep step, java.util.function.Consumer<ReleaseFence> release)
+      throws Exception {
+    int d = (int) (batches & 1);
+    if (batches >= BUFFERS) {
+      long start = System.nanoTime();
+      Cuda.check(cuEventSynchronize(computeDone[d]), "cuEventSynchronize(computeDone)");
+      deviceWaitNanos += System.nanoTime() - start;
+    }
+    int size = batch.size();
+    int batchSize = layout.batchSize();
+    IntBuffer view = hostMetaView[slot];
+    int[] labels = new int[size];
+    for (int p = 0; p < batchSize; p++) {
+      int label = p < size ? batch.label(p) : -1;
+      boolean flip = p < size && transform.flips(batch.epoch(), batch.sampleIndex(p));
+      view.put(p, label);
+      view.put(batchSize + p, flip ? 1 : 0);
+      if (p < size) {
+        labels[p] = label;
+      }
+    }
+    long bytes = layout.hasBoxes() ? slotBytes : size * layout.sampleBytes();
+    Cuda.check(cuStreamWaitEvent(copy, computeDone[d], 0), "cuStreamWaitEvent(copy)");
+    timeline.copyStarts(batches, copy);
+    Cuda.check(cuMemcpyHtoDAsync(input[d], slots.pointer(slot), bytes, copy), "cuMemcpyHtoDAsync(slot)");
+    Cuda.check(cuMemcpyHtoDAsync(meta[d], hostMeta[slot], metaBytes, copy), "cuMemcpyHtoDAsync(meta)");
+    Cuda.check(cuEventRecord(copyDone[slot], copy), "cuEventRecord(copyDone)");
+    release.accept(fence(copyDone[slot]));
+    timeline.copyEnds(batches, copy);
+    Cuda.check(cuStreamWaitEvent(compute, copyDone[slot], 0), "cuStreamWaitEvent(compute)");
+    timeline.computeStarts(batches, compute);
+    CUdeviceptr flips = transform.randomFlip() ? offset(meta[d], (long) batchSize * Integer.BYTES) : null;
+    kernels.normalize(input[d], output[d], transform.output(), flips, scaleBias, size, layout.height(),
+        layout.width(), layout.channels(), compute);
+    CUdeviceptr boxes = null;
+    CUdeviceptr boxLabels = null;
+    if (layout.hasBoxes()) {
+      boxes = offset(input[d], RingSlot.boxesOffset(layout));
+      boxLabels = offset(input[d], RingSlot.boxLabelsOffset(layout));
+      if (flips != null) {
+        kernels.flipBoxes(boxes, boxLabels, flips, size, layout.maxBoxes(), layout.width(), compute);
+      }
+    }
+    try {
+      step.train(new DeviceBatch(output[d], transform.output(), size, layout.channels(), layout.height(),
+          layout.width(), meta[d], labels, boxes, boxLabels, layout.maxBoxes(), compute, batch.epoch(),
+          batch.indexInEpoch()));
+    } finally {
+      timeline.computeEnds(batches, compute);
+      Cuda.check(cuEventRecord(computeDone[d], compute), "cuEventRecord(computeDone)");
+      batches++;
+      bytesCopied += bytes + metaBytes;
+    }
+  }
+
+  private static ReleaseFence fence(CUevent event) {
+    return new ReleaseFence() {
+      @Override
+      public boolean isDone() {
+        int rc = cuEventQuery(event);
+        if (rc == Cuda.NOT_READY) {
+          return false;
+        }
+        Cuda.check(rc, "cuEventQuery(copyDone)");
+        return true;
+      }
+
+      @Override
+      public void await() {
+        Cuda.check(cuEventSynchronize(event), "cuEventSynchronize(copyDone)");
+      }
+    };
+  }
+
+  private static CUdeviceptr offset(CUdeviceptr base, long bytes) {
+    return base.withByteOffset(bytes);
+  }
+
+  /** Waits until the GPU has finished every batch submitted so far. */
+  void finish() {
+    Cuda.check(cuStreamSynchronize(copy), "cuStreamSynchronize(copy)");
+    Cuda.check(cuStreamSynchronize(compute), "cuStreamSynchronize(compute)");
+  }
+
+  long batches() {
+    return batches;
+  }
+
+  long bytesCopied() {
+    return bytesCopied;
+  }
+
+  long deviceWaitNanos() {
+    return deviceWaitNanos;
+  }
+
+  CUstream computeStream() {
+    return compute;
+  }
+
+  @Override
+  public void close() {
+    cuStreamSynchronize(copy);
+    cuStreamSynchronize(compute);
+    for (int d = 0; d < BUFFERS; d++) {
+      free(input[d]);
+      free(meta[d]);
+      free(output[d]);
+      destroy(computeDone[d]);
+    }
+    free(scaleBias);
+    for (int s = 0; s < copyDone.length; s++) {
+      destroy(copyDone[s]);
+      if (hostMeta[s] != null) {
+        cuMemFreeHost(hostMeta[s]);
+      }
+    }
+    cuStreamDestroy(copy);
+    cuStreamDestroy(compute);
+    kernels.close();
+    timeline.close();
+  }
+
+  private static void free(CUdeviceptr p) {
+    if (p != null) {
+      cuMemFree(p);
+    }
+  }
+
+  private static void destroy(CUevent e) {
+    if (e != null) {
+      cuEventDestroy(e);
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package dev.stoker.cuda;
+
+import dev.stoker.api.BatchConsumer;
+import dev.stoker.api.BatchLayout;
+import dev.stoker.api.BatchRing;
+import dev.stoker.api.Checks;
+import dev.stoker.api.ElementType;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.Callable;
+
+/**
+ * Feeds a training step from a batch ring: on a GPU, each batch lands in a pinned ring slot, is
+ * copied to the device on a copy stream while the previous batch's step computes on another,
+ * normalized by a kernel (uint8 HWC to float CHW, optional flip) and handed to a
+ * {@link TrainingStep} as a {@link DeviceBatch}; the slot goes back to the producers only when its
+ * copy has finished. Without a usable GPU ({@link CudaStatus#probe()} says why, once) the slots are
+ * plain off-heap memory and the same normalization runs on the host before a {@link HostStep}.
+ *
+ * <p>Every CUDA call happens on the feed's own platform thread, whose current context is the
+ * device's primary context; run the loader there with {@link #call}, so that the ring's consumer
+ * and the step run on it too. Close the loader (which frees the ring) before the feed.
+ *
+ * <pre>{@code
+ * try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
+ *      Loader loader = Loader.builder().source(source).ring(feed.rings(), 4).build()) {
+ *   RunSummary summary = feed.call(() -> loader.run(10, feed.consumer(gpuStep, cpuStep)));
+ * }
+ * }</pre>
+ */
+public final class DeviceFeed implements AutoCloseable {
+  private final DeviceTransform transform;
+  private final CudaStatus cuda;
+  private final ConsumerThread thread;
+  private final int timelineBatches;
+  private volatile Active active;
+  private boolean closed;
+
+  /** The ring the feed currently serves, with its transfer. */
+  private record Active(DisruptorBatchRing ring, CudaTransfer device, HostTransfer host, Timeline timeline) {}
+
+  private DeviceFeed(DeviceTransform transform, CudaStatus cuda, int timelineBatches) {
+    this.transform = Checks.notNull(transform, "transform");
+    this.cuda = cuda;
+    this.timelineBatches = timelineBatches;
+    this.thread = ConsumerThread.start(cuda.usable());
+  }
+
+  /** A feed on the GPU if CUDA is usable, else on the host. */
+  public static DeviceFeed open(DeviceTransform transform) {
+    return new DeviceFeed(transform, CudaStatus.probe(), 0);
+  }
+
+  /** A feed on the host whether or not a GPU is usable. */
+  public static DeviceFeed openOnHost(DeviceTransform transform) {
+    return new DeviceFeed(transform, CudaStatus.unusable("the host backend was asked for"), 0);
+  }
+
+  /** A feed that records a timing timeline of its first {@code batches} batches on the GPU (for the GPU checks). */
+  static DeviceFeed openRecording(DeviceTransform transform, int batches) {
+    return new DeviceFeed(transform, CudaStatus.probe(), batches);
+  }
+
+  /** {@code "cuda"} when batches go to the GPU, {@code "host"} otherwise. */
+  public String backend() {
+    return cuda.usable() ? "cuda" : "host";
+  }
+
+  /** What the CUDA probe found (why the feed is on the host, if it is). */
+  public CudaStatus cuda() {
+    return cuda;
+  }
+
+  /** The normalization the feed applies. */
+  public DeviceTransform transform() {
+    return transform;
+  }
+
+  /**
+   * Ring factories for the loader: pinned slots on the GPU backend, direct memory on the host. A
+   * feed serves one ring at a time; the ring's layout must be uint8 with the transform's channel count.
+   */
+  public BatchRing.Factory rings() {
+    return this::createRing;
+  }
+
+  private synchronized BatchRing createRing(BatchLayout layout, int slots) {
+    Checks.notNull(layout, "layout");
+    if (closed) {
+      throw new IllegalStateException("the feed is closed");
+    }
+    if (active != null) {
+      throw new IllegalStateException("this feed already serves a ring; close its loader first");
+    }
+    Checks.argument(layout.elementType() == ElementType.UINT8, "layout",
+        "the feed normalizes on the " + backend() + " and needs uint8 batches, got " + layout.elementType()
+            + "; leave normalization out of the loader's transforms");
+    Checks.argument(layout.channels() == transform.channels(), "layout",
+        layout.channels() + " channels, but the transform has " + transform.channels());
+    if (!cuda.usable()) {
+      DisruptorBatchRing ring = new DisruptorBatchRing(layout, slots, hostMemory(layout));
+      active = new Active(ring, null, new HostTransfer(layout, transform), Timeline.NONE);
+      return ring;
+    }
+    PinnedSlotMemory pinned = new PinnedSlotMemory(thread);
+    SlotMemory memory = feedMemory(pinned);
+    DisruptorBatchRing ring;
+    try {
+      ring = new DisruptorBatchRing(layout, slots, memory);
+    } catch (RuntimeException e) {
+      pinned.close();
+      throw e;
+    }
+    try {
+      Timeline timeline = timelineBatches > 0 ? thread.call(() -> Timeline.recording(timelineBatches)) : Timeline.NONE;
+      CudaTransfer device = thread.call(() -> new CudaTransfer(layout, slots, transform, pinned, timeline));
+      active = new Active(ring, device, null, timeline);
+    } catch (RuntimeException e) {
+      ring.close();
+      throw e;
+    }
+    return ring;
+  }
+
+  /** Direct slot memory that also ends the host transfer when the ring closes. */
+  private SlotMemory hostMemory(BatchLayout layout) {
+    SlotMemory direct = SlotMemory.direct();
+    return new SlotMemory() {
+      @Override
+      public MemorySegment allocate(long bytes) {
+        return direct.allocate(bytes);
+      }
+
+      @Override
+      public String kind() {
+        return direct.kind();
+      }
+
+      @Override
+      public void close() {
+        ringClosed();
+        direct.close();
+      }
+    };
+  }
+
+  /** Pinned slot memory that, when the ring closes, first ends the device transfer on the consumer thread. */
+  private SlotMemory feedMemory(PinnedSlotMemory pinned) {
+    return new SlotMemory() {
+      @Override
+      public MemorySegment allocate(long bytes) {
+        return pinned.allocate(bytes);
+      }
+
+      @Override
+      public String kind() {
+        return pinned.kind();
+      }
+
+      @Override
+      public void close() {
+        try {
+          ringClosed();
+        } finally {
+          pinned.close();
+        }
+      }
+    };
+  }
+
+  private synchronized void ringClosed() {
+    Active current = active;
+    active = null;
+    if (current == null) {
+      return;
+    }
+    if (current.device() != null) {
+      thread.call(() -> {
+        current.device().close();
+        return null;
+      });
+    }
+    if (current.host() != null) {
+      current.host().close();
+    }
+  }
+
+  /**
+   * The ring consumer that moves each batch to the GPU (or normalizes it on the host) and runs the
+   * matching step. Use it inside {@link #call}, on a loader built with {@link #rings()}.
+   */
+  public BatchConsumer consumer(TrainingStep step, HostStep hostStep) {
+    Checks.notNull(step, "step");
+    Checks.notNull(hostStep, "hostStep");
+    return batch -> {
+      if (!thread.isCurrent()) {
+        throw new IllegalStateException("the feed's consumer runs only on its thread: run the loader inside feed.call(...)");
+      }
+      Active current = active;
+      if (current == null || !(batch instanceof RingSlot slot) || !current.ring().owns(slot)) {
+        throw new IllegalArgumentException("the batch does not come from this feed's ring; build the loader with feed.rings()");
+      }
+      if (current.device() != null) {
+        current.device().submit(slot, slot.slotIndex(current.ring().slots()), step, current.ring()::releaseWhen);
+      } else {
+        current.host().submit(batch, hostStep);
+      }
+    };
+  }
+
+  /**
+   * Runs {@code work} on the feed's consumer thread (where the primary context is current) and
+   * returns its result; typically {@code () -> loader.run(epochs, feed.consumer(...))}.
+   */
+  public <T> T call(Callable<T> work) {
+    Checks.notNull(work, "work");
+    return thread.call(work);
+  }
+
+  /** The timeline of the ring being served ({@link Timeline#NONE} unless opened with {@link #openRecording}). */
+  Timeline timeline() {
+    Active current = active;
+    return current == null ? Timeline.NONE : current.timeline();
+  }
+
+  /** The compute stream of the GPU backend, for checks that enqueue work beside the steps. */
+  jcuda.driver.CUstream computeStream() {
+    Active current = active;
+    return current == null || current.device() == null ? null : current.device().computeStream();
+  }
+
+  /** What the feed has done so far. */
+  public FeedStats stats() {
+    Active current = active;
+    if (current == null) {
+      return new FeedStats(backend(), 0, 0, 0);
+    }
+    if (current.device() != null) {
+      return thread.call(() -> new FeedStats(backend(), current.device().batches(), current.device().bytesCopied(),
+          current.device().deviceWaitNanos()));
+    }
+    return new FeedStats(backend(), current.host().batches(), 0, 0);
+  }
+
+  /** Frees the feed's device resources and stops its thread; close the loader first. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Active current = active;
+    thread.close(() -> {
+      if (current != null && current.ring() != null) {
+        current.ring().close();
+      }
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "DeviceFeed[" + backend() + (cuda.usable() ? ", " + cuda.device() : ", " + cuda.reason()) + ", "
+        + transform + "]";
+  }
+}
