@@ -1,7 +1,16 @@
 package dev.stoker.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
+import dev.stoker.cuda.DeviceFeed;
+import dev.stoker.cuda.DeviceTransform;
+import dev.stoker.cuda.FeedStats;
+import dev.stoker.cuda.PixelType;
+import dev.stoker.cuda.ReferenceTrainer;
+import dev.stoker.cuda.TrainingReport;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
@@ -14,9 +23,13 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code stoker demo [DIR]}: streams a dataset through the whole path into a {@link BatchChecker}
- * that checks every batch (shape, label range, boxes) and releases it. Without DIR (or
- * {@code --annotations}) it makes a small synthetic ImageFolder dataset first, under
- * {@code ~/.cache/stoker/demo}, and reuses it next time.
+ * that checks every batch (shape, label range, boxes), then through a {@link DeviceFeed} (pinned
+ * slots, copy to the GPU and normalization there; or the host fallback) into the
+ * {@link ReferenceTrainer}, whose falling loss and above-chance accuracy prove that images and
+ * labels arrived intact and aligned. Without DIR (or {@code --annotations}) it makes a small
+ * synthetic ImageFolder dataset first, under {@code ~/.cache/stoker/demo}, and reuses it next time.
+ * With {@code --json} the last line is a JSON object with the backend, throughput, consumer wait
+ * and the trainer's figures.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Streams a dataset (ImageFolder, COCO or VOC; by default a generated one) into a checking consumer.")
@@ -38,6 +51,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--per-class", paramLabel = "N", description = "images per class in the generated set (default: ${DEFAULT-VALUE})")
   int perClass = 60;
 
+  @Option(names = "--json", description = "end with one JSON line: backend, images_per_s, consumer_wait_pct, loss_start, "
+      + "loss_end, accuracy, chance and more")
+  boolean json;
+
+  @Option(names = "--learning-rate", paramLabel = "LR", description = "the reference trainer's step size (default: ${DEFAULT-VALUE})")
+  float learningRate = ReferenceTrainer.DEFAULT_LEARNING_RATE;
+
+  /** What one demo run produced. */
+  private record Outcome(RunSummary summary, TrainingReport training) {}
+
   DemoCommand() {
     options.batch = 32;
   }
@@ -55,15 +78,35 @@ final class DemoCommand implements Callable<Integer> {
     SampleSource source = data != null ? ImageFolderSource.open(data) : dataset.open(dir);
     Duration listTime = Duration.ofNanos(System.nanoTime() - opening);
     Summaries.printWarnings(source, System.err);
-    try (Loader loader = options.build(source, listTime)) {
-      System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d slots%n",
+    try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
+        Loader loader = options.build(source, listTime, feed.rings())) {
+      System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%n",
           loader.sourceDescription(), loader.layout(), options.presetFor(source), options.threads,
-          loader.decoderName(), options.ringSlots);
+          loader.decoderName(), options.ringSlots, feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
+          feed.backend().equals("cuda") ? " (" + feed.cuda().device() + ")" : " (" + feed.cuda().reason() + ")");
       BatchChecker checker = new BatchChecker(loader.layout(), source.classes().size(), source.hasBoxes());
-      RunSummary summary;
+      // detection sources label an image by its first box (or -1): nothing a classifier can learn
+      boolean train = !source.hasBoxes() && !source.classes().isEmpty();
+      ReferenceTrainer trainer = train ? new ReferenceTrainer(source.classes().size(), loader.layout().channels(),
+          learningRate) : null;
+      BatchConsumer toDevice = train ? feed.consumer(trainer, trainer) : feed.consumer(batch -> { }, batch -> { });
+      Outcome outcome;
       try (ProgressLine line = new ProgressLine("demo", loader::progress, System.err)) {
-        summary = loader.run(0, epochs, checker);
+        outcome = feed.call(() -> {
+          try {
+            RunSummary run = loader.run(0, epochs, batch -> {
+              checker.accept(batch);
+              toDevice.accept(batch);
+            });
+            return new Outcome(run, train ? trainer.report() : null);
+          } finally {
+            if (trainer != null) {
+              trainer.close();
+            }
+          }
+        });
       }
+      RunSummary summary = outcome.summary();
       Summaries.print(summary, System.out);
       if (options.failuresFile != null) {
         Summaries.writeFailures(summary, options.failuresFile);
@@ -75,7 +118,48 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf("checked %,d batches: shapes %s, labels in [%d, %d)%s, every class seen: %s; "
               + "delivered + failed = %,d of %,d%n", checker.batches(), loader.layout(), source.hasBoxes() ? -1 : 0,
           source.classes().size(), boxes, checker.allClassesSeen(), summary.delivered() + summary.failed(), expected);
+      TrainingReport training = outcome.training();
+      if (training != null) {
+        System.out.printf("trained on the %s: loss %.3f -> %.3f, accuracy %.3f over the last epoch (chance %.3f)%n",
+            feed.backend().equals("cuda") ? "GPU" : "host", training.lossStart(), training.lossEnd(),
+            training.accuracy(), training.chance());
+      }
+      if (json) {
+        System.out.println(jsonLine(feed, summary, training));
+      }
       return summary.delivered() + summary.failed() == expected ? 0 : 2;
     }
+  }
+
+  private static String jsonLine(DeviceFeed feed, RunSummary summary, TrainingReport training) {
+    ObjectNode node = new ObjectMapper().createObjectNode();
+    FeedStats stats = feed.stats();
+    node.put("backend", feed.backend());
+    node.put("device", feed.cuda().usable() ? feed.cuda().device() : "");
+    node.put("fallback_reason", feed.cuda().reason());
+    node.put("images_per_s", round(summary.delivered() / summary.seconds()));
+    node.put("consumer_wait_pct", round(summary.consumer().consumerWaitPercent()));
+    node.put("delivered", summary.delivered());
+    node.put("failed", summary.failed());
+    node.put("batches", summary.batches());
+    node.put("epochs", summary.epochs());
+    node.put("bytes_to_device", stats.bytesCopied());
+    putNumber(node, "loss_start", training == null ? Double.NaN : training.lossStart());
+    putNumber(node, "loss_end", training == null ? Double.NaN : training.lossEnd());
+    putNumber(node, "accuracy", training == null ? Double.NaN : training.accuracy());
+    putNumber(node, "chance", training == null ? Double.NaN : training.chance());
+    return node.toString();
+  }
+
+  private static void putNumber(ObjectNode node, String key, double value) {
+    if (Double.isFinite(value)) {
+      node.put(key, round(value));
+    } else {
+      node.putNull(key);
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
   }
 }

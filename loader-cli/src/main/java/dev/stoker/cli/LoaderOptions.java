@@ -4,6 +4,7 @@ import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.BatchRing;
 import dev.stoker.cuda.BatchRings;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.image.TransformPlan;
@@ -87,6 +88,11 @@ final class LoaderOptions {
 
   /** The loader for {@code source}; {@code listTime} is how long opening it took, for the list stage. */
   Loader build(SampleSource source, Duration listTime) {
+    return build(source, listTime, BatchRings.direct());
+  }
+
+  /** The loader these options describe, over rings from {@code rings} (e.g. a DeviceFeed's). */
+  Loader build(SampleSource source, Duration listTime, BatchRing.Factory rings) {
     LoaderBuilder builder = Loader.builder().listTime(listTime);
     if (maxBoxes != null) {
       builder.maxBoxes(maxBoxes);
@@ -102,7 +108,7 @@ final class LoaderOptions {
         .shard(rank, worldSize)
         .lastBatch(lastBatchPolicy())
         .failurePolicy(failurePolicy())
-        .ring(BatchRings.direct(), ringSlots)
+        .ring(rings, ringSlots)
         .build();
   }
 
