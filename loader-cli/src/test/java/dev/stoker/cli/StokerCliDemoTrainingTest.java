@@ -1,0 +1,83 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.cuda.CudaStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code stoker demo --json}: the reference trainer learns from what the loader delivers. */
+class StokerCliDemoTrainingTest {
+  @TempDir
+  static Path data;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+
+  @BeforeAll
+  static void makeDataset() {
+    assertThat(DemoDataset.ensure(data, 20)).isTrue();
+  }
+
+  @BeforeEach
+  void captureOutput() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  @Test
+  void demo_json_lastLineShowsTheTrainerLearnedAndNamesTheBackend() throws Exception {
+    int status = StokerCli.run("demo", data.toString(), "--epochs", "5", "--size", "64", "--batch", "16", "--json");
+
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("backend").asText()).isEqualTo(CudaStatus.probe().usable() ? "cuda" : "host");
+    assertThat(json.get("delivered").asLong()).isEqualTo(5L * 120);
+    assertThat(json.get("images_per_s").asDouble()).isPositive();
+    assertThat(json.get("consumer_wait_pct").asDouble()).isBetween(0.0, 100.0);
+    double lossStart = json.get("loss_start").asDouble();
+    double lossEnd = json.get("loss_end").asDouble();
+    double accuracy = json.get("accuracy").asDouble();
+    double chance = json.get("chance").asDouble();
+    assertThat(lossEnd).as("loss falls").isLessThan(lossStart * 0.7);
+    assertThat(chance).isBetween(1.0 / 6, 0.5);
+    assertThat(accuracy).as("clearly above chance").isGreaterThan(chance + 0.3);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("trained on the ");
+  }
+
+  @Test
+  void demo_json_withoutAGpu_saysWhyItFellBack() throws Exception {
+    int status = StokerCli.run("demo", data.toString(), "--epochs", "1", "--size", "32", "--batch", "16", "--json");
+
+    assertThat(status).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    if (json.get("backend").asText().equals("host")) {
+      assertThat(json.get("fallback_reason").asText()).isNotBlank();
+      assertThat(json.get("bytes_to_device").asLong()).isZero();
+    } else {
+      assertThat(json.get("bytes_to_device").asLong()).isPositive();
+    }
+  }
+}
