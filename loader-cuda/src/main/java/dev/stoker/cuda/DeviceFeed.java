@@ -167,9 +167,12 @@ public final class DeviceFeed implements AutoCloseable {
     };
   }
 
-  private synchronized void ringClosed() {
-    Active current = active;
-    active = null;
+  private void ringClosed() {
+    Active current;
+    synchronized (this) {
+      current = active;
+      active = null;
+    }
     if (current == null) {
       return;
     }
@@ -241,16 +244,22 @@ public final class DeviceFeed implements AutoCloseable {
     return new FeedStats(backend(), current.host().batches(), 0, 0);
   }
 
-  /** Frees the feed's device resources and stops its thread; close the loader first. */
+  /**
+   * Frees the feed's device resources and stops its thread. Close the loader first: a ring still
+   * open is freed here, and a loader still writing into it would then write into freed memory.
+   */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    Active current;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      current = active;
     }
-    closed = true;
-    Active current = active;
     thread.close(() -> {
-      if (current != null && current.ring() != null) {
+      if (current != null) {
         current.ring().close();
       }
     });

@@ -131,4 +131,17 @@ class DeviceFeedHostTest {
       assertThat(first.isVirtual()).isFalse();
     }
   }
+
+  @Test
+  void close_ringStillOpen_freesItWithoutDeadlockAndTheRingsCloseIsANoOp() {
+    DeviceFeed feed = DeviceFeed.openOnHost(TRANSFORM);
+    BatchRing ring = feed.rings().create(LAYOUT, 2);
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(feed::close);
+
+    assertThat(closing).succeedsWithin(java.time.Duration.ofSeconds(10));
+    ring.close();
+    assertThatThrownBy(() -> feed.rings().create(LAYOUT, 2)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
 }
