@@ -18,6 +18,9 @@ final class HostTransfer implements AutoCloseable {
   private final MemorySegment boxLabels;
   private final float[] scale;
   private final float[] bias;
+  private final NormalizeReference.Scratch scratch = new NormalizeReference.Scratch();
+  /** The flip flags of the batch being submitted; reused, since normalize reads only the first {@code size}. */
+  private final int[] flips;
   private long batches;
 
   HostTransfer(BatchLayout layout, DeviceTransform transform) {
@@ -25,6 +28,7 @@ final class HostTransfer implements AutoCloseable {
     this.transform = transform;
     this.scale = transform.scale();
     this.bias = transform.bias();
+    this.flips = transform.randomFlip() ? new int[layout.batchSize()] : null;
     long values = (long) layout.batchSize() * layout.channels() * layout.height() * layout.width();
     this.output = arena.allocate(values * transform.output().bytes(), 64);
     this.boxes = layout.hasBoxes() ? arena.allocate(layout.boxBytes(), 64) : MemorySegment.NULL;
@@ -35,7 +39,6 @@ final class HostTransfer implements AutoCloseable {
   void submit(Batch batch, HostStep step) throws Exception {
     int size = batch.size();
     int[] labels = new int[size];
-    int[] flips = transform.randomFlip() ? new int[size] : null;
     for (int p = 0; p < size; p++) {
       labels[p] = batch.label(p);
       if (flips != null) {
@@ -45,7 +48,7 @@ final class HostTransfer implements AutoCloseable {
     long values = (long) size * layout.channels() * layout.height() * layout.width();
     MemorySegment pixels = output.asSlice(0, values * transform.output().bytes());
     NormalizeReference.normalize(batch.pixels(), pixels, transform.output(), flips, scale, bias, size,
-        layout.height(), layout.width(), layout.channels());
+        layout.height(), layout.width(), layout.channels(), scratch);
     MemorySegment batchBoxes = MemorySegment.NULL;
     MemorySegment batchBoxLabels = MemorySegment.NULL;
     if (layout.hasBoxes()) {

@@ -39,6 +39,7 @@ public final class ReferenceTrainer implements TrainingStep, HostStep, AutoClose
   private final float[] grad;
   private final float[] stats = new float[2];
   private final StepLog log = new StepLog();
+  private final TrainerMath.PoolScratch poolScratch = new TrainerMath.PoolScratch();
   private float[] feat = new float[0];
   private TrainerDevice device;
   private boolean onHost;
@@ -95,7 +96,7 @@ public final class ReferenceTrainer implements TrainingStep, HostStep, AutoClose
     if (feat.length < n * features) {
       feat = new float[n * features];
     }
-    TrainerMath.pool(batch.pixels(), feat, n, channels, batch.height(), batch.width(), grid);
+    TrainerMath.pool(batch.pixels(), feat, n, channels, batch.height(), batch.width(), grid, poolScratch);
     stats[0] = 0f;
     stats[1] = 0f;
     TrainerMath.softmaxGrad(feat, weights, batch.labels(), n, features, classes, grad, stats);

@@ -53,6 +53,58 @@ class TrainerMathTest {
   }
 
   @Test
+  void pool_randomValuesOnUnevenCells_matchesAPlainDoubleSumWithinOneUlp() {
+    SplittableRandom random = new SplittableRandom(3);
+    int n = 2;
+    int c = 3;
+    int h = 61;
+    int w = 83;
+    int grid = 5;
+    float[] values = randoms(random, n * c * h * w, 3);
+    float[] feat = new float[n * c * grid * grid];
+    try (Arena arena = Arena.ofConfined()) {
+      TrainerMath.pool(tensor(arena, values), feat, n, c, h, w, grid);
+    }
+    for (int b = 0; b < n; b++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int gy = 0; gy < grid; gy++) {
+          for (int gx = 0; gx < grid; gx++) {
+            double sum = 0;
+            int count = 0;
+            for (int y = gy * h / grid; y < (gy + 1) * h / grid; y++) {
+              for (int x = gx * w / grid; x < (gx + 1) * w / grid; x++) {
+                sum += values[((b * c + ch) * h + y) * w + x];
+                count++;
+              }
+            }
+            float expected = (float) (sum / count);
+            assertThat(feat[b * c * grid * grid + ch * grid * grid + gy * grid + gx])
+                .as("sample %d channel %d cell %d,%d", b, ch, gy, gx).isCloseTo(expected, within(Math.ulp(expected)));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void pool_scratchGrownByAWiderFinerCall_givesTheSameFeaturesAsAFreshOne() {
+    SplittableRandom random = new SplittableRandom(4);
+    float[] wide = randoms(random, 2 * 40 * 97, 3);
+    float[] narrow = randoms(random, 3 * 2 * 9 * 10, 3);
+    float[] reused = new float[3 * 2 * 9];
+    float[] fresh = new float[reused.length];
+    TrainerMath.PoolScratch scratch = new TrainerMath.PoolScratch();
+    try (Arena arena = Arena.ofConfined()) {
+      TrainerMath.pool(tensor(arena, wide), new float[2 * 36], 1, 2, 40, 97, 6, scratch);
+
+      TrainerMath.pool(tensor(arena, narrow), reused, 3, 2, 9, 10, 3, scratch);
+      TrainerMath.pool(tensor(arena, narrow), fresh, 3, 2, 9, 10, 3);
+    }
+
+    assertThat(reused).containsExactly(fresh);
+  }
+
+  @Test
   void pool_imageSmallerThanGrid_throwsNamingHeight() {
     float[] feat = new float[16];
     try (Arena arena = Arena.ofConfined()) {
