@@ -179,6 +179,17 @@ public final class LoaderBuilder {
   }
 
   /**
+   * A worker that processes single samples as the loader built from these settings would (for a
+   * data-server node); only the source, transforms, decoder and seed matter.
+   */
+  public SampleWorker buildWorker() {
+    if (source == null) {
+      throw new IllegalStateException("source is required: call source(...)");
+    }
+    return new LocalSampleWorker(this);
+  }
+
+  /**
    * Builds the loader and allocates its ring.
    *
    * @throws IllegalStateException if the source or the ring was not set

@@ -24,6 +24,7 @@ import dev.stoker.pipeline.SampleResult.Failed;
 import dev.stoker.pipeline.SampleResult.Processed;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,8 @@ final class ReactorLoader implements Loader {
   private final ImageDecoder decoder;
   private final SampleProcessor processor;
   private final SampleStage stage;
+  /** The source's own processing (remote nodes), or null to decode on this loader's workers. */
+  private final SampleSupplier supplier;
   private final long seed;
   private final boolean shuffle;
   private final ShardPlan shard;
@@ -89,6 +92,10 @@ final class ReactorLoader implements Loader {
     BoxedProcess boxed = !source.hasBoxes() ? null : b.boxedProcess != null ? b.boxedProcess : processor::process;
     this.pool = new SampleBufferPool(processor.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
     this.stage = new SampleStage(source, processor, boxed, pool, seed);
+    this.supplier = source instanceof SampleSupplier remote ? remote : null;
+    if (supplier != null) {
+      supplier.configure(new SupplyPlan(b.transforms, seed));
+    }
     this.ring = b.ringFactory.create(layout, b.ringSlots);
     metrics.watch(ring, () -> progress().consumerWaitPercent());
     this.reports = new StageReports(metrics, ring, b.threads, b.readOnIoThreads ? inFlight : 0);
@@ -131,9 +138,41 @@ final class ReactorLoader implements Loader {
    */
   Flux<SampleResult> epochSamples(int epoch, int from) {
     int[] order = shard.epochIndices(seed, epoch, shuffle);
+    if (supplier != null) {
+      return supplier.samples(epoch, order, from)
+          .map(result -> received(epoch, result))
+          .doOnDiscard(Processed.class, p -> pool.release(p.buffer()))
+          .doOnDiscard(SuppliedSample.Ok.class, SuppliedSample.Ok::release);
+    }
     return Flux.range(from, order.length - from)
         .flatMapSequential(k -> processOne(epoch, order[k]), inFlight, 1)
         .doOnDiscard(Processed.class, p -> pool.release(p.buffer()));
+  }
+
+  /** A supplier's result as the decode stage would have made it: copied into a pooled buffer. */
+  private SampleResult received(int epoch, SuppliedSample result) {
+    return switch (result) {
+      case SuppliedSample.Failed failed -> {
+        metrics.failed();
+        yield new Failed(failed.failure());
+      }
+      case SuppliedSample.Ok ok -> {
+        SampleBuffer buffer = pool.acquire();
+        try {
+          MemorySegment.copy(ok.pixels(), 0, buffer.pixels(), 0, buffer.pixels().byteSize());
+          int count = Math.min(ok.boxCount(), buffer.boxCapacity());
+          System.arraycopy(ok.boxes(), 0, buffer.boxes, 0, 4 * count);
+          System.arraycopy(ok.boxLabels(), 0, buffer.boxLabels, 0, count);
+          buffer.boxCount = count;
+        } catch (RuntimeException e) {
+          pool.release(buffer);
+          throw e;
+        } finally {
+          ok.release();
+        }
+        yield new Processed(epoch, ok.index(), ok.label(), buffer);
+      }
+    };
   }
 
   private Mono<SampleResult> processOne(int epoch, int index) {

@@ -1,0 +1,168 @@
+package dev.stoker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stoker.api.Batch;
+import dev.stoker.api.RunSummary;
+import dev.stoker.api.SampleFailure;
+import dev.stoker.api.SampleSource;
+import dev.stoker.cuda.BatchRings;
+import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.pipeline.Loader;
+import dev.stoker.pipeline.LoaderBuilder;
+import dev.stoker.pipeline.Presets;
+import dev.stoker.pipeline.SampleSupplier;
+import dev.stoker.pipeline.SampleWorker;
+import dev.stoker.pipeline.SuppliedSample;
+import dev.stoker.pipeline.SupplyPlan;
+import dev.stoker.pipeline.WorkedSample;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The seam remote nodes plug into: a source that supplies processed samples itself (here through
+ * a {@link SampleWorker} on other threads, as a node does) gives a loader the same batches, byte
+ * for byte, as the loader's own decoding, and its failures count like local ones.
+ */
+class SampleSupplierTest {
+  private static final int IMAGES = 23;
+
+  @TempDir
+  static Path root;
+
+  @BeforeAll
+  static void makeImages() throws IOException {
+    for (int i = 0; i < IMAGES; i++) {
+      Path dir = Files.createDirectories(root.resolve("class" + i % 3));
+      BufferedImage image = new BufferedImage(70 + 3 * i, 50 + 2 * i, BufferedImage.TYPE_3BYTE_BGR);
+      Graphics2D g = image.createGraphics();
+      g.setPaint(new GradientPaint(0, 0, new Color(i * 9, 40, 200), image.getWidth(), image.getHeight(), Color.GREEN));
+      g.fillRect(0, 0, image.getWidth(), image.getHeight());
+      g.dispose();
+      ImageIO.write(image, "jpeg", dir.resolve(i + ".jpg").toFile());
+    }
+    Files.write(root.resolve("class1").resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+  }
+
+  /** A source that processes its samples "remotely": on a worker built from the plan it is given. */
+  static final class WorkerBackedSource implements SampleSource, SampleSupplier {
+    private final SampleSource local = ImageFolderSource.open(root);
+    private SampleWorker worker;
+    final AtomicInteger released = new AtomicInteger();
+    final AtomicInteger supplied = new AtomicInteger();
+
+    @Override
+    public void configure(SupplyPlan plan) {
+      worker = Loader.builder().source(local).transforms(plan.transforms()).seed(plan.seed()).buildWorker();
+    }
+
+    @Override
+    public Flux<SuppliedSample> samples(int epoch, int[] order, int from) {
+      Arena arena = Arena.ofShared();
+      return Flux.range(from, order.length - from)
+          .publishOn(Schedulers.boundedElastic(), 4)
+          .map(k -> {
+            int index = order[k];
+            MemorySegment pixels = arena.allocate(worker.sampleBytes());
+            try {
+              WorkedSample s = worker.process(epoch, index, pixels);
+              supplied.incrementAndGet();
+              return (SuppliedSample) new SuppliedSample.Ok(index, s.label(), pixels, s.boxes(), s.boxLabels(),
+                  s.boxCount(), released::incrementAndGet);
+            } catch (Exception e) {
+              return new SuppliedSample.Failed(new SampleFailure(epoch, index, worker.sourceName(index), e));
+            }
+          });
+    }
+
+    @Override
+    public String description() {
+      return "worker-backed " + local.description();
+    }
+
+    @Override
+    public int size() {
+      return local.size();
+    }
+
+    @Override
+    public List<String> classes() {
+      return local.classes();
+    }
+
+    @Override
+    public int label(int index) {
+      return local.label(index);
+    }
+
+    @Override
+    public String sourceName(int index) {
+      return local.sourceName(index);
+    }
+
+    @Override
+    public ByteBuffer read(int index) {
+      throw new UnsupportedOperationException("samples of this source are processed remotely");
+    }
+  }
+
+  private static LoaderBuilder settings(SampleSource source) {
+    return Loader.builder().source(source).transforms(Presets.imagenetTrain(32)).batchSize(4).threads(2).seed(9)
+        .ring(BatchRings.direct(), 2);
+  }
+
+  private static String digest(Batch batch) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update((batch.epoch() + "/" + batch.indexInEpoch() + "/" + batch.size()).getBytes());
+      for (int p = 0; p < batch.size(); p++) {
+        sha.update((batch.sampleIndex(p) + ":" + batch.label(p) + ";").getBytes());
+      }
+      sha.update(batch.pixels().asSlice(0, batch.size() * batch.layout().sampleBytes()).toArray(ValueLayout.JAVA_BYTE));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void run_supplierBackedSource_sameBatchesAsLocalDecodingAndTheSameFailures() {
+    List<String> local = new ArrayList<>();
+    RunSummary localSummary;
+    try (Loader loader = settings(ImageFolderSource.open(root)).build()) {
+      localSummary = loader.run(2, batch -> local.add(digest(batch)));
+    }
+    WorkerBackedSource remote = new WorkerBackedSource();
+    List<String> supplied = new ArrayList<>();
+    RunSummary remoteSummary;
+    try (Loader loader = settings(remote).build()) {
+      remoteSummary = loader.run(2, batch -> supplied.add(digest(batch)));
+    }
+
+    assertThat(supplied).isEqualTo(local);
+    assertThat(remoteSummary.delivered()).isEqualTo(localSummary.delivered()).isEqualTo(2L * IMAGES);
+    assertThat(remoteSummary.failed()).isEqualTo(2);
+    assertThat(remoteSummary.failures()).extracting(SampleFailure::source).allMatch(n -> n.contains("broken.jpg"));
+    assertThat(remote.released.get()).isEqualTo(remote.supplied.get()).isEqualTo(2 * IMAGES);
+  }
+}
