@@ -1,6 +1,10 @@
 package dev.stoker.cuda;
 
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+
 import jcuda.CudaException;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 
 /** Checks driver-API return codes; JCuda's global exception flag stays off (it throws on NOT_READY too). */
@@ -20,5 +24,17 @@ final class Cuda {
     if (rc != SUCCESS) {
       throw new CudaException(what + " failed: " + CUresult.stringFor(rc) + " (" + rc + ")");
     }
+  }
+
+  /** Allocates {@code bytes} of device memory; {@code what} names it in the error. */
+  static CUdeviceptr alloc(long bytes, String what) {
+    CUdeviceptr p = new CUdeviceptr();
+    check(cuMemAlloc(p, bytes), "cuMemAlloc(" + what + ", " + bytes + " bytes)");
+    return p;
+  }
+
+  /** Frees device memory, ignoring nulls; returns the driver's code so a cleanup can go on. */
+  static int free(CUdeviceptr p) {
+    return p == null ? SUCCESS : cuMemFree(p);
   }
 }

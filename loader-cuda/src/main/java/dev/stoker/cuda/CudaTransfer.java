@@ -5,8 +5,6 @@ import static jcuda.driver.JCudaDriver.cuEventDestroy;
 import static jcuda.driver.JCudaDriver.cuEventQuery;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
@@ -54,7 +52,7 @@ final class CudaTransfer implements AutoCloseable {
   private final CUdeviceptr[] input = new CUdeviceptr[BUFFERS];
   private final CUdeviceptr[] meta = new CUdeviceptr[BUFFERS];
   private final CUdeviceptr[] output = new CUdeviceptr[BUFFERS];
-  private final CUdeviceptr scaleBias = new CUdeviceptr();
+  private CUdeviceptr scaleBias;
   private final Pointer[] hostMeta;
   private final IntBuffer[] hostMetaView;
   private final long slotBytes;
@@ -89,14 +87,14 @@ final class CudaTransfer implements AutoCloseable {
           * transform.output().bytes();
       for (int d = 0; d < BUFFERS; d++) {
         computeDone[d] = event();
-        input[d] = deviceAlloc(slotBytes);
-        meta[d] = deviceAlloc(metaBytes);
-        output[d] = deviceAlloc(outputBytes);
+        input[d] = Cuda.alloc(slotBytes, "batch input");
+        meta[d] = Cuda.alloc(metaBytes, "labels and flips");
+        output[d] = Cuda.alloc(outputBytes, "normalized batch");
       }
       float[] params = new float[2 * transform.channels()];
       System.arraycopy(transform.scale(), 0, params, 0, transform.channels());
       System.arraycopy(transform.bias(), 0, params, transform.channels(), transform.channels());
-      Cuda.check(cuMemAlloc(scaleBias, (long) params.length * Float.BYTES), "cuMemAlloc(scaleBias)");
+      scaleBias = Cuda.alloc((long) params.length * Float.BYTES, "scale and bias");
       Cuda.check(cuMemcpyHtoD(scaleBias, Pointer.to(params), (long) params.length * Float.BYTES), "cuMemcpyHtoD");
       done = true;
     } finally {
@@ -110,12 +108,6 @@ final class CudaTransfer implements AutoCloseable {
     CUevent e = new CUevent();
     Cuda.check(cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
     return e;
-  }
-
-  private static CUdeviceptr deviceAlloc(long bytes) {
-    CUdeviceptr p = new CUdeviceptr();
-    Cuda.check(cuMemAlloc(p, bytes), "cuMemAlloc(" + bytes + " bytes)");
-    return p;
   }
 
   /**
@@ -228,12 +220,12 @@ final class CudaTransfer implements AutoCloseable {
     cuStreamSynchronize(copy);
     cuStreamSynchronize(compute);
     for (int d = 0; d < BUFFERS; d++) {
-      free(input[d]);
-      free(meta[d]);
-      free(output[d]);
+      Cuda.free(input[d]);
+      Cuda.free(meta[d]);
+      Cuda.free(output[d]);
       destroy(computeDone[d]);
     }
-    free(scaleBias);
+    Cuda.free(scaleBias);
     for (int s = 0; s < copyDone.length; s++) {
       destroy(copyDone[s]);
       if (hostMeta[s] != null) {
@@ -244,12 +236,6 @@ final class CudaTransfer implements AutoCloseable {
     cuStreamDestroy(compute);
     kernels.close();
     timeline.close();
-  }
-
-  private static void free(CUdeviceptr p) {
-    if (p != null) {
-      cuMemFree(p);
-    }
   }
 
   private static void destroy(CUevent e) {

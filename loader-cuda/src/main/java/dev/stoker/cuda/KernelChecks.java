@@ -1,7 +1,5 @@
 package dev.stoker.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
@@ -150,14 +148,12 @@ final class KernelChecks {
   }
 
   static CUdeviceptr alloc(long bytes) {
-    CUdeviceptr p = new CUdeviceptr();
-    Cuda.check(cuMemAlloc(p, bytes), "cuMemAlloc");
-    return p;
+    return Cuda.alloc(bytes, "check buffer");
   }
 
   static void free(CUdeviceptr... pointers) {
     for (CUdeviceptr p : pointers) {
-      cuMemFree(p);
+      Cuda.free(p);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.stoker.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
@@ -153,10 +152,7 @@ final class TrainerDevice implements AutoCloseable {
   }
 
   private static CUdeviceptr allocate(long floats, String what) {
-    CUdeviceptr ptr = new CUdeviceptr();
-    Cuda.check(cuMemAlloc(ptr, floats * Float.BYTES), "cuMemAlloc (reference trainer " + what + ", " + floats
-        + " floats)");
-    return ptr;
+    return Cuda.alloc(floats * Float.BYTES, "reference trainer " + what);
   }
 
   /** Waits for everything enqueued on the stream, if anything was enqueued since the last wait. */
@@ -215,6 +211,6 @@ final class TrainerDevice implements AutoCloseable {
   }
 
   private static int free(CUdeviceptr ptr) {
-    return ptr == null ? Cuda.SUCCESS : cuMemFree(ptr);
+    return Cuda.free(ptr);
   }
 }
