@@ -55,7 +55,11 @@ sealed interface Message {
   /** Client → node: {@code credits} more samples may be sent (over all chunks of the connection). */
   record Credit(int credits) implements Message {}
 
-  /** Client → node: stop working on a chunk (its remaining positions are not wanted any more). */
+  /**
+   * Client → node: stop working on a chunk (its remaining positions are not wanted any more). The
+   * node drops the positions it has not started; those already started are still sent (each took
+   * a credit), then CHUNK_DONE. A Cancel of an unknown or finished chunk is ignored.
+   */
   record Cancel(int chunkId) implements Message {}
 
   /**
@@ -108,7 +112,7 @@ sealed interface Message {
   /** Node → client: the sample at {@code position} failed to read or decode; {@code source} names it. */
   record Failed(int chunkId, int position, int index, String source, String error) implements Message {}
 
-  /** Node → client: every position of the chunk was sent. */
+  /** Node → client: nothing more will be sent for this chunk (every position was sent, or it was cancelled). */
   record ChunkDone(int chunkId) implements Message {}
 
   /** Either side: a fatal error; the sender closes the connection after it. */
