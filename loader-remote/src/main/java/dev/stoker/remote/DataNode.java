@@ -127,7 +127,7 @@ public final class DataNode implements AutoCloseable {
     }
     server = bound.channel();
     channels.add(server);
-    log.info("serving {} ({}) on {}{}{}", config.source().description(), context.identity(), address(),
+    log.debug("serving {} ({}) on {}{}{}", config.source().description(), context.identity(), address(),
         ssl != null ? " with TLS" : "", context.token() != null ? " with a token" : "");
   }
 

@@ -190,6 +190,7 @@ final class NodeSession {
     try {
       node.pool().execute(slot.task);
     } catch (RejectedExecutionException e) { // the node is shutting down
+      close();
       ctx.close();
     }
   }
