@@ -10,11 +10,12 @@ import picocli.CommandLine.Command;
  * stoker demo [DIR]                      stream a dataset (a generated one by default) into a consumer
  * stoker bench DIR [--threads N] [--json] measure images/s with a no-op consumer
  * stoker list PATH                       open a dataset; print its files, classes and the seconds it took
+ * stoker serve --data DIR --port P       run a data-server node for remote loaders until interrupted
  * </pre>
  */
 @Command(name = "stoker", mixinStandardHelpOptions = true, version = "stoker 0.1.0",
     description = "Keeps a GPU fed: streams, decodes and augments images into a ring of batch slots.",
-    subcommands = {DemoCommand.class, BenchCommand.class, ListCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, BenchCommand.class, ListCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class StokerCli implements Runnable {
 
   /** Runs the command line and exits with its status. */

@@ -2,6 +2,7 @@ package dev.stoker.remote;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
+import java.util.List;
 
 /**
  * Every message of the Stoker wire protocol, one per frame (see {@link Protocol} for the frame
@@ -14,10 +15,17 @@ sealed interface Message {
 
   /**
    * Node → client, the answer to {@link Hello}: the node's version, a fresh nonce, whether a token
-   * is required, and which dataset it serves (identity and size).
+   * is required, and which dataset it serves (identity and size, and what a client needs to stand
+   * in for it as a {@code SampleSource}: its class names, whether it has boxes, and the most boxes
+   * of any one sample).
    */
-  record Welcome(int version, byte[] nodeNonce, boolean tokenRequired, String datasetIdentity, int datasetSize)
-      implements Message {}
+  record Welcome(int version, byte[] nodeNonce, boolean tokenRequired, String datasetIdentity, int datasetSize,
+      List<String> classes, boolean hasBoxes, int maxBoxCount) implements Message {
+    /** Copies {@code classes} (null elements are refused). */
+    public Welcome {
+      classes = List.copyOf(classes);
+    }
+  }
 
   /**
    * Client → node: proof that the client knows the shared token without sending it,
@@ -47,7 +55,11 @@ sealed interface Message {
   /** Client → node: {@code credits} more samples may be sent (over all chunks of the connection). */
   record Credit(int credits) implements Message {}
 
-  /** Client → node: stop working on a chunk (its remaining positions are not wanted any more). */
+  /**
+   * Client → node: stop working on a chunk (its remaining positions are not wanted any more). The
+   * node drops the positions it has not started; those already started are still sent (each took
+   * a credit), then CHUNK_DONE. A Cancel of an unknown or finished chunk is ignored.
+   */
   record Cancel(int chunkId) implements Message {}
 
   /**
@@ -100,7 +112,7 @@ sealed interface Message {
   /** Node → client: the sample at {@code position} failed to read or decode; {@code source} names it. */
   record Failed(int chunkId, int position, int index, String source, String error) implements Message {}
 
-  /** Node → client: every position of the chunk was sent. */
+  /** Node → client: nothing more will be sent for this chunk (every position was sent, or it was cancelled). */
   record ChunkDone(int chunkId) implements Message {}
 
   /** Either side: a fatal error; the sender closes the connection after it. */

@@ -60,7 +60,8 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     Message message = switch (type) {
       case Protocol.HELLO -> new Hello(version, handshake(in, "clientNonce"));
       case Protocol.WELCOME -> new Welcome(version, handshake(in, "nodeNonce"), in.bool("tokenRequired"),
-          in.string16("datasetIdentity"), in.nonNegative("datasetSize"));
+          in.string16("datasetIdentity"), in.nonNegative("datasetSize"), classes(in), in.bool("hasBoxes"),
+          in.nonNegative("maxBoxCount"));
       case Protocol.AUTH -> new Auth(in.bytes8("proof", 0, PROOF_BYTES));
       case Protocol.OPEN -> new Open(in.string16("datasetIdentity"),
           in.string32("planJson", Protocol.MAX_PLAN_BYTES));
@@ -88,6 +89,16 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
           + " the Stoker protocol", magic, Protocol.MAGIC));
     }
     return in.bytes8(nonceField, NONCE_BYTES);
+  }
+
+  /** An array of string16 class names; each takes at least its 2-byte length. */
+  private static List<String> classes(FrameReader in) {
+    int count = in.count("classes count", Short.BYTES, Integer.MAX_VALUE);
+    String[] names = new String[count];
+    for (int i = 0; i < count; i++) {
+      names[i] = in.string16("classes[" + i + "]");
+    }
+    return List.of(names);
   }
 
   /** Reads every field and checks the pixel length before slicing, so a failure leaks nothing. */

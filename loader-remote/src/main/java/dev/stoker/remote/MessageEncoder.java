@@ -97,6 +97,12 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
         out.writeByte(m.tokenRequired() ? 1 : 0);
         string16(out, m.datasetIdentity(), "datasetIdentity", false);
         out.writeInt(Checks.notNegative(m.datasetSize(), "datasetSize"));
+        out.writeInt(m.classes().size());
+        for (String name : m.classes()) {
+          string16(out, name, "classes", false);
+        }
+        out.writeByte(m.hasBoxes() ? 1 : 0);
+        out.writeInt(Checks.notNegative(m.maxBoxCount(), "maxBoxCount"));
       }
       case Auth m -> {
         header(out, Protocol.VERSION, Protocol.AUTH);

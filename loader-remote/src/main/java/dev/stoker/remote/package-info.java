@@ -1,5 +1,8 @@
 /**
- * Data-server nodes on Netty and the client source that streams from them. Not built yet: the
- * module exists so that the build and the CLI already have their final shape.
+ * Remote processing: data-server nodes on Netty that decode and transform samples for remote
+ * loaders, and the wire protocol between them ({@link dev.stoker.remote.Protocol}).
+ *
+ * <p>The public entry point of the node side is {@link dev.stoker.remote.DataNode}, configured by a
+ * {@link dev.stoker.remote.DataNodeConfig}; everything else is package-private.
  */
 package dev.stoker.remote;

@@ -114,6 +114,20 @@ class MessageDecoderTest {
   }
 
   @Test
+  void decode_welcomeClassCountBeyondTheFrame_failsWithoutAllocating() {
+    assertFails(Messages.frame(Protocol.WELCOME, b -> b.writeInt(Protocol.MAGIC).writeByte(16).writeBytes(NONCE)
+        .writeByte(0).writeShort(0).writeInt(0).writeInt(Integer.MAX_VALUE).writeByte(0).writeInt(0)))
+        .hasMessageContaining("classes count is 2147483647 but only 5 bytes remain");
+  }
+
+  @Test
+  void decode_welcomeWithNegativeMaxBoxCount_fails() {
+    assertFails(Messages.frame(Protocol.WELCOME, b -> b.writeInt(Protocol.MAGIC).writeByte(16).writeBytes(NONCE)
+        .writeByte(0).writeShort(0).writeInt(0).writeInt(1).writeShort(1).writeByte('a').writeByte(1).writeInt(-1)))
+        .hasMessageContaining("maxBoxCount must not be negative");
+  }
+
+  @Test
   void decode_invalidUtf8_fails() {
     assertFails(Messages.frame(Protocol.OPEN, b -> b.writeShort(2).writeByte(0xC3).writeByte(0x28).writeInt(0)))
         .hasMessageContaining("datasetIdentity is not valid UTF-8");
@@ -132,7 +146,7 @@ class MessageDecoderTest {
     return Messages.frame(Protocol.WELCOME, b -> {
       b.writeInt(Protocol.MAGIC).writeByte(16).writeBytes(NONCE);
       tokenRequired.accept(b);
-      b.writeShort(0).writeInt(0);
+      b.writeShort(0).writeInt(0).writeInt(0).writeByte(0).writeInt(0);
     });
   }
 

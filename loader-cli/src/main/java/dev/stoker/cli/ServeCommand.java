@@ -1,0 +1,85 @@
+package dev.stoker.cli;
+
+import dev.stoker.api.SampleSource;
+import dev.stoker.pipeline.Datasets;
+import dev.stoker.remote.DataNode;
+import dev.stoker.remote.DataNodeConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code stoker serve --data DIR --port P}: runs a data-server node that decodes and transforms
+ * {@code DIR}'s samples for remote loaders ({@code --remote HOST:PORT}), until interrupted. Binding
+ * anything but a loopback address needs {@code --tls-cert/--tls-key} and {@code --token-file}.
+ * Prints one line when it listens: {@code serving <dataset> (<identity>) on host:port [TLS] [token]}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Runs a data-server node for DIR: remote loaders send it epochs' indices and receive the "
+        + "samples decoded and augmented, exactly as they would make them. Runs until interrupted.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "the dataset directory (ImageFolder, COCO or VOC layout, or a .csv/.jsonl manifest)")
+  Path data;
+
+  @Option(names = "--port", required = true, paramLabel = "P", description = "the port to listen on (0: any free one)")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "the address to listen on (default: ${DEFAULT-VALUE}); any non-loopback address needs TLS "
+          + "and a token")
+  InetAddress bind;
+
+  @Option(names = "--tls-cert", paramLabel = "F", description = "PEM certificate chain; use with --tls-key")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "F", description = "PEM (PKCS#8, unencrypted) private key of --tls-cert")
+  Path tlsKey;
+
+  @Option(names = "--token-file", paramLabel = "F",
+      description = "a file holding the shared token clients must prove they know")
+  Path tokenFile;
+
+  @Option(names = "--workers", paramLabel = "N", description = "decode threads (default: the available processors)")
+  Integer workers;
+
+  @Override
+  public Integer call() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    SampleSource source = Datasets.open(data);
+    Summaries.printWarnings(source, System.err);
+    int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+    DataNodeConfig config = new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, threads,
+        DataNodeConfig.DEFAULT_MAX_FRAME_BYTES);
+    CountDownLatch stopped = new CountDownLatch(1);
+    boolean interrupted = false;
+    try (DataNode node = DataNode.start(config)) {
+      Thread hook = new Thread(() -> {
+        node.close();
+        stopped.countDown();
+      }, "stoker-serve-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      InetSocketAddress at = node.address();
+      System.out.println("serving " + source.description() + " (" + node.datasetIdentity() + ") on "
+          + at.getAddress().getHostAddress() + ":" + at.getPort() + (config.tls() ? " TLS" : "")
+          + (tokenFile != null ? " token" : ""));
+      System.out.flush();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) { // stopped by its caller rather than by the JVM's shutdown
+        Runtime.getRuntime().removeShutdownHook(hook);
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}
