@@ -2,6 +2,7 @@ package dev.stoker.remote;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
+import java.util.List;
 
 /**
  * Every message of the Stoker wire protocol, one per frame (see {@link Protocol} for the frame
@@ -14,10 +15,11 @@ sealed interface Message {
 
   /**
    * Node → client, the answer to {@link Hello}: the node's version, a fresh nonce, whether a token
-   * is required, and which dataset it serves (identity and size).
+   * is required, and which dataset it serves (identity, size, class names, whether its samples
+   * carry boxes and the most boxes any sample has), so that the client can stand for the dataset.
    */
-  record Welcome(int version, byte[] nodeNonce, boolean tokenRequired, String datasetIdentity, int datasetSize)
-      implements Message {}
+  record Welcome(int version, byte[] nodeNonce, boolean tokenRequired, String datasetIdentity, int datasetSize,
+      List<String> classes, boolean hasBoxes, int maxBoxCount) implements Message {}
 
   /**
    * Client → node: proof that the client knows the shared token without sending it,

@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,7 +61,8 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     Message message = switch (type) {
       case Protocol.HELLO -> new Hello(version, handshake(in, "clientNonce"));
       case Protocol.WELCOME -> new Welcome(version, handshake(in, "nodeNonce"), in.bool("tokenRequired"),
-          in.string16("datasetIdentity"), in.nonNegative("datasetSize"));
+          in.string16("datasetIdentity"), in.nonNegative("datasetSize"), classes(in), in.bool("hasBoxes"),
+          in.nonNegative("maxBoxCount"));
       case Protocol.AUTH -> new Auth(in.bytes8("proof", 0, PROOF_BYTES));
       case Protocol.OPEN -> new Open(in.string16("datasetIdentity"),
           in.string32("planJson", Protocol.MAX_PLAN_BYTES));
@@ -88,6 +90,15 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
           + " the Stoker protocol", magic, Protocol.MAGIC));
     }
     return in.bytes8(nonceField, NONCE_BYTES);
+  }
+
+  private static List<String> classes(FrameReader in) {
+    int count = in.count("classes count", Short.BYTES, Integer.MAX_VALUE);
+    List<String> classes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      classes.add(in.string16("class name"));
+    }
+    return List.copyOf(classes);
   }
 
   /** Reads every field and checks the pixel length before slicing, so a failure leaks nothing. */

@@ -97,6 +97,14 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
         out.writeByte(m.tokenRequired() ? 1 : 0);
         string16(out, m.datasetIdentity(), "datasetIdentity", false);
         out.writeInt(Checks.notNegative(m.datasetSize(), "datasetSize"));
+        List<String> classes = Checks.notNull(m.classes(), "classes");
+        out.writeInt(classes.size());
+        for (String name : classes) {
+          string16(out, name, "class name", false);
+        }
+        out.writeByte(m.hasBoxes() ? 1 : 0);
+        out.writeInt(Checks.notNegative(m.maxBoxCount(), "maxBoxCount"));
+        checkSize(out.readableBytes(), maxFrameBytes, "Welcome");
       }
       case Auth m -> {
         header(out, Protocol.VERSION, Protocol.AUTH);

@@ -23,7 +23,8 @@ package dev.stoker.remote;
  * PAYLOADS
  *   HELLO      magic u32 | clientNonce bytes8
  *   WELCOME    magic u32 | nodeNonce bytes8 | tokenRequired u8 (0|1) | datasetIdentity string16
- *              | datasetSize i32 (&gt;= 0)
+ *              | datasetSize i32 (&gt;= 0) | classes array of string16 | hasBoxes u8 (0|1)
+ *              | maxBoxCount i32 (&gt;= 0)
  *   AUTH       proof bytes8
  *   OPEN       datasetIdentity string16 | planJson string32
  *   READY      nodeProof bytes8 | sampleBytes i64 (&gt;= 0) | maxBoxes i32 (&gt;= 0)

@@ -132,7 +132,7 @@ class MessageDecoderTest {
     return Messages.frame(Protocol.WELCOME, b -> {
       b.writeInt(Protocol.MAGIC).writeByte(16).writeBytes(NONCE);
       tokenRequired.accept(b);
-      b.writeShort(0).writeInt(0);
+      b.writeShort(0).writeInt(0).writeInt(0).writeByte(0).writeInt(0);
     });
   }
 

@@ -30,7 +30,9 @@ final class Messages {
     List<Message> all = new ArrayList<>();
     all.add(new Hello(Protocol.VERSION, bytes(random, Protocol.NONCE_BYTES)));
     all.add(new Welcome(Protocol.VERSION, bytes(random, Protocol.NONCE_BYTES), true,
-        "imagefolder:/data/train#9f2c", 1_281_167));
+        "imagefolder:/data/train#9f2c", 1_281_167, List.of("tench", "goldfish", "é…😀"), false, 0));
+    all.add(new Welcome(Protocol.VERSION, bytes(random, Protocol.NONCE_BYTES), false, "coco:/data/val#01", 5000,
+        List.of(), true, 93));
     all.add(new Auth(bytes(random, Protocol.PROOF_BYTES)));
     all.add(new Auth(new byte[0]));
     all.add(new Open("imagefolder:/data/train#9f2c", "{\"size\":[224,224],\"seed\":42,\"note\":\"é…😀\"}"));
@@ -63,7 +65,7 @@ final class Messages {
     return switch (r.nextInt(12)) {
       case 0 -> new Hello(Protocol.VERSION, bytes(r, Protocol.NONCE_BYTES));
       case 1 -> new Welcome(Protocol.VERSION, bytes(r, Protocol.NONCE_BYTES), r.nextBoolean(), text(r, 40),
-          r.nextInt(Integer.MAX_VALUE));
+          r.nextInt(Integer.MAX_VALUE), List.of(text(r, 10), text(r, 10)), r.nextBoolean(), r.nextInt(100));
       case 2 -> new Auth(bytes(r, r.nextBoolean() ? 0 : Protocol.PROOF_BYTES));
       case 3 -> new Open(text(r, 40), text(r, 200));
       case 4 -> new Ready(bytes(r, r.nextBoolean() ? 0 : Protocol.PROOF_BYTES), r.nextLong(Long.MAX_VALUE),
