@@ -151,6 +151,12 @@ final class Dispatcher implements NodeConnection.Listener {
     }
   }
 
+  /** Where every node and stream stands, for diagnostics. */
+  String state() {
+    return "nodes: " + nodes.stream().map(NodeConnection::state).collect(Collectors.joining("; ")) + " | streams: "
+        + streams.stream().map(EpochStream::details).collect(Collectors.joining("; "));
+  }
+
   /** Fails every open stream and closes every node. */
   void close() {
     closed = true;

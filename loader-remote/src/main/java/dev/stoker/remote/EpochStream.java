@@ -91,6 +91,7 @@ final class EpochStream {
     }
     assignPending();
     dispatcher.topUpAll();
+    drain(); // samples that came beyond the demand (after a failover) wait in the buffer for it
   }
 
   /** Sends pending positions to nodes, lowest first, while a node is ready. */
@@ -182,5 +183,11 @@ final class EpochStream {
   String describe() {
     return "epoch " + epoch + " at position " + emitCursor + " of " + end + ", " + active.size()
         + " chunks out, " + pending.size() + " waiting";
+  }
+
+  /** {@link #describe()} with the demand, frontier and buffered positions, for diagnostics. */
+  String details() {
+    return describe() + ", demand " + demand + ", frontier " + frontier() + ", buffered " + buffer.keySet()
+        + ", active " + active.values();
   }
 }

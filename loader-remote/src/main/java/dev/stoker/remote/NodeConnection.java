@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,12 +101,19 @@ final class NodeConnection {
     this.expectedIdentity = identity;
   }
 
-  /** Starts a new session; completes with the node's WELCOME, or fails with why not. */
+  /**
+   * Starts a new session unless one is under way; completes with the node's WELCOME, or fails
+   * with why not.
+   */
   CompletableFuture<Message.Welcome> connect() {
     CompletableFuture<Message.Welcome> welcomed = new CompletableFuture<>();
     loop.execute(() -> {
       if (closed) {
         welcomed.completeExceptionally(new LoaderException("node " + name + ": the source is closed"));
+        return;
+      }
+      if (!idle()) {
+        welcomed.completeExceptionally(new LoaderException("node " + name + ": a connection attempt is under way"));
         return;
       }
       session = new Session();
@@ -216,6 +220,12 @@ final class NodeConnection {
     session.channel.flush();
   }
 
+  /** Where the node stands, for diagnostics: its state, credits and chunks. */
+  String state() {
+    return name + " " + (session == null ? "no session" : session.state) + ", credits out " + outstanding + ", chunks "
+        + tasks.values();
+  }
+
   /** Ends the current session for good; no reconnection. */
   void close() {
     closed = true;
@@ -251,7 +261,11 @@ final class NodeConnection {
             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
           }
           Pipelines.addCodec(ch.pipeline(), Protocol.DEFAULT_MAX_FRAME_BYTES);
-          ch.pipeline().addBefore(Pipelines.PROTOCOL_ERRORS, PROTOCOL_RECORDER, new ProtocolRecorder(Session.this));
+          ch.pipeline().addBefore(Pipelines.PROTOCOL_ERRORS, PROTOCOL_RECORDER, new DecodeFailureRecorder(problem -> {
+            if (Session.this.problem == null) {
+              Session.this.problem = problem;
+            }
+          }));
           ch.pipeline().addLast(new Handler(Session.this));
         }
       }).connect(address);
@@ -487,45 +501,6 @@ final class NodeConnection {
         session.problem = "failed: " + describe(cause);
       }
       ctx.close();
-    }
-  }
-
-  /** Remembers a decoding failure (the codec's error handler answers it and closes). */
-  private static final class ProtocolRecorder extends ChannelInboundHandlerAdapter {
-    private final Session session;
-
-    ProtocolRecorder(Session session) {
-      this.session = session;
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof DecoderException && session.problem == null) {
-        Throwable tls = cause;
-        while (tls != null && !(tls instanceof SSLException)) {
-          tls = tls.getCause();
-        }
-        session.problem = tls != null ? "failed the TLS handshake: " + describe(tls)
-            : "sent a frame this client cannot read: " + describe(cause);
-      }
-      ctx.fireExceptionCaught(cause);
-    }
-  }
-
-  /** Releases a sample's pixels once, however many paths try (delivery, discard, cancellation). */
-  private static final class ReleaseOnce implements Runnable {
-    private final Message.Sample sample;
-    private final AtomicBoolean done = new AtomicBoolean();
-
-    ReleaseOnce(Message.Sample sample) {
-      this.sample = sample;
-    }
-
-    @Override
-    public void run() {
-      if (done.compareAndSet(false, true)) {
-        sample.release();
-      }
     }
   }
 }

@@ -230,6 +230,11 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
     return onLoop(() -> (int) nodes.stream().filter(NodeConnection::isReady).count());
   }
 
+  /** Where every node and stream stands (for tests and diagnostics). */
+  String state() {
+    return onLoop(dispatcher::state);
+  }
+
   /** Credits granted so far to each node, by {@code host:port} (for tests). */
   Map<String, Long> creditsGranted() {
     return onLoop(() -> nodes.stream().collect(Collectors.toMap(NodeConnection::name,

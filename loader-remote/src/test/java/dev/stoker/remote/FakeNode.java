@@ -268,7 +268,7 @@ final class FakeNode implements AutoCloseable {
         if (samples.incrementAndGet() == killAfter) {
           killAfter = -1;
           ctx.flush();
-          group.execute(this::die);
+          die(); // at once, on this event loop: no other read may send another sample first
           return;
         }
       }
