@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code stoker bench DIR}: the demo's path with a consumer that only hashes, one untimed warm-up
- * epoch, then timed epochs. With {@code --json} the last stdout line is one JSON object; its keys
+ * {@code stoker bench DIR} (or {@code --remote HOST:PORT,...}: data-server nodes process the
+ * samples): the demo's path with a consumer that only hashes, one untimed warm-up epoch, then
+ * timed epochs. With {@code --json} the last stdout line is one JSON object; its keys
  * are a contract other tools rely on ({@code boxes} and {@code truncated_boxes} appear only for a
  * detection dataset).
  */
@@ -34,6 +35,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin
   LoaderOptions options = new LoaderOptions();
+
+  @Mixin
+  RemoteNodeOptions remote = new RemoteNodeOptions();
 
   @Option(names = "--epochs", paramLabel = "E", description = "timed epochs (default: ${DEFAULT-VALUE})")
   int epochs = 2;
@@ -52,9 +56,20 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    remote.check(dir, dataset, options);
+    if (floor && remote.given()) {
+      throw new IllegalArgumentException("--floor decodes the files here; with --remote the nodes do");
+    }
     long opening = System.nanoTime();
-    SampleSource source = dataset.open(dir);
-    Duration listTime = Duration.ofNanos(System.nanoTime() - opening);
+    SampleSource source = remote.given() ? remote.connect(dir, dataset, options) : dataset.open(dir);
+    try {
+      return bench(source, Duration.ofNanos(System.nanoTime() - opening));
+    } finally {
+      RemoteNodeOptions.close(source);
+    }
+  }
+
+  private int bench(SampleSource source, Duration listTime) {
     Summaries.printWarnings(source, System.err);
     try (Loader loader = options.build(source, listTime)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),

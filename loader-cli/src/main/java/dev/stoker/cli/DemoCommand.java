@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
  * that checks every batch (shape, label range, boxes), then through a {@link DeviceFeed} (pinned
  * slots, copy to the GPU and normalization there; or the host fallback) into the
  * {@link ReferenceTrainer}, whose falling loss and above-chance accuracy prove that images and
- * labels arrived intact and aligned. Without DIR (or {@code --annotations}) it makes a small
- * synthetic ImageFolder dataset first, under {@code ~/.cache/stoker/demo}, and reuses it next time.
+ * labels arrived intact and aligned. Without DIR (or {@code --annotations}, or {@code --remote}
+ * nodes that serve and process a dataset) it makes a small synthetic ImageFolder dataset first,
+ * under {@code ~/.cache/stoker/demo}, and reuses it next time.
  * With {@code --json} the last line is a JSON object with the backend, throughput, consumer wait
  * and the trainer's figures.
  */
@@ -44,6 +45,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin
   LoaderOptions options = new LoaderOptions();
+
+  @Mixin
+  RemoteNodeOptions remote = new RemoteNodeOptions();
 
   @Option(names = "--epochs", paramLabel = "E", description = "epochs to run (default: ${DEFAULT-VALUE})")
   int epochs = 3;
@@ -67,6 +71,16 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    remote.check(dir, dataset, options);
+    if (remote.given()) {
+      long opening = System.nanoTime();
+      SampleSource source = remote.connect(dir, dataset, options);
+      try {
+        return demo(source, Duration.ofNanos(System.nanoTime() - opening));
+      } finally {
+        RemoteNodeOptions.close(source);
+      }
+    }
     Path data = null;
     if (dir == null && !dataset.given()) {
       data = DemoDataset.defaultDir();
@@ -76,7 +90,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     long opening = System.nanoTime();
     SampleSource source = data != null ? ImageFolderSource.open(data) : dataset.open(dir);
-    Duration listTime = Duration.ofNanos(System.nanoTime() - opening);
+    return demo(source, Duration.ofNanos(System.nanoTime() - opening));
+  }
+
+  private int demo(SampleSource source, Duration listTime) {
     Summaries.printWarnings(source, System.err);
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
         Loader loader = options.build(source, listTime, feed.rings())) {

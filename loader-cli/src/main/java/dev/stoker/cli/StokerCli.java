@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
  * <pre>
  * stoker demo [DIR]                      stream a dataset (a generated one by default) into a consumer
  * stoker bench DIR [--threads N] [--json] measure images/s with a no-op consumer
+ * stoker bench --remote HOST:PORT,...     the same, with data-server nodes processing the samples
  * stoker list PATH                       open a dataset; print its files, classes and the seconds it took
  * stoker serve --data DIR --port P       run a data-server node for remote loaders until interrupted
  * </pre>

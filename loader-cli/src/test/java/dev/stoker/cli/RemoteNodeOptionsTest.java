@@ -1,0 +1,101 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code --remote} and its companions: parsing, contradictions, and a node that is not there. */
+class RemoteNodeOptionsTest {
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedErr;
+
+  @BeforeEach
+  void captureErr() {
+    savedErr = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreErr() {
+    System.setErr(savedErr);
+  }
+
+  private static BenchCommand parseBench(String... args) {
+    BenchCommand bench = new BenchCommand();
+    new CommandLine(bench).parseArgs(args);
+    return bench;
+  }
+
+  @Test
+  void parse_severalNodesTokenAndTls_allKept() {
+    BenchCommand bench = parseBench("--remote", "node1:7311,10.0.0.2:7312,[::1]:7313", "--token-file", "/etc/t",
+        "--tls", "--tls-trust", "node.pem");
+
+    assertThat(bench.remote.given()).isTrue();
+    assertThat(bench.remote.nodes).extracting(InetSocketAddress::getHostString, InetSocketAddress::getPort)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("node1", 7311),
+            org.assertj.core.groups.Tuple.tuple("10.0.0.2", 7312), org.assertj.core.groups.Tuple.tuple("::1", 7313));
+    assertThat(bench.remote.tokenFile).isEqualTo(Path.of("/etc/t"));
+    assertThat(bench.remote.tls).isTrue();
+    assertThat(bench.remote.tlsTrust).isEqualTo(Path.of("node.pem"));
+    assertThat(bench.dir).isNull();
+  }
+
+  @Test
+  void convert_badAddresses_failWithAnExample() {
+    RemoteNodeOptions.NodeAddress converter = new RemoteNodeOptions.NodeAddress();
+    assertThatThrownBy(() -> converter.convert("node1")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("is not HOST:PORT");
+    assertThatThrownBy(() -> converter.convert("node1:http")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("the port must be a number");
+    assertThatThrownBy(() -> converter.convert("node1:70000")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("1..65535");
+    assertThatThrownBy(() -> converter.convert("::1:7311")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("in brackets");
+  }
+
+  @Test
+  void bench_remoteAndDir_refusedNamingBoth() {
+    assertThat(StokerCli.run("bench", "/tmp/data", "--remote", "127.0.0.1:7311")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("give either a dataset (DIR or --annotations/--images) or --remote");
+  }
+
+  @Test
+  void bench_tokenFileWithoutRemote_refused() {
+    assertThat(StokerCli.run("bench", "/tmp/data", "--token-file", "/tmp/token")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token-file, --tls and --tls-trust go with --remote");
+  }
+
+  @Test
+  void bench_remoteWithFloor_refused() {
+    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:7311", "--floor")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--floor decodes the files here");
+  }
+
+  @Test
+  void demo_remoteWithCache_refused() {
+    assertThat(StokerCli.run("demo", "--remote", "127.0.0.1:7311", "--cache-bytes", "1m")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--cache-bytes caches local files");
+  }
+
+  @Test
+  void bench_remoteNodeNotListening_failsNamingIt() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort(); // free once closed
+    }
+    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:" + port)).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("node 127.0.0.1:" + port + " cannot be reached");
+  }
+}
