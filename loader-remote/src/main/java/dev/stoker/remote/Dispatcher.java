@@ -121,6 +121,10 @@ final class Dispatcher implements NodeConnection.Listener {
 
   @Override
   public void lost(NodeConnection node, List<ChunkTask> unfinished, String reason, boolean wasReady) {
+    if (closed) {
+      log.debug("node {} closed with the source", node.name());
+      return;
+    }
     if (wasReady) {
       log.warn("node {} lost ({}); {} unfinished chunks go to the other nodes", node.name(), reason, unfinished.size());
     } else {

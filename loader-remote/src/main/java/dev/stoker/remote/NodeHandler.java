@@ -26,10 +26,14 @@ import org.slf4j.LoggerFactory;
  * dataset, a plan that cannot be applied, an index outside the dataset) is logged with the peer,
  * answered with one ERROR frame of the matching code, and the connection is closed; the node and
  * its other connections go on. A client that does not finish the handshake within
- * {@link #HANDSHAKE_TIMEOUT_SECONDS} is closed too.
+ * {@link #HANDSHAKE_TIMEOUT_SECONDS} is closed too, and so is one that stops reading: if the
+ * connection stays unwritable (samples are waiting in its outbound buffer) for
+ * {@link #STALL_TIMEOUT_SECONDS}, it is closed with a logged reason. A client that merely grants no
+ * credits (a paused trainer) has nothing waiting and is never closed for it.
  */
 final class NodeHandler extends SimpleChannelInboundHandler<Message> {
   static final long HANDSHAKE_TIMEOUT_SECONDS = 30;
+  static final long STALL_TIMEOUT_SECONDS = 60;
 
   private static final Logger log = LoggerFactory.getLogger(NodeHandler.class);
   private static final byte[] NO_PROOF = new byte[0];
@@ -42,6 +46,7 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
   private byte[] clientNonce;
   private NodeSession session;
   private ScheduledFuture<?> handshakeTimeout;
+  private ScheduledFuture<?> stallCheck;
 
   NodeHandler(NodeContext node) {
     super(Message.class); // releases every message after channelRead0, a stray SAMPLE included
@@ -148,8 +153,22 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (session != null && ctx.channel().isWritable()) {
-      session.writabilityChanged();
+    if (ctx.channel().isWritable()) {
+      if (stallCheck != null) {
+        stallCheck.cancel(false);
+        stallCheck = null;
+      }
+      if (session != null) {
+        session.writabilityChanged();
+      }
+    } else if (stallCheck == null) {
+      stallCheck = ctx.executor().schedule(() -> {
+        stallCheck = null;
+        if (!ctx.channel().isWritable() && state != State.CLOSING) {
+          log.warn("peer {}: has not read its samples for {} s, closing", peer(ctx), STALL_TIMEOUT_SECONDS);
+          close(ctx);
+        }
+      }, STALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -159,6 +178,9 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
     state = State.CLOSING;
     if (handshakeTimeout != null) {
       handshakeTimeout.cancel(false);
+    }
+    if (stallCheck != null) {
+      stallCheck.cancel(false);
     }
     if (session != null) {
       session.close();

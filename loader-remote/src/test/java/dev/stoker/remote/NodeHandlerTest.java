@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -313,11 +314,13 @@ class NodeHandlerTest {
   void writability_channelNotWritable_startsNothingUntilWritableAgain() {
     EmbeddedChannel channel = ready(Runnable::run);
     channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    channel.runPendingTasks(); // the writability event is delivered as a task
     channel.writeInbound(new Credit(5), new Chunk(1, 0, new int[] {0, 1, 2}));
     assertThat(outbound(channel)).isEmpty();
     assertThat(stats.started.get()).isZero();
 
     channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    channel.runPendingTasks();
     List<Message> out = outbound(channel);
     assertThat(out).extracting(NodeHandlerTest::describe).containsExactly("1/0/0", "1/1/1", "1/2/2", "done 1");
     release(out);
@@ -357,5 +360,37 @@ class NodeHandlerTest {
       case ChunkDone d -> "done " + d.chunkId();
       default -> message.toString();
     };
+  }
+
+  @Test
+  void writability_unwritableForTheStallTimeout_closesTheConnection() {
+    EmbeddedChannel channel = ready(Runnable::run);
+    channel.freezeTime();
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    channel.runPendingTasks(); // the writability event is delivered as a task
+
+    channel.advanceTimeBy(NodeHandler.STALL_TIMEOUT_SECONDS - 1, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(channel.isOpen()).as("open before the timeout").isTrue();
+    channel.advanceTimeBy(2, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+
+    assertThat(channel.isOpen()).as("closed once stalled for the timeout").isFalse();
+  }
+
+  @Test
+  void writability_writableAgainBeforeTheTimeout_keepsTheConnection() {
+    EmbeddedChannel channel = ready(Runnable::run);
+    channel.freezeTime();
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    channel.runPendingTasks(); // the writability event is delivered as a task
+    channel.advanceTimeBy(NodeHandler.STALL_TIMEOUT_SECONDS / 2, TimeUnit.SECONDS);
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    channel.runPendingTasks();
+
+    channel.advanceTimeBy(NodeHandler.STALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+
+    assertThat(channel.isOpen()).isTrue();
   }
 }
