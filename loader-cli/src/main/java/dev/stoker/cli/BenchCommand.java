@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
+import dev.stoker.remote.RemoteSource;
 import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
@@ -80,10 +81,13 @@ final class BenchCommand implements Callable<Integer> {
       BatchDigest digest = new BatchDigest();
       RunSummary summary;
       long allocatedBefore = allocatedBytes();
+      long wireBefore = source instanceof RemoteSource remoteSource ? remoteSource.bytesReceived() : 0;
       try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
         summary = loader.run(1, epochs, digest);
       }
       double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
+      double wirePerImage = source instanceof RemoteSource remoteSource
+          ? (remoteSource.bytesReceived() - wireBefore) / (double) Math.max(1, summary.delivered()) : -1;
       Summaries.print(summary, System.err);
       if (options.failuresFile != null) {
         Summaries.writeFailures(summary, options.failuresFile);
@@ -97,14 +101,14 @@ final class BenchCommand implements Callable<Integer> {
             floorRate, summary.decoder(), options.threads, summary.imagesPerSecond() / floorRate);
       }
       if (json) {
-        System.out.println(toJson(summary, stages, source, loader, digest.hex(), floorRate, heapPerImage));
+        System.out.println(toJson(summary, stages, source, loader, digest.hex(), floorRate, heapPerImage, wirePerImage));
       }
       return 0;
     }
   }
 
   private String toJson(RunSummary s, StageReport stages, SampleSource source, Loader loader, String digest, double floorRate,
-      double heapPerImage) {
+      double heapPerImage, double wirePerImage) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
     o.put("images", s.delivered());
@@ -123,6 +127,9 @@ final class BenchCommand implements Callable<Integer> {
     o.put("batches", s.batches());
     o.put("digest", digest);
     o.put("heap_bytes_per_image", Math.round(heapPerImage));
+    if (wirePerImage >= 0) {
+      o.put("wire_bytes_per_image", Math.round(wirePerImage));   // only with --remote: bytes received from the nodes
+    }
     if (source.hasBoxes()) {
       o.put("boxes", s.boxes());
       o.put("truncated_boxes", s.truncatedBoxes());

@@ -73,9 +73,11 @@ final class NodeConnection {
   private volatile String expectedIdentity;
   private volatile Opening opening;
   private boolean closed;
+  private final WireCounter counter;
 
   NodeConnection(InetSocketAddress address, Bootstrap bootstrap, SslContext ssl, byte[] token,
-      Duration handshakeTimeout, Listener listener) {
+      Duration handshakeTimeout, Listener listener, WireCounter counter) {
+    this.counter = counter;
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.bootstrap = bootstrap;
@@ -257,6 +259,7 @@ final class NodeConnection {
       ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
         @Override
         protected void initChannel(Channel ch) {
+          ch.pipeline().addLast(counter);
           if (ssl != null) {
             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
           }

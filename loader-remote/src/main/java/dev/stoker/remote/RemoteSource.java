@@ -63,9 +63,11 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
   private final List<NodeConnection> nodes;
   private final Message.Welcome welcome;
   private SupplyPlan plan;
+  private final WireCounter counter;
 
   private RemoteSource(RemoteOptions options, EventLoopGroup group, Dispatcher dispatcher, List<NodeConnection> nodes,
-      Message.Welcome welcome) {
+      Message.Welcome welcome, WireCounter counter) {
+    this.counter = counter;
     this.options = options;
     this.group = group;
     this.loop = group.next();
@@ -87,6 +89,7 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
     Checks.argument(!nodes.isEmpty(), "nodes", "must name at least one node");
     byte[] token = options.tokenFile() == null ? null : TokenAuth.load(options.tokenFile());
     SslContext ssl = options.tls() ? sslContext(options) : null;
+    WireCounter counter = new WireCounter();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("stoker-remote", true),
         NioIoHandler.newFactory());
     try {
@@ -98,7 +101,7 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
       List<NodeConnection> connections = new ArrayList<>();
       for (InetSocketAddress address : nodes) {
         NodeConnection node = new NodeConnection(Checks.notNull(address, "node address"), bootstrap, ssl, token,
-            options.connectTimeout(), dispatcher);
+            options.connectTimeout(), dispatcher, counter);
         node.expectIdentity(options.expectedIdentity());
         dispatcher.add(node);
         connections.add(node);
@@ -115,7 +118,7 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
             + first.datasetIdentity() + ", but " + String.join(", ", others));
       }
       connections.forEach(n -> n.expectIdentity(first.datasetIdentity()));
-      return new RemoteSource(options, group, dispatcher, List.copyOf(connections), first);
+      return new RemoteSource(options, group, dispatcher, List.copyOf(connections), first, counter);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
@@ -161,6 +164,11 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
           + ": " + String.join("; ", problems));
     }
     return results;
+  }
+
+  /** Bytes received from all nodes so far (TLS records included when TLS is on): what crossed the wire. */
+  public long bytesReceived() {
+    return counter.bytes();
   }
 
   /** The identity of the dataset the nodes serve, e.g. {@code sha256:9f2c.../1281167}. */

@@ -1,0 +1,85 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.remote.DataNode;
+import dev.stoker.remote.DataNodeConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code stoker bench --remote} against a real node: the same JSON contract and the same digest as local. */
+class StokerCliRemoteTest {
+  @TempDir
+  static Path data;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+
+  @BeforeAll
+  static void makeDataset() {
+    assertThat(DemoDataset.ensure(data, 4)).isTrue();
+  }
+
+  @BeforeEach
+  void captureOutput() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  private JsonNode bench(String... where) throws Exception {
+    out.reset();
+    String[] common = {"--threads", "2", "--batch", "8", "--size", "32", "--epochs", "2", "--json"};
+    String[] args = new String[1 + where.length + common.length];
+    args[0] = "bench";
+    System.arraycopy(where, 0, args, 1, where.length);
+    System.arraycopy(common, 0, args, 1 + where.length, common.length);
+    int status = StokerCli.run(args);
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+  }
+
+  @Test
+  void bench_remote_sameKeysImagesAndDigestAsLocalPlusWireBytes() throws Exception {
+    JsonNode local = bench(data.toString());
+    JsonNode remote;
+    try (DataNode node = DataNode.start(DataNodeConfig.loopback(ImageFolderSource.open(data)))) {
+      remote = bench("--remote", "127.0.0.1:" + node.address().getPort());
+    }
+
+    List<String> localKeys = iterable(local);
+    assertThat(iterable(remote)).containsAll(localKeys);
+    assertThat(remote.get("images").asLong()).isEqualTo(local.get("images").asLong()).isEqualTo(2L * 24);
+    assertThat(remote.get("failed").asLong()).isZero();
+    assertThat(remote.get("digest").asText()).isEqualTo(local.get("digest").asText());
+    assertThat(remote.get("wire_bytes_per_image").asLong()).isGreaterThan(32L * 32 * 3);
+    assertThat(local.has("wire_bytes_per_image")).isFalse();
+  }
+
+  private static List<String> iterable(JsonNode node) {
+    List<String> keys = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(keys::add);
+    return keys;
+  }
+}
