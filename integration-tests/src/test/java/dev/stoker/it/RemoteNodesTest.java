@@ -19,14 +19,11 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,24 +61,11 @@ class RemoteNodesTest {
         .ring(BatchRings.direct(), 2);
   }
 
-  private static String digest(Batch batch) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((batch.epoch() + "/" + batch.indexInEpoch() + "/" + batch.size()).getBytes());
-      for (int p = 0; p < batch.size(); p++) {
-        sha.update((batch.sampleIndex(p) + ":" + batch.label(p) + ";").getBytes());
-      }
-      sha.update(batch.pixels().asSlice(0, batch.size() * batch.layout().sampleBytes()).toArray(ValueLayout.JAVA_BYTE));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   private static List<String> local(int epochs) {
     List<String> digests = new ArrayList<>();
     try (Loader loader = settings(ImageFolderSource.open(root)).build()) {
-      loader.run(epochs, batch -> digests.add(digest(batch)));
+      loader.run(epochs, batch -> digests.add(BatchDigests.of(batch)));
     }
     return digests;
   }
@@ -103,7 +87,7 @@ class RemoteNodesTest {
     try (DataNode a = node(0); DataNode b = node(0);
         RemoteSource source = RemoteSource.connect(List.of(a.address(), b.address()), options());
         Loader loader = settings(source).build()) {
-      RunSummary summary = loader.run(2, batch -> remote.add(digest(batch)));
+      RunSummary summary = loader.run(2, batch -> remote.add(BatchDigests.of(batch)));
 
       assertThat(summary.delivered()).isEqualTo(2L * IMAGES);
       assertThat(summary.failed()).isZero();
@@ -121,7 +105,7 @@ class RemoteNodesTest {
     try (RemoteSource source = RemoteSource.connect(List.of(a.address(), b.address()), options());
         Loader loader = settings(source).build()) {
       RunSummary first = loader.run(0, 1, batch -> {
-        remote.add(digest(batch));
+        remote.add(BatchDigests.of(batch));
         if (remote.size() == 4) {
           a.close();   // killed in the middle of epoch 0: its unfinished chunks go to b
         }
@@ -131,9 +115,9 @@ class RemoteNodesTest {
 
       DataNode back = node(portA);
       try {
-        loader.run(1, 1, batch -> remote.add(digest(batch)));
+        loader.run(1, 1, batch -> remote.add(BatchDigests.of(batch)));
         b.close();   // from now on only the node that came back can serve
-        RunSummary third = loader.run(2, 1, batch -> remote.add(digest(batch)));
+        RunSummary third = loader.run(2, 1, batch -> remote.add(BatchDigests.of(batch)));
         assertThat(third.delivered()).as("epoch 2 served by the node that came back").isEqualTo(IMAGES);
       } finally {
         back.close();

@@ -16,12 +16,9 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,20 +61,6 @@ class ResumeAndShardTest {
         .ring(BatchRings.direct(), 2);
   }
 
-  /** SHA-256 over a batch's header, indices, labels and pixels, as hex. */
-  private static String digest(Batch batch) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((batch.epoch() + "/" + batch.indexInEpoch() + "/" + batch.size()).getBytes());
-      for (int p = 0; p < batch.size(); p++) {
-        sha.update((batch.sampleIndex(p) + ":" + batch.label(p) + ";").getBytes());
-      }
-      sha.update(batch.pixels().asSlice(0, batch.size() * batch.layout().sampleBytes()).toArray(ValueLayout.JAVA_BYTE));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   @Test
   void run_fromAStateSavedMidEpoch_sameDigestsAsTheUninterruptedRun() {
@@ -85,7 +68,7 @@ class ResumeAndShardTest {
     List<LoaderState> states = new ArrayList<>();
     try (Loader loader = settings(0, 1).build()) {
       loader.run(3, batch -> {
-        uninterrupted.add(digest(batch));
+        uninterrupted.add(BatchDigests.of(batch));
         states.add(loader.state());
       });
     }
@@ -96,7 +79,7 @@ class ResumeAndShardTest {
 
     List<String> resumed = new ArrayList<>();
     try (Loader loader = settings(0, 1).build()) {
-      loader.run(saved, 2, batch -> resumed.add(digest(batch)));
+      loader.run(saved, 2, batch -> resumed.add(BatchDigests.of(batch)));
     }
     assertThat(resumed).isEqualTo(uninterrupted.subList(cut + 1, uninterrupted.size()));
   }

@@ -23,13 +23,10 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
@@ -131,32 +128,19 @@ class SampleSupplierTest {
         .ring(BatchRings.direct(), 2);
   }
 
-  private static String digest(Batch batch) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((batch.epoch() + "/" + batch.indexInEpoch() + "/" + batch.size()).getBytes());
-      for (int p = 0; p < batch.size(); p++) {
-        sha.update((batch.sampleIndex(p) + ":" + batch.label(p) + ";").getBytes());
-      }
-      sha.update(batch.pixels().asSlice(0, batch.size() * batch.layout().sampleBytes()).toArray(ValueLayout.JAVA_BYTE));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   @Test
   void run_supplierBackedSource_sameBatchesAsLocalDecodingAndTheSameFailures() {
     List<String> local = new ArrayList<>();
     RunSummary localSummary;
     try (Loader loader = settings(ImageFolderSource.open(root)).build()) {
-      localSummary = loader.run(2, batch -> local.add(digest(batch)));
+      localSummary = loader.run(2, batch -> local.add(BatchDigests.of(batch)));
     }
     WorkerBackedSource remote = new WorkerBackedSource();
     List<String> supplied = new ArrayList<>();
     RunSummary remoteSummary;
     try (Loader loader = settings(remote).build()) {
-      remoteSummary = loader.run(2, batch -> supplied.add(digest(batch)));
+      remoteSummary = loader.run(2, batch -> supplied.add(BatchDigests.of(batch)));
     }
 
     assertThat(supplied).isEqualTo(local);
