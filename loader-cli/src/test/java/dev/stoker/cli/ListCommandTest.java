@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker list}: one JSON line with the files, classes and seconds of opening a dataset. */
@@ -20,27 +16,11 @@ class ListCommandTest {
   @TempDir
   Path data;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
-
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   private JsonNode lastJsonLine() throws Exception {
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = console.out().lines().toList();
     return new ObjectMapper().readTree(lines.getLast());
   }
 
@@ -53,7 +33,7 @@ class ListCommandTest {
 
     int status = StokerCli.run("list", data.toString());
 
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(status).as(console.err()).isZero();
     JsonNode json = lastJsonLine();
     assertThat(json.get("files").asInt()).isEqualTo(3);
     assertThat(json.get("classes").asInt()).isEqualTo(2);
@@ -71,7 +51,7 @@ class ListCommandTest {
     assertThat(status).isZero();
     assertThat(lastJsonLine().get("files").asInt()).isEqualTo(1);
     assertThat(lastJsonLine().get("warnings").asInt()).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.jpg");
+    assertThat(console.err()).contains("missing.jpg");
   }
 
   @Test
@@ -81,6 +61,6 @@ class ListCommandTest {
     int status = StokerCli.run("list", missing.toString());
 
     assertThat(status).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains(missing + ": no such directory");
+    assertThat(console.err()).contains(missing + ": no such directory");
   }
 }

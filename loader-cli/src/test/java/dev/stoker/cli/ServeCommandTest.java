@@ -3,20 +3,16 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.testkit.BadImageFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker serve}: refuses an open bind without TLS and token; serves on loopback until interrupted. */
@@ -26,10 +22,8 @@ class ServeCommandTest {
   @TempDir
   static Path data;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void makeDataset() throws IOException {
@@ -41,34 +35,20 @@ class ServeCommandTest {
     }
   }
 
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   @Test
   void serve_nonLoopbackBindWithoutTlsOrToken_exitsNonZeroWithTheMessage() {
     int status = StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--bind", "0.0.0.0");
     assertThat(status).isNotZero();
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(console.err())
         .contains("binding 0.0.0.0 requires --tls-cert/--tls-key and --token-file; loopback may run without");
-    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("serving");
+    assertThat(console.out()).doesNotContain("serving");
   }
 
   @Test
   void serve_certificateWithoutKey_exitsNonZero() {
     int status = StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--tls-cert", "node.crt");
     assertThat(status).isNotZero();
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--tls-cert and --tls-key go together");
+    assertThat(console.err()).contains("--tls-cert and --tls-key go together");
   }
 
   @Test
@@ -79,9 +59,9 @@ class ServeCommandTest {
     serving.start();
     Matcher line = SERVING.matcher("");
     long deadline = System.nanoTime() + 20_000_000_000L;
-    while (!line.reset(out.toString(StandardCharsets.UTF_8)).find()) {
-      assertThat(System.nanoTime()).as("the serving line within 20 s; err: " + err).isLessThan(deadline);
-      assertThat(serving.isAlive()).as("serve still running; err: " + err).isTrue();
+    while (!line.reset(console.out()).find()) {
+      assertThat(System.nanoTime()).as("the serving line within 20 s; err: " + console.err()).isLessThan(deadline);
+      assertThat(serving.isAlive()).as("serve still running; err: " + console.err()).isTrue();
       Thread.sleep(10);
     }
     assertThat(line.group(1)).contains(data.toString());

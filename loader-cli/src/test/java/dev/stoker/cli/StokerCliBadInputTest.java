@@ -7,19 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stoker.testkit.BadImageFiles;
 import dev.stoker.testkit.BadImageFiles.Kind;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker bench} on a dataset with every kind of bad file: exact counts, no crash. */
@@ -31,10 +27,8 @@ class StokerCliBadInputTest {
   @TempDir
   static Path data;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void makeDataset() throws IOException {
@@ -47,27 +41,13 @@ class StokerCliBadInputTest {
     BadImageFiles.writeAll(data.resolve("b"));
   }
 
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   private JsonNode bench(String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("bench", data.toString(), "--threads", "2", "--batch", "4",
         "--size", "32", "--json"));
     args.addAll(List.of(extra));
     int status = StokerCli.run(args.toArray(String[]::new));
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(status).as(console.err()).isZero();
+    List<String> lines = console.out().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
 
@@ -83,7 +63,7 @@ class StokerCliBadInputTest {
   void bench_badFilesOneEpoch_stderrNamesEveryBadFile() throws Exception {
     JsonNode json = bench("--epochs", "1");
     assertThat(json.get("failed").asLong()).isEqualTo(BAD);
-    String log = err.toString(StandardCharsets.UTF_8);
+    String log = console.err();
     assertThat(log).contains(BAD + " sample(s) failed");
     for (Kind kind : Kind.values()) {
       assertThat(log).contains(data.resolve("b").resolve(kind.fileName()) + ": ");

@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stoker.cuda.CudaStatus;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+
+
+
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker demo --json}: the reference trainer learns from what the loader delivers. */
@@ -21,36 +22,20 @@ class StokerCliDemoTrainingTest {
   @TempDir
   static Path data;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void makeDataset() {
     assertThat(DemoDataset.ensure(data, 20)).isTrue();
   }
 
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   @Test
   void demo_json_lastLineShowsTheTrainerLearnedAndNamesTheBackend() throws Exception {
     int status = StokerCli.run("demo", data.toString(), "--epochs", "5", "--size", "64", "--batch", "16", "--json");
 
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(status).as(console.err()).isZero();
+    List<String> lines = console.out().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     assertThat(json.get("backend").asText()).isEqualTo(CudaStatus.probe().usable() ? "cuda" : "host");
     assertThat(json.get("delivered").asLong()).isEqualTo(5L * 120);
@@ -63,7 +48,7 @@ class StokerCliDemoTrainingTest {
     assertThat(lossEnd).as("loss falls").isLessThan(lossStart * 0.7);
     assertThat(chance).isBetween(1.0 / 6, 0.5);
     assertThat(accuracy).as("clearly above chance").isGreaterThan(chance + 0.3);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("trained on the ");
+    assertThat(console.out()).contains("trained on the ");
   }
 
   @Test
@@ -71,7 +56,7 @@ class StokerCliDemoTrainingTest {
     int status = StokerCli.run("demo", data.toString(), "--epochs", "1", "--size", "32", "--batch", "16", "--json");
 
     assertThat(status).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = console.out().lines().toList();
     JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
     if (json.get("backend").asText().equals("host")) {
       assertThat(json.get("fallback_reason").asText()).isNotBlank();

@@ -7,17 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +32,8 @@ class StokerCliDetectionTest {
   static Path coco;
   static Path voc;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   /** Box {@code k} of image {@code i}: x, y, width, height in pixels. */
   private static int[] box(int i, int k) {
@@ -83,27 +77,13 @@ class StokerCliDetectionTest {
         + annotations + "],\n\"categories\": [{\"id\": 9, \"name\": \"red\"}, {\"id\": 5, \"name\": \"blue\"}]}");
   }
 
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   private JsonNode lastJsonLine() throws IOException {
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = console.out().lines().toList();
     return new ObjectMapper().readTree(lines.getLast());
   }
 
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.err();
   }
 
   private int bench(String... args) {
@@ -167,7 +147,7 @@ class StokerCliDetectionTest {
   void bench_sameSeedOnCocoAndVoc_sameDigest() throws IOException {
     assertThat(bench(coco.toString(), "--preset", "ssd300-train")).as(stderr()).isZero();
     JsonNode fromCoco = lastJsonLine();
-    out.reset();
+    console.resetOut();
     assertThat(bench("--annotations", voc.toString(), "--images", coco.resolve("images").toString(),
         "--preset", "ssd300-train")).as(stderr()).isZero();
 
@@ -182,7 +162,7 @@ class StokerCliDetectionTest {
 
     assertThat(status).as(stderr()).isZero();
     assertThat(stderr()).contains("preset ssd300-train", "300x300x3 uint8, up to 2 boxes");
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("boxes inside the image and not degenerate")
         .contains("delivered + failed = 18 of 18");
   }
@@ -208,7 +188,7 @@ class StokerCliDetectionTest {
         "--size", "64");
 
     assertThat(status).as(stderr()).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("6 boxes inside the image and not degenerate", "every class seen: true");
   }
 

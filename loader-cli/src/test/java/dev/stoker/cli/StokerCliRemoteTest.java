@@ -7,15 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.remote.DataNode;
 import dev.stoker.remote.DataNodeConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+
+
+
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker bench --remote} against a real node: the same JSON contract and the same digest as local. */
@@ -23,40 +24,24 @@ class StokerCliRemoteTest {
   @TempDir
   static Path data;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void makeDataset() {
     assertThat(DemoDataset.ensure(data, 4)).isTrue();
   }
 
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   private JsonNode bench(String... where) throws Exception {
-    out.reset();
+    console.resetOut();
     String[] common = {"--threads", "2", "--batch", "8", "--size", "32", "--epochs", "2", "--json"};
     String[] args = new String[1 + where.length + common.length];
     args[0] = "bench";
     System.arraycopy(where, 0, args, 1, where.length);
     System.arraycopy(common, 0, args, 1 + where.length, common.length);
     int status = StokerCli.run(args);
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(status).as(console.err()).isZero();
+    List<String> lines = console.out().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
 

@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Sharding, failure policies and the failure list on the command line. */
@@ -24,10 +20,8 @@ class StokerCliSemanticsTest {
   static Path data;
   static Path broken;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void makeDataset() throws Exception {
@@ -38,31 +32,17 @@ class StokerCliSemanticsTest {
     }
   }
 
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.err();
   }
 
   private JsonNode bench(String... extra) throws Exception {
-    out.reset();
+    console.resetOut();
     List<String> args = new java.util.ArrayList<>(List.of("bench", data.toString(), "--threads", "2", "--batch", "8",
         "--size", "32", "--epochs", "2", "--json"));
     args.addAll(List.of(extra));
     assertThat(StokerCli.run(args.toArray(String[]::new))).as(stderr()).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = console.out().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
 

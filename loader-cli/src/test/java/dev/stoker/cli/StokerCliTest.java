@@ -4,48 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class StokerCliTest {
   @TempDir
   static Path data;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void makeDataset() {
     assertThat(DemoDataset.ensure(data, 5)).isTrue();
   }
 
-  @BeforeEach
-  void captureOutput() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreOutput() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
   private JsonNode lastJsonLine() throws Exception {
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = console.out().lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
 
@@ -53,7 +38,7 @@ class StokerCliTest {
   void bench_json_lastLineHoldsTheContractKeys() throws Exception {
     int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
         "--epochs", "2", "--json");
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(status).as(console.err()).isZero();
     JsonNode json = lastJsonLine();
     assertThat(json.get("images").asLong()).isEqualTo(2L * 6 * 5);
     assertThat(json.get("failed").asLong()).isZero();
@@ -70,12 +55,12 @@ class StokerCliTest {
   void bench_json_namesTheBoundAndTheVerdictAndStderrHasTheStageTable() throws Exception {
     int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
         "--epochs", "1", "--json");
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(status).as(console.err()).isZero();
     JsonNode json = lastJsonLine();
     String bound = json.get("bound").asText();
     assertThat(bound).isIn("read", "decode", "augment", "collate", "consumer", "unknown");
     assertThat(json.get("verdict").asText()).startsWith(bound.equals("unknown") ? "unknown: " : bound + "-bound: ");
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(console.err())
         .containsPattern("(?m)^stage +count +per s +mean ms +p50 ms +p95 ms +p99 ms$")
         .containsPattern("(?m)^list +1 +- ")
         .containsPattern("(?m)^decode +30 ")
@@ -87,10 +72,10 @@ class StokerCliTest {
   void bench_sameSeedOneOrFourThreads_sameDigest() throws Exception {
     StokerCli.run("bench", data.toString(), "--threads", "1", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
     String one = lastJsonLine().get("digest").asText();
-    out.reset();
+    console.resetOut();
     StokerCli.run("bench", data.toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
     assertThat(lastJsonLine().get("digest").asText()).isEqualTo(one);
-    out.reset();
+    console.resetOut();
     StokerCli.run("bench", data.toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json",
         "--seed", "1");
     assertThat(lastJsonLine().get("digest").asText()).as("another seed, other crops").isNotEqualTo(one);
@@ -99,8 +84,8 @@ class StokerCliTest {
   @Test
   void demo_directory_checksEveryBatchAndSucceeds() {
     int status = StokerCli.run("demo", data.toString(), "--epochs", "2", "--size", "48");
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(status).as(console.err()).isZero();
+    assertThat(console.out())
         .contains("every class seen: true")
         .contains("delivered + failed = 60 of 60")
         .containsPattern("(?m)^read +60 ")
@@ -113,7 +98,7 @@ class StokerCliTest {
     Path missing = empty.resolve("nope");
     int status = StokerCli.run("bench", missing.toString());
     assertThat(status).isNotZero();
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains(missing.toString());
+    assertThat(console.err()).contains(missing.toString());
   }
 
   @Test
