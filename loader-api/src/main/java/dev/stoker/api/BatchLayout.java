@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 /**
  * The shape of every batch in a ring: {@code batchSize} samples of {@code height x width x
  * channels} pixels of {@code elementType}, stored one after another (NHWC), and, for object

@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 /**
  * What a sample cache did so far: lookups that found the sample, lookups that had to read it, and
  * how full it is. Counts are cumulative over the cache's life (every run and epoch that used it).

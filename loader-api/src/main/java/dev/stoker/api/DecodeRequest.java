@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 /**
  * Which part of an image to decode, and how small the result may be.
  *

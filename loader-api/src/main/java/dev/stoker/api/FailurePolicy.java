@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 /**
  * What a loader does when samples fail to read or decode. Whatever the policy, a failed sample is
  * a {@link SampleFailure} value, reported in the run summary; the policy decides only when failures

@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 /**
  * A rectangle of pixels, in the coordinates of the full image.
  *

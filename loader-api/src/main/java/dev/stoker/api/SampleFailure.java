@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 /**
  * A sample that failed to read or decode, as a value: it is counted and reported, never thrown
  * through the pipeline.

@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.api.internal.Checks;
+
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package dev.stoker.cuda;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.ElementType;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Callable;

@@ -9,7 +9,7 @@ import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.BatchSlot;
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.RingStats;
 import java.util.ArrayDeque;

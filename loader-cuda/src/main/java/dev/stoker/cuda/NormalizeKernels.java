@@ -1,6 +1,6 @@
 package dev.stoker.cuda;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;

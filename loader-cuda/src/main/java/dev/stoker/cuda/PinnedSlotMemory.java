@@ -3,7 +3,7 @@ package dev.stoker.cuda;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.stoker.cuda;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 
 /**
  * Stoker's reference trainer: a small model that proves images and labels arrive intact and

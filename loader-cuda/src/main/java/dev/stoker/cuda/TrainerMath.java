@@ -1,6 +1,6 @@
 package dev.stoker.cuda;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;

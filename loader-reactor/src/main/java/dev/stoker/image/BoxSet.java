@@ -1,6 +1,6 @@
 package dev.stoker.image;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 
 /**
  * The boxes of one sample while its geometric steps run: {@code x0, y0, x1, y1} in the current

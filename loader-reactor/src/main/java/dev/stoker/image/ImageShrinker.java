@@ -1,6 +1,6 @@
 package dev.stoker.image;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.DecodeRequest;
 import dev.stoker.api.ImageBuffer;
 import dev.stoker.api.ImageDecoder;

@@ -2,7 +2,7 @@ package dev.stoker.image;
 
 import static dev.stoker.image.NativeImageLibrary.ERROR_CAPACITY;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.DecodeException;
 import dev.stoker.api.DecodeRequest;
 import dev.stoker.api.ImageBuffer;

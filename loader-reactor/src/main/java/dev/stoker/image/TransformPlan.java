@@ -1,6 +1,6 @@
 package dev.stoker.image;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
 import dev.stoker.api.TransformSpec.ColorJitter;

@@ -1,7 +1,7 @@
 package dev.stoker.pipeline;
 
 import dev.stoker.api.BatchRing;
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LastBatchPolicy;

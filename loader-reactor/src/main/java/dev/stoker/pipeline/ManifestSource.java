@@ -1,6 +1,6 @@
 package dev.stoker.pipeline;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleSource;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.stoker.pipeline;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.TransformSpec;
 import java.util.List;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.CacheStats;
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.ElementType;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;

@@ -1,6 +1,6 @@
 package dev.stoker.pipeline;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.SampleFailure;
 import java.lang.foreign.MemorySegment;
 

@@ -1,6 +1,6 @@
 package dev.stoker.remote;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.SampleSource;
 import java.net.InetAddress;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.stoker.remote;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;

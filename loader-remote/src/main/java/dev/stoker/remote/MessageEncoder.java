@@ -1,6 +1,6 @@
 package dev.stoker.remote;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.remote.Message.Auth;
 import dev.stoker.remote.Message.Cancel;
 import dev.stoker.remote.Message.Chunk;

@@ -1,6 +1,6 @@
 package dev.stoker.remote;
 
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -2,7 +2,7 @@ package dev.stoker.remote;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.stoker.api.Checks;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.SampleWorker;

@@ -1,4 +1,4 @@
-package dev.stoker.api;
+package dev.stoker.api.internal;
 
 import java.util.Objects;
 
