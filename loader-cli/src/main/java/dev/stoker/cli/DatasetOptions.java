@@ -1,7 +1,7 @@
 package dev.stoker.cli;
 
 import dev.stoker.api.SampleSource;
-import dev.stoker.pipeline.Datasets;
+import dev.stoker.dataset.Datasets;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -11,7 +11,7 @@ import dev.stoker.cuda.FeedStats;
 import dev.stoker.cuda.PixelType;
 import dev.stoker.cuda.ReferenceTrainer;
 import dev.stoker.cuda.TrainingReport;
-import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.stoker.cli;
 
 import dev.stoker.api.SampleSource;
-import dev.stoker.pipeline.Datasets;
+import dev.stoker.dataset.Datasets;
 import dev.stoker.remote.DataNode;
 import dev.stoker.remote.DataNodeConfig;
 import java.net.InetAddress;

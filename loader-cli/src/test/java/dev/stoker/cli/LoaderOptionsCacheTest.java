@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoker.api.SampleSource;
+import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.pipeline.CachingSource;
-import dev.stoker.pipeline.ImageFolderSource;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

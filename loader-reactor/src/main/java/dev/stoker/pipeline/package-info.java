@@ -1,10 +1,9 @@
 /**
  * The loader: a backpressured Reactor pipeline from a {@link dev.stoker.api.SampleSource} through
- * parallel decode and augmentation into a {@link dev.stoker.api.BatchRing}, and the file-based
- * sources: {@link dev.stoker.pipeline.ImageFolderSource} for classification,
- * {@link dev.stoker.pipeline.CocoSource} and {@link dev.stoker.pipeline.VocSource} for object
- * detection, {@link dev.stoker.pipeline.ManifestSource} for a CSV or JSON Lines list of either, and
- * {@link dev.stoker.pipeline.Datasets}, which tells them apart.
+ * parallel decode and augmentation into a {@link dev.stoker.api.BatchRing}, and the in-memory
+ * caches of a source's samples ({@link dev.stoker.pipeline.SampleCaches}). The sources that read a
+ * dataset format from files (ImageFolder, COCO, VOC, manifests) are in {@link dev.stoker.dataset};
+ * this package knows a source only as a {@link dev.stoker.api.SampleSource}.
  *
  * <pre>
  * permutation(seed, epoch) ─► read (virtual threads) ─► decode + augment (N workers, in order)

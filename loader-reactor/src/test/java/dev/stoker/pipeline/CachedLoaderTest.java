@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stoker.api.CacheStats;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.TransformSpec;
+import dev.stoker.dataset.ImageFolderSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleSource;
-import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.Presets;
 import dev.stoker.pipeline.SampleWorker;

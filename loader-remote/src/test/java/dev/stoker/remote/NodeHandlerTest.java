@@ -3,7 +3,7 @@ package dev.stoker.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.api.SampleSource;
-import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.pipeline.Presets;
 import dev.stoker.pipeline.SupplyPlan;
 import dev.stoker.remote.Message.Auth;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleSource;
-import dev.stoker.pipeline.ImageFolderSource;
+import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.remote.Message.Chunk;
 import dev.stoker.remote.Message.ChunkDone;
 import dev.stoker.remote.Message.Credit;

@@ -1,7 +1,7 @@
-package dev.stoker.pipeline;
+package dev.stoker.dataset;
 
 import dev.stoker.api.LoaderException;
-import dev.stoker.pipeline.ManifestParser.Label;
+import dev.stoker.dataset.ManifestParser.Label;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.stoker.pipeline;
+package dev.stoker.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.stoker.pipeline;
+package dev.stoker.dataset;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

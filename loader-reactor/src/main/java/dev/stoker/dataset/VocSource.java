@@ -1,4 +1,4 @@
-package dev.stoker.pipeline;
+package dev.stoker.dataset;
 
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.LoaderException;

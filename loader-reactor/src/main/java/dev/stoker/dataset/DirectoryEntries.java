@@ -1,4 +1,4 @@
-package dev.stoker.pipeline;
+package dev.stoker.dataset;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;

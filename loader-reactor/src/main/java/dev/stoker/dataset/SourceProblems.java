@@ -1,4 +1,4 @@
-package dev.stoker.pipeline;
+package dev.stoker.dataset;
 
 import java.util.ArrayList;
 import java.util.List;
