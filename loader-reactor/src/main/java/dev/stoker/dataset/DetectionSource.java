@@ -1,11 +1,8 @@
 package dev.stoker.dataset;
 
 import dev.stoker.api.SampleSource;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * An object-detection dataset: image files, each with zero or more labelled boxes, parsed once when
@@ -22,15 +19,7 @@ import java.util.Objects;
  *       pipeline counts that sample as failed.
  * </ul>
  */
-public abstract sealed class DetectionSource implements SampleSource permits CocoSource, VocSource {
-  private final String kind;
-  private final Path annotations;
-  private final Path[] images;
-  private final BoxTable boxes;
-  private final List<String> classes;
-  private final List<String> notes;
-  private final int problemCount;
-  private final List<String> warnings;
+public abstract sealed class DetectionSource extends FileSource permits CocoSource, VocSource {
 
   /**
    * @param kind the format's name for the description, e.g. {@code "COCO"}
@@ -39,104 +28,26 @@ public abstract sealed class DetectionSource implements SampleSource permits Coc
    */
   DetectionSource(String kind, Path annotations, Path[] images, BoxTable boxes, List<String> classes,
       List<String> notes, SourceProblems problems) {
-    this.kind = kind;
-    this.annotations = annotations;
-    this.images = images;
-    this.boxes = boxes;
-    this.classes = List.copyOf(classes);
-    this.notes = List.copyOf(notes);
-    this.problemCount = problems.count();
-    this.warnings = problems.lines();
+    super(kind, annotations, images, firstLabels(boxes, images.length), classes, boxes, notes, problems);
+  }
+
+  /** Each sample's classification label: its first box's label, or -1 without boxes. */
+  private static int[] firstLabels(BoxTable boxes, int samples) {
+    int[] labels = new int[samples];
+    for (int i = 0; i < samples; i++) {
+      labels[i] = boxes.firstLabel(i);
+    }
+    return labels;
   }
 
   /** The annotation file or directory this source was opened from. */
   public Path annotations() {
-    return annotations;
-  }
-
-  /** The image file of sample {@code index}. */
-  public Path imagePath(int index) {
-    return images[index];
+    return origin();
   }
 
   /** The boxes of all samples together. */
+  @Override
   public int totalBoxes() {
-    return boxes.total();
-  }
-
-  @Override
-  public String description() {
-    StringBuilder s = new StringBuilder(kind).append(' ').append(annotations).append(" (")
-        .append(images.length).append(" images, ").append(boxes.total()).append(" boxes, ")
-        .append(classes.size()).append(" classes");
-    for (String note : notes) {
-      s.append("; ").append(note);
-    }
-    if (problemCount > 0) {
-      s.append("; ").append(problemCount).append(problemCount == 1 ? " problem: " : " problems, the first: ")
-          .append(warnings.getFirst());
-    }
-    return s.append(')').toString();
-  }
-
-  @Override
-  public int size() {
-    return images.length;
-  }
-
-  @Override
-  public String sourceName(int index) {
-    return images[index].toString();
-  }
-
-  @Override
-  public int label(int index) {
-    return boxes.firstLabel(Objects.checkIndex(index, images.length));
-  }
-
-  @Override
-  public List<String> classes() {
-    return classes;
-  }
-
-  @Override
-  public ByteBuffer read(int index) throws IOException {
-    return ImageFiles.read(images[index]);
-  }
-
-  @Override
-  public ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
-    return ImageFiles.read(images[index], reuse);
-  }
-
-  /** Always true, even if no image has a box. */
-  @Override
-  public boolean hasBoxes() {
-    return true;
-  }
-
-  @Override
-  public int maxBoxCount() {
-    return boxes.max();
-  }
-
-  @Override
-  public int boxCount(int index) {
-    return boxes.count(Objects.checkIndex(index, images.length));
-  }
-
-  @Override
-  public int copyBoxes(int index, float[] boxesOut, int[] labelsOut) {
-    return boxes.copy(Objects.checkIndex(index, images.length), boxesOut, labelsOut);
-  }
-
-  @Override
-  public List<String> warnings() {
-    return warnings;
-  }
-
-  @Override
-  public String toString() {
-    return description();
+    return super.totalBoxes();
   }
 }

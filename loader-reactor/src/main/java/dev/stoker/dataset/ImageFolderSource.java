@@ -2,9 +2,7 @@ package dev.stoker.dataset;
 
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.LoaderException;
-import dev.stoker.api.SampleSource;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -42,21 +40,11 @@ import java.util.Set;
  * SampleSource train = ImageFolderSource.open(Path.of("train"));
  * }</pre>
  */
-public final class ImageFolderSource implements SampleSource {
+public final class ImageFolderSource extends FileSource {
   private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png");
 
-  private final Path root;
-  private final List<String> classes;
-  private final Path[] files;
-  private final int[] labels;
-  private final List<String> warnings;
-
-  private ImageFolderSource(Path root, List<String> classes, Path[] files, int[] labels, List<String> warnings) {
-    this.root = root;
-    this.classes = classes;
-    this.files = files;
-    this.labels = labels;
-    this.warnings = warnings;
+  private ImageFolderSource(Path root, List<String> classes, Path[] files, int[] labels, SourceProblems problems) {
+    super("image folder", root, files, labels, classes, null, List.of(), problems);
   }
 
   /**
@@ -106,7 +94,7 @@ public final class ImageFolderSource implements SampleSource {
         labels[next++] = c;
       }
     }
-    return new ImageFolderSource(root, List.copyOf(classes), files, labels, problems.lines());
+    return new ImageFolderSource(root, classes, files, labels, problems);
   }
 
   /** One class directory's images, sorted, and the entries skipped; or why it could not be listed. */
@@ -180,47 +168,15 @@ public final class ImageFolderSource implements SampleSource {
 
   /** The directory this source lists. */
   public Path root() {
-    return root;
+    return origin();
   }
 
+  /**
+   * {@code image folder ROOT (N images, K classes)}; the problems met while listing are in
+   * {@link #warnings()} only.
+   */
   @Override
   public String description() {
-    return "image folder " + root + " (" + files.length + " images, " + classes.size() + " classes)";
-  }
-
-  @Override
-  public int size() {
-    return files.length;
-  }
-
-  @Override
-  public String sourceName(int index) {
-    return files[index].toString();
-  }
-
-  @Override
-  public int label(int index) {
-    return labels[index];
-  }
-
-  @Override
-  public List<String> classes() {
-    return classes;
-  }
-
-  @Override
-  public ByteBuffer read(int index) throws IOException {
-    return ImageFiles.read(files[index]);
-  }
-
-  @Override
-  public ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
-    return ImageFiles.read(files[index], reuse);
-  }
-
-  /** Class directories without images and entries that could not be examined; see the class doc. */
-  @Override
-  public List<String> warnings() {
-    return warnings;
+    return "image folder " + root() + " (" + size() + " images, " + classes().size() + " classes)";
   }
 }

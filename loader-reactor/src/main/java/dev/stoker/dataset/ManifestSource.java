@@ -3,11 +3,8 @@ package dev.stoker.dataset;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleSource;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A dataset listed in a manifest file: one row per image with its path, its label and, optionally,
@@ -52,25 +49,11 @@ import java.util.Objects;
  * SampleSource train = ManifestSource.open(Path.of("/data/train.csv"));
  * }</pre>
  */
-public final class ManifestSource implements SampleSource {
-  private final Path manifest;
-  private final Path[] images;
-  private final int[] labels;
-  private final List<String> classes;
-  private final boolean hasBoxes;
-  private final BoxTable boxes;
-  private final int problemCount;
-  private final List<String> warnings;
+public final class ManifestSource extends FileSource {
 
   private ManifestSource(Path manifest, boolean hasBoxes, ManifestRows.Built built) {
-    this.manifest = manifest;
-    this.images = built.images();
-    this.labels = built.labels();
-    this.classes = built.classes();
-    this.hasBoxes = hasBoxes;
-    this.boxes = built.boxes();
-    this.problemCount = built.problems().count();
-    this.warnings = built.problems().lines();
+    super("manifest", manifest, built.images(), built.labels(), built.classes(), hasBoxes ? built.boxes() : null,
+        List.of(), built.problems());
   }
 
   /**
@@ -97,87 +80,6 @@ public final class ManifestSource implements SampleSource {
 
   /** The manifest file this source was opened from. */
   public Path manifest() {
-    return manifest;
-  }
-
-  /** The image file of sample {@code index}. */
-  public Path imagePath(int index) {
-    return images[index];
-  }
-
-  @Override
-  public String description() {
-    StringBuilder s = new StringBuilder("manifest ").append(manifest).append(" (").append(images.length)
-        .append(" images, ");
-    if (hasBoxes) {
-      s.append(boxes.total()).append(" boxes, ");
-    }
-    s.append(classes.size()).append(" classes");
-    if (problemCount > 0) {
-      s.append("; ").append(problemCount).append(problemCount == 1 ? " problem: " : " problems, the first: ")
-          .append(warnings.getFirst());
-    }
-    return s.append(')').toString();
-  }
-
-  @Override
-  public int size() {
-    return images.length;
-  }
-
-  @Override
-  public String sourceName(int index) {
-    return images[index].toString();
-  }
-
-  @Override
-  public int label(int index) {
-    return labels[index];
-  }
-
-  @Override
-  public List<String> classes() {
-    return classes;
-  }
-
-  @Override
-  public ByteBuffer read(int index) throws IOException {
-    return ImageFiles.read(images[index]);
-  }
-
-  @Override
-  public ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
-    return ImageFiles.read(images[index], reuse);
-  }
-
-  /** Whether the manifest gives boxes (a {@code boxes} column or field), even if no row has one. */
-  @Override
-  public boolean hasBoxes() {
-    return hasBoxes;
-  }
-
-  @Override
-  public int maxBoxCount() {
-    return boxes.max();
-  }
-
-  @Override
-  public int boxCount(int index) {
-    return boxes.count(Objects.checkIndex(index, images.length));
-  }
-
-  @Override
-  public int copyBoxes(int index, float[] boxesOut, int[] labelsOut) {
-    return boxes.copy(Objects.checkIndex(index, images.length), boxesOut, labelsOut);
-  }
-
-  @Override
-  public List<String> warnings() {
-    return warnings;
-  }
-
-  @Override
-  public String toString() {
-    return description();
+    return origin();
   }
 }
