@@ -25,7 +25,6 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -132,7 +131,6 @@ class CocoToRingTest {
   }
 
   @Test
-  @EnabledIf("dev.stoker.it.BoxSupport#available")
   void run_identityPlan_deliversEveryBoxUnchangedAtItsSamplesPosition() {
     CocoSource source = CocoSource.open(annotations, images);
     List<Delivered> delivered = new ArrayList<>();
@@ -159,7 +157,6 @@ class CocoToRingTest {
   }
 
   @Test
-  @EnabledIf("dev.stoker.it.BoxSupport#available")
   void run_ssd300_everyDeliveredBoxLiesInsideTheOutputAndIsNotDegenerate() {
     CocoSource source = CocoSource.open(annotations, images);
     List<Delivered> delivered = new ArrayList<>();

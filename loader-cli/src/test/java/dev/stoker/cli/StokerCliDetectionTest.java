@@ -14,7 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -120,7 +119,6 @@ class StokerCliDetectionTest {
   }
 
   @Test
-  @EnabledIf("dev.stoker.cli.BoxSupport#available")
   void bench_cocoIdentityPlan_deliversEveryBoxEveryEpoch() throws IOException {
     int status = bench(coco.toString(), "--preset", "decode-only", "--size", "64");
 
@@ -132,7 +130,6 @@ class StokerCliDetectionTest {
   }
 
   @Test
-  @EnabledIf("dev.stoker.cli.BoxSupport#available")
   void bench_maxBoxesOne_countsTheTruncatedBoxes() throws IOException {
     int status = bench(coco.toString(), "--preset", "decode-only", "--size", "64", "--max-boxes", "1");
 
@@ -143,7 +140,6 @@ class StokerCliDetectionTest {
   }
 
   @Test
-  @EnabledIf("dev.stoker.cli.BoxSupport#available")
   void bench_sameSeedOnCocoAndVoc_sameDigest() throws IOException {
     assertThat(bench(coco.toString(), "--preset", "ssd300-train")).as(stderr()).isZero();
     JsonNode fromCoco = lastJsonLine();
@@ -156,7 +152,6 @@ class StokerCliDetectionTest {
   }
 
   @Test
-  @EnabledIf("dev.stoker.cli.BoxSupport#available")
   void demo_cocoWithTheDefaultSsdPreset_checksEveryBoxAndSucceeds() {
     int status = StokerCli.run("demo", coco.toString(), "--epochs", "3", "--batch", "4", "--threads", "2");
 
@@ -168,7 +163,6 @@ class StokerCliDetectionTest {
   }
 
   @Test
-  @EnabledIf("dev.stoker.cli.BoxSupport#available")
   void demo_vocDirectoryBesideTheImages_checksEveryBoxAndSucceeds() throws IOException {
     Path devkit = Files.createDirectories(data.resolve("devkit"));
     Path annotations = Files.createDirectories(devkit.resolve("Annotations"));
