@@ -5,6 +5,8 @@ import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.ElementType;
+import dev.stoker.ring.DisruptorBatchRing;
+import dev.stoker.ring.SlotMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Callable;
 
@@ -199,11 +201,12 @@ public final class DeviceFeed implements AutoCloseable {
         throw new IllegalStateException("the feed's consumer runs only on its thread: run the loader inside feed.call(...)");
       }
       Active current = active;
-      if (current == null || !(batch instanceof RingSlot slot) || !current.ring().owns(slot)) {
+      int slot = current == null ? -1 : current.ring().slotIndex(batch);
+      if (slot < 0) {
         throw new IllegalArgumentException("the batch does not come from this feed's ring; build the loader with feed.rings()");
       }
       if (current.device() != null) {
-        current.device().submit(slot, slot.slotIndex(current.ring().slots()), step, current.ring()::releaseWhen);
+        current.device().submit(batch, slot, step, current.ring()::releaseWhen);
       } else {
         current.host().submit(batch, hostStep);
       }

@@ -1,9 +1,10 @@
-package dev.stoker.cuda;
+package dev.stoker.ring;
 
 import dev.stoker.api.BatchRing;
 
 /**
- * Factories of {@link BatchRing}s on the Disruptor.
+ * Factories of {@link BatchRing}s on the Disruptor ({@link DisruptorBatchRing}). Needs neither a GPU
+ * nor JCuda: the CUDA backend's pinned rings come from {@code DeviceFeed.rings()} in loader-cuda.
  *
  * <pre>{@code
  * Loader loader = Loader.builder()

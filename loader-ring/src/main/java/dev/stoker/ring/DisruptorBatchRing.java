@@ -1,10 +1,11 @@
-package dev.stoker.cuda;
+package dev.stoker.ring;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import dev.stoker.api.Batch;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
@@ -32,8 +33,22 @@ import java.util.function.IntConsumer;
  * is still in use. A consumer that starts asynchronous work on a slot (a host-to-device copy) hands
  * the ring a {@link ReleaseFence} with {@link #releaseWhen} during {@code accept}; the slot is then
  * released, in order, only once that fence is done, and a run does not end before every fence is.
+ *
+ * <p>Most callers make one with {@link BatchRings#direct()}; a backend with memory of its own
+ * (pinned CUDA host memory) passes a {@link SlotMemory} to the constructor and uses
+ * {@link #slotIndex} and {@link #releaseWhen} from its consumer.
+ *
+ * <pre>{@code
+ * try (DisruptorBatchRing ring = new DisruptorBatchRing(layout, 4, SlotMemory.direct())) {
+ *   BatchSlot slot = ring.tryClaim();            // producer: fill, then publish
+ *   ...
+ *   ring.publish(slot);
+ *   ring.complete();
+ *   ring.drain(batch -> train(batch));            // consumer thread
+ * }
+ * }</pre>
  */
-final class DisruptorBatchRing implements BatchRing {
+public final class DisruptorBatchRing implements BatchRing {
   private static final int SPINS_BEFORE_BLOCKING = 64;
   private static final long PARK_LIMIT_NANOS = 50_000_000;
   /** How long the consumer parks while it waits for a fence rather than for a batch. */
@@ -61,10 +76,16 @@ final class DisruptorBatchRing implements BatchRing {
 
   private record InFlight(long sequence, ReleaseFence fence) {}
 
-  DisruptorBatchRing(BatchLayout layout, int slots, SlotMemory memory) {
+  /**
+   * Allocates {@code slots} slots of {@code layout} from {@code memory}; closing the ring closes
+   * {@code memory}.
+   *
+   * @throws IllegalArgumentException if {@code slots} is not a positive power of two
+   */
+  public DisruptorBatchRing(BatchLayout layout, int slots, SlotMemory memory) {
     this.layout = Checks.notNull(layout, "layout");
     Checks.argument(slots > 0 && Integer.bitCount(slots) == 1, "slots", "must be a positive power of two, got " + slots);
-    this.memory = memory;
+    this.memory = Checks.notNull(memory, "memory");
     long bytes = RingSlot.bytes(layout);
     this.ring = RingBuffer.createMultiProducer(() -> new RingSlot(layout, memory.allocate(bytes)), slots,
         new BlockingWaitStrategy());
@@ -101,9 +122,31 @@ final class DisruptorBatchRing implements BatchRing {
     return slot;
   }
 
-  /** Whether {@code slot} is one of this ring's slots. */
-  boolean owns(RingSlot slot) {
-    return slot.sequence >= 0 && ring.get(slot.sequence) == slot;
+  /**
+   * The position, {@code 0..slots()-1}, of the slot that holds {@code batch} in this ring (the order
+   * in which {@link SlotMemory#allocate} made the slots), or {@code -1} if {@code batch} is not one of
+   * this ring's slots.
+   */
+  public int slotIndex(Batch batch) {
+    if (batch instanceof RingSlot slot && slot.sequence >= 0 && ring.get(slot.sequence) == slot) {
+      return slot.slotIndex(slots());
+    }
+    return -1;
+  }
+
+  /** The bytes one slot of {@code layout} takes: the pixels, then the boxes and box labels if any. */
+  public static long slotBytes(BatchLayout layout) {
+    return RingSlot.bytes(Checks.notNull(layout, "layout"));
+  }
+
+  /** Where a slot's boxes start in its block, 0 when {@code layout} has none. */
+  public static long boxesOffset(BatchLayout layout) {
+    return RingSlot.boxesOffset(Checks.notNull(layout, "layout"));
+  }
+
+  /** Where a slot's box labels start in its block, 0 when {@code layout} has none. */
+  public static long boxLabelsOffset(BatchLayout layout) {
+    return RingSlot.boxLabelsOffset(Checks.notNull(layout, "layout"));
   }
 
   @Override
@@ -146,7 +189,7 @@ final class DisruptorBatchRing implements BatchRing {
    * Defers the release of the slot being consumed until {@code fence} is done. Call it on the
    * consumer thread, inside {@link BatchConsumer#accept}, at most once per batch.
    */
-  void releaseWhen(ReleaseFence fence) {
+  public void releaseWhen(ReleaseFence fence) {
     Checks.notNull(fence, "fence");
     if (pendingFence != null) {
       throw new IllegalStateException("a release fence was already given for this batch");
@@ -176,27 +219,59 @@ final class DisruptorBatchRing implements BatchRing {
     releaseFinished();
   }
 
+  /** Hands one batch to the consumer, then queues its slot for release behind the fence it gave, if any. */
+  private void consume(RingSlot slot, long sequence, BatchConsumer consumer) throws Exception {
+    long start = System.nanoTime();
+    pendingFence = null;
+    try {
+      consumer.accept(slot);
+    } finally {
+      ReleaseFence fence = pendingFence == null ? ReleaseFence.DONE : pendingFence;
+      pendingFence = null;
+      inFlight.addLast(new InFlight(sequence, fence));
+    }
+    busyNanos += System.nanoTime() - start;
+    batches++;
+    samples += slot.size();
+    releaseFinished();
+  }
+
+  /**
+   * Consumes the oldest published batch, if there is one, on the calling thread; never waits. For a
+   * consumer that runs its own loop instead of {@link #drain} (and for tests that interleave the
+   * producer and the consumer on one thread). The slot is released, and the listener told, before
+   * this returns unless the consumer gave a {@link #releaseWhen fence} that is not done yet. Do not
+   * call it while a {@link #drain} runs.
+   *
+   * @return whether a batch was consumed
+   * @throws LoaderException wrapping what the consumer threw
+   */
+  public boolean poll(BatchConsumer consumer) {
+    Checks.notNull(consumer, "consumer");
+    boolean[] consumed = {false};
+    try {
+      releaseFinished();
+      poller.poll((slot, sequence, endOfBatch) -> {
+        consume(slot, sequence, consumer);
+        consumed[0] = true;
+        return false;
+      });
+    } catch (LoaderException e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new LoaderException("batch consumer failed: " + e, e);
+    }
+    return consumed[0];
+  }
+
   @Override
   public RingStats drain(BatchConsumer consumer) {
     Checks.notNull(consumer, "consumer");
     RingStats before = stats();
     long[] idleSince = {System.nanoTime()};
     EventPoller.Handler<RingSlot> handler = (slot, sequence, endOfBatch) -> {
-      long start = System.nanoTime();
-      waitNanos += start - idleSince[0];
-      pendingFence = null;
-      try {
-        consumer.accept(slot);
-      } finally {
-        ReleaseFence fence = pendingFence == null ? ReleaseFence.DONE : pendingFence;
-        pendingFence = null;
-        inFlight.addLast(new InFlight(sequence, fence));
-      }
-      long end = System.nanoTime();
-      busyNanos += end - start;
-      batches++;
-      samples += slot.size();
-      releaseFinished();
+      waitNanos += System.nanoTime() - idleSince[0];
+      consume(slot, sequence, consumer);
       idleSince[0] = System.nanoTime();
       return true;
     };

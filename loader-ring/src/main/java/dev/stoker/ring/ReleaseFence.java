@@ -1,12 +1,22 @@
-package dev.stoker.cuda;
+package dev.stoker.ring;
 
 /**
  * Marks when a consumed slot may be reused: after the asynchronous work that still reads it (a
  * host-to-device copy) has finished. A consumer hands one to its ring with
  * {@link DisruptorBatchRing#releaseWhen} while it holds the batch; producers see the slot again
  * only once the fence {@link #isDone() is done}.
+ *
+ * <pre>{@code
+ * ring.drain(batch -> {
+ *   CopyEvent copy = startCopyToDevice(batch);       // asynchronous
+ *   ring.releaseWhen(new ReleaseFence() {
+ *     public boolean isDone() { return copy.finished(); }
+ *     public void await() { copy.waitUntilFinished(); }
+ *   });
+ * });
+ * }</pre>
  */
-interface ReleaseFence {
+public interface ReleaseFence {
   /** A fence that is already done. */
   ReleaseFence DONE = new ReleaseFence() {
     @Override

@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.ring;
 
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchSlot;

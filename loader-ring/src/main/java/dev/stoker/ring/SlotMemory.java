@@ -1,11 +1,20 @@
-package dev.stoker.cuda;
+package dev.stoker.ring;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** Where a ring's slots live. Allocated once when the ring is made, freed when it closes. */
-interface SlotMemory extends AutoCloseable {
-  /** Allocates one slot of {@code bytes}, aligned for any transfer. */
+/**
+ * Where a ring's slots live: the strategy a {@link DisruptorBatchRing} allocates its slots from,
+ * once when the ring is made, and closes when the ring closes. {@link #direct()} is plain off-heap
+ * memory; a GPU backend supplies page-locked host memory instead.
+ *
+ * <pre>{@code
+ * SlotMemory memory = SlotMemory.direct();
+ * BatchRing ring = new DisruptorBatchRing(layout, 4, memory);   // ring.close() closes memory
+ * }</pre>
+ */
+public interface SlotMemory extends AutoCloseable {
+  /** Allocates one slot of {@code bytes}, aligned for any transfer; slots are allocated in ring order. */
   MemorySegment allocate(long bytes);
 
   /** A short name for logs and summaries. */

@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.checks;
 
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;

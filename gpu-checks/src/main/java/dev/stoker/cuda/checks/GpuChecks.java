@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.checks;
 
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;

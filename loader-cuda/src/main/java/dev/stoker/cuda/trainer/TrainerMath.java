@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.trainer;
 
 import dev.stoker.api.internal.Checks;
 import java.lang.foreign.MemorySegment;

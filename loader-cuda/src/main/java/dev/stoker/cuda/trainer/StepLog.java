@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.trainer;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.trainer;
 
 /**
  * What {@link ReferenceTrainer#report()} measured over a run: evidence that images and labels

@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.trainer;
 
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
