@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxSetFlags;
 
+import dev.stoker.cuda.internal.Cuda;
 import dev.stoker.api.LoaderException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;

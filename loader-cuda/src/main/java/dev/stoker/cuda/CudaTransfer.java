@@ -14,6 +14,9 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
+import dev.stoker.cuda.internal.Cuda;
+import dev.stoker.cuda.internal.NormalizeKernels;
+import dev.stoker.cuda.internal.Timeline;
 import dev.stoker.api.Batch;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.ring.DisruptorBatchRing;

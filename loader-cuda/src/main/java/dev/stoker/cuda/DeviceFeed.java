@@ -1,5 +1,6 @@
 package dev.stoker.cuda;
 
+import dev.stoker.cuda.internal.Timeline;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;

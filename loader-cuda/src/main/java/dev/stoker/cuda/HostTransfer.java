@@ -1,5 +1,6 @@
 package dev.stoker.cuda;
 
+import dev.stoker.cuda.internal.NormalizeReference;
 import dev.stoker.api.Batch;
 import dev.stoker.api.BatchLayout;
 import java.lang.foreign.Arena;

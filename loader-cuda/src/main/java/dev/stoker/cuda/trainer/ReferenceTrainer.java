@@ -1,5 +1,10 @@
 package dev.stoker.cuda.trainer;
 
+import dev.stoker.cuda.DeviceBatch;
+import dev.stoker.cuda.HostBatch;
+import dev.stoker.cuda.HostStep;
+import dev.stoker.cuda.PixelType;
+import dev.stoker.cuda.TrainingStep;
 import dev.stoker.api.internal.Checks;
 
 /**

@@ -2,6 +2,7 @@ package dev.stoker.cuda.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoker.cuda.internal.CudaModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

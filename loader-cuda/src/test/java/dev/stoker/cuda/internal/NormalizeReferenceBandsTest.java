@@ -1,7 +1,8 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoker.cuda.PixelType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,5 +1,6 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.internal;
 
+import dev.stoker.cuda.PixelType;
 import dev.stoker.api.internal.Checks;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
@@ -19,11 +20,11 @@ import jcuda.driver.CUstream;
  * }
  * }</pre>
  */
-final class NormalizeKernels implements AutoCloseable {
+public final class NormalizeKernels implements AutoCloseable {
   /** The module's resource name under {@code dev/stoker/cuda}. */
-  static final String RESOURCE = "normalize.fatbin";
+  public static final String RESOURCE = "normalize.fatbin";
   /** The {@code extern "C"} kernels looked up in {@link #RESOURCE}: float32 out, float16 out, box flip. */
-  static final List<String> KERNELS = List.of("stoker_normalize_f32", "stoker_normalize_f16", "stoker_flip_boxes");
+  public static final List<String> KERNELS = List.of("stoker_normalize_f32", "stoker_normalize_f16", "stoker_flip_boxes");
   /** Threads per block: 8 warps, enough to hide the latency of the byte reads. */
   private static final int THREADS = 256;
 
@@ -40,7 +41,7 @@ final class NormalizeKernels implements AutoCloseable {
   }
 
   /** Loads {@code normalize.fatbin} into the current context and looks up its three kernels. */
-  static NormalizeKernels load() {
+  public static NormalizeKernels load() {
     CudaModule module = CudaModule.load(RESOURCE);
     try {
       return new NormalizeKernels(module);
@@ -58,7 +59,7 @@ final class NormalizeKernels implements AutoCloseable {
    *
    * @param flipOrNull device int32 {@code [n]} flip flags, or {@code null} for no flip
    */
-  void normalize(CUdeviceptr in, CUdeviceptr out, PixelType type, CUdeviceptr flipOrNull, CUdeviceptr scaleBias,
+  public void normalize(CUdeviceptr in, CUdeviceptr out, PixelType type, CUdeviceptr flipOrNull, CUdeviceptr scaleBias,
       int n, int h, int w, int c, CUstream stream) {
     Checks.notNull(in, "in");
     Checks.notNull(out, "out");
@@ -81,7 +82,7 @@ final class NormalizeKernels implements AutoCloseable {
    * @param boxes device float32 {@code [n][maxBoxes][4]}, changed in place
    * @param boxLabels device int32 {@code [n][maxBoxes]}, {@code -1} for padding
    */
-  void flipBoxes(CUdeviceptr boxes, CUdeviceptr boxLabels, CUdeviceptr flip, int n, int maxBoxes, float width,
+  public void flipBoxes(CUdeviceptr boxes, CUdeviceptr boxLabels, CUdeviceptr flip, int n, int maxBoxes, float width,
       CUstream stream) {
     Checks.notNull(boxes, "boxes");
     Checks.notNull(boxLabels, "boxLabels");

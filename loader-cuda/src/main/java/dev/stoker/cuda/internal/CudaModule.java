@@ -1,10 +1,11 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.internal;
 
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
+import dev.stoker.cuda.PixelType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,15 +17,16 @@ import jcuda.driver.CUstream;
 
 /**
  * A compiled kernel module loaded from a class-path resource (a fatbin that nvcc made from a
- * {@code .cu} file under {@code src/main/cuda}; see {@code scripts/build-kernels.sh}). Call only on
- * a thread whose current context is the one the module is for.
+ * {@code .cu} file under a module's {@code src/main/cuda}; see {@code scripts/build-kernels.sh}). Call only on
+ * a thread whose current context is the one the module is for. Internal: public for the reference
+ * trainer and the GPU checks, not part of the API.
  *
  * <pre>{@code
  * CudaModule module = CudaModule.load("normalize.fatbin");
  * module.launch("stoker_normalize_f32", blocks, 256, stream, in, out, n, 1.5f);
  * }</pre>
  */
-final class CudaModule implements AutoCloseable {
+public final class CudaModule implements AutoCloseable {
   private final String name;
   private final CUmodule module;
 
@@ -33,29 +35,43 @@ final class CudaModule implements AutoCloseable {
     this.module = module;
   }
 
-  /** Loads {@code dev/stoker/cuda/RESOURCE} into the current context. */
-  static CudaModule load(String resource) {
-    byte[] image = resourceBytes(resource);
+  /** Loads {@code dev/stoker/cuda/RESOURCE} (loader-cuda's kernels) into the current context. */
+  public static CudaModule load(String resource) {
+    return load(PixelType.class, resource);
+  }
+
+  /**
+   * Loads {@code resource}, named relative to {@code owner}'s package as in
+   * {@link Class#getResourceAsStream}, into the current context.
+   */
+  public static CudaModule load(Class<?> owner, String resource) {
+    byte[] image = resourceBytes(owner, resource);
     CUmodule module = new CUmodule();
     Cuda.check(cuModuleLoadData(module, image), "cuModuleLoadData(" + resource + ")");
     return new CudaModule(resource, module);
   }
 
-  /** The bytes of a kernel resource, for tests that check that every module is packaged. */
-  static byte[] resourceBytes(String resource) {
-    try (InputStream in = CudaModule.class.getResourceAsStream(resource)) {
+  /** The bytes of one of loader-cuda's kernel resources, for tests that check that every module is packaged. */
+  public static byte[] resourceBytes(String resource) {
+    return resourceBytes(PixelType.class, resource);
+  }
+
+  /** The bytes of the kernel resource {@code resource} next to {@code owner}. */
+  public static byte[] resourceBytes(Class<?> owner, String resource) {
+    String path = owner.getPackageName().replace('.', '/') + "/" + resource;
+    try (InputStream in = owner.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("kernel resource dev/stoker/cuda/" + resource
+        throw new IllegalStateException("kernel resource " + path
             + " is missing from the class path; run scripts/build-kernels.sh");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kernel resource " + resource, e);
+      throw new UncheckedIOException("cannot read kernel resource " + path, e);
     }
   }
 
   /** Looks up an {@code extern "C"} kernel by name. */
-  CUfunction function(String kernel) {
+  public CUfunction function(String kernel) {
     CUfunction function = new CUfunction();
     Cuda.check(cuModuleGetFunction(function, module, kernel), "cuModuleGetFunction(" + name + ", " + kernel + ")");
     return function;
@@ -65,12 +81,12 @@ final class CudaModule implements AutoCloseable {
    * Launches {@code kernel} on a 1-D grid. Each argument is a {@link CUdeviceptr}, {@link Integer},
    * {@link Long} or {@link Float}, passed by value in order.
    */
-  static void launch(CUfunction kernel, int blocks, int threads, CUstream stream, Object... args) {
+  public static void launch(CUfunction kernel, int blocks, int threads, CUstream stream, Object... args) {
     launch(kernel, blocks, 1, threads, 0, stream, args);
   }
 
   /** Launches {@code kernel} on a {@code blocksX x blocksY} grid with dynamic shared memory. */
-  static void launch(CUfunction kernel, int blocksX, int blocksY, int threads, int sharedBytes, CUstream stream,
+  public static void launch(CUfunction kernel, int blocksX, int blocksY, int threads, int sharedBytes, CUstream stream,
       Object... args) {
     Pointer[] params = new Pointer[args.length];
     for (int i = 0; i < args.length; i++) {
@@ -89,7 +105,7 @@ final class CudaModule implements AutoCloseable {
   }
 
   /** The number of blocks of {@code threads} that cover {@code work} items, at least 1. */
-  static int blocksFor(long work, int threads) {
+  public static int blocksFor(long work, int threads) {
     long blocks = Math.max(1, (work + threads - 1) / threads);
     return (int) Math.min(blocks, 65_535L * 32);
   }

@@ -1,9 +1,11 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import dev.stoker.cuda.DeviceTransform;
+import dev.stoker.cuda.PixelType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

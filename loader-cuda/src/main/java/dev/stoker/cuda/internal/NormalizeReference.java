@@ -1,5 +1,6 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.internal;
 
+import dev.stoker.cuda.PixelType;
 import dev.stoker.api.internal.Checks;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,7 +17,7 @@ import java.nio.ByteOrder;
  * bands of rows with table look-ups, copying each band in and each channel's part of it out of the
  * segments in bulk (no per-value segment access); RGB rows are read as ints, 4 pixels at a time.
  */
-final class NormalizeReference {
+public final class NormalizeReference {
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED;
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
@@ -42,7 +43,7 @@ final class NormalizeReference {
    * @param flipOrNull per-sample flip flags (at least {@code n}), or {@code null} for no flip
    * @throws IllegalArgumentException naming the parameter when a size or shape does not fit
    */
-  static void normalize(MemorySegment in, MemorySegment out, PixelType type, int[] flipOrNull, float[] scale,
+  public static void normalize(MemorySegment in, MemorySegment out, PixelType type, int[] flipOrNull, float[] scale,
       float[] bias, int n, int h, int w, int c) {
     normalize(in, out, type, flipOrNull, scale, bias, n, h, w, c, new Scratch());
   }
@@ -54,7 +55,7 @@ final class NormalizeReference {
    *
    * @param scratch work arrays, used by one thread at a time
    */
-  static void normalize(MemorySegment in, MemorySegment out, PixelType type, int[] flipOrNull, float[] scale,
+  public static void normalize(MemorySegment in, MemorySegment out, PixelType type, int[] flipOrNull, float[] scale,
       float[] bias, int n, int h, int w, int c, Scratch scratch) {
     checkNormalize(in, out, type, flipOrNull, scale, bias, n, h, w, c);
     Checks.notNull(scratch, "scratch");
@@ -104,7 +105,7 @@ final class NormalizeReference {
    * @param boxLabels int32 {@code [n][maxBoxes]}, native order
    * @throws IllegalArgumentException naming the parameter when a size does not fit
    */
-  static void flipBoxes(MemorySegment boxes, MemorySegment boxLabels, int[] flip, int n, int maxBoxes, float width) {
+  public static void flipBoxes(MemorySegment boxes, MemorySegment boxLabels, int[] flip, int n, int maxBoxes, float width) {
     Checks.notNull(boxes, "boxes");
     Checks.notNull(boxLabels, "boxLabels");
     Checks.notNull(flip, "flip");
@@ -134,7 +135,7 @@ final class NormalizeReference {
   }
 
   /** The shape checks {@link #normalize} and the kernel launcher share. */
-  static void checkShape(int n, int h, int w, int c) {
+  public static void checkShape(int n, int h, int w, int c) {
     Checks.notNegative(n, "n");
     Checks.positive(h, "h");
     Checks.positive(w, "w");
@@ -244,7 +245,7 @@ final class NormalizeReference {
    * pixels by look-up) and one band of input and output rows. They grow to the largest shape seen
    * and are then reused. Not thread-safe.
    */
-  static final class Scratch {
+  public static final class Scratch {
     private byte[] bytes = new byte[0];
     private int[] ints = new int[0];
     private float[] floats = new float[0];

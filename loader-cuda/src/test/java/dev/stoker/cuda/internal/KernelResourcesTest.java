@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.stoker.cuda;
+package dev.stoker.cuda.internal;
 
 import static jcuda.driver.JCudaDriver.cuEventCreate;
 import static jcuda.driver.JCudaDriver.cuEventDestroy;
@@ -13,28 +13,28 @@ import jcuda.driver.CUstream;
  * Timing events around each batch's copy and compute, for the GPU checks' overlap timeline. The
  * feed's normal path uses {@link #NONE}, which records nothing. Consumer thread only.
  */
-class Timeline implements AutoCloseable {
+public class Timeline implements AutoCloseable {
   /** Records nothing. */
-  static final Timeline NONE = new Timeline();
+  public static final Timeline NONE = new Timeline();
 
-  void copyStarts(long batch, CUstream stream) {}
+  public void copyStarts(long batch, CUstream stream) {}
 
-  void copyEnds(long batch, CUstream stream) {}
+  public void copyEnds(long batch, CUstream stream) {}
 
-  void computeStarts(long batch, CUstream stream) {}
+  public void computeStarts(long batch, CUstream stream) {}
 
-  void computeEnds(long batch, CUstream stream) {}
+  public void computeEnds(long batch, CUstream stream) {}
 
   @Override
   public void close() {}
 
   /** Records timing events for the first {@code batches} batches. */
-  static Recording recording(int batches) {
+  public static Recording recording(int batches) {
     return new Recording(batches);
   }
 
   /** A timeline that records; read it with {@link #millis()} after the run. */
-  static final class Recording extends Timeline {
+  public static final class Recording extends Timeline {
     private final CUevent[][] events;
 
     private Recording(int batches) {
@@ -54,22 +54,22 @@ class Timeline implements AutoCloseable {
     }
 
     @Override
-    void copyStarts(long batch, CUstream stream) {
+    public void copyStarts(long batch, CUstream stream) {
       record(batch, 0, stream);
     }
 
     @Override
-    void copyEnds(long batch, CUstream stream) {
+    public void copyEnds(long batch, CUstream stream) {
       record(batch, 1, stream);
     }
 
     @Override
-    void computeStarts(long batch, CUstream stream) {
+    public void computeStarts(long batch, CUstream stream) {
       record(batch, 2, stream);
     }
 
     @Override
-    void computeEnds(long batch, CUstream stream) {
+    public void computeEnds(long batch, CUstream stream) {
       record(batch, 3, stream);
     }
 
@@ -77,7 +77,7 @@ class Timeline implements AutoCloseable {
      * Per recorded batch, milliseconds since the first batch's copy started: copy start, copy end,
      * compute start, compute end. Waits for the events; call after the run.
      */
-    double[][] millis(int recorded) {
+    public double[][] millis(int recorded) {
       int n = Math.min(recorded, events.length);
       double[][] out = new double[n][4];
       float[] ms = {0};
