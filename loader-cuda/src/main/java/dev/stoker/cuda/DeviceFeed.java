@@ -58,8 +58,11 @@ public final class DeviceFeed implements AutoCloseable {
     return new DeviceFeed(transform, CudaStatus.unusable("the host backend was asked for"), 0);
   }
 
-  /** A feed that records a timing timeline of its first {@code batches} batches on the GPU (for the GPU checks). */
-  static DeviceFeed openRecording(DeviceTransform transform, int batches) {
+  /**
+   * A feed that records a timing timeline of its first {@code batches} batches on the GPU. For the
+   * GPU checks (module gpu-checks), like {@link #timeline()} and {@link #computeStream()}.
+   */
+  public static DeviceFeed openRecording(DeviceTransform transform, int batches) {
     return new DeviceFeed(transform, CudaStatus.probe(), batches);
   }
 
@@ -224,13 +227,13 @@ public final class DeviceFeed implements AutoCloseable {
   }
 
   /** The timeline of the ring being served ({@link Timeline#NONE} unless opened with {@link #openRecording}). */
-  Timeline timeline() {
+  public Timeline timeline() {
     Active current = active;
     return current == null ? Timeline.NONE : current.timeline();
   }
 
   /** The compute stream of the GPU backend, for checks that enqueue work beside the steps. */
-  jcuda.driver.CUstream computeStream() {
+  public jcuda.driver.CUstream computeStream() {
     Active current = active;
     return current == null || current.device() == null ? null : current.device().computeStream();
   }

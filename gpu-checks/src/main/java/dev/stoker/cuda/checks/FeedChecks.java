@@ -11,6 +11,15 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import dev.stoker.cuda.DeviceFeed;
+import dev.stoker.cuda.DeviceTransform;
+import dev.stoker.cuda.FeedStats;
+import dev.stoker.cuda.PixelType;
+import dev.stoker.cuda.TrainingStep;
+import dev.stoker.cuda.internal.Cuda;
+import dev.stoker.cuda.internal.CudaModule;
+import dev.stoker.cuda.internal.NormalizeReference;
+import dev.stoker.cuda.internal.Timeline;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.BatchSlot;
@@ -151,7 +160,7 @@ final class FeedChecks {
     int batches = 24;
     try (DeviceFeed feed = DeviceFeed.openRecording(DeviceTransform.imagenet(PixelType.FLOAT16), batches);
         BatchRing ring = feed.rings().create(layout, 4)) {
-      CudaModule checks = feed.call(() -> CudaModule.load("checks.fatbin"));
+      CudaModule checks = feed.call(() -> CudaModule.load(FeedChecks.class, "checks.fatbin"));
       CUfunction spin = feed.call(() -> checks.function("stoker_spin"));
       CompletableFuture<Void> running = new Producer(layout).start(ring, batches);
       double[][] t = feed.call(() -> {
@@ -246,7 +255,7 @@ final class FeedChecks {
     int batches = 100;
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT16));
         BatchRing ring = feed.rings().create(layout, 4)) {
-      CudaModule checks = feed.call(() -> CudaModule.load("checks.fatbin"));
+      CudaModule checks = feed.call(() -> CudaModule.load(FeedChecks.class, "checks.fatbin"));
       CUfunction spin = feed.call(() -> checks.function("stoker_spin"));
       CompletableFuture<Void> running = new Producer(layout).start(ring, batches);
       long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.stoker.cuda.checks;
 
+import dev.stoker.cuda.CudaStatus;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.BatchSlot;
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * it says why and runs nothing.
  *
  * <pre>
- * tar xzf .gpu/bundle.tgz -C /tmp &amp;&amp; /tmp/bundle/run.sh dev.stoker.cuda.GpuChecks
+ * tar xzf .gpu/bundle.tgz -C /tmp &amp;&amp; /tmp/bundle/run.sh dev.stoker.cuda.checks.GpuChecks
  * </pre>
  */
 public final class GpuChecks {

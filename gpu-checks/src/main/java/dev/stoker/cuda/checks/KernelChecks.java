@@ -6,6 +6,12 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import dev.stoker.cuda.DeviceFeed;
+import dev.stoker.cuda.DeviceTransform;
+import dev.stoker.cuda.PixelType;
+import dev.stoker.cuda.internal.Cuda;
+import dev.stoker.cuda.internal.NormalizeKernels;
+import dev.stoker.cuda.internal.NormalizeReference;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -6,6 +6,15 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import dev.stoker.cuda.DeviceBatch;
+import dev.stoker.cuda.HostBatch;
+import dev.stoker.cuda.PixelType;
+import dev.stoker.cuda.internal.Cuda;
+import dev.stoker.cuda.internal.CudaModule;
+import dev.stoker.cuda.trainer.ReferenceTrainer;
+import dev.stoker.cuda.trainer.TrainerDevice;
+import dev.stoker.cuda.trainer.TrainerMath;
+import dev.stoker.cuda.trainer.TrainingReport;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;

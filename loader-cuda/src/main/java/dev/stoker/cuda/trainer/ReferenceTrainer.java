@@ -154,7 +154,7 @@ public final class ReferenceTrainer implements TrainingStep, HostStep, AutoClose
   }
 
   /** A copy of the weights, {@code [classes][features + 1]}, the last column the bias (for checks). */
-  float[] weights() {
+  public float[] weights() {
     return device != null ? device.weights() : weights.clone();
   }
 

@@ -18,13 +18,18 @@ import jcuda.driver.CUstream;
  * The reference trainer's GPU state: the {@code trainer.fatbin} kernels, the weights, gradient and
  * feature buffers, and a buffer of per-step stats (loss sum, correct count) that the steps fill
  * without any host wait and {@link #drain} copies back. Everything runs on the consumer thread,
- * whose current context owns the memory; work is enqueued on the batches' stream.
+ * whose current context owns the memory; work is enqueued on the batches' stream. Public only for
+ * {@link #POOL_THREADS}, which the GPU checks launch the pool kernel with.
+ *
+ * <pre>{@code
+ * CudaModule.launch(pool, blocks, TrainerDevice.POOL_THREADS, stream, in, feat, n, c, h, w, grid);
+ * }</pre>
  */
-final class TrainerDevice implements AutoCloseable {
+public final class TrainerDevice implements AutoCloseable {
   /** Steps whose stats the device buffer holds before a {@link #drain} is needed. */
   static final int STATS_STEPS = 1 << 16;
   /** {@code STOKER_POOL_THREADS} in {@code trainer.cu}: the pool kernel's tree needs exactly this. */
-  static final int POOL_THREADS = 256;
+  public static final int POOL_THREADS = 256;
   static final int THREADS = 256;
   /**
    * Dynamic shared memory {@code stoker_softmax_grad} may use: the 48 KiB a block gets without

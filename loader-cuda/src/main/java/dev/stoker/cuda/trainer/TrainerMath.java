@@ -33,9 +33,15 @@ import java.util.Arrays;
  *
  * <p>Layouts: pixels NCHW float32 in native order; {@code feat[b][ch * grid * grid + gy * grid + gx]};
  * {@code weights} and {@code grad} row-major {@code [k][f + 1]}, the last column the bias, whose
- * input is the constant 1.
+ * input is the constant 1. Public only for {@link #pool}, the reference the GPU checks compare the
+ * pool kernel with.
+ *
+ * <pre>{@code
+ * float[] feat = new float[n * c * grid * grid];
+ * TrainerMath.pool(MemorySegment.ofArray(pixels), feat, n, c, h, w, grid);
+ * }</pre>
  */
-final class TrainerMath {
+public final class TrainerMath {
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
   private TrainerMath() {}
@@ -51,7 +57,7 @@ final class TrainerMath {
    * @throws IllegalArgumentException if {@code h} or {@code w} is below {@code grid} (a cell
    *     would be empty) or a buffer is too small
    */
-  static void pool(MemorySegment in, float[] feat, int n, int c, int h, int w, int grid) {
+  public static void pool(MemorySegment in, float[] feat, int n, int c, int h, int w, int grid) {
     pool(in, feat, n, c, h, w, grid, new PoolScratch());
   }
 
