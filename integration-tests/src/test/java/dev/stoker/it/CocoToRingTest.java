@@ -8,7 +8,7 @@ import dev.stoker.api.BatchLayout;
 import dev.stoker.api.ElementType;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.TransformSpec;
-import dev.stoker.cuda.BatchRings;
+import dev.stoker.ring.BatchRings;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.CocoSource;
 import dev.stoker.pipeline.Loader;

@@ -6,7 +6,7 @@ import dev.stoker.api.Batch;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.RunSummary;
-import dev.stoker.cuda.BatchRings;
+import dev.stoker.ring.BatchRings;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.pipeline.Loader;

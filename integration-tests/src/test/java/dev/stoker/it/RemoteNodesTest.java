@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stoker.api.Batch;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
-import dev.stoker.cuda.BatchRings;
+import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;

@@ -6,7 +6,7 @@ import dev.stoker.api.Batch;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
-import dev.stoker.cuda.BatchRings;
+import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;

@@ -3,7 +3,7 @@ package dev.stoker.remote;
 import dev.stoker.api.Batch;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
-import dev.stoker.cuda.BatchRings;
+import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
