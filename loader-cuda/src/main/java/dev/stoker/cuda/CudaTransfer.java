@@ -14,11 +14,11 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
+import dev.stoker.api.Batch;
+import dev.stoker.api.BatchLayout;
 import dev.stoker.cuda.internal.Cuda;
 import dev.stoker.cuda.internal.NormalizeKernels;
 import dev.stoker.cuda.internal.Timeline;
-import dev.stoker.api.Batch;
-import dev.stoker.api.BatchLayout;
 import dev.stoker.ring.DisruptorBatchRing;
 import dev.stoker.ring.ReleaseFence;
 import java.nio.ByteOrder;

@@ -1,11 +1,11 @@
 package dev.stoker.cuda;
 
-import dev.stoker.cuda.internal.Timeline;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
-import dev.stoker.api.internal.Checks;
 import dev.stoker.api.ElementType;
+import dev.stoker.api.internal.Checks;
+import dev.stoker.cuda.internal.Timeline;
 import dev.stoker.ring.DisruptorBatchRing;
 import dev.stoker.ring.SlotMemory;
 import java.lang.foreign.MemorySegment;

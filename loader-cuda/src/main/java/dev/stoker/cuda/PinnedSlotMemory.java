@@ -3,8 +3,8 @@ package dev.stoker.cuda;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 
-import dev.stoker.cuda.internal.Cuda;
 import dev.stoker.api.internal.Checks;
+import dev.stoker.cuda.internal.Cuda;
 import dev.stoker.ring.SlotMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

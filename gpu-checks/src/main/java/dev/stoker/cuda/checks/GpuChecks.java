@@ -1,9 +1,9 @@
 package dev.stoker.cuda.checks;
 
-import dev.stoker.cuda.CudaStatus;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.BatchSlot;
+import dev.stoker.cuda.CudaStatus;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.stoker.cuda.internal;
 
-import dev.stoker.cuda.PixelType;
 import dev.stoker.api.internal.Checks;
+import dev.stoker.cuda.PixelType;
 import java.util.List;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;

@@ -1,11 +1,11 @@
 package dev.stoker.cuda.trainer;
 
+import dev.stoker.api.internal.Checks;
 import dev.stoker.cuda.DeviceBatch;
 import dev.stoker.cuda.HostBatch;
 import dev.stoker.cuda.HostStep;
 import dev.stoker.cuda.PixelType;
 import dev.stoker.cuda.TrainingStep;
-import dev.stoker.api.internal.Checks;
 
 /**
  * Stoker's reference trainer: a small model that proves images and labels arrive intact and

@@ -5,9 +5,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import dev.stoker.cuda.DeviceBatch;
 import dev.stoker.cuda.internal.Cuda;
 import dev.stoker.cuda.internal.CudaModule;
-import dev.stoker.cuda.DeviceBatch;
 import java.util.Objects;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
