@@ -7,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxSetFlags;
 
 import dev.stoker.api.LoaderException;
+import dev.stoker.cuda.internal.Cuda;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;

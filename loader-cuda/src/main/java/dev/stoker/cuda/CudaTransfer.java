@@ -14,7 +14,13 @@ import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
+import dev.stoker.api.Batch;
 import dev.stoker.api.BatchLayout;
+import dev.stoker.cuda.internal.Cuda;
+import dev.stoker.cuda.internal.NormalizeKernels;
+import dev.stoker.cuda.internal.Timeline;
+import dev.stoker.ring.DisruptorBatchRing;
+import dev.stoker.ring.ReleaseFence;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import jcuda.Pointer;
@@ -67,7 +73,7 @@ final class CudaTransfer implements AutoCloseable {
     this.transform = transform;
     this.slots = slots;
     this.timeline = timeline;
-    this.slotBytes = RingSlot.bytes(layout);
+    this.slotBytes = DisruptorBatchRing.slotBytes(layout);
     this.metaBytes = 2L * layout.batchSize() * Integer.BYTES;
     this.copyDone = new CUevent[slotCount];
     this.hostMeta = new Pointer[slotCount];
@@ -115,7 +121,7 @@ final class CudaTransfer implements AutoCloseable {
    * is enqueued (before the step runs, so a step that throws cannot lose it), {@code release}
    * receives the fence that frees the batch's slot once the copy has finished.
    */
-  void submit(RingSlot batch, int slot, TrainingStep step, java.util.function.Consumer<ReleaseFence> release)
+  void submit(Batch batch, int slot, TrainingStep step, java.util.function.Consumer<ReleaseFence> release)
       throws Exception {
     int d = (int) (batches & 1);
     if (batches >= BUFFERS) {
@@ -152,8 +158,8 @@ final class CudaTransfer implements AutoCloseable {
     CUdeviceptr boxes = null;
     CUdeviceptr boxLabels = null;
     if (layout.hasBoxes()) {
-      boxes = offset(input[d], RingSlot.boxesOffset(layout));
-      boxLabels = offset(input[d], RingSlot.boxLabelsOffset(layout));
+      boxes = offset(input[d], DisruptorBatchRing.boxesOffset(layout));
+      boxLabels = offset(input[d], DisruptorBatchRing.boxLabelsOffset(layout));
       if (flips != null) {
         kernels.flipBoxes(boxes, boxLabels, flips, size, layout.maxBoxes(), layout.width(), compute);
       }

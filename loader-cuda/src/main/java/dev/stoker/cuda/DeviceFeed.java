@@ -3,8 +3,11 @@ package dev.stoker.cuda;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
-import dev.stoker.api.internal.Checks;
 import dev.stoker.api.ElementType;
+import dev.stoker.api.internal.Checks;
+import dev.stoker.cuda.internal.Timeline;
+import dev.stoker.ring.DisruptorBatchRing;
+import dev.stoker.ring.SlotMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Callable;
 
@@ -55,8 +58,11 @@ public final class DeviceFeed implements AutoCloseable {
     return new DeviceFeed(transform, CudaStatus.unusable("the host backend was asked for"), 0);
   }
 
-  /** A feed that records a timing timeline of its first {@code batches} batches on the GPU (for the GPU checks). */
-  static DeviceFeed openRecording(DeviceTransform transform, int batches) {
+  /**
+   * A feed that records a timing timeline of its first {@code batches} batches on the GPU. For the
+   * GPU checks (module gpu-checks), like {@link #timeline()} and {@link #computeStream()}.
+   */
+  public static DeviceFeed openRecording(DeviceTransform transform, int batches) {
     return new DeviceFeed(transform, CudaStatus.probe(), batches);
   }
 
@@ -199,11 +205,12 @@ public final class DeviceFeed implements AutoCloseable {
         throw new IllegalStateException("the feed's consumer runs only on its thread: run the loader inside feed.call(...)");
       }
       Active current = active;
-      if (current == null || !(batch instanceof RingSlot slot) || !current.ring().owns(slot)) {
+      int slot = current == null ? -1 : current.ring().slotIndex(batch);
+      if (slot < 0) {
         throw new IllegalArgumentException("the batch does not come from this feed's ring; build the loader with feed.rings()");
       }
       if (current.device() != null) {
-        current.device().submit(slot, slot.slotIndex(current.ring().slots()), step, current.ring()::releaseWhen);
+        current.device().submit(batch, slot, step, current.ring()::releaseWhen);
       } else {
         current.host().submit(batch, hostStep);
       }
@@ -220,13 +227,13 @@ public final class DeviceFeed implements AutoCloseable {
   }
 
   /** The timeline of the ring being served ({@link Timeline#NONE} unless opened with {@link #openRecording}). */
-  Timeline timeline() {
+  public Timeline timeline() {
     Active current = active;
     return current == null ? Timeline.NONE : current.timeline();
   }
 
   /** The compute stream of the GPU backend, for checks that enqueue work beside the steps. */
-  jcuda.driver.CUstream computeStream() {
+  public jcuda.driver.CUstream computeStream() {
     Active current = active;
     return current == null || current.device() == null ? null : current.device().computeStream();
   }

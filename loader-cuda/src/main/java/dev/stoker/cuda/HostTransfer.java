@@ -2,6 +2,7 @@ package dev.stoker.cuda;
 
 import dev.stoker.api.Batch;
 import dev.stoker.api.BatchLayout;
+import dev.stoker.cuda.internal.NormalizeReference;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

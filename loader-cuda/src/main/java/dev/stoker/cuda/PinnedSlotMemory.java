@@ -4,6 +4,8 @@ import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 
 import dev.stoker.api.internal.Checks;
+import dev.stoker.cuda.internal.Cuda;
+import dev.stoker.ring.SlotMemory;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;

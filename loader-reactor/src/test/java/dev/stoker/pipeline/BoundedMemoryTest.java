@@ -23,7 +23,7 @@ class BoundedMemoryTest {
   @Test
   void run_consumerStallsOnALargeDataset_offHeapWithinBudgetAndHeapFlat() throws Exception {
     FakeSamples.Source source = new FakeSamples.Source(SIZE);
-    TestRing.Factory rings = new TestRing.Factory();
+    RecordingRing.Factory rings = new RecordingRing.Factory();
     try (ReactorLoader loader = (ReactorLoader) Loader.builder()
         .source(source)
         .decoder(new FakeSamples.Decoder())

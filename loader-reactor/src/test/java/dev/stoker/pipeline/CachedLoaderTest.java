@@ -68,7 +68,7 @@ class CachedLoaderTest {
         .seed(7)
         .shuffle(true)
         .readOnIoThreads(readOnIoThreads)
-        .ring(new TestRing.Factory(), 2)
+        .ring(new RecordingRing.Factory(), 2)
         .build();
     return loader;
   }
@@ -78,7 +78,7 @@ class CachedLoaderTest {
     Map<Integer, byte[]> pixels = new HashMap<>();
     long sampleBytes = loader.layout().sampleBytes();
     summary[0] = loader.run(epoch, 1, batch -> {
-      TestRing.Seen seen = TestRing.Seen.of(batch);
+      RecordingRing.Seen seen = RecordingRing.Seen.of(batch);
       for (int p = 0; p < seen.size(); p++) {
         pixels.put(seen.sampleIndices()[p], seen.sample(p, sampleBytes));
       }

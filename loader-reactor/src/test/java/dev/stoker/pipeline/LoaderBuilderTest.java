@@ -19,7 +19,7 @@ class LoaderBuilderTest {
 
   @Test
   void build_withoutSource_failsSayingSourceIsRequired() {
-    assertThatThrownBy(() -> Loader.builder().ring(new TestRing.Factory(), 2).build())
+    assertThatThrownBy(() -> Loader.builder().ring(new RecordingRing.Factory(), 2).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("source");
   }
@@ -35,10 +35,10 @@ class LoaderBuilderTest {
   void ring_slotsNotAPowerOfTwo_failsNamingSlots() {
     LoaderBuilder builder = Loader.builder();
 
-    assertThatThrownBy(() -> builder.ring(new TestRing.Factory(), 3))
+    assertThatThrownBy(() -> builder.ring(new RecordingRing.Factory(), 3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("slots");
-    assertThatThrownBy(() -> builder.ring(new TestRing.Factory(), 0))
+    assertThatThrownBy(() -> builder.ring(new RecordingRing.Factory(), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("slots");
   }
@@ -55,7 +55,7 @@ class LoaderBuilderTest {
 
   @Test
   void build_transformsWithoutFixedSize_failsNamingSpecsAndAllocatesNoRing() {
-    TestRing.Factory rings = new TestRing.Factory();
+    RecordingRing.Factory rings = new RecordingRing.Factory();
 
     assertThatThrownBy(() -> Loader.builder()
         .source(new FakeSamples.Source(4))
@@ -69,7 +69,7 @@ class LoaderBuilderTest {
 
   @Test
   void build_valid_ringHasThePlansLayoutAndTheRequestedSlots() {
-    TestRing.Factory rings = new TestRing.Factory();
+    RecordingRing.Factory rings = new RecordingRing.Factory();
 
     try (Loader loader = Loader.builder()
         .source(new FakeSamples.Source(4))

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LoaderMetricsTest {
   private final List<Loader> loaders = new ArrayList<>();
-  private final TestRing.Factory rings = new TestRing.Factory();
+  private final RecordingRing.Factory rings = new RecordingRing.Factory();
 
   @AfterEach
   void close() {
@@ -133,7 +133,7 @@ class LoaderMetricsTest {
 
     loader.run(1, batch -> {
       if (batch.indexInEpoch() == 0) {
-        TestRing ring = rings.ring;
+        RecordingRing ring = rings.ring;
         await(() -> ring.published() == slots, "the ring to fill");
       }
     });

@@ -52,7 +52,7 @@ class LoaderSemanticsTest {
         .threads(2)
         .inFlight(6)
         .seed(SEED)
-        .ring(new TestRing.Factory(), 4);
+        .ring(new RecordingRing.Factory(), 4);
   }
 
   private Loader build(LoaderBuilder builder) {
@@ -64,7 +64,7 @@ class LoaderSemanticsTest {
   /** One batch as the consumer saw it: epoch, number, indices, labels and a checksum of the pixels. */
   private record BatchRecord(int epoch, long number, List<Integer> indices, List<Integer> labels, long crc) {
     static BatchRecord of(dev.stoker.api.Batch batch) {
-      TestRing.Seen seen = TestRing.Seen.of(batch);
+      RecordingRing.Seen seen = RecordingRing.Seen.of(batch);
       CRC32C crc = new CRC32C();
       crc.update(seen.pixels(), 0, (int) (seen.size() * batch.layout().sampleBytes()));
       return new BatchRecord(seen.epoch(), seen.indexInEpoch(), Arrays.stream(seen.sampleIndices()).boxed().toList(),
@@ -244,7 +244,7 @@ class LoaderSemanticsTest {
 
   @Test
   void close_fromTheConsumerMidEpoch_runThrowsAndNothingIsLeftBehind() throws Exception {
-    TestRing.Factory rings = new TestRing.Factory();
+    RecordingRing.Factory rings = new RecordingRing.Factory();
     ReactorLoader loader = (ReactorLoader) build(builder(new FakeSamples.Source(10_000), 8).ring(rings, 4));
     List<BatchRecord> seen = new ArrayList<>();
     BatchConsumer closing = batch -> {
@@ -264,7 +264,7 @@ class LoaderSemanticsTest {
 
   @Test
   void close_fromAnotherThreadWhileTheConsumerStalls_runThrowsAndNothingIsLeftBehind() throws Exception {
-    TestRing.Factory rings = new TestRing.Factory();
+    RecordingRing.Factory rings = new RecordingRing.Factory();
     ReactorLoader loader = (ReactorLoader) build(builder(new FakeSamples.Source(10_000), 8).ring(rings, 4));
     java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
     Thread closer = Thread.ofPlatform().start(() -> {

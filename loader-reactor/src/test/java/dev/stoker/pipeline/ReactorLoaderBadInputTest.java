@@ -37,7 +37,7 @@ class ReactorLoaderBadInputTest {
   static Path root;
 
   private final List<ReactorLoader> loaders = new ArrayList<>();
-  private final TestRing.Factory rings = new TestRing.Factory();
+  private final RecordingRing.Factory rings = new RecordingRing.Factory();
 
   @BeforeAll
   static void makeDataset() throws IOException {

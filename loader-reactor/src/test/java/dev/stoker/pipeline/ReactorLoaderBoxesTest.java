@@ -33,7 +33,7 @@ class ReactorLoaderBoxesTest {
       List.of(new TransformSpec.Resize(FakeSamples.SIZE, FakeSamples.SIZE));
 
   private final List<ReactorLoader> loaders = new ArrayList<>();
-  private final TestRing.Factory rings = new TestRing.Factory();
+  private final RecordingRing.Factory rings = new RecordingRing.Factory();
   private final SampleProcessor pixels = new SampleProcessor(new FakeSamples.Decoder(), TransformPlan.compile(IDENTITY));
 
   @AfterEach
@@ -90,16 +90,16 @@ class ReactorLoaderBoxesTest {
   void run_identityGeometry_deliversEverySamplesBoxesAndLabelsAtItsPosition() {
     int size = 13;
     ReactorLoader loader = build(builder(size, identity()));
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
-    RunSummary summary = loader.run(0, 2, batch -> seen.add(TestRing.Seen.of(batch)));
+    RunSummary summary = loader.run(0, 2, batch -> seen.add(RecordingRing.Seen.of(batch)));
 
     long expectedBoxes = 0;
     for (int i = 0; i < size; i++) {
       expectedBoxes += FakeSamples.BoxSource.boxesOf(i);
     }
-    assertThat(TestRing.indicesOf(seen)).hasSize(2 * size);
-    for (TestRing.Seen batch : seen) {
+    assertThat(RecordingRing.indicesOf(seen)).hasSize(2 * size);
+    for (RecordingRing.Seen batch : seen) {
       for (int p = 0; p < batch.size(); p++) {
         int index = batch.sampleIndices()[p];
         int n = FakeSamples.BoxSource.boxesOf(index);
@@ -121,14 +121,14 @@ class ReactorLoaderBoxesTest {
   void run_maxBoxesBelowTheSourcesMax_keepsTheFirstBoxesAndCountsTheRest() {
     int size = 12;
     ReactorLoader loader = build(builder(size, identity()).maxBoxes(1));
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
-    RunSummary summary = loader.run(0, 1, batch -> seen.add(TestRing.Seen.of(batch)));
+    RunSummary summary = loader.run(0, 1, batch -> seen.add(RecordingRing.Seen.of(batch)));
 
     // samples i % 4 == 2 carry 2 boxes and i % 4 == 3 carry 3: one box kept of each
     assertThat(summary.boxes()).isEqualTo(9);
     assertThat(summary.truncatedBoxes()).isEqualTo(3 * (1 + 2));
-    for (TestRing.Seen batch : seen) {
+    for (RecordingRing.Seen batch : seen) {
       for (int p = 0; p < batch.size(); p++) {
         int index = batch.sampleIndices()[p];
         assertThat(batch.boxCounts()[p]).isEqualTo(Math.min(1, FakeSamples.BoxSource.boxesOf(index)));

@@ -37,7 +37,7 @@ class ReactorLoaderFloatTest {
   @Test
   void run_normalizePlan_deliversFloat32SamplesOfTheNormalizedValues() {
     Assumptions.assumeTrue(normalizeCompiles(), "Normalize is not implemented on this branch yet");
-    TestRing.Factory rings = new TestRing.Factory();
+    RecordingRing.Factory rings = new RecordingRing.Factory();
     List<float[]> firstSamples = new ArrayList<>();
     List<Integer> firstIndices = new ArrayList<>();
     RunSummary summary;

@@ -36,7 +36,7 @@ class ReactorLoaderTest {
   private static final int IN_FLIGHT = 4;
 
   private final List<ReactorLoader> loaders = new ArrayList<>();
-  private final TestRing.Factory rings = new TestRing.Factory();
+  private final RecordingRing.Factory rings = new RecordingRing.Factory();
 
   @AfterEach
   void close() {
@@ -178,18 +178,18 @@ class ReactorLoaderTest {
   void run_severalEpochs_deliversEachEpochInPermutationOrderWithLabelsAndPixels() {
     int size = 22;
     ReactorLoader loader = loader(new FakeSamples.Source(size), 4, 4, 3, true);
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
-    RunSummary summary = loader.run(1, 2, batch -> seen.add(TestRing.Seen.of(batch)));
+    RunSummary summary = loader.run(1, 2, batch -> seen.add(RecordingRing.Seen.of(batch)));
 
     List<Integer> expected = new ArrayList<>(list(EpochOrder.permutation(SEED, 1, size, true)));
     expected.addAll(list(EpochOrder.permutation(SEED, 2, size, true)));
-    assertThat(TestRing.indicesOf(seen)).containsExactlyElementsOf(expected);
-    assertThat(seen).extracting(TestRing.Seen::size).containsExactly(4, 4, 4, 4, 4, 2, 4, 4, 4, 4, 4, 2);
-    assertThat(seen).extracting(TestRing.Seen::epoch).containsExactly(1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2);
-    assertThat(seen).extracting(TestRing.Seen::indexInEpoch).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(RecordingRing.indicesOf(seen)).containsExactlyElementsOf(expected);
+    assertThat(seen).extracting(RecordingRing.Seen::size).containsExactly(4, 4, 4, 4, 4, 2, 4, 4, 4, 4, 4, 2);
+    assertThat(seen).extracting(RecordingRing.Seen::epoch).containsExactly(1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2);
+    assertThat(seen).extracting(RecordingRing.Seen::indexInEpoch).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 0L, 1L, 2L, 3L, 4L, 5L);
     long sampleBytes = loader.layout().sampleBytes();
-    for (TestRing.Seen batch : seen) {
+    for (RecordingRing.Seen batch : seen) {
       for (int p = 0; p < batch.size(); p++) {
         int index = batch.sampleIndices()[p];
         assertThat(batch.labels()[p]).isEqualTo(FakeSamples.label(index));
@@ -206,11 +206,11 @@ class ReactorLoaderTest {
   @Test
   void run_withoutShuffle_deliversIdentityOrder() {
     ReactorLoader loader = loader(new FakeSamples.Source(10), 4, 2, 2, false);
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
-    loader.run(1, batch -> seen.add(TestRing.Seen.of(batch)));
+    loader.run(1, batch -> seen.add(RecordingRing.Seen.of(batch)));
 
-    assertThat(TestRing.indicesOf(seen)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(RecordingRing.indicesOf(seen)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
   }
 
   @Test
@@ -218,8 +218,8 @@ class ReactorLoaderTest {
     List<Integer> one = new ArrayList<>();
     List<Integer> three = new ArrayList<>();
 
-    loader(new FakeSamples.Source(30), 4, 2, 1, true).run(2, b -> one.addAll(TestRing.indicesOf(List.of(TestRing.Seen.of(b)))));
-    loader(new FakeSamples.Source(30), 4, 2, 3, true).run(2, b -> three.addAll(TestRing.indicesOf(List.of(TestRing.Seen.of(b)))));
+    loader(new FakeSamples.Source(30), 4, 2, 1, true).run(2, b -> one.addAll(RecordingRing.indicesOf(List.of(RecordingRing.Seen.of(b)))));
+    loader(new FakeSamples.Source(30), 4, 2, 3, true).run(2, b -> three.addAll(RecordingRing.indicesOf(List.of(RecordingRing.Seen.of(b)))));
 
     assertThat(one).hasSize(60).isEqualTo(three);
   }
@@ -228,7 +228,7 @@ class ReactorLoaderTest {
   void run_readsOnIoThreadsOrOnWorkers_deliversTheSameBatches() {
     List<Integer> onWorkers = new ArrayList<>();
     List<Integer> onIo = new ArrayList<>();
-    loader(new FakeSamples.Source(30), 4, 2, 2, true).run(2, b -> onWorkers.addAll(TestRing.indicesOf(List.of(TestRing.Seen.of(b)))));
+    loader(new FakeSamples.Source(30), 4, 2, 2, true).run(2, b -> onWorkers.addAll(RecordingRing.indicesOf(List.of(RecordingRing.Seen.of(b)))));
     ReactorLoader io = (ReactorLoader) Loader.builder()
         .source(new FakeSamples.Source(30))
         .decoder(new FakeSamples.Decoder())
@@ -242,7 +242,7 @@ class ReactorLoaderTest {
         .build();
     loaders.add(io);
 
-    io.run(2, b -> onIo.addAll(TestRing.indicesOf(List.of(TestRing.Seen.of(b)))));
+    io.run(2, b -> onIo.addAll(RecordingRing.indicesOf(List.of(RecordingRing.Seen.of(b)))));
 
     assertThat(onIo).hasSize(60).isEqualTo(onWorkers);
   }
@@ -251,15 +251,15 @@ class ReactorLoaderTest {
   void run_failingSamples_areCountedNamedAndSkippedSoDeliveredPlusFailedIsTheEpochSize() {
     int size = 17;
     ReactorLoader loader = loader(new FakeSamples.Source(size, Set.of(2, 11), Set.of(6)), 4, 2, 2, true);
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
-    RunSummary summary = loader.run(1, batch -> seen.add(TestRing.Seen.of(batch)));
+    RunSummary summary = loader.run(1, batch -> seen.add(RecordingRing.Seen.of(batch)));
 
     assertThat(summary.failed()).isEqualTo(3);
     assertThat(summary.delivered() + summary.failed()).isEqualTo(size);
     assertThat(summary.failures()).extracting(SampleFailure::source)
         .containsExactlyInAnyOrder("fake://2", "fake://6", "fake://11");
-    List<Integer> delivered = TestRing.indicesOf(seen);
+    List<Integer> delivered = RecordingRing.indicesOf(seen);
     assertThat(delivered).hasSize(size - 3).doesNotHaveDuplicates().doesNotContain(2, 6, 11);
   }
 
@@ -313,7 +313,7 @@ class ReactorLoaderTest {
     }));
 
     assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-    TestRing ring = rings.ring;
+    RecordingRing ring = rings.ring;
     await(() -> ring.published() == slots, "the ring to fill");
     int settled = awaitSettled(source.reads::get);
 
@@ -347,19 +347,19 @@ class ReactorLoaderTest {
     int size = 5;
     FakeSamples.Source source = new FakeSamples.Source(size);
     ReactorLoader loader = loader(source, 4, 2, 2, true);
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
     RunSummary summary = loader.run(3, batch -> {
-      seen.add(TestRing.Seen.of(batch));
+      seen.add(RecordingRing.Seen.of(batch));
       if (seen.size() == 1) {
-        TestRing ring = rings.ring;
+        RecordingRing ring = rings.ring;
         await(() -> ring.published() == 2, "the ring to fill");
         awaitSettled(source.reads::get);
       }
     });
 
-    assertThat(seen).extracting(TestRing.Seen::size).containsExactly(4, 1, 4, 1, 4, 1);
-    assertThat(seen).extracting(TestRing.Seen::epoch).containsExactly(0, 0, 1, 1, 2, 2);
+    assertThat(seen).extracting(RecordingRing.Seen::size).containsExactly(4, 1, 4, 1, 4, 1);
+    assertThat(seen).extracting(RecordingRing.Seen::epoch).containsExactly(0, 0, 1, 1, 2, 2);
     assertThat(summary.delivered()).isEqualTo(15);
     assertThat(rings.ring.failedClaims()).isZero();
   }

@@ -21,7 +21,7 @@ class RingBridgeBoxesTest {
   private static final int MAX_BOXES = 2;
   private static final BatchLayout LAYOUT = new BatchLayout(BATCH, 2, 2, 3, ElementType.UINT8, MAX_BOXES);
 
-  private TestRing ring = new TestRing(LAYOUT, 1);
+  private RecordingRing ring = new RecordingRing(LAYOUT, 1);
 
   @AfterEach
   void close() {
@@ -30,7 +30,7 @@ class RingBridgeBoxesTest {
 
   private RingBridge bridge(BatchLayout layout) {
     ring.close();
-    ring = new TestRing(layout, 1);
+    ring = new RecordingRing(layout, 1);
     RingBridge bridge = new RingBridge(ring, 1000, buffer -> { });
     ring.onRelease(bridge::released);
     return bridge;
@@ -56,7 +56,7 @@ class RingBridgeBoxesTest {
     publisher.flux().subscribe(bridge);
 
     publisher.next(withBoxes(4, 1), withBoxes(7, 0), withBoxes(5, 2));
-    TestRing.Seen batch = ring.consumeOne();
+    RecordingRing.Seen batch = ring.consumeOne();
 
     assertThat(batch.sampleIndices()).containsExactly(4, 7, 5);
     assertThat(batch.boxCounts()).containsExactly(1, 0, 2);
@@ -79,7 +79,7 @@ class RingBridgeBoxesTest {
     publisher.flux().subscribe(bridge);
 
     publisher.next(withBoxes(1, 5), withBoxes(2, 3), new EpochEnd(0));
-    TestRing.Seen batch = ring.consumeOne();
+    RecordingRing.Seen batch = ring.consumeOne();
 
     assertThat(batch.boxCounts()).containsExactly(2, 2);
     assertThat(batch.boxLabelsOf(0, MAX_BOXES)).containsExactly(100, 101);
@@ -95,7 +95,7 @@ class RingBridgeBoxesTest {
     publisher.flux().subscribe(bridge);
 
     publisher.next(withBoxes(1, 2), new EpochEnd(0));
-    TestRing.Seen batch = ring.consumeOne();
+    RecordingRing.Seen batch = ring.consumeOne();
 
     assertThat(batch.boxCounts()).containsExactly(0);
     assertThat(batch.boxes()).isEmpty();
@@ -111,7 +111,7 @@ class RingBridgeBoxesTest {
     ring.consumeOne();
 
     publisher.next(withBoxes(4, 0), withBoxes(5, 1), withBoxes(6, 0));
-    TestRing.Seen reused = ring.consumeOne();
+    RecordingRing.Seen reused = ring.consumeOne();
 
     assertThat(reused.boxCounts()).containsExactly(0, 1, 0);
     assertThat(reused.boxLabels()).containsExactly(-1, -1, 500, -1, -1, -1);

@@ -30,7 +30,7 @@ class RingBridgeTest {
   /** Epochs long enough that no epoch end falls inside the ring's window. */
   private static final int LONG_EPOCH = 1000;
 
-  private final TestRing ring = new TestRing(LAYOUT, SLOTS);
+  private final RecordingRing ring = new RecordingRing(LAYOUT, SLOTS);
   private final List<SampleBuffer> recycled = new ArrayList<>();
 
   @AfterEach
@@ -88,7 +88,7 @@ class RingBridgeTest {
     }
     publisher.assertMaxRequested(0);
 
-    TestRing.Seen first = ring.consumeOne();
+    RecordingRing.Seen first = ring.consumeOne();
 
     assertThat(first.sampleIndices()).containsExactly(0, 1, 2, 3);
     publisher.assertMinRequested(BATCH).assertMaxRequested(BATCH);
@@ -107,7 +107,7 @@ class RingBridgeTest {
       publisher.next(p);
     }
 
-    TestRing.Seen batch = ring.consumeOne();
+    RecordingRing.Seen batch = ring.consumeOne();
 
     assertThat(batch.epoch()).isEqualTo(2);
     assertThat(batch.indexInEpoch()).isZero();
@@ -139,10 +139,10 @@ class RingBridgeTest {
     publisher.flux().subscribe(bridge(LONG_EPOCH));
 
     publisher.next(processed(0, 0), processed(0, 1), processed(0, 2), processed(0, 3), processed(0, 4), new EpochEnd(0));
-    TestRing.Seen full = ring.consumeOne();
-    TestRing.Seen partial = ring.consumeOne();
+    RecordingRing.Seen full = ring.consumeOne();
+    RecordingRing.Seen partial = ring.consumeOne();
     publisher.next(processed(1, 9), new EpochEnd(1));
-    TestRing.Seen next = ring.consumeOne();
+    RecordingRing.Seen next = ring.consumeOne();
 
     assertThat(full.size()).isEqualTo(4);
     assertThat(partial.size()).isEqualTo(1);
@@ -196,7 +196,7 @@ class RingBridgeTest {
     AtomicReference<FluxSink<SampleResult>> sink = new AtomicReference<>();
     RingBridge bridge = bridge(epochLength);
     Flux.<SampleResult>create(sink::set, FluxSink.OverflowStrategy.ERROR).subscribe(bridge);
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
     // the consumer is the bottleneck: it takes a batch only when the bridge asks for nothing
     int next = 0;
@@ -204,23 +204,23 @@ class RingBridgeTest {
       if (sink.get().requestedFromDownstream() > 0) {
         sink.get().next(items.get(next++));
       } else {
-        TestRing.Seen batch = ring.consumeOne();
+        RecordingRing.Seen batch = ring.consumeOne();
         assertThat(batch).as("bridge asks for nothing and the ring is empty: stalled at item %d", next).isNotNull();
         seen.add(batch);
       }
       assertThat(ring.failure()).as("ring failed at item %d", next).isNull();
     }
     sink.get().complete();
-    for (TestRing.Seen batch; (batch = ring.consumeOne()) != null; ) {
+    for (RecordingRing.Seen batch; (batch = ring.consumeOne()) != null; ) {
       seen.add(batch);
     }
 
     assertThat(ring.failedClaims()).isZero();
     assertThat(ring.failure()).isNull();
-    assertThat(seen).extracting(TestRing.Seen::size).containsExactly(4, 1, 4, 1, 4, 1);
-    assertThat(seen).extracting(TestRing.Seen::epoch).containsExactly(0, 0, 1, 1, 2, 2);
-    assertThat(seen).extracting(TestRing.Seen::indexInEpoch).containsExactly(0L, 1L, 0L, 1L, 0L, 1L);
-    assertThat(TestRing.indicesOf(seen)).containsExactly(0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 200, 201, 202, 203, 204);
+    assertThat(seen).extracting(RecordingRing.Seen::size).containsExactly(4, 1, 4, 1, 4, 1);
+    assertThat(seen).extracting(RecordingRing.Seen::epoch).containsExactly(0, 0, 1, 1, 2, 2);
+    assertThat(seen).extracting(RecordingRing.Seen::indexInEpoch).containsExactly(0L, 1L, 0L, 1L, 0L, 1L);
+    assertThat(RecordingRing.indicesOf(seen)).containsExactly(0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 200, 201, 202, 203, 204);
   }
 
   @Test
@@ -236,27 +236,27 @@ class RingBridgeTest {
       }
       items.add(new EpochEnd(e));
     }
-    List<TestRing.Seen> seen = new ArrayList<>();
+    List<RecordingRing.Seen> seen = new ArrayList<>();
 
     int next = 0;
     while (next < items.size()) {
       if (sink.get().requestedFromDownstream() > 0) {
         sink.get().next(items.get(next++));
       } else {
-        TestRing.Seen batch = ring.consumeOne();
+        RecordingRing.Seen batch = ring.consumeOne();
         assertThat(batch).as("stalled at item %d", next).isNotNull();
         seen.add(batch);
       }
     }
     sink.get().complete();
-    for (TestRing.Seen batch; (batch = ring.consumeOne()) != null; ) {
+    for (RecordingRing.Seen batch; (batch = ring.consumeOne()) != null; ) {
       seen.add(batch);
     }
 
     assertThat(ring.failedClaims()).isZero();
     assertThat(ring.failure()).isNull();
     assertThat(ring.maxOccupancy()).isEqualTo(SLOTS);
-    assertThat(seen).extracting(TestRing.Seen::size).containsExactly(3, 3, 3, 3);
-    assertThat(seen).extracting(TestRing.Seen::epoch).containsExactly(0, 1, 2, 3);
+    assertThat(seen).extracting(RecordingRing.Seen::size).containsExactly(3, 3, 3, 3);
+    assertThat(seen).extracting(RecordingRing.Seen::epoch).containsExactly(0, 1, 2, 3);
   }
 }
