@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
-<<<<<<< HEAD
-import dev.stoker.cuda.BatchRings;
 import dev.stoker.dataset.ImageFolderSource;
-=======
 import dev.stoker.ring.BatchRings;
->>>>>>> ring
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.Presets;

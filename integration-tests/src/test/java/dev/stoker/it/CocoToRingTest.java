@@ -8,12 +8,8 @@ import dev.stoker.api.BatchLayout;
 import dev.stoker.api.ElementType;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.TransformSpec;
-<<<<<<< HEAD
-import dev.stoker.cuda.BatchRings;
 import dev.stoker.dataset.CocoSource;
-=======
 import dev.stoker.ring.BatchRings;
->>>>>>> ring
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.Presets;

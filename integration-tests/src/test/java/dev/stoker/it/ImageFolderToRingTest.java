@@ -6,12 +6,8 @@ import dev.stoker.api.Batch;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.RunSummary;
-<<<<<<< HEAD
-import dev.stoker.cuda.BatchRings;
 import dev.stoker.dataset.ImageFolderSource;
-=======
 import dev.stoker.ring.BatchRings;
->>>>>>> ring
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.Presets;

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stoker.api.Batch;
 import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.LoaderState;
-<<<<<<< HEAD
-import dev.stoker.cuda.BatchRings;
 import dev.stoker.dataset.ImageFolderSource;
-=======
 import dev.stoker.ring.BatchRings;
->>>>>>> ring
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;

@@ -6,13 +6,8 @@ import dev.stoker.api.Batch;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
-<<<<<<< HEAD
-import dev.stoker.cuda.BatchRings;
 import dev.stoker.dataset.ImageFolderSource;
-=======
 import dev.stoker.ring.BatchRings;
-import dev.stoker.pipeline.ImageFolderSource;
->>>>>>> ring
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;

@@ -9,15 +9,9 @@ import dev.stoker.cuda.DeviceFeed;
 import dev.stoker.cuda.DeviceTransform;
 import dev.stoker.cuda.FeedStats;
 import dev.stoker.cuda.PixelType;
-<<<<<<< HEAD
-import dev.stoker.cuda.ReferenceTrainer;
-import dev.stoker.cuda.TrainingReport;
 import dev.stoker.dataset.ImageFolderSource;
-=======
 import dev.stoker.cuda.trainer.ReferenceTrainer;
 import dev.stoker.cuda.trainer.TrainingReport;
-import dev.stoker.pipeline.ImageFolderSource;
->>>>>>> ring
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
 import java.time.Duration;
