@@ -262,6 +262,7 @@ final class TestRing implements BatchRing {
     private int epoch;
     private long indexInEpoch;
     private int size;
+    private long nextPosition;
     private long sequence;
 
     Slot(MemorySegment memory, MemorySegment boxMemory, MemorySegment labelMemory) {
@@ -322,6 +323,11 @@ final class TestRing implements BatchRing {
     }
 
     @Override
+    public long nextPosition() {
+      return nextPosition;
+    }
+
+    @Override
     public MemorySegment pixels() {
       return memory.asSlice(0, size * layout.sampleBytes()).asReadOnly();
     }
@@ -353,13 +359,14 @@ final class TestRing implements BatchRing {
     }
 
     @Override
-    public void setHeader(int epoch, long indexInEpoch, int size) {
+    public void setHeader(int epoch, long indexInEpoch, int size, long nextPosition) {
       if (size < 0 || size > layout.batchSize()) {
         throw new IllegalArgumentException("size " + size);
       }
       this.epoch = epoch;
       this.indexInEpoch = indexInEpoch;
       this.size = size;
+      this.nextPosition = nextPosition;
     }
   }
 
