@@ -41,8 +41,9 @@ public record ProcessedSample(int epoch, int index, int label, MemorySegment pix
     Checks.notNull(pixels, "pixels");
     Checks.notNull(releaser, "releaser");
     Checks.notNegative(boxCount, "boxCount");
-    Checks.argument(boxes.length >= 4 * boxCount && boxLabels.length >= boxCount, "boxes",
-        "hold fewer than boxCount = " + boxCount + " boxes");
+    if (boxes.length < 4 * boxCount || boxLabels.length < boxCount) {   // no message built on the hot path
+      Checks.argument(false, "boxes", "hold fewer than boxCount = " + boxCount + " boxes");
+    }
   }
 
   /** Gives the pixels' memory back; call once, after the last use of {@link #pixels()}. */

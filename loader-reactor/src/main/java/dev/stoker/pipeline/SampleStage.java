@@ -54,7 +54,7 @@ final class SampleStage {
   /**
    * @param boxed the box-aware call for a detection source, or null for a source without boxes
    */
-  SampleStage(SampleSource source, SampleProcessor processor, BoxedProcess boxed, SampleBufferPool pool, long seed) {
+  private SampleStage(SampleSource source, SampleProcessor processor, BoxedProcess boxed, SampleBufferPool pool, long seed) {
     this.source = source;
     this.processor = processor;
     this.boxed = boxed;

@@ -134,6 +134,20 @@ class RingBridgeTest {
   }
 
   @Test
+  void publish_afterAFailure_headerSaysWhereTheSequenceStandsAfterEachBatch() {
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+    publisher.next(processed(0, 0), failed(0, 1), processed(0, 2), processed(0, 3), processed(0, 4), processed(0, 5));
+    publisher.complete();
+    List<String> headers = new ArrayList<>();
+
+    ring.drain(batch -> headers.add(batch.indexInEpoch() + "/" + batch.size() + "/" + batch.nextPosition()));
+
+    // batch 0 holds 4 samples but the failed one before them counts too: resume continues at 5
+    assertThat(headers).containsExactly("0/4/5", "1/1/6");
+  }
+
+  @Test
   void onNext_epochEnd_publishesThePartialBatchAndTheNextEpochStartsAtBatchZero() {
     TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LONG_EPOCH));
