@@ -10,6 +10,7 @@ import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
+import dev.stoker.pipeline.SampleSupplier;
 import dev.stoker.remote.DataNode;
 import dev.stoker.remote.DataNodeConfig;
 import dev.stoker.remote.RemoteOptions;
@@ -57,8 +58,15 @@ class RemoteNodesTest {
   }
 
   private static LoaderBuilder settings(SampleSource source) {
-    return Loader.builder().source(source).transforms(Presets.imagenetTrain(40)).batchSize(5).threads(2).seed(21)
-        .ring(BatchRings.direct(), 2);
+    return settings(Loader.builder().source(source));
+  }
+
+  private static LoaderBuilder settings(SampleSupplier supplier) {
+    return settings(Loader.builder().supplier(supplier));
+  }
+
+  private static LoaderBuilder settings(LoaderBuilder builder) {
+    return builder.transforms(Presets.imagenetTrain(40)).batchSize(5).threads(2).seed(21).ring(BatchRings.direct(), 2);
   }
 
 

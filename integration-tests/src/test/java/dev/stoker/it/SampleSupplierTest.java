@@ -11,11 +11,11 @@ import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.pipeline.SampleMaker;
+import dev.stoker.pipeline.SampleResult;
 import dev.stoker.pipeline.SampleSupplier;
-import dev.stoker.pipeline.SampleWorker;
-import dev.stoker.pipeline.SuppliedSample;
 import dev.stoker.pipeline.SupplyPlan;
-import dev.stoker.pipeline.WorkedSample;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -23,7 +23,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +36,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The seam remote nodes plug into: a source that supplies processed samples itself (here through
- * a {@link SampleWorker} on other threads, as a node does) gives a loader the same batches, byte
- * for byte, as the loader's own decoding, and its failures count like local ones.
+ * The seam remote nodes plug into: a {@link SampleSupplier} of processed samples (here made by a
+ * {@link SampleMaker} on other threads, as a node does) gives a loader the same batches, byte for
+ * byte, as the loader's own decoding, and its failures count like local ones.
  */
 class SampleSupplierTest {
   private static final int IMAGES = 23;
@@ -61,40 +60,40 @@ class SampleSupplierTest {
     Files.write(root.resolve("class1").resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
   }
 
-  /** A source that processes its samples "remotely": on a worker built from the plan it is given. */
-  static final class WorkerBackedSource implements SampleSource, SampleSupplier {
+  /** A supplier that processes its samples "remotely": by a maker built from the plan it is given. */
+  static final class MakerBackedSupplier implements SampleSupplier {
     private final SampleSource local = ImageFolderSource.open(root);
-    private SampleWorker worker;
+    private SampleMaker maker;
     final AtomicInteger released = new AtomicInteger();
     final AtomicInteger supplied = new AtomicInteger();
 
     @Override
     public void configure(SupplyPlan plan) {
-      worker = Loader.builder().source(local).transforms(plan.transforms()).seed(plan.seed()).buildWorker();
+      maker = Loader.builder().source(local).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
     }
 
     @Override
-    public Flux<SuppliedSample> samples(int epoch, int[] order, int from) {
+    public Flux<SampleResult> samples(int epoch, int[] order, int from) {
       Arena arena = Arena.ofShared();
       return Flux.range(from, order.length - from)
           .publishOn(Schedulers.boundedElastic(), 4)
           .map(k -> {
             int index = order[k];
-            MemorySegment pixels = arena.allocate(worker.sampleBytes());
+            MemorySegment pixels = arena.allocate(maker.sampleBytes());
             try {
-              WorkedSample s = worker.process(epoch, index, pixels);
+              ProcessedSample s = maker.process(epoch, index, pixels);
               supplied.incrementAndGet();
-              return (SuppliedSample) new SuppliedSample.Ok(index, s.label(), pixels, s.boxes(), s.boxLabels(),
+              return (SampleResult) new ProcessedSample(epoch, index, s.label(), pixels, s.boxes(), s.boxLabels(),
                   s.boxCount(), released::incrementAndGet);
             } catch (Exception e) {
-              return new SuppliedSample.Failed(new SampleFailure(epoch, index, worker.sourceName(index), e));
+              return new SampleResult.Failed(new SampleFailure(epoch, index, maker.sourceName(index), e));
             }
           });
     }
 
     @Override
     public String description() {
-      return "worker-backed " + local.description();
+      return "maker-backed " + local.description();
     }
 
     @Override
@@ -108,24 +107,18 @@ class SampleSupplierTest {
     }
 
     @Override
-    public int label(int index) {
-      return local.label(index);
+    public boolean hasBoxes() {
+      return local.hasBoxes();
     }
 
     @Override
-    public String sourceName(int index) {
-      return local.sourceName(index);
-    }
-
-    @Override
-    public ByteBuffer read(int index) {
-      throw new UnsupportedOperationException("samples of this source are processed remotely");
+    public int maxBoxCount() {
+      return local.maxBoxCount();
     }
   }
 
-  private static LoaderBuilder settings(SampleSource source) {
-    return Loader.builder().source(source).transforms(Presets.imagenetTrain(32)).batchSize(4).threads(2).seed(9)
-        .ring(BatchRings.direct(), 2);
+  private static LoaderBuilder settings(LoaderBuilder builder) {
+    return builder.transforms(Presets.imagenetTrain(32)).batchSize(4).threads(2).seed(9).ring(BatchRings.direct(), 2);
   }
 
 
@@ -133,13 +126,13 @@ class SampleSupplierTest {
   void run_supplierBackedSource_sameBatchesAsLocalDecodingAndTheSameFailures() {
     List<String> local = new ArrayList<>();
     RunSummary localSummary;
-    try (Loader loader = settings(ImageFolderSource.open(root)).build()) {
+    try (Loader loader = settings(Loader.builder().source(ImageFolderSource.open(root))).build()) {
       localSummary = loader.run(2, batch -> local.add(BatchDigests.of(batch)));
     }
-    WorkerBackedSource remote = new WorkerBackedSource();
+    MakerBackedSupplier remote = new MakerBackedSupplier();
     List<String> supplied = new ArrayList<>();
     RunSummary remoteSummary;
-    try (Loader loader = settings(remote).build()) {
+    try (Loader loader = settings(Loader.builder().supplier(remote)).build()) {
       remoteSummary = loader.run(2, batch -> supplied.add(BatchDigests.of(batch)));
     }
 

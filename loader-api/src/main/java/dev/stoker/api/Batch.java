@@ -34,6 +34,18 @@ public interface Batch {
   /** The batch's position in its epoch, from 0. */
   long indexInEpoch();
 
+  /**
+   * Where the epoch's sequence stands just after this batch: how many of the epoch's samples,
+   * delivered or failed, come up to and including it. A run resumed at {@code (epoch(),
+   * nextPosition(), indexInEpoch() + 1)} starts with the sample after this batch's last, so the
+   * resume point travels with the batch itself (see {@link LoaderState#at}).
+   *
+   * <pre>{@code
+   * loader.run(0, 1, batch -> saved = state.at(batch.epoch(), batch.nextPosition(), batch.indexInEpoch() + 1));
+   * }</pre>
+   */
+  long nextPosition();
+
   /** The number of samples it holds, at most {@code layout().batchSize()}. */
   int size();
 

@@ -34,6 +34,21 @@ public interface BatchSlot extends Batch {
    */
   void setBoxes(int position, float[] boxes, int[] labels, int count);
 
-  /** Records the epoch, the batch's index in it and how many positions are filled. */
-  void setHeader(int epoch, long indexInEpoch, int size);
+  /**
+   * Records the epoch, the batch's index in it, how many positions are filled and where the
+   * epoch's sequence stands after the batch ({@link Batch#nextPosition()}: samples delivered or
+   * failed up to and including this batch).
+   *
+   * @throws IllegalArgumentException if {@code size} is negative or above {@code layout().batchSize()}
+   */
+  void setHeader(int epoch, long indexInEpoch, int size, long nextPosition);
+
+  /**
+   * {@link #setHeader(int, long, int, long)} for a producer whose epochs hold only full batches
+   * before this one and no failed samples: the position after it is
+   * {@code indexInEpoch * layout().batchSize() + size}.
+   */
+  default void setHeader(int epoch, long indexInEpoch, int size) {
+    setHeader(epoch, indexInEpoch, size, indexInEpoch * layout().batchSize() + size);
+  }
 }

@@ -7,7 +7,7 @@ import dev.stoker.api.internal.Checks;
  * how full it is. Counts are cumulative over the cache's life (every run and epoch that used it).
  *
  * <pre>{@code
- * CacheStats s = cachingSource.stats();
+ * CacheStats s = cachingSource.cacheStats();
  * System.out.printf("cache: %.1f%% hits, %d of %d bytes%n", 100 * s.hitRate(), s.weightBytes(), s.maxBytes());
  * }</pre>
  *

@@ -105,4 +105,13 @@ public interface SampleSource {
   default List<String> warnings() {
     return List.of();
   }
+
+  /**
+   * The counters of the cache this source keeps in front of its reads, cumulative since it was
+   * made; {@link CacheStats#NONE} (the default) for a source without one. A loader reports the
+   * change over each run in {@link RunSummary#cache()}.
+   */
+  default CacheStats cacheStats() {
+    return CacheStats.NONE;
+  }
 }

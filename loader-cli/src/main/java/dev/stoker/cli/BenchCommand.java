@@ -5,8 +5,6 @@ import java.lang.management.ManagementFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
-import dev.stoker.api.SampleSource;
-import dev.stoker.remote.RemoteSource;
 import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
@@ -62,17 +60,17 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--floor decodes the files here; with --remote the nodes do");
     }
     long opening = System.nanoTime();
-    SampleSource source = remote.given() ? remote.connect(dir, dataset, options) : dataset.open(dir);
-    try {
-      return bench(source, Duration.ofNanos(System.nanoTime() - opening));
-    } finally {
-      RemoteNodeOptions.close(source);
+    try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
+        : Input.local(dataset.open(dir))) {
+      return bench(input, Duration.ofNanos(System.nanoTime() - opening));
     }
   }
 
-  private int bench(SampleSource source, Duration listTime) {
-    Summaries.printWarnings(source, System.err);
-    try (Loader loader = options.build(source, listTime)) {
+  private int bench(Input input, Duration listTime) {
+    if (input.local() != null) {
+      Summaries.printWarnings(input.local(), System.err);
+    }
+    try (Loader loader = options.build(input, listTime)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),
           loader.layout(), options.threads, loader.decoderName());
       try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
@@ -81,13 +79,13 @@ final class BenchCommand implements Callable<Integer> {
       BatchDigest digest = new BatchDigest();
       RunSummary summary;
       long allocatedBefore = allocatedBytes();
-      long wireBefore = source instanceof RemoteSource remoteSource ? remoteSource.bytesReceived() : 0;
+      long wireBefore = input.wireBytes();
       try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
         summary = loader.run(1, epochs, digest);
       }
       double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
-      double wirePerImage = source instanceof RemoteSource remoteSource
-          ? (remoteSource.bytesReceived() - wireBefore) / (double) Math.max(1, summary.delivered()) : -1;
+      double wirePerImage = input.nodes() != null
+          ? (input.wireBytes() - wireBefore) / (double) Math.max(1, summary.delivered()) : -1;
       Summaries.print(summary, System.err);
       if (options.failuresFile != null) {
         Summaries.writeFailures(summary, options.failuresFile);
@@ -96,18 +94,18 @@ final class BenchCommand implements Callable<Integer> {
       Summaries.printStages(stages, System.err);
       double floorRate = -1;
       if (floor) {
-        floorRate = DecodeFloor.imagesPerSecond(source, options.decoder(), options.threads, epochs);
+        floorRate = DecodeFloor.imagesPerSecond(input.local(), options.decoder(), options.threads, epochs);
         System.err.printf("full-decode floor: %,.0f images/s (%s, %d threads); ours is %.2fx the floor%n",
             floorRate, summary.decoder(), options.threads, summary.imagesPerSecond() / floorRate);
       }
       if (json) {
-        System.out.println(toJson(summary, stages, source, loader, digest.hex(), floorRate, heapPerImage, wirePerImage));
+        System.out.println(toJson(summary, stages, input, loader, digest.hex(), floorRate, heapPerImage, wirePerImage));
       }
       return 0;
     }
   }
 
-  private String toJson(RunSummary s, StageReport stages, SampleSource source, Loader loader, String digest, double floorRate,
+  private String toJson(RunSummary s, StageReport stages, Input input, Loader loader, String digest, double floorRate,
       double heapPerImage, double wirePerImage) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
@@ -122,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("epochs", s.epochs());
     o.put("size", loader.layout().height());
     o.put("seed", options.seed);
-    o.put("preset", options.presetFor(source));
+    o.put("preset", options.presetFor(input.hasBoxes()));
     o.put("decoder", s.decoder());
     o.put("batches", s.batches());
     o.put("digest", digest);
@@ -130,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
     if (wirePerImage >= 0) {
       o.put("wire_bytes_per_image", Math.round(wirePerImage));   // only with --remote: bytes received from the nodes
     }
-    if (source.hasBoxes()) {
+    if (input.hasBoxes()) {
       o.put("boxes", s.boxes());
       o.put("truncated_boxes", s.truncatedBoxes());
     }

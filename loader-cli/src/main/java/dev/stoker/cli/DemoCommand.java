@@ -15,6 +15,7 @@ import dev.stoker.cuda.trainer.TrainingReport;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,11 +75,8 @@ final class DemoCommand implements Callable<Integer> {
     remote.check(dir, dataset, options);
     if (remote.given()) {
       long opening = System.nanoTime();
-      SampleSource source = remote.connect(dir, dataset, options);
-      try {
-        return demo(source, Duration.ofNanos(System.nanoTime() - opening));
-      } finally {
-        RemoteNodeOptions.close(source);
+      try (Input input = Input.nodes(remote.connect(dir, dataset, options))) {
+        return demo(input, Duration.ofNanos(System.nanoTime() - opening));
       }
     }
     Path data = null;
@@ -90,21 +88,25 @@ final class DemoCommand implements Callable<Integer> {
     }
     long opening = System.nanoTime();
     SampleSource source = data != null ? ImageFolderSource.open(data) : dataset.open(dir);
-    return demo(source, Duration.ofNanos(System.nanoTime() - opening));
+    return demo(Input.local(source), Duration.ofNanos(System.nanoTime() - opening));
   }
 
-  private int demo(SampleSource source, Duration listTime) {
-    Summaries.printWarnings(source, System.err);
+  private int demo(Input input, Duration listTime) {
+    if (input.local() != null) {
+      Summaries.printWarnings(input.local(), System.err);
+    }
+    List<String> classes = input.classes();
+    boolean hasBoxes = input.hasBoxes();
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
-        Loader loader = options.build(source, listTime, feed.rings())) {
+        Loader loader = options.build(input, listTime, feed.rings())) {
       System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%n",
-          loader.sourceDescription(), loader.layout(), options.presetFor(source), options.threads,
+          loader.sourceDescription(), loader.layout(), options.presetFor(hasBoxes), options.threads,
           loader.decoderName(), options.ringSlots, feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
           feed.backend().equals("cuda") ? " (" + feed.cuda().device() + ")" : " (" + feed.cuda().reason() + ")");
-      BatchChecker checker = new BatchChecker(loader.layout(), source.classes().size(), source.hasBoxes());
+      BatchChecker checker = new BatchChecker(loader.layout(), classes.size(), hasBoxes);
       // detection sources label an image by its first box (or -1): nothing a classifier can learn
-      boolean train = !source.hasBoxes() && !source.classes().isEmpty();
-      ReferenceTrainer trainer = train ? new ReferenceTrainer(source.classes().size(), loader.layout().channels(),
+      boolean train = !hasBoxes && !classes.isEmpty();
+      ReferenceTrainer trainer = train ? new ReferenceTrainer(classes.size(), loader.layout().channels(),
           learningRate) : null;
       BatchConsumer toDevice = train ? feed.consumer(trainer, trainer) : feed.consumer(batch -> { }, batch -> { });
       Outcome outcome;
@@ -133,8 +135,8 @@ final class DemoCommand implements Callable<Integer> {
       String boxes = loader.layout().hasBoxes()
           ? String.format(", %,d boxes inside the image and not degenerate", checker.boxes()) : "";
       System.out.printf("checked %,d batches: shapes %s, labels in [%d, %d)%s, every class seen: %s; "
-              + "delivered + failed = %,d of %,d%n", checker.batches(), loader.layout(), source.hasBoxes() ? -1 : 0,
-          source.classes().size(), boxes, checker.allClassesSeen(), summary.delivered() + summary.failed(), expected);
+              + "delivered + failed = %,d of %,d%n", checker.batches(), loader.layout(), hasBoxes ? -1 : 0,
+          classes.size(), boxes, checker.allClassesSeen(), summary.delivered() + summary.failed(), expected);
       TrainingReport training = outcome.training();
       if (training != null) {
         System.out.printf("trained on the %s: loss %.3f -> %.3f, accuracy %.3f over the last epoch (chance %.3f)%n",

@@ -81,25 +81,24 @@ final class LoaderOptions {
       + "gray where data is missing) instead of failing them; the native decoder only")
   boolean lenient;
 
-  /** The preset that runs on {@code source}: the one asked for, or the default for its kind. */
-  String presetFor(SampleSource source) {
-    return preset != null ? preset : source.hasBoxes() ? "ssd300-train" : "imagenet-train";
+  /** The preset that runs on a dataset with or without boxes: the one asked for, or the default for its kind. */
+  String presetFor(boolean hasBoxes) {
+    return preset != null ? preset : hasBoxes ? "ssd300-train" : "imagenet-train";
   }
 
-  /** The loader for {@code source}; {@code listTime} is how long opening it took, for the list stage. */
-  Loader build(SampleSource source, Duration listTime) {
-    return build(source, listTime, BatchRings.direct());
+  /** The loader for {@code input}; {@code listTime} is how long opening it took, for the list stage. */
+  Loader build(Input input, Duration listTime) {
+    return build(input, listTime, BatchRings.direct());
   }
 
   /** The loader these options describe, over rings from {@code rings} (e.g. a DeviceFeed's). */
-  Loader build(SampleSource source, Duration listTime, BatchRing.Factory rings) {
+  Loader build(Input input, Duration listTime, BatchRing.Factory rings) {
     LoaderBuilder builder = Loader.builder().listTime(listTime);
     if (maxBoxes != null) {
       builder.maxBoxes(maxBoxes);
     }
-    return builder
-        .source(cached(source))
-        .transforms(Presets.byName(presetFor(source), size))
+    return input.into(builder, this::cached)
+        .transforms(Presets.byName(presetFor(input.hasBoxes()), size))
         .decoder(decoder())
         .batchSize(batch)
         .threads(threads)
@@ -155,7 +154,7 @@ final class LoaderOptions {
     return switch (cacheKind.toLowerCase(Locale.ROOT)) {
       case "encoded" -> SampleCaches.encoded(source, cacheBytes);
       case "decoded" -> {
-        TransformPlan plan = TransformPlan.compile(Presets.byName(presetFor(source), size));
+        TransformPlan plan = TransformPlan.compile(Presets.byName(presetFor(source.hasBoxes()), size));
         int side = Math.max(plan.outputWidth(), plan.outputHeight()) * 8 / 7;
         yield SampleCaches.decoded(source, cacheBytes, side, decoder());
       }

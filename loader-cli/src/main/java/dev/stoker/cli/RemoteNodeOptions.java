@@ -1,6 +1,5 @@
 package dev.stoker.cli;
 
-import dev.stoker.api.SampleSource;
 import dev.stoker.remote.RemoteOptions;
 import dev.stoker.remote.RemoteSource;
 import java.net.InetSocketAddress;
@@ -73,13 +72,6 @@ final class RemoteNodeOptions {
     }
     if (options.cacheBytes != null) {
       throw new IllegalArgumentException("--cache-bytes caches local files; with --remote the nodes read them");
-    }
-  }
-
-  /** Closes {@code source} if it is a remote one (local sources hold nothing to close). */
-  static void close(SampleSource source) {
-    if (source instanceof RemoteSource remote) {
-      remote.close();
     }
   }
 

@@ -32,6 +32,7 @@ public final class SampleProcessor {
   private final TransformPlan plan;
   private final ThreadLocal<Scratch> scratch;
   private final SampleTimer timer;
+  private final long sampleBytes;
 
   /** Creates a processor that decodes with {@code decoder} and transforms by {@code plan}. */
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan) {
@@ -48,6 +49,7 @@ public final class SampleProcessor {
     this.decoder = Checks.notNull(decoder, "decoder");
     this.plan = Checks.notNull(plan, "plan");
     this.timer = timer;
+    this.sampleBytes = plan.sampleBytes();
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(plan, timer == null ? null : new TimedDecoder(decoder)));
   }
 
@@ -56,14 +58,19 @@ public final class SampleProcessor {
     return plan;
   }
 
+  /** The decoder. */
+  public ImageDecoder decoder() {
+    return decoder;
+  }
+
   /** The decoder's name. */
   public String decoderName() {
     return decoder.name();
   }
 
-  /** Bytes of one output sample: 3 channels of uint8, or of float32 when the plan normalizes. */
+  /** Bytes of one output sample: the plan's {@link TransformPlan#sampleBytes()}. */
   public long sampleBytes() {
-    return (long) plan.outputWidth() * plan.outputHeight() * 3 * (plan.floatOutput() ? Float.BYTES : 1);
+    return sampleBytes;
   }
 
   /**

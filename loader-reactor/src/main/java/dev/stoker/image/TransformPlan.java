@@ -1,5 +1,7 @@
 package dev.stoker.image;
 
+import dev.stoker.api.BatchLayout;
+import dev.stoker.api.ElementType;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
@@ -132,6 +134,21 @@ public final class TransformPlan {
   /** Whether samples leave as float32 (the plan ends with a {@code Normalize}) rather than uint8. */
   public boolean floatOutput() {
     return normalize != null;
+  }
+
+  /**
+   * The layout of batches of this plan's output: {@code outputHeight x outputWidth x 3} of uint8,
+   * or float32 when the plan normalizes. The one place the output's shape becomes bytes: the
+   * loader's ring, its sample buffers and a data-server node all size a sample from it.
+   */
+  public BatchLayout batchLayout(int batchSize, int maxBoxes) {
+    return new BatchLayout(batchSize, outHeight, outWidth, 3, floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8,
+        maxBoxes);
+  }
+
+  /** Bytes of one output sample: {@code batchLayout(1, 0).sampleBytes()}. */
+  public long sampleBytes() {
+    return batchLayout(1, 0).sampleBytes();
   }
 
   /** The final {@code Normalize}, or {@code null} when samples leave as uint8. */

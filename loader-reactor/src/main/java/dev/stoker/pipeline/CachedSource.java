@@ -58,7 +58,7 @@ final class CachedSource implements CachingSource {
   }
 
   @Override
-  public CacheStats stats() {
+  public CacheStats cacheStats() {
     cache.cleanUp();
     var counters = cache.stats();
     long weight = cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);

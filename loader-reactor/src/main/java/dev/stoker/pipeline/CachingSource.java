@@ -13,12 +13,13 @@ import dev.stoker.api.SampleSource;
  * try (Loader loader = Loader.builder().source(train) ... .build()) {
  *   loader.run(10, batch -> step(batch));
  * }
- * System.out.printf("cache hit rate %.2f%n", train.stats().hitRate());
+ * System.out.printf("cache hit rate %.2f%n", train.cacheStats().hitRate());
  * }</pre>
  */
 public interface CachingSource extends SampleSource {
   /** The cache's counters and size now; cumulative since it was made. */
-  CacheStats stats();
+  @Override
+  CacheStats cacheStats();
 
   /** The source whose samples are cached. */
   SampleSource inner();

@@ -14,10 +14,18 @@ import java.util.List;
 
 /**
  * Configures a {@link Loader}; every setter validates its argument and names it on failure.
- * Only the source and the ring factory are required.
+ * Required: where the samples come from, either a {@link #source} (read and processed by the
+ * loader's workers) or a {@link #supplier} (processed elsewhere, e.g. data-server nodes), and the
+ * ring factory.
+ *
+ * <pre>{@code
+ * Loader local = Loader.builder().source(ImageFolderSource.open(dir)).ring(BatchRings.direct(), 4).build();
+ * Loader remote = Loader.builder().supplier(RemoteSource.connect(nodes, options)).ring(BatchRings.direct(), 4).build();
+ * }</pre>
  */
 public final class LoaderBuilder {
   SampleSource source;
+  SampleSupplier supplier;
   List<TransformSpec> transforms = Presets.imagenetTrain(224);
   ImageDecoder decoder;
   int batchSize = 256;
@@ -40,9 +48,20 @@ public final class LoaderBuilder {
 
   LoaderBuilder() {}
 
-  /** The dataset to load. Required. */
+  /** The dataset to load, read and processed by this loader's workers. Required unless a {@link #supplier} is given. */
   public LoaderBuilder source(SampleSource source) {
     this.source = Checks.notNull(source, "source");
+    return this;
+  }
+
+  /**
+   * The dataset to load, processed elsewhere (e.g. by data-server nodes): the loader hands it its
+   * plan when built and receives processed samples instead of reading and decoding. Instead of a
+   * {@link #source}; the decode settings ({@link #threads}, {@link #readOnIoThreads}) then do not
+   * apply.
+   */
+  public LoaderBuilder supplier(SampleSupplier supplier) {
+    this.supplier = Checks.notNull(supplier, "supplier");
     return this;
   }
 
@@ -135,7 +154,7 @@ public final class LoaderBuilder {
   }
 
   /**
-   * Boxes each sample of a batch can carry, 0 for none. Default: the source's
+   * Boxes each sample of a batch can carry, 0 for none. Default: the source's (or supplier's)
    * {@link SampleSource#maxBoxCount()}, so no box is ever truncated (0 for a source without boxes).
    * A sample whose transforms keep more boxes than this delivers its first {@code maxBoxes} of them
    * and the rest are counted in {@link dev.stoker.api.RunSummary#truncatedBoxes()}.
@@ -179,25 +198,32 @@ public final class LoaderBuilder {
   }
 
   /**
-   * A worker that processes single samples as the loader built from these settings would (for a
+   * A maker of single samples processed as the loader built from these settings would (for a
    * data-server node); only the source, transforms, decoder and seed matter.
+   *
+   * @throws IllegalStateException if the source was not set
    */
-  public SampleWorker buildWorker() {
+  public SampleMaker buildMaker() {
     if (source == null) {
       throw new IllegalStateException("source is required: call source(...)");
     }
-    return new LocalSampleWorker(this);
+    return new LocalSampleMaker(this);
   }
 
   /**
    * Builds the loader and allocates its ring.
    *
-   * @throws IllegalStateException if the source or the ring was not set
+   * @throws IllegalStateException if neither or both of the source and the supplier were set, or
+   *     the ring was not
    * @throws IllegalArgumentException if the transforms do not end at a fixed size
    */
   public Loader build() {
-    if (source == null) {
-      throw new IllegalStateException("source is required: call source(...)");
+    if (source == null && supplier == null) {
+      throw new IllegalStateException("source is required: call source(...), or supplier(...) for samples processed "
+          + "elsewhere");
+    }
+    if (source != null && supplier != null) {
+      throw new IllegalStateException("give either source(...) or supplier(...), not both");
     }
     if (ringFactory == null) {
       throw new IllegalStateException("ring is required: call ring(factory, slots), e.g. ring(BatchRings.direct(), 4)");

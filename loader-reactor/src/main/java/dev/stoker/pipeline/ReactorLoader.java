@@ -1,63 +1,40 @@
 package dev.stoker.pipeline;
 
+import dev.stoker.api.Batch;
 import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.CacheStats;
-import dev.stoker.api.internal.Checks;
-import dev.stoker.api.ElementType;
 import dev.stoker.api.FailurePolicy;
-import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RingStats;
 import dev.stoker.api.RunSummary;
-import dev.stoker.api.SampleFailure;
-import dev.stoker.api.SampleSource;
 import dev.stoker.api.StageReport;
-import dev.stoker.image.ImageDecoders;
-import dev.stoker.image.SampleProcessor;
+import dev.stoker.api.internal.Checks;
 import dev.stoker.image.TransformPlan;
-import dev.stoker.pipeline.SampleResult.EpochEnd;
-import dev.stoker.pipeline.SampleResult.Failed;
-import dev.stoker.pipeline.SampleResult.Processed;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
-/** The {@link Loader} on Reactor: see the package documentation for the stages. */
+/**
+ * The {@link Loader} on Reactor: see the package documentation for the stages. Where the processed
+ * samples come from (read and decoded here, or supplied by nodes) is its {@link SampleOrigin}'s
+ * business; this class orders epochs, feeds the {@link RingBridge} and hands batches out.
+ */
 final class ReactorLoader implements Loader {
   private static final long WORKER_STOP_SECONDS = 30;
-  private final SampleSource source;
-  private final ImageDecoder decoder;
-  private final SampleProcessor processor;
-  private final SampleStage stage;
-  /** The source's own processing (remote nodes), or null to decode on this loader's workers. */
-  private final SampleSupplier supplier;
+  private final SampleOrigin origin;
   private final long seed;
   private final boolean shuffle;
   private final ShardPlan shard;
   private final FailurePolicy failurePolicy;
   private final int inFlight;
   private final int threads;
-  private final boolean readOnIoThreads;
-  /** Each decode worker's read buffer, reused from sample to sample. */
-  private final ThreadLocal<ByteBuffer[]> readBuffers = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
   private final BatchRing ring;
   private final SampleBufferPool pool;
-  private final ExecutorService decodeExecutor;
-  private final Scheduler decodeScheduler;
   private final AtomicBoolean freed = new AtomicBoolean();
-  private final Scheduler ioScheduler;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean closed;
   private volatile boolean broken;
@@ -69,40 +46,22 @@ final class ReactorLoader implements Loader {
   private final StageReports reports;
 
   ReactorLoader(LoaderBuilder b) {
-    this.source = b.source;
     TransformPlan plan = TransformPlan.compile(b.transforms);
-    this.decoder = b.decoder != null ? b.decoder : ImageDecoders.best();
     this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
-    this.processor = new SampleProcessor(decoder, plan, metrics);
-    this.seed = b.seed;
-    this.shuffle = b.shuffle;
-    this.shard = new ShardPlan(b.source.size(), b.batchSize, b.rank, b.worldSize, b.lastBatch);
-    this.failurePolicy = b.failurePolicy;
-    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize,
-        b.source.size());
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
     this.threads = b.threads;
-    ElementType type = plan.floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8;
-    int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : source.maxBoxCount();
-    BatchLayout layout = new BatchLayout(b.batchSize, plan.outputHeight(), plan.outputWidth(), 3, type, maxBoxes);
-    if (layout.sampleBytes() != processor.sampleBytes()) {
-      throw new IllegalStateException("layout " + layout + " disagrees with the processor's " + processor.sampleBytes()
-          + " bytes per sample");
-    }
-    BoxedProcess boxed = !source.hasBoxes() ? null : b.boxedProcess != null ? b.boxedProcess : processor::process;
-    this.pool = new SampleBufferPool(processor.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
-    this.stage = new SampleStage(source, processor, boxed, pool, seed);
-    this.supplier = source instanceof SampleSupplier remote ? remote : null;
-    if (supplier != null) {
-      supplier.configure(new SupplyPlan(b.transforms, seed));
-    }
-    this.ring = b.ringFactory.create(layout, b.ringSlots);
+    this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
+    this.pool = origin.pool();
+    this.seed = b.seed;
+    this.shuffle = b.shuffle;
+    this.shard = new ShardPlan(origin.size(), b.batchSize, b.rank, b.worldSize, b.lastBatch);
+    this.failurePolicy = b.failurePolicy;
+    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize,
+        origin.size());
+    int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : origin.maxBoxCount();
+    this.ring = b.ringFactory.create(plan.batchLayout(b.batchSize, maxBoxes), b.ringSlots);
     metrics.watch(ring, () -> progress().consumerWaitPercent());
     this.reports = new StageReports(metrics, ring, b.threads, b.readOnIoThreads ? inFlight : 0);
-    this.decodeExecutor = DecodeWorkers.create(b.threads);
-    this.decodeScheduler = Schedulers.fromExecutorService(decodeExecutor, "stoker-decode");
-    this.readOnIoThreads = b.readOnIoThreads;
-    this.ioScheduler = Schedulers.boundedElastic();
   }
 
   @Override
@@ -112,12 +71,12 @@ final class ReactorLoader implements Loader {
 
   @Override
   public String decoderName() {
-    return processor.decoderName();
+    return origin.decoderName();
   }
 
   @Override
   public String sourceDescription() {
-    return source.description();
+    return origin.description();
   }
 
   @Override
@@ -126,103 +85,28 @@ final class ReactorLoader implements Loader {
   }
 
   /** Epoch {@code epoch}'s samples from its start; see {@link #epochSamples(int, int)}. */
-  Flux<SampleResult> epochSamples(int epoch) {
+  Flux<EpochItem> epochSamples(int epoch) {
     return epochSamples(epoch, 0);
   }
 
   /**
    * The processed samples of this rank's share of one epoch from position {@code from}, in
-   * sequence order, followed by nothing: failures are {@link Failed} values in their place. Each
-   * {@link Processed} holds a pooled buffer that the receiver must {@link SampleBufferPool#release};
-   * those Reactor discards on cancellation go back to the pool here.
+   * sequence order, followed by nothing: failures are {@link SampleResult.Failed} values in their
+   * place. Each {@link ProcessedSample} holds a pooled buffer that the receiver must release.
    */
-  Flux<SampleResult> epochSamples(int epoch, int from) {
-    int[] order = shard.epochIndices(seed, epoch, shuffle);
-    if (supplier != null) {
-      return supplier.samples(epoch, order, from)
-          .map(result -> received(epoch, result))
-          .doOnDiscard(Processed.class, p -> pool.release(p.buffer()))
-          .doOnDiscard(SuppliedSample.Ok.class, SuppliedSample.Ok::release);
-    }
-    return Flux.range(from, order.length - from)
-        .flatMapSequential(k -> processOne(epoch, order[k]), inFlight, 1)
-        .doOnDiscard(Processed.class, p -> pool.release(p.buffer()));
-  }
-
-  /** A supplier's result as the decode stage would have made it: copied into a pooled buffer. */
-  private SampleResult received(int epoch, SuppliedSample result) {
-    return switch (result) {
-      case SuppliedSample.Failed failed -> {
-        metrics.failed();
-        yield new Failed(failed.failure());
-      }
-      case SuppliedSample.Ok ok -> {
-        SampleBuffer buffer = pool.acquire();
-        try {
-          MemorySegment.copy(ok.pixels(), 0, buffer.pixels(), 0, buffer.pixels().byteSize());
-          int count = Math.min(ok.boxCount(), buffer.boxCapacity());
-          System.arraycopy(ok.boxes(), 0, buffer.boxes, 0, 4 * count);
-          System.arraycopy(ok.boxLabels(), 0, buffer.boxLabels, 0, count);
-          buffer.boxCount = count;
-        } catch (RuntimeException e) {
-          pool.release(buffer);
-          throw e;
-        } finally {
-          ok.release();
-        }
-        yield new Processed(epoch, ok.index(), ok.label(), buffer);
-      }
-    };
-  }
-
-  private Mono<SampleResult> processOne(int epoch, int index) {
-    Mono<ByteBuffer> read = readOnIoThreads
-        ? Mono.fromCallable(() -> readOnIo(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
-        : Mono.fromCallable(() -> readOnWorker(index)).subscribeOn(decodeScheduler);
-    return read
-        .<SampleResult>map(bytes -> stage.process(epoch, index, bytes))
-        .onErrorResume(e -> {
-          metrics.failed();
-          return Mono.just(new Failed(new SampleFailure(epoch, index, source.sourceName(index), e)));
-        });
-  }
-
-  /** Reads sample {@code index} on an IO thread, timed. */
-  private ByteBuffer readOnIo(int index) throws IOException {
-    long start = System.nanoTime();
-    ByteBuffer bytes = source.read(index);
-    metrics.read(System.nanoTime() - start);
-    return bytes;
-  }
-
-  /**
-   * Reads sample {@code index} on the current decode worker into the worker's own buffer. The
-   * bytes are decoded on this thread before it reads again, so the buffer is free by then.
-   */
-  private ByteBuffer readOnWorker(int index) throws IOException {
-    ByteBuffer[] own = readBuffers.get();
-    long start = System.nanoTime();
-    ByteBuffer bytes = source.read(index, own[0]);
-    metrics.read(System.nanoTime() - start);
-    if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())) {
-      own[0] = bytes;
-    }
-    return bytes;
+  Flux<EpochItem> epochSamples(int epoch, int from) {
+    return origin.samples(epoch, shard.epochIndices(seed, epoch, shuffle), from);
   }
 
   /**
    * Every epoch of a run, each followed by its end marker; the first starts at {@code from}'s
    * position.
    */
-  Flux<SampleResult> runSamples(LoaderState from, int epochs) {
+  Flux<EpochItem> runSamples(LoaderState from, int epochs) {
     int first = from.epoch();
     return Flux.range(first, epochs)
         .concatMap(epoch -> epochSamples(epoch, epoch == first ? (int) from.position() : 0)
-            .concatWithValues(new EpochEnd(epoch)), 0);
-  }
-
-  private CacheStats cacheStats() {
-    return source instanceof CachingSource cached ? cached.stats() : CacheStats.NONE;
+            .concatWithValues(new EpochItem.End(epoch)), 0);
   }
 
   @Override
@@ -254,8 +138,7 @@ final class ReactorLoader implements Loader {
       throw new IllegalStateException("a run is already in progress");
     }
     try {
-      RingBridge current = new RingBridge(ring, shard.length(), pool::release, failurePolicy, from.position(),
-          from.batch());
+      RingBridge current = new RingBridge(ring, shard.length(), failurePolicy, from.position(), from.batch());
       current.probe(metrics.bridgeProbe());
       reports.runStarted();
       bridge = current;
@@ -264,15 +147,15 @@ final class ReactorLoader implements Loader {
       runStart = ring.stats();
       long start = System.nanoTime();
       runStartNanos = start;
-      CacheStats cacheAtStart = cacheStats();
-      long warningsAtStart = decoder.warnings();
+      CacheStats cacheAtStart = origin.cacheStats();
+      long warningsAtStart = origin.decoderWarnings();
       runSamples(from, epochs).subscribe(current);
       RingStats stats;
       try {
         BatchConsumer timed = metrics.timing(consumer, ring);
         stats = ring.drain(batch -> {
           if (!closed) {
-            advance(current.nextMark(), batch.epoch(), batch.indexInEpoch());
+            advance(batch);
             timed.accept(batch);
           }
         });
@@ -287,8 +170,8 @@ final class ReactorLoader implements Loader {
       state = from.atEpochStart(from.epoch() + epochs);
       double seconds = (System.nanoTime() - start) / 1e9;
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
-          processor.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(),
-          decoder.warnings() - warningsAtStart, cacheStats().minus(cacheAtStart));
+          origin.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(),
+          origin.decoderWarnings() - warningsAtStart, origin.cacheStats().minus(cacheAtStart));
     } finally {
       reports.runEnded();
       running.set(false);
@@ -300,15 +183,12 @@ final class ReactorLoader implements Loader {
 
   /**
    * Moves the state past the batch about to be handed to the consumer, so that a state taken while
-   * the consumer works on a batch resumes after it.
+   * the consumer works on a batch resumes after it: the batch's header says where.
    */
-  private void advance(RingBridge.BatchMark mark, int epoch, long batch) {
-    if (mark == null || mark.epoch() != epoch || mark.batch() != batch) {
-      throw new IllegalStateException("batch " + epoch + "/" + batch + " has no matching mark " + mark);
-    }
-    state = mark.nextPosition() >= shard.length()
-        ? state.atEpochStart(epoch + 1)
-        : state.at(epoch, mark.nextPosition(), batch + 1);
+  private void advance(Batch batch) {
+    state = batch.nextPosition() >= shard.length()
+        ? state.atEpochStart(batch.epoch() + 1)
+        : state.at(batch.epoch(), batch.nextPosition(), batch.indexInEpoch() + 1);
   }
 
   @Override
@@ -378,7 +258,7 @@ final class ReactorLoader implements Loader {
     if (current != null) {
       current.cancelRun(new LoaderException("loader was closed during the run"));
     }
-    decodeScheduler.dispose();
+    origin.stop();
     if (!running.get()) {
       freeMemory();
     }
@@ -391,7 +271,7 @@ final class ReactorLoader implements Loader {
     }
     boolean stopped;
     try {
-      stopped = decodeExecutor.awaitTermination(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
+      stopped = origin.awaitStopped(WORKER_STOP_SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopped = false;

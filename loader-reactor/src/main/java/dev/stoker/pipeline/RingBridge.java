@@ -5,14 +5,9 @@ import dev.stoker.api.BatchSlot;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleFailure;
-import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
-import dev.stoker.pipeline.SampleResult.Processed;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 
@@ -33,18 +28,18 @@ import reactor.core.publisher.BaseSubscriber;
  *
  * <p>Failures are counted per epoch against the {@link FailurePolicy}; one too many publishes the
  * open slot, fails the ring with a {@link LoaderException} naming the sample and cancels the
- * upstream. For every slot it publishes it queues a {@link BatchMark}, in publish order, so that the
- * consumer side knows where in the epoch's sequence each batch ends (for resume).
+ * upstream. Every slot it publishes says in its header where the epoch's sequence stands after it
+ * ({@link dev.stoker.api.Batch#nextPosition()}), so the resume point travels with the batch.
+ *
+ * <p>Each processed sample is released once copied (or, after an abort, at once).
  */
-final class RingBridge extends BaseSubscriber<SampleResult> {
+final class RingBridge extends BaseSubscriber<EpochItem> {
   private final BatchRing ring;
   private final int batchSize;
   private final int maxBoxes;
-  private final Consumer<SampleBuffer> recycle;
   private final long epochLength;
   private final FailurePolicy failurePolicy;
   private final List<SampleFailure> failures = new ArrayList<>();
-  private final Queue<BatchMark> marks = new ConcurrentLinkedQueue<>();
   private BatchSlot open;
   private int filled;
   private int epoch = -1;
@@ -61,8 +56,8 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   /**
    * @param epochLength the samples (processed or failed) each epoch brings before its end marker
    */
-  RingBridge(BatchRing ring, int epochLength, Consumer<SampleBuffer> recycle) {
-    this(ring, epochLength, recycle, FailurePolicy.skip(), 0, 0);
+  RingBridge(BatchRing ring, int epochLength) {
+    this(ring, epochLength, FailurePolicy.skip(), 0, 0);
   }
 
   /**
@@ -72,27 +67,14 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
    *     epoch brings {@code epochLength - startPosition} samples
    * @param startBatch batches of the first epoch already delivered in an earlier run
    */
-  RingBridge(BatchRing ring, int epochLength, Consumer<SampleBuffer> recycle, FailurePolicy failurePolicy,
-      long startPosition, long startBatch) {
+  RingBridge(BatchRing ring, int epochLength, FailurePolicy failurePolicy, long startPosition, long startBatch) {
     this.ring = ring;
     this.batchSize = ring.layout().batchSize();
     this.maxBoxes = ring.layout().maxBoxes();
     this.epochLength = epochLength;
-    this.recycle = recycle;
     this.failurePolicy = failurePolicy;
     this.inEpoch = startPosition;
     this.batchInEpoch = startBatch;
-  }
-
-  /**
-   * Where a published batch ends: its epoch, its number in the epoch and how many samples of the
-   * epoch's sequence (delivered or failed) come before the next batch.
-   */
-  record BatchMark(int epoch, long batch, long nextPosition) { }
-
-  /** The marks of published batches not yet taken, in publish order. */
-  BatchMark nextMark() {
-    return marks.poll();
   }
 
   /** Sets what the bridge tells of its copies and its demand; call before subscribing it. */
@@ -106,16 +88,16 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
   }
 
   @Override
-  protected synchronized void hookOnNext(SampleResult item) {
+  protected synchronized void hookOnNext(EpochItem item) {
     outstanding--;
     if (aborted) {
-      if (item instanceof Processed p) {
-        recycle.accept(p.buffer());
+      if (item instanceof ProcessedSample p) {
+        p.release();
       }
       return;
     }
     switch (item) {
-      case Processed p -> {
+      case ProcessedSample p -> {
         inEpoch++;
         place(p);
       }
@@ -129,7 +111,7 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
           return;
         }
       }
-      case EpochEnd e -> {
+      case EpochItem.End e -> {
         publishOpen();
         epoch = -1;
         inEpoch = 0;
@@ -160,7 +142,7 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
     dispose();
   }
 
-  private void place(Processed p) {
+  private void place(ProcessedSample p) {
     try {
       if (p.epoch() != epoch) {
         publishOpen();
@@ -175,30 +157,29 @@ final class RingBridge extends BaseSubscriber<SampleResult> {
       long start = System.nanoTime();
       open.sampleMemory(filled).copyFrom(p.pixels());
       open.setSample(filled, p.index(), p.label());
-      placeBoxes(p.buffer());
+      placeBoxes(p);
       probe.collated(System.nanoTime() - start);
       filled++;
       if (filled == batchSize) {
         publishOpen();
       }
     } finally {
-      recycle.accept(p.buffer());
+      p.release();
     }
   }
 
-  private void placeBoxes(SampleBuffer buffer) {
-    int count = Math.min(buffer.boxCount, maxBoxes);
+  private void placeBoxes(ProcessedSample p) {
+    int count = Math.min(p.boxCount(), maxBoxes);
     if (maxBoxes > 0) {
-      open.setBoxes(filled, buffer.boxes, buffer.boxLabels, count);
+      open.setBoxes(filled, p.boxes(), p.boxLabels(), count);
     }
     boxes += count;
-    truncatedBoxes += buffer.boxCount - count;
+    truncatedBoxes += p.boxCount() - count;
   }
 
   private void publishOpen() {
     if (open != null) {
-      marks.add(new BatchMark(epoch, batchInEpoch, inEpoch));
-      open.setHeader(epoch, batchInEpoch++, filled);
+      open.setHeader(epoch, batchInEpoch++, filled, inEpoch);
       ring.publish(open);
       open = null;
       filled = 0;

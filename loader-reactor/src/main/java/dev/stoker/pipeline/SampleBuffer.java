@@ -2,6 +2,7 @@ package dev.stoker.pipeline;
 
 import dev.stoker.api.BatchLayout;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 
 /**
  * One in-flight sample's memory, reused from sample to sample through the {@link SampleBufferPool}:
@@ -11,8 +12,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The decode stage fills {@link #sourceBoxes}/{@link #sourceLabels} from the source, lets the
  * processor write the kept boxes to {@link #boxes} and their indices to {@link #kept}, then maps
- * the labels into {@link #boxLabels} and sets {@link #boxCount}; the ring bridge reads the result.
- * One thread at a time owns a buffer: the pool's hand-offs order the writes before the reads.
+ * the labels into {@link #boxLabels} and sets {@link #boxCount}, and hands the result on as a
+ * {@link ProcessedSample} over this buffer ({@link #sample}); releasing that sample brings the
+ * buffer home. One thread at a time owns a buffer: the pool's hand-offs order the writes before the
+ * reads.
  */
 final class SampleBuffer {
   private final MemorySegment pixels;
@@ -22,9 +25,15 @@ final class SampleBuffer {
   final float[] boxes;
   final int[] boxLabels;
   int boxCount;
+  /** Gives this buffer back to its pool; made once, so handing out a sample allocates only its record. */
+  private final Runnable release;
 
-  SampleBuffer(MemorySegment pixels, int boxCapacity) {
+  /**
+   * @param home takes the buffer back when a sample over it is released
+   */
+  SampleBuffer(MemorySegment pixels, int boxCapacity, Consumer<SampleBuffer> home) {
     this.pixels = pixels;
+    this.release = () -> home.accept(this);
     this.sourceBoxes = new float[boxCapacity * BatchLayout.BOX_FLOATS];
     this.sourceLabels = new int[boxCapacity];
     this.kept = new int[boxCapacity];
@@ -35,6 +44,16 @@ final class SampleBuffer {
   /** The output pixels of one sample. */
   MemorySegment pixels() {
     return pixels;
+  }
+
+  /** The processed sample this buffer now holds; its release gives the buffer back. */
+  ProcessedSample sample(int epoch, int index, int label) {
+    return new ProcessedSample(epoch, index, label, pixels, boxes, boxLabels, boxCount, release);
+  }
+
+  /** Gives this buffer back to its pool, as releasing its sample does. */
+  void release() {
+    release.run();
   }
 
   /** How many boxes the arrays hold. */

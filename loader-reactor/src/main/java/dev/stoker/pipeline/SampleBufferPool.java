@@ -37,7 +37,7 @@ final class SampleBufferPool implements AutoCloseable {
     allocated.incrementAndGet();
     Arena arena = Arena.ofShared();
     arenas.add(arena);
-    return new SampleBuffer(arena.allocate(bytes, 64), boxCapacity);
+    return new SampleBuffer(arena.allocate(bytes, 64), boxCapacity, this::release);
   }
 
   void release(SampleBuffer buffer) {

@@ -1,29 +1,24 @@
 package dev.stoker.pipeline;
 
 import dev.stoker.api.SampleFailure;
-import java.lang.foreign.MemorySegment;
 
-/** What the decode stage emits, in epoch order: a processed sample, a failure, or an epoch's end. */
-sealed interface SampleResult {
+/**
+ * What became of one position of an epoch's sequence: the {@link ProcessedSample}, or the sample's
+ * failure as a value in its place. A {@link SampleSupplier} emits one per position, in order, and
+ * so does the loader's own decode stage.
+ *
+ * <pre>{@code
+ * switch (result) {
+ *   case ProcessedSample s -> { copy(s.pixels()); s.release(); }
+ *   case SampleResult.Failed f -> log(f.failure().describe());
+ * }
+ * }</pre>
+ */
+public sealed interface SampleResult permits ProcessedSample, SampleResult.Failed {
   /**
-   * A sample whose output pixels and kept boxes sit in a pooled buffer that the receiver must give
-   * back.
+   * A sample that could not be processed.
+   *
+   * @param failure which sample, its name and why
    */
-  record Processed(int epoch, int index, int label, SampleBuffer buffer) implements SampleResult {
-    /** The output pixels. */
-    MemorySegment pixels() {
-      return buffer.pixels();
-    }
-
-    /** The boxes the transforms kept, before any truncation to the layout's {@code maxBoxes}. */
-    int boxCount() {
-      return buffer.boxCount;
-    }
-  }
-
-  /** A sample that failed, as a value. */
-  record Failed(SampleFailure failure) implements SampleResult { }
-
-  /** Marks the end of an epoch so that the last partial batch is published. */
-  record EpochEnd(int epoch) implements SampleResult { }
+  record Failed(SampleFailure failure) implements SampleResult, EpochItem { }
 }

@@ -1,8 +1,10 @@
 package dev.stoker.pipeline;
 
+import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.SampleSource;
+import dev.stoker.image.ImageDecoders;
 import dev.stoker.image.SampleProcessor;
-import dev.stoker.pipeline.SampleResult.Processed;
+import dev.stoker.image.TransformPlan;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -21,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>A detection source's samples always go through the box-aware call, whatever the layout's
  * {@code maxBoxes}: crops that depend on boxes (an IoU crop) then choose the same pixels whether or
  * not the boxes are delivered.
+ *
+ * <p>{@link #build} is the one place a stage is assembled, for a loader's decode workers
+ * ({@link LocalSamples}) and for a node's {@link SampleMaker} alike.
  */
 final class SampleStage {
   private final SampleSource source;
@@ -32,9 +37,24 @@ final class SampleStage {
   private final AtomicLongArray sound;
 
   /**
+   * The stage the settings in {@code b} describe, over its source: the decoder (default
+   * {@link ImageDecoders#best()}), a processor for {@code plan} reporting to {@code metrics}, the
+   * box-aware call for a detection source, and sample buffers of {@code plan}'s sample size with
+   * room for the source's largest box count.
+   */
+  static SampleStage build(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics) {
+    SampleSource source = b.source;
+    ImageDecoder decoder = b.decoder != null ? b.decoder : ImageDecoders.best();
+    SampleProcessor processor = new SampleProcessor(decoder, plan, metrics);
+    BoxedProcess boxed = !source.hasBoxes() ? null : b.boxedProcess != null ? b.boxedProcess : processor::process;
+    SampleBufferPool pool = new SampleBufferPool(plan.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
+    return new SampleStage(source, processor, boxed, pool, b.seed);
+  }
+
+  /**
    * @param boxed the box-aware call for a detection source, or null for a source without boxes
    */
-  SampleStage(SampleSource source, SampleProcessor processor, BoxedProcess boxed, SampleBufferPool pool, long seed) {
+  private SampleStage(SampleSource source, SampleProcessor processor, BoxedProcess boxed, SampleBufferPool pool, long seed) {
     this.source = source;
     this.processor = processor;
     this.boxed = boxed;
@@ -48,7 +68,7 @@ final class SampleStage {
    *
    * @throws RuntimeException if it cannot be decoded or transformed; the buffer is back in the pool
    */
-  Processed process(int epoch, int index, ByteBuffer bytes) {
+  ProcessedSample process(int epoch, int index, ByteBuffer bytes) {
     SampleBuffer buffer = pool.acquire();
     try {
       String name = source.sourceName(index);
@@ -63,11 +83,26 @@ final class SampleStage {
       if (!knownSound) {
         markSound(index);
       }
-      return new Processed(epoch, index, source.label(index), buffer);
+      return buffer.sample(epoch, index, source.label(index));
     } catch (RuntimeException | Error e) {
       pool.release(buffer);
       throw e;
     }
+  }
+
+  /** The processor: its decoder and plan. */
+  SampleProcessor processor() {
+    return processor;
+  }
+
+  /** The buffers the processed samples live in. */
+  SampleBufferPool pool() {
+    return pool;
+  }
+
+  /** The source the samples are read from. */
+  SampleSource source() {
+    return source;
   }
 
   private boolean isSound(int index) {

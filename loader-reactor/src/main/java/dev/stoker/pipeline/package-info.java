@@ -14,6 +14,14 @@
  * <p>Demand flows the other way: the bridge requests exactly as many samples as there are free
  * sample positions in the ring, so a slow consumer slows every stage instead of growing a queue.
  *
+ * <p>Where processed samples come from is one seam, chosen by the builder: a
+ * {@link dev.stoker.api.SampleSource} given to {@code source(...)} is read and decoded on the
+ * loader's decode workers; a {@link dev.stoker.pipeline.SampleSupplier} given to
+ * {@code supplier(...)} (data-server nodes) delivers {@link dev.stoker.pipeline.ProcessedSample}s
+ * made elsewhere, by a {@link dev.stoker.pipeline.SampleMaker} over the same decode stage. From the
+ * bridge on, both paths are the same; each published batch carries where resume continues after
+ * it ({@link dev.stoker.api.Batch#nextPosition()}).
+ *
  * <p>Boxes: for a detection source, each sample's boxes are copied from the source into its pooled
  * buffer, move with the image in the decode stage (the image package drops the ones the crop loses
  * and clips the rest), and the bridge writes the first {@code maxBoxes} of them, with their labels,

@@ -107,7 +107,7 @@ class CachedLoaderTest {
       assertThat(files.readsOf.get(i)).as("reads of sample %d", i).isEqualTo(1);
     }
     assertThat(files.reads.get()).isEqualTo(SIZE);
-    CacheStats stats = cached.stats();
+    CacheStats stats = cached.cacheStats();
     assertThat(stats.hits()).isEqualTo(SIZE);
     assertThat(stats.misses()).isEqualTo(SIZE);
     assertThat(stats.evictions()).isZero();
@@ -141,7 +141,7 @@ class CachedLoaderTest {
 
     assertThat(summary.delivered()).isEqualTo(3L * SIZE);
     assertThat(summary.failed()).isZero();
-    CacheStats stats = cached.stats();
+    CacheStats stats = cached.cacheStats();
     assertThat(stats.weightBytes()).isLessThanOrEqualTo(budget);
     assertThat(stats.evictions()).isPositive();
     assertThat(files.reads.get()).isGreaterThan(SIZE).isEqualTo((int) stats.misses());

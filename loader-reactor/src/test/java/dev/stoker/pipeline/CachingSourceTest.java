@@ -38,8 +38,8 @@ class CachingSourceTest {
     }
 
     assertThat(inner.reads.get()).isEqualTo(5);
-    assertThat(cached.stats()).isEqualTo(new CacheStats(5, 5, 0, 200, 1 << 20));
-    assertThat(cached.stats().hitRate()).isEqualTo(0.5);
+    assertThat(cached.cacheStats()).isEqualTo(new CacheStats(5, 5, 0, 200, 1 << 20));
+    assertThat(cached.cacheStats().hitRate()).isEqualTo(0.5);
   }
 
   @Test
@@ -51,11 +51,11 @@ class CachingSourceTest {
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < size; i++) {
         assertBytes(cached.read(i), i, 100);
-        assertThat(cached.stats().weightBytes()).as("weight after reading %d", i).isLessThanOrEqualTo(budget);
+        assertThat(cached.cacheStats().weightBytes()).as("weight after reading %d", i).isLessThanOrEqualTo(budget);
       }
     }
 
-    CacheStats stats = cached.stats();
+    CacheStats stats = cached.cacheStats();
     assertThat(stats.evictions()).isPositive();
     assertThat(stats.weightBytes()).isPositive();
     assertThat(stats.requests()).isEqualTo(3L * size);
@@ -74,8 +74,8 @@ class CachingSourceTest {
     assertBytes(cached.read(2), 2, 10);
 
     assertThat(inner.readsOf.get(2)).isEqualTo(2);
-    assertThat(cached.stats().hits()).isEqualTo(1);
-    assertThat(cached.stats().weightBytes()).isEqualTo(10);
+    assertThat(cached.cacheStats().hits()).isEqualTo(1);
+    assertThat(cached.cacheStats().weightBytes()).isEqualTo(10);
   }
 
   @Test
@@ -116,7 +116,7 @@ class CachingSourceTest {
     assertThat(results).hasSize(threads);
     results.forEach(b -> assertBytes(b, 3, 64));
     assertThat(inner.reads.get()).isEqualTo(1);
-    assertThat(cached.stats().requests()).isEqualTo(threads);
+    assertThat(cached.cacheStats().requests()).isEqualTo(threads);
   }
 
   private static boolean parked(Thread t) {
@@ -186,8 +186,8 @@ class CachingSourceTest {
     assertThat(cached.maxBytes()).isEqualTo(3L << 20);
     assertThat(cached.description()).startsWith(inner.description()).contains("cached").contains("encoded")
         .contains("3.0 MiB");
-    assertThat(cached.stats()).isEqualTo(new CacheStats(0, 0, 0, 0, 3L << 20));
-    assertThat(cached.stats().hitRate()).isZero();
+    assertThat(cached.cacheStats()).isEqualTo(new CacheStats(0, 0, 0, 0, 3L << 20));
+    assertThat(cached.cacheStats().hitRate()).isZero();
   }
 
   @Test

@@ -135,8 +135,8 @@ class DecodedCacheTest {
     assertThat(pixels(decoder, first)).isEqualTo(expected);
     assertThat(pixels(decoder, second)).isEqualTo(expected);
     assertThat(inner.reads.get()).isEqualTo(2);
-    assertThat(cached.stats().hits()).isEqualTo(1);
-    assertThat(cached.stats().weightBytes()).isEqualTo(RawImage.encodedBytes(40, 30));
+    assertThat(cached.cacheStats().hits()).isEqualTo(1);
+    assertThat(cached.cacheStats().weightBytes()).isEqualTo(RawImage.encodedBytes(40, 30));
     assertThat(cached.description()).contains("cached").contains("decoded").contains("30");
   }
 
@@ -176,7 +176,7 @@ class DecodedCacheTest {
     cached.copyBoxes(2, boxes, new int[1]);
 
     assertThat(boxes).containsExactly(10f, 6f, 50f, 30f);
-    assertThat(cached.stats().weightBytes()).isEqualTo(RawImage.encodedBytes(W, H));
+    assertThat(cached.cacheStats().weightBytes()).isEqualTo(RawImage.encodedBytes(W, H));
   }
 
   @Test
@@ -194,6 +194,6 @@ class DecodedCacheTest {
         .hasMessageStartingWith("img2.png");
 
     assertThat(inner.reads.get()).isEqualTo(3);
-    assertThat(cached.stats().weightBytes()).isZero();
+    assertThat(cached.cacheStats().weightBytes()).isZero();
   }
 }

@@ -25,6 +25,51 @@ class LoaderBuilderTest {
   }
 
   @Test
+  void build_sourceAndSupplier_failsSayingOnlyOneOfThem() {
+    SampleSupplier supplier = new SampleSupplier() {
+      @Override
+      public int size() {
+        return 4;
+      }
+
+      @Override
+      public java.util.List<String> classes() {
+        return java.util.List.of();
+      }
+
+      @Override
+      public boolean hasBoxes() {
+        return false;
+      }
+
+      @Override
+      public int maxBoxCount() {
+        return 0;
+      }
+
+      @Override
+      public String description() {
+        return "nowhere";
+      }
+
+      @Override
+      public void configure(SupplyPlan plan) {
+        throw new AssertionError("a loader that fails to build configures nothing");
+      }
+
+      @Override
+      public reactor.core.publisher.Flux<SampleResult> samples(int epoch, int[] order, int from) {
+        throw new AssertionError("never asked");
+      }
+    };
+
+    assertThatThrownBy(() -> Loader.builder().source(new FakeSamples.Source(4)).supplier(supplier)
+        .ring(new RecordingRing.Factory(), 2).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("either source(...) or supplier(...)");
+  }
+
+  @Test
   void build_withoutRing_failsSayingRingIsRequired() {
     assertThatThrownBy(() -> Loader.builder().source(new FakeSamples.Source(4)).build())
         .isInstanceOf(IllegalStateException.class)

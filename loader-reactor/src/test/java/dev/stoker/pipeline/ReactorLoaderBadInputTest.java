@@ -7,7 +7,6 @@ import dev.stoker.api.SampleFailure;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.image.ImageDecoders;
 import dev.stoker.pipeline.SampleResult.Failed;
-import dev.stoker.pipeline.SampleResult.Processed;
 import dev.stoker.testkit.BadImageFiles;
 import dev.stoker.testkit.BadImageFiles.Kind;
 import java.io.IOException;
@@ -75,7 +74,7 @@ class ReactorLoaderBadInputTest {
   @Test
   void epochSamples_everyBadKind_oneFailedValueNamingEachFileAndTheFluxCompletes() {
     ReactorLoader loader = loader(2);
-    List<SampleResult> got = new ArrayList<>();
+    List<EpochItem> got = new ArrayList<>();
     StepVerifier.create(loader.epochSamples(0))
         .recordWith(() -> got)
         .expectNextCount(GOOD + BAD)
@@ -83,7 +82,7 @@ class ReactorLoaderBadInputTest {
         .verify(Duration.ofSeconds(30));
 
     List<SampleFailure> failures = got.stream().filter(r -> r instanceof Failed).map(r -> ((Failed) r).failure()).toList();
-    assertThat(got).filteredOn(r -> r instanceof Processed).hasSize(GOOD);
+    assertThat(got).filteredOn(r -> r instanceof ProcessedSample).hasSize(GOOD);
     assertThat(failures).extracting(SampleFailure::source).containsExactlyInAnyOrderElementsOf(badNames());
     assertThat(failures).allSatisfy(f -> assertThat(f.describe()).startsWith(f.source() + ": "));
   }

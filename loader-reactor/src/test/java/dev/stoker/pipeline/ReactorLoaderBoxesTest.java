@@ -9,7 +9,6 @@ import dev.stoker.api.TransformSpec;
 import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import dev.stoker.pipeline.SampleResult.Failed;
-import dev.stoker.pipeline.SampleResult.Processed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,7 +151,7 @@ class ReactorLoaderBoxesTest {
       return kept;
     };
     ReactorLoader loader = build(builder(8, reverse));
-    List<SampleResult> got = new ArrayList<>();
+    List<EpochItem> got = new ArrayList<>();
 
     StepVerifier.create(loader.epochSamples(0))
         .recordWith(() -> got)
@@ -160,15 +159,14 @@ class ReactorLoaderBoxesTest {
         .expectComplete()
         .verify(Duration.ofSeconds(10));
 
-    for (SampleResult r : got) {
-      Processed p = (Processed) r;
-      SampleBuffer b = p.buffer();
+    for (EpochItem r : got) {
+      ProcessedSample p = (ProcessedSample) r;
       int n = FakeSamples.BoxSource.boxesOf(p.index());
       assertThat(p.boxCount()).isEqualTo(Math.max(0, n - 1));
       for (int k = 0; k < p.boxCount(); k++) {
         int from = n - 1 - k;
-        assertThat(b.boxLabels[k]).isEqualTo((p.index() + from) % 3);
-        assertThat(Arrays.copyOfRange(b.boxes, 4 * k, 4 * k + 4)).containsExactly(FakeSamples.BoxSource.box(p.index(), from));
+        assertThat(p.boxLabels()[k]).isEqualTo((p.index() + from) % 3);
+        assertThat(Arrays.copyOfRange(p.boxes(), 4 * k, 4 * k + 4)).containsExactly(FakeSamples.BoxSource.box(p.index(), from));
       }
     }
   }
@@ -198,7 +196,7 @@ class ReactorLoaderBoxesTest {
       return count == 0 ? 0 : 1;
     };
     ReactorLoader loader = build(builder(4, broken));
-    List<SampleResult> got = new ArrayList<>();
+    List<EpochItem> got = new ArrayList<>();
 
     StepVerifier.create(loader.epochSamples(0)).recordWith(() -> got).expectNextCount(4).verifyComplete();
 

@@ -10,7 +10,6 @@ import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.pipeline.SampleResult.Failed;
-import dev.stoker.pipeline.SampleResult.Processed;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -59,17 +58,17 @@ class ReactorLoaderTest {
     return loader;
   }
 
-  private static List<Integer> indicesOf(List<SampleResult> results) {
+  private static List<Integer> indicesOf(List<EpochItem> results) {
     return results.stream().map(r -> switch (r) {
-      case Processed p -> p.index();
+      case ProcessedSample p -> p.index();
       case Failed f -> f.failure().index();
-      case SampleResult.EpochEnd e -> -1;
+      case EpochItem.End e -> -1;
     }).toList();
   }
 
   /** Expects {@code n} more elements, adding them to {@code into}. */
-  private static StepVerifier.Step<SampleResult> next(StepVerifier.Step<SampleResult> step, int n,
-      List<SampleResult> into) {
+  private static StepVerifier.Step<EpochItem> next(StepVerifier.Step<EpochItem> step, int n,
+      List<EpochItem> into) {
     for (int i = 0; i < n; i++) {
       step = step.consumeNextWith(into::add);
     }
@@ -121,9 +120,9 @@ class ReactorLoaderTest {
   void epochSamples_requestedInSteps_emitsEveryIndexOnceInPermutationOrder() {
     int size = 20;
     ReactorLoader loader = loader(new FakeSamples.Source(size), 4, 2, 2, true);
-    List<SampleResult> got = new ArrayList<>();
+    List<EpochItem> got = new ArrayList<>();
 
-    StepVerifier.Step<SampleResult> step = StepVerifier.create(loader.epochSamples(3), 0)
+    StepVerifier.Step<EpochItem> step = StepVerifier.create(loader.epochSamples(3), 0)
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(50))
         .thenRequest(5);
@@ -139,8 +138,8 @@ class ReactorLoaderTest {
     List<Integer> order = list(EpochOrder.permutation(SEED, 3, size, true));
     assertThat(indicesOf(got)).containsExactlyElementsOf(order);
     assertThat(order).isNotEqualTo(list(EpochOrder.permutation(SEED, 3, size, false)));
-    for (SampleResult r : got) {
-      Processed p = (Processed) r;
+    for (EpochItem r : got) {
+      ProcessedSample p = (ProcessedSample) r;
       assertThat(p.epoch()).isEqualTo(3);
       assertThat(p.label()).isEqualTo(FakeSamples.label(p.index()));
       assertThat(p.pixels().byteSize()).isEqualTo(FakeSamples.SIZE * FakeSamples.SIZE * 3);
@@ -152,7 +151,7 @@ class ReactorLoaderTest {
   void epochSamples_failingReadsAndCorruptBytes_becomeFailedValuesInPlaceAndTheFluxCompletes() {
     int size = 12;
     ReactorLoader loader = loader(new FakeSamples.Source(size, Set.of(3, 8), Set.of(5)), 4, 2, 2, false);
-    List<SampleResult> got = new ArrayList<>();
+    List<EpochItem> got = new ArrayList<>();
 
     next(StepVerifier.create(loader.epochSamples(0), 0).thenRequest(size), size, got)
         .expectComplete()
@@ -169,7 +168,7 @@ class ReactorLoaderTest {
         assertThat(f.describe()).startsWith("fake://" + i);
         assertThat(f.cause()).isInstanceOf(i == 5 ? DecodeException.class : IOException.class);
       } else {
-        assertThat(got.get(i)).as("index %d", i).isInstanceOf(Processed.class);
+        assertThat(got.get(i)).as("index %d", i).isInstanceOf(ProcessedSample.class);
       }
     }
   }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.ElementType;
-import dev.stoker.pipeline.SampleResult.EpochEnd;
-import dev.stoker.pipeline.SampleResult.Processed;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
@@ -31,27 +29,27 @@ class RingBridgeBoxesTest {
   private RingBridge bridge(BatchLayout layout) {
     ring.close();
     ring = new RecordingRing(layout, 1);
-    RingBridge bridge = new RingBridge(ring, 1000, buffer -> { });
+    RingBridge bridge = new RingBridge(ring, 1000);
     ring.onRelease(bridge::released);
     return bridge;
   }
 
   /** Sample {@code index} with {@code boxes} boxes: box k is (10i + k, 1, 10i + k + 5, 9) with label 100i + k. */
-  private static Processed withBoxes(int index, int boxes) {
+  private static ProcessedSample withBoxes(int index, int boxes) {
     MemorySegment pixels = Arena.ofAuto().allocate(LAYOUT.sampleBytes());
-    SampleBuffer buffer = new SampleBuffer(pixels, Math.max(boxes, 1));
+    SampleBuffer buffer = new SampleBuffer(pixels, Math.max(boxes, 1), b -> { });
     for (int k = 0; k < boxes; k++) {
       float x = 10 * index + k;
       System.arraycopy(new float[] {x, 1, x + 5, 9}, 0, buffer.boxes, 4 * k, 4);
       buffer.boxLabels[k] = 100 * index + k;
     }
     buffer.boxCount = boxes;
-    return new Processed(0, index, -1, buffer);
+    return buffer.sample(0, index, -1);
   }
 
   @Test
   void onNext_boxesWithinMaxBoxes_landAtTheirPositionsWithTheirLabelsAndPadding() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     RingBridge bridge = bridge(LAYOUT);
     publisher.flux().subscribe(bridge);
 
@@ -74,11 +72,11 @@ class RingBridgeBoxesTest {
 
   @Test
   void onNext_moreBoxesThanMaxBoxes_keepsTheFirstAndCountsTheRest() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     RingBridge bridge = bridge(LAYOUT);
     publisher.flux().subscribe(bridge);
 
-    publisher.next(withBoxes(1, 5), withBoxes(2, 3), new EpochEnd(0));
+    publisher.next(withBoxes(1, 5), withBoxes(2, 3), new EpochItem.End(0));
     RecordingRing.Seen batch = ring.consumeOne();
 
     assertThat(batch.boxCounts()).containsExactly(2, 2);
@@ -90,11 +88,11 @@ class RingBridgeBoxesTest {
 
   @Test
   void onNext_layoutWithoutBoxes_writesNoBoxesAndCountsThemTruncated() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     RingBridge bridge = bridge(LAYOUT.withMaxBoxes(0));
     publisher.flux().subscribe(bridge);
 
-    publisher.next(withBoxes(1, 2), new EpochEnd(0));
+    publisher.next(withBoxes(1, 2), new EpochItem.End(0));
     RecordingRing.Seen batch = ring.consumeOne();
 
     assertThat(batch.boxCounts()).containsExactly(0);
@@ -105,7 +103,7 @@ class RingBridgeBoxesTest {
 
   @Test
   void onNext_reusedSlotWithFewerBoxes_leavesNoStaleBoxes() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LAYOUT));
     publisher.next(withBoxes(1, 2), withBoxes(2, 2), withBoxes(3, 2));
     ring.consumeOne();

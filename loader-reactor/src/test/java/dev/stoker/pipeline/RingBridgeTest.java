@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.SampleFailure;
-import dev.stoker.pipeline.SampleResult.EpochEnd;
 import dev.stoker.pipeline.SampleResult.Failed;
-import dev.stoker.pipeline.SampleResult.Processed;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,15 +37,16 @@ class RingBridgeTest {
   }
 
   private RingBridge bridge(int epochLength) {
-    RingBridge bridge = new RingBridge(ring, epochLength, recycled::add);
+    RingBridge bridge = new RingBridge(ring, epochLength);
     ring.onRelease(bridge::released);
     return bridge;
   }
 
-  private static Processed processed(int epoch, int index) {
+  /** Sample {@code index} in a buffer of its own, which goes to {@link #recycled} when the sample is released. */
+  private ProcessedSample processed(int epoch, int index) {
     MemorySegment pixels = Arena.ofAuto().allocate(LAYOUT.sampleBytes());
     pixels.fill(FakeSamples.value(index));
-    return new Processed(epoch, index, FakeSamples.label(index), new SampleBuffer(pixels, 0));
+    return new SampleBuffer(pixels, 0, recycled::add).sample(epoch, index, FakeSamples.label(index));
   }
 
   private static Failed failed(int epoch, int index) {
@@ -56,7 +55,7 @@ class RingBridgeTest {
 
   @Test
   void onSubscribe_emptyRing_requestsSlotsTimesBatchSize() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
 
     publisher.flux().subscribe(bridge(LONG_EPOCH));
 
@@ -65,7 +64,7 @@ class RingBridgeTest {
 
   @Test
   void onNext_ringFull_requestsNothingMore() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LONG_EPOCH));
 
     for (int i = 0; i < SLOTS * BATCH; i++) {
@@ -81,7 +80,7 @@ class RingBridgeTest {
 
   @Test
   void released_oneSlot_requestsExactlyOneBatchMore() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LONG_EPOCH));
     for (int i = 0; i < SLOTS * BATCH; i++) {
       publisher.next(processed(0, i));
@@ -98,11 +97,11 @@ class RingBridgeTest {
 
   @Test
   void onNext_processed_copiesPixelsLabelsAndIndicesIntoPositionsAndRecyclesTheBuffer() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LONG_EPOCH));
-    List<Processed> items = new ArrayList<>();
+    List<ProcessedSample> items = new ArrayList<>();
     for (int i : new int[] {7, 3, 11, 5}) {
-      Processed p = processed(2, i);
+      ProcessedSample p = processed(2, i);
       items.add(p);
       publisher.next(p);
     }
@@ -116,12 +115,13 @@ class RingBridgeTest {
     for (int p = 0; p < 4; p++) {
       assertThat(batch.sample(p, LAYOUT.sampleBytes())).containsOnly(FakeSamples.value(batch.sampleIndices()[p]));
     }
-    assertThat(recycled).containsExactlyElementsOf(items.stream().map(Processed::buffer).toList());
+    assertThat(recycled.stream().map(SampleBuffer::pixels).toList())
+        .containsExactlyElementsOf(items.stream().map(ProcessedSample::pixels).toList());
   }
 
   @Test
   void onNext_failed_takesNoPositionIsCountedAndRequestsAReplacement() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     RingBridge bridge = bridge(LONG_EPOCH);
     publisher.flux().subscribe(bridge);
 
@@ -134,14 +134,28 @@ class RingBridgeTest {
   }
 
   @Test
+  void publish_afterAFailure_headerSaysWhereTheSequenceStandsAfterEachBatch() {
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
+    publisher.flux().subscribe(bridge(LONG_EPOCH));
+    publisher.next(processed(0, 0), failed(0, 1), processed(0, 2), processed(0, 3), processed(0, 4), processed(0, 5));
+    publisher.complete();
+    List<String> headers = new ArrayList<>();
+
+    ring.drain(batch -> headers.add(batch.indexInEpoch() + "/" + batch.size() + "/" + batch.nextPosition()));
+
+    // batch 0 holds 4 samples but the failed one before them counts too: resume continues at 5
+    assertThat(headers).containsExactly("0/4/5", "1/1/6");
+  }
+
+  @Test
   void onNext_epochEnd_publishesThePartialBatchAndTheNextEpochStartsAtBatchZero() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LONG_EPOCH));
 
-    publisher.next(processed(0, 0), processed(0, 1), processed(0, 2), processed(0, 3), processed(0, 4), new EpochEnd(0));
+    publisher.next(processed(0, 0), processed(0, 1), processed(0, 2), processed(0, 3), processed(0, 4), new EpochItem.End(0));
     RecordingRing.Seen full = ring.consumeOne();
     RecordingRing.Seen partial = ring.consumeOne();
-    publisher.next(processed(1, 9), new EpochEnd(1));
+    publisher.next(processed(1, 9), new EpochItem.End(1));
     RecordingRing.Seen next = ring.consumeOne();
 
     assertThat(full.size()).isEqualTo(4);
@@ -155,7 +169,7 @@ class RingBridgeTest {
 
   @Test
   void onComplete_publishesTheOpenBatchAndCompletesTheRing() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LONG_EPOCH));
 
     publisher.next(processed(0, 0), processed(0, 1)).complete();
@@ -167,7 +181,7 @@ class RingBridgeTest {
 
   @Test
   void onError_publishesTheOpenBatchAndFailsTheRingWithTheError() {
-    TestPublisher<SampleResult> publisher = TestPublisher.create();
+    TestPublisher<EpochItem> publisher = TestPublisher.create();
     publisher.flux().subscribe(bridge(LONG_EPOCH));
     IllegalStateException error = new IllegalStateException("boom");
 
@@ -186,16 +200,16 @@ class RingBridgeTest {
   void demand_epochEndsInsideTheWindowWithSlowConsumer_neverOverrunsTheRing() {
     int epochs = 3;
     int epochLength = 5;
-    List<SampleResult> items = new ArrayList<>();
+    List<EpochItem> items = new ArrayList<>();
     for (int e = 0; e < epochs; e++) {
       for (int i = 0; i < epochLength; i++) {
         items.add(processed(e, e * 100 + i));
       }
-      items.add(new EpochEnd(e));
+      items.add(new EpochItem.End(e));
     }
-    AtomicReference<FluxSink<SampleResult>> sink = new AtomicReference<>();
+    AtomicReference<FluxSink<EpochItem>> sink = new AtomicReference<>();
     RingBridge bridge = bridge(epochLength);
-    Flux.<SampleResult>create(sink::set, FluxSink.OverflowStrategy.ERROR).subscribe(bridge);
+    Flux.<EpochItem>create(sink::set, FluxSink.OverflowStrategy.ERROR).subscribe(bridge);
     List<RecordingRing.Seen> seen = new ArrayList<>();
 
     // the consumer is the bottleneck: it takes a batch only when the bridge asks for nothing
@@ -227,14 +241,14 @@ class RingBridgeTest {
   void demand_epochShorterThanABatch_stillFillsTheRingWithoutOverrun() {
     // every epoch is a single partial batch: each one takes a slot of its own
     int epochLength = 3;
-    AtomicReference<FluxSink<SampleResult>> sink = new AtomicReference<>();
-    Flux.<SampleResult>create(sink::set, FluxSink.OverflowStrategy.ERROR).subscribe(bridge(epochLength));
-    List<SampleResult> items = new ArrayList<>();
+    AtomicReference<FluxSink<EpochItem>> sink = new AtomicReference<>();
+    Flux.<EpochItem>create(sink::set, FluxSink.OverflowStrategy.ERROR).subscribe(bridge(epochLength));
+    List<EpochItem> items = new ArrayList<>();
     for (int e = 0; e < 4; e++) {
       for (int i = 0; i < epochLength; i++) {
         items.add(processed(e, i));
       }
-      items.add(new EpochEnd(e));
+      items.add(new EpochItem.End(e));
     }
     List<RecordingRing.Seen> seen = new ArrayList<>();
 

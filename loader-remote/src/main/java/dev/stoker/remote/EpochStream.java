@@ -1,7 +1,8 @@
 package dev.stoker.remote;
 
 import dev.stoker.api.LoaderException;
-import dev.stoker.pipeline.SuppliedSample;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.pipeline.SampleResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,16 +31,16 @@ final class EpochStream {
   private final int[] order;
   private final int end;
   private final int chunkSize;
-  private final FluxSink<SuppliedSample> sink;
+  private final FluxSink<SampleResult> sink;
   private final PriorityQueue<int[]> pending = new PriorityQueue<>((a, b) -> Integer.compare(a[0], b[0]));
   private final Map<Integer, ChunkTask> active = new LinkedHashMap<>();
-  private final Map<Integer, SuppliedSample> buffer = new HashMap<>();
+  private final Map<Integer, SampleResult> buffer = new HashMap<>();
   private int emitCursor;
   private int cutUpTo;
   private long demand;
   private boolean finished;
 
-  EpochStream(Dispatcher dispatcher, int epoch, int[] order, int from, int chunkSize, FluxSink<SuppliedSample> sink) {
+  EpochStream(Dispatcher dispatcher, int epoch, int[] order, int from, int chunkSize, FluxSink<SampleResult> sink) {
     this.dispatcher = dispatcher;
     this.epoch = epoch;
     this.order = order;
@@ -110,7 +111,7 @@ final class EpochStream {
   }
 
   /** The sample at {@code position} of {@code task} arrived (the task's next position). */
-  void accept(ChunkTask task, int position, SuppliedSample sample) {
+  void accept(ChunkTask task, int position, SampleResult sample) {
     task.next = position + 1;
     if (finished) {
       release(sample);
@@ -134,7 +135,7 @@ final class EpochStream {
 
   private void drain() {
     while (!finished && demand > 0 && buffer.containsKey(emitCursor)) {
-      SuppliedSample sample = buffer.remove(emitCursor);
+      SampleResult sample = buffer.remove(emitCursor);
       emitCursor++;
       demand--;
       sink.next(sample);
@@ -173,8 +174,8 @@ final class EpochStream {
     dispatcher.unregister(this);
   }
 
-  private static void release(SuppliedSample sample) {
-    if (sample instanceof SuppliedSample.Ok ok) {
+  private static void release(SampleResult sample) {
+    if (sample instanceof ProcessedSample ok) {
       ok.release();
     }
   }

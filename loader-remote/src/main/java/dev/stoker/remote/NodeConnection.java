@@ -2,7 +2,8 @@ package dev.stoker.remote;
 
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleFailure;
-import dev.stoker.pipeline.SuppliedSample;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.pipeline.SampleResult;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -352,7 +353,7 @@ final class NodeConnection {
         violation(wrong);
         return;
       }
-      SuppliedSample ok = new SuppliedSample.Ok(s.index(), s.label(), MemorySegment.ofBuffer(s.pixels().nioBuffer()),
+      SampleResult ok = new ProcessedSample(task.stream.epoch(), s.index(), s.label(), MemorySegment.ofBuffer(s.pixels().nioBuffer()),
           s.boxes(), s.boxLabels(), s.boxLabels().length, new ReleaseOnce(s));
       task.stream.accept(task, task.start + s.position(), ok);
       topUp();
@@ -370,7 +371,7 @@ final class NodeConnection {
       }
       SampleFailure failure = new SampleFailure(task.stream.epoch(), f.index(), f.source(),
           new LoaderException(f.error() + " (on node " + name + ")"));
-      task.stream.accept(task, task.start + f.position(), new SuppliedSample.Failed(failure));
+      task.stream.accept(task, task.start + f.position(), new SampleResult.Failed(failure));
       topUp();
     }
 

@@ -1,6 +1,6 @@
 package dev.stoker.remote;
 
-import dev.stoker.pipeline.SampleWorker;
+import dev.stoker.pipeline.SampleMaker;
 import dev.stoker.remote.Message.Auth;
 import dev.stoker.remote.Message.Cancel;
 import dev.stoker.remote.Message.Chunk;
@@ -117,22 +117,22 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
       throw new ProtocolException(Error.DATASET, "node serves " + node.identity() + ", client expects "
           + open.datasetIdentity());
     }
-    SampleWorker worker;
+    SampleMaker maker;
     try {
-      worker = node.workers().worker(open.planJson());
+      maker = node.workers().maker(open.planJson());
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(Error.PLAN, e.getMessage());
     }
-    long frameBytes = worker.sampleBytes() + 64L + 20L * worker.boxCapacity();
+    long frameBytes = maker.sampleBytes() + 64L + 20L * maker.boxCapacity();
     if (frameBytes > node.maxFrameBytes()) {
-      throw new ProtocolException(Error.PLAN, "a sample of " + worker.sampleBytes() + " pixel bytes and "
-          + worker.boxCapacity() + " boxes does not fit the node's frame limit of " + node.maxFrameBytes() + " bytes");
+      throw new ProtocolException(Error.PLAN, "a sample of " + maker.sampleBytes() + " pixel bytes and "
+          + maker.boxCapacity() + " boxes does not fit the node's frame limit of " + node.maxFrameBytes() + " bytes");
     }
     byte[] proof = node.token() != null ? TokenAuth.nodeProof(node.token(), clientNonce, nodeNonce) : NO_PROOF;
-    session = new NodeSession(ctx, worker, node);
+    session = new NodeSession(ctx, maker, node);
     state = State.READY;
     handshakeTimeout.cancel(false);
-    ctx.writeAndFlush(new Ready(proof, worker.sampleBytes(), worker.boxCapacity()));
+    ctx.writeAndFlush(new Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
   }
 
   private void work(Message message) {

@@ -1,7 +1,7 @@
 package dev.stoker.remote;
 
-import dev.stoker.pipeline.SampleWorker;
-import dev.stoker.pipeline.WorkedSample;
+import dev.stoker.pipeline.SampleMaker;
+import dev.stoker.pipeline.ProcessedSample;
 import dev.stoker.remote.Message.Chunk;
 import dev.stoker.remote.Message.ChunkDone;
 import dev.stoker.remote.Message.Failed;
@@ -78,7 +78,7 @@ final class NodeSession {
   }
 
   private final ChannelHandlerContext ctx;
-  private final SampleWorker worker;
+  private final SampleMaker maker;
   private final NodeContext node;
   private final ByteBufAllocator alloc;
   private final int sampleBytes;
@@ -89,12 +89,12 @@ final class NodeSession {
   private int running;
   private boolean closed;
 
-  NodeSession(ChannelHandlerContext ctx, SampleWorker worker, NodeContext node) {
+  NodeSession(ChannelHandlerContext ctx, SampleMaker maker, NodeContext node) {
     this.ctx = ctx;
-    this.worker = worker;
+    this.maker = maker;
     this.node = node;
     this.alloc = node.sampleAllocator() != null ? node.sampleAllocator() : ctx.alloc();
-    this.sampleBytes = Math.toIntExact(worker.sampleBytes());
+    this.sampleBytes = Math.toIntExact(maker.sampleBytes());
   }
 
   /**
@@ -200,13 +200,13 @@ final class NodeSession {
     int index = chunk.indices()[position];
     ByteBuf pixels = alloc.directBuffer(sampleBytes, sampleBytes);
     try {
-      WorkedSample s = worker.process(chunk.epoch(), index, MemorySegment.ofBuffer(pixels.nioBuffer(0, sampleBytes)));
+      ProcessedSample s = maker.process(chunk.epoch(), index, MemorySegment.ofBuffer(pixels.nioBuffer(0, sampleBytes)));
       pixels.writerIndex(sampleBytes);
       return new Sample(chunk.chunkId(), position, index, s.label(), s.boxCount(), s.boxes(), s.boxLabels(), pixels);
     } catch (Throwable e) { // a failed sample is a value; the connection goes on
       pixels.release();
       String error = e.getMessage() != null ? e.getMessage() : e.toString();
-      return new Failed(chunk.chunkId(), position, index, worker.sourceName(index), error);
+      return new Failed(chunk.chunkId(), position, index, maker.sourceName(index), error);
     }
   }
 

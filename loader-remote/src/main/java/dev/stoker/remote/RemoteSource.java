@@ -2,10 +2,10 @@ package dev.stoker.remote;
 
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.LoaderException;
-import dev.stoker.api.SampleSource;
 import dev.stoker.image.TransformPlan;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.pipeline.SampleResult;
 import dev.stoker.pipeline.SampleSupplier;
-import dev.stoker.pipeline.SuppliedSample;
 import dev.stoker.pipeline.SupplyPlan;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -18,7 +18,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,14 +33,14 @@ import reactor.core.publisher.Flux;
 
 /**
  * A dataset served by data-server nodes, which also process its samples: give it to a loader as
- * its source and every epoch is cut into chunks that the nodes decode and augment, streamed back
+ * its {@link SampleSupplier} and every epoch is cut into chunks that the nodes decode and augment, streamed back
  * under credits that follow the loader's demand, in order, each position exactly once. The
  * batches are byte for byte those of a local run with the same settings.
  *
  * <pre>{@code
  * try (RemoteSource remote = RemoteSource.connect(List.of(new InetSocketAddress("node1", 7311)),
  *         RemoteOptions.defaults().withToken(Path.of("token")));
- *      Loader loader = Loader.builder().source(remote).transforms(Presets.imagenetTrain(224))
+ *      Loader loader = Loader.builder().supplier(remote).transforms(Presets.imagenetTrain(224))
  *          .batchSize(256).ring(BatchRings.direct(), 4).build()) {
  *   loader.run(2, batch -> train(batch));
  * }
@@ -50,12 +49,10 @@ import reactor.core.publisher.Flux;
  * <p>Metadata (size, classes, boxes) comes from the nodes' WELCOME. A node that drops mid-epoch has
  * its unfinished chunks resumed on the others and is reconnected in the background, then used
  * again; with no node left for {@link RemoteOptions#connectTimeout()}, the run fails naming them.
- * The source serves one plan: {@link #configure} is called once, by the loader.
- *
- * <p>Samples are never read here: {@link #read} and {@link #label} are unsupported (the loader
- * takes labels from the processed samples).
+ * The source serves one plan: {@link #configure} is called once, by the loader. Nothing is read
+ * here: labels and boxes come with the processed samples.
  */
-public final class RemoteSource implements SampleSource, SampleSupplier, AutoCloseable {
+public final class RemoteSource implements SampleSupplier, AutoCloseable {
   private final RemoteOptions options;
   private final EventLoopGroup group;
   private final EventLoop loop;
@@ -192,8 +189,7 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
       throw new IllegalStateException("this remote source already serves another plan; connect a new one for "
           + plan);
     }
-    TransformPlan compiled = TransformPlan.compile(plan.transforms());
-    long sampleBytes = (long) compiled.outputHeight() * compiled.outputWidth() * 3 * (compiled.floatOutput() ? 4 : 1);
+    long sampleBytes = TransformPlan.compile(plan.transforms()).sampleBytes();
     NodeConnection.Opening opening = new NodeConnection.Opening(identity(), PlanJson.write(plan), sampleBytes);
     await(nodes, n -> n.open(opening), options, "open a session on");
     this.plan = plan;
@@ -205,7 +201,7 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
    * sample's pixels are the node's frame, released once the loader has copied them.
    */
   @Override
-  public Flux<SuppliedSample> samples(int epoch, int[] order, int from) {
+  public Flux<SampleResult> samples(int epoch, int[] order, int from) {
     Checks.notNull(order, "order");
     Checks.argument(from >= 0 && from <= order.length, "from", "must be in [0, " + order.length + "], got " + from);
     synchronized (this) {
@@ -213,7 +209,7 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
         return Flux.error(new IllegalStateException("configure(plan) must come before samples(...)"));
       }
     }
-    return Flux.<SuppliedSample>create(sink -> {
+    return Flux.<SampleResult>create(sink -> {
       EpochStream stream = new EpochStream(dispatcher, epoch, order, from, options.chunkSize(), sink);
       run(() -> {
         dispatcher.register(stream);
@@ -221,7 +217,7 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
       });
       sink.onRequest(n -> run(() -> stream.request(n)));
       sink.onDispose(() -> run(stream::dispose));
-    }).doOnDiscard(SuppliedSample.Ok.class, SuppliedSample.Ok::release);
+    }).doOnDiscard(ProcessedSample.class, ProcessedSample::release);
   }
 
   /** Runs {@code task} on the event loop; after {@link #close()} there is nothing left to do. */
@@ -272,35 +268,10 @@ public final class RemoteSource implements SampleSource, SampleSupplier, AutoClo
     return welcome.datasetSize();
   }
 
-  @Override
-  public String sourceName(int index) {
-    return "remote #" + index;
-  }
-
-  /**
-   * Not known here: the nodes send each sample's label with its pixels, which is where the loader
-   * takes it from.
-   *
-   * @throws UnsupportedOperationException always
-   */
-  @Override
-  public int label(int index) {
-    throw new UnsupportedOperationException("labels of " + identity() + " come with the samples the nodes process");
-  }
 
   @Override
   public List<String> classes() {
     return welcome.classes();
-  }
-
-  /**
-   * Not possible: the nodes read and process the samples.
-   *
-   * @throws UnsupportedOperationException always
-   */
-  @Override
-  public ByteBuffer read(int index) {
-    throw new UnsupportedOperationException("samples of " + identity() + " are processed on remote nodes");
   }
 
   @Override

@@ -5,12 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.Loader;
-import dev.stoker.pipeline.SampleWorker;
+import dev.stoker.pipeline.SampleMaker;
 import dev.stoker.pipeline.SupplyPlan;
 
 /**
- * The node's {@link SampleWorker}s, one per distinct plan, kept in a small Caffeine cache so that
- * clients that reconnect (or several clients of one training run) share a worker instead of
+ * The node's {@link SampleMaker}s, one per distinct plan, kept in a small Caffeine cache so that
+ * clients that reconnect (or several clients of one training run) share a maker instead of
  * compiling the plan again. Keyed by the plan in canonical JSON, so formatting does not matter.
  */
 final class WorkerCache {
@@ -18,31 +18,31 @@ final class WorkerCache {
   static final int MAX_PLANS = 16;
 
   private final SampleSource source;
-  private final Cache<String, SampleWorker> workers = Caffeine.newBuilder().maximumSize(MAX_PLANS).build();
+  private final Cache<String, SampleMaker> makers = Caffeine.newBuilder().maximumSize(MAX_PLANS).build();
 
   WorkerCache(SampleSource source) {
     this.source = Checks.notNull(source, "source");
   }
 
   /**
-   * The worker for the plan a client sent.
+   * The maker for the plan a client sent.
    *
    * @throws IllegalArgumentException naming the problem if the plan cannot be read or applied
    */
-  SampleWorker worker(String planJson) {
+  SampleMaker maker(String planJson) {
     SupplyPlan plan = PlanJson.read(planJson);
-    return workers.get(PlanJson.write(plan), key -> build(plan));
+    return makers.get(PlanJson.write(plan), key -> build(plan));
   }
 
-  /** How many workers are cached (for tests). */
+  /** How many makers are cached (for tests). */
   long size() {
-    workers.cleanUp();
-    return workers.estimatedSize();
+    makers.cleanUp();
+    return makers.estimatedSize();
   }
 
-  private SampleWorker build(SupplyPlan plan) {
+  private SampleMaker build(SupplyPlan plan) {
     try {
-      return Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildWorker();
+      return Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new IllegalArgumentException("cannot apply the plan: " + e.getMessage(), e);
     }

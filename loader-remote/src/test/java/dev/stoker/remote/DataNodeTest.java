@@ -8,8 +8,8 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.Presets;
-import dev.stoker.pipeline.SampleWorker;
-import dev.stoker.pipeline.WorkedSample;
+import dev.stoker.pipeline.SampleMaker;
+import dev.stoker.pipeline.ProcessedSample;
 import dev.stoker.remote.Message.Chunk;
 import dev.stoker.remote.Message.ChunkDone;
 import dev.stoker.remote.Message.Credit;
@@ -82,8 +82,8 @@ class DataNodeTest {
   }
 
   @Test
-  void chunk_overLoopback_samplesByteIdenticalToASampleWorkerAndFailuresNamed() {
-    SampleWorker local = Loader.builder().source(source).transforms(Presets.imagenetTrain(32)).seed(9).buildWorker();
+  void chunk_overLoopback_samplesByteIdenticalToASampleMakerAndFailuresNamed() {
+    SampleMaker local = Loader.builder().source(source).transforms(Presets.imagenetTrain(32)).seed(9).buildMaker();
     int[] indices = IntStream.range(0, source.size()).map(i -> source.size() - 1 - i).toArray();
     try (TestClient client = ready(); Arena arena = Arena.ofConfined()) {
       client.send(new Chunk(5, 3, indices));
@@ -91,7 +91,7 @@ class DataNodeTest {
       MemorySegment expected = arena.allocate(local.sampleBytes());
       int failed = 0;
       for (int p = 0; p < indices.length; p++) {
-        WorkedSample want;
+        ProcessedSample want;
         try {
           want = local.process(3, indices[p], expected);
         } catch (Exception e) {

@@ -2,9 +2,9 @@ package dev.stoker.remote;
 
 import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.Loader;
-import dev.stoker.pipeline.SampleWorker;
+import dev.stoker.pipeline.SampleMaker;
 import dev.stoker.pipeline.SupplyPlan;
-import dev.stoker.pipeline.WorkedSample;
+import dev.stoker.pipeline.ProcessedSample;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A scripted data-server node for the client's tests: a Netty server on loopback with the real
- * codec that answers the handshake and serves chunks through a {@link SampleWorker}, honouring
+ * codec that answers the handshake and serves chunks through a {@link SampleMaker}, honouring
  * credits (a position is processed only with a credit in hand, and only while the channel is
  * writable). It can require a token, claim another dataset or protocol version, and die after a
  * number of samples (then it stays down until {@link #restart()}).
@@ -183,7 +183,7 @@ final class FakeNode implements AutoCloseable {
     private final byte[] nodeNonce = TokenAuth.nonce();
     private final Deque<Work> queue = new ArrayDeque<>();
     private byte[] clientNonce;
-    private SampleWorker worker;
+    private SampleMaker maker;
     private long held;
 
     @Override
@@ -233,10 +233,10 @@ final class FakeNode implements AutoCloseable {
         return;
       }
       SupplyPlan plan = PlanJson.read(o.planJson());
-      worker = Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildWorker();
+      maker = Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
       byte[] proof = token == null ? new byte[0] : TokenAuth.nodeProof(token, clientNonce, nodeNonce);
       sessions.incrementAndGet();
-      ctx.writeAndFlush(new Message.Ready(proof, worker.sampleBytes(), worker.boxCapacity()));
+      ctx.writeAndFlush(new Message.Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {
@@ -286,17 +286,17 @@ final class FakeNode implements AutoCloseable {
 
     private Message process(ChannelHandlerContext ctx, Message.Chunk chunk, int offset) {
       int index = chunk.indices()[offset];
-      int bytes = (int) worker.sampleBytes();
+      int bytes = (int) maker.sampleBytes();
       ByteBuf pixels = ctx.alloc().directBuffer(bytes);
       try {
-        WorkedSample done = worker.process(chunk.epoch(), index, MemorySegment.ofBuffer(pixels.nioBuffer(0, bytes)));
+        ProcessedSample done = maker.process(chunk.epoch(), index, MemorySegment.ofBuffer(pixels.nioBuffer(0, bytes)));
         pixels.writerIndex(bytes);
         return new Message.Sample(chunk.chunkId(), offset, index, done.label(), done.boxCount(),
             Arrays.copyOf(done.boxes(), 4 * done.boxCount()), Arrays.copyOf(done.boxLabels(), done.boxCount()),
             pixels);
       } catch (Exception e) {
         pixels.release();
-        return new Message.Failed(chunk.chunkId(), offset, index, worker.sourceName(index), String.valueOf(e.getMessage()));
+        return new Message.Failed(chunk.chunkId(), offset, index, maker.sourceName(index), String.valueOf(e.getMessage()));
       }
     }
   }

@@ -347,9 +347,9 @@ class NodeHandlerTest {
   }
 
   @Test
-  void worker_samePlanFormattedDifferently_sharedFromTheCache() {
+  void maker_samePlanFormattedDifferently_sharedFromTheCache() {
     WorkerCache cache = new WorkerCache(source);
-    assertThat(cache.worker(PLAN)).isSameAs(cache.worker(PLAN.replace(",", ", ")));
+    assertThat(cache.maker(PLAN)).isSameAs(cache.maker(PLAN.replace(",", ", ")));
     assertThat(cache.size()).isOne();
   }
 

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.Presets;
-import dev.stoker.pipeline.SuppliedSample;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.pipeline.SampleResult;
 import dev.stoker.pipeline.SupplyPlan;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,13 +66,13 @@ class RemoteSourceCreditTest {
   }
 
   /** Releases each sample as a loader would once it copied it; passes on its index. */
-  private static Flux<Integer> indices(Flux<SuppliedSample> samples) {
+  private static Flux<Integer> indices(Flux<SampleResult> samples) {
     return samples.map(s -> switch (s) {
-      case SuppliedSample.Ok ok -> {
+      case ProcessedSample ok -> {
         ok.release();
         yield ok.index();
       }
-      case SuppliedSample.Failed f -> f.failure().index();
+      case SampleResult.Failed f -> f.failure().index();
     });
   }
 
@@ -136,13 +137,13 @@ class RemoteSourceCreditTest {
   void samples_failedSample_isAValueNamingTheFile() {
     try (RemoteSource remote = connect(1, 5)) {
       StepVerifier.create(remote.samples(0, order, 0).filter(s -> {
-        if (s instanceof SuppliedSample.Ok ok) {
+        if (s instanceof ProcessedSample ok) {
           ok.release();
           return false;
         }
         return true;
       }))
-          .assertNext(s -> assertThat(((SuppliedSample.Failed) s).failure().describe()).contains("broken.jpg"))
+          .assertNext(s -> assertThat(((SampleResult.Failed) s).failure().describe()).contains("broken.jpg"))
           .expectComplete()
           .verify(WAIT);
     }
@@ -154,7 +155,7 @@ class RemoteSourceCreditTest {
       StepVerifier.create(remote.samples(0, order, 0), 0)
           .thenRequest(10)
           .consumeNextWith(s -> {
-            if (s instanceof SuppliedSample.Ok ok) {
+            if (s instanceof ProcessedSample ok) {
               ok.release(); // the one sample the test took; the source releases the others
             }
           })

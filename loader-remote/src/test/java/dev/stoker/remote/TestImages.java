@@ -8,6 +8,7 @@ import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
+import dev.stoker.pipeline.SampleSupplier;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -57,8 +58,16 @@ final class TestImages {
 
   /** The loader every test compares: small crops, batches of 4, a ring of 2 slots. */
   static LoaderBuilder settings(SampleSource source) {
-    return Loader.builder().source(source).transforms(Presets.imagenetTrain(24)).batchSize(4).threads(2).seed(11)
-        .ring(BatchRings.direct(), 2);
+    return settings(Loader.builder().source(source));
+  }
+
+  /** The same loader over samples the nodes process. */
+  static LoaderBuilder settings(SampleSupplier supplier) {
+    return settings(Loader.builder().supplier(supplier));
+  }
+
+  private static LoaderBuilder settings(LoaderBuilder builder) {
+    return builder.transforms(Presets.imagenetTrain(24)).batchSize(4).threads(2).seed(11).ring(BatchRings.direct(), 2);
   }
 
   /** What a run delivered: one digest per batch, and its summary. */

@@ -33,6 +33,7 @@ final class RingSlot implements BatchSlot {
   private int epoch;
   private long indexInEpoch;
   private int size;
+  private long nextPosition;
   long sequence = -1;
 
   RingSlot(BatchLayout layout, MemorySegment memory) {
@@ -95,6 +96,11 @@ final class RingSlot implements BatchSlot {
   @Override
   public long indexInEpoch() {
     return indexInEpoch;
+  }
+
+  @Override
+  public long nextPosition() {
+    return nextPosition;
   }
 
   @Override
@@ -188,13 +194,14 @@ final class RingSlot implements BatchSlot {
   }
 
   @Override
-  public void setHeader(int epoch, long indexInEpoch, int size) {
+  public void setHeader(int epoch, long indexInEpoch, int size, long nextPosition) {
     if (size < 0 || size > layout.batchSize()) {
       throw new IllegalArgumentException("size must be in [0, " + layout.batchSize() + "], got " + size);
     }
     this.epoch = epoch;
     this.indexInEpoch = indexInEpoch;
     this.size = size;
+    this.nextPosition = nextPosition;
   }
 
   @Override

@@ -1,0 +1,138 @@
+package dev.stoker.pipeline;
+
+import dev.stoker.api.CacheStats;
+import dev.stoker.api.ImageDecoder;
+import dev.stoker.api.SampleFailure;
+import dev.stoker.api.SampleSource;
+import dev.stoker.image.TransformPlan;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Samples read from a {@link SampleSource} and processed here: each is read (on its decode worker,
+ * or ahead on IO threads), then decoded and augmented by the {@link SampleStage} on the
+ * {@link DecodeWorkers}, at most {@code inFlight} at once, and emitted in position order.
+ */
+final class LocalSamples extends SampleOrigin {
+  private final SampleSource source;
+  private final SampleStage stage;
+  private final ImageDecoder decoder;
+  private final PipelineMetrics metrics;
+  private final int inFlight;
+  private final boolean readOnIoThreads;
+  /** Each decode worker's read buffer, reused from sample to sample. */
+  private final ThreadLocal<ByteBuffer[]> readBuffers = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+  private final ExecutorService decodeExecutor;
+  private final Scheduler decodeScheduler;
+  private final Scheduler ioScheduler;
+
+  LocalSamples(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics, int inFlight) {
+    this(SampleStage.build(b, plan, metrics), b, metrics, inFlight);
+  }
+
+  private LocalSamples(SampleStage stage, LoaderBuilder b, PipelineMetrics metrics, int inFlight) {
+    super(stage.pool());
+    this.stage = stage;
+    this.source = stage.source();
+    this.decoder = stage.processor().decoder();
+    this.metrics = metrics;
+    this.inFlight = inFlight;
+    this.readOnIoThreads = b.readOnIoThreads;
+    this.decodeExecutor = DecodeWorkers.create(b.threads);
+    this.decodeScheduler = Schedulers.fromExecutorService(decodeExecutor, "stoker-decode");
+    this.ioScheduler = Schedulers.boundedElastic();
+  }
+
+  @Override
+  int size() {
+    return source.size();
+  }
+
+  @Override
+  boolean hasBoxes() {
+    return source.hasBoxes();
+  }
+
+  @Override
+  int maxBoxCount() {
+    return source.maxBoxCount();
+  }
+
+  @Override
+  String description() {
+    return source.description();
+  }
+
+  @Override
+  String decoderName() {
+    return stage.processor().decoderName();
+  }
+
+  @Override
+  long decoderWarnings() {
+    return decoder.warnings();
+  }
+
+  @Override
+  CacheStats cacheStats() {
+    return source.cacheStats();
+  }
+
+  @Override
+  Flux<EpochItem> samples(int epoch, int[] order, int from) {
+    return Flux.range(from, order.length - from)
+        .flatMapSequential(k -> processOne(epoch, order[k]), inFlight, 1)
+        .doOnDiscard(ProcessedSample.class, ProcessedSample::release);
+  }
+
+  private Mono<EpochItem> processOne(int epoch, int index) {
+    Mono<ByteBuffer> read = readOnIoThreads
+        ? Mono.fromCallable(() -> readOnIo(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
+        : Mono.fromCallable(() -> readOnWorker(index)).subscribeOn(decodeScheduler);
+    return read
+        .<EpochItem>map(bytes -> stage.process(epoch, index, bytes))
+        .onErrorResume(e -> {
+          metrics.failed();
+          return Mono.just(new SampleResult.Failed(new SampleFailure(epoch, index, source.sourceName(index), e)));
+        });
+  }
+
+  /** Reads sample {@code index} on an IO thread, timed. */
+  private ByteBuffer readOnIo(int index) throws IOException {
+    long start = System.nanoTime();
+    ByteBuffer bytes = source.read(index);
+    metrics.read(System.nanoTime() - start);
+    return bytes;
+  }
+
+  /**
+   * Reads sample {@code index} on the current decode worker into the worker's own buffer. The
+   * bytes are decoded on this thread before it reads again, so the buffer is free by then.
+   */
+  private ByteBuffer readOnWorker(int index) throws IOException {
+    ByteBuffer[] own = readBuffers.get();
+    long start = System.nanoTime();
+    ByteBuffer bytes = source.read(index, own[0]);
+    metrics.read(System.nanoTime() - start);
+    if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())) {
+      own[0] = bytes;
+    }
+    return bytes;
+  }
+
+  @Override
+  void stop() {
+    decodeScheduler.dispose();
+  }
+
+  @Override
+  boolean awaitStopped(long seconds) throws InterruptedException {
+    return decodeExecutor.awaitTermination(seconds, TimeUnit.SECONDS);
+  }
+}
