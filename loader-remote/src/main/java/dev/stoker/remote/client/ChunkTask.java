@@ -14,15 +14,15 @@ final class ChunkTask {
   final int id;
   final int start;
   final int end;
-  final Upstream node;
+  final Upstream upstream;
   int next;
 
-  ChunkTask(EpochStream stream, int id, int start, int end, Upstream node) {
+  ChunkTask(EpochStream stream, int id, int start, int end, Upstream upstream) {
     this.stream = stream;
     this.id = id;
     this.start = start;
     this.end = end;
-    this.node = node;
+    this.upstream = upstream;
     this.next = start;
   }
 

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
- * Sits before {@link ProtocolErrorHandler} (which answers a decoding failure and closes the
+ * Sits before the codec's {@code ProtocolErrorHandler} (which answers a decoding failure and closes the
  * channel) and tells the client, in words, why its connection is about to end: a failed TLS
  * handshake or a frame it cannot read. Passes every exception on.
  */

@@ -166,7 +166,7 @@ final class EpochStream {
     active.clear();
     pending.clear();
     for (ChunkTask task : tasks) {
-      task.node.cancel(task);
+      task.upstream.cancel(task);
     }
     buffer.values().forEach(EpochStream::release);
     buffer.clear();
