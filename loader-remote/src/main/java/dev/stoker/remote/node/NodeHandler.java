@@ -221,7 +221,9 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
   /** Stops reading and drops the connection's work. */
   private void stop(ChannelHandlerContext ctx) {
     state = State.CLOSING;
-    ctx.channel().config().setAutoRead(false);
+    if (ctx.channel().isActive()) { // a closed NIO channel throws when auto-read is switched off
+      ctx.channel().config().setAutoRead(false);
+    }
     if (session != null) {
       session.close();
     }

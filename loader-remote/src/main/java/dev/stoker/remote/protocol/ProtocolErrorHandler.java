@@ -47,11 +47,11 @@ final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
     String reason = reason(cause);
     int code = cause instanceof ProtocolException pe ? pe.code() : Message.Error.PROTOCOL;
     log.warn("Protocol error from {}, closing: {}", ctx.channel().remoteAddress(), reason);
-    ctx.channel().config().setAutoRead(false);
-    if (!ctx.channel().isActive()) {
+    if (!ctx.channel().isActive()) { // closed already (e.g. inside a frame): nothing to stop or answer
       ctx.close();
       return;
     }
+    ctx.channel().config().setAutoRead(false); // on a closed NIO channel this throws: only while active
     ctx.writeAndFlush(new Message.Error(code, reason)).addListener(ChannelFutureListener.CLOSE);
     ctx.executor().schedule(() -> ctx.close(), Protocol.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stoker.remote.protocol.Message.Credit;
 import dev.stoker.remote.protocol.Message.Error;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -104,10 +106,52 @@ class ProtocolErrorHandlerTest {
   }
 
   @Test
+  void closedInsideAFrame_onAChannelThatCannotStopReadingOnceClosed_closesWithoutThrowing() {
+    NioLikeChannel nio = new NioLikeChannel();
+    nio.config().setAllocator(alloc);
+    Pipelines.addCodec(nio.pipeline(), Protocol.DEFAULT_MAX_FRAME_BYTES);
+    FailureSpy spy = new FailureSpy();
+    nio.pipeline().addBefore(Pipelines.PROTOCOL_ERRORS, "spy", spy);
+    nio.writeInbound(alloc.wrap(new byte[] {0, 0, 0, 9, 1}));
+    nio.close();
+    assertThat(spy.failures).singleElement().isInstanceOf(ProtocolException.class);
+    assertThat(nio.isOpen()).isFalse();
+    assertThat(nio.finishAndReleaseAll()).isFalse();
+    assertThat(nio.autoReadClearedWhileClosed).as("auto-read switched off on the closed channel").isFalse();
+    assertThat((Object) nio.readOutbound()).as("no ERROR on a closed channel").isNull();
+  }
+
+  @Test
   void otherExceptions_goOnDownThePipeline() {
     channel.pipeline().fireExceptionCaught(new IllegalStateException("not ours"));
     assertThat(channel.isOpen()).isTrue();
     assertThatThrownBy(channel::checkException).isInstanceOf(IllegalStateException.class).hasMessage("not ours");
+  }
+
+  /**
+   * An embedded channel whose config fails as an NIO channel's does when auto-read is switched
+   * off after the channel closed (Netty's NIO transport throws a NullPointerException there).
+   */
+  private static final class NioLikeChannel extends EmbeddedChannel {
+    private ChannelConfig config;
+    /** Whether anything switched auto-read off after the close (Netty only logs what it throws). */
+    boolean autoReadClearedWhileClosed;
+
+    @Override
+    public ChannelConfig config() {
+      if (config == null) { // called from EmbeddedChannel's constructor, before field initialisers run
+        config = new DefaultChannelConfig(this) {
+          @Override
+          protected void autoReadCleared() {
+            if (!isOpen()) {
+              autoReadClearedWhileClosed = true;
+              throw new NullPointerException("no registration: the channel is closed");
+            }
+          }
+        };
+      }
+      return config;
+    }
   }
 
   private Error sentError() {
