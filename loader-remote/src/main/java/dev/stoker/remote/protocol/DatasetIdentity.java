@@ -10,6 +10,10 @@ import java.util.HexFormat;
  * A short fingerprint of a dataset: its size, classes, whether it has boxes, and each sample's
  * name and label, hashed with SHA-256. Two nodes serving the same files in the same layout have
  * the same identity; a client refuses a node whose identity differs from the one it expects.
+ *
+ * <pre>{@code
+ * String id = DatasetIdentity.of(ImageFolderSource.open(root));   // "sha256:9f2c.../1281167"
+ * }</pre>
  */
 public final class DatasetIdentity {
   private DatasetIdentity() {}

@@ -8,6 +8,14 @@ import java.util.List;
  * Every message of the Stoker wire protocol, one per frame (see {@link Protocol} for the frame
  * layout and the conversation). Only {@link Sample} owns a buffer; whoever receives one must
  * release it.
+ *
+ * <pre>{@code
+ * switch (message) {
+ *   case Message.Sample s -> { try { use(s.pixels()); } finally { s.release(); } }
+ *   case Message.Error e -> log.warn("peer says {} ({})", e.message(), e.code());
+ *   default -> { }
+ * }
+ * }</pre>
  */
 public sealed interface Message {
   /** Client → node, first message: the protocol version it speaks and a fresh random nonce. */

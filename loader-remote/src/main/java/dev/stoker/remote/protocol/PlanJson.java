@@ -15,6 +15,11 @@ import java.util.List;
  * record's components.
  *
  * <pre>{@code {"seed":42,"transforms":[{"type":"RandomResizedCrop","width":224,...},{"type":"HorizontalFlip","p":0.5}]}}</pre>
+ *
+ * <pre>{@code
+ * String json = PlanJson.write(plan);          // the client, into OPEN
+ * SupplyPlan same = PlanJson.read(json);       // the node; equal to plan
+ * }</pre>
  */
 public final class PlanJson {
   private static final ObjectMapper MAPPER = mapper();

@@ -78,6 +78,13 @@ package dev.stoker.remote.protocol;
  *     | ERROR (code, message), then close    |   either direction
  *     |&lt;------------------------------------&gt;|
  * </pre>
+ *
+ * <p>Both ends use these constants rather than literals:
+ *
+ * <pre>{@code
+ * Pipelines.addCodec(pipeline, Protocol.DEFAULT_MAX_FRAME_BYTES);
+ * String name = Protocol.typeName(Protocol.SAMPLE);   // "SAMPLE"
+ * }</pre>
  */
 public final class Protocol {
   /** {@code "STKR"}, the first field of HELLO and WELCOME. */

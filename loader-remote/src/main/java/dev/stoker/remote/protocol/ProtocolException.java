@@ -6,6 +6,10 @@ import io.netty.handler.codec.CorruptedFrameException;
  * A frame broke the wire protocol (see {@link Protocol}): too long, unknown type, other version,
  * truncated payload, trailing bytes, impossible counts, invalid UTF-8. The message is the reason
  * in words; {@link #code()} is the {@link Message.Error} code to answer with.
+ *
+ * <pre>{@code
+ * throw new ProtocolException(Message.Error.PLAN, "cannot apply the plan: " + why);
+ * }</pre>
  */
 public final class ProtocolException extends CorruptedFrameException {
   private static final long serialVersionUID = 1L;

@@ -26,6 +26,12 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Nonces are exactly {@link Protocol#NONCE_BYTES} long, which keeps the concatenation
  * unambiguous. Compare proofs only with {@link #verify}, which takes constant time.
+ *
+ * <pre>{@code
+ * byte[] token = TokenAuth.load(Path.of("token"));
+ * byte[] proof = TokenAuth.clientProof(token, welcome.nodeNonce(), clientNonce);   // client, in AUTH
+ * boolean ok = TokenAuth.verify(TokenAuth.clientProof(token, nodeNonce, hello.clientNonce()), proof); // node
+ * }</pre>
  */
 public final class TokenAuth {
   /** Token files larger than this are refused: a token is a line, not a document. */

@@ -13,6 +13,11 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * A leak detector factory whose detectors record every leak Netty reports (and still log it), so
  * tests can assert that none happened. Installed by {@link LeakRecorderSession} before any test
  * runs, because Netty creates the {@code ByteBuf} detector once, when the first buffer class loads.
+ * Public: the node and client tests assert with it too.
+ *
+ * <pre>{@code
+ * assertThat(LeakRecorder.collect("ByteBuf")).isEmpty();
+ * }</pre>
  */
 public final class LeakRecorder extends ResourceLeakDetectorFactory {
   /** One reported leak: the resource type and Netty's access records. */

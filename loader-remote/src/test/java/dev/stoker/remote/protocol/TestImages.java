@@ -24,7 +24,17 @@ import java.util.HexFormat;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** A small generated ImageFolder dataset (with one broken JPEG), the loader settings and batch digests. */
+/**
+ * A small generated ImageFolder dataset (with one broken JPEG), the loader settings and batch
+ * digests, shared by the node and client tests (hence public).
+ *
+ * <pre>{@code
+ * SampleSource source = TestImages.open(TestImages.make(tempDir));
+ * try (Loader loader = TestImages.settings(source).build()) {
+ *   TestImages.Run run = TestImages.run(loader, 0, 2);   // run.digests(): one per batch
+ * }
+ * }</pre>
+ */
 public final class TestImages {
   /** Good images; the dataset also holds one broken file. */
   public static final int GOOD = 17;
