@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
+import dev.stoker.api.SampleSource;
+import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
 import java.nio.file.Path;

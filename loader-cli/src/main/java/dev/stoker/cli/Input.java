@@ -2,7 +2,7 @@ package dev.stoker.cli;
 
 import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.LoaderBuilder;
-import dev.stoker.remote.RemoteSource;
+import dev.stoker.remote.client.RemoteSource;
 import java.util.List;
 import java.util.function.UnaryOperator;
 

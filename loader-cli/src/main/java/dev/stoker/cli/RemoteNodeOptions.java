@@ -1,7 +1,8 @@
 package dev.stoker.cli;
 
-import dev.stoker.remote.RemoteOptions;
-import dev.stoker.remote.RemoteSource;
+import dev.stoker.api.SampleSource;
+import dev.stoker.remote.client.RemoteOptions;
+import dev.stoker.remote.client.RemoteSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.stoker.cli;
 
 import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.Datasets;
-import dev.stoker.remote.DataNode;
-import dev.stoker.remote.DataNodeConfig;
+import dev.stoker.remote.node.DataNode;
+import dev.stoker.remote.node.DataNodeConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

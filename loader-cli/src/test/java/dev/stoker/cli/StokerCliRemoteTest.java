@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stoker.dataset.ImageFolderSource;
-import dev.stoker.remote.DataNode;
-import dev.stoker.remote.DataNodeConfig;
+import dev.stoker.remote.node.DataNode;
+import dev.stoker.remote.node.DataNodeConfig;
 
 
 

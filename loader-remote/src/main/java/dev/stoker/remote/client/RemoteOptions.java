@@ -1,0 +1,76 @@
+package dev.stoker.remote.client;
+
+import dev.stoker.api.internal.Checks;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a {@link RemoteSource} talks to its nodes.
+ *
+ * <pre>{@code
+ * RemoteOptions options = RemoteOptions.defaults().withToken(Path.of("/etc/stoker/token")).withTls(Path.of("node.pem"));
+ * }</pre>
+ *
+ * @param tokenFile the shared token's file, or null for none; with a token the client proves it
+ *     knows it and requires every node to prove the same
+ * @param tls whether connections are TLS
+ * @param trustCert with {@code tls}: a PEM file of the certificates to trust (e.g. a node's
+ *     self-signed one), or null for the JDK's default trust store
+ * @param expectedIdentity the dataset identity every node must serve, or null to accept the one
+ *     the nodes agree on
+ * @param chunkSize positions per chunk of work sent to a node
+ * @param connectTimeout how long connecting and the handshake may take, and how long a run waits
+ *     for a node to come back when none is left
+ * @param reconnectDelay the pause between attempts to reconnect a lost node
+ */
+public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String expectedIdentity, int chunkSize,
+    Duration connectTimeout, Duration reconnectDelay) {
+  /** The default positions per chunk. */
+  public static final int DEFAULT_CHUNK_SIZE = 64;
+
+  /** Validates. */
+  public RemoteOptions {
+    Checks.positive(chunkSize, "chunkSize");
+    Checks.argument(Checks.notNull(connectTimeout, "connectTimeout").isPositive(), "connectTimeout",
+        "must be positive, got " + connectTimeout);
+    Checks.argument(Checks.notNull(reconnectDelay, "reconnectDelay").isPositive(), "reconnectDelay",
+        "must be positive, got " + reconnectDelay);
+    Checks.argument(trustCert == null || tls, "trustCert", "is only used with tls");
+  }
+
+  /** No token, no TLS, any dataset, chunks of {@value #DEFAULT_CHUNK_SIZE}, 10 s to connect, 1 s between retries. */
+  public static RemoteOptions defaults() {
+    return new RemoteOptions(null, false, null, null, DEFAULT_CHUNK_SIZE, Duration.ofSeconds(10),
+        Duration.ofSeconds(1));
+  }
+
+  /** These options with the token in {@code file}. */
+  public RemoteOptions withToken(Path file) {
+    return new RemoteOptions(Checks.notNull(file, "file"), tls, trustCert, expectedIdentity, chunkSize,
+        connectTimeout, reconnectDelay);
+  }
+
+  /** These options with TLS, trusting the certificates in {@code trustCert} (null: the JDK's). */
+  public RemoteOptions withTls(Path trustCert) {
+    return new RemoteOptions(tokenFile, true, trustCert, expectedIdentity, chunkSize, connectTimeout,
+        reconnectDelay);
+  }
+
+  /** These options requiring the dataset {@code identity}. */
+  public RemoteOptions withExpectedIdentity(String identity) {
+    return new RemoteOptions(tokenFile, tls, trustCert, Checks.notNull(identity, "identity"), chunkSize,
+        connectTimeout, reconnectDelay);
+  }
+
+  /** These options with chunks of {@code positions}. */
+  public RemoteOptions withChunkSize(int positions) {
+    return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, positions, connectTimeout,
+        reconnectDelay);
+  }
+
+  /** These options with other timings. */
+  public RemoteOptions withTimings(Duration connectTimeout, Duration reconnectDelay) {
+    return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
+        reconnectDelay);
+  }
+}

@@ -1,0 +1,297 @@
+package dev.stoker.remote.client;
+
+import dev.stoker.api.LoaderException;
+import dev.stoker.api.SampleSource;
+import dev.stoker.api.internal.Checks;
+import dev.stoker.image.TransformPlan;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.pipeline.SampleResult;
+import dev.stoker.pipeline.SampleSupplier;
+import dev.stoker.pipeline.SupplyPlan;
+import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.PlanJson;
+import dev.stoker.remote.protocol.TokenAuth;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Flux;
+
+/**
+ * A dataset served by data-server nodes, which also process its samples: give it to a loader as
+ * its {@link SampleSupplier} and every epoch is cut into chunks that the nodes decode and augment, streamed back
+ * under credits that follow the loader's demand, in order, each position exactly once. The
+ * batches are byte for byte those of a local run with the same settings.
+ *
+ * <pre>{@code
+ * try (RemoteSource remote = RemoteSource.connect(List.of(new InetSocketAddress("node1", 7311)),
+ *         RemoteOptions.defaults().withToken(Path.of("token")));
+ *      Loader loader = Loader.builder().supplier(remote).transforms(Presets.imagenetTrain(224))
+ *          .batchSize(256).ring(BatchRings.direct(), 4).build()) {
+ *   loader.run(2, batch -> train(batch));
+ * }
+ * }</pre>
+ *
+ * <p>Metadata (size, classes, boxes) comes from the nodes' WELCOME. A node that drops mid-epoch has
+ * its unfinished chunks resumed on the others and is reconnected in the background, then used
+ * again; with no node left for {@link RemoteOptions#connectTimeout()}, the run fails naming them.
+ * The source serves one plan: {@link #configure} is called once, by the loader. Nothing is read
+ * here: labels and boxes come with the processed samples.
+ */
+public final class RemoteSource implements SampleSupplier, AutoCloseable {
+  private final RemoteOptions options;
+  private final EventLoopGroup group;
+  private final EventLoop loop;
+  private final Dispatcher dispatcher;
+  private final List<Upstream> nodes;
+  private final Message.Welcome welcome;
+  private SupplyPlan plan;
+  private final WireCounter counter;
+
+  private RemoteSource(RemoteOptions options, EventLoopGroup group, Dispatcher dispatcher, List<Upstream> nodes,
+      Message.Welcome welcome, WireCounter counter) {
+    this.counter = counter;
+    this.options = options;
+    this.group = group;
+    this.loop = group.next();
+    this.dispatcher = dispatcher;
+    this.nodes = nodes;
+    this.welcome = welcome;
+  }
+
+  /**
+   * Connects to every node and checks that they serve the same dataset (and the expected one, if
+   * the options name it).
+   *
+   * @throws LoaderException naming each node that cannot be reached, refuses the client (version,
+   *     token) or serves another dataset
+   */
+  public static RemoteSource connect(List<InetSocketAddress> nodes, RemoteOptions options) {
+    Checks.notNull(nodes, "nodes");
+    Checks.notNull(options, "options");
+    Checks.argument(!nodes.isEmpty(), "nodes", "must name at least one node");
+    byte[] token = options.tokenFile() == null ? null : TokenAuth.load(options.tokenFile());
+    SslContext ssl = options.tls() ? sslContext(options) : null;
+    WireCounter counter = new WireCounter();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("stoker-remote", true),
+        NioIoHandler.newFactory());
+    try {
+      EventLoop loop = group.next();
+      Dispatcher dispatcher = new Dispatcher(loop, options.connectTimeout(), options.reconnectDelay());
+      Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
+      List<Upstream> connections = new ArrayList<>();
+      for (InetSocketAddress address : nodes) {
+        Upstream node = new Upstream(Checks.notNull(address, "node address"), bootstrap, ssl, token,
+            options.connectTimeout(), dispatcher, counter);
+        node.expectIdentity(options.expectedIdentity());
+        dispatcher.add(node);
+        connections.add(node);
+      }
+      Map<Upstream, Message.Welcome> welcomes = await(connections, Upstream::connect, options,
+          "connect to");
+      Message.Welcome first = welcomes.get(connections.get(0));
+      List<String> others = connections.stream()
+          .filter(n -> !welcomes.get(n).datasetIdentity().equals(first.datasetIdentity()))
+          .map(n -> n.name() + " serves " + welcomes.get(n).datasetIdentity())
+          .toList();
+      if (!others.isEmpty()) {
+        throw new LoaderException("the nodes serve different datasets: " + connections.get(0).name() + " serves "
+            + first.datasetIdentity() + ", but " + String.join(", ", others));
+      }
+      connections.forEach(n -> n.expectIdentity(first.datasetIdentity()));
+      return new RemoteSource(options, group, dispatcher, List.copyOf(connections), first, counter);
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static SslContext sslContext(RemoteOptions options) {
+    try {
+      SslContextBuilder builder = SslContextBuilder.forClient();
+      if (options.trustCert() != null) {
+        builder.trustManager(options.trustCert().toFile());
+      }
+      return builder.build();
+    } catch (Exception e) {
+      throw new LoaderException("TLS: cannot use the trusted certificates "
+          + (options.trustCert() == null ? "of the JDK" : "in " + options.trustCert()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code step} on every node and waits for all; one error names every node that failed. */
+  private static <T> Map<Upstream, T> await(List<Upstream> nodes,
+      Function<Upstream, CompletableFuture<T>> step, RemoteOptions options, String what) {
+    Map<Upstream, CompletableFuture<T>> futures = new LinkedHashMap<>();
+    nodes.forEach(n -> futures.put(n, step.apply(n)));
+    long deadline = System.nanoTime() + options.connectTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+    Map<Upstream, T> results = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<Upstream, CompletableFuture<T>> e : futures.entrySet()) {
+      try {
+        results.put(e.getKey(), e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (ExecutionException ex) {
+        problems.add(ex.getCause().getMessage());
+      } catch (TimeoutException ex) {
+        problems.add("node " + e.getKey().name() + " did not answer within " + options.connectTimeout().toMillis()
+            + " ms");
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new LoaderException("interrupted while waiting to " + what + " the nodes", ex);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new LoaderException("cannot " + what + " " + (problems.size() == 1 ? "a remote node" : "remote nodes")
+          + ": " + String.join("; ", problems));
+    }
+    return results;
+  }
+
+  /** Bytes received from all nodes so far (TLS records included when TLS is on): what crossed the wire. */
+  public long bytesReceived() {
+    return counter.bytes();
+  }
+
+  /** The identity of the dataset the nodes serve, e.g. {@code sha256:9f2c.../1281167}. */
+  public String identity() {
+    return welcome.datasetIdentity();
+  }
+
+  /**
+   * Opens a session for {@code plan} on every node and waits until each is ready.
+   *
+   * @throws LoaderException naming each node that refused (token, dataset, plan) or did not answer
+   * @throws IllegalStateException if the source was configured with another plan
+   */
+  @Override
+  public synchronized void configure(SupplyPlan plan) {
+    Checks.notNull(plan, "plan");
+    if (this.plan != null) {
+      if (this.plan.equals(plan)) {
+        return;
+      }
+      throw new IllegalStateException("this remote source already serves another plan; connect a new one for "
+          + plan);
+    }
+    long sampleBytes = TransformPlan.compile(plan.transforms()).sampleBytes();
+    Upstream.Opening opening = new Upstream.Opening(identity(), PlanJson.write(plan), sampleBytes);
+    await(nodes, n -> n.open(opening), options, "open a session on");
+    this.plan = plan;
+    run(dispatcher::reconnectLostNodes);
+  }
+
+  /**
+   * Positions {@code [from, order.length)} of {@code epoch}, processed by the nodes, in order; each
+   * sample's pixels are the node's frame, released once the loader has copied them.
+   */
+  @Override
+  public Flux<SampleResult> samples(int epoch, int[] order, int from) {
+    Checks.notNull(order, "order");
+    Checks.argument(from >= 0 && from <= order.length, "from", "must be in [0, " + order.length + "], got " + from);
+    synchronized (this) {
+      if (plan == null) {
+        return Flux.error(new IllegalStateException("configure(plan) must come before samples(...)"));
+      }
+    }
+    return Flux.<SampleResult>create(sink -> {
+      EpochStream stream = new EpochStream(dispatcher, epoch, order, from, options.chunkSize(), sink);
+      run(() -> {
+        dispatcher.register(stream);
+        stream.start();
+      });
+      sink.onRequest(n -> run(() -> stream.request(n)));
+      sink.onDispose(() -> run(stream::dispose));
+    }).doOnDiscard(ProcessedSample.class, ProcessedSample::release);
+  }
+
+  /** Runs {@code task} on the event loop; after {@link #close()} there is nothing left to do. */
+  private void run(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException closed) {
+      // the source is closed: its streams were failed and their samples released
+    }
+  }
+
+  /** Nodes that are ready now (for tests and diagnostics). */
+  int readyNodes() {
+    return onLoop(() -> (int) nodes.stream().filter(Upstream::isReady).count());
+  }
+
+  /** Where every node and stream stands (for tests and diagnostics). */
+  String state() {
+    return onLoop(dispatcher::state);
+  }
+
+  /** Credits granted so far to each node, by {@code host:port} (for tests). */
+  Map<String, Long> creditsGranted() {
+    return onLoop(() -> nodes.stream().collect(Collectors.toMap(Upstream::name,
+        Upstream::creditsGranted, (a, b) -> a, LinkedHashMap::new)));
+  }
+
+  private <T> T onLoop(java.util.function.Supplier<T> query) {
+    try {
+      return loop.submit(query::get).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String description() {
+    return "remote dataset " + identity() + " (" + size() + " samples, " + classes().size() + " classes) on "
+        + nodes.size() + (nodes.size() == 1 ? " node: " : " nodes: ")
+        + nodes.stream().map(Upstream::name).collect(Collectors.joining(", "));
+  }
+
+  @Override
+  public int size() {
+    return welcome.datasetSize();
+  }
+
+
+  @Override
+  public List<String> classes() {
+    return welcome.classes();
+  }
+
+  @Override
+  public boolean hasBoxes() {
+    return welcome.hasBoxes();
+  }
+
+  @Override
+  public int maxBoxCount() {
+    return welcome.maxBoxCount();
+  }
+
+  /** Fails running streams, closes every connection and stops the event loop. */
+  @Override
+  public void close() {
+    run(dispatcher::close);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,243 @@
+package dev.stoker.remote.client;
+
+import dev.stoker.api.LoaderException;
+import dev.stoker.remote.protocol.Message;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One data node as the client sees it, over the client's whole life: its address, its current
+ * connection attempt (an {@link UpstreamSession}; a new one for every reconnection), and the chunks
+ * and credits it holds (a {@link CreditLedger}). The {@link Dispatcher} hands it chunks and hears,
+ * through {@link Listener}, when it becomes ready and when it is lost with the chunks it did not
+ * finish. Everything but {@link #connect} and {@link #open} runs on the client's event loop.
+ *
+ * <pre>{@code
+ * Upstream node = new Upstream(address, bootstrap, ssl, token, timeout, dispatcher, counter);
+ * node.connect().join();                   // HELLO, WELCOME, AUTH
+ * node.open(opening).join();               // OPEN, READY
+ * node.assign(task);                       // on the event loop: CHUNK and the CREDITs it needs
+ * }</pre>
+ *
+ * <p>The name says which end this is: {@code DataNode}, {@code NodeHandler} and {@code NodeSession}
+ * are the node's side of the same connection.
+ */
+final class Upstream {
+  /** What the dispatcher hears from a node. */
+  interface Listener {
+    /** The node finished its handshake and takes chunks. */
+    void ready(Upstream node);
+
+    /** The connection ended; {@code unfinished} are the chunks it still held, in the order sent. */
+    void lost(Upstream node, List<ChunkTask> unfinished, String reason, boolean wasReady);
+  }
+
+  /** What OPEN sends and READY must confirm. */
+  record Opening(String identity, String planJson, long sampleBytes) {}
+
+  private final InetSocketAddress address;
+  private final String name;
+  private final Bootstrap bootstrap;
+  private final SslContext ssl;
+  private final byte[] token;
+  private final Duration handshakeTimeout;
+  private final Listener listener;
+  private final EventLoop loop;
+  private final WireCounter counter;
+  private final CreditLedger ledger = new CreditLedger();
+  private UpstreamSession session;
+  private String lastProblem = "not connected yet";
+  private volatile String expectedIdentity;
+  private volatile Opening opening;
+  private boolean closed;
+
+  Upstream(InetSocketAddress address, Bootstrap bootstrap, SslContext ssl, byte[] token,
+      Duration handshakeTimeout, Listener listener, WireCounter counter) {
+    this.counter = counter;
+    this.address = address;
+    this.name = address.getHostString() + ":" + address.getPort();
+    this.bootstrap = bootstrap;
+    this.ssl = ssl;
+    this.token = token;
+    this.handshakeTimeout = handshakeTimeout;
+    this.listener = listener;
+    this.loop = bootstrap.config().group().next();
+  }
+
+  /** {@code host:port}. */
+  String name() {
+    return name;
+  }
+
+  /** Why the last session ended or failed, or null while one is ready. */
+  String lastProblem() {
+    return lastProblem;
+  }
+
+  /** Refuse a node that serves another dataset than {@code identity} (null: any). */
+  void expectIdentity(String identity) {
+    this.expectedIdentity = identity;
+  }
+
+  /**
+   * Starts a new session unless one is under way; completes with the node's WELCOME, or fails
+   * with why not.
+   */
+  CompletableFuture<Message.Welcome> connect() {
+    CompletableFuture<Message.Welcome> welcomed = new CompletableFuture<>();
+    loop.execute(() -> {
+      if (closed) {
+        welcomed.completeExceptionally(new LoaderException("node " + name + ": the source is closed"));
+        return;
+      }
+      if (!idle()) {
+        welcomed.completeExceptionally(new LoaderException("node " + name + ": a connection attempt is under way"));
+        return;
+      }
+      session = new UpstreamSession(this, ledger, loop, handshakeTimeout);
+      session.welcomed.whenComplete((w, e) -> {
+        if (e != null) {
+          welcomed.completeExceptionally(e);
+        } else {
+          welcomed.complete(w);
+        }
+      });
+      session.start();
+    });
+    return welcomed;
+  }
+
+  /** Sends OPEN with {@code opening} (now, or after the next WELCOME); completes on READY. */
+  CompletableFuture<Void> open(Opening opening) {
+    this.opening = opening;
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    loop.execute(() -> {
+      UpstreamSession s = session;
+      if (s == null || s.state() == UpstreamSession.State.CLOSED) {
+        ready.completeExceptionally(new LoaderException("node " + name + " " + lastProblem));
+        return;
+      }
+      if (s.state() == UpstreamSession.State.WELCOMED) {
+        s.sendOpen();
+      }
+      s.readied.whenComplete((v, e) -> {
+        if (e != null) {
+          ready.completeExceptionally(e);
+        } else {
+          ready.complete(null);
+        }
+      });
+    });
+    return ready;
+  }
+
+  /** Whether no session is under way (none yet, or the last one ended). */
+  boolean idle() {
+    return session == null || session.state() == UpstreamSession.State.CLOSED;
+  }
+
+  boolean isReady() {
+    return session != null && session.state() == UpstreamSession.State.READY;
+  }
+
+  /** Positions not received yet over every chunk it holds. */
+  long work() {
+    return ledger.work();
+  }
+
+  /** Credits granted over the node's life (all sessions). */
+  long creditsGranted() {
+    return ledger.creditsGranted();
+  }
+
+  /** Chunks sent over the node's life (all sessions). */
+  long chunksSent() {
+    return ledger.chunksSent();
+  }
+
+  /** Sends {@code task} to the node (it must be ready) and the credits it needs. */
+  void assign(ChunkTask task) {
+    ledger.sent(task);
+    session.channel().write(task.message());
+    topUp();
+  }
+
+  /** The node's work on {@code task} is not wanted any more. */
+  void cancel(ChunkTask task) {
+    if (ledger.forget(task) && task.remaining() > 0 && isReady()) {
+      session.channel().writeAndFlush(new Message.Cancel(task.id));
+    }
+  }
+
+  /**
+   * Grants the credits the node needs to reach the last requested position it holds (see
+   * {@link CreditLedger}); flushes.
+   */
+  void topUp() {
+    if (!isReady()) {
+      return;
+    }
+    int credits = ledger.creditsToGrant();
+    if (credits > 0) {
+      session.channel().write(new Message.Credit(credits));
+    }
+    session.channel().flush();
+  }
+
+  /** Where the node stands, for diagnostics: its state, credits and chunks. */
+  String state() {
+    return name + " " + (session == null ? "no session" : session.state()) + ", credits out " + ledger.outstanding()
+        + ", chunks " + ledger.tasks();
+  }
+
+  /** Ends the current session for good; no reconnection. */
+  void close() {
+    closed = true;
+    if (session != null && session.channel() != null) {
+      session.channel().close();
+    }
+  }
+
+  // What a session needs from the node it belongs to.
+
+  /** Connects {@code session}'s channel. */
+  ChannelFuture dial(UpstreamSession session) {
+    return bootstrap.clone().handler(UpstreamHandler.pipeline(session, counter, ssl, address)).connect(address);
+  }
+
+  /** The shared token, or null. */
+  byte[] token() {
+    return token;
+  }
+
+  /** The dataset identity required of the node, or null for any. */
+  String expectedIdentity() {
+    return expectedIdentity;
+  }
+
+  /** What OPEN sends, or null before the plan is known. */
+  Opening opening() {
+    return opening;
+  }
+
+  /** {@code session} got READY. */
+  void ready(UpstreamSession session) {
+    lastProblem = null;
+    listener.ready(this);
+  }
+
+  /** {@code session} ended for {@code reason}: if it is the current one, the chunks go back to the dispatcher. */
+  void ended(UpstreamSession session, String reason, boolean wasReady) {
+    if (this.session != session) {
+      return;
+    }
+    lastProblem = reason;
+    listener.lost(this, ledger.unfinished(), reason, wasReady);
+  }
+}

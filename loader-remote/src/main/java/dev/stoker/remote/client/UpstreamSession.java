@@ -1,0 +1,268 @@
+package dev.stoker.remote.client;
+
+import dev.stoker.api.LoaderException;
+import dev.stoker.api.SampleFailure;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.pipeline.SampleResult;
+import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Protocol;
+import dev.stoker.remote.protocol.TokenAuth;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection attempt of an {@link Upstream} and, if it gets there, the ready connection: the
+ * client's half of the handshake of {@link Protocol} (HELLO, WELCOME, AUTH, then OPEN and READY
+ * once the plan is known), then the SAMPLE, FAILED and CHUNK_DONE frames, checked against the
+ * {@link CreditLedger} and routed to their {@link EpochStream}s. Anything out of order is a
+ * protocol violation: ERROR, then close. When the connection ends, {@link Upstream} gets the
+ * reason. Confined to the client's event loop.
+ */
+final class UpstreamSession {
+  /** Where the handshake stands. */
+  enum State { CONNECTING, HELLO, WELCOMED, OPENING, READY, CLOSED }
+
+  private static final Logger log = LoggerFactory.getLogger(UpstreamSession.class);
+
+  private final Upstream upstream;
+  private final CreditLedger ledger;
+  private final EventLoop loop;
+  private final Duration handshakeTimeout;
+  private final byte[] clientNonce = TokenAuth.nonce();
+  final CompletableFuture<Message.Welcome> welcomed = new CompletableFuture<>();
+  final CompletableFuture<Void> readied = new CompletableFuture<>();
+  private State state = State.CONNECTING;
+  private Channel channel;
+  private Message.Welcome welcome;
+  private String problem;
+  private ScheduledFuture<?> handshakeTimer;
+
+  UpstreamSession(Upstream upstream, CreditLedger ledger, EventLoop loop, Duration handshakeTimeout) {
+    this.upstream = upstream;
+    this.ledger = ledger;
+    this.loop = loop;
+    this.handshakeTimeout = handshakeTimeout;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** The channel, once connecting has started. */
+  Channel channel() {
+    return channel;
+  }
+
+  /** Starts the handshake timer and connects. */
+  void start() {
+    handshakeTimer = loop.schedule(() -> {
+      if (state != State.READY && state != State.CLOSED && state != State.WELCOMED) {
+        problem = "did not finish the handshake within " + handshakeTimeout.toMillis() + " ms";
+        end();
+      }
+    }, handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    ChannelFuture connecting = upstream.dial(this);
+    channel = connecting.channel();
+    connecting.addListener((ChannelFutureListener) f -> {
+      if (!f.isSuccess()) {
+        problem = "cannot be reached: " + describe(f.cause());
+        end();
+      }
+    });
+  }
+
+  /** The connection is up: says HELLO. */
+  void onActive(ChannelHandlerContext ctx) {
+    state = State.HELLO;
+    ctx.writeAndFlush(new Message.Hello(Protocol.VERSION, clientNonce));
+  }
+
+  /** Remembers why the connection is about to end, unless a reason is known already. */
+  void noteProblem(String why) {
+    if (problem == null) {
+      problem = why;
+    }
+  }
+
+  void onMessage(Message message) {
+    switch (message) {
+      case Message.Error e -> fail(refusal(e));
+      case Message.Welcome w when state == State.HELLO -> onWelcome(w);
+      case Message.Ready r when state == State.OPENING -> onReady(r);
+      case Message.Sample s when state == State.READY -> onSample(s);
+      case Message.Failed f when state == State.READY -> onFailed(f);
+      case Message.ChunkDone d when state == State.READY -> onChunkDone(d);
+      default -> {
+        ReferenceCountUtil.release(message);
+        violation("sent " + message.getClass().getSimpleName() + " while " + state);
+      }
+    }
+  }
+
+  private void onWelcome(Message.Welcome w) {
+    welcome = w;
+    String expected = upstream.expectedIdentity();
+    byte[] token = upstream.token();
+    if (w.tokenRequired() && token == null) {
+      fail("requires a token: give the node's token file (--token-file)");
+    } else if (expected != null && !expected.equals(w.datasetIdentity())) {
+      fail("serves dataset " + w.datasetIdentity() + ", but the client expects " + expected);
+    } else {
+      byte[] proof = token == null ? new byte[0] : TokenAuth.clientProof(token, w.nodeNonce(), clientNonce);
+      channel.writeAndFlush(new Message.Auth(proof));
+      state = State.WELCOMED;
+      welcomed.complete(w);
+      if (upstream.opening() != null) {
+        sendOpen();
+      }
+    }
+  }
+
+  /** Sends OPEN with the upstream's opening; call once WELCOMED. */
+  void sendOpen() {
+    Upstream.Opening o = upstream.opening();
+    state = State.OPENING;
+    channel.writeAndFlush(new Message.Open(o.identity(), o.planJson()));
+  }
+
+  private void onReady(Message.Ready r) {
+    Upstream.Opening o = upstream.opening();
+    byte[] token = upstream.token();
+    if (token != null
+        && !TokenAuth.verify(TokenAuth.nodeProof(token, clientNonce, welcome.nodeNonce()), r.nodeProof())) {
+      fail("did not prove that it holds the token (a node without a token, or another token)");
+    } else if (r.sampleBytes() != o.sampleBytes()) {
+      fail("makes samples of " + r.sampleBytes() + " bytes, but this plan needs " + o.sampleBytes());
+    } else {
+      state = State.READY;
+      handshakeTimer.cancel(false);
+      ledger.resetCredits();
+      readied.complete(null);
+      upstream.ready(this);
+    }
+  }
+
+  private void onSample(Message.Sample s) {
+    ChunkTask task = received(s.chunkId());
+    if (task == null) {
+      s.release();
+      return;
+    }
+    String wrong = CreditLedger.misplaced(task, s.position(), s.index());
+    if (wrong == null && s.pixels().readableBytes() != upstream.opening().sampleBytes()) {
+      wrong = "a sample of " + s.pixels().readableBytes() + " bytes, not " + upstream.opening().sampleBytes();
+    }
+    if (wrong != null) {
+      s.release();
+      violation(wrong);
+      return;
+    }
+    SampleResult ok = new ProcessedSample(task.stream.epoch(), s.index(), s.label(), MemorySegment.ofBuffer(s.pixels().nioBuffer()),
+        s.boxes(), s.boxLabels(), s.boxLabels().length, new ReleaseOnce(s));
+    task.stream.accept(task, task.start + s.position(), ok);
+    upstream.topUp();
+  }
+
+  private void onFailed(Message.Failed f) {
+    ChunkTask task = received(f.chunkId());
+    if (task == null) {
+      return;
+    }
+    String wrong = CreditLedger.misplaced(task, f.position(), f.index());
+    if (wrong != null) {
+      violation(wrong);
+      return;
+    }
+    SampleFailure failure = new SampleFailure(task.stream.epoch(), f.index(), f.source(),
+        new LoaderException(f.error() + " (on node " + upstream.name() + ")"));
+    task.stream.accept(task, task.start + f.position(), new SampleResult.Failed(failure));
+    upstream.topUp();
+  }
+
+  /** Counts the credit the frame used; the chunk it belongs to, or null if cancelled. */
+  private ChunkTask received(int chunkId) {
+    if (!ledger.spend()) {
+      violation("sent more samples than it was granted credits");
+      return null;
+    }
+    ChunkTask task = ledger.task(chunkId);
+    if (task == null) {
+      upstream.topUp(); // a cancelled chunk's sample: its credit is spent, the node may need another
+    }
+    return task;
+  }
+
+  private void onChunkDone(Message.ChunkDone d) {
+    ChunkTask task = ledger.done(d.chunkId());
+    if (task == null) {
+      return; // cancelled
+    }
+    if (task.remaining() > 0) {
+      violation("reported chunk " + task.id + " done with " + task.remaining() + " positions not sent");
+      return;
+    }
+    task.stream.done(task);
+  }
+
+  private void violation(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    problem = "broke the protocol: " + reason;
+    log.warn("node {} {}; closing the connection", upstream.name(), problem);
+    channel.writeAndFlush(new Message.Error(Message.Error.PROTOCOL, reason)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void fail(String reason) {
+    if (problem == null) {
+      problem = reason;
+    }
+    channel.close();
+  }
+
+  /** The connection is over: tells whoever waits, and hands back the unfinished chunks. */
+  void end() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasReady = state == State.READY;
+    state = State.CLOSED;
+    handshakeTimer.cancel(false);
+    if (channel != null) {
+      channel.close();
+    }
+    String reason = problem != null ? problem : wasReady ? "closed the connection" : "closed the connection during the handshake";
+    LoaderException error = new LoaderException("node " + upstream.name() + " " + reason);
+    welcomed.completeExceptionally(error);
+    readied.completeExceptionally(error);
+    upstream.ended(this, reason, wasReady);
+  }
+
+  /** Why a node refused, in words, from its ERROR. */
+  private static String refusal(Message.Error e) {
+    String says = "(node says: " + e.message() + ")";
+    return switch (e.code()) {
+      case Message.Error.AUTH -> "refused the token " + says;
+      case Message.Error.VERSION -> "speaks another protocol version " + says;
+      case Message.Error.DATASET -> "serves another dataset " + says;
+      case Message.Error.PLAN -> "cannot apply the plan " + says;
+      case Message.Error.PROTOCOL -> "reports a protocol error " + says;
+      default -> "failed " + says;
+    };
+  }
+
+  static String describe(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,188 @@
+package dev.stoker.remote.node;
+
+import dev.stoker.api.LoaderException;
+import dev.stoker.api.internal.Checks;
+import dev.stoker.remote.protocol.DatasetIdentity;
+import dev.stoker.remote.protocol.Pipelines;
+import dev.stoker.remote.protocol.Protocol;
+import dev.stoker.remote.protocol.TokenAuth;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A data-server node: serves one dataset, by index, to remote loaders that send it chunks of an
+ * epoch's permutation and receive each sample decoded and transformed exactly as a local loader
+ * would have made it (see {@link Protocol} for the wire and the conversation). Each connection
+ * gets at most as many samples as it granted credits; the decode work of all connections shares
+ * one pool of {@code workers} platform threads.
+ *
+ * <p>A node bound to anything but a loopback address requires TLS and a token; on loopback both are
+ * optional.
+ *
+ * <pre>{@code
+ * SampleSource train = Datasets.open(Path.of("/data/train"));
+ * try (DataNode node = DataNode.start(DataNodeConfig.loopback(train))) {
+ *   System.out.println("serving " + node.datasetIdentity() + " on " + node.address());
+ *   Thread.currentThread().join();      // until interrupted
+ * }
+ * }</pre>
+ */
+public final class DataNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DataNode.class);
+  /** Outbound bytes queued per connection before it turns unwritable (and resumes). */
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+  private static final long SHUTDOWN_SECONDS = 10;
+
+  private final DataNodeConfig config;
+  private final NodeContext context;
+  private final ExecutorService pool;
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup loops;
+  private final ChannelGroup channels = new DefaultChannelGroup("stoker-node", GlobalEventExecutor.INSTANCE);
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private Channel server;
+
+  private DataNode(DataNodeConfig config, NodeContext context, ExecutorService pool) {
+    this.config = config;
+    this.context = context;
+    this.pool = pool;
+    this.acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.loops = new MultiThreadIoEventLoopGroup(Math.min(4, config.workers()), NioIoHandler.newFactory());
+  }
+
+  /**
+   * Checks the configuration, reads the token and certificate, fingerprints the dataset and starts
+   * listening.
+   *
+   * @throws LoaderException if a non-loopback bind lacks TLS or a token, a file cannot be used, or
+   *     the address cannot be bound (the port is taken)
+   */
+  public static DataNode start(DataNodeConfig config) {
+    return start(config, null);
+  }
+
+  /** {@link #start(DataNodeConfig)} with sample pixels from {@code sampleAllocator} (tests measure with it). */
+  static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator) {
+    Checks.notNull(config, "config");
+    if (!config.bind().isLoopbackAddress() && (!config.tls() || config.tokenFile() == null)) {
+      throw new LoaderException("binding " + config.bind().getHostAddress()
+          + " requires --tls-cert/--tls-key and --token-file; loopback may run without");
+    }
+    byte[] token = config.tokenFile() != null ? TokenAuth.load(config.tokenFile()) : null;
+    SslContext ssl = config.tls() ? Tls.server(config.tlsCert(), config.tlsKey()) : null;
+    String identity = DatasetIdentity.of(config.source());
+    ExecutorService pool = workerPool(config.workers());
+    NodeContext context = new NodeContext(config.source(), identity, token, new WorkerCache(config.source()), pool,
+        config.maxFrameBytes(), 2 * config.workers(), sampleAllocator, new NodeContext.Stats());
+    DataNode node = new DataNode(config, context, pool);
+    try {
+      node.bind(ssl);
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  private void bind(SslContext ssl) {
+    ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            channels.add(ch);
+            if (ssl != null) {
+              ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+            }
+            Pipelines.addCodec(ch.pipeline(), config.maxFrameBytes());
+            ch.pipeline().addLast("node", new NodeHandler(context));
+          }
+        });
+    ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      throw new LoaderException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port() + ": "
+          + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
+    }
+    server = bound.channel();
+    channels.add(server);
+    log.debug("serving {} ({}) on {}{}{}", config.source().description(), context.identity(), address(),
+        ssl != null ? " with TLS" : "", context.token() != null ? " with a token" : "");
+  }
+
+  private static ExecutorService workerPool(int workers) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadFactory threads = r -> {
+      Thread t = new Thread(r, "stoker-node-worker-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    return new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+  }
+
+  /** The address the node listens on (with the actual port when the configuration asked for port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  /** The fingerprint of the served dataset that clients check, computed once at start. */
+  public String datasetIdentity() {
+    return context.identity();
+  }
+
+  /** Counters for tests. */
+  NodeContext.Stats stats() {
+    return context.stats();
+  }
+
+  /**
+   * Stops listening, closes every connection (releasing what they held), then stops the workers
+   * and the event loops and waits for them. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    channels.close().awaitUninterruptibly();
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(SHUTDOWN_SECONDS, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+        log.warn("node workers did not finish within {} s", SHUTDOWN_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    acceptor.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    loops.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    acceptor.terminationFuture().awaitUninterruptibly();
+    loops.terminationFuture().awaitUninterruptibly();
+  }
+}

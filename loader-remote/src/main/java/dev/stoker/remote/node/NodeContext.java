@@ -1,0 +1,32 @@
+package dev.stoker.remote.node;
+
+import dev.stoker.api.SampleSource;
+import dev.stoker.remote.protocol.DatasetIdentity;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every connection of a node shares.
+ *
+ * @param source the dataset served
+ * @param identity its {@link DatasetIdentity}, computed once
+ * @param token the shared token, or null when none is required
+ * @param workers the plan's workers
+ * @param pool runs the decode work of every connection
+ * @param maxFrameBytes the frame limit of the codec
+ * @param maxRunning how many positions one connection may have on the pool at once
+ * @param sampleAllocator allocates sample pixels; null for the channel's allocator
+ * @param stats counters for tests and logs
+ */
+record NodeContext(SampleSource source, String identity, byte[] token, WorkerCache workers, Executor pool,
+    int maxFrameBytes, int maxRunning, ByteBufAllocator sampleAllocator, Stats stats) {
+
+  /** Counters over every connection of the node. */
+  static final class Stats {
+    /** Positions handed to the pool (each took a credit). */
+    final AtomicLong started = new AtomicLong();
+    /** Connections refused during the handshake. */
+    final AtomicLong refused = new AtomicLong();
+  }
+}

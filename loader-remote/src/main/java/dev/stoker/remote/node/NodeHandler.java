@@ -1,0 +1,239 @@
+package dev.stoker.remote.node;
+
+import dev.stoker.pipeline.SampleMaker;
+import dev.stoker.remote.protocol.Message.Auth;
+import dev.stoker.remote.protocol.Message.Cancel;
+import dev.stoker.remote.protocol.Message.Chunk;
+import dev.stoker.remote.protocol.Message.Credit;
+import dev.stoker.remote.protocol.Message.Error;
+import dev.stoker.remote.protocol.Message.Hello;
+import dev.stoker.remote.protocol.Message.Open;
+import dev.stoker.remote.protocol.Message.Ready;
+import dev.stoker.remote.protocol.Message.Welcome;
+import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Protocol;
+import dev.stoker.remote.protocol.ProtocolException;
+import dev.stoker.remote.protocol.TokenAuth;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's end of one connection: the handshake of {@link Protocol} (HELLO → WELCOME, AUTH,
+ * OPEN → READY), then the chunks, credits and cancels, which it hands to a {@link NodeSession}.
+ *
+ * <p>Every violation (a message out of order, another version, a wrong or missing token, another
+ * dataset, a plan that cannot be applied, an index outside the dataset) is logged with the peer,
+ * answered with one ERROR frame of the matching code, and the connection is closed; the node and
+ * its other connections go on. A client that does not finish the handshake within
+ * {@link #HANDSHAKE_TIMEOUT_SECONDS} is closed too, and so is one that stops reading: if the
+ * connection stays unwritable (samples are waiting in its outbound buffer) for
+ * {@link #STALL_TIMEOUT_SECONDS}, it is closed with a logged reason. A client that merely grants no
+ * credits (a paused trainer) has nothing waiting and is never closed for it.
+ */
+final class NodeHandler extends SimpleChannelInboundHandler<Message> {
+  static final long HANDSHAKE_TIMEOUT_SECONDS = 30;
+  static final long STALL_TIMEOUT_SECONDS = 60;
+
+  private static final Logger log = LoggerFactory.getLogger(NodeHandler.class);
+  private static final byte[] NO_PROOF = new byte[0];
+
+  private enum State { HELLO, AUTH, OPEN, READY, CLOSING }
+
+  private final NodeContext node;
+  private final byte[] nodeNonce = TokenAuth.nonce();
+  private State state = State.HELLO;
+  private byte[] clientNonce;
+  private NodeSession session;
+  private ScheduledFuture<?> handshakeTimeout;
+  private ScheduledFuture<?> stallCheck;
+
+  NodeHandler(NodeContext node) {
+    super(Message.class); // releases every message after channelRead0, a stray SAMPLE included
+    this.node = node;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    handshakeTimeout = ctx.executor().schedule(() -> {
+      if (state != State.READY && state != State.CLOSING) {
+        fail(ctx, Error.PROTOCOL, "no complete handshake within " + HANDSHAKE_TIMEOUT_SECONDS + " s");
+      }
+    }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Message message) {
+    if (state == State.CLOSING) {
+      return;
+    }
+    if (message instanceof Error error) {
+      log.info("peer {} ended the connection: error {}: {}", peer(ctx), error.code(), error.message());
+      close(ctx);
+      return;
+    }
+    try {
+      switch (state) {
+        case HELLO -> hello(ctx, expect(message, Hello.class));
+        case AUTH -> auth(ctx, expect(message, Auth.class));
+        case OPEN -> open(ctx, expect(message, Open.class));
+        case READY -> work(message);
+        case CLOSING -> { }
+      }
+    } catch (ProtocolException e) {
+      fail(ctx, e.code(), e.getMessage());
+    }
+  }
+
+  private void hello(ChannelHandlerContext ctx, Hello hello) {
+    if (hello.version() != Protocol.VERSION) {
+      throw new ProtocolException(Error.VERSION, "peer speaks protocol version " + hello.version()
+          + ", this node speaks " + Protocol.VERSION);
+    }
+    clientNonce = hello.clientNonce();
+    var source = node.source();
+    ctx.writeAndFlush(new Welcome(Protocol.VERSION, nodeNonce, node.token() != null, node.identity(), source.size(),
+        source.classes(), source.hasBoxes(), source.hasBoxes() ? source.maxBoxCount() : 0));
+    state = State.AUTH;
+  }
+
+  private void auth(ChannelHandlerContext ctx, Auth auth) {
+    if (node.token() != null) {
+      if (auth.proof().length == 0) {
+        log.warn("peer {}: no token", peer(ctx));
+        throw new ProtocolException(Error.AUTH, "this node requires a token");
+      }
+      if (!TokenAuth.verify(TokenAuth.clientProof(node.token(), nodeNonce, clientNonce), auth.proof())) {
+        log.warn("peer {}: wrong token", peer(ctx));
+        throw new ProtocolException(Error.AUTH, "wrong token");
+      }
+    }
+    state = State.OPEN;
+  }
+
+  private void open(ChannelHandlerContext ctx, Open open) {
+    if (!open.datasetIdentity().isEmpty() && !open.datasetIdentity().equals(node.identity())) {
+      throw new ProtocolException(Error.DATASET, "node serves " + node.identity() + ", client expects "
+          + open.datasetIdentity());
+    }
+    SampleMaker maker;
+    try {
+      maker = node.workers().maker(open.planJson());
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException(Error.PLAN, e.getMessage());
+    }
+    long frameBytes = maker.sampleBytes() + 64L + 20L * maker.boxCapacity();
+    if (frameBytes > node.maxFrameBytes()) {
+      throw new ProtocolException(Error.PLAN, "a sample of " + maker.sampleBytes() + " pixel bytes and "
+          + maker.boxCapacity() + " boxes does not fit the node's frame limit of " + node.maxFrameBytes() + " bytes");
+    }
+    byte[] proof = node.token() != null ? TokenAuth.nodeProof(node.token(), clientNonce, nodeNonce) : NO_PROOF;
+    session = new NodeSession(ctx, maker, node);
+    state = State.READY;
+    handshakeTimeout.cancel(false);
+    ctx.writeAndFlush(new Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
+  }
+
+  private void work(Message message) {
+    switch (message) {
+      case Chunk chunk -> session.chunk(chunk);
+      case Credit credit -> session.credit(credit.credits());
+      case Cancel cancel -> session.cancel(cancel.chunkId());
+      default -> throw new ProtocolException("unexpected " + name(message) + " from a client after READY");
+    }
+  }
+
+  private <T extends Message> T expect(Message message, Class<T> type) {
+    if (!type.isInstance(message)) {
+      throw new ProtocolException("expected " + type.getSimpleName().toUpperCase() + ", got " + name(message));
+    }
+    return type.cast(message);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      if (stallCheck != null) {
+        stallCheck.cancel(false);
+        stallCheck = null;
+      }
+      if (session != null) {
+        session.writabilityChanged();
+      }
+    } else if (stallCheck == null) {
+      stallCheck = ctx.executor().schedule(() -> {
+        stallCheck = null;
+        if (!ctx.channel().isWritable() && state != State.CLOSING) {
+          log.warn("peer {}: has not read its samples for {} s, closing", peer(ctx), STALL_TIMEOUT_SECONDS);
+          close(ctx);
+        }
+      }, STALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    state = State.CLOSING;
+    if (handshakeTimeout != null) {
+      handshakeTimeout.cancel(false);
+    }
+    if (stallCheck != null) {
+      stallCheck.cancel(false);
+    }
+    if (session != null) {
+      session.close();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.warn("peer {}: {}, closing", peer(ctx), cause.toString());
+    close(ctx);
+  }
+
+  /** Logs, sends {@code Error(code, reason)}, closes. */
+  private void fail(ChannelHandlerContext ctx, int code, String reason) {
+    log.warn("peer {}: refused ({}): {}", peer(ctx), code, reason);
+    if (state != State.READY) {
+      node.stats().refused.incrementAndGet();
+    }
+    stop(ctx);
+    if (!ctx.channel().isActive()) {
+      ctx.close();
+      return;
+    }
+    ctx.writeAndFlush(new Error(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    ctx.executor().schedule(() -> ctx.close(), Protocol.CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void close(ChannelHandlerContext ctx) {
+    stop(ctx);
+    ctx.close();
+  }
+
+  /** Stops reading and drops the connection's work. */
+  private void stop(ChannelHandlerContext ctx) {
+    state = State.CLOSING;
+    if (ctx.channel().isActive()) { // a closed NIO channel throws when auto-read is switched off
+      ctx.channel().config().setAutoRead(false);
+    }
+    if (session != null) {
+      session.close();
+    }
+  }
+
+  private static String name(Message message) {
+    return message.getClass().getSimpleName().toUpperCase();
+  }
+
+  private static Object peer(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.stoker.remote.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
+import java.util.List;
+
+/**
+ * Every message of the Stoker wire protocol, one per frame (see {@link Protocol} for the frame
+ * layout and the conversation). Only {@link Sample} owns a buffer; whoever receives one must
+ * release it.
+ *
+ * <pre>{@code
+ * switch (message) {
+ *   case Message.Sample s -> { try { use(s.pixels()); } finally { s.release(); } }
+ *   case Message.Error e -> log.warn("peer says {} ({})", e.message(), e.code());
+ *   default -> { }
+ * }
+ * }</pre>
+ */
+public sealed interface Message {
+  /** Client → node, first message: the protocol version it speaks and a fresh random nonce. */
+  record Hello(int version, byte[] clientNonce) implements Message {}
+
+  /**
+   * Node → client, the answer to {@link Hello}: the node's version, a fresh nonce, whether a token
+   * is required, and which dataset it serves (identity and size, and what a client needs to stand
+   * in for it as a {@code SampleSource}: its class names, whether it has boxes, and the most boxes
+   * of any one sample).
+   */
+  record Welcome(int version, byte[] nodeNonce, boolean tokenRequired, String datasetIdentity, int datasetSize,
+      List<String> classes, boolean hasBoxes, int maxBoxCount) implements Message {
+    /** Copies {@code classes} (null elements are refused). */
+    public Welcome {
+      classes = List.copyOf(classes);
+    }
+  }
+
+  /**
+   * Client → node: proof that the client knows the shared token without sending it,
+   * {@code HMAC-SHA256(token, "client" || nodeNonce || clientNonce)}; empty when no token is used.
+   */
+  record Auth(byte[] proof) implements Message {}
+
+  /**
+   * Client → node: the dataset it expects (the node refuses another) and the processing plan as
+   * JSON (transforms, output size, seed, max boxes, decoder leniency), identical to the client's.
+   */
+  record Open(String datasetIdentity, String planJson) implements Message {}
+
+  /**
+   * Node → client: the session is open. {@code nodeProof} is
+   * {@code HMAC-SHA256(token, "node" || clientNonce || nodeNonce)} (empty without a token), so the
+   * client knows the node holds the token too; {@code sampleBytes} is the size of each sample's pixels.
+   */
+  record Ready(byte[] nodeProof, long sampleBytes, int maxBoxes) implements Message {}
+
+  /**
+   * Client → node: process these dataset indices of {@code epoch}, in this order, and stream them
+   * back as {@link Sample} or {@link Failed}, position by position, as credits allow.
+   */
+  record Chunk(int chunkId, int epoch, int[] indices) implements Message {}
+
+  /** Client → node: {@code credits} more samples may be sent (over all chunks of the connection). */
+  record Credit(int credits) implements Message {}
+
+  /**
+   * Client → node: stop working on a chunk (its remaining positions are not wanted any more). The
+   * node drops the positions it has not started; those already started are still sent (each took
+   * a credit), then CHUNK_DONE. A Cancel of an unknown or finished chunk is ignored.
+   */
+  record Cancel(int chunkId) implements Message {}
+
+  /**
+   * Node → client: the processed sample at {@code position} of chunk {@code chunkId}. {@code boxes}
+   * holds {@code 4 * boxCount} floats, {@code boxLabels} {@code boxCount} ints; {@code keptBoxes}
+   * is how many boxes the transforms kept before truncation to the session's {@code maxBoxes}.
+   */
+  record Sample(int chunkId, int position, int index, int label, int keptBoxes, float[] boxes, int[] boxLabels,
+      ByteBuf pixels) implements Message, ReferenceCounted {
+    @Override
+    public int refCnt() {
+      return pixels.refCnt();
+    }
+
+    @Override
+    public Sample retain() {
+      pixels.retain();
+      return this;
+    }
+
+    @Override
+    public Sample retain(int increment) {
+      pixels.retain(increment);
+      return this;
+    }
+
+    @Override
+    public Sample touch() {
+      pixels.touch();
+      return this;
+    }
+
+    @Override
+    public Sample touch(Object hint) {
+      pixels.touch(hint);
+      return this;
+    }
+
+    @Override
+    public boolean release() {
+      return pixels.release();
+    }
+
+    @Override
+    public boolean release(int decrement) {
+      return pixels.release(decrement);
+    }
+  }
+
+  /** Node → client: the sample at {@code position} failed to read or decode; {@code source} names it. */
+  record Failed(int chunkId, int position, int index, String source, String error) implements Message {}
+
+  /** Node → client: nothing more will be sent for this chunk (every position was sent, or it was cancelled). */
+  record ChunkDone(int chunkId) implements Message {}
+
+  /** Either side: a fatal error; the sender closes the connection after it. */
+  record Error(int code, String message) implements Message {
+    /** The peer speaks another protocol version. */
+    public static final int VERSION = 1;
+    /** The token proof was wrong or missing. */
+    public static final int AUTH = 2;
+    /** The node serves another dataset than the client expects. */
+    public static final int DATASET = 3;
+    /** A frame could not be parsed or broke the protocol's rules. */
+    public static final int PROTOCOL = 4;
+    /** The plan could not be applied (unknown transform, bad size). */
+    public static final int PLAN = 5;
+    /** The node failed internally. */
+    public static final int INTERNAL = 6;
+  }
+}

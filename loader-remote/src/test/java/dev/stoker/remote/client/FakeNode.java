@@ -1,0 +1,309 @@
+package dev.stoker.remote.client;
+
+import dev.stoker.api.SampleSource;
+import dev.stoker.pipeline.Loader;
+import dev.stoker.pipeline.SampleMaker;
+import dev.stoker.pipeline.SupplyPlan;
+import dev.stoker.pipeline.ProcessedSample;
+import dev.stoker.remote.protocol.DatasetIdentity;
+import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Pipelines;
+import dev.stoker.remote.protocol.PlanJson;
+import dev.stoker.remote.protocol.Protocol;
+import dev.stoker.remote.protocol.TokenAuth;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A scripted data-server node for the client's tests: a Netty server on loopback with the real
+ * codec that answers the handshake and serves chunks through a {@link SampleMaker}, honouring
+ * credits (a position is processed only with a credit in hand, and only while the channel is
+ * writable). It can require a token, claim another dataset or protocol version, and die after a
+ * number of samples (then it stays down until {@link #restart()}).
+ */
+final class FakeNode implements AutoCloseable {
+  private final SampleSource source;
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final AtomicInteger chunks = new AtomicInteger();
+  private final AtomicInteger samples = new AtomicInteger();
+  private final AtomicLong credits = new AtomicLong();
+  private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicBoolean overspent = new AtomicBoolean();
+  private byte[] token;
+  private String identity;
+  private int welcomeVersion = Protocol.VERSION;
+  private boolean refuseVersion;
+  private SslContext ssl;
+  private volatile int killAfter = -1;
+  private volatile Channel server;
+  private int port;
+
+  private FakeNode(SampleSource source) {
+    this.source = source;
+    this.identity = DatasetIdentity.of(source);
+  }
+
+  /** A node serving {@code source}; configure it, then {@link #start()}. */
+  static FakeNode serving(SampleSource source) {
+    return new FakeNode(source);
+  }
+
+  FakeNode token(byte[] token) {
+    this.token = token;
+    return this;
+  }
+
+  /** Claims to serve {@code identity}. */
+  FakeNode identity(String identity) {
+    this.identity = identity;
+    return this;
+  }
+
+  /** Sends its WELCOME in frame version {@code version}. */
+  FakeNode welcomeVersion(int version) {
+    this.welcomeVersion = version;
+    return this;
+  }
+
+  /** Answers HELLO with ERROR(VERSION), as a node of another version would. */
+  FakeNode refuseVersion() {
+    this.refuseVersion = true;
+    return this;
+  }
+
+  FakeNode tls(SslContext ssl) {
+    this.ssl = ssl;
+    return this;
+  }
+
+  /** After {@code n} more samples sent, closes every connection and stops listening. */
+  FakeNode killAfter(int n) {
+    this.killAfter = samples.get() + n;
+    return this;
+  }
+
+  FakeNode start() {
+    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            children.add(ch);
+            if (ssl != null) {
+              ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+            }
+            Pipelines.addCodec(ch.pipeline(), Protocol.DEFAULT_MAX_FRAME_BYTES);
+            ch.pipeline().addLast(new Session());
+          }
+        })
+        .bind(InetAddress.getLoopbackAddress(), port).syncUninterruptibly().channel();
+    port = ((InetSocketAddress) server.localAddress()).getPort();
+    return this;
+  }
+
+  /** Listens again on the same port after a kill. */
+  FakeNode restart() {
+    return start();
+  }
+
+  InetSocketAddress address() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+  }
+
+  /** CHUNK messages received over all sessions. */
+  int chunks() {
+    return chunks.get();
+  }
+
+  /** SAMPLE and FAILED messages sent over all sessions. */
+  int samples() {
+    return samples.get();
+  }
+
+  /** Credits received over all sessions. */
+  long credits() {
+    return credits.get();
+  }
+
+  /** Sessions that reached READY. */
+  int sessions() {
+    return sessions.get();
+  }
+
+  /** Whether it ever had to send without a credit (it never does: it would stop instead). */
+  boolean overspent() {
+    return overspent.get();
+  }
+
+  /** Closes every connection and stops listening. */
+  void kill() {
+    Channel s = server;
+    if (s != null) {
+      s.close().syncUninterruptibly();
+      server = null;
+    }
+    children.close().syncUninterruptibly();
+  }
+
+  @Override
+  public void close() {
+    kill();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** A chunk being served: its next offset. */
+  private static final class Work {
+    final Message.Chunk chunk;
+    int offset;
+
+    Work(Message.Chunk chunk) {
+      this.chunk = chunk;
+    }
+  }
+
+  /** One client connection. */
+  private final class Session extends ChannelInboundHandlerAdapter {
+    private final byte[] nodeNonce = TokenAuth.nonce();
+    private final Deque<Work> queue = new ArrayDeque<>();
+    private byte[] clientNonce;
+    private SampleMaker maker;
+    private long held;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        switch ((Message) msg) {
+          case Message.Hello h -> hello(ctx, h);
+          case Message.Auth a -> auth(ctx, a);
+          case Message.Open o -> open(ctx, o);
+          case Message.Credit c -> {
+            held += c.credits();
+            credits.addAndGet(c.credits());
+            pump(ctx);
+          }
+          case Message.Chunk c -> {
+            chunks.incrementAndGet();
+            queue.add(new Work(c));
+            pump(ctx);
+          }
+          case Message.Cancel c -> queue.removeIf(w -> w.chunk.chunkId() == c.chunkId());
+          default -> refuse(ctx, Message.Error.PROTOCOL, "unexpected " + msg.getClass().getSimpleName());
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    private void hello(ChannelHandlerContext ctx, Message.Hello h) {
+      if (refuseVersion) {
+        refuse(ctx, Message.Error.VERSION, "peer speaks protocol version 1, this side speaks 9");
+        return;
+      }
+      clientNonce = h.clientNonce();
+      ctx.writeAndFlush(new Message.Welcome(welcomeVersion, nodeNonce, token != null, identity, source.size(),
+          source.classes(), source.hasBoxes(), source.maxBoxCount()));
+    }
+
+    private void auth(ChannelHandlerContext ctx, Message.Auth a) {
+      if (token != null && !TokenAuth.verify(TokenAuth.clientProof(token, nodeNonce, clientNonce), a.proof())) {
+        refuse(ctx, Message.Error.AUTH, "wrong token proof");
+      }
+    }
+
+    private void open(ChannelHandlerContext ctx, Message.Open o) {
+      if (!o.datasetIdentity().isEmpty() && !o.datasetIdentity().equals(identity)) {
+        refuse(ctx, Message.Error.DATASET, "node serves " + identity + ", client expects " + o.datasetIdentity());
+        return;
+      }
+      SupplyPlan plan = PlanJson.read(o.planJson());
+      maker = Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
+      byte[] proof = token == null ? new byte[0] : TokenAuth.nodeProof(token, clientNonce, nodeNonce);
+      sessions.incrementAndGet();
+      ctx.writeAndFlush(new Message.Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int code, String reason) {
+      ctx.writeAndFlush(new Message.Error(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      pump(ctx);
+    }
+
+    /** Sends what the credits allow, position by position, chunk after chunk. */
+    private void pump(ChannelHandlerContext ctx) {
+      while (!queue.isEmpty() && ctx.channel().isActive()) {
+        Work work = queue.peek();
+        if (work.offset == work.chunk.indices().length) {
+          queue.poll();
+          ctx.write(new Message.ChunkDone(work.chunk.chunkId()));
+          continue;
+        }
+        if (held == 0 || !ctx.channel().isWritable()) {
+          break;
+        }
+        if (held < 0) {
+          overspent.set(true);
+        }
+        held--;
+        ctx.write(process(ctx, work.chunk, work.offset++));
+        if (samples.incrementAndGet() == killAfter) {
+          killAfter = -1;
+          ctx.flush();
+          die(); // at once, on this event loop: no other read may send another sample first
+          return;
+        }
+      }
+      ctx.flush();
+    }
+
+    private void die() {
+      Channel s = server;
+      server = null;
+      if (s != null) {
+        s.close();
+      }
+      children.close();
+    }
+
+    private Message process(ChannelHandlerContext ctx, Message.Chunk chunk, int offset) {
+      int index = chunk.indices()[offset];
+      int bytes = (int) maker.sampleBytes();
+      ByteBuf pixels = ctx.alloc().directBuffer(bytes);
+      try {
+        ProcessedSample done = maker.process(chunk.epoch(), index, MemorySegment.ofBuffer(pixels.nioBuffer(0, bytes)));
+        pixels.writerIndex(bytes);
+        return new Message.Sample(chunk.chunkId(), offset, index, done.label(), done.boxCount(),
+            Arrays.copyOf(done.boxes(), 4 * done.boxCount()), Arrays.copyOf(done.boxLabels(), done.boxCount()),
+            pixels);
+      } catch (Exception e) {
+        pixels.release();
+        return new Message.Failed(chunk.chunkId(), offset, index, maker.sourceName(index), String.valueOf(e.getMessage()));
+      }
+    }
+  }
+}
