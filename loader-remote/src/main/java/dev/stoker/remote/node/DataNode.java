@@ -96,7 +96,7 @@ public final class DataNode implements AutoCloseable {
     SslContext ssl = config.tls() ? Tls.server(config.tlsCert(), config.tlsKey()) : null;
     String identity = DatasetIdentity.of(config.source());
     ExecutorService pool = workerPool(config.workers());
-    NodeContext context = new NodeContext(config.source(), identity, token, new WorkerCache(config.source()), pool,
+    NodeContext context = new NodeContext(config.source(), identity, token, new PlanMakers(config.source()), pool,
         config.maxFrameBytes(), 2 * config.workers(), sampleAllocator, new NodeContext.Stats());
     DataNode node = new DataNode(config, context, pool);
     try {

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param source the dataset served
  * @param identity its {@link DatasetIdentity}, computed once
  * @param token the shared token, or null when none is required
- * @param workers the plan's workers
+ * @param makers the node's sample makers, one per plan
  * @param pool runs the decode work of every connection
  * @param maxFrameBytes the frame limit of the codec
  * @param maxRunning how many positions one connection may have on the pool at once
  * @param sampleAllocator allocates sample pixels; null for the channel's allocator
  * @param stats counters for tests and logs
  */
-record NodeContext(SampleSource source, String identity, byte[] token, WorkerCache workers, Executor pool,
+record NodeContext(SampleSource source, String identity, byte[] token, PlanMakers makers, Executor pool,
     int maxFrameBytes, int maxRunning, ByteBufAllocator sampleAllocator, Stats stats) {
 
   /** Counters over every connection of the node. */

@@ -123,7 +123,7 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
     }
     SampleMaker maker;
     try {
-      maker = node.workers().maker(open.planJson());
+      maker = node.makers().maker(open.planJson());
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(Error.PLAN, e.getMessage());
     }

@@ -91,7 +91,7 @@ class NodeHandlerTest {
   }
 
   private EmbeddedChannel node(Executor pool, byte[] token) {
-    NodeContext context = new NodeContext(source, identity, token, new WorkerCache(source), pool,
+    NodeContext context = new NodeContext(source, identity, token, new PlanMakers(source), pool,
         Protocol.DEFAULT_MAX_FRAME_BYTES, 8, pixels, stats);
     EmbeddedChannel channel = new EmbeddedChannel(new NodeHandler(context));
     channels.add(channel);
@@ -354,7 +354,7 @@ class NodeHandlerTest {
 
   @Test
   void maker_samePlanFormattedDifferently_sharedFromTheCache() {
-    WorkerCache cache = new WorkerCache(source);
+    PlanMakers cache = new PlanMakers(source);
     assertThat(cache.maker(PLAN)).isSameAs(cache.maker(PLAN.replace(",", ", ")));
     assertThat(cache.size()).isOne();
   }

@@ -14,14 +14,14 @@ import dev.stoker.remote.protocol.PlanJson;
  * clients that reconnect (or several clients of one training run) share a maker instead of
  * compiling the plan again. Keyed by the plan in canonical JSON, so formatting does not matter.
  */
-final class WorkerCache {
+final class PlanMakers {
   /** Distinct plans kept; a node rarely serves more than a train and an eval plan at once. */
   static final int MAX_PLANS = 16;
 
   private final SampleSource source;
   private final Cache<String, SampleMaker> makers = Caffeine.newBuilder().maximumSize(MAX_PLANS).build();
 
-  WorkerCache(SampleSource source) {
+  PlanMakers(SampleSource source) {
     this.source = Checks.notNull(source, "source");
   }
 
