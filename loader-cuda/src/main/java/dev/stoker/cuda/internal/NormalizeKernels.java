@@ -87,10 +87,7 @@ public final class NormalizeKernels implements AutoCloseable {
     Checks.notNull(boxes, "boxes");
     Checks.notNull(boxLabels, "boxLabels");
     Checks.notNull(flip, "flip");
-    Checks.notNegative(n, "n");
-    Checks.notNegative(maxBoxes, "maxBoxes");
-    Checks.argument(Float.isFinite(width), "width", "must be finite, got " + width);
-    long slots = (long) n * maxBoxes;
+    long slots = NormalizeReference.boxSlots(n, maxBoxes, width);
     if (slots == 0) {
       return;
     }

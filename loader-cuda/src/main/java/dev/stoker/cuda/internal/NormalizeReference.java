@@ -109,10 +109,7 @@ public final class NormalizeReference {
     Checks.notNull(boxes, "boxes");
     Checks.notNull(boxLabels, "boxLabels");
     Checks.notNull(flip, "flip");
-    Checks.notNegative(n, "n");
-    Checks.notNegative(maxBoxes, "maxBoxes");
-    Checks.argument(Float.isFinite(width), "width", "must be finite, got " + width);
-    long slots = (long) n * maxBoxes;
+    long slots = NormalizeReference.boxSlots(n, maxBoxes, width);
     Checks.argument(flip.length >= n, "flip", "needs " + n + " flags, got " + flip.length);
     checkWritable(boxes, slots * BOX_BYTES, "boxes");
     checkSize(boxLabels, slots * Integer.BYTES, "boxLabels");
@@ -167,6 +164,19 @@ public final class NormalizeReference {
   private static void checkWritable(MemorySegment segment, long bytes, String name) {
     checkSize(segment, bytes, name);
     Checks.argument(!segment.isReadOnly(), name, "must be writable");
+  }
+
+  /**
+   * The box slots of a {@code flipBoxes} call, {@code n * maxBoxes}, after checking the arguments
+   * that the kernel and this reference share.
+   *
+   * @throws IllegalArgumentException naming the parameter when a count is negative or the width is not finite
+   */
+  static long boxSlots(int n, int maxBoxes, float width) {
+    Checks.notNegative(n, "n");
+    Checks.notNegative(maxBoxes, "maxBoxes");
+    Checks.argument(Float.isFinite(width), "width", "must be finite, got " + width);
+    return (long) n * maxBoxes;
   }
 
   /**
