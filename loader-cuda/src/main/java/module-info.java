@@ -1,8 +1,10 @@
 /**
  * The batch ring (a Disruptor ring of direct or pinned CUDA host slots) and the device feed.
  *
- * <p>Exported: {@code dev.stoker.cuda}. JCuda loads its natives with {@code System.load}, and the
- * pinned slots are mapped through FFM: run with {@code --enable-native-access=dev.stoker.cuda,jcuda}.
+ * <p>Exported: {@code dev.stoker.cuda}. This module calls no restricted method itself; JCuda loads
+ * its natives with {@code System.load}: run with {@code --enable-native-access=jcuda}, and on the
+ * module path with {@code --patch-module jcuda=jcuda-natives-VERSION-linux-x86_64.jar} (JCuda finds
+ * its natives with {@code Class.getResourceAsStream}, which searches its own module only).
  *
  * <pre>{@code
  * module my.trainer {
