@@ -1,0 +1,18 @@
+/**
+ * The {@code stoker} command line: {@code demo}, {@code bench}, {@code list} and {@code serve}.
+ * Exports nothing; run it with {@code -m dev.stoker.cli/dev.stoker.cli.StokerCli}.
+ */
+module dev.stoker.cli {
+  requires dev.stoker.api;
+  requires dev.stoker.reactor;
+  requires dev.stoker.cuda;
+  requires dev.stoker.remote;
+  requires com.fasterxml.jackson.databind;
+  requires info.picocli;
+  requires java.desktop;
+  requires java.management;
+  requires jdk.management;
+
+  // picocli reads and sets the annotated fields of the command classes by reflection
+  opens dev.stoker.cli to info.picocli;
+}

@@ -1,0 +1,89 @@
+package dev.stoker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI started as the {@code stoker} launcher starts it: on the module path, with the launcher's
+ * {@code --enable-native-access} and {@code --sun-misc-unsafe-memory-access} flags (read from the
+ * script) and JCuda's natives patched into the {@code jcuda} module. A module that is missing, not
+ * readable, not opened to picocli or calling a restricted method without native access shows here as
+ * a failure or a {@code WARNING} line.
+ */
+class ModularLaunchTest {
+  private static final Path LAUNCHER = Path.of("..", "stoker");
+  private static final Pattern FLAG = Pattern.compile("--(enable-native-access|sun-misc-unsafe-memory-access)=\\S+");
+
+  @TempDir
+  Path tmp;
+
+  /** The launcher's JVM flags that decide what warns at start. */
+  static List<String> launcherFlags() throws Exception {
+    List<String> flags = new ArrayList<>();
+    for (String line : Files.readAllLines(LAUNCHER)) {
+      Matcher m = FLAG.matcher(line);
+      while (!line.strip().startsWith("#") && m.find()) {
+        flags.add(m.group());
+      }
+    }
+    return flags;
+  }
+
+  @Test
+  void launcherFlags_nameTheModulesThatNeedNativeAccess() throws Exception {
+    assertThat(launcherFlags()).containsExactly("--enable-native-access=dev.stoker.reactor,jcuda",
+        "--sun-misc-unsafe-memory-access=allow");
+  }
+
+  @Test
+  void demo_onTheModulePath_runsWithoutWarnings() throws Exception {
+    Path data = tmp.resolve("data");
+    for (String name : List.of("cat/1.jpg", "cat/2.jpg", "dog/1.jpg", "dog/2.jpg")) {
+      Files.createDirectories(data.resolve(name).getParent());
+      BufferedImage image = new BufferedImage(48, 40, BufferedImage.TYPE_INT_RGB);
+      image.setRGB(name.length() % 48, 3, 0xff8040);
+      ImageIO.write(image, "jpg", data.resolve(name).toFile());
+    }
+    Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));   // JCuda extracts its natives afresh
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.addAll(launcherFlags());
+    command.add("-Djava.io.tmpdir=" + javaTmp);
+    command.addAll(List.of("--module-path", modulePath(), "--patch-module", "jcuda=" + RuntimeModulePath.entry("jcuda-natives"),
+        "-m", "dev.stoker.cli/dev.stoker.cli.StokerCli",
+        "demo", data.toString(), "--epochs", "1", "--batch", "2", "--size", "32", "--threads", "1"));
+    Path log = tmp.resolve("out.txt");
+
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean exited = process.waitFor(120, TimeUnit.SECONDS);
+    if (!exited) {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(log);
+
+    assertThat(exited).as(output).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("delivered + failed = 4 of 4")
+        .doesNotContain("WARNING")
+        .doesNotContain("JCuda natives cannot be loaded");
+  }
+
+  /** loader-cli's own classes (an exploded module) and its runtime dependencies. */
+  private static String modulePath() {
+    return String.join(File.pathSeparator, Stream.concat(Stream.of(Path.of("target", "classes")),
+        RuntimeModulePath.entries().stream()).map(Path::toString).toList());
+  }
+}
