@@ -19,6 +19,7 @@
 @SuppressWarnings({"module", "requires-automatic", "requires-transitive-automatic"})
 module dev.stoker.reactor {
   requires transitive dev.stoker.api;
+  requires transitive dev.stoker.ring;
   requires transitive reactor.core;
   requires transitive micrometer.core;
   requires org.reactivestreams;
@@ -29,5 +30,7 @@ module dev.stoker.reactor {
   requires java.xml;
 
   exports dev.stoker.pipeline;
+  exports dev.stoker.dataset;
+  exports dev.stoker.decode;
   exports dev.stoker.image to dev.stoker.remote, dev.stoker.cli;
 }

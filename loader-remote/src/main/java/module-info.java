@@ -1,6 +1,8 @@
 /**
- * Data-server nodes: a {@code DataNode} decodes and augments samples for remote loaders, and a
- * {@code RemoteSource} is a loader's connection to them.
+ * Data-server nodes: a {@code DataNode} ({@code dev.stoker.remote.node}) decodes and
+ * augments samples for remote loaders, and a {@code RemoteSource} ({@code dev.stoker.remote.client})
+ * is a loader's connection to them. The wire protocol they share ({@code dev.stoker.remote.protocol})
+ * is not exported.
  *
  * <pre>{@code
  * module my.trainer {
@@ -20,7 +22,8 @@ module dev.stoker.remote {
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
-  exports dev.stoker.remote;
+  exports dev.stoker.remote.client;
+  exports dev.stoker.remote.node;
   // PlanJson reads and writes its wire record by reflection
-  opens dev.stoker.remote to com.fasterxml.jackson.databind;
+  opens dev.stoker.remote.protocol to com.fasterxml.jackson.databind;
 }

@@ -1,5 +1,6 @@
 package dev.stoker.image;
 
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.api.DecodeRequest;
 import dev.stoker.api.ImageBuffer;
 import dev.stoker.api.ImageDecoder;

@@ -10,7 +10,7 @@ import dev.stoker.api.RunSummary;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.dataset.CocoSource;
 import dev.stoker.ring.BatchRings;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.Presets;
 import java.awt.Color;

@@ -8,7 +8,7 @@ import dev.stoker.api.BatchLayout;
 import dev.stoker.api.RunSummary;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.ring.BatchRings;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.Presets;
 import java.awt.Color;

@@ -7,7 +7,7 @@ import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.LoaderState;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.ring.BatchRings;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;

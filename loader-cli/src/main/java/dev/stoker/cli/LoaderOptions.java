@@ -6,7 +6,7 @@ import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.BatchRing;
 import dev.stoker.ring.BatchRings;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.image.TransformPlan;
 import dev.stoker.pipeline.CachingSource;
 import dev.stoker.pipeline.Loader;

@@ -26,10 +26,10 @@ import javax.imageio.stream.ImageInputStream;
  * (a JPEG, so that corrupt data below the region fails the image); never scales. Checks PNG chunk
  * CRCs itself, since the JDK's reader ignores them.
  */
-final class ImageIoDecoder implements ImageDecoder {
+public final class ImageIoDecoder implements ImageDecoder {
   private final long maxPixels;
 
-  ImageIoDecoder(long maxPixels) {
+  public ImageIoDecoder(long maxPixels) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
     }

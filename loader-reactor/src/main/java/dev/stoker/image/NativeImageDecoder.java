@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@link #CRITICAL_MAX_BYTES}); larger inputs are copied to native memory first so that a long
  * decode does not hold off the JVM's safepoints. Thread-safe; its one state is the warning count.
  */
-final class NativeImageDecoder implements ImageDecoder {
+public final class NativeImageDecoder implements ImageDecoder {
   /**
    * Largest heap input decoded by a critical (no-copy) call: 256 KB of JPEG is about 3 MP, some
    * 10 ms of decode on one core, as long as we let a safepoint (and so a GC) wait for a decode.
@@ -62,7 +62,7 @@ final class NativeImageDecoder implements ImageDecoder {
    * @param maxPixels images whose header claims more pixels are refused before decoding
    * @param lenient whether to keep JPEGs with corrupt-data warnings instead of failing them
    */
-  NativeImageDecoder(NativeImageLibrary library, long maxPixels, boolean lenient) {
+  public NativeImageDecoder(NativeImageLibrary library, long maxPixels, boolean lenient) {
     this(library, maxPixels, lenient, CRITICAL_MAX_BYTES);
   }
 

@@ -30,7 +30,7 @@ import java.util.Locale;
  * a safepoint meanwhile.
  */
 @SuppressWarnings("restricted") // binding native code is this class's purpose
-final class NativeImageLibrary {
+public final class NativeImageLibrary {
   static final String RESOURCE = "/native/linux-x86_64/libstokerimage.so";
   static final String INSTALL_HINT = "apt-get install gcc libjpeg62-turbo-dev libpng-dev";
   private static final int ABI_VERSION = 2;
@@ -123,7 +123,7 @@ final class NativeImageLibrary {
    *
    * @throws LoaderException saying why if it cannot be loaded on this machine
    */
-  static NativeImageLibrary get() {
+  public static NativeImageLibrary get() {
     if (Holder.LIBRARY == null) {
       throw new LoaderException("native image decoder unavailable: " + Holder.FAILURE);
     }
@@ -131,7 +131,7 @@ final class NativeImageLibrary {
   }
 
   /** Why the library cannot be loaded, or null if it loads. */
-  static String unavailableReason() {
+  public static String unavailableReason() {
     return Holder.FAILURE;
   }
 

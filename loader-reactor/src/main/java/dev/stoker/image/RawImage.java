@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
 /**
  * Stoker's raw image format: already decoded RGB pixels behind a 16-byte header, so that a cache
  * of decoded images can hand them to the loader as "encoded bytes" that every decoder from
- * {@link ImageDecoders} accepts (decoding a region of one is a copy).
+ * {@link dev.stoker.decode.ImageDecoders} accepts (decoding a region of one is a copy).
  *
  * <p>Layout, big-endian: 8 bytes of magic {@code 0x89 'S' 'T' 'K' 'R' 'A' 'W' '1'}, the width
  * and the height as 32-bit ints, then {@code width * height * 3} bytes of packed RGB rows with no

@@ -1,5 +1,5 @@
 /**
- * Decoding and CPU transforms: {@link dev.stoker.image.ImageDecoders} picks the native
+ * Decoding and CPU transforms: {@link dev.stoker.decode.ImageDecoders} picks the native
  * libjpeg-turbo/libpng decoder or ImageIO, {@link dev.stoker.image.TransformPlan} compiles
  * {@link dev.stoker.api.TransformSpec}s into one geometry per sample (a map from output pixels to
  * source pixels, plus the canvases that decide fill pixels) and per-pixel colour steps, and
@@ -9,3 +9,4 @@
  * optional float32 conversion; object-detection boxes move with the pixels.
  */
 package dev.stoker.image;
+

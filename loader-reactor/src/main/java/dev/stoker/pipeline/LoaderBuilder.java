@@ -7,7 +7,7 @@ import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.TransformSpec;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;

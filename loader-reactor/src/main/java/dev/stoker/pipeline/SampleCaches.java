@@ -3,7 +3,7 @@ package dev.stoker.pipeline;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.SampleSource;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.image.ImageShrinker;
 
 /**

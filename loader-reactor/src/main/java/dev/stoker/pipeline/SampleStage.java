@@ -2,7 +2,7 @@ package dev.stoker.pipeline;
 
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.SampleSource;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package dev.stoker.pipeline;
 
 import dev.stoker.api.CacheStats;
 import dev.stoker.api.ImageDecoder;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.image.TransformPlan;
 import java.lang.foreign.MemorySegment;
 import reactor.core.publisher.Flux;

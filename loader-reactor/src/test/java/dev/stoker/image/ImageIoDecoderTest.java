@@ -1,5 +1,6 @@
 package dev.stoker.image;
 
+import dev.stoker.decode.ImageDecoders;
 import static dev.stoker.image.GeneratedImages.bytes;
 import static dev.stoker.image.GeneratedImages.crop;
 import static dev.stoker.image.GeneratedImages.rgb;

@@ -1,5 +1,6 @@
 package dev.stoker.image;
 
+import dev.stoker.decode.ImageDecoders;
 import static dev.stoker.image.NativeTestSupport.SOURCE;
 import static dev.stoker.image.NativeTestSupport.decode;
 import static dev.stoker.image.NativeTestSupport.decodeFull;

@@ -1,5 +1,6 @@
 package dev.stoker.image;
 
+import dev.stoker.decode.ImageDecoders;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stoker.api.DecodeRequest;

@@ -1,5 +1,6 @@
 package dev.stoker.image;
 
+import dev.stoker.decode.ImageDecoders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -10,7 +10,7 @@ import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.ImageHeader;
 import dev.stoker.api.SampleException;
 import dev.stoker.api.SampleSource;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.image.ImageShrinker;
 import dev.stoker.image.RawImage;
 import java.awt.image.BufferedImage;

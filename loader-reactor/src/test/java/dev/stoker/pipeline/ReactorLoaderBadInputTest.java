@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.dataset.ImageFolderSource;
-import dev.stoker.image.ImageDecoders;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.SampleResult.Failed;
 import dev.stoker.testkit.BadImageFiles;
 import dev.stoker.testkit.BadImageFiles.Kind;

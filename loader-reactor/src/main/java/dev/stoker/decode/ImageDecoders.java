@@ -1,7 +1,11 @@
-package dev.stoker.image;
+package dev.stoker.decode;
 
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LoaderException;
+import dev.stoker.image.ImageIoDecoder;
+import dev.stoker.image.NativeImageDecoder;
+import dev.stoker.image.NativeImageLibrary;
+import dev.stoker.image.RawImage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>The native library ({@code libstokerimage.so}, linux-x86_64) is built by gcc during the
  * Maven build when {@code gcc libjpeg62-turbo-dev libpng-dev} are installed, and needs
  * {@code libjpeg.so.62} and {@code libpng16.so.16} at run time and the JVM flag
- * {@code --enable-native-access=ALL-UNNAMED} (or the module's name) to run without a warning.
+ * {@code --enable-native-access=dev.stoker.reactor} (or {@code ALL-UNNAMED} on the class path) to run without a warning.
  *
  * <p>Every decoder refuses images whose header claims more than a pixel limit
  * ({@link #DEFAULT_MAX_PIXELS} unless given), before decoding them. A strict native decoder (the
