@@ -8,12 +8,11 @@ import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.dataset.ImageFolderSource;
-import dev.stoker.ring.BatchRings;
 import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
-import dev.stoker.pipeline.Presets;
 import dev.stoker.testkit.BadImageFiles;
 import dev.stoker.testkit.BadImageFiles.Kind;
+import dev.stoker.testkit.SmallLoaders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,14 +64,9 @@ class BadInputToRingTest {
   }
 
   private static Loader loader(ImageDecoder decoder) {
-    return Loader.builder()
+    return SmallLoaders.train(32, BATCH, 5)
         .source(ImageFolderSource.open(root))
-        .transforms(Presets.imagenetTrain(32))
         .decoder(decoder)
-        .batchSize(BATCH)
-        .threads(2)
-        .seed(5)
-        .ring(BatchRings.direct(), 2)
         .build();
   }
 

@@ -7,21 +7,18 @@ import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.RunSummary;
 import dev.stoker.dataset.ImageFolderSource;
-import dev.stoker.ring.BatchRings;
 import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
-import dev.stoker.pipeline.Presets;
+import dev.stoker.testkit.BatchDigests;
+import dev.stoker.testkit.SmallLoaders;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -55,14 +52,10 @@ class ImageFolderToRingTest {
   }
 
   private static Loader loader(Path dir, int threads) {
-    return Loader.builder()
+    return SmallLoaders.train(32, 8, 11)
         .source(ImageFolderSource.open(dir))
-        .transforms(Presets.imagenetTrain(32))
         .decoder(ImageDecoders.best())
-        .batchSize(8)
         .threads(threads)
-        .seed(11)
-        .ring(BatchRings.direct(), 2)
         .build();
   }
 
@@ -131,20 +124,10 @@ class ImageFolderToRingTest {
         .satisfies(f -> assertThat(f.describe()).contains(bad.toString()));
   }
 
-  private static String digest(Path dir, int threads) {
+  /** One digest per batch of two epochs: indices, labels and pixels. */
+  private static List<String> digest(Path dir, int threads) {
     try (Loader loader = loader(dir, threads)) {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      loader.run(2, batch -> {
-        sha.update(batch.pixels().asByteBuffer());
-        ByteBuffer labels = ByteBuffer.allocate(4 * batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-          labels.putInt(batch.label(i));
-        }
-        sha.update(labels.flip());
-      });
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
+      return BatchDigests.run(loader, 0, 2).digests();
     }
   }
 }

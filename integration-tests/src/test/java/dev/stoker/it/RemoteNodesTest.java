@@ -2,23 +2,18 @@ package dev.stoker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stoker.api.Batch;
 import dev.stoker.api.RunSummary;
-import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.ImageFolderSource;
-import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
-import dev.stoker.pipeline.Presets;
-import dev.stoker.pipeline.SampleSupplier;
 import dev.stoker.remote.client.RemoteOptions;
 import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.remote.node.DataNode;
 import dev.stoker.remote.node.DataNodeConfig;
+import dev.stoker.testkit.BatchDigests;
+import dev.stoker.testkit.GradientImageFolder;
+import dev.stoker.testkit.SmallLoaders;
 import java.awt.Color;
-import java.awt.GradientPaint;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -26,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,37 +39,18 @@ class RemoteNodesTest {
   static Path root;
 
   @BeforeAll
-  static void makeImages() throws IOException {
-    for (int i = 0; i < IMAGES; i++) {
-      Path dir = Files.createDirectories(root.resolve("class" + i % 4));
-      BufferedImage image = new BufferedImage(80 + 3 * i, 60 + 2 * i, BufferedImage.TYPE_3BYTE_BGR);
-      Graphics2D g = image.createGraphics();
-      g.setPaint(new GradientPaint(0, 0, new Color(i * 4, 40, 200), image.getWidth(), image.getHeight(), Color.PINK));
-      g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.dispose();
-      ImageIO.write(image, "jpeg", dir.resolve(i + ".jpg").toFile());
-    }
+  static void makeImages() {
+    GradientImageFolder.of(IMAGES).classes(4).size(80, 60, 3, 2).gradient(4, 40, 200, Color.PINK).writeTo(root);
   }
 
-  private static LoaderBuilder settings(SampleSource source) {
-    return settings(Loader.builder().source(source));
+  private static LoaderBuilder settings() {
+    return SmallLoaders.train(40, 5, 21);
   }
-
-  private static LoaderBuilder settings(SampleSupplier supplier) {
-    return settings(Loader.builder().supplier(supplier));
-  }
-
-  private static LoaderBuilder settings(LoaderBuilder builder) {
-    return builder.transforms(Presets.imagenetTrain(40)).batchSize(5).threads(2).seed(21).ring(BatchRings.direct(), 2);
-  }
-
 
   private static List<String> local(int epochs) {
-    List<String> digests = new ArrayList<>();
-    try (Loader loader = settings(ImageFolderSource.open(root)).build()) {
-      loader.run(epochs, batch -> digests.add(BatchDigests.of(batch)));
+    try (Loader loader = settings().source(ImageFolderSource.open(root)).build()) {
+      return BatchDigests.run(loader, 0, epochs).digests();
     }
-    return digests;
   }
 
   private static DataNode node(int port) {
@@ -94,7 +69,7 @@ class RemoteNodesTest {
     List<String> remote = new ArrayList<>();
     try (DataNode a = node(0); DataNode b = node(0);
         RemoteSource source = RemoteSource.connect(List.of(a.address(), b.address()), options());
-        Loader loader = settings(source).build()) {
+        Loader loader = settings().supplier(source).build()) {
       RunSummary summary = loader.run(2, batch -> remote.add(BatchDigests.of(batch)));
 
       assertThat(summary.delivered()).isEqualTo(2L * IMAGES);
@@ -111,7 +86,7 @@ class RemoteNodesTest {
     int portA = a.address().getPort();
     DataNode b = node(0);
     try (RemoteSource source = RemoteSource.connect(List.of(a.address(), b.address()), options());
-        Loader loader = settings(source).build()) {
+        Loader loader = settings().supplier(source).build()) {
       RunSummary first = loader.run(0, 1, batch -> {
         remote.add(BatchDigests.of(batch));
         if (remote.size() == 4) {

@@ -2,25 +2,21 @@ package dev.stoker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stoker.api.Batch;
 import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.LoaderState;
 import dev.stoker.dataset.ImageFolderSource;
-import dev.stoker.ring.BatchRings;
 import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
-import dev.stoker.pipeline.Presets;
+import dev.stoker.testkit.BatchDigests;
+import dev.stoker.testkit.GradientImageFolder;
+import dev.stoker.testkit.SmallLoaders;
 import java.awt.Color;
-import java.awt.GradientPaint;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,29 +32,16 @@ class ResumeAndShardTest {
   static Path root;
 
   @BeforeAll
-  static void makeImages() throws IOException {
-    for (int i = 0; i < IMAGES; i++) {
-      Path dir = Files.createDirectories(root.resolve("class" + i % 3));
-      BufferedImage image = new BufferedImage(60 + 3 * i, 50 + 2 * i, BufferedImage.TYPE_3BYTE_BGR);
-      Graphics2D g = image.createGraphics();
-      g.setPaint(new GradientPaint(0, 0, new Color(i * 6, 40, 200), image.getWidth(), image.getHeight(), Color.YELLOW));
-      g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.dispose();
-      ImageIO.write(image, "jpeg", dir.resolve(i + ".jpg").toFile());
-    }
+  static void makeImages() {
+    GradientImageFolder.of(IMAGES).size(60, 50, 3, 2).gradient(6, 40, 200, Color.YELLOW).writeTo(root);
   }
 
   private static LoaderBuilder settings(int rank, int worldSize) {
-    return Loader.builder()
+    return SmallLoaders.train(24, 4, 3)
         .source(ImageFolderSource.open(root))
-        .transforms(Presets.imagenetTrain(24))
         .decoder(ImageDecoders.best())
-        .batchSize(4)
-        .threads(2)
-        .seed(3)
         .shard(rank, worldSize)
-        .lastBatch(LastBatchPolicy.PARTIAL)
-        .ring(BatchRings.direct(), 2);
+        .lastBatch(LastBatchPolicy.PARTIAL);
   }
 
 

@@ -2,33 +2,26 @@ package dev.stoker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stoker.api.Batch;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.ImageFolderSource;
-import dev.stoker.ring.BatchRings;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
-import dev.stoker.pipeline.Presets;
 import dev.stoker.pipeline.ProcessedSample;
 import dev.stoker.pipeline.SampleMaker;
 import dev.stoker.pipeline.SampleResult;
 import dev.stoker.pipeline.SampleSupplier;
 import dev.stoker.pipeline.SupplyPlan;
-import java.awt.Color;
-import java.awt.GradientPaint;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
+import dev.stoker.testkit.BatchDigests;
+import dev.stoker.testkit.GradientImageFolder;
+import dev.stoker.testkit.SmallLoaders;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,17 +40,8 @@ class SampleSupplierTest {
   static Path root;
 
   @BeforeAll
-  static void makeImages() throws IOException {
-    for (int i = 0; i < IMAGES; i++) {
-      Path dir = Files.createDirectories(root.resolve("class" + i % 3));
-      BufferedImage image = new BufferedImage(70 + 3 * i, 50 + 2 * i, BufferedImage.TYPE_3BYTE_BGR);
-      Graphics2D g = image.createGraphics();
-      g.setPaint(new GradientPaint(0, 0, new Color(i * 9, 40, 200), image.getWidth(), image.getHeight(), Color.GREEN));
-      g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.dispose();
-      ImageIO.write(image, "jpeg", dir.resolve(i + ".jpg").toFile());
-    }
-    Files.write(root.resolve("class1").resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+  static void makeImages() {
+    GradientImageFolder.of(IMAGES).size(70, 50, 3, 2).withBroken().writeTo(root);
   }
 
   /** A supplier that processes its samples "remotely": by a maker built from the plan it is given. */
@@ -117,8 +101,8 @@ class SampleSupplierTest {
     }
   }
 
-  private static LoaderBuilder settings(LoaderBuilder builder) {
-    return builder.transforms(Presets.imagenetTrain(32)).batchSize(4).threads(2).seed(9).ring(BatchRings.direct(), 2);
+  private static LoaderBuilder settings() {
+    return SmallLoaders.train(32, 4, 9);
   }
 
 
@@ -126,13 +110,13 @@ class SampleSupplierTest {
   void run_supplierBackedSource_sameBatchesAsLocalDecodingAndTheSameFailures() {
     List<String> local = new ArrayList<>();
     RunSummary localSummary;
-    try (Loader loader = settings(Loader.builder().source(ImageFolderSource.open(root))).build()) {
+    try (Loader loader = settings().source(ImageFolderSource.open(root)).build()) {
       localSummary = loader.run(2, batch -> local.add(BatchDigests.of(batch)));
     }
     MakerBackedSupplier remote = new MakerBackedSupplier();
     List<String> supplied = new ArrayList<>();
     RunSummary remoteSummary;
-    try (Loader loader = settings(Loader.builder().supplier(remote)).build()) {
+    try (Loader loader = settings().supplier(remote).build()) {
       remoteSummary = loader.run(2, batch -> supplied.add(BatchDigests.of(batch)));
     }
 

@@ -1,5 +1,8 @@
 package dev.stoker.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +53,19 @@ final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
   String lastOutLine() {
     List<String> lines = out().lines().toList();
     return lines.isEmpty() ? "" : lines.getLast();
+  }
+
+  /** The last line written to standard output, read as JSON (the {@code --json} result line). */
+  JsonNode lastJson() {
+    String line = lastOutLine();
+    if (line.isEmpty()) {
+      throw new AssertionError("nothing on standard output; standard error: " + err());
+    }
+    try {
+      return new ObjectMapper().readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError("last line of standard output is not JSON: " + line, e);
+    }
   }
 
   /** Forgets what was written to standard output. */

@@ -3,7 +3,6 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,11 +18,6 @@ class ListCommandTest {
   @RegisterExtension
   final ConsoleCapture console = new ConsoleCapture();
 
-  private JsonNode lastJsonLine() throws Exception {
-    List<String> lines = console.out().lines().toList();
-    return new ObjectMapper().readTree(lines.getLast());
-  }
-
   @Test
   void list_imageFolder_printsFilesClassesAndSeconds() throws Exception {
     for (String name : List.of("cat/1.jpg", "cat/2.jpg", "dog/1.jpg")) {
@@ -34,7 +28,7 @@ class ListCommandTest {
     int status = StokerCli.run("list", data.toString());
 
     assertThat(status).as(console.err()).isZero();
-    JsonNode json = lastJsonLine();
+    JsonNode json = console.lastJson();
     assertThat(json.get("files").asInt()).isEqualTo(3);
     assertThat(json.get("classes").asInt()).isEqualTo(2);
     assertThat(json.get("warnings").asInt()).isZero();
@@ -49,8 +43,8 @@ class ListCommandTest {
     int status = StokerCli.run("list", csv.toString());
 
     assertThat(status).isZero();
-    assertThat(lastJsonLine().get("files").asInt()).isEqualTo(1);
-    assertThat(lastJsonLine().get("warnings").asInt()).isEqualTo(1);
+    assertThat(console.lastJson().get("files").asInt()).isEqualTo(1);
+    assertThat(console.lastJson().get("warnings").asInt()).isEqualTo(1);
     assertThat(console.err()).contains("missing.jpg");
   }
 

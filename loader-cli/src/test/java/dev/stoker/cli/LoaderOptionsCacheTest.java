@@ -6,22 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.pipeline.CachingSource;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code --cache-bytes} and {@code --cache-kind}: sizes, which cache wraps the source, and errors. */
 class LoaderOptionsCacheTest {
-  @TempDir
-  static Path data;
-
-  @BeforeAll
-  static void makeDataset() {
-    assertThat(DemoDataset.ensure(data, 2)).isTrue();
-  }
+  @RegisterExtension
+  static final CliDataset dataset = CliDataset.demo(2);
 
   private static LoaderOptions parse(String... args) {
     BenchCommand bench = new BenchCommand();
@@ -52,14 +45,14 @@ class LoaderOptionsCacheTest {
 
   @Test
   void cached_withoutCacheBytes_returnsTheSourceItself() {
-    SampleSource source = ImageFolderSource.open(data);
+    SampleSource source = ImageFolderSource.open(dataset.dir());
 
     assertThat(parse().cached(source)).isSameAs(source);
   }
 
   @Test
   void cached_encodedAndDecoded_wrapTheSourceOnce() {
-    SampleSource source = ImageFolderSource.open(data);
+    SampleSource source = ImageFolderSource.open(dataset.dir());
 
     SampleSource encoded = parse("--cache-bytes", "1m").cached(source);
     LoaderOptions decodedOptions = parse("--cache-bytes", "1m", "--cache-kind", "decoded", "--size", "70");
@@ -74,7 +67,7 @@ class LoaderOptionsCacheTest {
 
   @Test
   void cached_unknownKindOrMoreThanTheHeap_failsNamingTheOption() {
-    SampleSource source = ImageFolderSource.open(data);
+    SampleSource source = ImageFolderSource.open(dataset.dir());
 
     assertThatThrownBy(() -> parse("--cache-bytes", "1m", "--cache-kind", "pixels").cached(source))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--cache-kind");
@@ -85,7 +78,7 @@ class LoaderOptionsCacheTest {
 
   @Test
   void bench_withEncodedCache_runs() {
-    int status = StokerCli.run("bench", data.toString(), "--threads", "1", "--batch", "4", "--size", "32",
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--threads", "1", "--batch", "4", "--size", "32",
         "--epochs", "1", "--cache-bytes", "16m");
 
     assertThat(status).isZero();

@@ -3,41 +3,35 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.testkit.BadImageFiles;
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker serve}: refuses an open bind without TLS and token; serves on loopback until interrupted. */
 class ServeCommandTest {
   private static final Pattern SERVING = Pattern.compile("serving (.+) \\((sha256:\\S+)\\) on ([0-9.]+):(\\d+)");
 
-  @TempDir
-  static Path data;
+  @RegisterExtension
+  static final CliDataset dataset = new CliDataset(dir -> {
+    for (String cls : new String[] {"a", "b"}) {
+      Path classDir = Files.createDirectories(dir.resolve(cls));
+      for (int i = 0; i < 2; i++) {
+        Files.write(classDir.resolve(i + ".jpg"), BadImageFiles.goodJpeg(40 + i, 30 + i, i));
+      }
+    }
+  });
 
   @RegisterExtension
   final ConsoleCapture console = new ConsoleCapture();
 
-  @BeforeAll
-  static void makeDataset() throws IOException {
-    for (String cls : new String[] {"a", "b"}) {
-      Path dir = Files.createDirectories(data.resolve(cls));
-      for (int i = 0; i < 2; i++) {
-        Files.write(dir.resolve(i + ".jpg"), BadImageFiles.goodJpeg(40 + i, 30 + i, i));
-      }
-    }
-  }
-
   @Test
   void serve_nonLoopbackBindWithoutTlsOrToken_exitsNonZeroWithTheMessage() {
-    int status = StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--bind", "0.0.0.0");
+    int status = StokerCli.run("serve", "--data", dataset.dir().toString(), "--port", "0", "--bind", "0.0.0.0");
     assertThat(status).isNotZero();
     assertThat(console.err())
         .contains("binding 0.0.0.0 requires --tls-cert/--tls-key and --token-file; loopback may run without");
@@ -46,7 +40,7 @@ class ServeCommandTest {
 
   @Test
   void serve_certificateWithoutKey_exitsNonZero() {
-    int status = StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--tls-cert", "node.crt");
+    int status = StokerCli.run("serve", "--data", dataset.dir().toString(), "--port", "0", "--tls-cert", "node.crt");
     assertThat(status).isNotZero();
     assertThat(console.err()).contains("--tls-cert and --tls-key go together");
   }
@@ -55,7 +49,7 @@ class ServeCommandTest {
   void serve_loopbackPortZero_printsWhereItServesAndStopsWhenInterrupted() throws Exception {
     AtomicInteger status = new AtomicInteger(-1);
     Thread serving = new Thread(() -> status.set(
-        StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--workers", "1")), "serve-under-test");
+        StokerCli.run("serve", "--data", dataset.dir().toString(), "--port", "0", "--workers", "1")), "serve-under-test");
     serving.start();
     Matcher line = SERVING.matcher("");
     long deadline = System.nanoTime() + 20_000_000_000L;
@@ -64,7 +58,7 @@ class ServeCommandTest {
       assertThat(serving.isAlive()).as("serve still running; err: " + console.err()).isTrue();
       Thread.sleep(10);
     }
-    assertThat(line.group(1)).contains(data.toString());
+    assertThat(line.group(1)).contains(dataset.dir().toString());
     assertThat(line.group(2)).endsWith("/4");
     assertThat(line.group(3)).isEqualTo("127.0.0.1");
     try (Socket client = new Socket(line.group(3), Integer.parseInt(line.group(4)))) {

@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stoker.testkit.BadImageFiles;
 import dev.stoker.testkit.BadImageFiles.Kind;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker bench} on a dataset with every kind of bad file: exact counts, no crash. */
 class StokerCliBadInputTest {
@@ -24,31 +20,27 @@ class StokerCliBadInputTest {
   private static final int GOOD = 2 * PER_CLASS;
   private static final int BAD = Kind.values().length;
 
-  @TempDir
-  static Path data;
+  @RegisterExtension
+  static final CliDataset dataset = new CliDataset(dir -> {
+    for (String cls : List.of("a", "b")) {
+      Path classDir = Files.createDirectories(dir.resolve(cls));
+      for (int i = 0; i < PER_CLASS; i++) {
+        Files.write(classDir.resolve("good" + i + ".jpg"), BadImageFiles.goodJpeg(60 + 4 * i, 50 + 3 * i, i));
+      }
+    }
+    BadImageFiles.writeAll(dir.resolve("b"));
+  });
 
   @RegisterExtension
   final ConsoleCapture console = new ConsoleCapture();
 
-  @BeforeAll
-  static void makeDataset() throws IOException {
-    for (String cls : List.of("a", "b")) {
-      Path dir = Files.createDirectories(data.resolve(cls));
-      for (int i = 0; i < PER_CLASS; i++) {
-        Files.write(dir.resolve("good" + i + ".jpg"), BadImageFiles.goodJpeg(60 + 4 * i, 50 + 3 * i, i));
-      }
-    }
-    BadImageFiles.writeAll(data.resolve("b"));
-  }
-
   private JsonNode bench(String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("bench", data.toString(), "--threads", "2", "--batch", "4",
+    List<String> args = new ArrayList<>(List.of("bench", dataset.dir().toString(), "--threads", "2", "--batch", "4",
         "--size", "32", "--json"));
     args.addAll(List.of(extra));
     int status = StokerCli.run(args.toArray(String[]::new));
     assertThat(status).as(console.err()).isZero();
-    List<String> lines = console.out().lines().toList();
-    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    return console.lastJson();
   }
 
   @Test
@@ -66,7 +58,7 @@ class StokerCliBadInputTest {
     String log = console.err();
     assertThat(log).contains(BAD + " sample(s) failed");
     for (Kind kind : Kind.values()) {
-      assertThat(log).contains(data.resolve("b").resolve(kind.fileName()) + ": ");
+      assertThat(log).contains(dataset.dir().resolve("b").resolve(kind.fileName()) + ": ");
     }
   }
 

@@ -3,40 +3,25 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stoker.cuda.CudaStatus;
-
-
-
-import java.nio.file.Path;
-import java.util.List;
-
-import org.junit.jupiter.api.BeforeAll;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker demo --json}: the reference trainer learns from what the loader delivers. */
 class StokerCliDemoTrainingTest {
-  @TempDir
-  static Path data;
+  @RegisterExtension
+  static final CliDataset dataset = CliDataset.demo(20);
 
   @RegisterExtension
   final ConsoleCapture console = new ConsoleCapture();
 
-  @BeforeAll
-  static void makeDataset() {
-    assertThat(DemoDataset.ensure(data, 20)).isTrue();
-  }
-
   @Test
   void demo_json_lastLineShowsTheTrainerLearnedAndNamesTheBackend() throws Exception {
-    int status = StokerCli.run("demo", data.toString(), "--epochs", "5", "--size", "64", "--batch", "16", "--json");
+    int status = StokerCli.run("demo", dataset.dir().toString(), "--epochs", "5", "--size", "64", "--batch", "16", "--json");
 
     assertThat(status).as(console.err()).isZero();
-    List<String> lines = console.out().lines().toList();
-    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    JsonNode json = console.lastJson();
     assertThat(json.get("backend").asText()).isEqualTo(CudaStatus.probe().usable() ? "cuda" : "host");
     assertThat(json.get("delivered").asLong()).isEqualTo(5L * 120);
     assertThat(json.get("images_per_s").asDouble()).isPositive();
@@ -53,11 +38,10 @@ class StokerCliDemoTrainingTest {
 
   @Test
   void demo_json_withoutAGpu_saysWhyItFellBack() throws Exception {
-    int status = StokerCli.run("demo", data.toString(), "--epochs", "1", "--size", "32", "--batch", "16", "--json");
+    int status = StokerCli.run("demo", dataset.dir().toString(), "--epochs", "1", "--size", "32", "--batch", "16", "--json");
 
     assertThat(status).isZero();
-    List<String> lines = console.out().lines().toList();
-    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    JsonNode json = console.lastJson();
     if (json.get("backend").asText().equals("host")) {
       assertThat(json.get("fallback_reason").asText()).isNotBlank();
       assertThat(json.get("bytes_to_device").asLong()).isZero();

@@ -3,7 +3,6 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -76,11 +75,6 @@ class StokerCliDetectionTest {
         + annotations + "],\n\"categories\": [{\"id\": 9, \"name\": \"red\"}, {\"id\": 5, \"name\": \"blue\"}]}");
   }
 
-  private JsonNode lastJsonLine() throws IOException {
-    List<String> lines = console.out().lines().toList();
-    return new ObjectMapper().readTree(lines.getLast());
-  }
-
   private String stderr() {
     return console.err();
   }
@@ -97,7 +91,7 @@ class StokerCliDetectionTest {
     int status = bench(coco.toString(), "--preset", "decode-only", "--size", "64");
 
     assertThat(status).as(stderr()).isZero();
-    JsonNode json = lastJsonLine();
+    JsonNode json = console.lastJson();
     assertThat(json.get("images").asLong() + json.get("failed").asLong()).isEqualTo(2L * IMAGES);
     assertThat(json.get("boxes").isIntegralNumber()).isTrue();
     assertThat(json.get("truncated_boxes").isIntegralNumber()).isTrue();
@@ -114,8 +108,8 @@ class StokerCliDetectionTest {
     int status = bench(folder.getParent().toString(), "--size", "32");
 
     assertThat(status).as(stderr()).isZero();
-    assertThat(lastJsonLine().has("boxes")).isFalse();
-    assertThat(lastJsonLine().get("preset").asText()).isEqualTo("imagenet-train");
+    assertThat(console.lastJson().has("boxes")).isFalse();
+    assertThat(console.lastJson().get("preset").asText()).isEqualTo("imagenet-train");
   }
 
   @Test
@@ -123,7 +117,7 @@ class StokerCliDetectionTest {
     int status = bench(coco.toString(), "--preset", "decode-only", "--size", "64");
 
     assertThat(status).as(stderr()).isZero();
-    JsonNode json = lastJsonLine();
+    JsonNode json = console.lastJson();
     assertThat(json.get("failed").asLong()).isZero();
     assertThat(json.get("boxes").asLong()).isEqualTo(2L * BOXES);
     assertThat(json.get("truncated_boxes").asLong()).isZero();
@@ -135,19 +129,19 @@ class StokerCliDetectionTest {
 
     assertThat(status).as(stderr()).isZero();
     // images 2 and 5 carry 2 boxes each: one of each is left out, in each of 2 epochs
-    assertThat(lastJsonLine().get("truncated_boxes").asLong()).isEqualTo(2L * 2);
-    assertThat(lastJsonLine().get("boxes").asLong()).isEqualTo(2L * (BOXES - 2));
+    assertThat(console.lastJson().get("truncated_boxes").asLong()).isEqualTo(2L * 2);
+    assertThat(console.lastJson().get("boxes").asLong()).isEqualTo(2L * (BOXES - 2));
   }
 
   @Test
   void bench_sameSeedOnCocoAndVoc_sameDigest() throws IOException {
     assertThat(bench(coco.toString(), "--preset", "ssd300-train")).as(stderr()).isZero();
-    JsonNode fromCoco = lastJsonLine();
+    JsonNode fromCoco = console.lastJson();
     console.resetOut();
     assertThat(bench("--annotations", voc.toString(), "--images", coco.resolve("images").toString(),
         "--preset", "ssd300-train")).as(stderr()).isZero();
 
-    assertThat(lastJsonLine().get("digest").asText()).isEqualTo(fromCoco.get("digest").asText());
+    assertThat(console.lastJson().get("digest").asText()).isEqualTo(fromCoco.get("digest").asText());
     assertThat(fromCoco.get("boxes").asLong()).isPositive();
   }
 

@@ -3,34 +3,22 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.remote.node.DataNode;
 import dev.stoker.remote.node.DataNodeConfig;
 
-
-
-import java.nio.file.Path;
 import java.util.List;
-
-import org.junit.jupiter.api.BeforeAll;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stoker bench --remote} against a real node: the same JSON contract and the same digest as local. */
 class StokerCliRemoteTest {
-  @TempDir
-  static Path data;
+  @RegisterExtension
+  static final CliDataset dataset = CliDataset.demo(4);
 
   @RegisterExtension
   final ConsoleCapture console = new ConsoleCapture();
-
-  @BeforeAll
-  static void makeDataset() {
-    assertThat(DemoDataset.ensure(data, 4)).isTrue();
-  }
 
   private JsonNode bench(String... where) throws Exception {
     console.resetOut();
@@ -41,15 +29,14 @@ class StokerCliRemoteTest {
     System.arraycopy(common, 0, args, 1 + where.length, common.length);
     int status = StokerCli.run(args);
     assertThat(status).as(console.err()).isZero();
-    List<String> lines = console.out().lines().toList();
-    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    return console.lastJson();
   }
 
   @Test
   void bench_remote_sameKeysImagesAndDigestAsLocalPlusWireBytes() throws Exception {
-    JsonNode local = bench(data.toString());
+    JsonNode local = bench(dataset.dir().toString());
     JsonNode remote;
-    try (DataNode node = DataNode.start(DataNodeConfig.loopback(ImageFolderSource.open(data)))) {
+    try (DataNode node = DataNode.start(DataNodeConfig.loopback(ImageFolderSource.open(dataset.dir())))) {
       remote = bench("--remote", "127.0.0.1:" + node.address().getPort());
     }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StokerCliSemanticsTest {
   private static final int GOOD = 30;
 
-  @TempDir
-  static Path data;
+  @RegisterExtension
+  static final CliDataset dataset = CliDataset.demo(5);
   static Path broken;
 
   @RegisterExtension
@@ -25,8 +25,7 @@ class StokerCliSemanticsTest {
 
   @BeforeAll
   static void makeDataset() throws Exception {
-    assertThat(DemoDataset.ensure(data, 5)).isTrue();
-    try (var dirs = Files.list(data)) {
+    try (var dirs = Files.list(dataset.dir())) {
       Path someClass = dirs.filter(Files::isDirectory).sorted().findFirst().orElseThrow();
       broken = Files.writeString(someClass.resolve("broken.jpg"), "this is not a JPEG");
     }
@@ -38,12 +37,11 @@ class StokerCliSemanticsTest {
 
   private JsonNode bench(String... extra) throws Exception {
     console.resetOut();
-    List<String> args = new java.util.ArrayList<>(List.of("bench", data.toString(), "--threads", "2", "--batch", "8",
+    List<String> args = new java.util.ArrayList<>(List.of("bench", dataset.dir().toString(), "--threads", "2", "--batch", "8",
         "--size", "32", "--epochs", "2", "--json"));
     args.addAll(List.of(extra));
     assertThat(StokerCli.run(args.toArray(String[]::new))).as(stderr()).isZero();
-    List<String> lines = console.out().lines().toList();
-    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    return console.lastJson();
   }
 
   @Test
@@ -76,7 +74,7 @@ class StokerCliSemanticsTest {
 
   @Test
   void bench_failFast_exitsNonZeroNamingTheFile() {
-    int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--threads", "2", "--batch", "8", "--size", "32",
         "--epochs", "1", "--on-failure", "fail-fast");
     assertThat(status).isNotZero();
     assertThat(stderr()).contains("fail-fast").contains(broken.toString());
@@ -104,9 +102,9 @@ class StokerCliSemanticsTest {
 
   @Test
   void bench_unknownPolicies_failNamingTheOption() {
-    assertThat(StokerCli.run("bench", data.toString(), "--last-batch", "sometimes")).isNotZero();
+    assertThat(StokerCli.run("bench", dataset.dir().toString(), "--last-batch", "sometimes")).isNotZero();
     assertThat(stderr()).contains("--last-batch");
-    assertThat(StokerCli.run("bench", data.toString(), "--on-failure", "maybe")).isNotZero();
+    assertThat(StokerCli.run("bench", dataset.dir().toString(), "--on-failure", "maybe")).isNotZero();
     assertThat(stderr()).contains("--on-failure");
   }
 }

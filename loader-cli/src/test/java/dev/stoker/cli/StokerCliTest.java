@@ -3,43 +3,28 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import org.junit.jupiter.api.BeforeAll;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class StokerCliTest {
-  @TempDir
-  static Path data;
+  @RegisterExtension
+  static final CliDataset dataset = CliDataset.demo(5);
 
   @RegisterExtension
   final ConsoleCapture console = new ConsoleCapture();
 
-  @BeforeAll
-  static void makeDataset() {
-    assertThat(DemoDataset.ensure(data, 5)).isTrue();
-  }
-
-  private JsonNode lastJsonLine() throws Exception {
-    List<String> lines = console.out().lines().toList();
-    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
-  }
-
   @Test
   void bench_json_lastLineHoldsTheContractKeys() throws Exception {
-    int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--threads", "2", "--batch", "8", "--size", "32",
         "--epochs", "2", "--json");
     assertThat(status).as(console.err()).isZero();
-    JsonNode json = lastJsonLine();
+    JsonNode json = console.lastJson();
     assertThat(json.get("images").asLong()).isEqualTo(2L * 6 * 5);
     assertThat(json.get("failed").asLong()).isZero();
     assertThat(json.get("threads").asInt()).isEqualTo(2);
@@ -53,10 +38,10 @@ class StokerCliTest {
 
   @Test
   void bench_json_namesTheBoundAndTheVerdictAndStderrHasTheStageTable() throws Exception {
-    int status = StokerCli.run("bench", data.toString(), "--threads", "2", "--batch", "8", "--size", "32",
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--threads", "2", "--batch", "8", "--size", "32",
         "--epochs", "1", "--json");
     assertThat(status).as(console.err()).isZero();
-    JsonNode json = lastJsonLine();
+    JsonNode json = console.lastJson();
     String bound = json.get("bound").asText();
     assertThat(bound).isIn("read", "decode", "augment", "collate", "consumer", "unknown");
     assertThat(json.get("verdict").asText()).startsWith(bound.equals("unknown") ? "unknown: " : bound + "-bound: ");
@@ -70,20 +55,20 @@ class StokerCliTest {
 
   @Test
   void bench_sameSeedOneOrFourThreads_sameDigest() throws Exception {
-    StokerCli.run("bench", data.toString(), "--threads", "1", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
-    String one = lastJsonLine().get("digest").asText();
+    StokerCli.run("bench", dataset.dir().toString(), "--threads", "1", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
+    String one = console.lastJson().get("digest").asText();
     console.resetOut();
-    StokerCli.run("bench", data.toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
-    assertThat(lastJsonLine().get("digest").asText()).isEqualTo(one);
+    StokerCli.run("bench", dataset.dir().toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
+    assertThat(console.lastJson().get("digest").asText()).isEqualTo(one);
     console.resetOut();
-    StokerCli.run("bench", data.toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json",
+    StokerCli.run("bench", dataset.dir().toString(), "--threads", "4", "--batch", "8", "--size", "32", "--epochs", "1", "--json",
         "--seed", "1");
-    assertThat(lastJsonLine().get("digest").asText()).as("another seed, other crops").isNotEqualTo(one);
+    assertThat(console.lastJson().get("digest").asText()).as("another seed, other crops").isNotEqualTo(one);
   }
 
   @Test
   void demo_directory_checksEveryBatchAndSucceeds() {
-    int status = StokerCli.run("demo", data.toString(), "--epochs", "2", "--size", "48");
+    int status = StokerCli.run("demo", dataset.dir().toString(), "--epochs", "2", "--size", "48");
     assertThat(status).as(console.err()).isZero();
     assertThat(console.out())
         .contains("every class seen: true")
@@ -103,8 +88,8 @@ class StokerCliTest {
 
   @Test
   void ensure_secondCall_reusesTheDataset() throws Exception {
-    assertThat(DemoDataset.ensure(data, 5)).isFalse();
-    try (var files = Files.walk(data)) {
+    assertThat(DemoDataset.ensure(dataset.dir(), 5)).isFalse();
+    try (var files = Files.walk(dataset.dir())) {
       assertThat(files.filter(p -> p.toString().endsWith(".jpg")).count()).isEqualTo(30);
     }
   }

@@ -8,6 +8,7 @@ import dev.stoker.api.Stage;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.StageStats;
 import dev.stoker.api.TransformSpec;
+import dev.stoker.testkit.Await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,16 +56,6 @@ class LoaderMetricsTest {
 
   private static double counter(MeterRegistry registry, String name) {
     return registry.get(name).counter().count();
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   @Test
@@ -134,7 +124,7 @@ class LoaderMetricsTest {
     loader.run(1, batch -> {
       if (batch.indexInEpoch() == 0) {
         RecordingRing ring = rings.ring;
-        await(() -> ring.published() == slots, "the ring to fill");
+        Await.until(() -> ring.published() == slots, "the ring to fill");
       }
     });
 

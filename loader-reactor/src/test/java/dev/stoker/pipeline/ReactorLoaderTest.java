@@ -10,6 +10,7 @@ import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.pipeline.SampleResult.Failed;
+import dev.stoker.testkit.Await;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -77,17 +77,6 @@ class ReactorLoaderTest {
 
   private static List<Integer> list(int[] values) {
     return IntStream.of(values).boxed().toList();
-  }
-
-  /** Waits until {@code condition} holds, failing after 10 seconds. */
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   /** Waits until {@code value} stays the same over three polls 50 ms apart; returns it. */
@@ -313,7 +302,7 @@ class ReactorLoaderTest {
 
     assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
     RecordingRing ring = rings.ring;
-    await(() -> ring.published() == slots, "the ring to fill");
+    Await.until(() -> ring.published() == slots, "the ring to fill");
     int settled = awaitSettled(source.reads::get);
 
     int positions = slots * batchSize;
@@ -352,7 +341,7 @@ class ReactorLoaderTest {
       seen.add(RecordingRing.Seen.of(batch));
       if (seen.size() == 1) {
         RecordingRing ring = rings.ring;
-        await(() -> ring.published() == 2, "the ring to fill");
+        Await.until(() -> ring.published() == 2, "the ring to fill");
         awaitSettled(source.reads::get);
       }
     });

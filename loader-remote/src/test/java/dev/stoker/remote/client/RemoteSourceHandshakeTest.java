@@ -10,6 +10,7 @@ import dev.stoker.remote.protocol.DatasetIdentity;
 import dev.stoker.remote.protocol.LeakRecorder;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TestImages;
+import dev.stoker.testkit.BatchDigests;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
@@ -182,14 +183,14 @@ class RemoteSourceHandshakeTest {
     Path pem = Files.writeString(root.resolve("node.pem"), cert.getCertificatePEM());
     FakeNode node = node(FakeNode.serving(local).token(TOKEN)
         .tls(SslContextBuilder.forServer(cert.toKeyManagerFactory()).build()));
-    TestImages.Run expected;
+    BatchDigests.Run expected;
     try (Loader loader = TestImages.settings(local).build()) {
-      expected = TestImages.run(loader, 0, 1);
+      expected = BatchDigests.run(loader, 0, 1);
     }
     try (RemoteSource remote = RemoteSource.connect(List.of(node.address()),
             options().withToken(tokenFile).withTls(pem));
         Loader loader = TestImages.settings(remote).build()) {
-      assertThat(TestImages.run(loader, 0, 1).digests()).isEqualTo(expected.digests());
+      assertThat(BatchDigests.run(loader, 0, 1).digests()).isEqualTo(expected.digests());
     }
   }
 

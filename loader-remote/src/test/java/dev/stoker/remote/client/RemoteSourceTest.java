@@ -9,6 +9,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.remote.protocol.LeakRecorder;
 import dev.stoker.remote.protocol.TestImages;
+import dev.stoker.testkit.BatchDigests;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class RemoteSourceTest {
   static Path root;
 
   private static SampleSource local;
-  private static TestImages.Run localRun;
+  private static BatchDigests.Run localRun;
 
   private final List<FakeNode> nodes = new ArrayList<>();
 
@@ -39,7 +40,7 @@ class RemoteSourceTest {
   static void localBaseline() {
     local = TestImages.open(TestImages.make(root));
     try (Loader loader = TestImages.settings(local).build()) {
-      localRun = TestImages.run(loader, 0, 2);
+      localRun = BatchDigests.run(loader, 0, 2);
     }
     assertThat(localRun.summary().failed()).isEqualTo(2);
   }
@@ -69,7 +70,7 @@ class RemoteSourceTest {
     FakeNode node = node();
     try (RemoteSource remote = RemoteSource.connect(addresses(node), fast());
         Loader loader = TestImages.settings(remote).build()) {
-      TestImages.Run run = TestImages.run(loader, 0, 2);
+      BatchDigests.Run run = BatchDigests.run(loader, 0, 2);
 
       assertThat(run.digests()).isEqualTo(localRun.digests());
       assertThat(run.summary().delivered()).isEqualTo(localRun.summary().delivered()).isEqualTo(2L * TestImages.GOOD);
@@ -85,7 +86,7 @@ class RemoteSourceTest {
     FakeNode c = node();
     try (RemoteSource remote = RemoteSource.connect(addresses(a, b, c), fast().withChunkSize(2));
         Loader loader = TestImages.settings(remote).build()) {
-      TestImages.Run run = TestImages.run(loader, 0, 2);
+      BatchDigests.Run run = BatchDigests.run(loader, 0, 2);
 
       assertThat(run.digests()).isEqualTo(localRun.digests());
       assertThat(run.summary().failed()).isEqualTo(2);
@@ -101,7 +102,7 @@ class RemoteSourceTest {
     FakeNode c = node();
     try (RemoteSource remote = RemoteSource.connect(addresses(a, b, c), fast().withChunkSize(2));
         Loader loader = TestImages.settings(remote).build()) {
-      TestImages.Run run = TestImages.run(loader, 0, 2);
+      BatchDigests.Run run = BatchDigests.run(loader, 0, 2);
 
       assertThat(b.samples()).as("the killed node's samples").isEqualTo(5);
       assertThat(run.digests()).isEqualTo(localRun.digests());
@@ -116,11 +117,11 @@ class RemoteSourceTest {
     FakeNode b = node().killAfter(4);
     try (RemoteSource remote = RemoteSource.connect(addresses(a, b), fast().withChunkSize(2));
         Loader loader = TestImages.settings(remote).build()) {
-      TestImages.Run first = TestImages.run(loader, 0, 1);
+      BatchDigests.Run first = BatchDigests.run(loader, 0, 1);
       b.restart();
       awaitReady(remote, 2);
       int chunksBefore = b.chunks();
-      TestImages.Run second = TestImages.run(loader, 1, 1);
+      BatchDigests.Run second = BatchDigests.run(loader, 1, 1);
 
       assertThat(b.sessions()).as("sessions of the node that came back").isEqualTo(2);
       assertThat(b.chunks()).as("chunks the node got after it came back").isGreaterThan(chunksBefore);
@@ -136,7 +137,7 @@ class RemoteSourceTest {
     RemoteOptions options = fast().withTimings(Duration.ofMillis(500), Duration.ofMillis(50));
     try (RemoteSource remote = RemoteSource.connect(addresses(a), options);
         Loader loader = TestImages.settings(remote).build()) {
-      assertThatThrownBy(() -> TestImages.run(loader, 0, 1))
+      assertThatThrownBy(() -> BatchDigests.run(loader, 0, 1))
           .isInstanceOf(LoaderException.class)
           .hasStackTraceContaining("no remote node was ready")
           .hasStackTraceContaining(a.address().getHostString() + ":" + a.address().getPort());

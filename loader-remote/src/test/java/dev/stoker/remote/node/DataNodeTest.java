@@ -20,8 +20,8 @@ import dev.stoker.remote.protocol.Message.Hello;
 import dev.stoker.remote.protocol.Message.Open;
 import dev.stoker.remote.protocol.Message.Sample;
 import dev.stoker.remote.protocol.Message;
-import dev.stoker.remote.protocol.TestImages;
 import dev.stoker.remote.protocol.TokenAuth;
+import dev.stoker.testkit.GradientImageFolder;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -60,7 +60,7 @@ class DataNodeTest {
 
   @BeforeAll
   static void dataset() throws IOException {
-    source = ImageFolderSource.open(TestImages.imageFolder(root.resolve("data"), 14));
+    source = ImageFolderSource.open(GradientImageFolder.of(14).withBroken().writeTo(root.resolve("data")));
     tokenFile = Files.writeString(root.resolve("token"), new String(TOKEN, StandardCharsets.US_ASCII) + "\n");
   }
 

@@ -21,8 +21,8 @@ import dev.stoker.remote.protocol.Message.Welcome;
 import dev.stoker.remote.protocol.Message;
 import dev.stoker.remote.protocol.PlanJson;
 import dev.stoker.remote.protocol.Protocol;
-import dev.stoker.remote.protocol.TestImages;
 import dev.stoker.remote.protocol.TokenAuth;
+import dev.stoker.testkit.GradientImageFolder;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -78,7 +78,7 @@ class NodeHandlerTest {
 
   @BeforeAll
   static void dataset() throws IOException {
-    source = ImageFolderSource.open(TestImages.imageFolder(root, 9));
+    source = ImageFolderSource.open(GradientImageFolder.of(9).withBroken().writeTo(root));
     identity = DatasetIdentity.of(source);
   }
 

@@ -12,8 +12,8 @@ import dev.stoker.remote.protocol.Message.Credit;
 import dev.stoker.remote.protocol.Message.Hello;
 import dev.stoker.remote.protocol.Message.Sample;
 import dev.stoker.remote.protocol.Protocol;
-import dev.stoker.remote.protocol.TestImages;
 import dev.stoker.remote.protocol.TokenAuth;
+import dev.stoker.testkit.GradientImageFolder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
@@ -44,7 +44,7 @@ class NodeTlsTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    source = ImageFolderSource.open(TestImages.imageFolder(root.resolve("data"), 4));
+    source = ImageFolderSource.open(GradientImageFolder.of(4).withBroken().writeTo(root.resolve("data")));
     certificate = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
         .addSanIpAddress("127.0.0.1").setIsCertificateAuthority(true).buildSelfSigned();
     certFile = Files.writeString(root.resolve("node.crt"), certificate.getCertificatePEM());
