@@ -62,7 +62,7 @@ final class LoaderOptions {
   String lastBatch = "partial";
 
   @Option(names = "--on-failure", paramLabel = "POLICY", description = "skip (default), fail-fast, a count N "
-      + "of failures allowed per epoch, or a share P% of each epoch")
+      + "of failures allowed per epoch, or a share P%% of each epoch")
   String onFailure = "skip";
 
   @Option(names = "--failures", paramLabel = "FILE",
