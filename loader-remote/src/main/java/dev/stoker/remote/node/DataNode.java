@@ -87,6 +87,15 @@ public final class DataNode implements AutoCloseable {
 
   /** {@link #start(DataNodeConfig)} with sample pixels from {@code sampleAllocator} (tests measure with it). */
   static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator) {
+    return start(config, sampleAllocator, null);
+  }
+
+  /**
+   * {@link #start(DataNodeConfig)} with sample pixels from {@code sampleAllocator} and every other
+   * buffer of the connections (reads, frames, writes) from {@code channelAllocator}; either null for
+   * Netty's default (tests measure with them).
+   */
+  static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator, ByteBufAllocator channelAllocator) {
     Checks.notNull(config, "config");
     if (!config.bind().isLoopbackAddress() && (!config.tls() || config.tokenFile() == null)) {
       throw new LoaderException("binding " + config.bind().getHostAddress()
@@ -96,11 +105,13 @@ public final class DataNode implements AutoCloseable {
     SslContext ssl = config.tls() ? Tls.server(config.tlsCert(), config.tlsKey()) : null;
     String identity = DatasetIdentity.of(config.source());
     ExecutorService pool = workerPool(config.workers());
-    NodeContext context = new NodeContext(config.source(), identity, token, new PlanMakers(config.source()), pool,
-        config.maxFrameBytes(), 2 * config.workers(), sampleAllocator, new NodeContext.Stats());
+    DataNodeConfig.Limits limits = config.limits();
+    NodeContext context = new NodeContext(config.source(), identity, token, new PlanMakers(config.source(), limits),
+        pool, config.maxFrameBytes(), Math.min(2 * config.workers(), limits.maxSamplesInFlight()), limits,
+        sampleAllocator, new NodeContext.Stats());
     DataNode node = new DataNode(config, context, pool);
     try {
-      node.bind(ssl);
+      node.bind(ssl, channelAllocator);
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -108,10 +119,14 @@ public final class DataNode implements AutoCloseable {
     return node;
   }
 
-  private void bind(SslContext ssl) {
+  private void bind(SslContext ssl, ByteBufAllocator channelAllocator) {
     ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    if (channelAllocator != null) {
+      bootstrap.childOption(ChannelOption.ALLOCATOR, channelAllocator);
+    }
+    bootstrap
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -119,7 +134,8 @@ public final class DataNode implements AutoCloseable {
             if (ssl != null) {
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
             }
-            Pipelines.addCodec(ch.pipeline(), config.maxFrameBytes());
+            // inbound: a few KiB until AUTH; NodeHandler raises it to what OPEN, then CHUNK, need
+            Pipelines.addCodec(ch.pipeline(), Protocol.MAX_HANDSHAKE_FRAME_BYTES, config.maxFrameBytes());
             ch.pipeline().addLast("node", new NodeHandler(context));
           }
         });
