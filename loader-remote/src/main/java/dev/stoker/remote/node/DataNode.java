@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -134,9 +135,7 @@ public final class DataNode implements AutoCloseable {
             if (ssl != null) {
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
             }
-            // inbound: a few KiB until AUTH; NodeHandler raises it to what OPEN, then CHUNK, need
-            Pipelines.addCodec(ch.pipeline(), Protocol.MAX_HANDSHAKE_FRAME_BYTES, config.maxFrameBytes());
-            ch.pipeline().addLast("node", new NodeHandler(context));
+            addHandlers(ch.pipeline(), context);
           }
         });
     ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).awaitUninterruptibly();
@@ -149,6 +148,16 @@ public final class DataNode implements AutoCloseable {
     channels.add(server);
     log.debug("serving {} ({}) on {}{}{}", config.source().description(), context.identity(), address(),
         ssl != null ? " with TLS" : "", context.token() != null ? " with a token" : "");
+  }
+
+  /**
+   * The codec and the node's handler, behind TLS if any. Inbound frames start at
+   * {@link Protocol#MAX_HANDSHAKE_FRAME_BYTES}; {@link NodeHandler} raises the limit to what OPEN,
+   * then CHUNK, needs. Outbound frames (samples) may be up to the configured frame limit.
+   */
+  static void addHandlers(ChannelPipeline pipeline, NodeContext context) {
+    Pipelines.addCodec(pipeline, Protocol.MAX_HANDSHAKE_FRAME_BYTES, context.maxFrameBytes());
+    pipeline.addLast("node", new NodeHandler(context));
   }
 
   private static ExecutorService workerPool(int workers) {

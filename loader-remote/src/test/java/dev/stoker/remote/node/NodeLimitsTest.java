@@ -95,13 +95,12 @@ class NodeLimitsTest {
     return channel;
   }
 
-  /** A node channel behind the real codec, as DataNode builds it: reads and writes bytes. */
+  /** A node channel behind the real codec, as DataNode builds it (without TLS): reads and writes bytes. */
   private EmbeddedChannel wired(NodeContext context) {
     EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        Pipelines.addCodec(ch.pipeline(), Protocol.MAX_HANDSHAKE_FRAME_BYTES, Protocol.DEFAULT_MAX_FRAME_BYTES);
-        ch.pipeline().addLast(new NodeHandler(context));
+        DataNode.addHandlers(ch.pipeline(), context);
       }
     });
     channels.add(channel);
@@ -160,6 +159,7 @@ class NodeLimitsTest {
 
   private static Error refusal(EmbeddedChannel channel) {
     List<Message> out = outbound(channel);
+    assertThat(out).as("an ERROR was sent").isNotEmpty();
     out.subList(0, out.size() - 1).forEach(ReferenceCountUtil::release);
     assertThat(out).last().isInstanceOf(Error.class);
     assertThat(channel.isOpen()).as("closed after the error").isFalse();
