@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * <p>A node bound to anything but a loopback address requires TLS and a token; on loopback both are
  * optional.
  *
+ * <p>What a peer can make a node hold is bounded by {@link DataNodeConfig.Limits}: a connection
+ * that has not authenticated sends frames of a few KiB at most, for a limited time, and only so
+ * many such connections are let in at once; after READY each connection's chunks, indices,
+ * credits, samples in flight and plan values have caps, and each decode thread's scratch is
+ * trimmed after a sample. A client over a cap gets an ERROR and is closed; the others go on.
+ *
  * <pre>{@code
  * SampleSource train = Datasets.open(Path.of("/data/train"));
  * try (DataNode node = DataNode.start(DataNodeConfig.loopback(train))) {
