@@ -27,6 +27,17 @@ final class AffineWarp {
   private byte[] pixels = new byte[0];
   private byte[] line = new byte[0];
 
+  /** Bytes of scratch held now. */
+  long scratchBytes() {
+    return pixels.length + line.length;
+  }
+
+  /** Drops the scratch arrays (they grow again as needed). */
+  void trim() {
+    pixels = new byte[0];
+    line = new byte[0];
+  }
+
   /**
    * Writes into {@code out} (packed RGB, {@code outWidth} columns) the pixels of each row's span of
    * {@code coverage}, sampling {@code source} (RGB) at {@code toSource} of each pixel centre; the

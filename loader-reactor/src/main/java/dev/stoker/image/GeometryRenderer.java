@@ -33,8 +33,11 @@ final class GeometryRenderer {
   /** How far from a whole pixel a composed edge may be and still count as on it. */
   private static final double SNAP = 1e-7;
 
-  private final ImageBuffer decoded = ImageBuffer.allocate(1 << 20);
-  private final ImageBuffer staging = ImageBuffer.allocate(0);
+  /** What the decode buffer starts with, and what {@link #trim} leaves it at most. */
+  private static final long INITIAL_DECODED_BYTES = 1 << 20;
+
+  private ImageBuffer decoded = ImageBuffer.allocate(INITIAL_DECODED_BYTES);
+  private ImageBuffer staging = ImageBuffer.allocate(0);
   private final Resampler resampler = new Resampler();
   private final Coverage coverage = new Coverage();
   private final AffineWarp warp = new AffineWarp();
@@ -75,6 +78,31 @@ final class GeometryRenderer {
     } else {
       warp(decoder, encoded, source, header, toSource, g.outWidth(), g.outHeight(), out);
     }
+  }
+
+  /** Bytes of scratch held now: the decode and staging buffers, the transposition's, the resampler's and the warp's. */
+  long scratchBytes() {
+    return decoded.capacity() + staging.capacity() + transposed.length + line.length + resampler.scratchBytes()
+        + warp.scratchBytes();
+  }
+
+  /**
+   * Gives back the scratch that makes the total exceed {@code maxBytes}: the buffers grow to the
+   * largest image rendered and never shrink on their own, so after an outsized image the caller
+   * trims them. Within the bound nothing happens (the steady state allocates nothing); over it the
+   * buffers are dropped (their memory goes back when collected) and the decode buffer restarts at
+   * {@code min(1 MiB, maxBytes)}.
+   */
+  void trim(long maxBytes) {
+    if (scratchBytes() <= maxBytes) {
+      return;
+    }
+    decoded = ImageBuffer.allocate(Math.min(INITIAL_DECODED_BYTES, maxBytes));
+    staging = ImageBuffer.allocate(0);
+    transposed = new byte[0];
+    line = new byte[0];
+    resampler.trim();
+    warp.trim();
   }
 
   /** The visible rectangle of an axis-aligned or quarter-turned map, by the separable resampler. */

@@ -47,6 +47,24 @@ final class Resampler {
     this.library = allowNative && !Boolean.getBoolean("stoker.resample.java") ? NativeImageLibrary.orNull() : null;
   }
 
+  /** Bytes of scratch held now: the passes' arrays and both axes' taps. */
+  long scratchBytes() {
+    return 8L * (packed.length + vertical.length + column.length + horizontal.length) + rowBytes.length
+        + outLine.length + columns.scratchBytes() + rows.scratchBytes();
+  }
+
+  /** Drops the scratch arrays (they grow again as needed). */
+  void trim() {
+    packed = new long[0];
+    rowBytes = new byte[0];
+    vertical = new long[0];
+    column = new long[0];
+    horizontal = new long[0];
+    outLine = new byte[0];
+    columns.trim();
+    rows.trim();
+  }
+
   /** Whether the passes run in the native library. */
   boolean isNative() {
     return library != null;
@@ -208,6 +226,19 @@ final class Resampler {
     int stride;
     private int size;
     private double[] raw = new double[0];
+
+    long scratchBytes() {
+      return 4L * (start.length + count.length + weights.length + byTap.length) + 8L * raw.length;
+    }
+
+    void trim() {
+      start = new int[0];
+      count = new int[0];
+      weights = new int[0];
+      byTap = new int[0];
+      raw = new double[0];
+      size = 0;
+    }
 
     void build(int outSize, double offset, double span, int srcSize, boolean reverse) {
       double scale = span / outSize;

@@ -20,7 +20,11 @@ import java.util.SplittableRandom;
  * converts it into the destination as float32.
  *
  * <p>Safe to share between threads: each thread keeps its own decode buffer, resampler and box
- * arrays, so in steady state a sample allocates no buffers.
+ * arrays, so in steady state a sample allocates no buffers. The renderer's scratch (the decoded
+ * region, the resampler's and the warp's buffers, which grow with the largest image seen) is one
+ * per thread, shared by every processor that runs on it, and after each sample whatever exceeds
+ * {@code maxScratchBytes} is given back: a thread keeps at most that much between samples,
+ * however many processors (plans) use it and however large an image it once decoded.
  *
  * <pre>{@code
  * SampleProcessor processor = new SampleProcessor(ImageDecoders.best(), plan);
@@ -30,9 +34,16 @@ import java.util.SplittableRandom;
 public final class SampleProcessor {
   private final ImageDecoder decoder;
   private final TransformPlan plan;
+  /** The default {@code maxScratchBytes}: 64 MiB. */
+  public static final long DEFAULT_MAX_SCRATCH_BYTES = 64L << 20;
+
+  /** One renderer per thread, shared by the processors that run on it (a thread renders one sample at a time). */
+  private static final ThreadLocal<GeometryRenderer> RENDERERS = ThreadLocal.withInitial(GeometryRenderer::new);
+
   private final ThreadLocal<Scratch> scratch;
   private final SampleTimer timer;
   private final long sampleBytes;
+  private final long maxScratchBytes;
 
   /** Creates a processor that decodes with {@code decoder} and transforms by {@code plan}. */
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan) {
@@ -46,8 +57,21 @@ public final class SampleProcessor {
    * @param timer told after each sample, or null for none
    */
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan, SampleTimer timer) {
+    this(decoder, plan, timer, DEFAULT_MAX_SCRATCH_BYTES);
+  }
+
+  /**
+   * Creates a processor whose threads keep at most {@code maxScratchBytes} of renderer scratch
+   * between samples (see the class documentation).
+   *
+   * @param timer told after each sample, or null for none
+   * @param maxScratchBytes scratch kept per thread between samples, at least 0
+   */
+  public SampleProcessor(ImageDecoder decoder, TransformPlan plan, SampleTimer timer, long maxScratchBytes) {
     this.decoder = Checks.notNull(decoder, "decoder");
     this.plan = Checks.notNull(plan, "plan");
+    Checks.argument(maxScratchBytes >= 0, "maxScratchBytes", "must not be negative, got " + maxScratchBytes);
+    this.maxScratchBytes = maxScratchBytes;
     this.timer = timer;
     this.sampleBytes = plan.sampleBytes();
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(plan, timer == null ? null : new TimedDecoder(decoder)));
@@ -152,7 +176,12 @@ public final class SampleProcessor {
     CropGeometry g = plan.geometry(header.width(), header.height(), random, s.boxes);
     int pixels = g.outWidth() * g.outHeight();
     MemorySegment target = s.normalizer == null ? out : s.bytes.reshape(g.outWidth(), g.outHeight(), 3);
-    s.renderer.render(using, encoded, source, header, g, target, knownSound);
+    GeometryRenderer renderer = RENDERERS.get();
+    try {
+      renderer.render(using, encoded, source, header, g, target, knownSound);
+    } finally {
+      renderer.trim(maxScratchBytes);
+    }
     s.photometric.apply(target, pixels, random);
     if (s.normalizer != null) {
       s.normalizer.convert(target, pixels, out);
@@ -164,13 +193,17 @@ public final class SampleProcessor {
     return g;
   }
 
+  /** Bytes of renderer scratch the calling thread keeps now (for tests). */
+  static long threadScratchBytes() {
+    return RENDERERS.get().scratchBytes();
+  }
+
   /** The integer rectangle of the image that covers the geometry's fractional one. */
   static Region enclosing(CropGeometry g, ImageHeader header) {
     return GeometryRenderer.enclosing(g.x(), g.y(), g.width(), g.height(), header.width(), header.height());
   }
 
   private static final class Scratch {
-    final GeometryRenderer renderer = new GeometryRenderer();
     final BoxSet boxes = new BoxSet();
     final PhotometricOps photometric;
     final Normalizer normalizer;

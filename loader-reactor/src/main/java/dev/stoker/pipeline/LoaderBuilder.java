@@ -8,6 +8,7 @@ import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.decode.ImageDecoders;
+import dev.stoker.image.SampleProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class LoaderBuilder {
   int maxBoxes = -1;
   MeterRegistry meterRegistry;
   Duration listTime;
+  long maxScratchBytes = SampleProcessor.DEFAULT_MAX_SCRATCH_BYTES;
   /** Replaces the processor's box-aware call; for the pipeline's own tests only. */
   BoxedProcess boxedProcess;
 
@@ -183,6 +185,19 @@ public final class LoaderBuilder {
    */
   public LoaderBuilder meterRegistry(MeterRegistry meterRegistry) {
     this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
+    return this;
+  }
+
+  /**
+   * The most scratch memory (the decoded region, the resampler's and warp's buffers) a decode
+   * thread keeps between samples; default 64 MiB.
+   * A sample that needs more (a large image) gets it, and the excess is given back after that
+   * sample, so a few huge images do not pin their memory on every thread for the rest of the run.
+   * 0 gives everything back after every sample (slow: each sample allocates again).
+   */
+  public LoaderBuilder maxScratchBytes(long maxScratchBytes) {
+    Checks.argument(maxScratchBytes >= 0, "maxScratchBytes", "must not be negative, got " + maxScratchBytes);
+    this.maxScratchBytes = maxScratchBytes;
     return this;
   }
 

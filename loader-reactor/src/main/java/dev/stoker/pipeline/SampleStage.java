@@ -45,7 +45,7 @@ final class SampleStage {
   static SampleStage build(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics) {
     SampleSource source = b.source;
     ImageDecoder decoder = b.decoder != null ? b.decoder : ImageDecoders.best();
-    SampleProcessor processor = new SampleProcessor(decoder, plan, metrics);
+    SampleProcessor processor = new SampleProcessor(decoder, plan, metrics, b.maxScratchBytes);
     BoxedProcess boxed = !source.hasBoxes() ? null : b.boxedProcess != null ? b.boxedProcess : processor::process;
     SampleBufferPool pool = new SampleBufferPool(plan.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
     return new SampleStage(source, processor, boxed, pool, b.seed);

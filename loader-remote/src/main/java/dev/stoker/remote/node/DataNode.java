@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -42,6 +43,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A node bound to anything but a loopback address requires TLS and a token; on loopback both are
  * optional.
+ *
+ * <p>What a peer can make a node hold is bounded by {@link DataNodeConfig.Limits}: a connection
+ * that has not authenticated sends frames of a few KiB at most, for a limited time, and only so
+ * many such connections are let in at once; after READY each connection's chunks, indices,
+ * credits, samples in flight and plan values have caps, and each decode thread's scratch is
+ * trimmed after a sample. A client over a cap gets an ERROR and is closed; the others go on.
  *
  * <pre>{@code
  * SampleSource train = Datasets.open(Path.of("/data/train"));
@@ -87,6 +94,15 @@ public final class DataNode implements AutoCloseable {
 
   /** {@link #start(DataNodeConfig)} with sample pixels from {@code sampleAllocator} (tests measure with it). */
   static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator) {
+    return start(config, sampleAllocator, null);
+  }
+
+  /**
+   * {@link #start(DataNodeConfig)} with sample pixels from {@code sampleAllocator} and every other
+   * buffer of the connections (reads, frames, writes) from {@code channelAllocator}; either null for
+   * Netty's default (tests measure with them).
+   */
+  static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator, ByteBufAllocator channelAllocator) {
     Checks.notNull(config, "config");
     if (!config.bind().isLoopbackAddress() && (!config.tls() || config.tokenFile() == null)) {
       throw new LoaderException("binding " + config.bind().getHostAddress()
@@ -96,11 +112,13 @@ public final class DataNode implements AutoCloseable {
     SslContext ssl = config.tls() ? Tls.server(config.tlsCert(), config.tlsKey()) : null;
     String identity = DatasetIdentity.of(config.source());
     ExecutorService pool = workerPool(config.workers());
-    NodeContext context = new NodeContext(config.source(), identity, token, new PlanMakers(config.source()), pool,
-        config.maxFrameBytes(), 2 * config.workers(), sampleAllocator, new NodeContext.Stats());
+    DataNodeConfig.Limits limits = config.limits();
+    NodeContext context = new NodeContext(config.source(), identity, token, new PlanMakers(config.source(), limits),
+        pool, config.maxFrameBytes(), Math.min(2 * config.workers(), limits.maxSamplesInFlight()), limits,
+        sampleAllocator, new NodeContext.Stats());
     DataNode node = new DataNode(config, context, pool);
     try {
-      node.bind(ssl);
+      node.bind(ssl, channelAllocator);
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -108,10 +126,14 @@ public final class DataNode implements AutoCloseable {
     return node;
   }
 
-  private void bind(SslContext ssl) {
+  private void bind(SslContext ssl, ByteBufAllocator channelAllocator) {
     ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    if (channelAllocator != null) {
+      bootstrap.childOption(ChannelOption.ALLOCATOR, channelAllocator);
+    }
+    bootstrap
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -119,8 +141,7 @@ public final class DataNode implements AutoCloseable {
             if (ssl != null) {
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
             }
-            Pipelines.addCodec(ch.pipeline(), config.maxFrameBytes());
-            ch.pipeline().addLast("node", new NodeHandler(context));
+            addHandlers(ch.pipeline(), context);
           }
         });
     ChannelFuture bound = bootstrap.bind(config.bind(), config.port()).awaitUninterruptibly();
@@ -133,6 +154,16 @@ public final class DataNode implements AutoCloseable {
     channels.add(server);
     log.debug("serving {} ({}) on {}{}{}", config.source().description(), context.identity(), address(),
         ssl != null ? " with TLS" : "", context.token() != null ? " with a token" : "");
+  }
+
+  /**
+   * The codec and the node's handler, behind TLS if any. Inbound frames start at
+   * {@link Protocol#MAX_HANDSHAKE_FRAME_BYTES}; {@link NodeHandler} raises the limit to what OPEN,
+   * then CHUNK, needs. Outbound frames (samples) may be up to the configured frame limit.
+   */
+  static void addHandlers(ChannelPipeline pipeline, NodeContext context) {
+    Pipelines.addCodec(pipeline, Protocol.MAX_HANDSHAKE_FRAME_BYTES, context.maxFrameBytes());
+    pipeline.addLast("node", new NodeHandler(context));
   }
 
   private static ExecutorService workerPool(int workers) {

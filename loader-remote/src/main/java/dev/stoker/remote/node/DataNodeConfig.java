@@ -5,15 +5,18 @@ import dev.stoker.api.internal.Checks;
 import dev.stoker.remote.protocol.Protocol;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How a {@link DataNode} runs: the dataset it serves, where it listens, its TLS certificate and
- * token, and how many threads decode.
+ * token, how many threads decode, and the {@link Limits} that bound what any one peer may make it
+ * hold.
  *
  * <pre>{@code
  * DataNodeConfig local = DataNodeConfig.loopback(source);                       // 127.0.0.1, any free port
  * DataNodeConfig open = new DataNodeConfig(source, InetAddress.getByName("0.0.0.0"), 7070,
  *     Path.of("node.crt"), Path.of("node.key"), Path.of("token"), 16, DataNodeConfig.DEFAULT_MAX_FRAME_BYTES);
+ * DataNodeConfig strict = open.withLimits(DataNodeConfig.Limits.defaults().withPreAuth(16, Duration.ofSeconds(5)));
  * }</pre>
  *
  * @param source the dataset served, by index only
@@ -23,10 +26,12 @@ import java.nio.file.Path;
  * @param tlsKey the PEM private key (PKCS#8) of {@code tlsCert}, or null
  * @param tokenFile a file holding the shared token, or null to accept clients without one
  * @param workers the decode threads, shared by all connections
- * @param maxFrameBytes the largest frame accepted or sent, length prefix included
+ * @param maxFrameBytes the largest frame sent (a SAMPLE), length prefix included; what the node
+ *     accepts inbound is far less, see {@link Limits}
+ * @param limits what one connection may make the node hold, and how many may be in the handshake
  */
 public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Path tlsCert, Path tlsKey,
-    Path tokenFile, int workers, int maxFrameBytes) {
+    Path tokenFile, int workers, int maxFrameBytes, Limits limits) {
   /** The default {@link #maxFrameBytes}: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = Protocol.DEFAULT_MAX_FRAME_BYTES;
 
@@ -40,11 +45,18 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
     Checks.positive(workers, "workers");
     Checks.argument(maxFrameBytes >= Protocol.MIN_MAX_FRAME_BYTES, "maxFrameBytes",
         "must be at least " + Protocol.MIN_MAX_FRAME_BYTES + ", got " + maxFrameBytes);
+    Checks.notNull(limits, "limits");
+  }
+
+  /** A configuration with the default {@link Limits#defaults() limits}. */
+  public DataNodeConfig(SampleSource source, InetAddress bind, int port, Path tlsCert, Path tlsKey, Path tokenFile,
+      int workers, int maxFrameBytes) {
+    this(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, Limits.defaults());
   }
 
   /**
    * A node for {@code source} on the loopback address, on any free port, without TLS or token, with
-   * one worker per available processor.
+   * one worker per available processor and the default limits.
    */
   public static DataNodeConfig loopback(SampleSource source) {
     return new DataNodeConfig(source, InetAddress.getLoopbackAddress(), 0, null, null, null,
@@ -54,22 +66,159 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
   /** This configuration with TLS from these PEM files. */
   public DataNodeConfig withTls(Path cert, Path key) {
     return new DataNodeConfig(source, bind, port, Checks.notNull(cert, "cert"), Checks.notNull(key, "key"),
-        tokenFile, workers, maxFrameBytes);
+        tokenFile, workers, maxFrameBytes, limits);
   }
 
   /** This configuration with the token in {@code file}. */
   public DataNodeConfig withToken(Path file) {
     return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, Checks.notNull(file, "file"), workers,
-        maxFrameBytes);
+        maxFrameBytes, limits);
   }
 
   /** This configuration with {@code workers} decode threads. */
   public DataNodeConfig withWorkers(int workers) {
-    return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes);
+    return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, limits);
+  }
+
+  /** This configuration with other {@code limits}. */
+  public DataNodeConfig withLimits(Limits limits) {
+    return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes,
+        Checks.notNull(limits, "limits"));
   }
 
   /** Whether TLS is configured. */
   public boolean tls() {
     return tlsCert != null;
+  }
+
+  /**
+   * Upper bounds on what a peer can make a node hold or do. A connection still in the handshake
+   * sends frames of at most {@link Protocol#MAX_HANDSHAKE_FRAME_BYTES}; after AUTH, an OPEN of at
+   * most {@code maxPlanBytes} of plan; after READY, CHUNKs of at most {@code maxChunkIndices}
+   * indices: a longer frame is refused as soon as its length prefix is read, so no peer ever makes
+   * the node buffer a frame of the outbound (sample) size. A plan or a client over any other limit
+   * here is answered with ERROR (PLAN for a plan value, PROTOCOL for the rest) and closed; the
+   * node's other connections go on.
+   *
+   * <pre>{@code
+   * Limits limits = Limits.defaults().withPreAuth(16, Duration.ofSeconds(5)).withScratch(16 << 20);
+   * }</pre>
+   *
+   * @param maxPreAuthConnections connections that may be between accept and READY at once; one
+   *     more is answered ERROR(PROTOCOL) and closed at once. Default {@value #DEFAULT_MAX_PRE_AUTH_CONNECTIONS}
+   * @param preAuthTimeout how long a connection may take from accept to READY before it is closed;
+   *     default 10 s
+   * @param maxPlanBytes the largest plan JSON in OPEN, UTF-8 bytes, at most
+   *     {@link Protocol#MAX_PLAN_BYTES}; default {@value #DEFAULT_MAX_PLAN_BYTES}
+   * @param maxChunkIndices the most indices in one CHUNK; default {@value #DEFAULT_MAX_CHUNK_INDICES}
+   * @param maxPendingChunks the most chunks one connection may have unfinished at once; default
+   *     {@value #DEFAULT_MAX_PENDING_CHUNKS}
+   * @param maxPendingIndices the most indices, over its unfinished chunks, one connection may have
+   *     the node hold; default {@value #DEFAULT_MAX_PENDING_INDICES}
+   * @param maxCredits the most credits one connection may have granted and not yet used; default
+   *     {@value #DEFAULT_MAX_CREDITS}
+   * @param maxSamplesInFlight the most samples of one connection started and not yet handed to the
+   *     socket (each holds a sample buffer); the node waits rather than exceed it. Default
+   *     {@value #DEFAULT_MAX_SAMPLES_IN_FLIGHT}
+   * @param maxTransforms the most steps in a plan; default {@value #DEFAULT_MAX_TRANSFORMS}
+   * @param maxOutputSide the largest width or height a plan may name (output sizes, crops,
+   *     resizes, pads); default {@value #DEFAULT_MAX_OUTPUT_SIDE}
+   * @param maxOutputPixels the largest output, width times height; default {@value #DEFAULT_MAX_OUTPUT_PIXELS}
+   * @param maxIoUTrials the most trials of a {@code RandomIoUCrop}; default {@value #DEFAULT_MAX_IOU_TRIALS}
+   * @param maxIoUThresholds the most thresholds of a {@code RandomIoUCrop}; default
+   *     {@value #DEFAULT_MAX_IOU_THRESHOLDS}
+   * @param maxScratchBytes the most scratch memory (decoded region, resampler buffers) a decode
+   *     thread keeps between samples; a sample that needed more gets it and gives the excess back
+   *     afterwards. Default {@value #DEFAULT_MAX_SCRATCH_BYTES}
+   */
+  public record Limits(int maxPreAuthConnections, Duration preAuthTimeout, int maxPlanBytes, int maxChunkIndices,
+      int maxPendingChunks, int maxPendingIndices, int maxCredits, int maxSamplesInFlight, int maxTransforms,
+      int maxOutputSide, long maxOutputPixels, int maxIoUTrials, int maxIoUThresholds, long maxScratchBytes) {
+    public static final int DEFAULT_MAX_PRE_AUTH_CONNECTIONS = 64;
+    public static final int DEFAULT_MAX_PLAN_BYTES = 64 << 10;
+    public static final int DEFAULT_MAX_CHUNK_INDICES = 1 << 16;
+    public static final int DEFAULT_MAX_PENDING_CHUNKS = 4096;
+    public static final int DEFAULT_MAX_PENDING_INDICES = 1 << 18;
+    public static final int DEFAULT_MAX_CREDITS = 1 << 18;
+    public static final int DEFAULT_MAX_SAMPLES_IN_FLIGHT = 64;
+    public static final int DEFAULT_MAX_TRANSFORMS = 32;
+    public static final int DEFAULT_MAX_OUTPUT_SIDE = 8192;
+    public static final long DEFAULT_MAX_OUTPUT_PIXELS = 4096L * 4096;
+    public static final int DEFAULT_MAX_IOU_TRIALS = 1000;
+    public static final int DEFAULT_MAX_IOU_THRESHOLDS = 64;
+    public static final long DEFAULT_MAX_SCRATCH_BYTES = 64L << 20;
+    /** The default {@link #preAuthTimeout}: 10 s. */
+    public static final Duration DEFAULT_PRE_AUTH_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Validates: every count positive, the timeout positive, the plan limit within the protocol's. */
+    public Limits {
+      Checks.positive(maxPreAuthConnections, "maxPreAuthConnections");
+      Checks.argument(Checks.notNull(preAuthTimeout, "preAuthTimeout").isPositive(), "preAuthTimeout",
+          "must be positive, got " + preAuthTimeout);
+      Checks.argument(maxPlanBytes > 0 && maxPlanBytes <= Protocol.MAX_PLAN_BYTES, "maxPlanBytes",
+          "must be in [1, " + Protocol.MAX_PLAN_BYTES + "], got " + maxPlanBytes);
+      Checks.argument(maxChunkIndices > 0 && maxChunkIndices <= (Integer.MAX_VALUE - 64) / Integer.BYTES,
+          "maxChunkIndices", "must be positive and fit a frame, got " + maxChunkIndices);
+      Checks.positive(maxPendingChunks, "maxPendingChunks");
+      Checks.positive(maxPendingIndices, "maxPendingIndices");
+      Checks.positive(maxCredits, "maxCredits");
+      Checks.positive(maxSamplesInFlight, "maxSamplesInFlight");
+      Checks.positive(maxTransforms, "maxTransforms");
+      Checks.positive(maxOutputSide, "maxOutputSide");
+      Checks.argument(maxOutputPixels > 0, "maxOutputPixels", "must be positive, got " + maxOutputPixels);
+      Checks.positive(maxIoUTrials, "maxIoUTrials");
+      Checks.positive(maxIoUThresholds, "maxIoUThresholds");
+      Checks.argument(maxScratchBytes >= 0, "maxScratchBytes", "must not be negative, got " + maxScratchBytes);
+    }
+
+    /** The defaults named by the {@code DEFAULT_} constants. */
+    public static Limits defaults() {
+      return new Limits(DEFAULT_MAX_PRE_AUTH_CONNECTIONS, DEFAULT_PRE_AUTH_TIMEOUT, DEFAULT_MAX_PLAN_BYTES,
+          DEFAULT_MAX_CHUNK_INDICES, DEFAULT_MAX_PENDING_CHUNKS, DEFAULT_MAX_PENDING_INDICES, DEFAULT_MAX_CREDITS,
+          DEFAULT_MAX_SAMPLES_IN_FLIGHT, DEFAULT_MAX_TRANSFORMS, DEFAULT_MAX_OUTPUT_SIDE, DEFAULT_MAX_OUTPUT_PIXELS,
+          DEFAULT_MAX_IOU_TRIALS, DEFAULT_MAX_IOU_THRESHOLDS, DEFAULT_MAX_SCRATCH_BYTES);
+    }
+
+    /** These limits with {@code connections} in the handshake at most, each for at most {@code timeout}. */
+    public Limits withPreAuth(int connections, Duration timeout) {
+      return new Limits(connections, timeout, maxPlanBytes, maxChunkIndices, maxPendingChunks, maxPendingIndices,
+          maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels, maxIoUTrials,
+          maxIoUThresholds, maxScratchBytes);
+    }
+
+    /** These limits with other bounds on one connection's chunks, indices, credits and samples in flight. */
+    public Limits withWork(int chunkIndices, int pendingChunks, int pendingIndices, int credits,
+        int samplesInFlight) {
+      return new Limits(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, chunkIndices, pendingChunks,
+          pendingIndices, credits, samplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels, maxIoUTrials,
+          maxIoUThresholds, maxScratchBytes);
+    }
+
+    /** These limits with other bounds on plans. */
+    public Limits withPlans(int planBytes, int transforms, int outputSide, long outputPixels, int iouTrials,
+        int iouThresholds) {
+      return new Limits(maxPreAuthConnections, preAuthTimeout, planBytes, maxChunkIndices, maxPendingChunks,
+          maxPendingIndices, maxCredits, maxSamplesInFlight, transforms, outputSide, outputPixels, iouTrials,
+          iouThresholds, maxScratchBytes);
+    }
+
+    /** These limits with {@code bytes} of scratch kept per decode thread between samples. */
+    public Limits withScratch(long bytes) {
+      return new Limits(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, maxChunkIndices, maxPendingChunks,
+          maxPendingIndices, maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels,
+          maxIoUTrials, maxIoUThresholds, bytes);
+    }
+
+    /** The largest OPEN frame accepted: an identity of up to 65535 bytes and a plan of {@link #maxPlanBytes}. */
+    public int openFrameBytes() {
+      return Protocol.LENGTH_BYTES + Protocol.HEADER_BYTES + Short.BYTES + Protocol.MAX_STRING16_BYTES
+          + Integer.BYTES + maxPlanBytes;
+    }
+
+    /** The largest frame accepted after READY: a CHUNK of {@link #maxChunkIndices} indices. */
+    public int chunkFrameBytes() {
+      return Math.max(Protocol.MAX_HANDSHAKE_FRAME_BYTES,
+          Protocol.LENGTH_BYTES + Protocol.HEADER_BYTES + 3 * Integer.BYTES + Integer.BYTES * maxChunkIndices);
+    }
   }
 }

@@ -4,6 +4,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.remote.protocol.DatasetIdentity;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,11 +17,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param pool runs the decode work of every connection
  * @param maxFrameBytes the frame limit of the codec
  * @param maxRunning how many positions one connection may have on the pool at once
+ * @param limits what one connection may make the node hold, and the handshake's bounds
  * @param sampleAllocator allocates sample pixels; null for the channel's allocator
  * @param stats counters for tests and logs
  */
 record NodeContext(SampleSource source, String identity, byte[] token, PlanMakers makers, Executor pool,
-    int maxFrameBytes, int maxRunning, ByteBufAllocator sampleAllocator, Stats stats) {
+    int maxFrameBytes, int maxRunning, DataNodeConfig.Limits limits, ByteBufAllocator sampleAllocator, Stats stats) {
+
+  /**
+   * Takes one of the {@link DataNodeConfig.Limits#maxPreAuthConnections} places for a connection
+   * in the handshake; false (and nothing taken) if all are taken.
+   */
+  boolean admit() {
+    if (stats.preAuth.incrementAndGet() > limits.maxPreAuthConnections()) {
+      stats.preAuth.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives back a place taken by {@link #admit()}. */
+  void leaveHandshake() {
+    stats.preAuth.decrementAndGet();
+  }
 
   /** Counters over every connection of the node. */
   static final class Stats {
@@ -28,5 +47,7 @@ record NodeContext(SampleSource source, String identity, byte[] token, PlanMaker
     final AtomicLong started = new AtomicLong();
     /** Connections refused during the handshake. */
     final AtomicLong refused = new AtomicLong();
+    /** Connections between accept and READY now (bounded by the limits). */
+    final AtomicInteger preAuth = new AtomicInteger();
   }
 }

@@ -11,6 +11,7 @@ import dev.stoker.remote.protocol.Message.Open;
 import dev.stoker.remote.protocol.Message.Ready;
 import dev.stoker.remote.protocol.Message.Welcome;
 import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Pipelines;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.ProtocolException;
 import dev.stoker.remote.protocol.TokenAuth;
@@ -29,14 +30,22 @@ import org.slf4j.LoggerFactory;
  * <p>Every violation (a message out of order, another version, a wrong or missing token, another
  * dataset, a plan that cannot be applied, an index outside the dataset) is logged with the peer,
  * answered with one ERROR frame of the matching code, and the connection is closed; the node and
- * its other connections go on. A client that does not finish the handshake within
- * {@link #HANDSHAKE_TIMEOUT_SECONDS} is closed too, and so is one that stops reading: if the
+ * its other connections go on.
+ *
+ * <p><b>Before READY</b> a connection is bounded three ways ({@link DataNodeConfig.Limits}): at most
+ * {@code maxPreAuthConnections} connections are in the handshake at once (one more is answered
+ * ERROR(PROTOCOL) and closed at once), each must reach READY within {@code preAuthTimeout}, and its
+ * frames may be at most {@link Protocol#MAX_HANDSHAKE_FRAME_BYTES} until AUTH succeeded, then at
+ * most what OPEN needs ({@code maxPlanBytes}); after READY, at most what a CHUNK of
+ * {@code maxChunkIndices} needs. The codec refuses a longer frame from its length prefix, before
+ * buffering it. The per-connection limits after READY are {@link NodeSession}'s.
+ *
+ * <p>A client that stops reading is closed: if the
  * connection stays unwritable (samples are waiting in its outbound buffer) for
  * {@link #STALL_TIMEOUT_SECONDS}, it is closed with a logged reason. A client that merely grants no
  * credits (a paused trainer) has nothing waiting and is never closed for it.
  */
 final class NodeHandler extends SimpleChannelInboundHandler<Message> {
-  static final long HANDSHAKE_TIMEOUT_SECONDS = 30;
   static final long STALL_TIMEOUT_SECONDS = 60;
 
   private static final Logger log = LoggerFactory.getLogger(NodeHandler.class);
@@ -50,6 +59,8 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
   private byte[] clientNonce;
   private NodeSession session;
   private ScheduledFuture<?> handshakeTimeout;
+  /** Whether this connection holds one of the node's handshake places. */
+  private boolean inHandshake;
   private ScheduledFuture<?> stallCheck;
 
   NodeHandler(NodeContext node) {
@@ -59,12 +70,19 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    ctx.fireChannelActive();
+    if (!node.admit()) {
+      fail(ctx, Error.PROTOCOL, "the node has " + node.limits().maxPreAuthConnections()
+          + " connections in the handshake already, try again later");
+      return;
+    }
+    inHandshake = true;
+    long timeout = node.limits().preAuthTimeout().toMillis();
     handshakeTimeout = ctx.executor().schedule(() -> {
       if (state != State.READY && state != State.CLOSING) {
-        fail(ctx, Error.PROTOCOL, "no complete handshake within " + HANDSHAKE_TIMEOUT_SECONDS + " s");
+        fail(ctx, Error.PROTOCOL, "no complete handshake within " + timeout + " ms");
       }
-    }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    ctx.fireChannelActive();
+    }, timeout, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -114,12 +132,18 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
       }
     }
     state = State.OPEN;
+    Pipelines.limitInbound(ctx.pipeline(), node.limits().openFrameBytes());
   }
 
   private void open(ChannelHandlerContext ctx, Open open) {
     if (!open.datasetIdentity().isEmpty() && !open.datasetIdentity().equals(node.identity())) {
       throw new ProtocolException(Error.DATASET, "node serves " + node.identity() + ", client expects "
           + open.datasetIdentity());
+    }
+    long planBytes = utf8Bytes(open.planJson());
+    if (planBytes > node.limits().maxPlanBytes()) {
+      throw new ProtocolException(Error.PLAN, "the plan has " + planBytes + " bytes, more than this node's limit of "
+          + node.limits().maxPlanBytes());
     }
     SampleMaker maker;
     try {
@@ -136,6 +160,8 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
     session = new NodeSession(ctx, maker, node);
     state = State.READY;
     handshakeTimeout.cancel(false);
+    leaveHandshake();
+    Pipelines.limitInbound(ctx.pipeline(), node.limits().chunkFrameBytes());
     ctx.writeAndFlush(new Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
   }
 
@@ -183,6 +209,7 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
     if (handshakeTimeout != null) {
       handshakeTimeout.cancel(false);
     }
+    leaveHandshake();
     if (stallCheck != null) {
       stallCheck.cancel(false);
     }
@@ -227,6 +254,23 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
     if (session != null) {
       session.close();
     }
+  }
+
+  private void leaveHandshake() {
+    if (inHandshake) {
+      inHandshake = false;
+      node.leaveHandshake();
+    }
+  }
+
+  /** The UTF-8 length of {@code text}, without encoding it. */
+  static long utf8Bytes(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return bytes;
   }
 
   private static String name(Message message) {

@@ -39,6 +39,15 @@ import org.slf4j.LoggerFactory;
  * started outputs is the reorder buffer, bounded by the credits. CHUNK_DONE follows a chunk's last
  * position.
  *
+ * <p><b>Caps.</b> What one connection may make the node hold is bounded by
+ * {@link DataNodeConfig.Limits}: a CHUNK of more than {@code maxChunkIndices} indices, one that
+ * would leave more than {@code maxPendingChunks} chunks or {@code maxPendingIndices} indices
+ * unfinished, or a CREDIT that would leave more than {@code maxCredits} credits unused is a
+ * {@link ProtocolException} (the handler answers ERROR(PROTOCOL) and closes). At most
+ * {@code maxSamplesInFlight} positions are started and not yet written: past it the node waits,
+ * whatever the credits say, so a slow sample at the head of the queue cannot make it hold an
+ * unbounded reorder buffer.
+ *
  * <p><b>Cancel.</b> {@code Cancel(id)} drops the chunk's positions that have not started. Those
  * already started are still sent (each used its credit; the client discards them), then
  * CHUNK_DONE, which therefore always means "nothing more will come for this chunk". A Cancel for a
@@ -89,6 +98,10 @@ final class NodeSession {
   private final ArrayDeque<Slot> outputs = new ArrayDeque<>();
   private long credits;
   private int running;
+  /** Positions started whose SAMPLE or FAILED has not been written yet. */
+  private int inFlight;
+  /** Indices held over the unfinished chunks. */
+  private long heldIndices;
   private boolean closed;
 
   NodeSession(ChannelHandlerContext ctx, SampleMaker maker, NodeContext node) {
@@ -108,8 +121,21 @@ final class NodeSession {
     if (open.containsKey(chunk.chunkId())) {
       throw new ProtocolException("chunk " + chunk.chunkId() + " is already in progress on this connection");
     }
-    int size = node.source().size();
+    DataNodeConfig.Limits limits = node.limits();
     int[] indices = chunk.indices();
+    if (indices.length > limits.maxChunkIndices()) {
+      throw new ProtocolException("chunk " + chunk.chunkId() + " has " + indices.length
+          + " indices, more than this node's limit of " + limits.maxChunkIndices());
+    }
+    if (open.size() >= limits.maxPendingChunks()) {
+      throw new ProtocolException("chunk " + chunk.chunkId() + " would make " + (open.size() + 1)
+          + " unfinished chunks, more than this node's limit of " + limits.maxPendingChunks());
+    }
+    if (heldIndices + indices.length > limits.maxPendingIndices()) {
+      throw new ProtocolException("chunk " + chunk.chunkId() + " would make " + (heldIndices + indices.length)
+          + " unfinished indices, more than this node's limit of " + limits.maxPendingIndices());
+    }
+    int size = node.source().size();
     for (int p = 0; p < indices.length; p++) {
       if (indices[p] < 0 || indices[p] >= size) {
         throw new ProtocolException("chunk " + chunk.chunkId() + ": index " + indices[p] + " at position " + p
@@ -118,12 +144,17 @@ final class NodeSession {
     }
     Work work = new Work(chunk);
     open.put(chunk.chunkId(), work);
+    heldIndices += indices.length;
     pending.addLast(work);
     pump();
   }
 
   /** Adds credits and starts what they allow. */
   void credit(int granted) {
+    if (credits + granted > node.limits().maxCredits()) {
+      throw new ProtocolException("a credit of " + granted + " would leave " + (credits + granted)
+          + " credits unused, more than this node's limit of " + node.limits().maxCredits());
+    }
     credits += granted;
     pump();
   }
@@ -164,28 +195,41 @@ final class NodeSession {
     return credits;
   }
 
+  /** Positions started and not written yet (for tests). */
+  int inFlight() {
+    return inFlight;
+  }
+
   private void pump() {
+    do {
+      startAllowed();
+    } while (drain() && !closed); // written samples free in-flight places: start more
+  }
+
+  private void startAllowed() {
     while (!closed && !pending.isEmpty()) {
       Work work = pending.peekFirst();
       if (work.next == work.end) {
         pending.pollFirst();
         open.remove(work.chunk.chunkId());
+        heldIndices -= work.chunk.indices().length;
         outputs.addLast(Slot.done(work.chunk.chunkId()));
         continue;
       }
-      if (credits == 0 || running >= node.maxRunning() || !ctx.channel().isWritable()) {
+      if (credits == 0 || running >= node.maxRunning() || inFlight >= node.limits().maxSamplesInFlight()
+          || !ctx.channel().isWritable()) {
         break;
       }
       credits--;
       start(work, work.next++);
     }
-    drain();
   }
 
   private void start(Work work, int position) {
     Slot slot = new Slot();
     outputs.addLast(slot);
     running++;
+    inFlight++;
     node.stats().started.incrementAndGet();
     Chunk chunk = work.chunk;
     slot.task = new FutureTask<>(() -> finished(slot, process(chunk, position)), null);
@@ -232,15 +276,20 @@ final class NodeSession {
     pump();
   }
 
-  /** Writes the finished outputs at the head of the queue, in order. */
-  private void drain() {
+  /** Writes the finished outputs at the head of the queue, in order; whether it wrote any. */
+  private boolean drain() {
     boolean wrote = false;
     while (!outputs.isEmpty() && outputs.peekFirst().result != null) {
-      ctx.write(outputs.pollFirst().result).addListener(CLOSE_ON_WRITE_FAILURE);
+      Message result = outputs.pollFirst().result;
+      if (!(result instanceof ChunkDone)) {
+        inFlight--;
+      }
+      ctx.write(result).addListener(CLOSE_ON_WRITE_FAILURE);
       wrote = true;
     }
     if (wrote) {
       ctx.flush();
     }
+    return wrote;
   }
 }

@@ -19,19 +19,23 @@ final class PlanMakers {
   static final int MAX_PLANS = 16;
 
   private final SampleSource source;
+  private final DataNodeConfig.Limits limits;
   private final Cache<String, SampleMaker> makers = Caffeine.newBuilder().maximumSize(MAX_PLANS).build();
 
-  PlanMakers(SampleSource source) {
+  PlanMakers(SampleSource source, DataNodeConfig.Limits limits) {
     this.source = Checks.notNull(source, "source");
+    this.limits = Checks.notNull(limits, "limits");
   }
 
   /**
    * The maker for the plan a client sent.
    *
-   * @throws IllegalArgumentException naming the problem if the plan cannot be read or applied
+   * @throws IllegalArgumentException naming the problem if the plan cannot be read or applied, or
+   *     a value is over the node's {@link PlanLimits}
    */
   SampleMaker maker(String planJson) {
     SupplyPlan plan = PlanJson.read(planJson);
+    PlanLimits.check(plan, limits);
     return makers.get(PlanJson.write(plan), key -> build(plan));
   }
 
@@ -43,8 +47,9 @@ final class PlanMakers {
 
   private SampleMaker build(SupplyPlan plan) {
     try {
-      return Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
-    } catch (IllegalArgumentException | IllegalStateException e) {
+      return Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed())
+          .maxScratchBytes(limits.maxScratchBytes()).buildMaker();
+    } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
       throw new IllegalArgumentException("cannot apply the plan: " + e.getMessage(), e);
     }
   }

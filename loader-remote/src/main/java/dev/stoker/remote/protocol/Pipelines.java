@@ -32,9 +32,41 @@ public final class Pipelines {
    * @throws IllegalArgumentException if {@code maxFrameBytes < Protocol.MIN_MAX_FRAME_BYTES}
    */
   public static void addCodec(ChannelPipeline pipeline, int maxFrameBytes) {
-    pipeline.addLast(FRAME_DECODER, new FrameDecoder(maxFrameBytes))
+    addCodec(pipeline, maxFrameBytes, maxFrameBytes);
+  }
+
+  /**
+   * As {@link #addCodec(ChannelPipeline, int)}, with separate limits for the frames received and
+   * the frames sent: a node starts with {@link Protocol#MAX_HANDSHAKE_FRAME_BYTES} inbound and
+   * raises it with {@link #limitInbound} as the conversation allows.
+   *
+   * @param maxInboundFrameBytes the largest frame accepted, length prefix included, until changed
+   * @param maxOutboundFrameBytes the largest frame sent, length prefix included
+   * @throws IllegalArgumentException if a limit is below {@code Protocol.MIN_MAX_FRAME_BYTES}
+   */
+  public static void addCodec(ChannelPipeline pipeline, int maxInboundFrameBytes, int maxOutboundFrameBytes) {
+    pipeline.addLast(FRAME_DECODER, new FrameDecoder(maxInboundFrameBytes))
         .addLast(MESSAGE_DECODER, DECODER)
-        .addLast(MESSAGE_ENCODER, new MessageEncoder(maxFrameBytes))
+        .addLast(MESSAGE_ENCODER, new MessageEncoder(maxOutboundFrameBytes))
         .addLast(PROTOCOL_ERRORS, new ProtocolErrorHandler());
+  }
+
+  /**
+   * Sets the largest frame the codec of {@code pipeline} accepts from the next length prefix on
+   * (call on the channel's event loop, between frames: from a handler reading a message). Does
+   * nothing if the pipeline has no codec (a handler tested on its own).
+   *
+   * @param maxFrameBytes the largest frame, length prefix included
+   * @throws IllegalArgumentException if {@code maxFrameBytes < Protocol.MIN_MAX_FRAME_BYTES}
+   */
+  public static void limitInbound(ChannelPipeline pipeline, int maxFrameBytes) {
+    if (pipeline.get(FRAME_DECODER) instanceof FrameDecoder decoder) {
+      decoder.limit(maxFrameBytes);
+    }
+  }
+
+  /** The largest frame the codec of {@code pipeline} accepts now, or -1 if it has no codec. */
+  public static int inboundLimit(ChannelPipeline pipeline) {
+    return pipeline.get(FRAME_DECODER) instanceof FrameDecoder decoder ? decoder.limit() : -1;
   }
 }

@@ -13,6 +13,8 @@ package dev.stoker.remote.protocol;
  * +-------------+------------+---------+----------------------------+
  *   length counts every byte after itself; the whole frame (length + 4) is at most maxFrameBytes
  *   (DEFAULT_MAX_FRAME_BYTES unless configured); a longer one is refused as soon as its length is read.
+ *   A node accepts less inbound: MAX_HANDSHAKE_FRAME_BYTES until AUTH, then what OPEN needs (its
+ *   plan limit), after READY what its largest CHUNK needs (its chunk limit).
  *
  * FIELDS
  *   bytes8   = u8 n  | n bytes              (nonces: exactly 16, proofs: 0 or 32)
@@ -105,6 +107,13 @@ public final class Protocol {
   public static final int PROOF_BYTES = 32;
   /** Largest string16 (dataset identity, source, error text). */
   public static final int MAX_STRING16_BYTES = 0xFFFF;
+  /**
+   * The largest frame, length prefix included, that a node accepts before the client has
+   * authenticated (HELLO and AUTH take under 64 bytes; a longer frame is refused as soon as its
+   * length is read): 4 KiB. After AUTH the node accepts what OPEN needs, after READY what the
+   * largest CHUNK needs, both from its configured limits, never the outbound sample limit.
+   */
+  public static final int MAX_HANDSHAKE_FRAME_BYTES = 4 << 10;
   /** Largest plan JSON. */
   public static final int MAX_PLAN_BYTES = 1 << 20;
   /** How long an ERROR frame may take to leave before its sender closes the channel regardless. */

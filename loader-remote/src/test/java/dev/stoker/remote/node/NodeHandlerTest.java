@@ -91,8 +91,12 @@ class NodeHandlerTest {
   }
 
   private EmbeddedChannel node(Executor pool, byte[] token) {
-    NodeContext context = new NodeContext(source, identity, token, new PlanMakers(source), pool,
-        Protocol.DEFAULT_MAX_FRAME_BYTES, 8, pixels, stats);
+    return node(pool, token, DataNodeConfig.Limits.defaults());
+  }
+
+  private EmbeddedChannel node(Executor pool, byte[] token, DataNodeConfig.Limits limits) {
+    NodeContext context = new NodeContext(source, identity, token, new PlanMakers(source, limits), pool,
+        Protocol.DEFAULT_MAX_FRAME_BYTES, 8, limits, pixels, stats);
     EmbeddedChannel channel = new EmbeddedChannel(new NodeHandler(context));
     channels.add(channel);
     return channel;
@@ -354,7 +358,7 @@ class NodeHandlerTest {
 
   @Test
   void maker_samePlanFormattedDifferently_sharedFromTheCache() {
-    PlanMakers cache = new PlanMakers(source);
+    PlanMakers cache = new PlanMakers(source, DataNodeConfig.Limits.defaults());
     assertThat(cache.maker(PLAN)).isSameAs(cache.maker(PLAN.replace(",", ", ")));
     assertThat(cache.size()).isOne();
   }
