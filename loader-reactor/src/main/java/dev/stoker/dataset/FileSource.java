@@ -33,8 +33,9 @@ import java.util.Objects;
  * once constructed (the arrays are handed over, not copied), so safe to call from any thread.
  *
  * <p>Reads ({@link ImageFiles#open}): only regular files of at most
- * {@link SourceOptions#maxImageBytes()} are opened; a source confined to a directory also resolves
- * each image's symbolic links when it is read and refuses one that leads outside that directory.
+ * {@link SourceOptions#maxImageBytes()} are opened; a source confined to a directory
+ * ({@link Confinement}) also resolves each image's symbolic links when it is read and refuses one
+ * that leads outside that directory.
  */
 abstract class FileSource implements SampleSource {
   private final String kind;
@@ -46,7 +47,7 @@ abstract class FileSource implements SampleSource {
   private final List<String> notes;
   private final int problemCount;
   private final List<String> warnings;
-  private final Path realRoot;
+  private final Confinement confinement;
   private final long maxImageBytes;
 
   /**
@@ -75,7 +76,7 @@ abstract class FileSource implements SampleSource {
     this.warnings = problems.lines();
     this.maxImageBytes = options.maxImageBytes();
     try {
-      this.realRoot = confinedTo == null ? null : confinedTo.toRealPath();
+      this.confinement = confinedTo == null ? null : new Confinement(confinedTo);
     } catch (IOException e) {
       throw new LoaderException(confinedTo + ": cannot resolve: " + ImageFiles.reason(e), e);
     }
@@ -135,12 +136,12 @@ abstract class FileSource implements SampleSource {
 
   @Override
   public final ByteBuffer read(int index) throws IOException {
-    return ImageFiles.read(images[index], realRoot, maxImageBytes);
+    return ImageFiles.read(images[index], confinement, maxImageBytes);
   }
 
   @Override
   public final ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
-    return ImageFiles.read(images[index], realRoot, maxImageBytes, reuse);
+    return ImageFiles.read(images[index], confinement, maxImageBytes, reuse);
   }
 
   /**

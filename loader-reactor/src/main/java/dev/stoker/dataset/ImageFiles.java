@@ -16,23 +16,19 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /** File reads and directory checks that every file-based source shares, with errors naming the path. */
 final class ImageFiles {
-  private static final LinkOption[] FOLLOW = {};
-  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
-
   private ImageFiles() {}
 
   /**
    * Reads one image file into a heap buffer of its size, after the checks of
-   * {@link #open(Path, Path, long)}.
+   * {@link #open(Path, Confinement, long)}.
    *
    * @throws IOException whose message starts with the path: missing, refused, too large, or
    *     unreadable and why
    */
-  static ByteBuffer read(Path file, Path realRoot, long maxBytes) throws IOException {
-    try (FileChannel channel = open(file, realRoot, maxBytes)) {
-      int size = checkedSize(file, channel, maxBytes);
-      ByteBuffer buffer = ByteBuffer.allocate(size);
-      fill(channel, buffer);
+  static ByteBuffer read(Path file, Confinement confinement, long maxBytes) throws IOException {
+    try (Opened opened = open(file, confinement, maxBytes)) {
+      ByteBuffer buffer = ByteBuffer.allocate(opened.size());
+      fill(opened.channel(), buffer);
       return buffer.flip();
     } catch (IOException e) {
       throw named(file, e);
@@ -42,19 +38,19 @@ final class ImageFiles {
   /**
    * Reads one image file into {@code reuse} if it has room, else into a new direct buffer with
    * some headroom (see {@link dev.stoker.api.SampleSource#read(int, ByteBuffer)}), after the checks
-   * of {@link #open(Path, Path, long)}; no buffer is allocated for a file over {@code maxBytes}.
+   * of {@link #open(Path, Confinement, long)}; no buffer is allocated for a file over {@code maxBytes}.
    *
    * @throws IOException whose message starts with the path: missing, refused, too large, or
    *     unreadable and why
    */
-  static ByteBuffer read(Path file, Path realRoot, long maxBytes, ByteBuffer reuse) throws IOException {
-    try (FileChannel channel = open(file, realRoot, maxBytes)) {
-      int size = checkedSize(file, channel, maxBytes);
+  static ByteBuffer read(Path file, Confinement confinement, long maxBytes, ByteBuffer reuse) throws IOException {
+    try (Opened opened = open(file, confinement, maxBytes)) {
+      int size = opened.size();
       ByteBuffer buffer = reuse != null && reuse.capacity() >= size
           ? reuse.clear()
           : ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, size + (long) size / 4 + 4096));
       buffer.limit(size);
-      fill(channel, buffer);
+      fill(opened.channel(), buffer);
       return buffer.flip();
     } catch (IOException e) {
       throw named(file, e);
@@ -62,44 +58,51 @@ final class ImageFiles {
   }
 
   /**
+   * An open image file and its size at the {@code stat}: at most that many bytes are read, so a file
+   * that grows after the check cannot pass the cap (one that shrinks ends the read early).
+   */
+  record Opened(FileChannel channel, int size) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /**
    * Opens {@code file} for reading if it is a regular file of at most {@code maxBytes}, checked
    * with one {@code stat} before the open, so that a FIFO (whose open would wait for a writer) or a
-   * device is never opened. With {@code realRoot} non-null, the file's real path (every symbolic
-   * link resolved) must lie under it, and that real path is what is examined and opened, refusing a
-   * link at its end; with {@code realRoot} null, links are followed wherever they lead.
+   * device is never opened. With {@code confinement} non-null, the file must really be inside its
+   * directory: the file's directory must resolve inside it ({@link Confinement}, remembered per
+   * directory), and a file that is itself a symbolic link must lead inside; what is opened then has
+   * no link at its end ({@code O_NOFOLLOW}). With {@code confinement} null, links are followed
+   * wherever they lead.
    *
    * <p>What this cannot stop: someone who can write into the dataset directory while it is read
    * could swap a checked file for a FIFO between the {@code stat} and the {@code open}.
    */
-  static FileChannel open(Path file, Path realRoot, long maxBytes) throws IOException {
+  static Opened open(Path file, Confinement confinement, long maxBytes) throws IOException {
     Path target = file;
-    LinkOption[] links = FOLLOW;
-    if (realRoot != null) {
-      target = file.toRealPath();
-      if (!target.startsWith(realRoot)) {
-        throw new IOException(file + ": refused: a symbolic link leads outside the dataset directory " + realRoot);
+    BasicFileAttributes attributes;
+    if (confinement == null) {
+      attributes = Files.readAttributes(target, BasicFileAttributes.class);
+    } else {
+      confinement.checkDirectory(file);
+      attributes = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attributes.isSymbolicLink()) {
+        target = confinement.resolveLink(file);
+        attributes = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       }
-      links = NOFOLLOW;
     }
-    BasicFileAttributes attributes = Files.readAttributes(target, BasicFileAttributes.class, links);
     if (!attributes.isRegularFile()) {
-      throw new IOException(file + ": refused: not a regular file (" + kind(target, attributes, links) + ")");
+      throw new IOException(file + ": refused: not a regular file (" + kind(target, attributes, confinement) + ")");
     }
     if (attributes.size() > maxBytes) {
       throw tooLarge(file, attributes.size(), maxBytes);
     }
-    return realRoot != null
+    FileChannel channel = confinement != null
         ? FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)
         : FileChannel.open(target, StandardOpenOption.READ);
-  }
-
-  /** The open file's size, again: it may have grown since the {@code stat}. */
-  private static int checkedSize(Path file, FileChannel channel, long maxBytes) throws IOException {
-    long size = channel.size();
-    if (size > maxBytes) {
-      throw tooLarge(file, size, maxBytes);
-    }
-    return (int) size;
+    return new Opened(channel, (int) attributes.size());
   }
 
   private static IOException tooLarge(Path file, long size, long maxBytes) {
@@ -114,7 +117,7 @@ final class ImageFiles {
   }
 
   /** What a file that is not a regular file is, for an error message. */
-  private static String kind(Path file, BasicFileAttributes attributes, LinkOption[] links) {
+  private static String kind(Path file, BasicFileAttributes attributes, Confinement confinement) {
     if (attributes.isDirectory()) {
       return "a directory";
     }
@@ -122,6 +125,7 @@ final class ImageFiles {
       return "a symbolic link";
     }
     try {
+      LinkOption[] links = confinement == null ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
       int type = (Integer) Files.getAttribute(file, "unix:mode", links) & 0170000;
       return switch (type) {
         case 0010000 -> "a FIFO";
