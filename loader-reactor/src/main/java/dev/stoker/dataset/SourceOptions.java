@@ -15,13 +15,17 @@ import dev.stoker.api.internal.Checks;
  *       warning naming the annotation file and the entry, as a row naming a missing image is.
  *       Symbolic links are resolved when a sample is <em>read</em>: a link that leads outside the
  *       directory fails that sample, naming the file, like any unreadable image. (At read time,
- *       not at open, so that a link changed after opening is caught too, and opening a COCO file
- *       of a hundred thousand images costs no {@code stat} per image.)
+ *       not at open, so that opening a COCO file of a hundred thousand images costs no
+ *       {@code stat} per image; a directory's real path is found once and remembered, and the
+ *       {@code stat} every read makes anyway tells whether the file itself is a link.)
  *   <li>{@link #allowPathsOutside()}: a manifest may name absolute paths and paths outside its
  *       directory ({@code stoker --allow-absolute-paths}). For manifests only; COCO and VOC names
  *       always stay inside.
  *   <li>Only regular files are read: a FIFO, a device ({@code /dev/zero}) or a directory fails its
- *       sample at once, naming the file, without being opened.
+ *       sample at once, naming the file, without being opened (a {@code stat} before the
+ *       {@code open}; it replaces the {@code fstat} after it, so a read makes no more system calls
+ *       than before). Someone who can write into the dataset while it is read could still swap a
+ *       file for a FIFO between the two.
  *   <li>{@link #maxImageBytes()}: the largest encoded image read, checked before the read buffer is
  *       allocated; a larger file fails its sample naming the file and the cap.
  * </ul>
