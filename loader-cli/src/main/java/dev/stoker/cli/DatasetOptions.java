@@ -3,12 +3,13 @@ package dev.stoker.cli;
 import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.Datasets;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Where the data is: a dataset directory whose layout is recognised (COCO, VOC or ImageFolder, see
  * {@link Datasets}) or a {@code .csv}/{@code .jsonl} manifest file, or annotations and images given
- * apart.
+ * apart; and how its files are read ({@link SourceFileOptions}).
  */
 final class DatasetOptions {
   @Option(names = "--annotations", paramLabel = "PATH",
@@ -18,6 +19,9 @@ final class DatasetOptions {
 
   @Option(names = "--images", paramLabel = "DIR", description = "the directory of the images the annotations name")
   Path images;
+
+  @Mixin
+  SourceFileOptions files = new SourceFileOptions();
 
   /** Whether the data was given with {@code --annotations}/{@code --images}. */
   boolean given() {
@@ -37,11 +41,11 @@ final class DatasetOptions {
       if (annotations == null || images == null) {
         throw new IllegalArgumentException("--annotations and --images go together");
       }
-      return Datasets.open(annotations, images);
+      return Datasets.open(annotations, images, files.sourceOptions());
     }
     if (dir == null) {
       throw new IllegalArgumentException("give a dataset DIR, or --annotations PATH --images DIR");
     }
-    return Datasets.open(dir);
+    return Datasets.open(dir, files.sourceOptions());
   }
 }

@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
           + DemoDataset.CLASSES.size() + " classes under " + data);
     }
     long opening = System.nanoTime();
-    SampleSource source = data != null ? ImageFolderSource.open(data) : dataset.open(dir);
+    SampleSource source = data != null ? ImageFolderSource.open(data, dataset.files.sourceOptions()) : dataset.open(dir);
     return demo(Input.local(source), Duration.ofNanos(System.nanoTime() - opening));
   }
 

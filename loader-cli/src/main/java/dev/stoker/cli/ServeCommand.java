@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,6 +45,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "a file holding the shared token clients must prove they know")
   Path tokenFile;
 
+  @Mixin
+  SourceFileOptions files = new SourceFileOptions();
+
   @Option(names = "--workers", paramLabel = "N", description = "decode threads (default: the available processors)")
   Integer workers;
 
@@ -52,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
     }
-    SampleSource source = Datasets.open(data);
+    SampleSource source = Datasets.open(data, files.sourceOptions());
     Summaries.printWarnings(source, System.err);
     int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     DataNodeConfig config = new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, threads,

@@ -30,8 +30,8 @@ import java.util.Set;
 final class CocoParser {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** One {@code images} entry; width and height are 0 when absent. */
-  record Image(long id, String fileName, int width, int height) { }
+  /** One {@code images} entry, on {@code line} of the file; width and height are 0 when absent. */
+  record Image(long id, String fileName, int width, int height, int line) { }
 
   /** One {@code categories} entry. */
   record Category(long id, String name) { }
@@ -148,7 +148,8 @@ final class CocoParser {
     if (!imageIds.add(id)) {
       throw error(at, "image id " + id + " appears twice");
     }
-    images.add(new Image(id, fileName, optionalSize(node, "width", at), optionalSize(node, "height", at)));
+    images.add(new Image(id, fileName, optionalSize(node, "width", at), optionalSize(node, "height", at),
+        at.getLineNr()));
   }
 
   private void annotation(JsonNode node, JsonLocation at) {

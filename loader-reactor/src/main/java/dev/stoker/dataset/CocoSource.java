@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A COCO object-detection dataset: an instances JSON file ({@code images}, {@code annotations},
@@ -25,6 +27,9 @@ import java.util.Map;
  *       skipped and counted in the description.
  *   <li>An annotation that refers to a missing image or category, or whose box is empty, is skipped
  *       and reported in {@link #warnings()} and the description, not an error.
+ *   <li>A {@code file_name} must be a relative path that stays inside the image directory
+ *       ({@link SourceOptions}): an image whose name is absolute, leaves the directory with
+ *       {@code ..} or has control characters is skipped with its annotations and reported.
  * </ul>
  *
  * <pre>{@code
@@ -35,20 +40,30 @@ import java.util.Map;
 public final class CocoSource extends DetectionSource {
 
   private CocoSource(Path annotations, Path[] images, BoxTable boxes, List<String> classes, List<String> notes,
-      SourceProblems problems) {
-    super("COCO", annotations, images, boxes, classes, notes, problems);
+      SourceProblems problems, Path imageDir, SourceOptions options) {
+    super("COCO", annotations, images, boxes, classes, notes, problems, imageDir, options);
   }
 
   /**
-   * Parses {@code annotationsJson} and lists the images it names under {@code imageDir}.
+   * Parses {@code annotationsJson} and lists the images it names under {@code imageDir}, with the
+   * default {@link SourceOptions}.
    *
    * @throws LoaderException naming the path if the file or the directory is missing; naming the
    *     file, line and column if the JSON is malformed or an entry lacks a required field; if the
-   *     file lists no image
+   *     file lists no image, or no image whose name stays inside {@code imageDir}
    */
   public static CocoSource open(Path annotationsJson, Path imageDir) {
+    return open(annotationsJson, imageDir, SourceOptions.DEFAULT);
+  }
+
+  /**
+   * Like {@link #open(Path, Path)} with {@code options}: its image size cap
+   * ({@link SourceOptions#allowPathsOutside()} is for manifests only; COCO names stay inside).
+   */
+  public static CocoSource open(Path annotationsJson, Path imageDir, SourceOptions options) {
     ImageFiles.file(Checks.notNull(annotationsJson, "annotationsJson"));
     ImageFiles.directory(Checks.notNull(imageDir, "imageDir"));
+    Checks.notNull(options, "options");
     CocoParser.Parsed parsed = CocoParser.parse(annotationsJson);
     if (parsed.images().isEmpty()) {
       throw new LoaderException(annotationsJson + ": no images (the 'images' array is missing or empty)");
@@ -61,23 +76,37 @@ public final class CocoSource extends DetectionSource {
       labels.put(c.id(), classes.size());
       classes.add(c.name());
     }
-    List<CocoParser.Image> images = parsed.images();
-    Map<Long, Integer> samples = new HashMap<>();
-    Path[] files = new Path[images.size()];
-    for (int i = 0; i < files.length; i++) {
-      samples.put(images.get(i).id(), i);
-      files[i] = imageDir.resolve(images.get(i).fileName());
-    }
     SourceProblems problems = new SourceProblems();
+    List<CocoParser.Image> images = new ArrayList<>();
+    Set<Long> refused = new HashSet<>();
+    Map<Long, Integer> samples = new HashMap<>();
+    List<Path> files = new ArrayList<>();
+    for (CocoParser.Image image : parsed.images()) {
+      String refusal = ImagePaths.refusal(image.fileName(), false);
+      if (refusal != null) {
+        problems.add(annotationsJson + ":" + image.line() + ": image " + image.id() + ": file_name "
+            + ImagePaths.quote(image.fileName()) + " " + refusal + "; skipped with its annotations");
+        refused.add(image.id());
+        continue;
+      }
+      samples.put(image.id(), images.size());
+      images.add(image);
+      files.add(imageDir.resolve(image.fileName()));
+    }
+    if (images.isEmpty()) {
+      throw new LoaderException(annotationsJson + ": no image whose file_name stays inside " + imageDir
+          + "; the first: " + problems.lines().getFirst());
+    }
     BoxTable.Builder boxes = new BoxTable.Builder();
-    int crowd = boxes(parsed.annotations(), images, samples, labels, boxes, problems);
+    int crowd = boxes(parsed.annotations(), images, samples, refused, labels, boxes, problems);
     List<String> notes = crowd == 0 ? List.of() : List.of(crowd + " crowd annotations skipped");
-    return new CocoSource(annotationsJson, files, BoxTable.group(files.length, boxes), classes, notes, problems);
+    return new CocoSource(annotationsJson, files.toArray(Path[]::new), BoxTable.group(files.size(), boxes), classes,
+        notes, problems, imageDir, options);
   }
 
   /** Adds every usable annotation's box to {@code boxes}; returns the number of crowd annotations. */
   private static int boxes(CocoParser.Annotations a, List<CocoParser.Image> images, Map<Long, Integer> samples,
-      Map<Long, Integer> labels, BoxTable.Builder boxes, SourceProblems problems) {
+      Set<Long> refused, Map<Long, Integer> labels, BoxTable.Builder boxes, SourceProblems problems) {
     int crowd = 0;
     for (int i = 0; i < a.size; i++) {
       if (a.crowd[i]) {
@@ -87,6 +116,9 @@ public final class CocoSource extends DetectionSource {
       String what = (a.ids[i] >= 0 ? "annotation " + a.ids[i] : "annotation") + " (line " + a.lines[i] + ")";
       Integer sample = samples.get(a.imageIds[i]);
       Integer label = labels.get(a.categoryIds[i]);
+      if (sample == null && refused.contains(a.imageIds[i])) {
+        continue; // its image was skipped, and reported
+      }
       if (sample == null) {
         problems.add(what + " refers to image_id " + a.imageIds[i] + ", which is not in 'images'; skipped");
         continue;

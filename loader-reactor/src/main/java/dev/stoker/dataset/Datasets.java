@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  *
  * <ol>
  *   <li>the path is a file named {@code .csv} or {@code .jsonl}: {@link Layout#MANIFEST}, opened
- *       with {@link ManifestSource#open(Path)} (one row per image: path, label, optional boxes);
+ *       with {@link ManifestSource#open(Path, SourceOptions)} (one row per image: path, label,
+ *       optional boxes);
  *   <li>{@code DIR/annotations.json} is a file: {@link Layout#COCO}, images in {@code DIR/images}
  *       (or {@code DIR} itself if there is no {@code images} directory);
  *   <li>else {@code DIR/Annotations} is a directory or {@code DIR} holds {@code .xml} files:
@@ -70,35 +71,55 @@ public final class Datasets {
   }
 
   /**
-   * Opens {@code dir} (a directory, or a manifest file) as the layout {@link #detect} finds.
+   * Opens {@code dir} (a directory, or a manifest file) as the layout {@link #detect} finds, with
+   * the default {@link SourceOptions}.
    *
    * @throws LoaderException naming the path if it cannot be opened
    */
   public static SampleSource open(Path dir) {
+    return open(dir, SourceOptions.DEFAULT);
+  }
+
+  /**
+   * Like {@link #open(Path)} with {@code options} (whether a manifest may name paths outside its
+   * directory, the image size cap).
+   *
+   * <pre>{@code
+   * SampleSource listed = Datasets.open(Path.of("/data/all.jsonl"), SourceOptions.DEFAULT.withPathsOutside(true));
+   * }</pre>
+   */
+  public static SampleSource open(Path dir, SourceOptions options) {
+    Checks.notNull(options, "options");
     return switch (detect(dir)) {
       case COCO -> {
         Path images = dir.resolve("images");
-        yield CocoSource.open(dir.resolve(COCO_ANNOTATIONS), Files.isDirectory(images) ? images : dir);
+        yield CocoSource.open(dir.resolve(COCO_ANNOTATIONS), Files.isDirectory(images) ? images : dir, options);
       }
-      case VOC -> VocSource.open(dir);
-      case IMAGE_FOLDER -> ImageFolderSource.open(dir);
-      case MANIFEST -> ManifestSource.open(dir);
+      case VOC -> VocSource.open(dir, options);
+      case IMAGE_FOLDER -> ImageFolderSource.open(dir, options);
+      case MANIFEST -> ManifestSource.open(dir, options);
     };
   }
 
   /**
    * Opens explicitly given annotations: a file is a COCO instances JSON, a directory holds VOC XML
-   * files; the images are in {@code imageDir}.
+   * files; the images are in {@code imageDir}. Default {@link SourceOptions}.
    *
    * @throws LoaderException naming the path if either is missing or cannot be opened
    */
   public static SampleSource open(Path annotations, Path imageDir) {
+    return open(annotations, imageDir, SourceOptions.DEFAULT);
+  }
+
+  /** Like {@link #open(Path, Path)} with {@code options} (the image size cap). */
+  public static SampleSource open(Path annotations, Path imageDir, SourceOptions options) {
     Checks.notNull(annotations, "annotations");
     Checks.notNull(imageDir, "imageDir");
+    Checks.notNull(options, "options");
     if (Files.isDirectory(annotations)) {
-      return VocSource.open(annotations, imageDir);
+      return VocSource.open(annotations, imageDir, null, options);
     }
-    return CocoSource.open(annotations, imageDir);
+    return CocoSource.open(annotations, imageDir, options);
   }
 
   private static boolean holdsXml(Path dir) {

@@ -17,6 +17,10 @@ import java.util.List;
  *   <li>{@link #label(int)}, the classification label, is the first box's label or {@code -1}.
  *   <li>A missing image file is not checked at open: reading it fails naming the path, and the
  *       pipeline counts that sample as failed.
+ *   <li>Image names must stay inside the image directory ({@link SourceOptions}): an absolute name,
+ *       one that leaves the directory with {@code ..} or one with control characters is skipped at
+ *       open with a warning naming the annotation file and the name; a symbolic link that leads
+ *       outside fails its sample when it is read.
  * </ul>
  */
 public abstract sealed class DetectionSource extends FileSource permits CocoSource, VocSource {
@@ -25,10 +29,12 @@ public abstract sealed class DetectionSource extends FileSource permits CocoSour
    * @param kind the format's name for the description, e.g. {@code "COCO"}
    * @param annotations the annotation file or directory
    * @param notes remarks for the description, e.g. how many crowd annotations were skipped
+   * @param imageDir the directory the images must be in (symbolic links resolved when read)
    */
   DetectionSource(String kind, Path annotations, Path[] images, BoxTable boxes, List<String> classes,
-      List<String> notes, SourceProblems problems) {
-    super(kind, annotations, images, firstLabels(boxes, images.length), classes, boxes, notes, problems);
+      List<String> notes, SourceProblems problems, Path imageDir, SourceOptions options) {
+    super(kind, annotations, images, firstLabels(boxes, images.length), classes, boxes, notes, problems, imageDir,
+        options);
   }
 
   /** Each sample's classification label: its first box's label, or -1 without boxes. */

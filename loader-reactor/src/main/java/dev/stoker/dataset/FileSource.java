@@ -1,5 +1,6 @@
 package dev.stoker.dataset;
 
+import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,9 +21,9 @@ import java.util.Objects;
  *     Path[] images = Files.readAllLines(list).stream().map(Path::of).toArray(Path[]::new);
  *     return new ListSource(list, images);
  *   }
- *   private ListSource(Path list, Path[] images) {
+ *   private ListSource(Path list, Path[] images) {   // images anywhere (no confinement), default cap
  *     super("list", list, images, new int[images.length], List.of("all"), null, List.of(),
- *         new SourceProblems());
+ *         new SourceProblems(), null, SourceOptions.DEFAULT);
  *   }
  * }
  * }</pre>
@@ -30,6 +31,11 @@ import java.util.Objects;
  * <p>Package-private: the formats of this package extend it ({@link ImageFolderSource},
  * {@link ManifestSource}, {@link DetectionSource}); users see only their public types. Immutable
  * once constructed (the arrays are handed over, not copied), so safe to call from any thread.
+ *
+ * <p>Reads ({@link ImageFiles#open}): only regular files of at most
+ * {@link SourceOptions#maxImageBytes()} are opened; a source confined to a directory
+ * ({@link Confinement}) also resolves each image's symbolic links when it is read and refuses one
+ * that leads outside that directory.
  */
 abstract class FileSource implements SampleSource {
   private final String kind;
@@ -41,6 +47,8 @@ abstract class FileSource implements SampleSource {
   private final List<String> notes;
   private final int problemCount;
   private final List<String> warnings;
+  private final Confinement confinement;
+  private final long maxImageBytes;
 
   /**
    * @param kind the format's name for the description, e.g. {@code "COCO"}
@@ -50,9 +58,13 @@ abstract class FileSource implements SampleSource {
    * @param boxes every sample's boxes, or null if the source gives none ({@link #hasBoxes()})
    * @param notes remarks for the description, e.g. how many crowd annotations were skipped
    * @param problems what the opening met that did not stop it: {@link #warnings()}
+   * @param confinedTo the directory every image must really be in, symbolic links resolved, when it
+   *     is read; null to follow links anywhere
+   * @param options the image size cap ({@link SourceOptions#maxImageBytes()})
+   * @throws LoaderException naming {@code confinedTo} if its real path cannot be found
    */
   FileSource(String kind, Path origin, Path[] images, int[] labels, List<String> classes, BoxTable boxes,
-      List<String> notes, SourceProblems problems) {
+      List<String> notes, SourceProblems problems, Path confinedTo, SourceOptions options) {
     this.kind = kind;
     this.origin = origin;
     this.images = images;
@@ -62,6 +74,12 @@ abstract class FileSource implements SampleSource {
     this.notes = List.copyOf(notes);
     this.problemCount = problems.count();
     this.warnings = problems.lines();
+    this.maxImageBytes = options.maxImageBytes();
+    try {
+      this.confinement = confinedTo == null ? null : new Confinement(confinedTo);
+    } catch (IOException e) {
+      throw new LoaderException(confinedTo + ": cannot resolve: " + ImageFiles.reason(e), e);
+    }
   }
 
   /** The file or directory this source was opened from. */
@@ -118,12 +136,12 @@ abstract class FileSource implements SampleSource {
 
   @Override
   public final ByteBuffer read(int index) throws IOException {
-    return ImageFiles.read(images[index]);
+    return ImageFiles.read(images[index], confinement, maxImageBytes);
   }
 
   @Override
   public final ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
-    return ImageFiles.read(images[index], reuse);
+    return ImageFiles.read(images[index], confinement, maxImageBytes, reuse);
   }
 
   /**

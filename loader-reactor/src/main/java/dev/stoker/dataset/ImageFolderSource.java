@@ -30,7 +30,11 @@ import java.util.Set;
  *   <li>A class directory with no image is kept in {@link #classes()}, so that labels stay the
  *       sorted position of the name and match another split of the same classes, but gives no
  *       samples; it is reported in {@link #warnings()}. An entry that cannot be examined (a broken
- *       link) is skipped and reported too.
+ *       link), or an image name that is not a regular file (a FIFO, a device, or a link to one), is
+ *       skipped and reported too.
+ *   <li>The tree is yours, so symbolic links are followed wherever they lead (a tree of links into
+ *       a shared store is a common layout), unlike the names in a COCO, VOC or manifest file. Reads
+ *       still open regular files only, up to {@link SourceOptions#maxImageBytes()}.
  *   <li>Listing reads each directory once and, on Linux, needs no {@code stat} for a plain file
  *       (the directory entry says what it is; see {@code DirectoryEntries}), one for each
  *       directory or link: a million files list in seconds (docs/performance.md).
@@ -43,19 +47,26 @@ import java.util.Set;
 public final class ImageFolderSource extends FileSource {
   private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png");
 
-  private ImageFolderSource(Path root, List<String> classes, Path[] files, int[] labels, SourceProblems problems) {
-    super("image folder", root, files, labels, classes, null, List.of(), problems);
+  private ImageFolderSource(Path root, List<String> classes, Path[] files, int[] labels, SourceProblems problems,
+      SourceOptions options) {
+    super("image folder", root, files, labels, classes, null, List.of(), problems, null, options);
   }
 
   /**
-   * Lists the tree under {@code root}.
+   * Lists the tree under {@code root}, with the default {@link SourceOptions}.
    *
    * @throws LoaderException naming the path if it is missing, not a directory, unreadable, or holds
    *     no class directory with images; naming a class directory (or one below it) that cannot be
    *     listed
    */
   public static ImageFolderSource open(Path root) {
+    return open(root, SourceOptions.DEFAULT);
+  }
+
+  /** Like {@link #open(Path)} with {@code options}: its image size cap. */
+  public static ImageFolderSource open(Path root, SourceOptions options) {
     ImageFiles.directory(Checks.notNull(root, "root"));
+    Checks.notNull(options, "options");
     List<Path> classDirs = new ArrayList<>();
     for (Path child : entries(root)) {
       if (Files.isDirectory(child)) {
@@ -94,7 +105,7 @@ public final class ImageFolderSource extends FileSource {
         labels[next++] = c;
       }
     }
-    return new ImageFolderSource(root, classes, files, labels, problems);
+    return new ImageFolderSource(root, classes, files, labels, problems, options);
   }
 
   /** One class directory's images, sorted, and the entries skipped; or why it could not be listed. */
@@ -139,6 +150,8 @@ public final class ImageFolderSource extends FileSource {
             }
           } else if (attributes.isRegularFile() && image) {
             found.add(entry.path());
+          } else if (image) {
+            skipped.add(entry.path() + ": not a regular file (a FIFO, device or socket); skipped");
           }
         }
       }

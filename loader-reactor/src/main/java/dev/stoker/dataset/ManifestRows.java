@@ -16,8 +16,8 @@ import java.util.stream.IntStream;
  * Collects a manifest's rows as {@link ManifestParser} reads them: resolves paths, gives labels
  * provisional ids until the classes are known, and keeps the boxes; then {@link #build} checks
  * which images exist (in parallel: a {@code stat} per row is most of the time a large manifest
- * takes to open, more so on a network file system), skips the rows whose image is missing and
- * turns the rest into a {@link ManifestSource}'s arrays.
+ * takes to open, more so on a network file system), skips the rows whose image is missing or whose
+ * path is refused ({@link SourceOptions}) and turns the rest into a {@link ManifestSource}'s arrays.
  */
 final class ManifestRows implements ManifestParser.Rows {
   /** What a manifest opens to; {@code labels[i]} is {@code -1} for an unlabelled image without boxes. */
@@ -25,6 +25,9 @@ final class ManifestRows implements ManifestParser.Rows {
 
   private final Path manifest;
   private final Path base;
+  private final boolean outsideAllowed;
+  /** Why a row's path is refused, by row; such a row is skipped like one whose image is missing. */
+  private final Map<Integer, String> refused = new HashMap<>();
   private final SourceProblems problems = new SourceProblems();
   private final List<Path> images = new ArrayList<>();
   private int[] labels = new int[1024];
@@ -43,20 +46,35 @@ final class ManifestRows implements ManifestParser.Rows {
   private int maxInteger = -1;
   private int firstUnlabelledLine;
 
-  /** @param manifest the manifest file; relative paths resolve against its directory */
-  ManifestRows(Path manifest) {
+  /**
+   * @param manifest the manifest file; relative paths resolve against its directory
+   * @param outsideAllowed whether rows may name absolute paths and paths outside that directory
+   */
+  ManifestRows(Path manifest, boolean outsideAllowed) {
     this.manifest = manifest;
+    this.base = base(manifest);
+    this.outsideAllowed = outsideAllowed;
+  }
+
+  /** The directory relative paths resolve against: the manifest's. */
+  static Path base(Path manifest) {
     Path parent = manifest.getParent();
-    this.base = parent == null ? Path.of("") : parent;
+    return parent == null ? Path.of("") : parent;
   }
 
   @Override
   public void row(int line, String path, Label label, double[] coords, Label[] labelsOfBoxes) {
+    String refusal = ImagePaths.refusal(path, outsideAllowed);
     Path image;
     try {
-      image = base.resolve(path);
+      image = refusal == null ? base.resolve(path) : base;
     } catch (InvalidPathException e) {
-      throw new LoaderException(manifest + ":" + line + ": '" + path + "' is not a valid path: " + e.getReason(), e);
+      throw new LoaderException(manifest + ":" + line + ": " + ImagePaths.quote(path) + " is not a valid path: "
+          + e.getReason(), e);
+    }
+    if (refusal != null) {
+      refused.put(images.size(), ImagePaths.quote(path) + " " + refusal
+          + (outsideAllowed ? "" : " (stoker --allow-absolute-paths, SourceOptions.allowPathsOutside, allows it)"));
     }
     int rowId = label == null ? -1 : id(label, line);
     int[] ids = new int[labelsOfBoxes.length];
@@ -146,8 +164,8 @@ final class ManifestRows implements ManifestParser.Rows {
     int[] index = keptIndex();
     int kept = (int) Arrays.stream(index).filter(i -> i >= 0).count();
     if (kept == 0) {
-      throw new LoaderException(manifest + ": none of the " + images.size() + " images it lists exists; the first: "
-          + problems.lines().getFirst());
+      throw new LoaderException(manifest + ": none of the " + images.size() + " images it lists exists or may be "
+          + "read; the first: " + problems.lines().getFirst());
     }
     boolean named = firstLabel != null && firstLabel.isName();
     List<String> classes = new ArrayList<>();
@@ -195,7 +213,8 @@ final class ManifestRows implements ManifestParser.Rows {
   private int[] keptIndex() {
     Path[] all = images.toArray(Path[]::new);
     boolean[] present = new boolean[all.length];
-    IntStream.range(0, all.length).parallel().forEach(i -> present[i] = Files.isRegularFile(all[i]));
+    IntStream.range(0, all.length).parallel()
+        .forEach(i -> present[i] = !refused.containsKey(i) && Files.isRegularFile(all[i]));
     int[] index = new int[all.length];
     int kept = 0;
     for (int row = 0; row < all.length; row++) {
@@ -203,8 +222,9 @@ final class ManifestRows implements ManifestParser.Rows {
         index[row] = kept++;
       } else {
         index[row] = -1;
-        problems.add(manifest + ":" + lines[row] + ": " + all[row] + ": "
-            + (Files.exists(all[row]) ? "not a file" : "no such file") + "; row skipped");
+        String why = refused.get(row);
+        problems.add(manifest + ":" + lines[row] + ": " + (why != null ? why
+            : all[row] + ": " + (Files.exists(all[row]) ? "not a regular file" : "no such file")) + "; row skipped");
       }
     }
     return index;

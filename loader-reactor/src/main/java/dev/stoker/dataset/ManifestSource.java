@@ -26,13 +26,18 @@ import java.util.List;
  *
  * <pre>
  * {"path": "images/001.jpg", "label": "cat", "boxes": [[10, 20, 110, 90, "cat"], [50, 50, 60, 70]]}
- * {"path": "/data/other/002.jpg", "label": 3}
+ * {"path": "train/002.jpg", "label": 3}
  * </pre>
  *
  * <ul>
- *   <li>Samples are the rows in file order. A relative path resolves against the manifest's
- *       directory. A row whose image file does not exist is skipped and reported in
- *       {@link #warnings()}; blank lines are ignored.
+ *   <li>Samples are the rows in file order. A path is relative and resolves against the manifest's
+ *       directory, and must stay inside it: an absolute path, one that leaves the directory with
+ *       {@code ..} or one with control characters is refused, and a symbolic link that leads
+ *       outside fails its sample when read ({@link SourceOptions}). Opening with
+ *       {@link SourceOptions#allowPathsOutside()} ({@code stoker --allow-absolute-paths}) lets a
+ *       manifest you trust name images anywhere, such as {@code /data/other/002.jpg}.
+ *   <li>A row whose image file does not exist (or is not a regular file) or whose path is refused
+ *       is skipped and reported in {@link #warnings()}; blank lines are ignored.
  *   <li>Labels are class names or non-negative integers, not both. With names, {@link #classes()}
  *       are the distinct names (of rows and boxes) sorted and a label is its name's position; with
  *       integers, the classes are {@code "0"} to the largest and a label is the integer. In CSV a
@@ -51,26 +56,41 @@ import java.util.List;
  */
 public final class ManifestSource extends FileSource {
 
-  private ManifestSource(Path manifest, boolean hasBoxes, ManifestRows.Built built) {
+  private ManifestSource(Path manifest, boolean hasBoxes, ManifestRows.Built built, SourceOptions options) {
     super("manifest", manifest, built.images(), built.labels(), built.classes(), hasBoxes ? built.boxes() : null,
-        List.of(), built.problems());
+        List.of(), built.problems(), options.allowPathsOutside() ? null : ManifestRows.base(manifest), options);
   }
 
   /**
-   * Reads {@code manifest} and checks that every image it lists exists.
+   * Reads {@code manifest} and checks that every image it lists exists, with the default
+   * {@link SourceOptions}: paths inside the manifest's directory only.
    *
    * @throws LoaderException naming the file if it is missing, unreadable, not named {@code .csv} or
-   *     {@code .jsonl}, empty, or lists no existing image; naming the file, line and (where known)
-   *     column of a malformed row, or of a label of the other kind than the first
+   *     {@code .jsonl}, empty, or lists no existing image that may be read; naming the file, line
+   *     and (where known) column of a malformed row, or of a label of the other kind than the first
    */
   public static ManifestSource open(Path manifest) {
+    return open(manifest, SourceOptions.DEFAULT);
+  }
+
+  /**
+   * Like {@link #open(Path)} with {@code options}: whether rows may name absolute paths and paths
+   * outside the manifest's directory ({@link SourceOptions#allowPathsOutside()}), and the image
+   * size cap.
+   *
+   * <pre>{@code
+   * ManifestSource trusted = ManifestSource.open(Path.of("/data/all.csv"), SourceOptions.DEFAULT.withPathsOutside(true));
+   * }</pre>
+   */
+  public static ManifestSource open(Path manifest, SourceOptions options) {
     ImageFiles.file(Checks.notNull(manifest, "manifest"));
+    Checks.notNull(options, "options");
     if (!isManifest(manifest)) {
       throw new LoaderException(manifest + ": a manifest must be named .csv or .jsonl");
     }
-    ManifestRows rows = new ManifestRows(manifest);
+    ManifestRows rows = new ManifestRows(manifest, options.allowPathsOutside());
     boolean hasBoxes = ManifestParser.parse(manifest, rows);
-    return new ManifestSource(manifest, hasBoxes, rows.build(hasBoxes));
+    return new ManifestSource(manifest, hasBoxes, rows.build(hasBoxes), options);
   }
 
   /** Whether {@code path} is named like a manifest: {@code .csv} or {@code .jsonl}, in any case. */

@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  *       not in a given list is skipped and reported in {@link #warnings()}.
  *   <li>Objects marked {@code <difficult>1</difficult>} are kept: they are real objects, and a
  *       trainer that wants to ignore them can do so by label or size.
+ *   <li>A {@code <filename>} must be a relative path that stays inside the image directory
+ *       ({@link SourceOptions}): an annotation whose file name is absolute, leaves the directory
+ *       with {@code ..} or has control characters is skipped and reported.
  * </ul>
  *
  * <p>{@link #open(Path)} finds the images itself (see there); {@link #open(Path, Path)} takes both
@@ -39,28 +42,43 @@ import java.util.stream.Stream;
  */
 public final class VocSource extends DetectionSource {
 
-  private VocSource(Path annotations, Path[] images, BoxTable boxes, List<String> classes, SourceProblems problems) {
-    super("VOC", annotations, images, boxes, classes, List.of(), problems);
+  private VocSource(Path annotations, Path[] images, BoxTable boxes, List<String> classes, SourceProblems problems,
+      Path imageDir, SourceOptions options) {
+    super("VOC", annotations, images, boxes, classes, List.of(), problems, imageDir, options);
   }
 
   /**
    * Opens a VOC dataset from one directory. The annotations are {@code dir/Annotations/*.xml} if
    * that directory exists (the VOCdevkit layout), else {@code dir/*.xml}. The images are in the
-   * first of these directories that holds the first annotation's {@code <filename>}: the
-   * annotation directory's siblings {@code JPEGImages} and {@code images}, then the annotation
-   * directory itself.
+   * first of these directories that holds the first annotation's {@code <filename>} (the first
+   * that stays inside the directory, see {@link SourceOptions}): the annotation directory's
+   * siblings {@code JPEGImages} and {@code images}, then the annotation directory itself.
    *
    * @throws LoaderException naming the path if {@code dir} is missing, holds no {@code .xml} file,
-   *     or no candidate directory holds the first image; naming the file and line of a malformed
-   *     annotation
+   *     no annotation names an image inside a directory, or no candidate directory holds the first
+   *     image; naming the file and line of a malformed annotation
    */
   public static VocSource open(Path dir) {
+    return open(dir, SourceOptions.DEFAULT);
+  }
+
+  /**
+   * Like {@link #open(Path)} with {@code options}: its image size cap
+   * ({@link SourceOptions#allowPathsOutside()} is for manifests only; VOC names stay inside).
+   */
+  public static VocSource open(Path dir, SourceOptions options) {
     ImageFiles.directory(Checks.notNull(dir, "dir"));
+    Checks.notNull(options, "options");
     Path xmlDir = Files.isDirectory(dir.resolve("Annotations")) ? dir.resolve("Annotations") : dir;
     List<Path> xmls = annotationFiles(xmlDir);
     VocParser parser = new VocParser();
     List<VocParser.VocAnnotation> parsed = xmls.stream().map(parser::parse).toList();
-    String first = parsed.getFirst().filename();
+    int firstInside = firstInside(parsed);
+    if (firstInside < 0) {
+      throw new LoaderException(xmlDir + ": no annotation names an image inside the image directory; the first, "
+          + xmls.getFirst() + ", names " + ImagePaths.quote(parsed.getFirst().filename()));
+    }
+    String first = parsed.get(firstInside).filename();
     Path parent = xmlDir.toAbsolutePath().normalize().getParent();
     List<Path> candidates = new ArrayList<>();
     if (parent != null) {
@@ -70,8 +88,8 @@ public final class VocSource extends DetectionSource {
     candidates.add(xmlDir);
     Path imageDir = candidates.stream().filter(c -> Files.isRegularFile(c.resolve(first))).findFirst()
         .orElseThrow(() -> new LoaderException(dir + ": cannot find the images: none of " + candidates + " holds "
-            + first + " (named by " + xmls.getFirst() + "); give the image directory explicitly"));
-    return build(xmlDir, xmls, parsed, imageDir, null);
+            + first + " (named by " + xmls.get(firstInside) + "); give the image directory explicitly"));
+    return build(xmlDir, xmls, parsed, imageDir, null, options);
   }
 
   /**
@@ -93,19 +111,28 @@ public final class VocSource extends DetectionSource {
    * @throws IllegalArgumentException naming {@code classes} if it has duplicates
    */
   public static VocSource open(Path annotationDir, Path imageDir, List<String> classes) {
+    return open(annotationDir, imageDir, classes, SourceOptions.DEFAULT);
+  }
+
+  /**
+   * Like {@link #open(Path, Path, List)} with {@code options}: its image size cap
+   * ({@link SourceOptions#allowPathsOutside()} is for manifests only; VOC names stay inside).
+   */
+  public static VocSource open(Path annotationDir, Path imageDir, List<String> classes, SourceOptions options) {
     ImageFiles.directory(Checks.notNull(annotationDir, "annotationDir"));
     ImageFiles.directory(Checks.notNull(imageDir, "imageDir"));
+    Checks.notNull(options, "options");
     if (classes != null) {
       Checks.argument(classes.stream().distinct().count() == classes.size(), "classes", "has duplicates: " + classes);
     }
     List<Path> xmls = annotationFiles(annotationDir);
     VocParser parser = new VocParser();
     List<VocParser.VocAnnotation> parsed = xmls.stream().map(parser::parse).toList();
-    return build(annotationDir, xmls, parsed, imageDir, classes);
+    return build(annotationDir, xmls, parsed, imageDir, classes, options);
   }
 
   private static VocSource build(Path annotationDir, List<Path> xmls, List<VocParser.VocAnnotation> parsed,
-      Path imageDir, List<String> given) {
+      Path imageDir, List<String> given, SourceOptions options) {
     List<String> classes = given != null ? List.copyOf(given) : seenNames(parsed);
     Map<String, Integer> labels = new HashMap<>();
     for (int i = 0; i < classes.size(); i++) {
@@ -113,13 +140,20 @@ public final class VocSource extends DetectionSource {
     }
     SourceProblems problems = new SourceProblems();
     BoxTable.Builder boxes = new BoxTable.Builder();
-    Path[] images = new Path[parsed.size()];
-    for (int s = 0; s < images.length; s++) {
-      VocParser.VocAnnotation a = parsed.get(s);
-      images[s] = imageDir.resolve(a.filename());
+    List<Path> images = new ArrayList<>();
+    for (int file = 0; file < parsed.size(); file++) {
+      VocParser.VocAnnotation a = parsed.get(file);
+      String refusal = ImagePaths.refusal(a.filename(), false);
+      if (refusal != null) {
+        problems.add(xmls.get(file) + ": <filename> " + ImagePaths.quote(a.filename()) + " " + refusal
+            + "; annotation skipped");
+        continue;
+      }
+      int s = images.size();
+      images.add(imageDir.resolve(a.filename()));
       for (VocParser.VocObject o : a.objects()) {
         Integer label = labels.get(o.name());
-        String where = xmls.get(s) + ":" + o.line() + ": object '" + o.name() + "'";
+        String where = xmls.get(file) + ":" + o.line() + ": object " + ImagePaths.quote(o.name());
         if (label == null) {
           problems.add(where + " is not one of the given classes; skipped");
         } else if (!boxes.add(s, label, o.xmin() - 1, o.ymin() - 1, o.xmax(), o.ymax(), a.width(), a.height())) {
@@ -128,7 +162,22 @@ public final class VocSource extends DetectionSource {
         }
       }
     }
-    return new VocSource(annotationDir, images, BoxTable.group(images.length, boxes), classes, problems);
+    if (images.isEmpty()) {
+      throw new LoaderException(annotationDir + ": no annotation names an image inside " + imageDir + "; the first: "
+          + problems.lines().getFirst());
+    }
+    return new VocSource(annotationDir, images.toArray(Path[]::new), BoxTable.group(images.size(), boxes), classes,
+        problems, imageDir, options);
+  }
+
+  /** The first annotation whose file name stays inside the image directory, or -1. */
+  private static int firstInside(List<VocParser.VocAnnotation> parsed) {
+    for (int i = 0; i < parsed.size(); i++) {
+      if (ImagePaths.refusal(parsed.get(i).filename(), false) == null) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static List<String> seenNames(List<VocParser.VocAnnotation> parsed) {

@@ -40,6 +40,12 @@
  *       opening (an annotation naming a missing image, an empty box) goes into a
  *       {@code SourceProblems}: it shows in {@code warnings()} and the description, capped so a
  *       broken file cannot flood memory.
+ *   <li>Image names read from a file are untrusted ({@link dev.stoker.dataset.SourceOptions}): check
+ *       each with {@code ImagePaths.refusal} (relative, inside the directory, no control
+ *       characters), skip a refused one with a warning that quotes it with {@code ImagePaths.quote},
+ *       and give {@code FileSource} the directory the images must stay in, so that reads refuse a
+ *       symbolic link that leads outside. Reads open regular files only, up to the options' size cap.
+ *       Take a {@code SourceOptions} in an {@code open} overload.
  *   <li>Boxes are {@code x0, y0, x1, y1} in continuous 0-based source pixels (see
  *       {@link dev.stoker.api.SampleSource}); {@code BoxTable.Builder#add} converts nothing but
  *       clips to the stated image size and refuses empty or non-finite boxes, so convert the
