@@ -2,6 +2,7 @@ package dev.stoker.remote.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoker.testkit.GradientImageFolder;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.HorizontalFlip;
@@ -28,7 +29,6 @@ import dev.stoker.remote.protocol.Message;
 import dev.stoker.remote.protocol.PlanJson;
 import dev.stoker.remote.protocol.Pipelines;
 import dev.stoker.remote.protocol.Protocol;
-import dev.stoker.remote.protocol.TestImages;
 import dev.stoker.remote.protocol.TokenAuth;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -71,7 +71,7 @@ class NodeLimitsTest {
 
   @BeforeAll
   static void dataset() throws IOException {
-    source = ImageFolderSource.open(TestImages.imageFolder(root, 9));
+    source = ImageFolderSource.open(GradientImageFolder.of(9).withBroken().writeTo(root));
     identity = DatasetIdentity.of(source);
   }
 

@@ -2,6 +2,7 @@ package dev.stoker.remote.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoker.testkit.GradientImageFolder;
 import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.remote.protocol.LeakRecorder;
@@ -12,7 +13,6 @@ import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Sample;
 import dev.stoker.remote.protocol.Message;
 import dev.stoker.remote.protocol.Protocol;
-import dev.stoker.remote.protocol.TestImages;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.DataOutputStream;
@@ -64,7 +64,7 @@ class NodePreAuthTest {
 
   @BeforeAll
   static void dataset() throws IOException {
-    source = ImageFolderSource.open(TestImages.imageFolder(root.resolve("data"), 14));
+    source = ImageFolderSource.open(GradientImageFolder.of(14).withBroken().writeTo(root.resolve("data")));
   }
 
   @AfterEach
