@@ -102,7 +102,7 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
       List<Upstream> connections = new ArrayList<>();
       for (InetSocketAddress address : nodes) {
         Upstream node = new Upstream(Checks.notNull(address, "node address"), bootstrap, ssl, token,
-            options.connectTimeout(), dispatcher, counter);
+            options.connectTimeout(), dispatcher, counter, options.limits());
         node.expectIdentity(options.expectedIdentity());
         dispatcher.add(node);
         connections.add(node);

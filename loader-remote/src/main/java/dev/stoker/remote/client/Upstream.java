@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * finish. Everything but {@link #connect} and {@link #open} runs on the client's event loop.
  *
  * <pre>{@code
- * Upstream node = new Upstream(address, bootstrap, ssl, token, timeout, dispatcher, counter);
+ * Upstream node = new Upstream(address, bootstrap, ssl, token, timeout, dispatcher, counter, limits);
  * node.connect().join();                   // HELLO, WELCOME, AUTH
  * node.open(opening).join();               // OPEN, READY
  * node.assign(task);                       // on the event loop: CHUNK and the CREDITs it needs
@@ -50,6 +50,7 @@ final class Upstream {
   private final Listener listener;
   private final EventLoop loop;
   private final WireCounter counter;
+  private final RemoteOptions.Limits limits;
   private final CreditLedger ledger = new CreditLedger();
   private UpstreamSession session;
   private String lastProblem = "not connected yet";
@@ -58,8 +59,9 @@ final class Upstream {
   private boolean closed;
 
   Upstream(InetSocketAddress address, Bootstrap bootstrap, SslContext ssl, byte[] token,
-      Duration handshakeTimeout, Listener listener, WireCounter counter) {
+      Duration handshakeTimeout, Listener listener, WireCounter counter, RemoteOptions.Limits limits) {
     this.counter = counter;
+    this.limits = limits;
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.bootstrap = bootstrap;
@@ -214,6 +216,11 @@ final class Upstream {
   /** The shared token, or null. */
   byte[] token() {
     return token;
+  }
+
+  /** What the node may claim at most. */
+  RemoteOptions.Limits limits() {
+    return limits;
   }
 
   /** The dataset identity required of the node, or null for any. */

@@ -5,6 +5,7 @@ import dev.stoker.api.SampleFailure;
 import dev.stoker.pipeline.ProcessedSample;
 import dev.stoker.pipeline.SampleResult;
 import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.PeerText;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
 import io.netty.channel.Channel;
@@ -25,15 +26,20 @@ import org.slf4j.LoggerFactory;
  * One connection attempt of an {@link Upstream} and, if it gets there, the ready connection: the
  * client's half of the handshake of {@link Protocol} (HELLO, WELCOME, AUTH, then OPEN and READY
  * once the plan is known), then the SAMPLE, FAILED and CHUNK_DONE frames, checked against the
- * {@link CreditLedger} and routed to their {@link EpochStream}s. Anything out of order is a
- * protocol violation: ERROR, then close. When the connection ends, {@link Upstream} gets the
- * reason. Confined to the client's event loop.
+ * {@link CreditLedger} and {@link FrameRules} and routed to their {@link EpochStream}s. Anything
+ * out of order, and any field outside what the client asked for or allows, is a protocol
+ * violation: one log line naming the node and the field, ERROR, then close; every later frame is
+ * released unread, and the chunks the node held go to the other nodes. Text from the node (ERROR,
+ * FAILED) goes through {@link PeerText} before it reaches a log or an exception. When the
+ * connection ends, {@link Upstream} gets the reason. Confined to the client's event loop.
  */
 final class UpstreamSession {
   /** Where the handshake stands. */
   enum State { CONNECTING, HELLO, WELCOMED, OPENING, READY, CLOSED }
 
   private static final Logger log = LoggerFactory.getLogger(UpstreamSession.class);
+  /** Class names longer than this are cut (they only label things for people). */
+  private static final int MAX_CLASS_NAME_CHARS = 1024;
 
   private final Upstream upstream;
   private final CreditLedger ledger;
@@ -46,6 +52,8 @@ final class UpstreamSession {
   private Channel channel;
   private Message.Welcome welcome;
   private String problem;
+  private boolean dropping;
+  private int maxBoxes;
   private ScheduledFuture<?> handshakeTimer;
 
   UpstreamSession(Upstream upstream, CreditLedger ledger, EventLoop loop, Duration handshakeTimeout) {
@@ -96,6 +104,10 @@ final class UpstreamSession {
   }
 
   void onMessage(Message message) {
+    if (dropping) { // the node broke a rule: nothing it sends counts any more
+      ReferenceCountUtil.release(message);
+      return;
+    }
     switch (message) {
       case Message.Error e -> fail(refusal(e));
       case Message.Welcome w when state == State.HELLO -> onWelcome(w);
@@ -111,7 +123,16 @@ final class UpstreamSession {
   }
 
   private void onWelcome(Message.Welcome w) {
-    welcome = w;
+    String wrong = FrameRules.dataset("WELCOME", w.datasetIdentity(), w.datasetSize(), w.classes().size(),
+        w.hasBoxes(), w.maxBoxCount(), upstream.limits());
+    if (wrong != null) {
+      violation(wrong);
+      return;
+    }
+    welcome = new Message.Welcome(w.version(), w.nodeNonce(), w.tokenRequired(), w.datasetIdentity(), w.datasetSize(),
+        w.classes().stream().map(c -> PeerText.clean(c, MAX_CLASS_NAME_CHARS)).toList(), w.hasBoxes(),
+        w.maxBoxCount());
+    w = welcome;
     String expected = upstream.expectedIdentity();
     byte[] token = upstream.token();
     if (w.tokenRequired() && token == null) {
@@ -144,7 +165,11 @@ final class UpstreamSession {
       fail("did not prove that it holds the token (a node without a token, or another token)");
     } else if (r.sampleBytes() != o.sampleBytes()) {
       fail("makes samples of " + r.sampleBytes() + " bytes, but this plan needs " + o.sampleBytes());
+    } else if (r.maxBoxes() > (welcome.hasBoxes() ? welcome.maxBoxCount() : 0)) {
+      violation("READY.maxBoxes " + r.maxBoxes() + " is more than the dataset's maxBoxCount "
+          + (welcome.hasBoxes() ? welcome.maxBoxCount() : 0));
     } else {
+      maxBoxes = r.maxBoxes();
       state = State.READY;
       handshakeTimer.cancel(false);
       ledger.resetCredits();
@@ -159,9 +184,9 @@ final class UpstreamSession {
       s.release();
       return;
     }
-    String wrong = CreditLedger.misplaced(task, s.position(), s.index());
-    if (wrong == null && s.pixels().readableBytes() != upstream.opening().sampleBytes()) {
-      wrong = "a sample of " + s.pixels().readableBytes() + " bytes, not " + upstream.opening().sampleBytes();
+    String wrong = CreditLedger.misplaced(task, "SAMPLE", s.position(), s.index());
+    if (wrong == null) {
+      wrong = FrameRules.sample(s, upstream.opening().sampleBytes(), welcome.classes().size(), maxBoxes);
     }
     if (wrong != null) {
       s.release();
@@ -179,13 +204,13 @@ final class UpstreamSession {
     if (task == null) {
       return;
     }
-    String wrong = CreditLedger.misplaced(task, f.position(), f.index());
+    String wrong = CreditLedger.misplaced(task, "FAILED", f.position(), f.index());
     if (wrong != null) {
       violation(wrong);
       return;
     }
-    SampleFailure failure = new SampleFailure(task.stream.epoch(), f.index(), f.source(),
-        new LoaderException(f.error() + " (on node " + upstream.name() + ")"));
+    SampleFailure failure = new SampleFailure(task.stream.epoch(), f.index(), PeerText.clean(f.source()),
+        new LoaderException(PeerText.clean(f.error()) + " (on node " + upstream.name() + ")"));
     task.stream.accept(task, task.start + f.position(), new SampleResult.Failed(failure));
     upstream.topUp();
   }
@@ -204,23 +229,25 @@ final class UpstreamSession {
   }
 
   private void onChunkDone(Message.ChunkDone d) {
-    ChunkTask task = ledger.done(d.chunkId());
+    ChunkTask task = ledger.task(d.chunkId());
     if (task == null) {
       return; // cancelled
     }
-    if (task.remaining() > 0) {
-      violation("reported chunk " + task.id + " done with " + task.remaining() + " positions not sent");
+    if (task.remaining() > 0) { // the chunk stays in the ledger: it goes to another node with the rest
+      violation("CHUNK_DONE for chunk " + task.id + " with " + task.remaining() + " positions not sent");
       return;
     }
+    ledger.done(d.chunkId());
     task.stream.done(task);
   }
 
   private void violation(String reason) {
-    if (state == State.CLOSED) {
+    if (state == State.CLOSED || dropping) {
       return;
     }
+    dropping = true;
     problem = "broke the protocol: " + reason;
-    log.warn("node {} {}; closing the connection", upstream.name(), problem);
+    log.warn("node {} {}; dropping it", upstream.name(), problem);
     channel.writeAndFlush(new Message.Error(Message.Error.PROTOCOL, reason)).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -251,7 +278,7 @@ final class UpstreamSession {
 
   /** Why a node refused, in words, from its ERROR. */
   private static String refusal(Message.Error e) {
-    String says = "(node says: " + e.message() + ")";
+    String says = "(node says: " + PeerText.clean(e.message()) + ")";
     return switch (e.code()) {
       case Message.Error.AUTH -> "refused the token " + says;
       case Message.Error.VERSION -> "speaks another protocol version " + says;
@@ -263,6 +290,6 @@ final class UpstreamSession {
   }
 
   static String describe(Throwable t) {
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return t.getMessage() != null ? PeerText.clean(t.getMessage()) : t.getClass().getSimpleName();
   }
 }
