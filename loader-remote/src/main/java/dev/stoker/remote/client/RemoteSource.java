@@ -50,7 +50,9 @@ import reactor.core.publisher.Flux;
  * }
  * }</pre>
  *
- * <p>Metadata (size, classes, boxes) comes from the nodes' WELCOME. A node that drops mid-epoch has
+ * <p>Metadata (size, classes, boxes) comes from the nodes' DATASET, which a node sends only once
+ * the client proved it holds the token, and which the client checks against its
+ * {@link RemoteOptions.Limits}. A node that drops mid-epoch has
  * its unfinished chunks resumed on the others and is reconnected in the background, then used
  * again; with no node left for {@link RemoteOptions#connectTimeout()}, the run fails naming them.
  * The source serves one plan: {@link #configure} is called once, by the loader. Nothing is read
@@ -62,19 +64,19 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
   private final EventLoop loop;
   private final Dispatcher dispatcher;
   private final List<Upstream> nodes;
-  private final Message.Welcome welcome;
+  private final Message.Dataset dataset;
   private SupplyPlan plan;
   private final WireCounter counter;
 
   private RemoteSource(RemoteOptions options, EventLoopGroup group, Dispatcher dispatcher, List<Upstream> nodes,
-      Message.Welcome welcome, WireCounter counter) {
+      Message.Dataset dataset, WireCounter counter) {
     this.counter = counter;
     this.options = options;
     this.group = group;
     this.loop = group.next();
     this.dispatcher = dispatcher;
     this.nodes = nodes;
-    this.welcome = welcome;
+    this.dataset = dataset;
   }
 
   /**
@@ -107,9 +109,9 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
         dispatcher.add(node);
         connections.add(node);
       }
-      Map<Upstream, Message.Welcome> welcomes = await(connections, Upstream::connect, options,
+      Map<Upstream, Message.Dataset> welcomes = await(connections, Upstream::connect, options,
           "connect to");
-      Message.Welcome first = welcomes.get(connections.get(0));
+      Message.Dataset first = welcomes.get(connections.get(0));
       List<String> others = connections.stream()
           .filter(n -> !welcomes.get(n).datasetIdentity().equals(first.datasetIdentity()))
           .map(n -> n.name() + " serves " + welcomes.get(n).datasetIdentity())
@@ -174,7 +176,7 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
 
   /** The identity of the dataset the nodes serve, e.g. {@code sha256:9f2c.../1281167}. */
   public String identity() {
-    return welcome.datasetIdentity();
+    return dataset.datasetIdentity();
   }
 
   /**
@@ -269,23 +271,23 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
 
   @Override
   public int size() {
-    return welcome.datasetSize();
+    return dataset.datasetSize();
   }
 
 
   @Override
   public List<String> classes() {
-    return welcome.classes();
+    return dataset.classes();
   }
 
   @Override
   public boolean hasBoxes() {
-    return welcome.hasBoxes();
+    return dataset.hasBoxes();
   }
 
   @Override
   public int maxBoxCount() {
-    return welcome.maxBoxCount();
+    return dataset.maxBoxCount();
   }
 
   /** Fails running streams, closes every connection and stops the event loop. */

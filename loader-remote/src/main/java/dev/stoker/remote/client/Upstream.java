@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * Upstream node = new Upstream(address, bootstrap, ssl, token, timeout, dispatcher, counter, limits);
- * node.connect().join();                   // HELLO, WELCOME, AUTH
+ * node.connect().join();                   // HELLO, WELCOME, AUTH, DATASET
  * node.open(opening).join();               // OPEN, READY
  * node.assign(task);                       // on the event loop: CHUNK and the CREDITs it needs
  * }</pre>
@@ -88,11 +88,11 @@ final class Upstream {
   }
 
   /**
-   * Starts a new session unless one is under way; completes with the node's WELCOME, or fails
-   * with why not.
+   * Starts a new session unless one is under way; completes with the node's DATASET (after
+   * HELLO, WELCOME and AUTH), or fails with why not.
    */
-  CompletableFuture<Message.Welcome> connect() {
-    CompletableFuture<Message.Welcome> welcomed = new CompletableFuture<>();
+  CompletableFuture<Message.Dataset> connect() {
+    CompletableFuture<Message.Dataset> welcomed = new CompletableFuture<>();
     loop.execute(() -> {
       if (closed) {
         welcomed.completeExceptionally(new LoaderException("node " + name + ": the source is closed"));

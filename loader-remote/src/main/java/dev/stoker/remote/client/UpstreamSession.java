@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection attempt of an {@link Upstream} and, if it gets there, the ready connection: the
- * client's half of the handshake of {@link Protocol} (HELLO, WELCOME, AUTH, then OPEN and READY
- * once the plan is known), then the SAMPLE, FAILED and CHUNK_DONE frames, checked against the
+ * client's half of the handshake of {@link Protocol} (HELLO, WELCOME, AUTH, DATASET, then OPEN
+ * and READY once the plan is known), then the SAMPLE, FAILED and CHUNK_DONE frames, checked against the
  * {@link CreditLedger} and {@link FrameRules} and routed to their {@link EpochStream}s. Anything
  * out of order, and any field outside what the client asked for or allows, is a protocol
  * violation: one log line naming the node and the field, ERROR, then close; every later frame is
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UpstreamSession {
   /** Where the handshake stands. */
-  enum State { CONNECTING, HELLO, WELCOMED, OPENING, READY, CLOSED }
+  enum State { CONNECTING, HELLO, AUTH, WELCOMED, OPENING, READY, CLOSED }
 
   private static final Logger log = LoggerFactory.getLogger(UpstreamSession.class);
   /** Class names longer than this are cut (they only label things for people). */
@@ -46,11 +46,13 @@ final class UpstreamSession {
   private final EventLoop loop;
   private final Duration handshakeTimeout;
   private final byte[] clientNonce = TokenAuth.nonce();
-  final CompletableFuture<Message.Welcome> welcomed = new CompletableFuture<>();
+  /** Completes with the node's DATASET, once its proof checked out. */
+  final CompletableFuture<Message.Dataset> welcomed = new CompletableFuture<>();
   final CompletableFuture<Void> readied = new CompletableFuture<>();
   private State state = State.CONNECTING;
   private Channel channel;
-  private Message.Welcome welcome;
+  private byte[] nodeNonce;
+  private Message.Dataset dataset;
   private String problem;
   private boolean dropping;
   private int maxBoxes;
@@ -111,6 +113,7 @@ final class UpstreamSession {
     switch (message) {
       case Message.Error e -> fail(refusal(e));
       case Message.Welcome w when state == State.HELLO -> onWelcome(w);
+      case Message.Dataset d when state == State.AUTH -> onDataset(d);
       case Message.Ready r when state == State.OPENING -> onReady(r);
       case Message.Sample s when state == State.READY -> onSample(s);
       case Message.Failed f when state == State.READY -> onFailed(f);
@@ -122,31 +125,47 @@ final class UpstreamSession {
     }
   }
 
+  /** Says whether a token is needed: answers with the proof (AUTH), or hangs up without one. */
   private void onWelcome(Message.Welcome w) {
-    String wrong = FrameRules.dataset("WELCOME", w.datasetIdentity(), w.datasetSize(), w.classes().size(),
-        w.hasBoxes(), w.maxBoxCount(), upstream.limits());
+    byte[] token = upstream.token();
+    if (w.tokenRequired() && token == null) {
+      fail("requires a token: give the node's token file (--token-file)");
+      return;
+    }
+    nodeNonce = w.nodeNonce();
+    byte[] proof = token == null ? new byte[0] : TokenAuth.clientProof(token, nodeNonce, clientNonce);
+    channel.writeAndFlush(new Message.Auth(proof));
+    state = State.AUTH;
+  }
+
+  /**
+   * The node accepted AUTH: checks its proof before anything else it says, then the dataset's
+   * fields against the client's limits and expectation.
+   */
+  private void onDataset(Message.Dataset d) {
+    byte[] token = upstream.token();
+    if (token != null && !TokenAuth.verify(TokenAuth.nodeProof(token, clientNonce, nodeNonce), d.nodeProof())) {
+      fail("did not prove that it holds the token (a node without a token, or another token)");
+      return;
+    }
+    String wrong = FrameRules.dataset("DATASET", d.datasetIdentity(), d.datasetSize(), d.classes().size(),
+        d.hasBoxes(), d.maxBoxCount(), upstream.limits());
     if (wrong != null) {
       violation(wrong);
       return;
     }
-    welcome = new Message.Welcome(w.version(), w.nodeNonce(), w.tokenRequired(), w.datasetIdentity(), w.datasetSize(),
-        w.classes().stream().map(c -> PeerText.clean(c, MAX_CLASS_NAME_CHARS)).toList(), w.hasBoxes(),
-        w.maxBoxCount());
-    w = welcome;
     String expected = upstream.expectedIdentity();
-    byte[] token = upstream.token();
-    if (w.tokenRequired() && token == null) {
-      fail("requires a token: give the node's token file (--token-file)");
-    } else if (expected != null && !expected.equals(w.datasetIdentity())) {
-      fail("serves dataset " + w.datasetIdentity() + ", but the client expects " + expected);
-    } else {
-      byte[] proof = token == null ? new byte[0] : TokenAuth.clientProof(token, w.nodeNonce(), clientNonce);
-      channel.writeAndFlush(new Message.Auth(proof));
-      state = State.WELCOMED;
-      welcomed.complete(w);
-      if (upstream.opening() != null) {
-        sendOpen();
-      }
+    if (expected != null && !expected.equals(d.datasetIdentity())) {
+      fail("serves dataset " + d.datasetIdentity() + ", but the client expects " + expected);
+      return;
+    }
+    dataset = new Message.Dataset(d.nodeProof(), d.datasetIdentity(), d.datasetSize(),
+        d.classes().stream().map(c -> PeerText.clean(c, MAX_CLASS_NAME_CHARS)).toList(), d.hasBoxes(),
+        d.maxBoxCount());
+    state = State.WELCOMED;
+    welcomed.complete(dataset);
+    if (upstream.opening() != null) {
+      sendOpen();
     }
   }
 
@@ -159,15 +178,11 @@ final class UpstreamSession {
 
   private void onReady(Message.Ready r) {
     Upstream.Opening o = upstream.opening();
-    byte[] token = upstream.token();
-    if (token != null
-        && !TokenAuth.verify(TokenAuth.nodeProof(token, clientNonce, welcome.nodeNonce()), r.nodeProof())) {
-      fail("did not prove that it holds the token (a node without a token, or another token)");
-    } else if (r.sampleBytes() != o.sampleBytes()) {
+    int datasetBoxes = dataset.hasBoxes() ? dataset.maxBoxCount() : 0;
+    if (r.sampleBytes() != o.sampleBytes()) {
       fail("makes samples of " + r.sampleBytes() + " bytes, but this plan needs " + o.sampleBytes());
-    } else if (r.maxBoxes() > (welcome.hasBoxes() ? welcome.maxBoxCount() : 0)) {
-      violation("READY.maxBoxes " + r.maxBoxes() + " is more than the dataset's maxBoxCount "
-          + (welcome.hasBoxes() ? welcome.maxBoxCount() : 0));
+    } else if (r.maxBoxes() > datasetBoxes) {
+      violation("READY.maxBoxes " + r.maxBoxes() + " is more than the dataset's maxBoxCount " + datasetBoxes);
     } else {
       maxBoxes = r.maxBoxes();
       state = State.READY;
@@ -186,7 +201,7 @@ final class UpstreamSession {
     }
     String wrong = CreditLedger.misplaced(task, "SAMPLE", s.position(), s.index());
     if (wrong == null) {
-      wrong = FrameRules.sample(s, upstream.opening().sampleBytes(), welcome.classes().size(), maxBoxes);
+      wrong = FrameRules.sample(s, upstream.opening().sampleBytes(), dataset.classes().size(), maxBoxes);
     }
     if (wrong != null) {
       s.release();

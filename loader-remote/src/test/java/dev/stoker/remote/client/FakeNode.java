@@ -277,15 +277,17 @@ final class FakeNode implements AutoCloseable {
         return;
       }
       clientNonce = h.clientNonce();
-      ctx.writeAndFlush(new Message.Welcome(welcomeVersion, nodeNonce, token != null, identity,
-          claimedSize != null ? claimedSize : source.size(), source.classes(), source.hasBoxes(),
-          claimedMaxBoxCount != null ? claimedMaxBoxCount : source.maxBoxCount()));
+      ctx.writeAndFlush(new Message.Welcome(welcomeVersion, nodeNonce, token != null));
     }
 
     private void auth(ChannelHandlerContext ctx, Message.Auth a) {
       if (token != null && !TokenAuth.verify(TokenAuth.clientProof(token, nodeNonce, clientNonce), a.proof())) {
         refuse(ctx, Message.Error.AUTH, "wrong token proof");
+        return;
       }
+      byte[] proof = token == null ? new byte[0] : TokenAuth.nodeProof(token, clientNonce, nodeNonce);
+      ctx.writeAndFlush(new Message.Dataset(proof, identity, claimedSize != null ? claimedSize : source.size(),
+          source.classes(), source.hasBoxes(), claimedMaxBoxCount != null ? claimedMaxBoxCount : source.maxBoxCount()));
     }
 
     private void open(ChannelHandlerContext ctx, Message.Open o) {
@@ -295,9 +297,8 @@ final class FakeNode implements AutoCloseable {
       }
       SupplyPlan plan = PlanJson.read(o.planJson());
       maker = Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
-      byte[] proof = token == null ? new byte[0] : TokenAuth.nodeProof(token, clientNonce, nodeNonce);
       sessions.incrementAndGet();
-      ctx.writeAndFlush(new Message.Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
+      ctx.writeAndFlush(new Message.Ready(maker.sampleBytes(), maker.boxCapacity()));
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {

@@ -85,13 +85,13 @@ class RemoteSourceHandshakeTest {
   }
 
   @Test
-  void configure_wrongToken_failsNamingTheNode() {
+  void connect_wrongToken_failsNamingTheNode() {
     FakeNode node = node(FakeNode.serving(local).token(TOKEN));
-    try (RemoteSource remote = RemoteSource.connect(List.of(node.address()), options().withToken(otherTokenFile))) {
-      assertThatThrownBy(() -> build(remote)).isInstanceOf(LoaderException.class)
-          .hasMessageContaining("node " + name(node) + " refused the token")
-          .hasMessageContaining("wrong token proof");
-    }
+    // the node checks the proof before it says anything about its dataset: connect fails already
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(otherTokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " refused the token")
+        .hasMessageContaining("wrong token proof");
   }
 
   @Test
@@ -103,12 +103,12 @@ class RemoteSourceHandshakeTest {
   }
 
   @Test
-  void configure_clientHasATokenAndNodeNone_failsBecauseTheNodeProvesNothing() {
+  void connect_clientHasATokenAndNodeNone_failsBecauseTheNodeProvesNothing() {
     FakeNode node = node(FakeNode.serving(local));
-    try (RemoteSource remote = RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile))) {
-      assertThatThrownBy(() -> build(remote)).isInstanceOf(LoaderException.class)
-          .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
-    }
+    // the node's proof comes with its DATASET now, so nothing it says is believed without it
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
   }
 
   @Test
