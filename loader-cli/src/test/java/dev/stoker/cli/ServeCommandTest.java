@@ -45,6 +45,26 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_tokenWithoutTlsOnANonLoopbackBind_exitsNonZero() throws IOException {
+    Path token = Files.writeString(data.resolveSibling(data.getFileName() + "-token"), "t".repeat(44));
+    int status = StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--bind", "0.0.0.0",
+        "--token-file", token.toString());
+    assertThat(status).isNotZero();
+    assertThat(console.err()).contains("binding 0.0.0.0 requires --tls-cert/--tls-key and --token-file");
+    assertThat(console.out()).doesNotContain("serving");
+  }
+
+  @Test
+  void serve_tokenShorterThan32Bytes_exitsNonZeroSayingHowToMakeOne() throws IOException {
+    Path token = Files.writeString(data.resolveSibling(data.getFileName() + "-short-token"), "s3cret\n");
+    int status = StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--token-file", token.toString());
+    assertThat(status).isNotZero();
+    assertThat(console.err()).contains("holds 6 bytes; a token needs at least 32")
+        .contains("head -c 32 /dev/urandom | base64");
+    assertThat(console.out()).doesNotContain("serving");
+  }
+
+  @Test
   void serve_certificateWithoutKey_exitsNonZero() {
     int status = StokerCli.run("serve", "--data", data.toString(), "--port", "0", "--tls-cert", "node.crt");
     assertThat(status).isNotZero();

@@ -21,7 +21,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,13 +85,20 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
    * Connects to every node and checks that they serve the same dataset (and the expected one, if
    * the options name it).
    *
+   * <p>A token goes only where it protects: with a token file and without TLS, every node must be
+   * on a loopback address (the proofs are not bound to the connection, so on a network a man in
+   * the middle could relay them, and a recorded exchange lets anyone guess the token offline).
+   *
    * @throws LoaderException naming each node that cannot be reached, refuses the client (version,
-   *     token) or serves another dataset
+   *     token) or serves another dataset, or a non-loopback node given a token without TLS
    */
   public static RemoteSource connect(List<InetSocketAddress> nodes, RemoteOptions options) {
     Checks.notNull(nodes, "nodes");
     Checks.notNull(options, "options");
     Checks.argument(!nodes.isEmpty(), "nodes", "must name at least one node");
+    if (options.tokenFile() != null && !options.tls()) {
+      nodes = nodes.stream().map(RemoteSource::loopbackOnly).toList();
+    }
     byte[] token = options.tokenFile() == null ? null : TokenAuth.load(options.tokenFile());
     SslContext ssl = options.tls() ? sslContext(options) : null;
     WireCounter counter = new WireCounter();
@@ -126,6 +135,30 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * {@code address} resolved, if it is a loopback address (the connection then goes to what was
+   * checked, whatever a later lookup says).
+   *
+   * @throws LoaderException if it is not
+   */
+  private static InetSocketAddress loopbackOnly(InetSocketAddress address) {
+    Checks.notNull(address, "node address");
+    InetSocketAddress resolved = address;
+    if (address.isUnresolved()) {
+      try {
+        resolved = new InetSocketAddress(InetAddress.getByName(address.getHostString()), address.getPort());
+      } catch (UnknownHostException e) {
+        resolved = address; // refused below, as any address not known to be loopback
+      }
+    }
+    if (resolved.isUnresolved() || !resolved.getAddress().isLoopbackAddress()) {
+      throw new LoaderException("refusing to send a token to node " + address.getHostString() + ":"
+          + address.getPort() + " without TLS: over plain TCP anyone on the path can relay the token proof or "
+          + "record it and guess the token offline; use TLS (--tls, RemoteOptions.withTls) or a loopback node");
+    }
+    return resolved;
   }
 
   private static SslContext sslContext(RemoteOptions options) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class RemoteSourceHandshakeTest {
-  private static final byte[] TOKEN = "s3cret-token".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKEN = "s3cret-token-of-at-least-thirty-two-bytes".getBytes(StandardCharsets.US_ASCII);
 
   @TempDir
   static Path root;
@@ -47,7 +47,7 @@ class RemoteSourceHandshakeTest {
   static void dataset() throws Exception {
     local = TestImages.open(TestImages.make(root.resolve("data")));
     tokenFile = Files.write(root.resolve("token"), (new String(TOKEN, StandardCharsets.US_ASCII) + "\n").getBytes());
-    otherTokenFile = Files.writeString(root.resolve("other-token"), "not-the-token");
+    otherTokenFile = Files.writeString(root.resolve("other-token"), "not-the-token-but-also-thirty-two-bytes-long");
   }
 
   @AfterEach
@@ -109,6 +109,24 @@ class RemoteSourceHandshakeTest {
     assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile)))
         .isInstanceOf(LoaderException.class)
         .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
+  }
+
+  @Test
+  void connect_tokenWithoutTlsToANonLoopbackNode_refusedBeforeConnecting() {
+    InetSocketAddress remote = InetSocketAddress.createUnresolved("192.0.2.7", 7311); // TEST-NET-1
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(remote), options().withToken(tokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("refusing to send a token to node 192.0.2.7:7311 without TLS")
+        .hasMessageContaining("--tls");
+  }
+
+  @Test
+  void connect_tokenWithoutTlsToALoopbackName_allowed_negativeControl() {
+    FakeNode node = node(FakeNode.serving(local).token(TOKEN));
+    InetSocketAddress byName = InetSocketAddress.createUnresolved("localhost", node.address().getPort());
+    try (RemoteSource remote = RemoteSource.connect(List.of(byName), options().withToken(tokenFile))) {
+      assertThat(remote.size()).isEqualTo(local.size());
+    }
   }
 
   @Test

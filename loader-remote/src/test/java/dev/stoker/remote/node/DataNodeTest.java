@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A node over real loopback sockets: samples, the handshake's refusals, credits, bad peers, start-up checks. */
 class DataNodeTest {
-  private static final byte[] TOKEN = "correct horse battery staple".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKEN = "correct horse battery staple, twice over".getBytes(StandardCharsets.US_ASCII);
   private static final String PLAN = NodeHandlerTest.PLAN;
 
   @TempDir
