@@ -115,7 +115,7 @@ final class Upstream {
     return welcomed;
   }
 
-  /** Sends OPEN with {@code opening} (now, or after the next WELCOME); completes on READY. */
+  /** Sends OPEN with {@code opening} (now, or after the next DATASET); completes on READY. */
   CompletableFuture<Void> open(Opening opening) {
     this.opening = opening;
     CompletableFuture<Void> ready = new CompletableFuture<>();
