@@ -22,7 +22,8 @@ final class RemoteNodeOptions {
   List<InetSocketAddress> nodes;
 
   @Option(names = "--token-file", paramLabel = "FILE",
-      description = "with --remote: the file holding the nodes' shared token")
+      description = "with --remote: the file holding the nodes' shared token (at least 32 bytes: head -c 32 "
+          + "/dev/urandom | base64); without --tls only loopback nodes get it")
   Path tokenFile;
 
   @Option(names = "--tls", description = "with --remote: connect over TLS")

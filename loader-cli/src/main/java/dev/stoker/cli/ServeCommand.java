@@ -42,7 +42,8 @@ final class ServeCommand implements Callable<Integer> {
   Path tlsKey;
 
   @Option(names = "--token-file", paramLabel = "F",
-      description = "a file holding the shared token clients must prove they know")
+      description = "a file holding the shared token clients must prove they know: at least 32 bytes (make one "
+          + "with head -c 32 /dev/urandom | base64), readable by its owner only; without TLS only on loopback")
   Path tokenFile;
 
   @Mixin

@@ -90,6 +90,19 @@ class RemoteNodeOptionsTest {
   }
 
   @Test
+  void bench_tokenWithoutTlsToANonLoopbackNode_refusedSayingWhy() throws Exception {
+    Path token = java.nio.file.Files.createTempFile("stoker-token", "");
+    try {
+      java.nio.file.Files.writeString(token, "t".repeat(44));
+      assertThat(StokerCli.run("bench", "--remote", "192.0.2.7:7311", "--token-file", token.toString())).isEqualTo(1);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("refusing to send a token to node 192.0.2.7:7311 without TLS");
+    } finally {
+      java.nio.file.Files.delete(token);
+    }
+  }
+
+  @Test
   void bench_remoteNodeNotListening_failsNamingIt() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {

@@ -3,6 +3,7 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.testkit.BadImageFiles;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,26 @@ class ServeCommandTest {
     assertThat(status).isNotZero();
     assertThat(console.err())
         .contains("binding 0.0.0.0 requires --tls-cert/--tls-key and --token-file; loopback may run without");
+    assertThat(console.out()).doesNotContain("serving");
+  }
+
+  @Test
+  void serve_tokenWithoutTlsOnANonLoopbackBind_exitsNonZero() throws IOException {
+    Path token = Files.writeString(dataset.dir().resolveSibling(dataset.dir().getFileName() + "-token"), "t".repeat(44));
+    int status = StokerCli.run("serve", "--data", dataset.dir().toString(), "--port", "0", "--bind", "0.0.0.0",
+        "--token-file", token.toString());
+    assertThat(status).isNotZero();
+    assertThat(console.err()).contains("binding 0.0.0.0 requires --tls-cert/--tls-key and --token-file");
+    assertThat(console.out()).doesNotContain("serving");
+  }
+
+  @Test
+  void serve_tokenShorterThan32Bytes_exitsNonZeroSayingHowToMakeOne() throws IOException {
+    Path token = Files.writeString(dataset.dir().resolveSibling(dataset.dir().getFileName() + "-short-token"), "s3cret\n");
+    int status = StokerCli.run("serve", "--data", dataset.dir().toString(), "--port", "0", "--token-file", token.toString());
+    assertThat(status).isNotZero();
+    assertThat(console.err()).contains("holds 6 bytes; a token needs at least 32")
+        .contains("head -c 32 /dev/urandom | base64");
     assertThat(console.out()).doesNotContain("serving");
   }
 

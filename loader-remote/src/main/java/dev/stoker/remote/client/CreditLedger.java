@@ -102,18 +102,22 @@ final class CreditLedger {
   }
 
   /**
-   * Why a frame for {@code position} of {@code task} carrying {@code index} is not the one
-   * expected (positions come in order, each with the index the chunk holds there), or null if it
-   * is.
+   * Why a {@code type} frame (SAMPLE or FAILED) for {@code position} of {@code task} carrying
+   * {@code index} is not the one expected, naming the field, or null if it is: positions come in
+   * order, each within the chunk, each with the index the chunk holds there.
    */
-  static String misplaced(ChunkTask task, int position, int index) {
+  static String misplaced(ChunkTask task, String type, int position, int index) {
     long at = (long) task.start + position;
+    if (at >= task.end) { // checked first: on the epoch's last chunk, order[at] is past the permutation
+      return type + ".position " + position + " of chunk " + task.id + " is past the end of its "
+          + (task.end - task.start) + " positions";
+    }
     if (position < 0 || at != task.next) {
-      return "position " + position + " of chunk " + task.id + " out of order (expected "
+      return type + ".position " + position + " of chunk " + task.id + " out of order (expected "
           + (task.next - task.start) + ")";
     }
     int expected = task.stream.order()[(int) at];
-    return index == expected ? null : "index " + index + " at position " + position + " of chunk " + task.id
+    return index == expected ? null : type + ".index " + index + " at position " + position + " of chunk " + task.id
         + ", which holds index " + expected;
   }
 

@@ -1,5 +1,6 @@
 package dev.stoker.remote.client;
 
+import dev.stoker.remote.protocol.PeerText;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -32,6 +33,6 @@ final class DecodeFailureRecorder extends ChannelInboundHandlerAdapter {
   }
 
   private static String describe(Throwable t) {
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return t.getMessage() != null ? PeerText.clean(t.getMessage()) : t.getClass().getSimpleName();
   }
 }

@@ -117,7 +117,10 @@ final class EpochStream {
       release(sample);
       return;
     }
-    buffer.put(position, sample);
+    SampleResult replaced = buffer.put(position, sample);
+    if (replaced != null) { // cannot happen while the ledger checks positions; never leak if it does
+      release(replaced);
+    }
     drain();
   }
 

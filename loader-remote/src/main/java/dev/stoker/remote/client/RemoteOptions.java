@@ -22,9 +22,46 @@ import java.time.Duration;
  * @param connectTimeout how long connecting and the handshake may take, and how long a run waits
  *     for a node to come back when none is left
  * @param reconnectDelay the pause between attempts to reconnect a lost node
+ * @param limits the most a node may claim (samples, classes, boxes per sample); a node that claims
+ *     more is dropped before the client allocates anything for it
  */
 public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String expectedIdentity, int chunkSize,
-    Duration connectTimeout, Duration reconnectDelay) {
+    Duration connectTimeout, Duration reconnectDelay, Limits limits) {
+  /**
+   * What the client accepts from a node before it allocates for it: the dataset's size (the loader
+   * makes a permutation of that many ints per epoch), its number of classes, and the most boxes of
+   * one sample (every ring slot holds that many per sample). A node that claims more, or sends a
+   * sample with more boxes than the session allows, is dropped.
+   *
+   * <pre>{@code
+   * RemoteOptions options = RemoteOptions.defaults().withLimits(new RemoteOptions.Limits(1 << 30, 30_000, 1000));
+   * }</pre>
+   *
+   * @param maxDatasetSize the most samples a node may serve
+   * @param maxClasses the most class names a node may send
+   * @param maxBoxes the most boxes one sample may have
+   */
+  public record Limits(int maxDatasetSize, int maxClasses, int maxBoxes) {
+    /** The default {@link #maxDatasetSize}: 2^27 samples (a 512 MiB permutation). */
+    public static final int DEFAULT_MAX_DATASET_SIZE = 1 << 27;
+    /** The default {@link #maxClasses}: 2^20. */
+    public static final int DEFAULT_MAX_CLASSES = 1 << 20;
+    /** The default {@link #maxBoxes}: 4096 per sample. */
+    public static final int DEFAULT_MAX_BOXES = 4096;
+
+    /** Validates. */
+    public Limits {
+      Checks.notNegative(maxDatasetSize, "maxDatasetSize");
+      Checks.notNegative(maxClasses, "maxClasses");
+      Checks.notNegative(maxBoxes, "maxBoxes");
+    }
+
+    /** The defaults. */
+    public static Limits defaults() {
+      return new Limits(DEFAULT_MAX_DATASET_SIZE, DEFAULT_MAX_CLASSES, DEFAULT_MAX_BOXES);
+    }
+  }
+
   /** The default positions per chunk. */
   public static final int DEFAULT_CHUNK_SIZE = 64;
 
@@ -36,41 +73,51 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
     Checks.argument(Checks.notNull(reconnectDelay, "reconnectDelay").isPositive(), "reconnectDelay",
         "must be positive, got " + reconnectDelay);
     Checks.argument(trustCert == null || tls, "trustCert", "is only used with tls");
+    Checks.notNull(limits, "limits");
   }
 
-  /** No token, no TLS, any dataset, chunks of {@value #DEFAULT_CHUNK_SIZE}, 10 s to connect, 1 s between retries. */
+  /**
+   * No token, no TLS, any dataset, chunks of {@value #DEFAULT_CHUNK_SIZE}, 10 s to connect, 1 s
+   * between retries, the default {@link Limits}.
+   */
   public static RemoteOptions defaults() {
     return new RemoteOptions(null, false, null, null, DEFAULT_CHUNK_SIZE, Duration.ofSeconds(10),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1), Limits.defaults());
   }
 
   /** These options with the token in {@code file}. */
   public RemoteOptions withToken(Path file) {
     return new RemoteOptions(Checks.notNull(file, "file"), tls, trustCert, expectedIdentity, chunkSize,
-        connectTimeout, reconnectDelay);
+        connectTimeout, reconnectDelay, limits);
   }
 
   /** These options with TLS, trusting the certificates in {@code trustCert} (null: the JDK's). */
   public RemoteOptions withTls(Path trustCert) {
     return new RemoteOptions(tokenFile, true, trustCert, expectedIdentity, chunkSize, connectTimeout,
-        reconnectDelay);
+        reconnectDelay, limits);
   }
 
   /** These options requiring the dataset {@code identity}. */
   public RemoteOptions withExpectedIdentity(String identity) {
     return new RemoteOptions(tokenFile, tls, trustCert, Checks.notNull(identity, "identity"), chunkSize,
-        connectTimeout, reconnectDelay);
+        connectTimeout, reconnectDelay, limits);
   }
 
   /** These options with chunks of {@code positions}. */
   public RemoteOptions withChunkSize(int positions) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, positions, connectTimeout,
-        reconnectDelay);
+        reconnectDelay, limits);
+  }
+
+  /** These options with other {@link Limits} on what a node may claim. */
+  public RemoteOptions withLimits(Limits limits) {
+    return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
+        reconnectDelay, Checks.notNull(limits, "limits"));
   }
 
   /** These options with other timings. */
   public RemoteOptions withTimings(Duration connectTimeout, Duration reconnectDelay) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
-        reconnectDelay);
+        reconnectDelay, limits);
   }
 }

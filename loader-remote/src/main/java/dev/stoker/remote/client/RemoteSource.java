@@ -21,7 +21,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +52,9 @@ import reactor.core.publisher.Flux;
  * }
  * }</pre>
  *
- * <p>Metadata (size, classes, boxes) comes from the nodes' WELCOME. A node that drops mid-epoch has
+ * <p>Metadata (size, classes, boxes) comes from the nodes' DATASET, which a node sends only once
+ * the client proved it holds the token, and which the client checks against its
+ * {@link RemoteOptions.Limits}. A node that drops mid-epoch has
  * its unfinished chunks resumed on the others and is reconnected in the background, then used
  * again; with no node left for {@link RemoteOptions#connectTimeout()}, the run fails naming them.
  * The source serves one plan: {@link #configure} is called once, by the loader. Nothing is read
@@ -62,32 +66,39 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
   private final EventLoop loop;
   private final Dispatcher dispatcher;
   private final List<Upstream> nodes;
-  private final Message.Welcome welcome;
+  private final Message.Dataset dataset;
   private SupplyPlan plan;
   private final WireCounter counter;
 
   private RemoteSource(RemoteOptions options, EventLoopGroup group, Dispatcher dispatcher, List<Upstream> nodes,
-      Message.Welcome welcome, WireCounter counter) {
+      Message.Dataset dataset, WireCounter counter) {
     this.counter = counter;
     this.options = options;
     this.group = group;
     this.loop = group.next();
     this.dispatcher = dispatcher;
     this.nodes = nodes;
-    this.welcome = welcome;
+    this.dataset = dataset;
   }
 
   /**
    * Connects to every node and checks that they serve the same dataset (and the expected one, if
    * the options name it).
    *
+   * <p>A token goes only where it protects: with a token file and without TLS, every node must be
+   * on a loopback address (the proofs are not bound to the connection, so on a network a man in
+   * the middle could relay them, and a recorded exchange lets anyone guess the token offline).
+   *
    * @throws LoaderException naming each node that cannot be reached, refuses the client (version,
-   *     token) or serves another dataset
+   *     token) or serves another dataset, or a non-loopback node given a token without TLS
    */
   public static RemoteSource connect(List<InetSocketAddress> nodes, RemoteOptions options) {
     Checks.notNull(nodes, "nodes");
     Checks.notNull(options, "options");
     Checks.argument(!nodes.isEmpty(), "nodes", "must name at least one node");
+    if (options.tokenFile() != null && !options.tls()) {
+      nodes = nodes.stream().map(RemoteSource::loopbackOnly).toList();
+    }
     byte[] token = options.tokenFile() == null ? null : TokenAuth.load(options.tokenFile());
     SslContext ssl = options.tls() ? sslContext(options) : null;
     WireCounter counter = new WireCounter();
@@ -102,14 +113,14 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
       List<Upstream> connections = new ArrayList<>();
       for (InetSocketAddress address : nodes) {
         Upstream node = new Upstream(Checks.notNull(address, "node address"), bootstrap, ssl, token,
-            options.connectTimeout(), dispatcher, counter);
+            options.connectTimeout(), dispatcher, counter, options.limits());
         node.expectIdentity(options.expectedIdentity());
         dispatcher.add(node);
         connections.add(node);
       }
-      Map<Upstream, Message.Welcome> welcomes = await(connections, Upstream::connect, options,
+      Map<Upstream, Message.Dataset> welcomes = await(connections, Upstream::connect, options,
           "connect to");
-      Message.Welcome first = welcomes.get(connections.get(0));
+      Message.Dataset first = welcomes.get(connections.get(0));
       List<String> others = connections.stream()
           .filter(n -> !welcomes.get(n).datasetIdentity().equals(first.datasetIdentity()))
           .map(n -> n.name() + " serves " + welcomes.get(n).datasetIdentity())
@@ -124,6 +135,30 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /**
+   * {@code address} resolved, if it is a loopback address (the connection then goes to what was
+   * checked, whatever a later lookup says).
+   *
+   * @throws LoaderException if it is not
+   */
+  private static InetSocketAddress loopbackOnly(InetSocketAddress address) {
+    Checks.notNull(address, "node address");
+    InetSocketAddress resolved = address;
+    if (address.isUnresolved()) {
+      try {
+        resolved = new InetSocketAddress(InetAddress.getByName(address.getHostString()), address.getPort());
+      } catch (UnknownHostException e) {
+        resolved = address; // refused below, as any address not known to be loopback
+      }
+    }
+    if (resolved.isUnresolved() || !resolved.getAddress().isLoopbackAddress()) {
+      throw new LoaderException("refusing to send a token to node " + address.getHostString() + ":"
+          + address.getPort() + " without TLS: over plain TCP anyone on the path can relay the token proof or "
+          + "record it and guess the token offline; use TLS (--tls, RemoteOptions.withTls) or a loopback node");
+    }
+    return resolved;
   }
 
   private static SslContext sslContext(RemoteOptions options) {
@@ -174,7 +209,7 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
 
   /** The identity of the dataset the nodes serve, e.g. {@code sha256:9f2c.../1281167}. */
   public String identity() {
-    return welcome.datasetIdentity();
+    return dataset.datasetIdentity();
   }
 
   /**
@@ -269,23 +304,23 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
 
   @Override
   public int size() {
-    return welcome.datasetSize();
+    return dataset.datasetSize();
   }
 
 
   @Override
   public List<String> classes() {
-    return welcome.classes();
+    return dataset.classes();
   }
 
   @Override
   public boolean hasBoxes() {
-    return welcome.hasBoxes();
+    return dataset.hasBoxes();
   }
 
   @Override
   public int maxBoxCount() {
-    return welcome.maxBoxCount();
+    return dataset.maxBoxCount();
   }
 
   /** Fails running streams, closes every connection and stops the event loop. */

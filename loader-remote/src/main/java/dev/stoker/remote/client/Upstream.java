@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * finish. Everything but {@link #connect} and {@link #open} runs on the client's event loop.
  *
  * <pre>{@code
- * Upstream node = new Upstream(address, bootstrap, ssl, token, timeout, dispatcher, counter);
- * node.connect().join();                   // HELLO, WELCOME, AUTH
+ * Upstream node = new Upstream(address, bootstrap, ssl, token, timeout, dispatcher, counter, limits);
+ * node.connect().join();                   // HELLO, WELCOME, AUTH, DATASET
  * node.open(opening).join();               // OPEN, READY
  * node.assign(task);                       // on the event loop: CHUNK and the CREDITs it needs
  * }</pre>
@@ -50,6 +50,7 @@ final class Upstream {
   private final Listener listener;
   private final EventLoop loop;
   private final WireCounter counter;
+  private final RemoteOptions.Limits limits;
   private final CreditLedger ledger = new CreditLedger();
   private UpstreamSession session;
   private String lastProblem = "not connected yet";
@@ -58,8 +59,9 @@ final class Upstream {
   private boolean closed;
 
   Upstream(InetSocketAddress address, Bootstrap bootstrap, SslContext ssl, byte[] token,
-      Duration handshakeTimeout, Listener listener, WireCounter counter) {
+      Duration handshakeTimeout, Listener listener, WireCounter counter, RemoteOptions.Limits limits) {
     this.counter = counter;
+    this.limits = limits;
     this.address = address;
     this.name = address.getHostString() + ":" + address.getPort();
     this.bootstrap = bootstrap;
@@ -86,11 +88,11 @@ final class Upstream {
   }
 
   /**
-   * Starts a new session unless one is under way; completes with the node's WELCOME, or fails
-   * with why not.
+   * Starts a new session unless one is under way; completes with the node's DATASET (after
+   * HELLO, WELCOME and AUTH), or fails with why not.
    */
-  CompletableFuture<Message.Welcome> connect() {
-    CompletableFuture<Message.Welcome> welcomed = new CompletableFuture<>();
+  CompletableFuture<Message.Dataset> connect() {
+    CompletableFuture<Message.Dataset> welcomed = new CompletableFuture<>();
     loop.execute(() -> {
       if (closed) {
         welcomed.completeExceptionally(new LoaderException("node " + name + ": the source is closed"));
@@ -113,7 +115,7 @@ final class Upstream {
     return welcomed;
   }
 
-  /** Sends OPEN with {@code opening} (now, or after the next WELCOME); completes on READY. */
+  /** Sends OPEN with {@code opening} (now, or after the next DATASET); completes on READY. */
   CompletableFuture<Void> open(Opening opening) {
     this.opening = opening;
     CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -214,6 +216,11 @@ final class Upstream {
   /** The shared token, or null. */
   byte[] token() {
     return token;
+  }
+
+  /** What the node may claim at most. */
+  RemoteOptions.Limits limits() {
+    return limits;
   }
 
   /** The dataset identity required of the node, or null for any. */

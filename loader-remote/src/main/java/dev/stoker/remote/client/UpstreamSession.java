@@ -5,6 +5,7 @@ import dev.stoker.api.SampleFailure;
 import dev.stoker.pipeline.ProcessedSample;
 import dev.stoker.pipeline.SampleResult;
 import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.PeerText;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
 import io.netty.channel.Channel;
@@ -23,29 +24,38 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection attempt of an {@link Upstream} and, if it gets there, the ready connection: the
- * client's half of the handshake of {@link Protocol} (HELLO, WELCOME, AUTH, then OPEN and READY
- * once the plan is known), then the SAMPLE, FAILED and CHUNK_DONE frames, checked against the
- * {@link CreditLedger} and routed to their {@link EpochStream}s. Anything out of order is a
- * protocol violation: ERROR, then close. When the connection ends, {@link Upstream} gets the
- * reason. Confined to the client's event loop.
+ * client's half of the handshake of {@link Protocol} (HELLO, WELCOME, AUTH, DATASET, then OPEN
+ * and READY once the plan is known), then the SAMPLE, FAILED and CHUNK_DONE frames, checked against the
+ * {@link CreditLedger} and {@link FrameRules} and routed to their {@link EpochStream}s. Anything
+ * out of order, and any field outside what the client asked for or allows, is a protocol
+ * violation: one log line naming the node and the field, ERROR, then close; every later frame is
+ * released unread, and the chunks the node held go to the other nodes. Text from the node (ERROR,
+ * FAILED) goes through {@link PeerText} before it reaches a log or an exception. When the
+ * connection ends, {@link Upstream} gets the reason. Confined to the client's event loop.
  */
 final class UpstreamSession {
   /** Where the handshake stands. */
-  enum State { CONNECTING, HELLO, WELCOMED, OPENING, READY, CLOSED }
+  enum State { CONNECTING, HELLO, AUTH, WELCOMED, OPENING, READY, CLOSED }
 
   private static final Logger log = LoggerFactory.getLogger(UpstreamSession.class);
+  /** Class names longer than this are cut (they only label things for people). */
+  private static final int MAX_CLASS_NAME_CHARS = 1024;
 
   private final Upstream upstream;
   private final CreditLedger ledger;
   private final EventLoop loop;
   private final Duration handshakeTimeout;
   private final byte[] clientNonce = TokenAuth.nonce();
-  final CompletableFuture<Message.Welcome> welcomed = new CompletableFuture<>();
+  /** Completes with the node's DATASET, once its proof checked out. */
+  final CompletableFuture<Message.Dataset> welcomed = new CompletableFuture<>();
   final CompletableFuture<Void> readied = new CompletableFuture<>();
   private State state = State.CONNECTING;
   private Channel channel;
-  private Message.Welcome welcome;
+  private byte[] nodeNonce;
+  private Message.Dataset dataset;
   private String problem;
+  private boolean dropping;
+  private int maxBoxes;
   private ScheduledFuture<?> handshakeTimer;
 
   UpstreamSession(Upstream upstream, CreditLedger ledger, EventLoop loop, Duration handshakeTimeout) {
@@ -96,9 +106,14 @@ final class UpstreamSession {
   }
 
   void onMessage(Message message) {
+    if (dropping) { // the node broke a rule: nothing it sends counts any more
+      ReferenceCountUtil.release(message);
+      return;
+    }
     switch (message) {
       case Message.Error e -> fail(refusal(e));
       case Message.Welcome w when state == State.HELLO -> onWelcome(w);
+      case Message.Dataset d when state == State.AUTH -> onDataset(d);
       case Message.Ready r when state == State.OPENING -> onReady(r);
       case Message.Sample s when state == State.READY -> onSample(s);
       case Message.Failed f when state == State.READY -> onFailed(f);
@@ -110,22 +125,47 @@ final class UpstreamSession {
     }
   }
 
+  /** Says whether a token is needed: answers with the proof (AUTH), or hangs up without one. */
   private void onWelcome(Message.Welcome w) {
-    welcome = w;
-    String expected = upstream.expectedIdentity();
     byte[] token = upstream.token();
     if (w.tokenRequired() && token == null) {
       fail("requires a token: give the node's token file (--token-file)");
-    } else if (expected != null && !expected.equals(w.datasetIdentity())) {
-      fail("serves dataset " + w.datasetIdentity() + ", but the client expects " + expected);
-    } else {
-      byte[] proof = token == null ? new byte[0] : TokenAuth.clientProof(token, w.nodeNonce(), clientNonce);
-      channel.writeAndFlush(new Message.Auth(proof));
-      state = State.WELCOMED;
-      welcomed.complete(w);
-      if (upstream.opening() != null) {
-        sendOpen();
-      }
+      return;
+    }
+    nodeNonce = w.nodeNonce();
+    byte[] proof = token == null ? new byte[0] : TokenAuth.clientProof(token, nodeNonce, clientNonce);
+    channel.writeAndFlush(new Message.Auth(proof));
+    state = State.AUTH;
+  }
+
+  /**
+   * The node accepted AUTH: checks its proof before anything else it says, then the dataset's
+   * fields against the client's limits and expectation.
+   */
+  private void onDataset(Message.Dataset d) {
+    byte[] token = upstream.token();
+    if (token != null && !TokenAuth.verify(TokenAuth.nodeProof(token, clientNonce, nodeNonce), d.nodeProof())) {
+      fail("did not prove that it holds the token (a node without a token, or another token)");
+      return;
+    }
+    String wrong = FrameRules.dataset("DATASET", d.datasetIdentity(), d.datasetSize(), d.classes().size(),
+        d.hasBoxes(), d.maxBoxCount(), upstream.limits());
+    if (wrong != null) {
+      violation(wrong);
+      return;
+    }
+    String expected = upstream.expectedIdentity();
+    if (expected != null && !expected.equals(d.datasetIdentity())) {
+      fail("serves dataset " + d.datasetIdentity() + ", but the client expects " + expected);
+      return;
+    }
+    dataset = new Message.Dataset(d.nodeProof(), d.datasetIdentity(), d.datasetSize(),
+        d.classes().stream().map(c -> PeerText.clean(c, MAX_CLASS_NAME_CHARS)).toList(), d.hasBoxes(),
+        d.maxBoxCount());
+    state = State.WELCOMED;
+    welcomed.complete(dataset);
+    if (upstream.opening() != null) {
+      sendOpen();
     }
   }
 
@@ -138,13 +178,13 @@ final class UpstreamSession {
 
   private void onReady(Message.Ready r) {
     Upstream.Opening o = upstream.opening();
-    byte[] token = upstream.token();
-    if (token != null
-        && !TokenAuth.verify(TokenAuth.nodeProof(token, clientNonce, welcome.nodeNonce()), r.nodeProof())) {
-      fail("did not prove that it holds the token (a node without a token, or another token)");
-    } else if (r.sampleBytes() != o.sampleBytes()) {
+    int datasetBoxes = dataset.hasBoxes() ? dataset.maxBoxCount() : 0;
+    if (r.sampleBytes() != o.sampleBytes()) {
       fail("makes samples of " + r.sampleBytes() + " bytes, but this plan needs " + o.sampleBytes());
+    } else if (r.maxBoxes() > datasetBoxes) {
+      violation("READY.maxBoxes " + r.maxBoxes() + " is more than the dataset's maxBoxCount " + datasetBoxes);
     } else {
+      maxBoxes = r.maxBoxes();
       state = State.READY;
       handshakeTimer.cancel(false);
       ledger.resetCredits();
@@ -159,9 +199,9 @@ final class UpstreamSession {
       s.release();
       return;
     }
-    String wrong = CreditLedger.misplaced(task, s.position(), s.index());
-    if (wrong == null && s.pixels().readableBytes() != upstream.opening().sampleBytes()) {
-      wrong = "a sample of " + s.pixels().readableBytes() + " bytes, not " + upstream.opening().sampleBytes();
+    String wrong = CreditLedger.misplaced(task, "SAMPLE", s.position(), s.index());
+    if (wrong == null) {
+      wrong = FrameRules.sample(s, upstream.opening().sampleBytes(), dataset.classes().size(), maxBoxes);
     }
     if (wrong != null) {
       s.release();
@@ -179,13 +219,13 @@ final class UpstreamSession {
     if (task == null) {
       return;
     }
-    String wrong = CreditLedger.misplaced(task, f.position(), f.index());
+    String wrong = CreditLedger.misplaced(task, "FAILED", f.position(), f.index());
     if (wrong != null) {
       violation(wrong);
       return;
     }
-    SampleFailure failure = new SampleFailure(task.stream.epoch(), f.index(), f.source(),
-        new LoaderException(f.error() + " (on node " + upstream.name() + ")"));
+    SampleFailure failure = new SampleFailure(task.stream.epoch(), f.index(), PeerText.clean(f.source()),
+        new LoaderException(PeerText.clean(f.error()) + " (on node " + upstream.name() + ")"));
     task.stream.accept(task, task.start + f.position(), new SampleResult.Failed(failure));
     upstream.topUp();
   }
@@ -204,23 +244,25 @@ final class UpstreamSession {
   }
 
   private void onChunkDone(Message.ChunkDone d) {
-    ChunkTask task = ledger.done(d.chunkId());
+    ChunkTask task = ledger.task(d.chunkId());
     if (task == null) {
       return; // cancelled
     }
-    if (task.remaining() > 0) {
-      violation("reported chunk " + task.id + " done with " + task.remaining() + " positions not sent");
+    if (task.remaining() > 0) { // the chunk stays in the ledger: it goes to another node with the rest
+      violation("CHUNK_DONE for chunk " + task.id + " with " + task.remaining() + " positions not sent");
       return;
     }
+    ledger.done(d.chunkId());
     task.stream.done(task);
   }
 
   private void violation(String reason) {
-    if (state == State.CLOSED) {
+    if (state == State.CLOSED || dropping) {
       return;
     }
+    dropping = true;
     problem = "broke the protocol: " + reason;
-    log.warn("node {} {}; closing the connection", upstream.name(), problem);
+    log.warn("node {} {}; dropping it", upstream.name(), problem);
     channel.writeAndFlush(new Message.Error(Message.Error.PROTOCOL, reason)).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -251,7 +293,7 @@ final class UpstreamSession {
 
   /** Why a node refused, in words, from its ERROR. */
   private static String refusal(Message.Error e) {
-    String says = "(node says: " + e.message() + ")";
+    String says = "(node says: " + PeerText.clean(e.message()) + ")";
     return switch (e.code()) {
       case Message.Error.AUTH -> "refused the token " + says;
       case Message.Error.VERSION -> "speaks another protocol version " + says;
@@ -263,6 +305,6 @@ final class UpstreamSession {
   }
 
   static String describe(Throwable t) {
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return t.getMessage() != null ? PeerText.clean(t.getMessage()) : t.getClass().getSimpleName();
   }
 }

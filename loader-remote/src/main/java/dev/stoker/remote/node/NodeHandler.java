@@ -5,6 +5,7 @@ import dev.stoker.remote.protocol.Message.Auth;
 import dev.stoker.remote.protocol.Message.Cancel;
 import dev.stoker.remote.protocol.Message.Chunk;
 import dev.stoker.remote.protocol.Message.Credit;
+import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Hello;
 import dev.stoker.remote.protocol.Message.Open;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's end of one connection: the handshake of {@link Protocol} (HELLO → WELCOME, AUTH,
- * OPEN → READY), then the chunks, credits and cancels, which it hands to a {@link NodeSession}.
+ * The node's end of one connection: the handshake of {@link Protocol} (HELLO → WELCOME, AUTH →
+ * DATASET, OPEN → READY; nothing about the dataset before the token proof checks out), then the chunks, credits and cancels, which it hands to a {@link NodeSession}.
  *
  * <p>Every violation (a message out of order, another version, a wrong or missing token, another
  * dataset, a plan that cannot be applied, an index outside the dataset) is logged with the peer,
@@ -114,9 +115,7 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
           + ", this node speaks " + Protocol.VERSION);
     }
     clientNonce = hello.clientNonce();
-    var source = node.source();
-    ctx.writeAndFlush(new Welcome(Protocol.VERSION, nodeNonce, node.token() != null, node.identity(), source.size(),
-        source.classes(), source.hasBoxes(), source.hasBoxes() ? source.maxBoxCount() : 0));
+    ctx.writeAndFlush(new Welcome(Protocol.VERSION, nodeNonce, node.token() != null)); // nothing about the dataset
     state = State.AUTH;
   }
 
@@ -131,6 +130,10 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
         throw new ProtocolException(Error.AUTH, "wrong token");
       }
     }
+    byte[] proof = node.token() != null ? TokenAuth.nodeProof(node.token(), clientNonce, nodeNonce) : NO_PROOF;
+    var source = node.source();
+    ctx.writeAndFlush(new Dataset(proof, node.identity(), source.size(), source.classes(), source.hasBoxes(),
+        source.hasBoxes() ? source.maxBoxCount() : 0));
     state = State.OPEN;
     Pipelines.limitInbound(ctx.pipeline(), node.limits().openFrameBytes());
   }
@@ -156,13 +159,12 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
       throw new ProtocolException(Error.PLAN, "a sample of " + maker.sampleBytes() + " pixel bytes and "
           + maker.boxCapacity() + " boxes does not fit the node's frame limit of " + node.maxFrameBytes() + " bytes");
     }
-    byte[] proof = node.token() != null ? TokenAuth.nodeProof(node.token(), clientNonce, nodeNonce) : NO_PROOF;
     session = new NodeSession(ctx, maker, node);
     state = State.READY;
     handshakeTimeout.cancel(false);
     leaveHandshake();
     Pipelines.limitInbound(ctx.pipeline(), node.limits().chunkFrameBytes());
-    ctx.writeAndFlush(new Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
+    ctx.writeAndFlush(new Ready(maker.sampleBytes(), maker.boxCapacity()));
   }
 
   private void work(Message message) {

@@ -16,6 +16,9 @@ import java.util.HexFormat;
  * }</pre>
  */
 public final class DatasetIdentity {
+  private static final String PREFIX = "sha256:";
+  private static final int HEX_DIGITS = 24;
+
   private DatasetIdentity() {}
 
   /** {@code sha256:<first 24 hex digits>/<size>}. */
@@ -34,7 +37,28 @@ public final class DatasetIdentity {
     for (int i = 0; i < source.size(); i++) {
       update(sha, source.sourceName(i) + "\t" + source.label(i) + "\n");
     }
-    return "sha256:" + HexFormat.of().formatHex(sha.digest()).substring(0, 24) + "/" + source.size();
+    return PREFIX + HexFormat.of().formatHex(sha.digest()).substring(0, HEX_DIGITS) + "/" + source.size();
+  }
+
+  /**
+   * Whether {@code identity} has the form {@link #of} makes, for a dataset of {@code size}
+   * samples: a client checks a node's claim with it before printing or comparing it.
+   */
+  public static boolean isWellFormed(String identity, int size) {
+    if (identity == null || !identity.startsWith(PREFIX) || size < 0) {
+      return false;
+    }
+    String suffix = "/" + size;
+    if (identity.length() != PREFIX.length() + HEX_DIGITS + suffix.length() || !identity.endsWith(suffix)) {
+      return false;
+    }
+    for (int i = PREFIX.length(); i < PREFIX.length() + HEX_DIGITS; i++) {
+      char c = identity.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void update(MessageDigest sha, String text) {

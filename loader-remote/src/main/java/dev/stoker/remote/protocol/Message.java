@@ -22,18 +22,10 @@ public sealed interface Message {
   record Hello(int version, byte[] clientNonce) implements Message {}
 
   /**
-   * Node → client, the answer to {@link Hello}: the node's version, a fresh nonce, whether a token
-   * is required, and which dataset it serves (identity and size, and what a client needs to stand
-   * in for it as a {@code SampleSource}: its class names, whether it has boxes, and the most boxes
-   * of any one sample).
+   * Node → client, the answer to {@link Hello}: the node's version, a fresh nonce and whether a
+   * token is required. Nothing about the dataset: that comes in {@link Dataset}, after AUTH.
    */
-  record Welcome(int version, byte[] nodeNonce, boolean tokenRequired, String datasetIdentity, int datasetSize,
-      List<String> classes, boolean hasBoxes, int maxBoxCount) implements Message {
-    /** Copies {@code classes} (null elements are refused). */
-    public Welcome {
-      classes = List.copyOf(classes);
-    }
-  }
+  record Welcome(int version, byte[] nodeNonce, boolean tokenRequired) implements Message {}
 
   /**
    * Client → node: proof that the client knows the shared token without sending it,
@@ -42,17 +34,32 @@ public sealed interface Message {
   record Auth(byte[] proof) implements Message {}
 
   /**
+   * Node → client, the answer to an {@link Auth} the node accepted (a wrong proof gets ERROR
+   * instead): {@code nodeProof} is {@code HMAC-SHA256(token, "node" || clientNonce || nodeNonce)}
+   * (empty without a token), so the client knows the node holds the token too before it believes
+   * anything else here; then which dataset it serves (identity and size, and what a client needs
+   * to stand in for it: its class names, whether it has boxes, and the most boxes of any one
+   * sample).
+   */
+  record Dataset(byte[] nodeProof, String datasetIdentity, int datasetSize, List<String> classes, boolean hasBoxes,
+      int maxBoxCount) implements Message {
+    /** Copies {@code classes} (null elements are refused). */
+    public Dataset {
+      classes = List.copyOf(classes);
+    }
+  }
+
+  /**
    * Client → node: the dataset it expects (the node refuses another) and the processing plan as
    * JSON (transforms, output size, seed, max boxes, decoder leniency), identical to the client's.
    */
   record Open(String datasetIdentity, String planJson) implements Message {}
 
   /**
-   * Node → client: the session is open. {@code nodeProof} is
-   * {@code HMAC-SHA256(token, "node" || clientNonce || nodeNonce)} (empty without a token), so the
-   * client knows the node holds the token too; {@code sampleBytes} is the size of each sample's pixels.
+   * Node → client: the session is open; {@code sampleBytes} is the size of each sample's pixels
+   * and {@code maxBoxes} the most boxes a SAMPLE of this session carries.
    */
-  record Ready(byte[] nodeProof, long sampleBytes, int maxBoxes) implements Message {}
+  record Ready(long sampleBytes, int maxBoxes) implements Message {}
 
   /**
    * Client → node: process these dataset indices of {@code epoch}, in this order, and stream them

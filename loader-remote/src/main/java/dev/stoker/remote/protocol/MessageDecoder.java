@@ -8,6 +8,7 @@ import dev.stoker.remote.protocol.Message.Cancel;
 import dev.stoker.remote.protocol.Message.Chunk;
 import dev.stoker.remote.protocol.Message.ChunkDone;
 import dev.stoker.remote.protocol.Message.Credit;
+import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Hello;
@@ -59,14 +60,13 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     FrameReader in = new FrameReader(frame, type);
     Message message = switch (type) {
       case Protocol.HELLO -> new Hello(version, handshake(in, "clientNonce"));
-      case Protocol.WELCOME -> new Welcome(version, handshake(in, "nodeNonce"), in.bool("tokenRequired"),
-          in.string16("datasetIdentity"), in.nonNegative("datasetSize"), classes(in), in.bool("hasBoxes"),
-          in.nonNegative("maxBoxCount"));
+      case Protocol.WELCOME -> new Welcome(version, handshake(in, "nodeNonce"), in.bool("tokenRequired"));
+      case Protocol.DATASET -> new Dataset(in.bytes8("nodeProof", 0, PROOF_BYTES), in.string16("datasetIdentity"),
+          in.nonNegative("datasetSize"), classes(in), in.bool("hasBoxes"), in.nonNegative("maxBoxCount"));
       case Protocol.AUTH -> new Auth(in.bytes8("proof", 0, PROOF_BYTES));
       case Protocol.OPEN -> new Open(in.string16("datasetIdentity"),
           in.string32("planJson", Protocol.MAX_PLAN_BYTES));
-      case Protocol.READY -> new Ready(in.bytes8("nodeProof", 0, PROOF_BYTES),
-          in.nonNegativeI64("sampleBytes"), in.nonNegative("maxBoxes"));
+      case Protocol.READY -> new Ready(in.nonNegativeI64("sampleBytes"), in.nonNegative("maxBoxes"));
       case Protocol.CHUNK -> new Chunk(in.i32("chunkId"), in.i32("epoch"),
           in.ints(in.count("indices count", Integer.BYTES, Integer.MAX_VALUE)));
       case Protocol.CREDIT -> new Credit(in.nonNegative("credits"));

@@ -6,6 +6,7 @@ import dev.stoker.remote.protocol.Message.Cancel;
 import dev.stoker.remote.protocol.Message.Chunk;
 import dev.stoker.remote.protocol.Message.ChunkDone;
 import dev.stoker.remote.protocol.Message.Credit;
+import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Hello;
@@ -95,6 +96,10 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
         out.writeInt(Protocol.MAGIC);
         bytes8(out, m.nodeNonce(), "nodeNonce", Protocol.NONCE_BYTES);
         out.writeByte(m.tokenRequired() ? 1 : 0);
+      }
+      case Dataset m -> {
+        header(out, Protocol.VERSION, Protocol.DATASET);
+        bytes8(out, m.nodeProof(), "nodeProof", 0, Protocol.PROOF_BYTES);
         string16(out, m.datasetIdentity(), "datasetIdentity", false);
         out.writeInt(Checks.notNegative(m.datasetSize(), "datasetSize"));
         out.writeInt(m.classes().size());
@@ -118,7 +123,6 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
       }
       case Ready m -> {
         header(out, Protocol.VERSION, Protocol.READY);
-        bytes8(out, m.nodeProof(), "nodeProof", 0, Protocol.PROOF_BYTES);
         Checks.argument(m.sampleBytes() >= 0, "sampleBytes", "must not be negative, got " + m.sampleBytes());
         out.writeLong(m.sampleBytes());
         out.writeInt(Checks.notNegative(m.maxBoxes(), "maxBoxes"));

@@ -24,12 +24,12 @@ package dev.stoker.remote.protocol;
  *
  * PAYLOADS
  *   HELLO      magic u32 | clientNonce bytes8
- *   WELCOME    magic u32 | nodeNonce bytes8 | tokenRequired u8 (0|1) | datasetIdentity string16
- *              | datasetSize i32 (&gt;= 0) | classes array of string16 | hasBoxes u8 (0|1)
- *              | maxBoxCount i32 (&gt;= 0)
+ *   WELCOME    magic u32 | nodeNonce bytes8 | tokenRequired u8 (0|1)
  *   AUTH       proof bytes8
+ *   DATASET    nodeProof bytes8 | datasetIdentity string16 | datasetSize i32 (&gt;= 0)
+ *              | classes array of string16 | hasBoxes u8 (0|1) | maxBoxCount i32 (&gt;= 0)
  *   OPEN       datasetIdentity string16 | planJson string32
- *   READY      nodeProof bytes8 | sampleBytes i64 (&gt;= 0) | maxBoxes i32 (&gt;= 0)
+ *   READY      sampleBytes i64 (&gt;= 0) | maxBoxes i32 (&gt;= 0)
  *   CHUNK      chunkId i32 | epoch i32 | indices array of i32
  *   CREDIT     credits i32 (&gt;= 0)
  *   CANCEL     chunkId i32
@@ -64,14 +64,16 @@ package dev.stoker.remote.protocol;
  *   client                                 node
  *     | HELLO  (magic, clientNonce)          |
  *     |-------------------------------------&gt;|
- *     |     WELCOME (magic, nodeNonce, token required?, dataset identity, size, classes, boxes)
+ *     |     WELCOME (magic, nodeNonce, token required?)
  *     |&lt;-------------------------------------|
  *     | AUTH   (clientProof, or empty)       |   node checks the proof: ERROR(AUTH) if wrong
  *     |-------------------------------------&gt;|
+ *     |     DATASET (nodeProof, dataset identity, size, classes, boxes)
+ *     |&lt;-------------------------------------|   client checks the node's proof, then the rest
  *     | OPEN   (dataset identity, plan JSON) |   ERROR(DATASET) / ERROR(PLAN) if refused
  *     |-------------------------------------&gt;|
- *     |     READY (nodeProof, sampleBytes, maxBoxes)
- *     |&lt;-------------------------------------|   client checks the node's proof
+ *     |     READY (sampleBytes, maxBoxes)    |
+ *     |&lt;-------------------------------------|
  *     | CHUNK (id, epoch, indices) ...       |
  *     | CREDIT (n) ...  CANCEL (id) ...      |
  *     |-------------------------------------&gt;|
@@ -80,6 +82,18 @@ package dev.stoker.remote.protocol;
  *     | ERROR (code, message), then close    |   either direction
  *     |&lt;------------------------------------&gt;|
  * </pre>
+ *
+ * <p><b>Before AUTH.</b> A peer that has not proven it knows the token learns nothing about the
+ * dataset: WELCOME carries a nonce and whether a token is required, and the node answers a wrong
+ * proof with ERROR(AUTH) only. The dataset (identity, size, class names, boxes) comes in DATASET,
+ * once the proof checks out, and with the node's own proof first. Version 1 sent the dataset in
+ * WELCOME; version 2 moved it, and the node's proof from READY to DATASET.
+ *
+ * <p><b>Tokens and TLS.</b> The proofs are not bound to the connection (the TLS session), so over
+ * plain TCP a man in the middle could relay them, and one recorded exchange lets anyone guess a
+ * weak token offline. Hence a token travels over TLS or over loopback only: a node bound to
+ * anything but loopback needs TLS and a token, and a client with a token refuses a non-loopback
+ * node without TLS. A token has at least {@link TokenAuth#MIN_TOKEN_BYTES} bytes.
  *
  * <p>Both ends use these constants rather than literals:
  *
@@ -92,7 +106,7 @@ public final class Protocol {
   /** {@code "STKR"}, the first field of HELLO and WELCOME. */
   public static final int MAGIC = 0x53544B52;
   /** The protocol version this build speaks. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   /** The default largest frame, length prefix included: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
   /** The smallest limit on frames that {@link Pipelines#addCodec} accepts. */
@@ -130,6 +144,8 @@ public final class Protocol {
   public static final int SAMPLE = 9;
   public static final int FAILED = 10;
   public static final int CHUNK_DONE = 11;
+  /** Since version 2: the dataset, after a successful AUTH. */
+  public static final int DATASET = 12;
   /** Frozen across versions. */
   public static final int ERROR = 127;
 
@@ -149,6 +165,7 @@ public final class Protocol {
       case SAMPLE -> "SAMPLE";
       case FAILED -> "FAILED";
       case CHUNK_DONE -> "CHUNK_DONE";
+      case DATASET -> "DATASET";
       case ERROR -> "ERROR";
       default -> "type " + type;
     };

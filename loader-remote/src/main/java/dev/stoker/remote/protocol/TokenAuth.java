@@ -7,17 +7,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared-token handshake of {@link Protocol}: each side proves it knows the token by an
  * HMAC-SHA256 over both nonces, so the token itself never goes on the wire and a recorded proof
  * is worthless on another connection (fresh nonces) or in the other direction (the label).
+ *
+ * <p>The proofs are not bound to the channel, so they protect only where the channel does: over
+ * TLS or loopback (both ends refuse a token elsewhere; see {@link Protocol}). A recorded exchange
+ * still lets anyone try guesses offline, so a token has at least {@value #MIN_TOKEN_BYTES} bytes:
+ * 32 random bytes in base64 ({@code head -c 32 /dev/urandom | base64}, 44 characters, 256 bits)
+ * or at least 32 hex digits (128 bits). {@link #load} refuses a shorter one and warns when the
+ * file can be read by its group or by others.
  *
  * <pre>
  *   clientProof = HMAC-SHA256(token, "client" || nodeNonce   || clientNonce)   sent in AUTH
@@ -36,6 +48,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class TokenAuth {
   /** Token files larger than this are refused: a token is a line, not a document. */
   static final int MAX_TOKEN_FILE_BYTES = 4096;
+  /** The shortest token accepted, in bytes (without the trailing newline). */
+  public static final int MIN_TOKEN_BYTES = 32;
+  /** How to make a good token, for messages. */
+  public static final String HOW_TO_MAKE_ONE = "head -c 32 /dev/urandom | base64";
+
+  private static final Logger log = LoggerFactory.getLogger(TokenAuth.class);
 
   private static final String HMAC = "HmacSHA256";
   private static final byte[] CLIENT_LABEL = "client".getBytes(StandardCharsets.US_ASCII);
@@ -45,9 +63,11 @@ public final class TokenAuth {
   private TokenAuth() {}
 
   /**
-   * Reads the token from {@code file}: its bytes, without trailing CR/LF.
+   * Reads the token from {@code file}: its bytes, without trailing CR/LF. Logs a warning naming the
+   * file if its POSIX permissions let its group or others read it.
    *
-   * @throws LoaderException naming the file if it is missing, unreadable, too large or empty
+   * @throws LoaderException naming the file if it is missing, unreadable, too large, empty or
+   *     shorter than {@value #MIN_TOKEN_BYTES} bytes (saying how to make a good one)
    */
   public static byte[] load(Path file) {
     Checks.notNull(file, "file");
@@ -71,7 +91,27 @@ public final class TokenAuth {
     if (end == 0) {
       throw new LoaderException("Token file " + file + " is empty");
     }
+    if (end < MIN_TOKEN_BYTES) {
+      throw new LoaderException("Token file " + file + " holds " + end + " bytes; a token needs at least "
+          + MIN_TOKEN_BYTES + " (a recorded handshake lets anyone guess a short one offline). Make one with: "
+          + HOW_TO_MAKE_ONE + " > " + file);
+    }
+    warnIfOthersCanRead(file);
     return Arrays.copyOf(bytes, end);
+  }
+
+  private static void warnIfOthersCanRead(Path file) {
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException | IOException e) {
+      return; // not a POSIX file system: nothing to say
+    }
+    if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+      log.warn("Token file {} can be read by {} (mode {}): chmod 600 {}", file,
+          permissions.contains(PosixFilePermission.OTHERS_READ) ? "other users" : "its group",
+          PosixFilePermissions.toString(permissions), file);
+    }
   }
 
   /** The proof the client sends in AUTH. */

@@ -36,6 +36,7 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * A scripted data-server node for the client's tests: a Netty server on loopback with the real
@@ -43,6 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * credits (a position is processed only with a credit in hand, and only while the channel is
  * writable). It can require a token, claim another dataset or protocol version, and die after a
  * number of samples (then it stays down until {@link #restart()}).
+ *
+ * <p>It can also be hostile, as a compromised node would be: claim a huge dataset or box count
+ * ({@link #claim}), rewrite every SAMPLE or FAILED it sends ({@link #tamper}), send one SAMPLE
+ * past the end of each chunk ({@link #samplePastEnd}), or answer HELLO with any ERROR
+ * ({@link #refuseWith}). An ERROR from the client is ignored (whether its bytes arrive before the
+ * client's close resets the connection is up to TCP, so tests look at the client's log instead).
  */
 final class FakeNode implements AutoCloseable {
   private final SampleSource source;
@@ -59,6 +66,11 @@ final class FakeNode implements AutoCloseable {
   private boolean refuseVersion;
   private SslContext ssl;
   private volatile int killAfter = -1;
+  private Integer claimedSize;
+  private Integer claimedMaxBoxCount;
+  private volatile UnaryOperator<Message> tamper = UnaryOperator.identity();
+  private volatile int[] pastEnd;
+  private Message.Error helloError;
   private volatile Channel server;
   private int port;
 
@@ -92,6 +104,42 @@ final class FakeNode implements AutoCloseable {
   /** Answers HELLO with ERROR(VERSION), as a node of another version would. */
   FakeNode refuseVersion() {
     this.refuseVersion = true;
+    return this;
+  }
+
+  /** Answers HELLO with {@code Error(code, text)}. */
+  FakeNode refuseWith(int code, String text) {
+    this.helloError = new Message.Error(code, text);
+    return this;
+  }
+
+  /**
+   * Claims a dataset of {@code size} samples (its identity ends in {@code /size} too) with at
+   * most {@code maxBoxCount} boxes each.
+   */
+  FakeNode claim(int size, int maxBoxCount) {
+    this.identity = identity.substring(0, identity.lastIndexOf('/') + 1) + size;
+    this.claimedSize = size;
+    this.claimedMaxBoxCount = maxBoxCount;
+    return this;
+  }
+
+  /**
+   * Passes every SAMPLE and FAILED through {@code tamper} before sending it; a tamper that makes
+   * a new SAMPLE keeps (or releases) the pixels of the one it got.
+   */
+  FakeNode tamper(UnaryOperator<Message> tamper) {
+    this.tamper = tamper;
+    return this;
+  }
+
+  /**
+   * After the last position of every chunk, sends one more SAMPLE at the position one past the
+   * end, as soon as it holds a credit for it (the chunk's CHUNK_DONE waits for it), with the index that the epoch's {@code order} holds there
+   * (so that only the position gives it away; after the epoch's last chunk, index 0).
+   */
+  FakeNode samplePastEnd(int[] order) {
+    this.pastEnd = order.clone();
     return this;
   }
 
@@ -178,6 +226,7 @@ final class FakeNode implements AutoCloseable {
   private static final class Work {
     final Message.Chunk chunk;
     int offset;
+    boolean pastEndSent;
 
     Work(Message.Chunk chunk) {
       this.chunk = chunk;
@@ -210,6 +259,7 @@ final class FakeNode implements AutoCloseable {
             pump(ctx);
           }
           case Message.Cancel c -> queue.removeIf(w -> w.chunk.chunkId() == c.chunkId());
+          case Message.Error e -> { }
           default -> refuse(ctx, Message.Error.PROTOCOL, "unexpected " + msg.getClass().getSimpleName());
         }
       } finally {
@@ -218,19 +268,26 @@ final class FakeNode implements AutoCloseable {
     }
 
     private void hello(ChannelHandlerContext ctx, Message.Hello h) {
+      if (helloError != null) {
+        ctx.writeAndFlush(helloError).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
       if (refuseVersion) {
         refuse(ctx, Message.Error.VERSION, "peer speaks protocol version 1, this side speaks 9");
         return;
       }
       clientNonce = h.clientNonce();
-      ctx.writeAndFlush(new Message.Welcome(welcomeVersion, nodeNonce, token != null, identity, source.size(),
-          source.classes(), source.hasBoxes(), source.maxBoxCount()));
+      ctx.writeAndFlush(new Message.Welcome(welcomeVersion, nodeNonce, token != null));
     }
 
     private void auth(ChannelHandlerContext ctx, Message.Auth a) {
       if (token != null && !TokenAuth.verify(TokenAuth.clientProof(token, nodeNonce, clientNonce), a.proof())) {
         refuse(ctx, Message.Error.AUTH, "wrong token proof");
+        return;
       }
+      byte[] proof = token == null ? new byte[0] : TokenAuth.nodeProof(token, clientNonce, nodeNonce);
+      ctx.writeAndFlush(new Message.Dataset(proof, identity, claimedSize != null ? claimedSize : source.size(),
+          source.classes(), source.hasBoxes(), claimedMaxBoxCount != null ? claimedMaxBoxCount : source.maxBoxCount()));
     }
 
     private void open(ChannelHandlerContext ctx, Message.Open o) {
@@ -240,9 +297,8 @@ final class FakeNode implements AutoCloseable {
       }
       SupplyPlan plan = PlanJson.read(o.planJson());
       maker = Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
-      byte[] proof = token == null ? new byte[0] : TokenAuth.nodeProof(token, clientNonce, nodeNonce);
       sessions.incrementAndGet();
-      ctx.writeAndFlush(new Message.Ready(proof, maker.sampleBytes(), maker.boxCapacity()));
+      ctx.writeAndFlush(new Message.Ready(maker.sampleBytes(), maker.boxCapacity()));
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {
@@ -259,6 +315,14 @@ final class FakeNode implements AutoCloseable {
       while (!queue.isEmpty() && ctx.channel().isActive()) {
         Work work = queue.peek();
         if (work.offset == work.chunk.indices().length) {
+          if (pastEnd != null && !work.pastEndSent) {
+            if (held == 0) {
+              break; // waits for a credit to send it with, as a node bent on it would
+            }
+            held--;
+            work.pastEndSent = true;
+            ctx.write(pastEnd(ctx, work.chunk));
+          }
           queue.poll();
           ctx.write(new Message.ChunkDone(work.chunk.chunkId()));
           continue;
@@ -270,7 +334,7 @@ final class FakeNode implements AutoCloseable {
           overspent.set(true);
         }
         held--;
-        ctx.write(process(ctx, work.chunk, work.offset++));
+        ctx.write(tamper.apply(process(ctx, work.chunk, work.offset++)));
         if (samples.incrementAndGet() == killAfter) {
           killAfter = -1;
           ctx.flush();
@@ -288,6 +352,22 @@ final class FakeNode implements AutoCloseable {
         s.close();
       }
       children.close();
+    }
+
+    /** A well-formed SAMPLE at the position one past {@code chunk}'s end. */
+    private Message pastEnd(ChannelHandlerContext ctx, Message.Chunk chunk) {
+      int[] order = pastEnd;
+      int[] indices = chunk.indices();
+      int index = 0;
+      for (int start = 0; start + indices.length < order.length; start++) {
+        if (Arrays.equals(order, start, start + indices.length, indices, 0, indices.length)) {
+          index = order[start + indices.length];
+          break;
+        }
+      }
+      int bytes = (int) maker.sampleBytes();
+      ByteBuf pixels = ctx.alloc().directBuffer(bytes).writeZero(bytes);
+      return new Message.Sample(chunk.chunkId(), chunk.indices().length, index, 0, 0, new float[0], new int[0], pixels);
     }
 
     private Message process(ChannelHandlerContext ctx, Message.Chunk chunk, int offset) {

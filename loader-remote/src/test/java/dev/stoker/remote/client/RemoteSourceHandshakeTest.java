@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class RemoteSourceHandshakeTest {
-  private static final byte[] TOKEN = "s3cret-token".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKEN = "s3cret-token-of-at-least-thirty-two-bytes".getBytes(StandardCharsets.US_ASCII);
 
   @TempDir
   static Path root;
@@ -48,7 +48,7 @@ class RemoteSourceHandshakeTest {
   static void dataset() throws Exception {
     local = TestImages.open(TestImages.make(root.resolve("data")));
     tokenFile = Files.write(root.resolve("token"), (new String(TOKEN, StandardCharsets.US_ASCII) + "\n").getBytes());
-    otherTokenFile = Files.writeString(root.resolve("other-token"), "not-the-token");
+    otherTokenFile = Files.writeString(root.resolve("other-token"), "not-the-token-but-also-thirty-two-bytes-long");
   }
 
   @AfterEach
@@ -86,13 +86,13 @@ class RemoteSourceHandshakeTest {
   }
 
   @Test
-  void configure_wrongToken_failsNamingTheNode() {
+  void connect_wrongToken_failsNamingTheNode() {
     FakeNode node = node(FakeNode.serving(local).token(TOKEN));
-    try (RemoteSource remote = RemoteSource.connect(List.of(node.address()), options().withToken(otherTokenFile))) {
-      assertThatThrownBy(() -> build(remote)).isInstanceOf(LoaderException.class)
-          .hasMessageContaining("node " + name(node) + " refused the token")
-          .hasMessageContaining("wrong token proof");
-    }
+    // the node checks the proof before it says anything about its dataset: connect fails already
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(otherTokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " refused the token")
+        .hasMessageContaining("wrong token proof");
   }
 
   @Test
@@ -104,11 +104,29 @@ class RemoteSourceHandshakeTest {
   }
 
   @Test
-  void configure_clientHasATokenAndNodeNone_failsBecauseTheNodeProvesNothing() {
+  void connect_clientHasATokenAndNodeNone_failsBecauseTheNodeProvesNothing() {
     FakeNode node = node(FakeNode.serving(local));
-    try (RemoteSource remote = RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile))) {
-      assertThatThrownBy(() -> build(remote)).isInstanceOf(LoaderException.class)
-          .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
+    // the node's proof comes with its DATASET now, so nothing it says is believed without it
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
+  }
+
+  @Test
+  void connect_tokenWithoutTlsToANonLoopbackNode_refusedBeforeConnecting() {
+    InetSocketAddress remote = InetSocketAddress.createUnresolved("192.0.2.7", 7311); // TEST-NET-1
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(remote), options().withToken(tokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("refusing to send a token to node 192.0.2.7:7311 without TLS")
+        .hasMessageContaining("--tls");
+  }
+
+  @Test
+  void connect_tokenWithoutTlsToALoopbackName_allowed_negativeControl() {
+    FakeNode node = node(FakeNode.serving(local).token(TOKEN));
+    InetSocketAddress byName = InetSocketAddress.createUnresolved("localhost", node.address().getPort());
+    try (RemoteSource remote = RemoteSource.connect(List.of(byName), options().withToken(tokenFile))) {
+      assertThat(remote.size()).isEqualTo(local.size());
     }
   }
 

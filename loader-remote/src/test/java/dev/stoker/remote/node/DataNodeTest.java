@@ -20,6 +20,7 @@ import dev.stoker.remote.protocol.Message.Hello;
 import dev.stoker.remote.protocol.Message.Open;
 import dev.stoker.remote.protocol.Message.Sample;
 import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
 import dev.stoker.testkit.GradientImageFolder;
 import io.netty.buffer.ByteBufUtil;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A node over real loopback sockets: samples, the handshake's refusals, credits, bad peers, start-up checks. */
 class DataNodeTest {
-  private static final byte[] TOKEN = "correct horse battery staple".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKEN = "correct horse battery staple, twice over".getBytes(StandardCharsets.US_ASCII);
   private static final String PLAN = NodeHandlerTest.PLAN;
 
   @TempDir
@@ -129,7 +130,7 @@ class DataNodeTest {
   void handshake_eachRefusal_rightCodeThenCloseAndTheNodeKeepsServing() {
     String identity = node.datasetIdentity();
     byte[] wrongToken = "wrong".getBytes(StandardCharsets.US_ASCII);
-    assertRefused(c -> c.send(new Hello(2, TokenAuth.nonce())), Error.VERSION);
+    assertRefused(c -> c.send(new Hello(Protocol.VERSION + 1, TokenAuth.nonce())), Error.VERSION);
     assertRefused(c -> c.handshake(wrongToken, identity, PLAN), Error.AUTH);
     assertRefused(c -> c.handshake(null, identity, PLAN), Error.AUTH);
     assertRefused(c -> c.handshake(TOKEN, "sha256:ffffffffffffffffffffffff/14", PLAN), Error.DATASET);
@@ -149,7 +150,7 @@ class DataNodeTest {
     try (TestClient client = TestClient.connect(node.address())) {
       misbehave.accept(client);
       Message answer = client.next();
-      while (answer instanceof Message.Welcome) {
+      while (answer instanceof Message.Welcome || answer instanceof Message.Dataset) {
         answer = client.next();
       }
       assertThat(answer).isInstanceOf(Error.class);

@@ -107,6 +107,7 @@ class NodeHandlerTest {
     EmbeddedChannel channel = node(pool, null);
     channel.writeInbound(new Hello(Protocol.VERSION, TokenAuth.nonce()), new Auth(new byte[0]), new Open("", PLAN));
     assertThat((Object) channel.readOutbound()).isInstanceOf(Welcome.class);
+    assertThat((Object) channel.readOutbound()).isInstanceOf(Message.Dataset.class);
     assertThat((Object) channel.readOutbound()).isInstanceOf(Ready.class);
     return channel;
   }
@@ -133,35 +134,40 @@ class NodeHandlerTest {
   }
 
   @Test
-  void handshake_inOrder_welcomesWithTheDatasetThenReady() {
+  void handshake_inOrder_welcomeThenTheDatasetAfterAuthThenReady() {
     EmbeddedChannel channel = node(Runnable::run, null);
     channel.writeInbound(new Hello(Protocol.VERSION, TokenAuth.nonce()));
     Welcome welcome = channel.readOutbound();
     assertThat(welcome.tokenRequired()).isFalse();
-    assertThat(welcome.datasetIdentity()).isEqualTo(identity);
-    assertThat(welcome.datasetSize()).isEqualTo(source.size()).isEqualTo(10);
-    assertThat(welcome.classes()).containsExactly("class0", "class1", "class2");
-    assertThat(welcome.hasBoxes()).isFalse();
-    assertThat(welcome.maxBoxCount()).isZero();
+    assertThat((Object) channel.readOutbound()).as("nothing about the dataset before AUTH").isNull();
 
-    channel.writeInbound(new Auth(new byte[0]), new Open(identity, PLAN));
+    channel.writeInbound(new Auth(new byte[0]));
+    Message.Dataset dataset = channel.readOutbound();
+    assertThat(dataset.datasetIdentity()).isEqualTo(identity);
+    assertThat(dataset.datasetSize()).isEqualTo(source.size()).isEqualTo(10);
+    assertThat(dataset.classes()).containsExactly("class0", "class1", "class2");
+    assertThat(dataset.hasBoxes()).isFalse();
+    assertThat(dataset.maxBoxCount()).isZero();
+    assertThat(dataset.nodeProof()).isEmpty();
+
+    channel.writeInbound(new Open(identity, PLAN));
     Ready ready = channel.readOutbound();
     assertThat(ready.sampleBytes()).isEqualTo(32 * 32 * 3);
     assertThat(ready.maxBoxes()).isZero();
-    assertThat(ready.nodeProof()).isEmpty();
     assertThat(channel.isOpen()).isTrue();
   }
 
   @Test
-  void handshake_withTheRightToken_readyCarriesTheNodeProof() {
+  void handshake_withTheRightToken_datasetCarriesTheNodeProof() {
     EmbeddedChannel channel = node(Runnable::run, TOKEN);
     byte[] clientNonce = TokenAuth.nonce();
     channel.writeInbound(new Hello(Protocol.VERSION, clientNonce));
     Welcome welcome = channel.readOutbound();
     assertThat(welcome.tokenRequired()).isTrue();
     channel.writeInbound(new Auth(TokenAuth.clientProof(TOKEN, welcome.nodeNonce(), clientNonce)), new Open("", PLAN));
-    Ready ready = channel.readOutbound();
-    assertThat(ready.nodeProof()).isEqualTo(TokenAuth.nodeProof(TOKEN, clientNonce, welcome.nodeNonce()));
+    Message.Dataset dataset = channel.readOutbound();
+    assertThat(dataset.nodeProof()).isEqualTo(TokenAuth.nodeProof(TOKEN, clientNonce, welcome.nodeNonce()));
+    assertThat((Object) channel.readOutbound()).isInstanceOf(Ready.class);
   }
 
   @Test
@@ -237,7 +243,7 @@ class NodeHandlerTest {
   @Test
   void hello_otherVersion_errorVersion() {
     EmbeddedChannel channel = node(Runnable::run, null);
-    channel.writeInbound(new Hello(2, TokenAuth.nonce()));
+    channel.writeInbound(new Hello(Protocol.VERSION + 1, TokenAuth.nonce()));
     Error error = refusal(channel);
     assertThat(error.code()).isEqualTo(Error.VERSION);
   }

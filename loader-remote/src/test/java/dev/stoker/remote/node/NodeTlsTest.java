@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * token: a TLS client completes the handshake and gets samples; a plaintext client gets nothing.
  */
 class NodeTlsTest {
-  private static final byte[] TOKEN = "tls-token".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKEN = "tls-token-of-at-least-thirty-two-bytes".getBytes(StandardCharsets.US_ASCII);
 
   @TempDir
   static Path root;

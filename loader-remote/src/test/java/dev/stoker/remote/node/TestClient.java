@@ -88,15 +88,16 @@ final class TestClient implements AutoCloseable {
   /** Connects and completes the handshake (token may be null, identity "" for any dataset). */
   static TestClient ready(InetSocketAddress address, SslContext ssl, byte[] token, String identity, String planJson) {
     TestClient client = new TestClient(address, ssl);
-    Ready ready = client.handshake(token, identity, planJson).next(Ready.class);
+    Message.Dataset dataset = client.handshake(token, identity, planJson).next(Message.Dataset.class);
     if (token != null) {
       assertThat(TokenAuth.verify(TokenAuth.nodeProof(token, client.clientNonce, client.welcome.nodeNonce()),
-          ready.nodeProof())).as("node proof").isTrue();
+          dataset.nodeProof())).as("node proof").isTrue();
     }
+    client.next(Ready.class);
     return client;
   }
 
-  /** Hello, Welcome, Auth, Open; the caller reads what the node answers to OPEN. */
+  /** Hello, Welcome, Auth, Open; the caller reads what the node answers to AUTH (DATASET) and OPEN. */
   TestClient handshake(byte[] token, String identity, String planJson) {
     clientNonce = TokenAuth.nonce();
     send(new Hello(Protocol.VERSION, clientNonce));

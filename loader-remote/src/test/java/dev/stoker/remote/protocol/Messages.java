@@ -5,6 +5,7 @@ import dev.stoker.remote.protocol.Message.Cancel;
 import dev.stoker.remote.protocol.Message.Chunk;
 import dev.stoker.remote.protocol.Message.ChunkDone;
 import dev.stoker.remote.protocol.Message.Credit;
+import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Hello;
@@ -30,13 +31,14 @@ final class Messages {
   static List<Message> everyType(SplittableRandom random) {
     List<Message> all = new ArrayList<>();
     all.add(new Hello(Protocol.VERSION, bytes(random, Protocol.NONCE_BYTES)));
-    all.add(new Welcome(Protocol.VERSION, bytes(random, Protocol.NONCE_BYTES), true,
-        "imagefolder:/data/train#9f2c", 1_281_167, List.of("cat", "dog", "ü😀"), true, 42));
-    all.add(new Welcome(Protocol.VERSION, bytes(random, Protocol.NONCE_BYTES), false, "x", 0, List.of(), false, 0));
+    all.add(new Welcome(Protocol.VERSION, bytes(random, Protocol.NONCE_BYTES), true));
+    all.add(new Dataset(bytes(random, Protocol.PROOF_BYTES), "imagefolder:/data/train#9f2c", 1_281_167,
+        List.of("cat", "dog", "ü😀"), true, 42));
+    all.add(new Dataset(new byte[0], "x", 0, List.of(), false, 0));
     all.add(new Auth(bytes(random, Protocol.PROOF_BYTES)));
     all.add(new Auth(new byte[0]));
     all.add(new Open("imagefolder:/data/train#9f2c", "{\"size\":[224,224],\"seed\":42,\"note\":\"é…😀\"}"));
-    all.add(new Ready(bytes(random, Protocol.PROOF_BYTES), 224L * 224 * 3, 20));
+    all.add(new Ready(224L * 224 * 3, 20));
     all.add(new Chunk(7, 3, random.ints(1000, 0, 1_281_167).toArray()));
     all.add(new Chunk(8, 3, new int[0]));
     all.add(new Credit(64));
@@ -62,15 +64,15 @@ final class Messages {
 
   /** A random valid message; samples have at most {@code maxPixels} pixel bytes. */
   static Message random(SplittableRandom r, int maxPixels) {
-    return switch (r.nextInt(12)) {
+    return switch (r.nextInt(13)) {
       case 0 -> new Hello(Protocol.VERSION, bytes(r, Protocol.NONCE_BYTES));
-      case 1 -> new Welcome(Protocol.VERSION, bytes(r, Protocol.NONCE_BYTES), r.nextBoolean(), text(r, 40),
+      case 1 -> new Welcome(Protocol.VERSION, bytes(r, Protocol.NONCE_BYTES), r.nextBoolean());
+      case 11 -> new Dataset(bytes(r, r.nextBoolean() ? 0 : Protocol.PROOF_BYTES), text(r, 40),
           r.nextInt(Integer.MAX_VALUE), Stream.generate(() -> text(r, 12)).limit(r.nextInt(5)).toList(),
           r.nextBoolean(), r.nextInt(100));
       case 2 -> new Auth(bytes(r, r.nextBoolean() ? 0 : Protocol.PROOF_BYTES));
       case 3 -> new Open(text(r, 40), text(r, 200));
-      case 4 -> new Ready(bytes(r, r.nextBoolean() ? 0 : Protocol.PROOF_BYTES), r.nextLong(Long.MAX_VALUE),
-          r.nextInt(100));
+      case 4 -> new Ready(r.nextLong(Long.MAX_VALUE), r.nextInt(100));
       case 5 -> new Chunk(r.nextInt(), r.nextInt(), r.ints(r.nextInt(50)).toArray());
       case 6 -> new Credit(r.nextInt(Integer.MAX_VALUE));
       case 7 -> new Cancel(r.nextInt());

@@ -58,7 +58,7 @@ class ProtocolErrorHandlerTest {
   void otherVersion_answersErrorWithTheVersionCode() {
     channel.writeInbound(alloc.wrap(Messages.frame(7, Protocol.HELLO, b -> b.writeInt(Protocol.MAGIC))));
     assertThat(channel.isOpen()).isFalse();
-    assertThat(sentError()).isEqualTo(new Error(Error.VERSION, "peer speaks protocol version 7, this side speaks 1"));
+    assertThat(sentError()).isEqualTo(new Error(Error.VERSION, "peer speaks protocol version 7, this side speaks " + Protocol.VERSION));
   }
 
   @Test

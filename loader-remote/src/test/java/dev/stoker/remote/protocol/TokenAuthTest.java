@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenAuthTest {
-  private static final byte[] TOKEN = "s3cret-token".getBytes(StandardCharsets.UTF_8);
+  private static final String TOKEN_TEXT = "q3x8Vb0m1Yp6c0ZrL2hTQm9uZ3VlLWxvbmctdG9rZW4=";
+  private static final byte[] TOKEN = TOKEN_TEXT.getBytes(StandardCharsets.UTF_8);
 
   @TempDir
   Path dir;
@@ -80,9 +81,9 @@ class TokenAuthTest {
 
   @Test
   void load_trailingNewline_isTrimmed() throws Exception {
-    Path file = Files.writeString(dir.resolve("token"), "s3cret-token\r\n");
+    Path file = Files.writeString(dir.resolve("token"), TOKEN_TEXT + "\r\n");
     assertThat(TokenAuth.load(file)).isEqualTo(TOKEN);
-    Files.writeString(file, "s3cret-token\n");
+    Files.writeString(file, TOKEN_TEXT + "\n");
     assertThat(TokenAuth.load(file)).isEqualTo(TOKEN);
   }
 
@@ -105,6 +106,44 @@ class TokenAuthTest {
     Path directory = Files.createDirectory(dir.resolve("a-directory"));
     assertThatThrownBy(() -> TokenAuth.load(directory)).isInstanceOf(LoaderException.class)
         .hasMessageContaining(directory.toString()).hasMessageContaining("cannot be read");
+  }
+
+  @Test
+  void load_tokenShorterThan32Bytes_refusedSayingHowToMakeOne() throws Exception {
+    Path file = Files.writeString(dir.resolve("short"), "a".repeat(TokenAuth.MIN_TOKEN_BYTES - 1) + "\n");
+    assertThatThrownBy(() -> TokenAuth.load(file)).isInstanceOf(LoaderException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("holds 31 bytes")
+        .hasMessageContaining("at least 32").hasMessageContaining("head -c 32 /dev/urandom | base64");
+    Files.writeString(file, "a".repeat(TokenAuth.MIN_TOKEN_BYTES) + "\n");
+    assertThat(TokenAuth.load(file)).hasSize(32);
+  }
+
+  @Test
+  void load_fileReadableByOthers_warnsNamingTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("open-token"), TOKEN_TEXT);
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThat(logOf(() -> TokenAuth.load(file))).contains("Token file " + file + " can be read by other users")
+        .contains("chmod 600");
+  }
+
+  @Test
+  void load_fileOnlyTheOwnerReads_noWarning_negativeControl() throws Exception {
+    Path file = Files.writeString(dir.resolve("closed-token"), TOKEN_TEXT);
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(logOf(() -> TokenAuth.load(file))).doesNotContain("Token file");
+  }
+
+  /** What slf4j-simple wrote to System.err while {@code action} ran. */
+  private static String logOf(Runnable action) {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(saved);
+    }
+    return err.toString(StandardCharsets.UTF_8);
   }
 
   @Test
