@@ -253,7 +253,9 @@ class NativeBadInputTest {
   @Test
   void decode_randomlyMutatedImages_neverCrash() {
     SplittableRandom random = new SplittableRandom(2024);
-    byte[][] originals = {jpeg, progressive, png, TestImages.png(TestImages.photo(40, 30, 1), true)};
+    byte[][] originals = {jpeg, progressive, png, TestImages.png(TestImages.photo(40, 30, 1), true),
+        TestImages.jpegSampled(TestImages.photo(50, 40, 2), 0.8f, false, new int[] {4, 1, 1}, new int[] {2, 1, 1}),
+        TestImages.jpegSampled(TestImages.photo(40, 50, 3), 0.8f, true, new int[] {2, 1, 1}, new int[] {4, 1, 1})};
     int failures = 0;
     for (int i = 0; i < 1200; i++) {
       byte[] bytes = originals[i % originals.length].clone();
@@ -271,7 +273,8 @@ class NativeBadInputTest {
           int w = 1 + random.nextInt(h.width());
           int hh = 1 + random.nextInt(h.height());
           Region region = new Region(random.nextInt(h.width() - w + 1), random.nextInt(h.height() - hh + 1), w, hh);
-          d.decode(b, new DecodeRequest(region, 1, 1), ImageBuffer.allocate(0), "fuzz");
+          int min = 1 + random.nextInt(Math.max(w, hh)); // every DCT scale
+          d.decode(b, new DecodeRequest(region, min, min), ImageBuffer.allocate(0), "fuzz");
         } catch (DecodeException expected) {
           assertThat(expected.source()).isEqualTo("fuzz");
           failures++;
