@@ -199,6 +199,13 @@ class NativeBadInputTest {
   }
 
   @Test
+  void readHeader_notAnImage_messageCarriesNoFileBytes() {
+    byte[] text = "secret: hunter2\n".getBytes(StandardCharsets.UTF_8);
+    String message = decodeFailure(decoder, text, "notes.png").getMessage();
+    assertThat(message).contains("notes.png").doesNotContain("73 65 63").doesNotContain("secret");
+  }
+
+  @Test
   void readHeader_randomBytes_failsAsNotAnImage() {
     byte[] garbage = new byte[1000];
     new SplittableRandom(9).nextBytes(garbage);
