@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Builds libstokerimage.so (the native JPEG/PNG decoder) into OUTDIR.
 #
-#   build.sh OUTDIR
+#   build.sh OUTDIR [STAMPDIR]
 #
+# STAMPDIR (default OUTDIR) keeps the flags of the last build, outside the jar's classes.
 # Run by the Maven build of loader-reactor. Where gcc, the libjpeg-turbo headers or the libpng
 # headers are missing it prints one warning naming what to install and exits 0: the library is
 # then absent and Stoker decodes through ImageIO. A compile error in our own C still fails.
 # Skips the compile when the library is newer than its sources. CC and CFLAGS may be overridden.
 set -euo pipefail
 
-out_dir=${1:?usage: build.sh OUTDIR}
+out_dir=${1:?usage: build.sh OUTDIR [STAMPDIR]}
+stamp_dir=${2:-$out_dir}
 src_dir=$(cd "$(dirname "$0")" && pwd)
 lib="$out_dir/libstokerimage.so"
 cc=${CC:-gcc}
@@ -39,9 +41,12 @@ EOF
 "$cc" "$probe_dir/probe.c" -o "$probe_dir/probe" -ljpeg -lpng >/dev/null 2>&1 \
   || warn "gcc cannot compile and link against jpeglib.h/png.h with -ljpeg -lpng"
 
+# The flags the library was built with live beside it: a build with other flags (the sanitizer
+# profile, -Pnative-sanitize, and back) recompiles.
+stamp="$stamp_dir/libstokerimage.cflags"
 if [[ -f "$lib" && "$lib" -nt "$src_dir/stoker_image.c" && "$lib" -nt "$src_dir/stoker_image.h" \
       && "$lib" -nt "$src_dir/stoker_resample.c" \
-      && "$lib" -nt "$0" ]]; then
+      && "$lib" -nt "$0" && -f "$stamp" && "$(cat "$stamp")" == "$cflags" ]]; then
   exit 0
 fi
 
@@ -51,4 +56,6 @@ mkdir -p "$out_dir"
   -Wl,--no-undefined -Wl,-z,noexecstack -Wl,-soname,libstokerimage.so \
   -o "$lib.tmp" "$src_dir/stoker_image.c" "$src_dir/stoker_resample.c" -ljpeg -lpng -lpthread
 mv -f "$lib.tmp" "$lib"
-echo "[INFO] built $lib"
+mkdir -p "$stamp_dir"
+printf '%s' "$cflags" >"$stamp"
+echo "[INFO] built $lib ($cflags)"

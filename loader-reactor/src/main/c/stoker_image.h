@@ -15,7 +15,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or the info layout changes; the Java side checks it. */
-#define STOKER_ABI_VERSION 2
+#define STOKER_ABI_VERSION 3
 
 /* Status codes. */
 #define STOKER_OK 0
@@ -23,7 +23,7 @@ extern "C" {
 #define STOKER_E_FORMAT (-2)      /* neither JPEG nor PNG */
 #define STOKER_E_CORRUPT (-3)     /* libjpeg or libpng failed on the data */
 #define STOKER_E_NOMEM (-4)       /* malloc failed */
-#define STOKER_E_LIMIT (-5)       /* more pixels than max_pixels */
+#define STOKER_E_LIMIT (-5)       /* over max_pixels, max_scans or max_memory */
 #define STOKER_E_UNSUPPORTED (-6) /* a valid image we cannot turn into RGB */
 
 #define STOKER_FORMAT_JPEG 1
@@ -59,6 +59,13 @@ int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, char
  * round(h / scale), halves rounded up. An image whose stored size exceeds max_pixels is refused
  * before any pixel memory is allocated.
  *
+ * A JPEG with more than max_scans scans (a progressive file may have thousands of tiny ones, each
+ * a pass over the whole image) fails with STOKER_E_LIMIT as soon as its scan max_scans + 1 starts;
+ * one that needs more than max_memory bytes of libjpeg working memory (a progressive or
+ * multi-scan JPEG keeps the coefficients of the whole image: about 2 bytes a pixel at 4:2:0,
+ * 6 at 4:4:4, whatever the region) fails with STOKER_E_LIMIT before that memory is allocated.
+ * max_scans <= 0 or max_memory <= 0: no limit.
+ *
  * *warnings receives how many corrupt-data warnings libjpeg raised (the first one's text is in
  * err); the pixels are written all the same. A JPEG region decode stops after the region's last
  * row, so corruption below it raises no warning, unless flags has STOKER_DECODE_CHECK_ALL: then
@@ -66,8 +73,9 @@ int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, char
  */
 int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y, int32_t w,
                       int32_t h, int32_t scale, uint8_t *out, int64_t out_stride, int64_t out_cap,
-                      int32_t out_w, int32_t out_h, int64_t max_pixels, int32_t flags,
-                      int32_t *warnings, char *err, int32_t err_cap);
+                      int32_t out_w, int32_t out_h, int64_t max_pixels, int32_t max_scans,
+                      int64_t max_memory, int32_t flags, int32_t *warnings, char *err,
+                      int32_t err_cap);
 
 #ifdef __cplusplus
 }

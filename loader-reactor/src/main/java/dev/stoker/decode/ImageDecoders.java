@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * best effort (gray where data is missing), as most other loaders do, stops after the crop, and
  * counts the images it delivered despite warnings in {@link ImageDecoder#warnings()}.
  *
+ * <p>The native decoder also refuses decompression bombs: JPEGs with more than
+ * {@link NativeImageDecoder#DEFAULT_MAX_SCANS} scans, or whose decode needs more than
+ * {@link NativeImageDecoder#DEFAULT_MAX_DECODER_MEMORY} bytes of libjpeg working memory (per
+ * decode, so per worker); each fails as that image's {@code DecodeException} naming the limit.
+ *
  * <p>Every decoder returned here also decodes {@link RawImage}s, the decoded images a
  * {@code SampleCaches.decoded} cache serves.
  *

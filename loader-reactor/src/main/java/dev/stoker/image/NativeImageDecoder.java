@@ -35,9 +35,25 @@ import java.util.concurrent.atomic.LongAdder;
  * rounded to 8 bits, gamma and ICC chunks are ignored. A non-interlaced region stops reading after
  * its last row, so corruption below it goes unnoticed.
  *
- * <p>Encoded bytes in a heap buffer are passed to C without copying when the call is short
- * ({@link #CRITICAL_MAX_BYTES}); larger inputs are copied to native memory first so that a long
- * decode does not hold off the JVM's safepoints. Thread-safe; its one state is the warning count.
+ * <p>Decompression bombs: a JPEG with more than {@link #DEFAULT_MAX_SCANS} scans (each a pass over
+ * the whole image; a small progressive file can hold thousands) fails as soon as the scan after
+ * the limit starts, and one whose decode needs more than {@link #DEFAULT_MAX_DECODER_MEMORY} bytes
+ * of libjpeg working memory (a progressive or multi-scan file keeps the coefficients of the whole
+ * image, about 2 bytes a pixel at 4:2:0 and 6 at 4:4:4, whatever the region) fails before that
+ * memory is allocated. Each is a {@link DecodeException} naming the file and the limit. The memory
+ * limit holds per decode call, so per decode worker.
+ *
+ * <p>Encoded bytes in a heap buffer are passed to C without copying (a "critical" downcall, which
+ * holds off the JVM's safepoints while it runs) only when the header says the decode is short:
+ * a sequential single-scan JPEG or a non-interlaced PNG of at most {@link #CRITICAL_MAX_PIXELS}
+ * stored pixels, in at most {@link #CRITICAL_MAX_BYTES} bytes ({@link EncodedShape}). Anything
+ * else (progressive, multi-scan, large, unreadable header) is copied to native memory first and
+ * decoded by a plain downcall, during which a GC can run. Thread-safe; its one state is the
+ * warning count.
+ *
+ * <pre>{@code
+ * ImageDecoder decoder = new NativeImageDecoder(NativeImageLibrary.get(), 100_000_000L, false);
+ * }</pre>
  */
 public final class NativeImageDecoder implements ImageDecoder {
   /**
@@ -47,6 +63,24 @@ public final class NativeImageDecoder implements ImageDecoder {
    */
   static final int CRITICAL_MAX_BYTES = 256 << 10;
 
+  /**
+   * Largest stored image, in pixels, decoded by a critical call: one pass over 2 MP is some 10 ms
+   * on one core. Larger or multi-pass images go through a plain call whatever their file size.
+   */
+  static final long CRITICAL_MAX_PIXELS = 2_000_000;
+
+  /**
+   * The most scans a JPEG may have: 100. libjpeg's default progressive script has 10 (6 for
+   * grayscale), mozjpeg's optimised ones a few dozen; each scan is a pass over the whole image.
+   */
+  public static final int DEFAULT_MAX_SCANS = 100;
+
+  /**
+   * The most libjpeg working memory one decode may use: 128 MiB, enough for a progressive 4:2:0
+   * JPEG of about 44 MP (22 MP at 4:4:4); sequential single-scan files need only a few rows.
+   */
+  public static final long DEFAULT_MAX_DECODER_MEMORY = 128L << 20;
+
   private static final int[] SCALES = {8, 4, 2, 1};
   private static final String CORRUPT_PREFIX = "Corrupt JPEG data: ";
 
@@ -54,6 +88,9 @@ public final class NativeImageDecoder implements ImageDecoder {
   private final long maxPixels;
   private final boolean lenient;
   private final long criticalMaxBytes;
+  private final boolean criticalByHeader;
+  private final int maxScans;
+  private final long maxDecoderMemory;
   private final LongAdder warned = new LongAdder();
 
   /**
@@ -63,16 +100,41 @@ public final class NativeImageDecoder implements ImageDecoder {
    * @param lenient whether to keep JPEGs with corrupt-data warnings instead of failing them
    */
   public NativeImageDecoder(NativeImageLibrary library, long maxPixels, boolean lenient) {
-    this(library, maxPixels, lenient, CRITICAL_MAX_BYTES);
+    this(library, maxPixels, lenient, DEFAULT_MAX_SCANS, DEFAULT_MAX_DECODER_MEMORY);
+  }
+
+  /**
+   * Creates a decoder with its own decompression-bomb limits.
+   *
+   * @param maxScans JPEGs with more scans fail
+   * @param maxDecoderMemory JPEGs whose decode needs more libjpeg working memory, in bytes, fail
+   */
+  public NativeImageDecoder(NativeImageLibrary library, long maxPixels, boolean lenient, int maxScans,
+      long maxDecoderMemory) {
+    this(library, maxPixels, lenient, CRITICAL_MAX_BYTES, true, maxScans, maxDecoderMemory);
   }
 
   /** As above, with the largest heap input passed without a copy; for tests. */
   NativeImageDecoder(NativeImageLibrary library, long maxPixels, boolean lenient, long criticalMaxBytes) {
+    this(library, maxPixels, lenient, criticalMaxBytes, true, DEFAULT_MAX_SCANS, DEFAULT_MAX_DECODER_MEMORY);
+  }
+
+  /**
+   * All knobs; for tests. {@code criticalByHeader} false restores the old choice of a critical
+   * call by file size alone (the negative control of the safepoint test).
+   */
+  NativeImageDecoder(NativeImageLibrary library, long maxPixels, boolean lenient, long criticalMaxBytes,
+      boolean criticalByHeader, int maxScans, long maxDecoderMemory) {
     this.library = Checks.notNull(library, "library");
     Checks.argument(maxPixels > 0, "maxPixels", "must be positive, got " + maxPixels);
+    Checks.argument(maxScans > 0, "maxScans", "must be positive, got " + maxScans);
+    Checks.argument(maxDecoderMemory > 0, "maxDecoderMemory", "must be positive, got " + maxDecoderMemory);
     this.maxPixels = maxPixels;
     this.lenient = lenient;
     this.criticalMaxBytes = criticalMaxBytes;
+    this.criticalByHeader = criticalByHeader;
+    this.maxScans = maxScans;
+    this.maxDecoderMemory = maxDecoderMemory;
   }
 
   @Override
@@ -127,7 +189,9 @@ public final class NativeImageDecoder implements ImageDecoder {
     // the destination is at most the region, which is within the limit.
     MemorySegment out = destination.reshape(outWidth, outHeight, 3);
     int flags = lenient || request.knownSound() ? 0 : NativeImageLibrary.DECODE_CHECK_ALL;
-    Outcome outcome = call(segment(encoded), region, scale, out, outWidth, outHeight, flags);
+    boolean critical = !encoded.isDirect() && encoded.remaining() <= criticalMaxBytes
+        && (!criticalByHeader || EncodedShape.of(encoded).isShort(CRITICAL_MAX_PIXELS));
+    Outcome outcome = call(critical, segment(encoded), region, scale, out, outWidth, outHeight, flags);
     if (outcome.status() != NativeImageLibrary.OK) {
       throw failure(source, outcome.status(), outcome.message());
     }
@@ -146,14 +210,15 @@ public final class NativeImageDecoder implements ImageDecoder {
   /** What {@code stoker_decode} said: a status, a count of corrupt-data warnings, a message. */
   private record Outcome(int status, int warnings, String message) {}
 
-  private Outcome call(MemorySegment data, Region region, int scale, MemorySegment out, int outWidth, int outHeight,
-      int flags) {
+  private Outcome call(boolean critical, MemorySegment data, Region region, int scale, MemorySegment out,
+      int outWidth, int outHeight, int flags) {
     long stride = (long) outWidth * 3;
-    if (!data.isNative() && data.byteSize() <= criticalMaxBytes) {
+    if (critical && !data.isNative()) {
       int[] warnings = new int[1];
       byte[] error = new byte[ERROR_CAPACITY];
       int status = library.decode(true, data, region.x(), region.y(), region.width(), region.height(), scale,
-          out, stride, outWidth, outHeight, maxPixels, flags, MemorySegment.ofArray(warnings),
+          out, stride, outWidth, outHeight, maxPixels, maxScans, maxDecoderMemory, flags,
+          MemorySegment.ofArray(warnings),
           MemorySegment.ofArray(error));
       return new Outcome(status, warnings[0], message(error));
     }
@@ -166,7 +231,7 @@ public final class NativeImageDecoder implements ImageDecoder {
       MemorySegment warnings = arena.allocate(ValueLayout.JAVA_INT);
       MemorySegment error = arena.allocate(ERROR_CAPACITY);
       int status = library.decode(false, nativeData, region.x(), region.y(), region.width(), region.height(), scale,
-          out, stride, outWidth, outHeight, maxPixels, flags, warnings, error);
+          out, stride, outWidth, outHeight, maxPixels, maxScans, maxDecoderMemory, flags, warnings, error);
       return new Outcome(status, warnings.get(ValueLayout.JAVA_INT, 0), error.getString(0));
     }
   }

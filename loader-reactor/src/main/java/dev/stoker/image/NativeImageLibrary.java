@@ -33,7 +33,7 @@ import java.util.Locale;
 public final class NativeImageLibrary {
   static final String RESOURCE = "/native/linux-x86_64/libstokerimage.so";
   static final String INSTALL_HINT = "apt-get install gcc libjpeg62-turbo-dev libpng-dev";
-  private static final int ABI_VERSION = 2;
+  private static final int ABI_VERSION = 3;
 
   // Status codes and layout of stoker_image.h.
   static final int OK = 0;
@@ -61,7 +61,8 @@ public final class NativeImageLibrary {
       ADDRESS, JAVA_LONG, // data, len
       JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, // x, y, w, h, scale
       ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, // out, stride, cap, out_w, out_h
-      JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT); // max_pixels, flags, warnings, err, err_cap
+      JAVA_LONG, JAVA_INT, JAVA_LONG, // max_pixels, max_scans, max_memory
+      JAVA_INT, ADDRESS, ADDRESS, JAVA_INT); // flags, warnings, err, err_cap
 
   private static final FunctionDescriptor RESAMPLE = FunctionDescriptor.of(JAVA_INT,
       ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, // src, src_width, first_col, cols
@@ -149,12 +150,12 @@ public final class NativeImageLibrary {
    * all must be native.
    */
   int decode(boolean critical, MemorySegment data, int x, int y, int w, int h, int scale,
-      MemorySegment out, long stride, int outWidth, int outHeight, long maxPixels, int flags,
-      MemorySegment warnings, MemorySegment error) {
+      MemorySegment out, long stride, int outWidth, int outHeight, long maxPixels, int maxScans,
+      long maxMemory, int flags, MemorySegment warnings, MemorySegment error) {
     MethodHandle handle = critical ? decodeCritical : decodePlain;
     try {
       return (int) handle.invokeExact(data, data.byteSize(), x, y, w, h, scale,
-          out, stride, out.byteSize(), outWidth, outHeight, maxPixels, flags, warnings, error,
+          out, stride, out.byteSize(), outWidth, outHeight, maxPixels, maxScans, maxMemory, flags, warnings, error,
           (int) error.byteSize());
     } catch (Throwable t) {
       throw rethrow(t);

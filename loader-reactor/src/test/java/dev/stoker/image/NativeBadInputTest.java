@@ -199,6 +199,13 @@ class NativeBadInputTest {
   }
 
   @Test
+  void readHeader_notAnImage_messageCarriesNoFileBytes() {
+    byte[] text = "secret: hunter2\n".getBytes(StandardCharsets.UTF_8);
+    String message = decodeFailure(decoder, text, "notes.png").getMessage();
+    assertThat(message).contains("notes.png").doesNotContain("73 65 63").doesNotContain("secret");
+  }
+
+  @Test
   void readHeader_randomBytes_failsAsNotAnImage() {
     byte[] garbage = new byte[1000];
     new SplittableRandom(9).nextBytes(garbage);
@@ -253,7 +260,9 @@ class NativeBadInputTest {
   @Test
   void decode_randomlyMutatedImages_neverCrash() {
     SplittableRandom random = new SplittableRandom(2024);
-    byte[][] originals = {jpeg, progressive, png, TestImages.png(TestImages.photo(40, 30, 1), true)};
+    byte[][] originals = {jpeg, progressive, png, TestImages.png(TestImages.photo(40, 30, 1), true),
+        TestImages.jpegSampled(TestImages.photo(50, 40, 2), 0.8f, false, new int[] {4, 1, 1}, new int[] {2, 1, 1}),
+        TestImages.jpegSampled(TestImages.photo(40, 50, 3), 0.8f, true, new int[] {2, 1, 1}, new int[] {4, 1, 1})};
     int failures = 0;
     for (int i = 0; i < 1200; i++) {
       byte[] bytes = originals[i % originals.length].clone();
@@ -271,7 +280,8 @@ class NativeBadInputTest {
           int w = 1 + random.nextInt(h.width());
           int hh = 1 + random.nextInt(h.height());
           Region region = new Region(random.nextInt(h.width() - w + 1), random.nextInt(h.height() - hh + 1), w, hh);
-          d.decode(b, new DecodeRequest(region, 1, 1), ImageBuffer.allocate(0), "fuzz");
+          int min = 1 + random.nextInt(Math.max(w, hh)); // every DCT scale
+          d.decode(b, new DecodeRequest(region, min, min), ImageBuffer.allocate(0), "fuzz");
         } catch (DecodeException expected) {
           assertThat(expected.source()).isEqualTo("fuzz");
           failures++;

@@ -101,6 +101,37 @@ final class TestImages {
     }
   }
 
+  /**
+   * Encodes a YCbCr JPEG with ImageIO with the given sampling factors per component (Y, Cb, Cr),
+   * for example {@code {2, 1, 1}} and {@code {2, 1, 1}} for 4:2:0, {@code {4, 1, 1}} and
+   * {@code {2, 1, 1}} for "4x2".
+   */
+  static byte[] jpegSampled(BufferedImage image, float quality, boolean progressive, int[] h, int[] v) {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    try {
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(quality);
+      if (progressive) {
+        param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+      }
+      IIOMetadata metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+      Node root = metadata.getAsTree("javax_imageio_jpeg_image_1.0");
+      NodeList components = ((Element) root).getElementsByTagName("componentSpec");
+      for (int i = 0; i < components.getLength(); i++) {
+        Element c = (Element) components.item(i);
+        c.setAttribute("HsamplingFactor", Integer.toString(h[i]));
+        c.setAttribute("VsamplingFactor", Integer.toString(v[i]));
+      }
+      metadata.setFromTree("javax_imageio_jpeg_image_1.0", root);
+      return write(writer, new IIOImage(image, null, metadata), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+  }
+
   /** Encodes a 4-band raster as a JPEG with no color transform (CMYK, Adobe marker). */
   static byte[] cmykJpeg(Raster cmyk) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
