@@ -22,6 +22,7 @@ import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Hello;
 import dev.stoker.remote.protocol.Message.Open;
+import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Ready;
 import dev.stoker.remote.protocol.Message.Sample;
 import dev.stoker.remote.protocol.Message.Welcome;
@@ -111,6 +112,7 @@ class NodeLimitsTest {
     EmbeddedChannel channel = node(context);
     channel.writeInbound(new Hello(Protocol.VERSION, TokenAuth.nonce()), new Auth(new byte[0]), new Open("", PLAN));
     assertThat((Object) channel.readOutbound()).isInstanceOf(Welcome.class);
+    assertThat((Object) channel.readOutbound()).isInstanceOf(Dataset.class);
     assertThat((Object) channel.readOutbound()).isInstanceOf(Ready.class);
     return channel;
   }
@@ -197,7 +199,7 @@ class NodeLimitsTest {
     String padded = PLAN.substring(0, PLAN.length() - 1) + " ".repeat(10_000) + "}";
     channel.writeInbound(frame(new Open("", padded)));
     List<Message> out = decoded(channel);
-    assertThat(out).extracting(m -> m.getClass().getSimpleName()).containsExactly("Welcome", "Ready");
+    assertThat(out).extracting(m -> m.getClass().getSimpleName()).containsExactly("Welcome", "Dataset", "Ready");
     assertThat(Pipelines.inboundLimit(channel.pipeline())).isEqualTo(limits.chunkFrameBytes())
         .isEqualTo(4 + 2 + 12 + 4 * DataNodeConfig.Limits.DEFAULT_MAX_CHUNK_INDICES)
         .isLessThan(Protocol.DEFAULT_MAX_FRAME_BYTES / 64);
@@ -221,7 +223,7 @@ class NodeLimitsTest {
     assertThat(second.isOpen()).isTrue();
 
     first.writeInbound(new Hello(Protocol.VERSION, TokenAuth.nonce()), new Auth(new byte[0]), new Open("", PLAN));
-    assertThat(outbound(first)).extracting(m -> m.getClass().getSimpleName()).containsExactly("Welcome", "Ready");
+    assertThat(outbound(first)).extracting(m -> m.getClass().getSimpleName()).containsExactly("Welcome", "Dataset", "Ready");
     EmbeddedChannel fourth = node(context); // the first reached READY: its place is free
     assertThat(fourth.isOpen()).isTrue();
     assertThat(outbound(fourth)).isEmpty();
@@ -410,6 +412,6 @@ class NodeLimitsTest {
     channel.writeInbound(new Hello(Protocol.VERSION, TokenAuth.nonce()), new Auth(new byte[0]),
         new Open("", plan(new RandomIoUCrop(0.3, 1, 0.5, 2, Collections.nCopies(64, 0.5), 1000),
             new Resize(4096, 4096))));
-    assertThat(outbound(channel)).extracting(m -> m.getClass().getSimpleName()).containsExactly("Welcome", "Ready");
+    assertThat(outbound(channel)).extracting(m -> m.getClass().getSimpleName()).containsExactly("Welcome", "Dataset", "Ready");
   }
 }
