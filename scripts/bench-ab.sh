@@ -10,6 +10,7 @@ set -euo pipefail
 REV=${1:?usage: scripts/bench-ab.sh REV DIR [stoker bench args...]}
 DIR=${2:?usage: scripts/bench-ab.sh REV DIR [stoker bench args...]}
 shift 2
+EXTRA=("$@")
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3}
 OLD=$(mktemp -d)/before
@@ -17,11 +18,11 @@ trap 'git -C "$HERE" worktree remove --force "$OLD" >/dev/null 2>&1 || true' EXI
 git -C "$HERE" worktree add -q --detach "$OLD" "$REV"
 "$OLD/stoker" --version >/dev/null     # builds both first, outside the timed runs
 "$HERE/stoker" --version >/dev/null
-run() { "$1/stoker" bench "$DIR" --threads "${THREADS:-2}" --batch "${BATCH:-256}" --epochs "${EPOCHS:-2}" --json "$@" 2>/dev/null | tail -1; }
+run() { "$1/stoker" bench "$DIR" --threads "${THREADS:-2}" --batch "${BATCH:-256}" --epochs "${EPOCHS:-2}" --json "${EXTRA[@]}" 2>/dev/null | tail -1; }
 RESULTS=()
 for ((i = 0; i < ROUNDS; i++)); do
-  RESULTS+=("before $(run "$OLD" "$@")")
-  RESULTS+=("after $(run "$HERE" "$@")")
+  RESULTS+=("before $(run "$OLD")")
+  RESULTS+=("after $(run "$HERE")")
 done
 printf '%s\n' "${RESULTS[@]}" | /usr/bin/python3 -c '
 import json, sys
