@@ -43,11 +43,22 @@ final class SampleStage {
    * room for the source's largest box count.
    */
   static SampleStage build(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics) {
+    return build(b, plan, metrics, false);
+  }
+
+  /**
+   * As {@link #build(LoaderBuilder, TransformPlan, PipelineMetrics)}; with {@code freedByGc}, the
+   * sample buffers are freed by the collector instead of by {@link SampleBufferPool#close()} (for a
+   * {@link SampleMaker}, which has no close).
+   */
+  static SampleStage build(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics, boolean freedByGc) {
     SampleSource source = b.source;
     ImageDecoder decoder = b.decoder != null ? b.decoder : ImageDecoders.best();
     SampleProcessor processor = new SampleProcessor(decoder, plan, metrics, b.maxScratchBytes);
     BoxedProcess boxed = !source.hasBoxes() ? null : b.boxedProcess != null ? b.boxedProcess : processor::process;
-    SampleBufferPool pool = new SampleBufferPool(plan.sampleBytes(), source.hasBoxes() ? source.maxBoxCount() : 0);
+    int boxCapacity = source.hasBoxes() ? source.maxBoxCount() : 0;
+    SampleBufferPool pool = freedByGc ? SampleBufferPool.freedByGc(plan.sampleBytes(), boxCapacity)
+        : new SampleBufferPool(plan.sampleBytes(), boxCapacity);
     return new SampleStage(source, processor, boxed, pool, b.seed);
   }
 
