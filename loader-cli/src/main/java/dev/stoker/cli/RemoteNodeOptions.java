@@ -75,6 +75,10 @@ final class RemoteNodeOptions {
     if (options.cacheBytes != null) {
       throw new IllegalArgumentException("--cache-bytes caches local files; with --remote the nodes read them");
     }
+    if (dataset.files.given()) {
+      throw new IllegalArgumentException("--allow-absolute-paths and --max-image-bytes say how local files are read; "
+          + "with --remote the nodes read them (give them to stoker serve)");
+    }
   }
 
   /** Reads {@code host:port} or {@code [ipv6]:port}; the host is resolved when connecting. */

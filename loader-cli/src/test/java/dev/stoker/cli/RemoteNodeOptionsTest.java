@@ -90,6 +90,15 @@ class RemoteNodeOptionsTest {
   }
 
   @Test
+  void bench_remoteWithLocalFileOptions_refusedInsteadOfIgnored() {
+    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:7311", "--max-image-bytes", "1m")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("with --remote the nodes read them (give them to stoker serve)");
+    err.reset();
+    assertThat(StokerCli.run("demo", "--remote", "127.0.0.1:7311", "--allow-absolute-paths")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--allow-absolute-paths and --max-image-bytes");
+  }
+
+  @Test
   void bench_tokenWithoutTlsToANonLoopbackNode_refusedSayingWhy() throws Exception {
     Path token = java.nio.file.Files.createTempFile("stoker-token", "");
     try {
