@@ -5,6 +5,7 @@ import dev.stoker.api.SampleFailure;
 import dev.stoker.pipeline.ProcessedSample;
 import dev.stoker.pipeline.SampleResult;
 import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Pipelines;
 import dev.stoker.remote.protocol.PeerText;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
@@ -185,12 +186,28 @@ final class UpstreamSession {
       violation("READY.maxBoxes " + r.maxBoxes() + " is more than the dataset's maxBoxCount " + datasetBoxes);
     } else {
       maxBoxes = r.maxBoxes();
+      // from now on a frame is a SAMPLE of the size asked for, or a short FAILED/CHUNK_DONE/ERROR:
+      // anything longer is refused from its length prefix, before it is buffered
+      Pipelines.limitInbound(channel.pipeline(), readyFrameLimit(o.sampleBytes(), maxBoxes));
       state = State.READY;
       handshakeTimer.cancel(false);
       ledger.resetCredits();
       readied.complete(null);
       upstream.ready(this);
     }
+  }
+
+  /** Smallest inbound frame limit after READY: room for FAILED texts (source names, errors). */
+  static final int MIN_READY_FRAME_BYTES = 64 << 10;
+
+  /**
+   * The inbound frame limit once READY: a SAMPLE of {@code sampleBytes} pixel bytes with up to
+   * {@code maxBoxes} boxes (16 bytes each) and their labels (4 bytes each), plus its header, and never
+   * less than {@link #MIN_READY_FRAME_BYTES} nor more than the codec's default limit.
+   */
+  static int readyFrameLimit(long sampleBytes, int maxBoxes) {
+    long sample = sampleBytes + 64L + 20L * maxBoxes;
+    return (int) Math.min(Protocol.DEFAULT_MAX_FRAME_BYTES, Math.max(sample, MIN_READY_FRAME_BYTES));
   }
 
   private void onSample(Message.Sample s) {

@@ -10,6 +10,7 @@ import dev.stoker.pipeline.ProcessedSample;
 import dev.stoker.pipeline.SampleResult;
 import dev.stoker.pipeline.SupplyPlan;
 import dev.stoker.remote.protocol.LeakRecorder;
+import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.Message;
 import dev.stoker.remote.protocol.TestImages;
 import java.io.ByteArrayOutputStream;
@@ -159,6 +160,31 @@ class RemoteSourceHostileTest {
           }
           return m;
         }), "FAILED.position"));
+  }
+
+  @Test
+  void samples_frameLongerThanASampleAfterReady_refusedFromItsLengthAndEveryPositionOnceFromTheOther() {
+    int oversize = UpstreamSession.MIN_READY_FRAME_BYTES + 1024;
+    FakeNode hostile = node(FakeNode.serving(local).tamper(sample(s -> {
+      s.pixels().writeZero(oversize); // far more pixel bytes than OPEN asked for, in one frame
+      return s;
+    })));
+    FakeNode honest = node(FakeNode.serving(local));
+    try (RemoteSource remote = open(options(3), hostile, honest)) {
+      StepVerifier.create(indices(remote.samples(0, order, 0)))
+          .expectNextSequence(IntStream.of(order).boxed().toList())
+          .expectComplete()
+          .verify(WAIT);
+    }
+    assertThat(log()).contains("exceeds the limit of " + UpstreamSession.MIN_READY_FRAME_BYTES + " bytes")
+        .doesNotContain("SAMPLE.pixelBytes");
+  }
+
+  @Test
+  void readyFrameLimit_sampleSizesAndBoxes_roomForTheLargestSampleWithinTheCodecLimit() {
+    assertThat(UpstreamSession.readyFrameLimit(1728, 0)).isEqualTo(UpstreamSession.MIN_READY_FRAME_BYTES);
+    assertThat(UpstreamSession.readyFrameLimit(224 * 224 * 3, 10)).isEqualTo(224 * 224 * 3 + 64 + 200);
+    assertThat(UpstreamSession.readyFrameLimit(1L << 40, 0)).isEqualTo(Protocol.DEFAULT_MAX_FRAME_BYTES);
   }
 
   private static UnaryOperator<Message> sample(UnaryOperator<Message.Sample> change) {
