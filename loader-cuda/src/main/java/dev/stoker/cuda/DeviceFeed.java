@@ -8,7 +8,6 @@ import dev.stoker.api.internal.Checks;
 import dev.stoker.cuda.internal.Timeline;
 import dev.stoker.ring.DisruptorBatchRing;
 import dev.stoker.ring.SlotMemory;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Callable;
 
 /**
@@ -103,12 +102,13 @@ public final class DeviceFeed implements AutoCloseable {
     Checks.argument(layout.channels() == transform.channels(), "layout",
         layout.channels() + " channels, but the transform has " + transform.channels());
     if (!cuda.usable()) {
-      DisruptorBatchRing ring = new DisruptorBatchRing(layout, slots, hostMemory(layout));
+      DisruptorBatchRing ring =
+          new DisruptorBatchRing(layout, slots, SlotMemory.direct().beforeClose(this::ringClosed));
       active = new Active(ring, null, new HostTransfer(layout, transform), Timeline.NONE);
       return ring;
     }
     PinnedSlotMemory pinned = new PinnedSlotMemory(thread);
-    SlotMemory memory = feedMemory(pinned);
+    SlotMemory memory = pinned.beforeClose(this::ringClosed); // ends the device transfer first
     DisruptorBatchRing ring;
     try {
       ring = new DisruptorBatchRing(layout, slots, memory);
@@ -127,52 +127,7 @@ public final class DeviceFeed implements AutoCloseable {
     return ring;
   }
 
-  /** Direct slot memory that also ends the host transfer when the ring closes. */
-  private SlotMemory hostMemory(BatchLayout layout) {
-    SlotMemory direct = SlotMemory.direct();
-    return new SlotMemory() {
-      @Override
-      public MemorySegment allocate(long bytes) {
-        return direct.allocate(bytes);
-      }
-
-      @Override
-      public String kind() {
-        return direct.kind();
-      }
-
-      @Override
-      public void close() {
-        ringClosed();
-        direct.close();
-      }
-    };
-  }
-
-  /** Pinned slot memory that, when the ring closes, first ends the device transfer on the consumer thread. */
-  private SlotMemory feedMemory(PinnedSlotMemory pinned) {
-    return new SlotMemory() {
-      @Override
-      public MemorySegment allocate(long bytes) {
-        return pinned.allocate(bytes);
-      }
-
-      @Override
-      public String kind() {
-        return pinned.kind();
-      }
-
-      @Override
-      public void close() {
-        try {
-          ringClosed();
-        } finally {
-          pinned.close();
-        }
-      }
-    };
-  }
-
+  /** Ends the current transfer (on the consumer thread for the device) when the ring closes its slot memory. */
   private void ringClosed() {
     Active current;
     synchronized (this) {

@@ -8,7 +8,6 @@ import dev.stoker.api.BatchSlot;
 import dev.stoker.api.RingStats;
 import dev.stoker.ring.DisruptorBatchRing;
 import dev.stoker.ring.SlotMemory;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,24 +33,7 @@ final class RecordingRing implements BatchRing {
   private volatile boolean memoryClosed;
 
   RecordingRing(BatchLayout layout, int slots) {
-    SlotMemory direct = SlotMemory.direct();
-    this.ring = new DisruptorBatchRing(layout, slots, new SlotMemory() {
-      @Override
-      public MemorySegment allocate(long bytes) {
-        return direct.allocate(bytes);
-      }
-
-      @Override
-      public String kind() {
-        return direct.kind();
-      }
-
-      @Override
-      public void close() {
-        memoryClosed = true;
-        direct.close();
-      }
-    });
+    this.ring = new DisruptorBatchRing(layout, slots, SlotMemory.direct().beforeClose(() -> memoryClosed = true));
   }
 
   /** A factory that hands out one ring and keeps it for the test to inspect. */

@@ -1,5 +1,6 @@
 package dev.stoker.ring;
 
+import dev.stoker.api.internal.Checks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -22,6 +23,39 @@ public interface SlotMemory extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * This memory, running {@code action} first when it is closed (and closing this memory even if
+   * the action throws): for an owner that must finish with the slots before they are freed.
+   *
+   * <pre>{@code
+   * SlotMemory memory = SlotMemory.direct().beforeClose(transfer::stop);
+   * }</pre>
+   */
+  default SlotMemory beforeClose(Runnable action) {
+    Checks.notNull(action, "action");
+    SlotMemory inner = this;
+    return new SlotMemory() {
+      @Override
+      public MemorySegment allocate(long bytes) {
+        return inner.allocate(bytes);
+      }
+
+      @Override
+      public String kind() {
+        return inner.kind();
+      }
+
+      @Override
+      public void close() {
+        try {
+          action.run();
+        } finally {
+          inner.close();
+        }
+      }
+    };
+  }
 
   /** Plain off-heap memory from a shared arena: the host fallback when there is no GPU. */
   static SlotMemory direct() {
