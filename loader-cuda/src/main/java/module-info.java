@@ -15,7 +15,7 @@
  * }</pre>
  */
 // "requires-automatic", "requires-transitive-automatic": JCuda has neither a module descriptor nor an
-// Automatic-Module-Name, so its module name "jcuda" comes from the jar's file name (jcuda-12.0.0.jar);
+// Automatic-Module-Name, so its module name "jcuda" comes from the jar's file name (jcuda-12.6.0.jar);
 // the API shows JCuda types (DeviceBatch.pixels() is a CUdeviceptr), so a user's module must read it.
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.stoker.cuda {
