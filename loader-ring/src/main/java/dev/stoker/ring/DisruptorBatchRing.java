@@ -298,17 +298,19 @@ public final class DisruptorBatchRing implements BatchRing {
       }
       releaseAll();
       waitNanos += System.nanoTime() - idleSince[0];
-    } catch (LoaderException e) {
-      throw e;
     } catch (Throwable e) {
-      throw new LoaderException("batch consumer failed: " + e, e);
-    } finally {
-      completed = false;
+      LoaderException failed = e instanceof LoaderException le ? le : new LoaderException("batch consumer failed: " + e, e);
+      // Waiting for the fences of the slots still in flight can fail for the same reason (a sticky
+      // CUDA error fails every later call): the first error is the one thrown, the echo is suppressed.
       try {
         releaseAll();
-      } finally {
-        inFlight.clear();
+      } catch (Throwable later) {
+        failed.addSuppressed(later);
       }
+      throw failed;
+    } finally {
+      completed = false;
+      inFlight.clear();
     }
     Throwable error = failure;
     failure = null;

@@ -167,4 +167,54 @@ class DisruptorBatchRingFenceTest {
       assertThat(ring.occupancy()).isZero();
     }
   }
+
+  /** A fence whose work failed the way every call fails after a sticky CUDA error. */
+  private static final class FailingFence implements ReleaseFence {
+    @Override
+    public boolean isDone() {
+      return false;
+    }
+
+    @Override
+    public void await() {
+      throw new IllegalStateException("cuEventSynchronize(copyDone) failed: CUDA_ERROR_ILLEGAL_ADDRESS (700)");
+    }
+  }
+
+  @Test
+  void drain_consumerFailsAndAFenceFailsToo_throwsTheConsumersErrorWithTheFenceErrorSuppressed() {
+    try (DisruptorBatchRing ring = new DisruptorBatchRing(LAYOUT, SLOTS, SlotMemory.direct())) {
+      for (int n = 0; n < 2; n++) {
+        BatchSlot slot = ring.tryClaim();
+        slot.setHeader(0, n, 1);
+        ring.publish(slot);
+      }
+      ring.complete();
+      AtomicInteger seen = new AtomicInteger();
+      IllegalArgumentException kernelFault = new IllegalArgumentException("the step's kernel faulted");
+
+      assertThatThrownBy(() -> ring.drain(batch -> {
+        ring.releaseWhen(new FailingFence());
+        if (seen.incrementAndGet() == 2) {
+          throw kernelFault;
+        }
+      })).isInstanceOf(LoaderException.class).hasCause(kernelFault)
+          .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+              .satisfies(s -> assertThat(s).hasMessageContaining("ILLEGAL_ADDRESS")));
+    }
+  }
+
+  @Test
+  void drain_onlyAFenceFails_throwsTheFenceError() {
+    try (DisruptorBatchRing ring = new DisruptorBatchRing(LAYOUT, SLOTS, SlotMemory.direct())) {
+      BatchSlot slot = ring.tryClaim();
+      slot.setHeader(0, 0, 1);
+      ring.publish(slot);
+      ring.complete();
+
+      assertThatThrownBy(() -> ring.drain(batch -> ring.releaseWhen(new FailingFence())))
+          .isInstanceOf(LoaderException.class).hasRootCauseMessage(
+              "cuEventSynchronize(copyDone) failed: CUDA_ERROR_ILLEGAL_ADDRESS (700)");
+    }
+  }
 }
