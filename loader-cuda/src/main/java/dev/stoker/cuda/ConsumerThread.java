@@ -1,13 +1,10 @@
 package dev.stoker.cuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
-import static jcuda.driver.JCudaDriver.cuDeviceGet;
-import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
-import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
-import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxSetFlags;
 
 import dev.stoker.api.LoaderException;
 import dev.stoker.cuda.internal.Cuda;
+import dev.stoker.cuda.internal.PrimaryContext;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,36 +12,39 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import jcuda.driver.CUcontext;
-import jcuda.driver.CUctx_flags;
 import jcuda.driver.CUdevice;
 
 /**
  * The one platform thread on which a feed consumes batches and makes every CUDA call. With CUDA
- * it makes device 0's primary context current first (the context the CUDA runtime and JCublas
+ * it makes its device's primary context current first (the context the CUDA runtime and JCublas
  * share, so a host trainer's buffers are valid here), asking for blocking synchronization so that
  * a waiting thread sleeps instead of spinning a core.
  */
 final class ConsumerThread implements AutoCloseable {
-  /** {@code CUDA_ERROR_PRIMARY_CONTEXT_ACTIVE}: flags cannot change once a trainer activated the context. */
-  private static final int PRIMARY_CONTEXT_ACTIVE = 708;
+  /** No device: the host path. */
+  static final int HOST = -1;
   private final ExecutorService executor;
-  private final boolean cuda;
+  private final int ordinal;
   private volatile Thread thread;
   private CUdevice device;
 
-  private ConsumerThread(boolean cuda) {
-    this.cuda = cuda;
+  private ConsumerThread(int ordinal) {
+    this.ordinal = ordinal;
+    String name = ordinal == HOST ? "stoker-consumer" : "stoker-consumer-cuda" + ordinal;
     this.executor = Executors.newSingleThreadExecutor(runnable -> {
-      Thread t = Thread.ofPlatform().name("stoker-consumer").daemon().unstarted(runnable);
+      Thread t = Thread.ofPlatform().name(name).daemon().unstarted(runnable);
       thread = t;
       return t;
     });
   }
 
-  /** A consumer thread; with {@code cuda}, one whose current context is device 0's primary context. */
-  static ConsumerThread start(boolean cuda) {
-    ConsumerThread consumer = new ConsumerThread(cuda);
-    if (cuda) {
+  /**
+   * A consumer thread; for a device ordinal (0 or more) one whose current context is that
+   * device's primary context, for {@link #HOST} one without CUDA.
+   */
+  static ConsumerThread start(int ordinal) {
+    ConsumerThread consumer = new ConsumerThread(ordinal);
+    if (ordinal != HOST) {
       try {
         consumer.call(consumer::bindPrimaryContext);
       } catch (RuntimeException e) {
@@ -56,17 +56,21 @@ final class ConsumerThread implements AutoCloseable {
   }
 
   private Void bindPrimaryContext() {
-    CUdevice dev = new CUdevice();
-    Cuda.check(cuDeviceGet(dev, 0), "cuDeviceGet");
-    int rc = cuDevicePrimaryCtxSetFlags(dev, CUctx_flags.CU_CTX_SCHED_BLOCKING_SYNC);
-    if (rc != Cuda.SUCCESS && rc != PRIMARY_CONTEXT_ACTIVE) {
-      Cuda.check(rc, "cuDevicePrimaryCtxSetFlags");
+    CUdevice dev = PrimaryContext.device(ordinal);
+    CUcontext context = PrimaryContext.retain(dev);
+    try {
+      Cuda.check(() -> cuCtxSetCurrent(context), "cuCtxSetCurrent");
+    } catch (RuntimeException e) {
+      new Cuda.Errors(e).check(PrimaryContext.release(dev), "cuDevicePrimaryCtxRelease");
+      throw e;
     }
-    CUcontext context = new CUcontext();
-    Cuda.check(cuDevicePrimaryCtxRetain(context, dev), "cuDevicePrimaryCtxRetain");
-    Cuda.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
     device = dev;
     return null;
+  }
+
+  /** The device ordinal whose primary context this thread holds, or {@link #HOST}. */
+  int ordinal() {
+    return ordinal;
   }
 
   /** Whether the calling thread is this consumer thread. */
@@ -111,17 +115,22 @@ final class ConsumerThread implements AutoCloseable {
     }
   }
 
-  /** Releases the primary context (after {@code cleanup} ran on this thread) and stops the thread. */
+  /**
+   * Releases the primary context (after {@code cleanup} ran on this thread) and stops the thread.
+   * If {@code cleanup} fails, that failure is thrown with a failing release suppressed in it.
+   */
   void close(Runnable cleanup) {
     try {
       call(() -> {
-        try {
-          cleanup.run();
-        } finally {
-          if (cuda && device != null) {
-            cuDevicePrimaryCtxRelease(device);
-          }
+        Cuda.Errors errors = new Cuda.Errors();
+        errors.run(cleanup);
+        if (device != null) {
+          CUdevice dev = device;
+          device = null;
+          errors.check(Cuda.rc(() -> cuCtxSetCurrent(new CUcontext())), "cuCtxSetCurrent(none)");
+          errors.check(PrimaryContext.release(dev), "cuDevicePrimaryCtxRelease");
         }
+        errors.throwIfAny();
         return null;
       });
     } finally {

@@ -44,9 +44,26 @@ import jcuda.driver.CUstream_flags;
  * two batches ahead of the GPU: before it reuses buffer {@code d} it waits for batch {@code n-2}'s
  * step to finish, which only happens when the GPU is the bottleneck (that wait is counted as
  * {@link #deviceWaitNanos()}, not as waiting for data). All methods run on the consumer thread.
+ *
+ * <p>Every driver call goes through {@link Cuda#rc}/{@link Cuda#check}, so the transfer works with
+ * JCuda's exceptions on or off; a failure in a cleanup never replaces the error that started it.
  */
 final class CudaTransfer implements AutoCloseable {
+  /**
+   * Which ordering guarantees a transfer keeps: {@link #COMPLETE} always, outside tests. The other
+   * values are broken builds for the stand-in's negative controls, which must fail there.
+   */
+  enum Ordering {
+    /** Every guarantee. */
+    COMPLETE,
+    /** The compute stream does not wait for the copy (no {@code cuStreamWaitEvent(compute, copyDone)}). */
+    NO_CROSS_STREAM_WAIT,
+    /** A slot goes back to the producers as soon as its copy is enqueued, not when it has finished. */
+    NO_RELEASE_FENCE
+  }
+
   private static final int BUFFERS = 2;
+  private final Ordering ordering;
   private final BatchLayout layout;
   private final DeviceTransform transform;
   private final PinnedSlotMemory slots;
@@ -59,6 +76,8 @@ final class CudaTransfer implements AutoCloseable {
   private final CUdeviceptr[] meta = new CUdeviceptr[BUFFERS];
   private final CUdeviceptr[] output = new CUdeviceptr[BUFFERS];
   private CUdeviceptr scaleBias;
+  private boolean copyCreated;
+  private boolean computeCreated;
   private final Pointer[] hostMeta;
   private final IntBuffer[] hostMetaView;
   private final long slotBytes;
@@ -69,6 +88,12 @@ final class CudaTransfer implements AutoCloseable {
   private long deviceWaitNanos;
 
   CudaTransfer(BatchLayout layout, int slotCount, DeviceTransform transform, PinnedSlotMemory slots, Timeline timeline) {
+    this(layout, slotCount, transform, slots, timeline, Ordering.COMPLETE);
+  }
+
+  CudaTransfer(BatchLayout layout, int slotCount, DeviceTransform transform, PinnedSlotMemory slots, Timeline timeline,
+      Ordering ordering) {
+    this.ordering = ordering;
     this.layout = layout;
     this.transform = transform;
     this.slots = slots;
@@ -78,16 +103,18 @@ final class CudaTransfer implements AutoCloseable {
     this.copyDone = new CUevent[slotCount];
     this.hostMeta = new Pointer[slotCount];
     this.hostMetaView = new IntBuffer[slotCount];
-    boolean done = false;
     this.kernels = NormalizeKernels.load();
     try {
-      Cuda.check(cuStreamCreate(copy, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(copy)");
-      Cuda.check(cuStreamCreate(compute, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(compute)");
+      Cuda.check(() -> cuStreamCreate(copy, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(copy)");
+      copyCreated = true;
+      Cuda.check(() -> cuStreamCreate(compute, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(compute)");
+      computeCreated = true;
       for (int s = 0; s < slotCount; s++) {
         copyDone[s] = event();
-        hostMeta[s] = new Pointer();
-        Cuda.check(cuMemHostAlloc(hostMeta[s], metaBytes, 0), "cuMemHostAlloc(meta)");
-        hostMetaView[s] = hostMeta[s].getByteBuffer(0, metaBytes).order(ByteOrder.nativeOrder()).asIntBuffer();
+        Pointer host = new Pointer();
+        Cuda.check(() -> cuMemHostAlloc(host, metaBytes, 0), "cuMemHostAlloc(meta)");
+        hostMeta[s] = host;
+        hostMetaView[s] = host.getByteBuffer(0, metaBytes).order(ByteOrder.nativeOrder()).asIntBuffer();
       }
       long outputBytes = (long) layout.batchSize() * layout.channels() * layout.height() * layout.width()
           * transform.output().bytes();
@@ -101,18 +128,17 @@ final class CudaTransfer implements AutoCloseable {
       System.arraycopy(transform.scale(), 0, params, 0, transform.channels());
       System.arraycopy(transform.bias(), 0, params, transform.channels(), transform.channels());
       scaleBias = Cuda.alloc((long) params.length * Float.BYTES, "scale and bias");
-      Cuda.check(cuMemcpyHtoD(scaleBias, Pointer.to(params), (long) params.length * Float.BYTES), "cuMemcpyHtoD");
-      done = true;
-    } finally {
-      if (!done) {
-        close();
-      }
+      Cuda.check(() -> cuMemcpyHtoD(scaleBias, Pointer.to(params), (long) params.length * Float.BYTES),
+          "cuMemcpyHtoD(scale and bias)");
+    } catch (RuntimeException e) {
+      release(new Cuda.Errors(e));
+      throw e;
     }
   }
 
   private static CUevent event() {
     CUevent e = new CUevent();
-    Cuda.check(cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+    Cuda.check(() -> cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate");
     return e;
   }
 
@@ -126,7 +152,8 @@ final class CudaTransfer implements AutoCloseable {
     int d = (int) (batches & 1);
     if (batches >= BUFFERS) {
       long start = System.nanoTime();
-      Cuda.check(cuEventSynchronize(computeDone[d]), "cuEventSynchronize(computeDone)");
+      CUevent bufferFree = computeDone[d];
+      Cuda.check(() -> cuEventSynchronize(bufferFree), "cuEventSynchronize(computeDone)");
       deviceWaitNanos += System.nanoTime() - start;
     }
     int size = batch.size();
@@ -143,14 +170,21 @@ final class CudaTransfer implements AutoCloseable {
       }
     }
     long bytes = layout.hasBoxes() ? slotBytes : size * layout.sampleBytes();
-    Cuda.check(cuStreamWaitEvent(copy, computeDone[d], 0), "cuStreamWaitEvent(copy)");
+    CUdeviceptr in = input[d];
+    CUdeviceptr labelsAndFlips = meta[d];
+    CUevent copied = copyDone[slot];
+    Pointer source = slots.pointer(slot);
+    Pointer metaSource = hostMeta[slot];
+    Cuda.check(() -> cuStreamWaitEvent(copy, computeDone[d], 0), "cuStreamWaitEvent(copy)");
     timeline.copyStarts(batches, copy);
-    Cuda.check(cuMemcpyHtoDAsync(input[d], slots.pointer(slot), bytes, copy), "cuMemcpyHtoDAsync(slot)");
-    Cuda.check(cuMemcpyHtoDAsync(meta[d], hostMeta[slot], metaBytes, copy), "cuMemcpyHtoDAsync(meta)");
-    Cuda.check(cuEventRecord(copyDone[slot], copy), "cuEventRecord(copyDone)");
-    release.accept(fence(copyDone[slot]));
+    Cuda.check(() -> cuMemcpyHtoDAsync(in, source, bytes, copy), "cuMemcpyHtoDAsync(slot)");
+    Cuda.check(() -> cuMemcpyHtoDAsync(labelsAndFlips, metaSource, metaBytes, copy), "cuMemcpyHtoDAsync(meta)");
+    Cuda.check(() -> cuEventRecord(copied, copy), "cuEventRecord(copyDone)");
+    release.accept(ordering == Ordering.NO_RELEASE_FENCE ? ReleaseFence.DONE : fence(copied));
     timeline.copyEnds(batches, copy);
-    Cuda.check(cuStreamWaitEvent(compute, copyDone[slot], 0), "cuStreamWaitEvent(compute)");
+    if (ordering != Ordering.NO_CROSS_STREAM_WAIT) {
+      Cuda.check(() -> cuStreamWaitEvent(compute, copied, 0), "cuStreamWaitEvent(compute)");
+    }
     timeline.computeStarts(batches, compute);
     CUdeviceptr flips = transform.randomFlip() ? offset(meta[d], (long) batchSize * Integer.BYTES) : null;
     kernels.normalize(input[d], output[d], transform.output(), flips, scaleBias, size, layout.height(),
@@ -164,15 +198,23 @@ final class CudaTransfer implements AutoCloseable {
         kernels.flipBoxes(boxes, boxLabels, flips, size, layout.maxBoxes(), layout.width(), compute);
       }
     }
+    Throwable failed = null;
     try {
       step.train(new DeviceBatch(output[d], transform.output(), size, layout.channels(), layout.height(),
           layout.width(), meta[d], labels, boxes, boxLabels, layout.maxBoxes(), compute, batch.epoch(),
           batch.indexInEpoch()));
+    } catch (Throwable e) {
+      failed = e;
+      throw e;
     } finally {
-      timeline.computeEnds(batches, compute);
-      Cuda.check(cuEventRecord(computeDone[d], compute), "cuEventRecord(computeDone)");
+      // With a failed step (a sticky error, say) these calls fail too: they then ride along as suppressed.
+      Cuda.Errors errors = new Cuda.Errors(failed);
+      errors.run(() -> timeline.computeEnds(batches, compute));
+      CUevent stepDone = computeDone[d];
+      errors.check(Cuda.rc(() -> cuEventRecord(stepDone, compute)), "cuEventRecord(computeDone)");
       batches++;
       bytesCopied += bytes + metaBytes;
+      errors.throwIfAny();
     }
   }
 
@@ -180,7 +222,7 @@ final class CudaTransfer implements AutoCloseable {
     return new ReleaseFence() {
       @Override
       public boolean isDone() {
-        int rc = cuEventQuery(event);
+        int rc = Cuda.rc(() -> cuEventQuery(event));
         if (rc == Cuda.NOT_READY) {
           return false;
         }
@@ -190,7 +232,7 @@ final class CudaTransfer implements AutoCloseable {
 
       @Override
       public void await() {
-        Cuda.check(cuEventSynchronize(event), "cuEventSynchronize(copyDone)");
+        Cuda.check(() -> cuEventSynchronize(event), "cuEventSynchronize(copyDone)");
       }
     };
   }
@@ -201,8 +243,8 @@ final class CudaTransfer implements AutoCloseable {
 
   /** Waits until the GPU has finished every batch submitted so far. */
   void finish() {
-    Cuda.check(cuStreamSynchronize(copy), "cuStreamSynchronize(copy)");
-    Cuda.check(cuStreamSynchronize(compute), "cuStreamSynchronize(compute)");
+    Cuda.check(() -> cuStreamSynchronize(copy), "cuStreamSynchronize(copy)");
+    Cuda.check(() -> cuStreamSynchronize(compute), "cuStreamSynchronize(compute)");
   }
 
   long batches() {
@@ -221,32 +263,59 @@ final class CudaTransfer implements AutoCloseable {
     return compute;
   }
 
+  /**
+   * Waits for both streams, then frees everything; every step is tried, and the first failure is
+   * thrown with the later ones suppressed.
+   */
   @Override
   public void close() {
-    cuStreamSynchronize(copy);
-    cuStreamSynchronize(compute);
-    for (int d = 0; d < BUFFERS; d++) {
-      Cuda.free(input[d]);
-      Cuda.free(meta[d]);
-      Cuda.free(output[d]);
-      destroy(computeDone[d]);
-    }
-    Cuda.free(scaleBias);
-    for (int s = 0; s < copyDone.length; s++) {
-      destroy(copyDone[s]);
-      if (hostMeta[s] != null) {
-        cuMemFreeHost(hostMeta[s]);
-      }
-    }
-    cuStreamDestroy(copy);
-    cuStreamDestroy(compute);
-    kernels.close();
-    timeline.close();
+    Cuda.Errors errors = new Cuda.Errors();
+    release(errors);
+    errors.throwIfAny();
   }
 
-  private static void destroy(CUevent e) {
+  /** Waits for the streams and frees what was made, recording failures in {@code errors}. */
+  private void release(Cuda.Errors errors) {
+    if (copyCreated) {
+      errors.check(Cuda.rc(() -> cuStreamSynchronize(copy)), "cuStreamSynchronize(copy)");
+    }
+    if (computeCreated) {
+      errors.check(Cuda.rc(() -> cuStreamSynchronize(compute)), "cuStreamSynchronize(compute)");
+    }
+    for (int d = 0; d < BUFFERS; d++) {
+      errors.check(Cuda.free(input[d]), "cuMemFree(batch input)");
+      errors.check(Cuda.free(meta[d]), "cuMemFree(labels and flips)");
+      errors.check(Cuda.free(output[d]), "cuMemFree(normalized batch)");
+      input[d] = meta[d] = output[d] = null;
+      destroy(computeDone[d], errors);
+      computeDone[d] = null;
+    }
+    errors.check(Cuda.free(scaleBias), "cuMemFree(scale and bias)");
+    scaleBias = null;
+    for (int s = 0; s < copyDone.length; s++) {
+      destroy(copyDone[s], errors);
+      copyDone[s] = null;
+      Pointer host = hostMeta[s];
+      if (host != null) {
+        errors.check(Cuda.rc(() -> cuMemFreeHost(host)), "cuMemFreeHost(meta)");
+        hostMeta[s] = null;
+      }
+    }
+    if (copyCreated) {
+      errors.check(Cuda.rc(() -> cuStreamDestroy(copy)), "cuStreamDestroy(copy)");
+      copyCreated = false;
+    }
+    if (computeCreated) {
+      errors.check(Cuda.rc(() -> cuStreamDestroy(compute)), "cuStreamDestroy(compute)");
+      computeCreated = false;
+    }
+    errors.run(kernels::close);
+    errors.run(timeline::close);
+  }
+
+  private static void destroy(CUevent e, Cuda.Errors errors) {
     if (e != null) {
-      cuEventDestroy(e);
+      errors.check(Cuda.rc(() -> cuEventDestroy(e)), "cuEventDestroy");
     }
   }
 }

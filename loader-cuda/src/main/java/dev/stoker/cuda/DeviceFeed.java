@@ -4,6 +4,7 @@ import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.BatchRing;
 import dev.stoker.api.ElementType;
+import dev.stoker.api.LoaderException;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.cuda.internal.Timeline;
 import dev.stoker.ring.DisruptorBatchRing;
@@ -18,9 +19,14 @@ import java.util.concurrent.Callable;
  * copy has finished. Without a usable GPU ({@link CudaStatus#probe()} says why, once) the slots are
  * plain off-heap memory and the same normalization runs on the host before a {@link HostStep}.
  *
- * <p>Every CUDA call happens on the feed's own platform thread, whose current context is the
- * device's primary context; run the loader there with {@link #call}, so that the ring's consumer
- * and the step run on it too. Close the loader (which frees the ring) before the feed.
+ * <p>A feed uses one device: {@link #open(DeviceTransform)} the one the environment variable
+ * {@code LOCAL_RANK} names (as torchrun sets it for each process), else device 0;
+ * {@link #open(DeviceTransform, int)} any device by its ordinal. Feeds on different devices in one
+ * process are independent. Every CUDA call happens on the feed's own platform thread, whose
+ * current context is its device's primary context; run the loader there with {@link #call}, so
+ * that the ring's consumer and the step run on it too. Close the loader (which stops its producers
+ * and frees the ring) before the feed; a feed closed under a running loader fails the ring's run,
+ * and a producer still writing into a freed slot gets an {@link IllegalStateException}.
  *
  * <pre>{@code
  * try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
@@ -40,16 +46,47 @@ public final class DeviceFeed implements AutoCloseable {
   /** The ring the feed currently serves, with its transfer. */
   private record Active(DisruptorBatchRing ring, CudaTransfer device, HostTransfer host, Timeline timeline) {}
 
-  private DeviceFeed(DeviceTransform transform, CudaStatus cuda, int timelineBatches) {
+  /** The transfer's ordering guarantees: all of them, except in the stand-in's negative controls. */
+  private CudaTransfer.Ordering ordering = CudaTransfer.Ordering.COMPLETE;
+
+  DeviceFeed(DeviceTransform transform, CudaStatus cuda, int timelineBatches) {
     this.transform = Checks.notNull(transform, "transform");
     this.cuda = cuda;
     this.timelineBatches = timelineBatches;
-    this.thread = ConsumerThread.start(cuda.usable());
+    this.thread = ConsumerThread.start(cuda.usable() ? cuda.ordinal() : ConsumerThread.HOST);
   }
 
-  /** A feed on the GPU if CUDA is usable, else on the host. */
+  /**
+   * A feed on this process's GPU if CUDA is usable there, else on the host. The GPU is the one the
+   * environment variable {@code LOCAL_RANK} names, or device 0 when it is not set.
+   *
+   * @throws IllegalStateException naming {@code LOCAL_RANK} if it is not a device ordinal, or names a
+   *     device the driver does not have
+   */
   public static DeviceFeed open(DeviceTransform transform) {
-    return new DeviceFeed(transform, CudaStatus.probe(), 0);
+    Checks.notNull(transform, "transform");
+    int device = CudaStatus.defaultDevice();
+    CudaStatus cuda = CudaStatus.probe(device);
+    if (cuda.missingDevice()) {
+      throw new IllegalStateException(CudaStatus.LOCAL_RANK + "=" + device + " names " + cuda.reason()
+          + "; start one process per GPU, or unset " + CudaStatus.LOCAL_RANK);
+    }
+    return new DeviceFeed(transform, cuda, 0);
+  }
+
+  /**
+   * A feed on GPU {@code device} if CUDA is usable there, else on the host (when there is no
+   * driver or the device cannot run Stoker's kernels; {@link #cuda()} says why).
+   *
+   * @param device the device's ordinal, as {@code cuDeviceGet} counts them
+   * @throws IllegalArgumentException naming {@code device} if it is negative, or the driver has
+   *     devices but not this one
+   */
+  public static DeviceFeed open(DeviceTransform transform, int device) {
+    Checks.notNull(transform, "transform");
+    CudaStatus cuda = CudaStatus.probe(device);
+    Checks.argument(!cuda.missingDevice(), "device", cuda.reason());
+    return new DeviceFeed(transform, cuda, 0);
   }
 
   /** A feed on the host whether or not a GPU is usable. */
@@ -63,6 +100,17 @@ public final class DeviceFeed implements AutoCloseable {
    */
   public static DeviceFeed openRecording(DeviceTransform transform, int batches) {
     return new DeviceFeed(transform, CudaStatus.probe(), batches);
+  }
+
+  /** The ordinal of the feed's GPU, or -1 on the host. */
+  public int device() {
+    return thread.ordinal();
+  }
+
+  /** For the stand-in's negative controls only: the next ring's transfer keeps only {@code ordering}. */
+  synchronized DeviceFeed withOrdering(CudaTransfer.Ordering ordering) {
+    this.ordering = Checks.notNull(ordering, "ordering");
+    return this;
   }
 
   /** {@code "cuda"} when batches go to the GPU, {@code "host"} otherwise. */
@@ -118,7 +166,8 @@ public final class DeviceFeed implements AutoCloseable {
     }
     try {
       Timeline timeline = timelineBatches > 0 ? thread.call(() -> Timeline.recording(timelineBatches)) : Timeline.NONE;
-      CudaTransfer device = thread.call(() -> new CudaTransfer(layout, slots, transform, pinned, timeline));
+      CudaTransfer.Ordering keep = ordering;
+      CudaTransfer device = thread.call(() -> new CudaTransfer(layout, slots, transform, pinned, timeline, keep));
       active = new Active(ring, device, null, timeline);
     } catch (RuntimeException e) {
       ring.close();
@@ -207,8 +256,11 @@ public final class DeviceFeed implements AutoCloseable {
   }
 
   /**
-   * Frees the feed's device resources and stops its thread. Close the loader first: a ring still
-   * open is freed here, and a loader still writing into it would then write into freed memory.
+   * Frees the feed's device resources and stops its thread. Close the loader first (it stops its
+   * producers, then frees the ring). A ring still open is freed here: a run still draining it on
+   * the feed's thread is failed first (so that this does not wait for it forever), and a producer
+   * still writing into one of its slots then gets an {@link IllegalStateException} instead of
+   * writing into freed memory.
    */
   @Override
   public void close() {
@@ -220,6 +272,9 @@ public final class DeviceFeed implements AutoCloseable {
       closed = true;
       current = active;
     }
+    if (current != null) {
+      current.ring().fail(new LoaderException("the device feed was closed during the run"));
+    }
     thread.close(() -> {
       if (current != null) {
         current.ring().close();
@@ -229,7 +284,7 @@ public final class DeviceFeed implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "DeviceFeed[" + backend() + (cuda.usable() ? ", " + cuda.device() : ", " + cuda.reason()) + ", "
+    return "DeviceFeed[" + backend() + (cuda.usable() ? " " + cuda.ordinal() + ", " + cuda.device() : ", " + cuda.reason()) + ", "
         + transform + "]";
   }
 }

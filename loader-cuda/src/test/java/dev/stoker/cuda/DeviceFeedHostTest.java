@@ -144,4 +144,18 @@ class DeviceFeedHostTest {
     assertThatThrownBy(() -> feed.rings().create(LAYOUT, 2)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }
+
+  @Test
+  void open_negativeDevice_isRefusedNamingTheParameter() {
+    assertThatThrownBy(() -> DeviceFeed.open(TRANSFORM, -1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("device");
+  }
+
+  @Test
+  void openOnHost_hasNoDevice() {
+    try (DeviceFeed feed = DeviceFeed.openOnHost(TRANSFORM)) {
+      assertThat(feed.device()).isEqualTo(-1);
+      assertThat(feed.call(() -> Thread.currentThread().getName())).isEqualTo("stoker-consumer");
+    }
+  }
 }

@@ -47,7 +47,7 @@ public final class CudaModule implements AutoCloseable {
   public static CudaModule load(Class<?> owner, String resource) {
     byte[] image = resourceBytes(owner, resource);
     CUmodule module = new CUmodule();
-    Cuda.check(cuModuleLoadData(module, image), "cuModuleLoadData(" + resource + ")");
+    Cuda.check(() -> cuModuleLoadData(module, image), "cuModuleLoadData(" + resource + ")");
     return new CudaModule(resource, module);
   }
 
@@ -73,7 +73,7 @@ public final class CudaModule implements AutoCloseable {
   /** Looks up an {@code extern "C"} kernel by name. */
   public CUfunction function(String kernel) {
     CUfunction function = new CUfunction();
-    Cuda.check(cuModuleGetFunction(function, module, kernel), "cuModuleGetFunction(" + name + ", " + kernel + ")");
+    Cuda.check(() -> cuModuleGetFunction(function, module, kernel), "cuModuleGetFunction(" + name + ", " + kernel + ")");
     return function;
   }
 
@@ -100,7 +100,7 @@ public final class CudaModule implements AutoCloseable {
             + args[i].getClass().getName());
       };
     }
-    Cuda.check(cuLaunchKernel(kernel, blocksX, blocksY, 1, threads, 1, 1, sharedBytes, stream,
+    Cuda.check(() -> cuLaunchKernel(kernel, blocksX, blocksY, 1, threads, 1, 1, sharedBytes, stream,
         Pointer.to(params), null), "cuLaunchKernel");
   }
 
@@ -110,9 +110,10 @@ public final class CudaModule implements AutoCloseable {
     return (int) Math.min(blocks, 65_535L * 32);
   }
 
+  /** Unloads the module; throws if the driver refuses (a sticky error, for one). */
   @Override
   public void close() {
-    cuModuleUnload(module);
+    Cuda.check(() -> cuModuleUnload(module), "cuModuleUnload(" + name + ")");
   }
 
   @Override

@@ -39,17 +39,24 @@ public class Timeline implements AutoCloseable {
 
     private Recording(int batches) {
       events = new CUevent[batches][4];
-      for (CUevent[] row : events) {
-        for (int i = 0; i < row.length; i++) {
-          row[i] = new CUevent();
-          Cuda.check(cuEventCreate(row[i], 0), "cuEventCreate(timing)");
+      try {
+        for (CUevent[] row : events) {
+          for (int i = 0; i < row.length; i++) {
+            CUevent event = new CUevent();
+            Cuda.check(() -> cuEventCreate(event, 0), "cuEventCreate(timing)");
+            row[i] = event;
+          }
         }
+      } catch (RuntimeException e) {
+        new Cuda.Errors(e).run(this::close);
+        throw e;
       }
     }
 
     private void record(long batch, int which, CUstream stream) {
       if (batch < events.length) {
-        Cuda.check(cuEventRecord(events[(int) batch][which], stream), "cuEventRecord(timing)");
+        CUevent event = events[(int) batch][which];
+        Cuda.check(() -> cuEventRecord(event, stream), "cuEventRecord(timing)");
       }
     }
 
@@ -83,8 +90,9 @@ public class Timeline implements AutoCloseable {
       float[] ms = {0};
       for (int b = 0; b < n; b++) {
         for (int i = 0; i < 4; i++) {
-          Cuda.check(cuEventSynchronize(events[b][i]), "cuEventSynchronize(timing)");
-          Cuda.check(cuEventElapsedTime(ms, events[0][0], events[b][i]), "cuEventElapsedTime");
+          CUevent event = events[b][i];
+          Cuda.check(() -> cuEventSynchronize(event), "cuEventSynchronize(timing)");
+          Cuda.check(() -> cuEventElapsedTime(ms, events[0][0], event), "cuEventElapsedTime");
           out[b][i] = ms[0];
         }
       }
@@ -93,11 +101,15 @@ public class Timeline implements AutoCloseable {
 
     @Override
     public void close() {
+      Cuda.Errors errors = new Cuda.Errors();
       for (CUevent[] row : events) {
         for (CUevent e : row) {
-          cuEventDestroy(e);
+          if (e != null) {
+            errors.check(Cuda.rc(() -> cuEventDestroy(e)), "cuEventDestroy(timing)");
+          }
         }
       }
+      errors.throwIfAny();
     }
   }
 }

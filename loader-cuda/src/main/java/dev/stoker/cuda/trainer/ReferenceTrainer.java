@@ -6,6 +6,7 @@ import dev.stoker.cuda.HostBatch;
 import dev.stoker.cuda.HostStep;
 import dev.stoker.cuda.PixelType;
 import dev.stoker.cuda.TrainingStep;
+import dev.stoker.cuda.internal.Cuda;
 
 /**
  * Stoker's reference trainer: a small model that proves images and labels arrive intact and
@@ -179,9 +180,12 @@ public final class ReferenceTrainer implements TrainingStep, HostStep, AutoClose
     if (device != null) {
       try {
         collectDeviceStats();
-      } finally {
-        device.close();
+      } catch (RuntimeException e) {
+        // The first error (a sticky one, say) is the one to see; the cleanup's echo of it rides along.
+        new Cuda.Errors(e).run(device::close);
+        throw e;
       }
+      device.close();
     }
   }
 

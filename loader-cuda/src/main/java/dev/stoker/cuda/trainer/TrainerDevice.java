@@ -1,6 +1,5 @@
 package dev.stoker.cuda.trainer;
 
-import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
@@ -8,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import dev.stoker.cuda.DeviceBatch;
 import dev.stoker.cuda.internal.Cuda;
 import dev.stoker.cuda.internal.CudaModule;
+import dev.stoker.cuda.internal.KernelPreflight;
 import java.util.Objects;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -112,7 +112,7 @@ public final class TrainerDevice implements AutoCloseable {
     }
     float[] host = new float[2 * pending];
     sync("stats");
-    Cuda.check(cuMemcpyDtoH(Pointer.to(host), stats, (long) host.length * Float.BYTES),
+    Cuda.check(() -> cuMemcpyDtoH(Pointer.to(host), stats, (long) host.length * Float.BYTES),
         "cuMemcpyDtoH (reference trainer stats)");
     dirtyStats = host.length;
     pending = 0;
@@ -124,7 +124,7 @@ public final class TrainerDevice implements AutoCloseable {
     float[] host = new float[weightCount];
     if (module != null) {
       sync("weights");
-      Cuda.check(cuMemcpyDtoH(Pointer.to(host), weights, (long) weightCount * Float.BYTES),
+      Cuda.check(() -> cuMemcpyDtoH(Pointer.to(host), weights, (long) weightCount * Float.BYTES),
           "cuMemcpyDtoH (reference trainer weights)");
     }
     return host;
@@ -132,11 +132,11 @@ public final class TrainerDevice implements AutoCloseable {
 
   private void open(CUstream first) {
     stream = first;
-    module = CudaModule.load("trainer.fatbin");
+    module = CudaModule.load(KernelPreflight.TRAINER_RESOURCE);
     try {
-      pool = module.function("stoker_pool");
-      softmaxGrad = module.function("stoker_softmax_grad");
-      sgd = module.function("stoker_sgd");
+      pool = module.function(KernelPreflight.TRAINER_KERNELS.get(0));
+      softmaxGrad = module.function(KernelPreflight.TRAINER_KERNELS.get(1));
+      sgd = module.function(KernelPreflight.TRAINER_KERNELS.get(2));
       weights = allocate(weightCount, "weights");
       grad = allocate(weightCount, "gradient");
       stats = allocate(2 * STATS_STEPS, "stats");
@@ -145,18 +145,15 @@ public final class TrainerDevice implements AutoCloseable {
       zero(grad, weightCount, "gradient");
       zero(stats, 2 * STATS_STEPS, "stats");
     } catch (RuntimeException e) {
-      try {
-        close();
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      new Cuda.Errors(e).run(this::close);
       throw e;
     }
   }
 
   /** Enqueues the zeroing of {@code count} floats on the stream. */
   private void zero(CUdeviceptr ptr, int count, String what) {
-    Cuda.check(cuMemsetD32Async(ptr, 0, count, stream), "cuMemsetD32Async (reference trainer " + what + ")");
+    CUstream on = stream;
+    Cuda.check(() -> cuMemsetD32Async(ptr, 0, count, on), "cuMemsetD32Async (reference trainer " + what + ")");
   }
 
   private static CUdeviceptr allocate(long floats, String what) {
@@ -166,7 +163,8 @@ public final class TrainerDevice implements AutoCloseable {
   /** Waits for everything enqueued on the stream, if anything was enqueued since the last wait. */
   private void sync(String why) {
     if (unsynced) {
-      Cuda.check(cuStreamSynchronize(stream), "cuStreamSynchronize (reference trainer " + why + ")");
+      CUstream on = stream;
+      Cuda.check(() -> cuStreamSynchronize(on), "cuStreamSynchronize (reference trainer " + why + ")");
       unsynced = false;
     }
   }
@@ -188,7 +186,7 @@ public final class TrainerDevice implements AutoCloseable {
       CUdeviceptr old = feat;
       feat = null;
       featSamples = 0;
-      Cuda.check(cuMemFree(old), "cuMemFree (reference trainer features)");
+      Cuda.check(Cuda.free(old), "cuMemFree (reference trainer features)");
     }
     feat = allocate((long) samples * features, "features");
     featSamples = samples;
@@ -197,28 +195,28 @@ public final class TrainerDevice implements AutoCloseable {
   /**
    * Waits for the stream (only if work was enqueued since the last wait, so after a final
    * {@link #drain} the stream may already be gone), then frees every buffer and unloads the
-   * module; idempotent.
+   * module; idempotent. Every step is tried; the first failure is thrown, the later ones suppressed.
    */
   @Override
   public void close() {
     if (module == null) {
       return;
     }
-    int synced = unsynced ? cuStreamSynchronize(stream) : Cuda.SUCCESS;
+    Cuda.Errors errors = new Cuda.Errors();
+    if (unsynced) {
+      CUstream on = stream;
+      errors.check(Cuda.rc(() -> cuStreamSynchronize(on)), "cuStreamSynchronize (closing the reference trainer)");
+    }
     unsynced = false;
-    int[] freed = {free(weights), free(grad), free(stats), free(feat)};
+    for (CUdeviceptr ptr : new CUdeviceptr[] {weights, grad, stats, feat}) {
+      errors.check(Cuda.free(ptr), "cuMemFree (closing the reference trainer)");
+    }
     weights = grad = stats = feat = null;
     featSamples = 0;
     pending = 0;
-    module.close();
+    CudaModule loaded = module;
     module = null;
-    Cuda.check(synced, "cuStreamSynchronize (closing the reference trainer)");
-    for (int rc : freed) {
-      Cuda.check(rc, "cuMemFree (closing the reference trainer)");
-    }
-  }
-
-  private static int free(CUdeviceptr ptr) {
-    return Cuda.free(ptr);
+    errors.run(loaded::close);
+    errors.throwIfAny();
   }
 }
