@@ -3,8 +3,11 @@
  * the normalization kernels and the consumer loop that calls a training step.
  *
  * <p>Exported: {@code dev.stoker.cuda} (the feed) and {@code dev.stoker.cuda.trainer} (the reference
- * trainer the demo runs); {@code dev.stoker.cuda.internal} is not. This module calls no restricted method itself; JCuda loads
- * its natives with {@code System.load}: run with {@code --enable-native-access=jcuda}, and on the
+ * trainer the demo runs); {@code dev.stoker.cuda.internal} is not. This module's one restricted call
+ * ({@code MemorySegment.reinterpret}) gives the pinned ring slots to the producers as segments of a
+ * shared arena, so that freeing them under a running producer throws there instead of crashing the
+ * JVM; JCuda loads its natives with {@code System.load}: run with
+ * {@code --enable-native-access=dev.stoker.cuda,jcuda}, and on the
  * module path with {@code --patch-module jcuda=jcuda-natives-VERSION-linux-x86_64.jar} (JCuda finds
  * its natives with {@code Class.getResourceAsStream}, which searches its own module only).
  *

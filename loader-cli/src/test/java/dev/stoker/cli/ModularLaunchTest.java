@@ -44,7 +44,7 @@ class ModularLaunchTest {
 
   @Test
   void launcherFlags_nameTheModulesThatNeedNativeAccess() throws Exception {
-    assertThat(launcherFlags()).containsExactly("--enable-native-access=dev.stoker.reactor,jcuda",
+    assertThat(launcherFlags()).containsExactly("--enable-native-access=dev.stoker.reactor,dev.stoker.cuda,jcuda",
         "--sun-misc-unsafe-memory-access=allow");
   }
 

@@ -140,6 +140,14 @@ public record CudaStatus(boolean usable, String reason, String device, int drive
    * changes JCuda's exception flag and never throws for a CUDA failure.
    */
   static CudaStatus detect(int ordinal) {
+    return detect(ordinal, MIN_DRIVER_VERSION);
+  }
+
+  /**
+   * {@link #detect(int)} with another driver floor: for the test that shows the kernel preflight
+   * catching, on its own, a driver the floor would have let through.
+   */
+  static CudaStatus detect(int ordinal, int minDriverVersion) {
     if ("off".equalsIgnoreCase(System.getProperty(PROPERTY, ""))) {
       return unusable("turned off by -D" + PROPERTY + "=off");
     }
@@ -150,7 +158,7 @@ public record CudaStatus(boolean usable, String reason, String device, int drive
       }
       int[] version = {0};
       Cuda.check(() -> cuDriverGetVersion(version), "cuDriverGetVersion");
-      if (version[0] < MIN_DRIVER_VERSION) {
+      if (version[0] < minDriverVersion) {
         return new CudaStatus(false, driverTooOld(version[0]), "", version[0], 0, ordinal);
       }
       int[] count = {0};

@@ -36,12 +36,15 @@ import java.util.concurrent.Callable;
  * }</pre>
  */
 public final class DeviceFeed implements AutoCloseable {
+  private static final String CLOSED_DURING_THE_RUN = "the device feed was closed during the run";
   private final DeviceTransform transform;
   private final CudaStatus cuda;
   private final ConsumerThread thread;
   private final int timelineBatches;
   private volatile Active active;
   private boolean closed;
+  /** Set first thing by {@link #close}: a run still consuming stops at its next batch. */
+  private volatile boolean closing;
 
   /** The ring the feed currently serves, with its transfer. */
   private record Active(DisruptorBatchRing ring, CudaTransfer device, HostTransfer host, Timeline timeline) {}
@@ -208,6 +211,9 @@ public final class DeviceFeed implements AutoCloseable {
       if (!thread.isCurrent()) {
         throw new IllegalStateException("the feed's consumer runs only on its thread: run the loader inside feed.call(...)");
       }
+      if (closing) {
+        throw new LoaderException(CLOSED_DURING_THE_RUN);
+      }
       Active current = active;
       int slot = current == null ? -1 : current.ring().slotIndex(batch);
       if (slot < 0) {
@@ -272,8 +278,9 @@ public final class DeviceFeed implements AutoCloseable {
       closed = true;
       current = active;
     }
+    closing = true;
     if (current != null) {
-      current.ring().fail(new LoaderException("the device feed was closed during the run"));
+      current.ring().fail(new LoaderException(CLOSED_DURING_THE_RUN));   // a run waiting for a batch
     }
     thread.close(() -> {
       if (current != null) {

@@ -1,7 +1,7 @@
 package dev.stoker.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemHostRegister;
-import static jcuda.driver.JCudaDriver.cuMemHostUnregister;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 
 import dev.stoker.api.internal.Checks;
 import dev.stoker.cuda.internal.Cuda;
@@ -13,24 +13,22 @@ import java.util.List;
 import jcuda.Pointer;
 
 /**
- * Ring slots in page-locked host memory, one allocation per slot, so that a host-to-device copy
- * from a slot runs asynchronously on a copy engine. Each slot is page-aligned memory of a shared
- * {@link Arena}, page-locked with {@code cuMemHostRegister} on the consumer thread (the one whose
- * current context is the primary context); slots are numbered in allocation order, which is the
- * ring's slot order.
+ * Ring slots in page-locked host memory from {@code cuMemHostAlloc}, one allocation per slot, so
+ * that a host-to-device copy from a slot runs asynchronously on a copy engine. Allocations and
+ * frees happen on the consumer thread (the one whose current context is the primary context);
+ * slots are numbered in allocation order, which is the ring's slot order.
  *
- * <p>Closing unregisters the slots on the consumer thread and then closes the arena. Closing a
- * shared arena revokes every thread's access first, so a producer still writing into a slot when
- * the ring is closed under it gets an {@link IllegalStateException} instead of writing into freed
- * memory (which would crash the JVM): the same guarantee as {@link SlotMemory#direct()}.
+ * <p>The producers see each slot as a segment of a shared {@link Arena} ({@link MemorySegment#reinterpret},
+ * a restricted method: run with {@code --enable-native-access=dev.stoker.cuda}, or {@code ALL-UNNAMED}
+ * on the class path). Closing closes that arena before it frees anything: closing a shared arena
+ * revokes every thread's access first, so a producer still writing into a slot when the ring is
+ * closed under it gets an {@link IllegalStateException} instead of writing into freed memory (which
+ * would crash the JVM), the same guarantee as {@link SlotMemory#direct()}.
  */
 final class PinnedSlotMemory implements SlotMemory {
-  /** Slots are whole pages: page-locking works on pages, and no two slots may share one. */
-  private static final long PAGE = 4096;
   private final ConsumerThread consumer;
   private final Arena arena = Arena.ofShared();
   private final List<Pointer> pointers = new ArrayList<>();
-  private final List<Pointer> registered = new ArrayList<>();
   private boolean closed;
 
   PinnedSlotMemory(ConsumerThread consumer) {
@@ -39,21 +37,19 @@ final class PinnedSlotMemory implements SlotMemory {
 
   @Override
   public synchronized MemorySegment allocate(long bytes) {
-    Checks.argument(bytes > 0 && bytes < Integer.MAX_VALUE - PAGE, "bytes",
+    Checks.argument(bytes > 0 && bytes < Integer.MAX_VALUE, "bytes",
         "a pinned slot must hold 1 byte to 2 GiB, got " + bytes + "; use smaller batches");
     if (closed) {
       throw new IllegalStateException("pinned slot memory is closed");
     }
-    long pages = (bytes + PAGE - 1) / PAGE * PAGE;
-    MemorySegment block = arena.allocate(pages, PAGE);
-    Pointer pointer = Pointer.to(block.asByteBuffer());
-    consumer.call(() -> {
-      Cuda.check(() -> cuMemHostRegister(pointer, pages, 0), "cuMemHostRegister(" + pages + " bytes)");
-      return null;
+    Pointer pointer = consumer.call(() -> {
+      Pointer p = new Pointer();
+      Cuda.check(() -> cuMemHostAlloc(p, bytes, 0), "cuMemHostAlloc(" + bytes + " bytes)");
+      return p;
     });
-    registered.add(pointer);
     pointers.add(pointer);
-    return block.asSlice(0, bytes);
+    long address = MemorySegment.ofBuffer(pointer.getByteBuffer(0, bytes)).address();
+    return MemorySegment.ofAddress(address).reinterpret(bytes, arena, null);
   }
 
   /** The pinned pointer of slot {@code slot}, for the driver's copy calls. */
@@ -72,8 +68,8 @@ final class PinnedSlotMemory implements SlotMemory {
   }
 
   /**
-   * Unregisters every slot on the consumer thread, then frees them (revoking any producer's access
-   * first); idempotent. A failing unregister is thrown after the memory is freed.
+   * Revokes every thread's access to the slots, then frees them on the consumer thread; idempotent.
+   * Every slot is tried; the first failure is thrown, the later ones suppressed.
    */
   @Override
   public synchronized void close() {
@@ -81,18 +77,14 @@ final class PinnedSlotMemory implements SlotMemory {
       return;
     }
     closed = true;
+    arena.close();
     Cuda.Errors errors = new Cuda.Errors();
-    try {
-      errors.run(() -> consumer.call(() -> {
-        for (Pointer p : registered) {
-          errors.check(Cuda.rc(() -> cuMemHostUnregister(p)), "cuMemHostUnregister");
-        }
-        return null;
-      }));
-    } finally {
-      registered.clear();
-      arena.close();
-    }
+    errors.run(() -> consumer.call(() -> {
+      for (Pointer p : pointers) {
+        errors.check(Cuda.rc(() -> cuMemFreeHost(p)), "cuMemFreeHost(slot)");
+      }
+      return null;
+    }));
     errors.throwIfAny();
   }
 }
