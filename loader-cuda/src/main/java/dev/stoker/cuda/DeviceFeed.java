@@ -43,8 +43,6 @@ public final class DeviceFeed implements AutoCloseable {
   private final int timelineBatches;
   private volatile Active active;
   private boolean closed;
-  /** Set first thing by {@link #close}: a run still consuming stops at its next batch. */
-  private volatile boolean closing;
 
   /** The ring the feed currently serves, with its transfer. */
   private record Active(DisruptorBatchRing ring, CudaTransfer device, HostTransfer host, Timeline timeline) {}
@@ -211,9 +209,6 @@ public final class DeviceFeed implements AutoCloseable {
       if (!thread.isCurrent()) {
         throw new IllegalStateException("the feed's consumer runs only on its thread: run the loader inside feed.call(...)");
       }
-      if (closing) {
-        throw new LoaderException(CLOSED_DURING_THE_RUN);
-      }
       Active current = active;
       int slot = current == null ? -1 : current.ring().slotIndex(batch);
       if (slot < 0) {
@@ -278,9 +273,9 @@ public final class DeviceFeed implements AutoCloseable {
       closed = true;
       current = active;
     }
-    closing = true;
     if (current != null) {
-      current.ring().fail(new LoaderException(CLOSED_DURING_THE_RUN));   // a run waiting for a batch
+      // ends a run still draining the ring on the feed's thread, which the cleanup below would wait for
+      current.ring().fail(new LoaderException(CLOSED_DURING_THE_RUN));
     }
     thread.close(() -> {
       if (current != null) {

@@ -39,6 +39,12 @@ class CudaErrorsStandinTest {
     StandinRoundTrip.Outcome outcome;
     try (DeviceFeed feed = DeviceFeed.open(StandinRoundTrip.transform(PixelType.FLOAT32), 0)) {
       assertThat(feed.backend()).as(feed.cuda().reason()).isEqualTo("cuda");
+      // A step that returns at once: the ring asks for the copy's event while the copy is still
+      // queued (CUDA_ERROR_NOT_READY, which JCuda throws with its exceptions on).
+      try (BatchRing ring = feed.rings().create(StandinRoundTrip.LAYOUT, 2)) {
+        StandinRoundTrip.produce(ring, 400, new AtomicBoolean());
+        assertThat(feed.call(() -> ring.drain(feed.consumer(batch -> { }, host -> { }))).batches()).isEqualTo(100);
+      }
       outcome = StandinRoundTrip.run(feed, 50, 2);
     }
 
