@@ -66,13 +66,23 @@ public final class DeviceFeed implements AutoCloseable {
    */
   public static DeviceFeed open(DeviceTransform transform) {
     Checks.notNull(transform, "transform");
-    int device = CudaStatus.defaultDevice();
+    return new DeviceFeed(transform, defaultDevice(), 0);
+  }
+
+  /** The probe of the device {@code LOCAL_RANK} names (device 0 without it), refusing one the driver lacks. */
+  private static CudaStatus defaultDevice() {
+    return deviceOfLocalRank(System.getenv(CudaStatus.LOCAL_RANK));
+  }
+
+  /** {@link #defaultDevice()} for the value {@code localRank} of {@code LOCAL_RANK} ({@code null}: not set). */
+  static CudaStatus deviceOfLocalRank(String localRank) {
+    int device = CudaStatus.localRank(localRank);
     CudaStatus cuda = CudaStatus.probe(device);
     if (cuda.missingDevice()) {
       throw new IllegalStateException(CudaStatus.LOCAL_RANK + "=" + device + " names " + cuda.reason()
           + "; start one process per GPU, or unset " + CudaStatus.LOCAL_RANK);
     }
-    return new DeviceFeed(transform, cuda, 0);
+    return cuda;
   }
 
   /**
@@ -100,7 +110,8 @@ public final class DeviceFeed implements AutoCloseable {
    * GPU checks (module gpu-checks), like {@link #timeline()} and {@link #computeStream()}.
    */
   public static DeviceFeed openRecording(DeviceTransform transform, int batches) {
-    return new DeviceFeed(transform, CudaStatus.probe(), batches);
+    Checks.notNull(transform, "transform");
+    return new DeviceFeed(transform, defaultDevice(), batches);
   }
 
   /** The ordinal of the feed's GPU, or -1 on the host. */

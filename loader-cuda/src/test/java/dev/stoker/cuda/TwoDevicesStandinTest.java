@@ -2,6 +2,7 @@ package dev.stoker.cuda;
 
 import static jcuda.driver.JCudaDriver.cuCtxGetDevice;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoker.cuda.internal.Cuda;
 import dev.stoker.cuda.internal.PrimaryContext;
@@ -59,6 +60,17 @@ class TwoDevicesStandinTest {
       assertThat(onSecond.bad()).as("wrong values on device 1").isZero();
     }
     assertThat(CudaStandin.liveAllocations()).isEqualTo(before);
+  }
+
+  @Test
+  void deviceOfLocalRank_namesTheDeviceOrFailsNamingLocalRank() {
+    assertThat(DeviceFeed.deviceOfLocalRank(null).ordinal()).isZero();
+    assertThat(DeviceFeed.deviceOfLocalRank("1").ordinal()).isEqualTo(1);
+    assertThat(DeviceFeed.deviceOfLocalRank("1").usable()).isTrue();
+    assertThatThrownBy(() -> DeviceFeed.deviceOfLocalRank("2")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("LOCAL_RANK=2").hasMessageContaining("the driver sees 2 devices");
+    assertThatThrownBy(() -> DeviceFeed.deviceOfLocalRank("one")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("LOCAL_RANK");
   }
 
   /** A round trip on a thread of its own (not the common pool, which has one worker on a 2-core machine). */
