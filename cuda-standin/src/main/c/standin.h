@@ -114,6 +114,7 @@ struct Op {
   std::function<void()> run;              // executes on the stream's worker
   std::vector<std::pair<Stream*, uint64_t>> after;  // waits until each stream completed that many
   std::vector<Allocation*> uses;          // each with pendingUses incremented
+  bool bookkeeping = false;               // runs even under a sticky error (event records, waits)
   std::string what;
 };
 

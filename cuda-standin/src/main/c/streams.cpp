@@ -56,7 +56,7 @@ static void work(Stream* s) {
     }
     for (auto& dep : op->after) waitFor(dep.first, dep.second);
     randomDelay(s);
-    if (s->ctx->sticky == CUDA_SUCCESS) op->run();
+    if (s->ctx->sticky == CUDA_SUCCESS || op->bookkeeping) op->run();
     for (Allocation* a : op->uses) a->pendingUses--;
     {
       std::lock_guard<std::mutex> l(s->m);
@@ -478,6 +478,7 @@ STANDIN_API CUresult cuStreamWaitEvent(void* handle, void* hEvent, unsigned flag
   }
   Op op;
   op.what = "cuStreamWaitEvent";
+  op.bookkeeping = true;
   op.run = [e, target] {
     std::unique_lock<std::mutex> l(e->m);
     e->cv.wait(l, [e, target] { return e->done >= target; });
@@ -538,6 +539,7 @@ STANDIN_API CUresult cuEventRecord(void* hEvent, void* handle) {
   }
   Op op;
   op.what = "cuEventRecord";
+  op.bookkeeping = true;
   op.run = [e, target] {
     {
       std::lock_guard<std::mutex> l(e->m);
