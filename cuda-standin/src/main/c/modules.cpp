@@ -49,9 +49,9 @@ struct Function {
   const KernelDesc* desc;
 };
 
-static std::vector<Module*> modules;
-static std::unordered_set<void*> moduleHandles;
-static std::unordered_set<void*> functionHandles;
+static std::vector<Module*>& modules = *new std::vector<Module*>();
+static std::unordered_set<void*>& moduleHandles = *new std::unordered_set<void*>();
+static std::unordered_set<void*>& functionHandles = *new std::unordered_set<void*>();
 
 size_t liveModules(Context* ctx) {
   size_t n = 0;

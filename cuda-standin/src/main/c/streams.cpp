@@ -14,10 +14,12 @@
 
 namespace standin {
 
-static std::vector<Stream*> streams;  // every stream ever created (destroyed ones stay, not live)
-static std::vector<Event*> events;
-static std::unordered_set<void*> streamHandles;
-static std::unordered_set<void*> eventHandles;
+// Every stream and event ever created (destroyed ones stay, not live). Never destroyed themselves:
+// workers may still run while the process exits.
+static std::vector<Stream*>& streams = *new std::vector<Stream*>();
+static std::vector<Event*>& events = *new std::vector<Event*>();
+static std::unordered_set<void*>& streamHandles = *new std::unordered_set<void*>();
+static std::unordered_set<void*>& eventHandles = *new std::unordered_set<void*>();
 static uint64_t streamCount = 0;
 
 static const unsigned CU_STREAM_NON_BLOCKING = 0x1;
