@@ -6,6 +6,8 @@
 // context) and runs the host build on the stream's worker. A TEST FIXTURE, not a GPU.
 #include <sys/mman.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -49,6 +51,8 @@ struct Function {
   const KernelDesc* desc;
 };
 
+// STOKER_STANDIN_PROFILE=1: each kernel's CPU time on stderr (to size stand-in tests, never a GPU figure)
+static const bool profile = getenv("STOKER_STANDIN_PROFILE") != nullptr && *getenv("STOKER_STANDIN_PROFILE") == '1';
 static std::vector<Module*>& modules = *new std::vector<Module*>();
 static std::unordered_set<void*>& moduleHandles = *new std::unordered_set<void*>();
 static std::unordered_set<void*>& functionHandles = *new std::unordered_set<void*>();
@@ -178,8 +182,9 @@ static CUresult loadModule(void** out, const void* data) {
 
 // ---- fibers: one per thread of a block, for kernels that call __syncthreads ----
 
-// Saves the callee-saved registers, MXCSR and the x87 control word on the current stack, stores
-// the stack pointer in *from and continues on the stack `to` (saved the same way).
+// Saves the callee-saved registers on the current stack, stores the stack pointer in *from and
+// continues on the stack `to` (saved the same way). MXCSR and the x87 control word are not
+// switched: every fiber of a worker runs kernel code that leaves them alone.
 extern "C" void standin_switch(void** from, void* to);
 extern "C" void standin_fiber_start();
 asm(R"(
@@ -194,14 +199,8 @@ standin_switch:
   pushq %r13
   pushq %r14
   pushq %r15
-  subq $8, %rsp
-  stmxcsr (%rsp)
-  fnstcw 4(%rsp)
   movq %rsp, (%rdi)
   movq %rsi, %rsp
-  ldmxcsr (%rsp)
-  fldcw 4(%rsp)
-  addq $8, %rsp
   popq %r15
   popq %r14
   popq %r13
@@ -230,6 +229,7 @@ struct BlockRun {
   void* schedulerSp;
   std::vector<void*> sp;
   std::vector<FiberState> state;
+  std::vector<uint3> index;  // threadIdx of each fiber
   size_t currentFiber;
 };
 
@@ -251,7 +251,9 @@ static void* newFiber(size_t i, BlockRun* run) {
     mprotect(p, 4096, PROT_NONE);  // guard page: an overflow faults instead of corrupting
     stacks.push_back((char*)p);
   }
-  uintptr_t top = ((uintptr_t)stacks[i] + FIBER_STACK) & ~(uintptr_t)15;
+  // Stack tops FIBER_STACK apart would all fall into the same cache sets: stagger them.
+  uintptr_t color = (i * 832) % 32768;
+  uintptr_t top = ((uintptr_t)stacks[i] + FIBER_STACK - color) & ~(uintptr_t)15;
   uint64_t* s = (uint64_t*)top;
   s[-1] = (uint64_t)(uintptr_t)&standin_fiber_start;  // ret target
   s[-2] = 0;                                          // rbp
@@ -260,9 +262,7 @@ static void* newFiber(size_t i, BlockRun* run) {
   s[-5] = (uint64_t)(uintptr_t)&fiberMain;            // r13: function
   s[-6] = 0;                                          // r14
   s[-7] = 0;                                          // r15
-  uint32_t csr[2] = {0x1F80, 0x037F};                 // MXCSR, x87 control word
-  memcpy(&s[-8], csr, 8);
-  return &s[-8];
+  return &s[-7];
 }
 
 }  // namespace standin
@@ -291,6 +291,10 @@ namespace standin {
 static void runBlockFibers(BlockRun& run, size_t threads, const dim3& block, const std::string& name) {
   run.sp.resize(threads);
   run.state.assign(threads, FiberState::READY);
+  run.index.resize(threads);
+  for (size_t t = 0; t < threads; t++) {
+    run.index[t] = {(unsigned)(t % block.x), (unsigned)(t / block.x % block.y), (unsigned)(t / block.x / block.y)};
+  }
   for (size_t t = 0; t < threads; t++) run.sp[t] = newFiber(t, &run);
   running = &run;
   bool diverged = false;
@@ -299,8 +303,7 @@ static void runBlockFibers(BlockRun& run, size_t threads, const dim3& block, con
     for (size_t t = 0; t < threads; t++) {
       if (run.state[t] != FiberState::READY) continue;
       run.currentFiber = t;
-      standin_rt::builtins.threadIdx = {(unsigned)(t % block.x), (unsigned)(t / block.x % block.y),
-                               (unsigned)(t / block.x / block.y)};
+      standin_rt::builtins.threadIdx = run.index[t];
       standin_switch(&run.schedulerSp, run.sp[t]);
     }
     for (size_t t = 0; t < threads; t++) {
@@ -326,6 +329,15 @@ struct Launch {
   unsigned shared;
   std::vector<unsigned char> args;
 };
+
+static const unsigned char* canary() {
+  static unsigned char* bytes = [] {
+    unsigned char* b = new unsigned char[MAX_DYNAMIC_SHARED];
+    memset(b, 0xA5, MAX_DYNAMIC_SHARED);
+    return b;
+  }();
+  return bytes;
+}
 
 static void execute(const Launch& l) {
   const KernelDesc* d = l.desc;
@@ -353,14 +365,9 @@ static void execute(const Launch& l) {
             d->invoke(d, l.args.data());
           }
         }
-        if (dyn != nullptr) {
-          for (size_t i = l.shared; i < MAX_DYNAMIC_SHARED; i++) {
-            if (dyn[i] != 0xA5) {
-              problem(format("kernel %s used dynamic shared memory beyond the %u bytes it was launched with", d->name,
-                             l.shared));
-              break;
-            }
-          }
+        if (dyn != nullptr && memcmp(dyn + l.shared, canary(), MAX_DYNAMIC_SHARED - l.shared) != 0) {
+          problem(format("kernel %s used dynamic shared memory beyond the %u bytes it was launched with", d->name,
+                         l.shared));
         }
       }
     }
@@ -531,7 +538,19 @@ STANDIN_API CUresult cuLaunchKernel(void* fn, unsigned gx, unsigned gy, unsigned
   std::vector<Allocation*> touched = op.uses;
   op.bookkeeping = true;  // pendingLaunches must drop even when a sticky error skips the kernel
   op.run = [launch, m, touched] {
-    if (m->ctx->sticky == CUDA_SUCCESS) execute(*launch);
+    if (m->ctx->sticky == CUDA_SUCCESS) {
+      int64_t start = nowNs();
+      timespec cpu0, cpu1;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
+      execute(*launch);
+      if (profile) {
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+        fprintf(stderr, "[cuda-standin] %s grid %u block %u: %.3f ms, %.3f ms of CPU time\n", launch->desc->name,
+                launch->grid.x * launch->grid.y * launch->grid.z, launch->block.x * launch->block.y * launch->block.z,
+                (nowNs() - start) / 1e6,
+                ((cpu1.tv_sec - cpu0.tv_sec) * 1e9 + (cpu1.tv_nsec - cpu0.tv_nsec)) / 1e6);
+      }
+    }
     m->pendingLaunches--;
     Guard g(bigLock);
     std::string after = format("kernel %s", launch->desc->name);
