@@ -6,6 +6,8 @@
 // context) and runs the host build on the stream's worker. A TEST FIXTURE, not a GPU.
 #include <sys/mman.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -17,10 +19,7 @@
 #include "standin.h"
 
 namespace standin_rt {
-thread_local uint3 threadIdx;
-thread_local uint3 blockIdx;
-thread_local dim3 blockDim;
-thread_local dim3 gridDim;
+thread_local Builtins builtins;
 }  // namespace standin_rt
 
 namespace standin {
@@ -52,9 +51,11 @@ struct Function {
   const KernelDesc* desc;
 };
 
-static std::vector<Module*> modules;
-static std::unordered_set<void*> moduleHandles;
-static std::unordered_set<void*> functionHandles;
+// STOKER_STANDIN_PROFILE=1: each kernel's CPU time on stderr (to size stand-in tests, never a GPU figure)
+static const bool profile = getenv("STOKER_STANDIN_PROFILE") != nullptr && *getenv("STOKER_STANDIN_PROFILE") == '1';
+static std::vector<Module*>& modules = *new std::vector<Module*>();
+static std::unordered_set<void*>& moduleHandles = *new std::unordered_set<void*>();
+static std::unordered_set<void*>& functionHandles = *new std::unordered_set<void*>();
 
 size_t liveModules(Context* ctx) {
   size_t n = 0;
@@ -181,8 +182,9 @@ static CUresult loadModule(void** out, const void* data) {
 
 // ---- fibers: one per thread of a block, for kernels that call __syncthreads ----
 
-// Saves the callee-saved registers, MXCSR and the x87 control word on the current stack, stores
-// the stack pointer in *from and continues on the stack `to` (saved the same way).
+// Saves the callee-saved registers on the current stack, stores the stack pointer in *from and
+// continues on the stack `to` (saved the same way). MXCSR and the x87 control word are not
+// switched: every fiber of a worker runs kernel code that leaves them alone.
 extern "C" void standin_switch(void** from, void* to);
 extern "C" void standin_fiber_start();
 asm(R"(
@@ -197,14 +199,8 @@ standin_switch:
   pushq %r13
   pushq %r14
   pushq %r15
-  subq $8, %rsp
-  stmxcsr (%rsp)
-  fnstcw 4(%rsp)
   movq %rsp, (%rdi)
   movq %rsi, %rsp
-  ldmxcsr (%rsp)
-  fldcw 4(%rsp)
-  addq $8, %rsp
   popq %r15
   popq %r14
   popq %r13
@@ -233,6 +229,7 @@ struct BlockRun {
   void* schedulerSp;
   std::vector<void*> sp;
   std::vector<FiberState> state;
+  std::vector<uint3> index;  // threadIdx of each fiber
   size_t currentFiber;
 };
 
@@ -254,7 +251,9 @@ static void* newFiber(size_t i, BlockRun* run) {
     mprotect(p, 4096, PROT_NONE);  // guard page: an overflow faults instead of corrupting
     stacks.push_back((char*)p);
   }
-  uintptr_t top = ((uintptr_t)stacks[i] + FIBER_STACK) & ~(uintptr_t)15;
+  // Stack tops FIBER_STACK apart would all fall into the same cache sets: stagger them.
+  uintptr_t color = (i * 832) % 32768;
+  uintptr_t top = ((uintptr_t)stacks[i] + FIBER_STACK - color) & ~(uintptr_t)15;
   uint64_t* s = (uint64_t*)top;
   s[-1] = (uint64_t)(uintptr_t)&standin_fiber_start;  // ret target
   s[-2] = 0;                                          // rbp
@@ -263,9 +262,7 @@ static void* newFiber(size_t i, BlockRun* run) {
   s[-5] = (uint64_t)(uintptr_t)&fiberMain;            // r13: function
   s[-6] = 0;                                          // r14
   s[-7] = 0;                                          // r15
-  uint32_t csr[2] = {0x1F80, 0x037F};                 // MXCSR, x87 control word
-  memcpy(&s[-8], csr, 8);
-  return &s[-8];
+  return &s[-7];
 }
 
 }  // namespace standin
@@ -275,7 +272,7 @@ void syncthreads() {
   using namespace standin;
   BlockRun* run = running;
   if (run == nullptr) {
-    if (!warnedBarrier && blockDim.x * blockDim.y * blockDim.z > 1) {
+    if (!warnedBarrier && builtins.blockDim.x * builtins.blockDim.y * builtins.blockDim.z > 1) {
       warnedBarrier = true;
       problem("a kernel called __syncthreads but the stand-in ran it without barriers (build.sh found no "
               "__syncthreads in its body)");
@@ -294,6 +291,10 @@ namespace standin {
 static void runBlockFibers(BlockRun& run, size_t threads, const dim3& block, const std::string& name) {
   run.sp.resize(threads);
   run.state.assign(threads, FiberState::READY);
+  run.index.resize(threads);
+  for (size_t t = 0; t < threads; t++) {
+    run.index[t] = {(unsigned)(t % block.x), (unsigned)(t / block.x % block.y), (unsigned)(t / block.x / block.y)};
+  }
   for (size_t t = 0; t < threads; t++) run.sp[t] = newFiber(t, &run);
   running = &run;
   bool diverged = false;
@@ -302,8 +303,7 @@ static void runBlockFibers(BlockRun& run, size_t threads, const dim3& block, con
     for (size_t t = 0; t < threads; t++) {
       if (run.state[t] != FiberState::READY) continue;
       run.currentFiber = t;
-      standin_rt::threadIdx = {(unsigned)(t % block.x), (unsigned)(t / block.x % block.y),
-                               (unsigned)(t / block.x / block.y)};
+      standin_rt::builtins.threadIdx = run.index[t];
       standin_switch(&run.schedulerSp, run.sp[t]);
     }
     for (size_t t = 0; t < threads; t++) {
@@ -330,19 +330,28 @@ struct Launch {
   std::vector<unsigned char> args;
 };
 
+static const unsigned char* canary() {
+  static unsigned char* bytes = [] {
+    unsigned char* b = new unsigned char[MAX_DYNAMIC_SHARED];
+    memset(b, 0xA5, MAX_DYNAMIC_SHARED);
+    return b;
+  }();
+  return bytes;
+}
+
 static void execute(const Launch& l) {
   const KernelDesc* d = l.desc;
   size_t threads = (size_t)l.block.x * l.block.y * l.block.z;
   unsigned char* dyn = d->dynamicShared != nullptr ? (unsigned char*)d->dynamicShared() : nullptr;
-  standin_rt::gridDim = l.grid;
-  standin_rt::blockDim = l.block;
+  standin_rt::builtins.gridDim = l.grid;
+  standin_rt::builtins.blockDim = l.block;
   BlockRun run;
   run.desc = d;
   run.args = l.args.data();
   for (unsigned bz = 0; bz < l.grid.z; bz++) {
     for (unsigned by = 0; by < l.grid.y; by++) {
       for (unsigned bx = 0; bx < l.grid.x; bx++) {
-        standin_rt::blockIdx = {bx, by, bz};
+        standin_rt::builtins.blockIdx = {bx, by, bz};
         if (dyn != nullptr) {
           memset(dyn, 0xFF, l.shared);  // shared memory starts as garbage (NaN floats)
           memset(dyn + l.shared, 0xA5, MAX_DYNAMIC_SHARED - l.shared);
@@ -351,19 +360,14 @@ static void execute(const Launch& l) {
           runBlockFibers(run, threads, l.block, d->name);
         } else {
           for (size_t t = 0; t < threads; t++) {
-            standin_rt::threadIdx = {(unsigned)(t % l.block.x), (unsigned)(t / l.block.x % l.block.y),
+            standin_rt::builtins.threadIdx = {(unsigned)(t % l.block.x), (unsigned)(t / l.block.x % l.block.y),
                                      (unsigned)(t / l.block.x / l.block.y)};
             d->invoke(d, l.args.data());
           }
         }
-        if (dyn != nullptr) {
-          for (size_t i = l.shared; i < MAX_DYNAMIC_SHARED; i++) {
-            if (dyn[i] != 0xA5) {
-              problem(format("kernel %s used dynamic shared memory beyond the %u bytes it was launched with", d->name,
-                             l.shared));
-              break;
-            }
-          }
+        if (dyn != nullptr && memcmp(dyn + l.shared, canary(), MAX_DYNAMIC_SHARED - l.shared) != 0) {
+          problem(format("kernel %s used dynamic shared memory beyond the %u bytes it was launched with", d->name,
+                         l.shared));
         }
       }
     }
@@ -532,8 +536,21 @@ STANDIN_API CUresult cuLaunchKernel(void* fn, unsigned gx, unsigned gy, unsigned
   Module* m = f->module;
   m->pendingLaunches++;
   std::vector<Allocation*> touched = op.uses;
+  op.bookkeeping = true;  // pendingLaunches must drop even when a sticky error skips the kernel
   op.run = [launch, m, touched] {
-    execute(*launch);
+    if (m->ctx->sticky == CUDA_SUCCESS) {
+      int64_t start = nowNs();
+      timespec cpu0, cpu1;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
+      execute(*launch);
+      if (profile) {
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+        fprintf(stderr, "[cuda-standin] %s grid %u block %u: %.3f ms, %.3f ms of CPU time\n", launch->desc->name,
+                launch->grid.x * launch->grid.y * launch->grid.z, launch->block.x * launch->block.y * launch->block.z,
+                (nowNs() - start) / 1e6,
+                ((cpu1.tv_sec - cpu0.tv_sec) * 1e9 + (cpu1.tv_nsec - cpu0.tv_nsec)) / 1e6);
+      }
+    }
     m->pendingLaunches--;
     Guard g(bigLock);
     std::string after = format("kernel %s", launch->desc->name);
