@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.stoker.cuda.PixelType;
 import jcuda.CudaException;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -25,11 +26,15 @@ public final class KernelPreflight {
   /** The {@code extern "C"} kernels of {@link #TRAINER_RESOURCE}: pool, softmax gradient, SGD. */
   public static final List<String> TRAINER_KERNELS = List.of("stoker_pool", "stoker_softmax_grad", "stoker_sgd");
   /** Every module of loader-cuda with the kernels looked up in it, in the order the preflight loads them. */
-  public static final List<Module> MODULES = List.of(new Module(NormalizeKernels.RESOURCE, NormalizeKernels.KERNELS),
-      new Module(TRAINER_RESOURCE, TRAINER_KERNELS));
+  public static final List<Module> MODULES = List.of(
+      new Module(PixelType.class, NormalizeKernels.RESOURCE, NormalizeKernels.KERNELS),
+      new Module(PixelType.class, TRAINER_RESOURCE, TRAINER_KERNELS));
 
-  /** One kernel module: its resource name and its kernels. */
-  public record Module(String resource, List<String> kernels) {}
+  /**
+   * One kernel module: its resource, named relative to {@code owner}'s package as in
+   * {@link Class#getResourceAsStream}, and its kernels.
+   */
+  public record Module(Class<?> owner, String resource, List<String> kernels) {}
 
   private KernelPreflight() {}
 
@@ -42,6 +47,11 @@ public final class KernelPreflight {
    *     {@code "trainer.fatbin: CUDA_ERROR_NO_BINARY_FOR_GPU"}
    */
   public static String check(CUdevice device) {
+    return check(device, MODULES);
+  }
+
+  /** {@link #check(CUdevice)} for {@code modules} (the GPU checks add their own). */
+  public static String check(CUdevice device, List<Module> modules) {
     CUcontext previous = new CUcontext();
     Cuda.check(() -> cuCtxGetCurrent(previous), "cuCtxGetCurrent");
     CUcontext context;
@@ -54,7 +64,7 @@ public final class KernelPreflight {
     try {
       Cuda.check(() -> cuCtxSetCurrent(context), "cuCtxSetCurrent");
       try {
-        for (Module module : MODULES) {
+        for (Module module : modules) {
           String failure = load(module);
           if (!failure.isEmpty()) {
             failures.add(failure);
@@ -82,7 +92,7 @@ public final class KernelPreflight {
   private static String load(Module module) {
     CudaModule loaded;
     try {
-      loaded = CudaModule.load(module.resource());
+      loaded = CudaModule.load(module.owner(), module.resource());
     } catch (CudaException e) {
       return module.resource() + ": " + codeName(e);
     }
