@@ -73,4 +73,24 @@ class KernelResourcesTest {
 
     assertThat(NormalizeKernels.KERNELS).hasSize(3).allSatisfy(kernel -> assertThat(image).contains(kernel));
   }
+
+  @Test
+  void kernelPreflight_coversEveryKernelOfEverySource() throws IOException {
+    java.util.Map<String, List<String>> declared = new java.util.TreeMap<>();
+    java.util.regex.Pattern kernel = java.util.regex.Pattern.compile("extern \"C\" __global__ void (\\w+)\\(");
+    for (Path cu : kernelSources()) {
+      java.util.regex.Matcher m = kernel.matcher(Files.readString(cu));
+      List<String> names = new java.util.ArrayList<>();
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+      declared.put(name(cu) + ".fatbin", names.stream().sorted().toList());
+    }
+    java.util.Map<String, List<String>> preflighted = new java.util.TreeMap<>();
+    for (KernelPreflight.Module module : KernelPreflight.MODULES) {
+      preflighted.put(module.resource(), module.kernels().stream().sorted().toList());
+    }
+
+    assertThat(preflighted).as("what the CUDA probe loads and looks up").isEqualTo(declared);
+  }
 }
