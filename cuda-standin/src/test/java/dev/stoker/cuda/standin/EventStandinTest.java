@@ -154,7 +154,11 @@ class EventStandinTest {
     private final CUdeviceptr address = new CUdeviceptr();
 
     Gate() {
-      Driver.ok(cuStreamCreate(stream, 0));
+      this(0);
+    }
+
+    Gate(int streamFlags) {
+      Driver.ok(cuStreamCreate(stream, streamFlags));
       Driver.ok(cuMemHostAlloc(word, 4, 0));
       value = word.getByteBuffer(0, 4).order(ByteOrder.nativeOrder()).asIntBuffer();
       value.put(0, 0);
