@@ -72,16 +72,24 @@ public final class GpuChecks {
 
   /** Runs the checks and exits with {@link #run(String[], PrintStream)}'s status. */
   public static void main(String[] args) {
+    exit(() -> run(args, System.out));
+  }
+
+  /**
+   * Exits the JVM with the status {@code run} returns (1 if it throws): a check thread stuck in a
+   * driver call, abandoned by its watchdog, must not keep the process alive.
+   */
+  static void exit(Supplier<Integer> run) {
     int code;
     try {
-      code = run(args, System.out);
+      code = run.get();
     } catch (Throwable e) {
       e.printStackTrace(System.out);
       System.out.println("0 passed, 1 failed: GpuChecks itself (" + Watchdog.describe(e) + ")");
       code = 1;
     }
     System.out.flush();
-    System.exit(code); // a check thread stuck in the driver must not keep the JVM alive
+    System.exit(code);
   }
 
   /** {@link #main}'s work without the exit: returns the exit status (0 all passed, 1 failed, 2 usage). */

@@ -49,6 +49,7 @@ final class Report {
 
   /** Records the device (or why there is none) and the run's settings. */
   void device(CudaStatus cuda, boolean standin, Options options) {
+    boolean quick = options.quick() || standin;
     header.put("device", cuda.usable() ? cuda.device() : null);
     header.put("driver", cuda.driverVersion() == 0 ? null
         : cuda.driverVersion() / 1000 + "." + cuda.driverVersion() % 1000 / 10);
@@ -58,8 +59,8 @@ final class Report {
     header.put("cuda_usable", cuda.usable());
     header.put("cuda_reason", cuda.reason());
     header.put("standin", standin);
-    header.put("quick", options.quick());
-    header.put("speed_targets", cuda.usable() && !standin && !options.quick());
+    header.put("sizes", quick ? "quick" : "full");
+    header.put("speed_targets", cuda.usable() && !quick);
     header.put("java", Runtime.version().toString());
   }
 

@@ -102,6 +102,7 @@ class GpuChecksRunTest {
     assertThat(node.get("h2d_gb_s_feed").asDouble()).isEqualTo(20.5);
     assertThat(node.get("consumer_wait_pct").isNull()).isTrue();
     assertThat(node.get("speed_targets").asBoolean()).isTrue();
+    assertThat(node.get("sizes").asText()).isEqualTo("full");
   }
 
   @Test

@@ -60,6 +60,7 @@ class GpuChecksStandinTest {
     assertThat(report.get("device").asText()).contains("stand-in");
     assertThat(report.get("standin").asBoolean()).isTrue();
     assertThat(report.get("speed_targets").asBoolean()).isFalse();
+    assertThat(report.get("sizes").asText()).isEqualTo("quick");
     assertThat(report.get("passed").asInt()).isEqualTo(CHECKS);
     assertThat(report.get("failed").asInt()).isZero();
     List<String> names = new ArrayList<>();
