@@ -59,7 +59,7 @@ public final class GpuChecks {
 
   private final Options options;
   private final PrintStream out;
-  private Supplier<CudaStatus> cuda = CudaStatus::probe;
+  private Supplier<Device> cuda = () -> Device.of(CudaStatus.probe());
   private Sizes sizes;
   private Body preflight = env -> Preflight.run(env, Preflight.KERNELS);
   private List<Check> checks = CHECKS;
@@ -106,9 +106,9 @@ public final class GpuChecks {
     return new GpuChecks(options, out).execute();
   }
 
-  /** Uses {@code status} instead of probing CUDA (tests). */
-  GpuChecks withCuda(Supplier<CudaStatus> status) {
-    this.cuda = Checks.notNull(status, "status");
+  /** Uses {@code device} instead of probing CUDA (tests). */
+  GpuChecks withDevice(Supplier<Device> device) {
+    this.cuda = Checks.notNull(device, "device");
     return this;
   }
 
@@ -142,17 +142,12 @@ public final class GpuChecks {
     return this;
   }
 
-  /** Whether {@code status} is the CUDA driver stand-in, a test fixture whose device name says so. */
-  static boolean isStandin(CudaStatus status) {
-    return status.usable() && status.device().toLowerCase(Locale.ROOT).contains("stand-in");
-  }
-
   int execute() {
     Map<String, Double> measured = new ConcurrentHashMap<>();
     Report report = new Report(measured);
-    CudaStatus status = cuda.get();
-    boolean standin = isStandin(status);
-    report.device(status, standin, options);
+    Device status = cuda.get();
+    boolean standin = status.standin();
+    report.device(status, options);
     if (!status.usable()) {
       out.println("CUDA unavailable: " + status.reason());
       if (!options.allowNoGpu()) {
@@ -167,9 +162,8 @@ public final class GpuChecks {
     Sizes run = sizes != null ? sizes : quick ? Sizes.quick() : Sizes.full();
     boolean speedTargets = !quick && !standin;
     String note = standin ? " [stand-in, not a GPU figure]" : quick ? " [--quick sizes]" : "";
-    out.printf("GPU: %s, compute %d.%d, driver CUDA %d.%d, Java %s%s%n", status.device(),
-        status.computeCapability() / 10, status.computeCapability() % 10, status.driverVersion() / 1000,
-        status.driverVersion() % 1000 / 10, Runtime.version(),
+    out.printf("GPU: %s, compute %s, driver CUDA %s, Java %s%s%n", status.name(), status.compute(), status.driver(),
+        Runtime.version(),
         standin ? " (the CUDA driver stand-in: a test fixture; nothing it measures is a GPU figure)" : "");
     out.printf("sizes: %s; speed targets %s; watchdog %d s per check%n",
         quick ? "quick (" + (options.quick() ? "--quick" : "the stand-in") + ")" : "full",

@@ -23,7 +23,7 @@ class GpuChecksTest {
   @BeforeEach
   void requireGpu() {
     CudaStatus cuda = CudaStatus.probe();
-    assumeTrue(cuda.usable() && !GpuChecks.isStandin(cuda), () -> "no GPU: " + cuda.reason() + " " + cuda.device());
+    assumeTrue(cuda.usable() && !Device.of(cuda).standin(), () -> "no GPU: " + cuda.reason() + " " + cuda.device());
   }
 
   @Test

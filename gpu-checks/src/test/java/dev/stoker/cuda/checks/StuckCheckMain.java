@@ -1,6 +1,5 @@
 package dev.stoker.cuda.checks;
 
-import dev.stoker.cuda.CudaStatus;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,7 +16,7 @@ final class StuckCheckMain {
   public static void main(String[] args) {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     GpuChecks.exit(() -> new GpuChecks(Options.parse(new String[] {"--timeout", "1"}), out)
-        .withCuda(() -> new CudaStatus(true, "", "Fake GPU", 13000, 90))
+        .withDevice(() -> new Device(true, "", "Fake GPU", 13000, 90))
         .withPreflight(env -> Verdict.pass("ok"))
         .withChecks(List.of(new GpuChecks.Check("stuck", env -> {
           while (true) {
