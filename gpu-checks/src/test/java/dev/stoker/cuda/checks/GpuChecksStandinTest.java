@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.cuda.DeviceFeed;
+import dev.stoker.cuda.DeviceTransform;
+import dev.stoker.cuda.PixelType;
 import dev.stoker.cuda.standin.CudaStandin;
 import dev.stoker.cuda.standin.StandinCheck;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import jcuda.driver.CUresult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,27 +104,55 @@ class GpuChecksStandinTest {
         .contains("no checks run").contains("0 passed, 1 failed: preflight").doesNotContain("ring round trip");
   }
 
+  /** The checks that run a feed (the kernel checks have no batches to count). */
+  private static List<GpuChecks.Check> feedChecks() {
+    return GpuChecks.CHECKS.stream().filter(c -> FEED_CHECKS.contains(c.name())).toList();
+  }
+
+  private static final List<String> FEED_CHECKS = List.of("ring round trip", "copy/compute overlap", "H2D bandwidth",
+      "consumer wait");
+
   @Test
   void run_zeroBatches_everyFeedCheckFails() {
-    int code = checks().withSizes(Sizes.quick().withBatches(0)).execute();
+    int code = checks().withSizes(Sizes.quick().withBatches(0)).withChecks(feedChecks()).execute();
 
     assertThat(code).isEqualTo(1);
-    for (String check : List.of("ring round trip", "copy/compute overlap", "H2D bandwidth", "consumer wait")) {
+    for (String check : FEED_CHECKS) {
       assertThat(output()).as(this::output).containsPattern("FAIL " + java.util.regex.Pattern.quote(check)
           + " \\([0-9.]+ s\\): zero batches");
     }
-    assertThat(output()).contains("3 passed, 4 failed");
+    assertThat(output()).contains("1 passed, 4 failed");
   }
 
   @Test
   void run_producerThrows_eachFeedCheckFailsNamingTheExceptionWithoutHanging() {
-    int code = checks().withProducerFailingAt(2).execute();
+    int code = checks().withProducerFailingAt(2).withChecks(feedChecks()).execute();
 
     assertThat(code).isEqualTo(1);
-    for (String check : List.of("ring round trip", "copy/compute overlap", "H2D bandwidth", "consumer wait")) {
+    for (String check : FEED_CHECKS) {
       assertThat(output()).as(this::output).containsPattern("FAIL " + java.util.regex.Pattern.quote(check)
           + " \\([0-9.]+ s\\): .*synthetic producer failure at batch 2");
     }
-    assertThat(output()).doesNotContain("timed out").contains("3 passed, 4 failed");
+    assertThat(output()).doesNotContain("timed out").contains("1 passed, 4 failed");
+  }
+
+  @Test
+  void run_kernelFaultDuringACheck_thatCheckFailsWithTheCauseAndTheNextPasses() {
+    int code = checks().withPreflight(env -> Verdict.pass("skipped")).withChecks(List.of(
+        new GpuChecks.Check("round trip after a fault", env -> {
+          try (DeviceFeed holder = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32))) {
+            holder.call(() -> {
+              CudaStandin.injectStickyError(CUresult.CUDA_ERROR_ILLEGAL_ADDRESS);
+              return null;
+            });
+            return FeedChecks.roundTrip(env);
+          }
+        }),
+        GpuChecks.CHECKS.get(1))).execute();
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).as(this::output).containsPattern("FAIL round trip after a fault \\([0-9.]+ s\\): .*"
+        + "CUDA_ERROR_ILLEGAL_ADDRESS").contains("PASS " + GpuChecks.CHECKS.get(1).name())
+        .contains("2 passed, 1 failed");
   }
 }
