@@ -160,7 +160,7 @@ public final class GpuChecks {
     }
     boolean quick = options.quick() || standin;
     Sizes run = sizes != null ? sizes : quick ? Sizes.quick() : Sizes.full();
-    boolean speedTargets = !quick && !standin;
+    boolean speedTargets = !quick;
     String note = standin ? " [stand-in, not a GPU figure]" : quick ? " [--quick sizes]" : "";
     out.printf("GPU: %s, compute %s, driver CUDA %s, Java %s%s%n", status.name(), status.compute(), status.driver(),
         Runtime.version(),
