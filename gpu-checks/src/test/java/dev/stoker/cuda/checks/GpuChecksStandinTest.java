@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.cuda.CudaStatus;
 import dev.stoker.cuda.DeviceFeed;
 import dev.stoker.cuda.DeviceTransform;
 import dev.stoker.cuda.PixelType;
@@ -154,5 +155,21 @@ class GpuChecksStandinTest {
     assertThat(output()).as(this::output).containsPattern("FAIL round trip after a fault \\([0-9.]+ s\\): .*"
         + "CUDA_ERROR_ILLEGAL_ADDRESS").contains("PASS " + GpuChecks.CHECKS.get(1).name())
         .contains("2 passed, 1 failed");
+  }
+
+  @Test
+  void run_driverTooOldForTheFatbins_preflightFailsAndNoCheckRuns() {
+    CudaStatus.probe(); // probed at the stand-in's 13.0: the driver is found, the kernels then refused
+    CudaStandin.setDriverVersion(12_040);
+    int code;
+    try {
+      code = checks().execute();
+    } finally {
+      CudaStandin.setDriverVersion(13_000);
+    }
+
+    assertThat(code).isEqualTo(1);
+    assertThat(output()).as(this::output).contains("FAIL preflight").contains("no checks run")
+        .contains("0 passed, 1 failed: preflight").doesNotContain("ring round trip");
   }
 }
