@@ -32,42 +32,54 @@ import jcuda.driver.CUstream_flags;
 final class KernelChecks {
   private KernelChecks() {}
 
-  /** Runs on a thread of its own with the primary context current; {@code null} when every kernel matched. */
-  static String all(PrintStream out) {
+  /**
+   * The normalization kernels (float32 and float16, with and without flip) and the box flip against
+   * {@link NormalizeReference}, bit for bit, on the thread of a feed of their own.
+   */
+  static Verdict normalize(CheckEnv env) {
+    PrintStream out = env.out();
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32))) {
       return feed.call(() -> {
         List<String> failures = new ArrayList<>();
+        long values = 0;
         CUstream stream = new CUstream();
         Cuda.check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         try (NormalizeKernels kernels = NormalizeKernels.load()) {
           for (PixelType type : PixelType.values()) {
             for (boolean flip : new boolean[] {false, true}) {
-              long bad = normalize(kernels, stream, type, flip);
-              out.printf("  normalize %s%s: %d values differ from the CPU reference%n", type,
-                  flip ? " + flip" : "", bad);
-              if (bad != 0) {
-                failures.add("normalize " + type + (flip ? " flip" : ""));
+              long[] result = normalize(kernels, stream, type, flip);
+              values += result[1];
+              out.printf("  normalize %s%s: %d of %d values differ from the CPU reference%n", type,
+                  flip ? " + flip" : "", result[0], result[1]);
+              if (result[0] != 0 || result[1] == 0) {
+                failures.add("normalize " + type + (flip ? " + flip" : ""));
               }
             }
           }
-          long badBoxes = flipBoxes(kernels, stream);
-          out.printf("  flip_boxes: %d values differ%n", badBoxes);
-          if (badBoxes != 0) {
+          long[] boxes = flipBoxes(kernels, stream);
+          values += boxes[1];
+          out.printf("  flip_boxes: %d of %d values differ%n", boxes[0], boxes[1]);
+          if (boxes[0] != 0 || boxes[1] == 0) {
             failures.add("flip_boxes");
           }
         } finally {
           cuStreamDestroy(stream);
         }
-        String trainer = TrainerChecks.all(out);
-        if (trainer != null) {
-          failures.add(trainer);
-        }
-        return failures.isEmpty() ? null : String.join("; ", failures);
+        return failures.isEmpty() ? Verdict.pass(values + " values equal to the CPU reference, bit for bit")
+            : Verdict.fail("differed from the CPU reference: " + String.join(", ", failures));
       });
     }
   }
 
-  private static long normalize(NormalizeKernels kernels, CUstream stream, PixelType type, boolean flip) {
+  /** The reference trainer's kernels against {@link dev.stoker.cuda.trainer.TrainerMath} ({@link TrainerChecks}). */
+  static Verdict trainer(CheckEnv env) {
+    try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32))) {
+      return feed.call(() -> TrainerChecks.all(env.out()));
+    }
+  }
+
+  /** {mismatches, values compared}. */
+  private static long[] normalize(NormalizeKernels kernels, CUstream stream, PixelType type, boolean flip) {
     int n = 5;
     int h = 37;
     int w = 53;
@@ -101,13 +113,14 @@ final class KernelChecks {
       MemorySegment expected = arena.allocate(outBytes, 8);
       NormalizeReference.normalize(MemorySegment.ofArray(in), expected, type, flip ? flips : null, transform.scale(),
           transform.bias(), n, h, w, c);
-      return mismatches(MemorySegment.ofArray(gpu), expected, type.bytes());
+      return new long[] {mismatches(MemorySegment.ofArray(gpu), expected, type.bytes()), outBytes / type.bytes()};
     } finally {
       free(dIn, dOut, dFlip, dParams);
     }
   }
 
-  private static long flipBoxes(NormalizeKernels kernels, CUstream stream) {
+  /** {mismatches, values compared}. */
+  private static long[] flipBoxes(NormalizeKernels kernels, CUstream stream) {
     int n = 4;
     int maxBoxes = 3;
     float width = 300;
@@ -134,7 +147,7 @@ final class KernelChecks {
       Cuda.check(cuMemcpyDtoH(Pointer.to(gpu), dBoxes, (long) gpu.length * Float.BYTES), "cuMemcpyDtoH");
       MemorySegment expected = MemorySegment.ofArray(boxes.clone());
       NormalizeReference.flipBoxes(expected, MemorySegment.ofArray(labels), flips, n, maxBoxes, width);
-      return mismatches(MemorySegment.ofArray(gpu), expected, Float.BYTES);
+      return new long[] {mismatches(MemorySegment.ofArray(gpu), expected, Float.BYTES), gpu.length};
     } finally {
       free(dBoxes, dLabels, dFlip);
     }

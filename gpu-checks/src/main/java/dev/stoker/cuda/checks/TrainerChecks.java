@@ -37,17 +37,21 @@ final class TrainerChecks {
   private static final int H = 32;
   private static final int W = 40;
   private static final int CLASSES = 6;
+  private static final int STEPS = 8;
 
   private TrainerChecks() {}
 
-  /** {@code null} when everything matched, else what did not. */
-  static String all(PrintStream out) {
+  /** Pool, then the training runs; run on a thread whose current context is the device's. */
+  static Verdict all(PrintStream out) {
     CUstream stream = new CUstream();
     Cuda.check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
     try {
       String pool = pool(out, stream);
       String run = run(out, stream);
-      return pool != null ? pool : run;
+      if (pool != null || run != null) {
+        return Verdict.fail(pool != null && run != null ? pool + "; " + run : pool != null ? pool : run);
+      }
+      return Verdict.pass("pool within tolerance; " + STEPS + " training steps on the GPU agree with the host");
     } finally {
       cuStreamDestroy(stream);
     }
@@ -92,14 +96,15 @@ final class TrainerChecks {
         worst = Math.max(worst, Math.abs(gpu[i] - expected[i]));
       }
       out.printf("  pool: largest difference %.3g (tolerance %.3g)%n", worst, 1e-5 * (1 + max));
-      return worst <= 1e-5 * (1 + max) ? null : "pool";
+      return worst <= 1e-5 * (1 + max) ? null
+          : String.format("pool: largest difference %.3g over the tolerance %.3g", worst, 1e-5 * (1 + max));
     } finally {
       KernelChecks.free(in, feat);
     }
   }
 
   private static String run(PrintStream out, CUstream stream) {
-    int steps = 8;
+    int steps = STEPS;
     CUdeviceptr pixels = KernelChecks.alloc((long) N * C * H * W * Float.BYTES);
     CUdeviceptr labels = KernelChecks.alloc((long) N * Integer.BYTES);
     try (ReferenceTrainer gpu = new ReferenceTrainer(CLASSES, C, ReferenceTrainer.DEFAULT_LEARNING_RATE);
@@ -128,6 +133,9 @@ final class TrainerChecks {
       out.printf("  %d training steps: weights differ by at most %.3g (largest weight %.3g); loss %.4f -> %.4f on the "
               + "GPU, %.4f -> %.4f on the host; accuracy %.3f vs %.3f%n", steps, worst, scale, g.lossStart(),
           g.lossEnd(), c.lossStart(), c.lossEnd(), g.accuracy(), c.accuracy());
+      if (g.steps() != steps || c.steps() != steps) {
+        return "trainer run: " + g.steps() + " GPU and " + c.steps() + " host steps counted, not " + steps;
+      }
       boolean close = worst <= 1e-3 * Math.max(1, scale) && Math.abs(g.lossStart() - c.lossStart()) < 1e-4
           && Math.abs(g.lossEnd() - c.lossEnd()) < 1e-2 * Math.max(1, c.lossEnd());
       return close ? null : "trainer run (GPU and host diverged)";
