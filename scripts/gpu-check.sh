@@ -214,10 +214,16 @@ is_number() { [[ "$1" =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; }
 
 NAMES=() STATUSES=() CODES=() SECONDS_=() REASONS=()
 record() { # name status exit seconds reason
-  NAMES+=("$1"); STATUSES+=("$2"); CODES+=("$3"); SECONDS_+=("$4"); REASONS+=("$5")
-  local line="gpu-check: $1: $2 (exit $3, $4 s)${5:+: $5}"
-  echo "$line" >&2
-  if [ "$2" != passed ] && [ -s "$RES/$1.log" ]; then
+  local status=$2 reason=$5 found
+  # the stand-in prints what a real driver would not catch (use after free, a free under a queued
+  # copy, a leak at context release, a launch with the wrong parameters...): each fails the stage
+  if [ "$MODE" = emulated ] && [ "$status" = passed ] && [ -s "$RES/$1.log" ]; then
+    found=$(grep -c -E '^\[cuda-standin\] (PROBLEM|LEAK|at exit)' "$RES/$1.log")
+    [ "$found" -gt 0 ] && status=failed reason="the stand-in reported $found problem(s) ([cuda-standin] lines in $1.log)"
+  fi
+  NAMES+=("$1"); STATUSES+=("$status"); CODES+=("$3"); SECONDS_+=("$4"); REASONS+=("$reason")
+  echo "gpu-check: $1: $status (exit $3, $4 s)${reason:+: $reason}" >&2
+  if [ "$status" != passed ] && [ -s "$RES/$1.log" ]; then
     echo "gpu-check: --- last lines of $RES/$1.log ---" >&2
     tail -n 25 "$RES/$1.log" >&2
     echo "gpu-check: ---" >&2
@@ -228,11 +234,13 @@ record() { # name status exit seconds reason
 run_stage() {
   local name=$1 cap=$2 left start
   shift 2
-  left=$(awk -v d="$DEADLINE" -v n="$(now)" 'BEGIN {printf "%d", d - n}')
+  # 15 s stay for a stage's kill (10 s after its TERM) and the summary
+  left=$(awk -v d="$DEADLINE" -v n="$(now)" 'BEGIN {printf "%d", d - n - 15}')
   if [ "$left" -lt 10 ]; then
-    LAST_STATUS=timed_out LAST_RC=-1 LAST_SECONDS=0.0
+    LAST_STATUS=timed_out LAST_RC=-1 LAST_SECONDS=0.0 LAST_REASON="not run: the overall timeout left no time for it"
     return
   fi
+  LAST_REASON=
   [ "$cap" -gt "$left" ] && cap=$left
   start=$(now)
   echo "gpu-check: $name (at most $cap s)..." >&2
@@ -279,11 +287,12 @@ run_bundle() {
   fi
   B=$(cd "$B" 2>/dev/null && pwd) || die "no bundle at $1"
   [ -x "$B/jre/bin/java" ] && [ -f "$B/app/stoker-cli.jar" ] || die "$B is not a bundle (build one with --build-only)"
+  MODE=gpu
   local mode=gpu
   if [ -n "$STANDIN" ]; then
     STANDIN=$(cd "$STANDIN" 2>/dev/null && pwd) || die "--standin: no directory $STANDIN"
     [ -f "$STANDIN/libcuda.so.1" ] || die "--standin: no libcuda.so.1 in $STANDIN"
-    mode=emulated
+    mode=emulated MODE=emulated
   fi
   command -v timeout >/dev/null || die "needs coreutils' timeout"
   RES=${RESULTS:-$B/results/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -316,7 +325,7 @@ run_bundle() {
 
   # 1. preflight: every kernel, before anything else
   run_stage preflight 120 "${checks[@]}" --preflight-only
-  local status=$LAST_STATUS reason=
+  local status=$LAST_STATUS reason=$LAST_REASON
   if [ "$status" = passed ] && grep -q "CUDA unavailable" "$RES/preflight.log"; then
     status=failed reason="CUDA is unavailable, so nothing was checked"
   fi
@@ -326,7 +335,7 @@ run_bundle() {
   local cj=$RES/gpu-checks.json
   rm -f "$cj"
   run_stage gpu-checks 330 "${checks[@]}" --json "$cj"
-  status=$LAST_STATUS reason=
+  status=$LAST_STATUS reason=$LAST_REASON
   if [ "$status" = passed ] && [ ! -s "$cj" ]; then
     status=failed reason="exited 0 but wrote no $cj"
   fi
@@ -334,7 +343,7 @@ run_bundle() {
 
   # 3. the demo: loader -> DeviceFeed -> reference trainer; must be on the GPU and learn
   run_stage demo 180 "${cli[@]}" demo --json --per-class 30 --epochs 4 --size 64 --batch 16
-  status=$LAST_STATUS reason=
+  status=$LAST_STATUS reason=$LAST_REASON
   local demo=$RES/demo.json
   grep '^{' "$RES/demo.log" 2>/dev/null | tail -1 > "$demo"
   local backend device driver decoder loss_start loss_end accuracy chance
@@ -394,13 +403,17 @@ run_bundle() {
     [ -n "${REASONS[$i]}" ] && stages+=",\"reason\":$(json_str "${REASONS[$i]}")"
     stages+="}"
   done
+  # what the figures come from is the device's to say, whatever the mode claimed
   local kind figures
-  if [ "$mode" = emulated ]; then
+  if [ "$standin_device" = 1 ]; then
     kind=cuda-standin
     figures="the CUDA driver stand-in, a test fixture running kernels on the CPU: no figure here is a GPU figure"
-  else
+  elif [ -n "$device" ]; then
     kind=gpu
-    figures="this GPU"
+    figures="this GPU: $device"
+  else
+    kind=none
+    figures="no CUDA device: no figure here is a GPU figure"
   fi
   local summary
   summary="{\"gpu_check\":\"summary\",\"mode\":\"$mode\",\"device_kind\":\"$kind\",\"figures_from\":$(json_str "$figures")"
