@@ -14,14 +14,17 @@
 # numbers) and "N passed, M failed", and exits 1 if anything failed or timed out. No GPU is a failure.
 #
 # Usage, from the project root:
-#   scripts/gpu-check.sh --build-only           builds .gpu/bundle (jlink'ed JDK 25 runtime, jars,
-#                                               JCuda's and the image decoder's native libraries)
-#   .gpu/bundle/run.sh [--timeout S] [--results DIR]
-#   scripts/gpu-check.sh --run-bundle .gpu/bundle [--timeout S] [--results DIR]
-#                                               runs the sequence from the bundle alone
+#   scripts/gpu-check.sh --build-only           builds .gpu/bundle/ and .gpu/bundle.tgz (a jlink'ed
+#                                               JDK 25 runtime, the jars, JCuda's driver binding, the
+#                                               image decoder's libjpeg-turbo/libpng/zlib, a tmp dir)
+#   scripts/gpu-check.sh --run-bundle .gpu/bundle.tgz [--timeout S] [--results DIR]
+#                                               on the GPU machine: runs the sequence from the bundle
+#                                               alone (an archive is unpacked next to it, or wherever
+#                                               files may be executed); .gpu/bundle/run.sh does the same
 #   scripts/gpu-check.sh                        both, on a machine that has a JDK 25 and a GPU
-#   scripts/gpu-check.sh --emulated             both, here, against the CUDA driver stand-in (the
-#                                               test fixture cuda-standin): no figure is a GPU figure
+#   scripts/gpu-check.sh --emulated             both, here, against the CUDA driver stand-in (the test
+#                                               fixture cuda-standin): no figure is a GPU figure, and a
+#                                               problem the stand-in reports fails its stage
 # Options: --timeout S (overall, default 540), --results DIR (default BUNDLE/results/TIMESTAMP),
 #   --no-maven (bundle the jars already under */target), --standin DIR (run against the stand-in
 #   libcuda.so.1 in DIR; what --emulated does). Maven arguments (e.g. -o) go in MAVEN_ARGS.
@@ -169,7 +172,7 @@ EOF
     echo "runtime: $("$stage/jre/bin/java" -version 2>&1 | head -1)"
     echo "modules: $mods"
     echo "native: $(cd "$stage/native" && ls | paste -sd' ' -)"
-    echo "needs: x86_64 Linux with glibc >= ${glibc#GLIBC_} and an NVIDIA driver for CUDA 12 or newer"
+    echo "needs: x86_64 Linux with glibc >= ${glibc#GLIBC_} and an NVIDIA driver for CUDA 13 or newer (what the kernels need)"
   } > "$stage/MANIFEST.txt"
   rm -rf "$out" "$out.tgz"
   mv "$stage" "$out"
@@ -313,7 +316,7 @@ run_bundle() {
     --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC)
   local checks=("$java" "${common[@]}" --enable-native-access=ALL-UNNAMED -cp "$B/app/gpu-checks.jar:$B/app/lib/*"
     dev.stoker.cuda.checks.GpuChecks)
-  local cli=("$java" "${common[@]}" --enable-native-access=dev.stoker.reactor,jcuda -XX:TieredStopAtLevel=1
+  local cli=("$java" "${common[@]}" --enable-native-access=dev.stoker.reactor,dev.stoker.cuda,jcuda -XX:TieredStopAtLevel=1
     -Dreactor.schedulers.defaultBoundedElasticOnVirtualThreads=true
     --module-path "$B/app/stoker-cli.jar:$B/app/lib" -m dev.stoker.cli/dev.stoker.cli.StokerCli)
   echo "gpu-check: $mode run from $B, results in $RES, overall timeout $TIMEOUT s" >&2
