@@ -5,7 +5,8 @@
 #   build.sh OUTDIR BUILDDIR ROOT JCUDA_NATIVES_JAR JCUDA_VERSION
 #
 # Compiles src/main/c/*.cpp and, through cuda_host.h (the CUDA built-ins as C++), every kernel file
-# ROOT/loader-cuda/src/main/cuda/*.cu and ROOT/gpu-checks/src/main/cuda/*.cu: one generated
+# ROOT/loader-cuda/src/main/cuda/*.cu, ROOT/gpu-checks/src/main/cuda/*.cu (and the stand-in's own
+# test kernels, ROOT/cuda-standin/src/test/cuda/*.cu): one generated
 # translation unit per .cu registers each extern "C" __global__ kernel (barriers: whether its body
 # calls __syncthreads; dynamic shared memory: its extern __shared__ array). Every cu* function
 # that JCuda's native library imports (read from the natives jar) and the stand-in does not
@@ -22,7 +23,8 @@ jcuda_version=${5:?}
 src_dir=$(cd "$(dirname "$0")" && pwd)
 lib="$out_dir/libcuda.so.1"
 cxx=${CXX:-g++}
-kernel_dirs=("$root/loader-cuda/src/main/cuda" "$root/gpu-checks/src/main/cuda")
+# cuda-standin/src/test/cuda: kernels that misbehave on purpose, for the stand-in's own tests
+kernel_dirs=("$root/loader-cuda/src/main/cuda" "$root/gpu-checks/src/main/cuda" "$root/cuda-standin/src/test/cuda")
 
 fail() {
   echo "[ERROR] cuda-standin: $1 (skip the stand-in and its tests with -Dstoker.standin.skip)" >&2
@@ -89,7 +91,7 @@ for d in "${kernel_dirs[@]}"; do
   done
 done
 
-flags=(-std=c++17 -O2 -fPIC -fvisibility=hidden -ffp-contract=off -pthread -Wall -Wno-unused-function -Wno-sign-compare
+flags=(-std=c++17 -O2 -fPIC -fvisibility=hidden -ffp-contract=off -fno-extern-tls-init -pthread -Wall -Wno-unused-function -Wno-sign-compare
   -I"$src_dir" -I"$src_dir/include" -I"$jni" -I"$jni/linux")
 objects=()
 for src in "$src_dir"/*.cpp "$build_dir"/gen/*.cpp; do

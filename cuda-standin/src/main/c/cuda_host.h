@@ -22,10 +22,10 @@
 
 #include "standin_rt.h"
 
-#define threadIdx standin_rt::threadIdx
-#define blockIdx standin_rt::blockIdx
-#define blockDim standin_rt::blockDim
-#define gridDim standin_rt::gridDim
+#define threadIdx (standin_rt::builtins.threadIdx)
+#define blockIdx (standin_rt::builtins.blockIdx)
+#define blockDim (standin_rt::builtins.blockDim)
+#define gridDim (standin_rt::builtins.gridDim)
 
 inline void __syncthreads() { standin_rt::syncthreads(); }
 inline unsigned long long stoker_host_globaltimer() { return standin_rt::globaltimer(); }

@@ -15,12 +15,13 @@ int deviceCount = 2;
 int computeCapability = 86;
 uint64_t seed = 14;
 int maxDelayUs = 200;
-std::recursive_mutex bigLock;
+std::recursive_mutex& bigLock = *new std::recursive_mutex();
 std::vector<Context*> contexts;
 
-static std::mutex problemLock;
-static std::vector<std::string> problems;
-static std::vector<std::string> leaks;
+// Never destroyed: stream workers may still record a problem while the process exits.
+static std::mutex& problemLock = *new std::mutex();
+static std::vector<std::string>& problems = *new std::vector<std::string>();
+static std::vector<std::string>& leaks = *new std::vector<std::string>();
 static thread_local std::vector<Context*> ctxStack{nullptr};
 
 std::string format(const char* fmt, ...) {

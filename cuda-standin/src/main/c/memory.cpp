@@ -13,7 +13,8 @@
 
 namespace standin {
 
-static std::map<uintptr_t, Allocation*> allocations;  // by base; freed ones stay (quarantine)
+// by base; freed ones stay (quarantine). Never destroyed: workers may use it while the process exits.
+static std::map<uintptr_t, Allocation*>& allocations = *new std::map<uintptr_t, Allocation*>();
 static uint64_t nextId = 1;
 static const unsigned char RED = 0xA5;
 static const size_t RED_ZONE = 256;

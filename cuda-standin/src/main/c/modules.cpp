@@ -17,10 +17,7 @@
 #include "standin.h"
 
 namespace standin_rt {
-thread_local uint3 threadIdx;
-thread_local uint3 blockIdx;
-thread_local dim3 blockDim;
-thread_local dim3 gridDim;
+thread_local Builtins builtins;
 }  // namespace standin_rt
 
 namespace standin {
@@ -52,9 +49,9 @@ struct Function {
   const KernelDesc* desc;
 };
 
-static std::vector<Module*> modules;
-static std::unordered_set<void*> moduleHandles;
-static std::unordered_set<void*> functionHandles;
+static std::vector<Module*>& modules = *new std::vector<Module*>();
+static std::unordered_set<void*>& moduleHandles = *new std::unordered_set<void*>();
+static std::unordered_set<void*>& functionHandles = *new std::unordered_set<void*>();
 
 size_t liveModules(Context* ctx) {
   size_t n = 0;
@@ -275,7 +272,7 @@ void syncthreads() {
   using namespace standin;
   BlockRun* run = running;
   if (run == nullptr) {
-    if (!warnedBarrier && blockDim.x * blockDim.y * blockDim.z > 1) {
+    if (!warnedBarrier && builtins.blockDim.x * builtins.blockDim.y * builtins.blockDim.z > 1) {
       warnedBarrier = true;
       problem("a kernel called __syncthreads but the stand-in ran it without barriers (build.sh found no "
               "__syncthreads in its body)");
@@ -302,7 +299,7 @@ static void runBlockFibers(BlockRun& run, size_t threads, const dim3& block, con
     for (size_t t = 0; t < threads; t++) {
       if (run.state[t] != FiberState::READY) continue;
       run.currentFiber = t;
-      standin_rt::threadIdx = {(unsigned)(t % block.x), (unsigned)(t / block.x % block.y),
+      standin_rt::builtins.threadIdx = {(unsigned)(t % block.x), (unsigned)(t / block.x % block.y),
                                (unsigned)(t / block.x / block.y)};
       standin_switch(&run.schedulerSp, run.sp[t]);
     }
@@ -334,15 +331,15 @@ static void execute(const Launch& l) {
   const KernelDesc* d = l.desc;
   size_t threads = (size_t)l.block.x * l.block.y * l.block.z;
   unsigned char* dyn = d->dynamicShared != nullptr ? (unsigned char*)d->dynamicShared() : nullptr;
-  standin_rt::gridDim = l.grid;
-  standin_rt::blockDim = l.block;
+  standin_rt::builtins.gridDim = l.grid;
+  standin_rt::builtins.blockDim = l.block;
   BlockRun run;
   run.desc = d;
   run.args = l.args.data();
   for (unsigned bz = 0; bz < l.grid.z; bz++) {
     for (unsigned by = 0; by < l.grid.y; by++) {
       for (unsigned bx = 0; bx < l.grid.x; bx++) {
-        standin_rt::blockIdx = {bx, by, bz};
+        standin_rt::builtins.blockIdx = {bx, by, bz};
         if (dyn != nullptr) {
           memset(dyn, 0xFF, l.shared);  // shared memory starts as garbage (NaN floats)
           memset(dyn + l.shared, 0xA5, MAX_DYNAMIC_SHARED - l.shared);
@@ -351,7 +348,7 @@ static void execute(const Launch& l) {
           runBlockFibers(run, threads, l.block, d->name);
         } else {
           for (size_t t = 0; t < threads; t++) {
-            standin_rt::threadIdx = {(unsigned)(t % l.block.x), (unsigned)(t / l.block.x % l.block.y),
+            standin_rt::builtins.threadIdx = {(unsigned)(t % l.block.x), (unsigned)(t / l.block.x % l.block.y),
                                      (unsigned)(t / l.block.x / l.block.y)};
             d->invoke(d, l.args.data());
           }
@@ -532,8 +529,9 @@ STANDIN_API CUresult cuLaunchKernel(void* fn, unsigned gx, unsigned gy, unsigned
   Module* m = f->module;
   m->pendingLaunches++;
   std::vector<Allocation*> touched = op.uses;
+  op.bookkeeping = true;  // pendingLaunches must drop even when a sticky error skips the kernel
   op.run = [launch, m, touched] {
-    execute(*launch);
+    if (m->ctx->sticky == CUDA_SUCCESS) execute(*launch);
     m->pendingLaunches--;
     Guard g(bigLock);
     std::string after = format("kernel %s", launch->desc->name);

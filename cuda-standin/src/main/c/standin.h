@@ -67,7 +67,7 @@ std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // One global lock over the driver's bookkeeping (handles, allocations, contexts). Stream workers
 // take it only briefly; kernels and copies run without it.
-extern std::recursive_mutex bigLock;
+extern std::recursive_mutex& bigLock;
 using Guard = std::lock_guard<std::recursive_mutex>;
 
 struct Context {
@@ -114,6 +114,7 @@ struct Op {
   std::function<void()> run;              // executes on the stream's worker
   std::vector<std::pair<Stream*, uint64_t>> after;  // waits until each stream completed that many
   std::vector<Allocation*> uses;          // each with pendingUses incremented
+  bool bookkeeping = false;               // runs even under a sticky error (event records, waits)
   std::string what;
 };
 

@@ -10,11 +10,15 @@ struct dim3 {
 };
 
 namespace standin_rt {
-extern thread_local uint3 threadIdx;
-extern thread_local uint3 blockIdx;
-extern thread_local dim3 blockDim;
-extern thread_local dim3 gridDim;
+// One thread_local for all four, so a kernel reads them through one TLS lookup. (build.sh compiles
+// with -fno-extern-tls-init: it has no dynamic initialisation.)
+struct Builtins {
+  uint3 threadIdx;
+  uint3 blockIdx;
+  dim3 blockDim;
+  dim3 gridDim;
+};
+extern thread_local Builtins builtins;
 void syncthreads();
 unsigned long long globaltimer();
 }  // namespace standin_rt
-

@@ -14,10 +14,12 @@
 
 namespace standin {
 
-static std::vector<Stream*> streams;  // every stream ever created (destroyed ones stay, not live)
-static std::vector<Event*> events;
-static std::unordered_set<void*> streamHandles;
-static std::unordered_set<void*> eventHandles;
+// Every stream and event ever created (destroyed ones stay, not live). Never destroyed themselves:
+// workers may still run while the process exits.
+static std::vector<Stream*>& streams = *new std::vector<Stream*>();
+static std::vector<Event*>& events = *new std::vector<Event*>();
+static std::unordered_set<void*>& streamHandles = *new std::unordered_set<void*>();
+static std::unordered_set<void*>& eventHandles = *new std::unordered_set<void*>();
 static uint64_t streamCount = 0;
 
 static const unsigned CU_STREAM_NON_BLOCKING = 0x1;
@@ -56,7 +58,7 @@ static void work(Stream* s) {
     }
     for (auto& dep : op->after) waitFor(dep.first, dep.second);
     randomDelay(s);
-    if (s->ctx->sticky == CUDA_SUCCESS) op->run();
+    if (s->ctx->sticky == CUDA_SUCCESS || op->bookkeeping) op->run();
     for (Allocation* a : op->uses) a->pendingUses--;
     {
       std::lock_guard<std::mutex> l(s->m);
@@ -478,6 +480,7 @@ STANDIN_API CUresult cuStreamWaitEvent(void* handle, void* hEvent, unsigned flag
   }
   Op op;
   op.what = "cuStreamWaitEvent";
+  op.bookkeeping = true;
   op.run = [e, target] {
     std::unique_lock<std::mutex> l(e->m);
     e->cv.wait(l, [e, target] { return e->done >= target; });
@@ -538,6 +541,7 @@ STANDIN_API CUresult cuEventRecord(void* hEvent, void* handle) {
   }
   Op op;
   op.what = "cuEventRecord";
+  op.bookkeeping = true;
   op.run = [e, target] {
     {
       std::lock_guard<std::mutex> l(e->m);

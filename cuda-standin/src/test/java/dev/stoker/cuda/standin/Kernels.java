@@ -28,7 +28,11 @@ final class Kernels implements AutoCloseable {
   private final List<CUdeviceptr> memory = new ArrayList<>();
 
   Kernels(String fatbin) {
-    Driver.ok(cuModuleLoadData(module, Driver.fatbin(fatbin)));
+    this(Driver.fatbin(fatbin));
+  }
+
+  Kernels(byte[] image) {
+    Driver.ok(cuModuleLoadData(module, image));
   }
 
   CUfunction function(String name) {

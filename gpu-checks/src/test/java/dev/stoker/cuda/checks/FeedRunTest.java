@@ -77,6 +77,7 @@ class FeedRunTest {
   private static final class SlowWriter implements SyntheticProducer.Filler {
     final CountDownLatch writing = new CountDownLatch(1);
     final CountDownLatch go = new CountDownLatch(1);
+    final CountDownLatch wrote = new CountDownLatch(1);
     volatile Throwable writeError;
 
     @Override
@@ -88,6 +89,8 @@ class FeedRunTest {
       } catch (Throwable e) {
         writeError = e;
         throw e;
+      } finally {
+        wrote.countDown();
       }
     }
   }
@@ -100,11 +103,10 @@ class FeedRunTest {
     writer.writing.await();
 
     Thread closer = Thread.ofPlatform().start(run::close);
-    while (closer.getState() != Thread.State.TIMED_WAITING) { // joining the producer
-      Thread.onSpinWait();
-    }
+    closer.join(Duration.ofMillis(300)); // time enough for a close that does not wait to free the slots
     writer.go.countDown();
     closer.join();
+    writer.wrote.await();
 
     assertThat(writer.writeError).isNull();
   }
@@ -134,6 +136,7 @@ class FeedRunTest {
     assertThatThrownBy(() -> run.closeWithin(Duration.ofMillis(100))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("did not end");
     writer.go.countDown();
+    writer.wrote.await();
     run.close();
 
     assertThat(writer.writeError).as("the slot was still allocated when the producer wrote").isNull();
