@@ -100,7 +100,7 @@ build_bundle() { # $1: the bundle directory to (re)create
     local modules=loader-cli,gpu-checks
     [ "$ACTION" = emulated ] && [ -d cuda-standin ] && modules=$modules,cuda-standin
     echo "gpu-check: building the jars ($modules; about a minute)" >&2
-    JAVA_HOME=$jdk ./mvnw -B -q -DskipTests -pl "$modules" -am package >&2 || die "the Maven build failed (output above)"
+    JAVA_HOME=$jdk ./mvnw -B -q -Dmaven.test.skip=true -pl "$modules" -am package >&2 || die "the Maven build failed (output above)"
   fi
   local cli=loader-cli/target/stoker-cli.jar checks
   checks=$(ls gpu-checks/target/gpu-checks-*.jar 2>/dev/null | grep -v -e -sources -e -tests -e -javadoc | head -1)
