@@ -146,7 +146,7 @@ build_bundle() { # $1: the bundle directory to (re)create
   required=$("$jdk/bin/java" --module-path "$stage/app/stoker-cli.jar:$stage/app/lib" --show-module-resolution --dry-run \
       -m dev.stoker.cli/dev.stoker.cli.StokerCli 2>&1 | awk '$3 == "requires" && $5 ~ /^jrt:/ {print $4}' | sort -u | paste -sd, -) \
     || die "the CLI's modules do not resolve"
-  rm -rf "$flat" "$decoder"
+  rm -rf "$flat"
   mods=$(echo "$mods,$required,java.logging,jdk.unsupported" | tr ',' '\n' | grep -v '^$' | sort -u | paste -sd, -)
   # X11, splash screen and sound libraries are not loaded headless (-Djava.awt.headless=true below)
   "$jdk/bin/jlink" --add-modules "$mods" --strip-debug --no-header-files --no-man-pages --compress=zip-9 \
@@ -164,8 +164,9 @@ exec bash "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/gpu-check.sh" --run-bun
 EOF
   chmod +x "$stage/run.sh"
   local glibc
-  glibc=$(for f in "$stage"/native/*.so* "$stage"/jre/lib/server/libjvm.so; do readelf -V "$f" 2>/dev/null; done \
-    | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
+  glibc=$(for f in "$stage"/native/*.so* "$decoder/libstokerimage.so" "$stage"/jre/lib/server/libjvm.so; do
+      readelf -V "$f" 2>/dev/null; done | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
+  rm -rf "$decoder"
   {
     echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm)"
@@ -362,7 +363,7 @@ run_bundle() {
     elif [ "$backend" != cuda ]; then
       reason="backend is '$backend', not cuda: $(unquote "$(json_get "$demo" fallback_reason)")"
     elif [ "$decoder" != libjpeg-turbo ]; then
-      reason="the native decoder did not load (decoder '$decoder'): the bundle's libraries do not fit this host"
+      reason="the native decoder did not load (decoder '$decoder'): the bundle's libraries do not fit this host (glibc $(ldd --version 2>/dev/null | head -1 | awk '{print $NF}'); $(sed -n 's/^needs: //p' "$B/MANIFEST.txt" 2>/dev/null))"
     elif ! is_number "$loss_start" || ! is_number "$loss_end" || ! awk -v s="$loss_start" -v e="$loss_end" 'BEGIN {exit !(e < s)}'; then
       reason="the trainer did not learn (loss $loss_start -> $loss_end)"
     elif ! is_number "$accuracy" || ! awk -v a="$accuracy" -v c="$chance" 'BEGIN {exit !(a > c)}'; then
@@ -421,6 +422,9 @@ run_bundle() {
   local summary
   summary="{\"gpu_check\":\"summary\",\"mode\":\"$mode\",\"device_kind\":\"$kind\",\"figures_from\":$(json_str "$figures")"
   summary+=",\"device\":$(json_str "$device"),\"driver_version\":$driver,\"nvidia_smi\":$(json_str "$smi")"
+  summary+=",\"host_glibc\":$(json_str "$(ldd --version 2>/dev/null | head -1 | awk '{print $NF}')")"
+  summary+=",\"bundle_needs_glibc\":$(json_str "$(sed -n 's/^needs: .*glibc >= \([0-9.]*\).*/\1/p' "$B/MANIFEST.txt" 2>/dev/null)")"
+  summary+=",\"bundle\":$(json_str "$(sed -n 's/^commit: //p' "$B/MANIFEST.txt" 2>/dev/null)")"
   summary+=",\"h2d_gb_s_feed\":$feed,\"h2d_gb_s_plain\":$plain,\"consumer_wait_pct\":$wait"
   summary+=",\"demo\":{\"backend\":$(json_str "$backend"),\"decoder\":$(json_str "$decoder"),\"images_per_s\":$(json_get "$demo" images_per_s)"
   summary+=",\"consumer_wait_pct\":$(json_get "$demo" consumer_wait_pct),\"loss_start\":$loss_start,\"loss_end\":$loss_end"
