@@ -387,6 +387,7 @@ run_bundle() {
   # 5. a device was used, and it is what this mode claims: a GPU, or (emulated) the stand-in
   [ -n "$device" ] || device=$(unquote "$(json_get "$cj" device)")
   [ "$driver" != null ] || driver=$(json_get "$cj" driver_version)
+  [ "$driver" != 0 ] || driver=null
   status=passed reason=
   local standin_device=0
   [[ "${device,,}" == *stand-in* ]] && standin_device=1
