@@ -52,7 +52,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[[ "$TIMEOUT" =~ ^[0-9]+$ ]] && [ "$TIMEOUT" -ge 30 ] || die "--timeout: whole seconds, at least 30 (was '$TIMEOUT')"
+[[ "$TIMEOUT" =~ ^[0-9]+$ ]] && [ "$TIMEOUT" -ge 5 ] || die "--timeout: whole seconds, at least 5 (was '$TIMEOUT')"
+# what a run keeps back from its stages for a stage's kill (10 s after its TERM) and the summary
+RESERVE=$([ "$TIMEOUT" -ge 60 ] && echo 15 || echo 1)
 
 # ------------------------------------------------------------------------------------------------
 # Building the bundle (needs a JDK 25 with jlink, the project's sources and Maven's local repository)
@@ -194,8 +196,17 @@ EOF
 # Running the sequence from a bundle (needs only the bundle, bash, coreutils and the GPU driver)
 # ------------------------------------------------------------------------------------------------
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.1f", b - a}'; }
+# The clock in milliseconds, into NOW_MS (bash's EPOCHREALTIME where there is one: no process).
+clock() {
+  if [ -n "${EPOCHREALTIME:-}" ]; then
+    local us=${EPOCHREALTIME//[!0-9]/}
+    NOW_MS=$((10#$us / 1000))
+  else
+    NOW_MS=$(($(date +%s%N) / 1000000))
+  fi
+}
+# Milliseconds as seconds with one decimal, into SECS.
+secs() { printf -v SECS '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 # The string as a JSON string.
 json_str() {
   local s=${1//\\/\\\\}
@@ -205,12 +216,17 @@ json_str() {
   s=${s//$'\r'/}
   printf '"%s"' "$s"
 }
-# The raw JSON value (number, string, true, false, null) of the first "KEY": in file $1, or null.
-json_get() {
-  local v
-  v=$(grep -oE "\"$2\"[[:space:]]*:[[:space:]]*(\"([^\"\\\\]|\\\\.)*\"|-?[0-9][0-9.eE+-]*|true|false|null)" "$1" 2>/dev/null \
-    | head -1 | sed -E "s/^\"$2\"[[:space:]]*:[[:space:]]*//")
-  echo "${v:-null}"
+# Reads the "key": value pairs (number, string, true, false, null) of the JSON file $1 into the
+# associative array named $2 (the first of each key); a missing file leaves it empty. Read a value
+# as ${ARRAY[key]:-null}.
+json_load() {
+  local -n into=$2
+  local pair re='^"([A-Za-z0-9_]+)"[[:space:]]*:[[:space:]]*(.*)$'
+  into=()
+  [ -s "$1" ] || return 0
+  while IFS= read -r pair; do
+    [[ "$pair" =~ $re ]] && [ -z "${into[${BASH_REMATCH[1]}]+x}" ] && into[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+  done < <(grep -oE '"[A-Za-z0-9_]+"[[:space:]]*:[[:space:]]*("([^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false|null)' "$1")
 }
 # A JSON string value as text; null as nothing.
 unquote() { [ "$1" = null ] && return; local v=${1#\"}; echo "${v%\"}"; }
@@ -238,19 +254,21 @@ record() { # name status exit seconds reason
 run_stage() {
   local name=$1 cap=$2 left start
   shift 2
-  # 15 s stay for a stage's kill (10 s after its TERM) and the summary
-  left=$(awk -v d="$DEADLINE" -v n="$(now)" 'BEGIN {printf "%d", d - n - 15}')
-  if [ "$left" -lt 10 ]; then
+  clock
+  left=$(((DEADLINE_MS - NOW_MS) / 1000 - RESERVE))
+  if [ "$left" -lt 3 ]; then
     LAST_STATUS=timed_out LAST_RC=-1 LAST_SECONDS=0.0 LAST_REASON="not run: the overall timeout left no time for it"
     return
   fi
   LAST_REASON=
   [ "$cap" -gt "$left" ] && cap=$left
-  start=$(now)
+  start=$NOW_MS
   echo "gpu-check: $name (at most $cap s)..." >&2
   timeout -k 10 "$cap" "$@" > "$RES/$name.log" 2>&1 < /dev/null
   LAST_RC=$?
-  LAST_SECONDS=$(elapsed "$start")
+  clock
+  secs $((NOW_MS - start))
+  LAST_SECONDS=$SECS
   case $LAST_RC in
     0) LAST_STATUS=passed ;;
     124|137) LAST_STATUS=timed_out ;;
@@ -302,7 +320,9 @@ run_bundle() {
   RES=${RESULTS:-$B/results/$(date -u +%Y%m%dT%H%M%SZ)}
   mkdir -p "$RES" || die "cannot write the results directory $RES"
   RES=$(cd "$RES" && pwd)
-  DEADLINE=$(awk -v n="$(now)" -v t="$TIMEOUT" 'BEGIN {printf "%.3f", n + t}')
+  clock
+  local started=$NOW_MS
+  DEADLINE_MS=$((NOW_MS + TIMEOUT * 1000))
   # java.io.tmpdir, and a home for the demo's generated dataset, outside the results
   local tmp home
   tmp=$(exec_dir "$B/tmp" "${TMPDIR:-/tmp}/stoker-gpu-check.$$" "/dev/shm/stoker-gpu-check.$$" "${HOME:-/root}/.cache/stoker-gpu-check") \
@@ -350,18 +370,20 @@ run_bundle() {
   status=$LAST_STATUS reason=$LAST_REASON
   local demo=$RES/demo.json
   grep '^{' "$RES/demo.log" 2>/dev/null | tail -1 > "$demo"
+  local -A D=() C=()
+  json_load "$demo" D
   local backend device driver decoder loss_start loss_end accuracy chance
-  backend=$(unquote "$(json_get "$demo" backend)")
-  device=$(unquote "$(json_get "$demo" device)")
-  driver=$(json_get "$demo" driver_version)
-  decoder=$(unquote "$(json_get "$demo" decoder)")
-  loss_start=$(json_get "$demo" loss_start) loss_end=$(json_get "$demo" loss_end)
-  accuracy=$(json_get "$demo" accuracy) chance=$(json_get "$demo" chance)
+  backend=$(unquote "${D[backend]:-null}")
+  device=$(unquote "${D[device]:-null}")
+  driver=${D[driver_version]:-null}
+  decoder=$(unquote "${D[decoder]:-null}")
+  loss_start=${D[loss_start]:-null} loss_end=${D[loss_end]:-null}
+  accuracy=${D[accuracy]:-null} chance=${D[chance]:-null}
   if [ "$status" = passed ]; then
     if [ ! -s "$demo" ]; then
       reason="no JSON line"
     elif [ "$backend" != cuda ]; then
-      reason="backend is '$backend', not cuda: $(unquote "$(json_get "$demo" fallback_reason)")"
+      reason="backend is '$backend', not cuda: $(unquote "${D[fallback_reason]:-null}")"
     elif [ "$decoder" != libjpeg-turbo ]; then
       reason="the native decoder did not load (decoder '$decoder'): the bundle's libraries do not fit this host (glibc $(ldd --version 2>/dev/null | head -1 | awk '{print $NF}'); $(sed -n 's/^needs: //p' "$B/MANIFEST.txt" 2>/dev/null))"
     elif ! is_number "$loss_start" || ! is_number "$loss_end" || ! awk -v s="$loss_start" -v e="$loss_end" 'BEGIN {exit !(e < s)}'; then
@@ -375,7 +397,8 @@ run_bundle() {
 
   # 4. the bench figures, measured by gpu-checks through DeviceFeed and with a plain pinned copy
   local feed plain wait
-  feed=$(json_get "$cj" h2d_gb_s_feed) plain=$(json_get "$cj" h2d_gb_s_plain) wait=$(json_get "$cj" consumer_wait_pct)
+  json_load "$cj" C
+  feed=${C[h2d_gb_s_feed]:-null} plain=${C[h2d_gb_s_plain]:-null} wait=${C[consumer_wait_pct]:-null}
   status=passed reason=
   if ! is_number "$feed" || ! is_number "$plain" || ! is_number "$wait"; then
     status=failed reason="gpu-checks.json lacks h2d_gb_s_feed, h2d_gb_s_plain or consumer_wait_pct ($feed, $plain, $wait)"
@@ -385,8 +408,8 @@ run_bundle() {
   record bench "$status" "$([ "$status" = passed ] && echo 0 || echo 1)" 0.0 "$reason"
 
   # 5. a device was used, and it is what this mode claims: a GPU, or (emulated) the stand-in
-  [ -n "$device" ] || device=$(unquote "$(json_get "$cj" device)")
-  [ "$driver" != null ] || driver=$(json_get "$cj" driver_version)
+  [ -n "$device" ] || device=$(unquote "${C[device]:-null}")
+  [ "$driver" != null ] || driver=${C[driver_version]:-null}
   [ "$driver" != 0 ] || driver=null
   status=passed reason=
   local standin_device=0
@@ -427,10 +450,12 @@ run_bundle() {
   summary+=",\"bundle_needs_glibc\":$(json_str "$(sed -n 's/^needs: .*glibc >= \([0-9.]*\).*/\1/p' "$B/MANIFEST.txt" 2>/dev/null)")"
   summary+=",\"bundle\":$(json_str "$(sed -n 's/^commit: //p' "$B/MANIFEST.txt" 2>/dev/null)")"
   summary+=",\"h2d_gb_s_feed\":$feed,\"h2d_gb_s_plain\":$plain,\"consumer_wait_pct\":$wait"
-  summary+=",\"demo\":{\"backend\":$(json_str "$backend"),\"decoder\":$(json_str "$decoder"),\"images_per_s\":$(json_get "$demo" images_per_s)"
-  summary+=",\"consumer_wait_pct\":$(json_get "$demo" consumer_wait_pct),\"loss_start\":$loss_start,\"loss_end\":$loss_end"
+  summary+=",\"demo\":{\"backend\":$(json_str "$backend"),\"decoder\":$(json_str "$decoder"),\"images_per_s\":${D[images_per_s]:-null}"
+  summary+=",\"consumer_wait_pct\":${D[consumer_wait_pct]:-null},\"loss_start\":$loss_start,\"loss_end\":$loss_end"
   summary+=",\"accuracy\":$accuracy,\"chance\":$chance}"
-  summary+=",\"timeout_s\":$TIMEOUT,\"seconds\":$(awk -v d="$DEADLINE" -v t="$TIMEOUT" -v n="$(now)" 'BEGIN {printf "%.1f", n - (d - t)}')"
+  clock
+  secs $((NOW_MS - started))
+  summary+=",\"timeout_s\":$TIMEOUT,\"seconds\":$SECS"
   summary+=",\"stages\":[$stages],\"passed\":$passed,\"failed\":$failed,\"results\":$(json_str "$RES")}"
   echo "$summary" > "$RES/summary.json"
   echo "$summary"
