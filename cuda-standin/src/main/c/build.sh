@@ -76,16 +76,19 @@ for d in "${kernel_dirs[@]}"; do
       fi
       echo "#include \"$cu\""
       [[ -n "$dyn" ]] && echo "static void* standin_dynamic_shared() { return $var; }"
-      # NAME BARRIERS for each extern "C" __global__ kernel, barriers if its body calls __syncthreads
+      # NAME BARRIERS DYNAMIC for each extern "C" __global__ kernel: whether its body calls
+      # __syncthreads, whether it declares the extern __shared__ array
       awk '
         match($0, /extern "C" __global__ void [A-Za-z_][A-Za-z0-9_]*\(/) {
-          if (k != "") print k, b
-          s = substr($0, RSTART, RLENGTH - 1); sub(/.* /, "", s); k = s; b = 0
+          if (k != "") print k, b, d
+          s = substr($0, RSTART, RLENGTH - 1); sub(/.* /, "", s); k = s; b = 0; d = 0
         }
         k != "" && /__syncthreads/ { b = 1 }
-        END { if (k != "") print k, b }' "$cu" |
-        while read -r kernel barriers; do
-          echo "STANDIN_KERNEL($kernel, \"$rel\", $([[ $barriers == 1 ]] && echo true || echo false), $dyn_getter)"
+        k != "" && /extern[ \t]+__shared__/ { d = 1 }
+        END { if (k != "") print k, b, d }' "$cu" |
+        while read -r kernel barriers dynamic; do
+          echo "STANDIN_KERNEL($kernel, \"$rel\", $([[ $barriers == 1 ]] && echo true || echo false)," \
+            "$([[ $dynamic == 1 ]] && echo "$dyn_getter" || echo nullptr))"
         done
     } >"$tu"
   done

@@ -6,6 +6,8 @@
 // context) and runs the host build on the stream's worker. A TEST FIXTURE, not a GPU.
 #include <sys/mman.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -49,6 +51,8 @@ struct Function {
   const KernelDesc* desc;
 };
 
+// STOKER_STANDIN_PROFILE=1: each kernel's CPU time on stderr (to size stand-in tests, never a GPU figure)
+static const bool profile = getenv("STOKER_STANDIN_PROFILE") != nullptr && *getenv("STOKER_STANDIN_PROFILE") == '1';
 static std::vector<Module*>& modules = *new std::vector<Module*>();
 static std::unordered_set<void*>& moduleHandles = *new std::unordered_set<void*>();
 static std::unordered_set<void*>& functionHandles = *new std::unordered_set<void*>();
@@ -174,197 +178,6 @@ static CUresult loadModule(void** out, const void* data) {
   moduleHandles.insert(m);
   *out = m;
   return CUDA_SUCCESS;
-}
-
-// ---- fibers: one per thread of a block, for kernels that call __syncthreads ----
-
-// Saves the callee-saved registers, MXCSR and the x87 control word on the current stack, stores
-// the stack pointer in *from and continues on the stack `to` (saved the same way).
-extern "C" void standin_switch(void** from, void* to);
-extern "C" void standin_fiber_start();
-asm(R"(
-  .text
-  .globl standin_switch
-  .hidden standin_switch
-  .type standin_switch,@function
-standin_switch:
-  pushq %rbp
-  pushq %rbx
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-  subq $8, %rsp
-  stmxcsr (%rsp)
-  fnstcw 4(%rsp)
-  movq %rsp, (%rdi)
-  movq %rsi, %rsp
-  ldmxcsr (%rsp)
-  fldcw 4(%rsp)
-  addq $8, %rsp
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %rbx
-  popq %rbp
-  ret
-  .size standin_switch, .-standin_switch
-
-  .globl standin_fiber_start
-  .hidden standin_fiber_start
-  .type standin_fiber_start,@function
-standin_fiber_start:
-  movq %r12, %rdi
-  callq *%r13
-  ud2
-  .size standin_fiber_start, .-standin_fiber_start
-)");
-
-enum class FiberState { READY, BARRIER, DONE };
-static const size_t FIBER_STACK = 128 * 1024;
-
-struct BlockRun {
-  const KernelDesc* desc;
-  const unsigned char* args;
-  void* schedulerSp;
-  std::vector<void*> sp;
-  std::vector<FiberState> state;
-  size_t currentFiber;
-};
-
-static thread_local BlockRun* running = nullptr;  // the block whose fibers this worker runs
-static thread_local std::vector<char*> stacks;     // this worker's fiber stacks, reused
-static thread_local bool warnedBarrier = false;
-
-static void fiberMain(void* arg) {
-  BlockRun* run = (BlockRun*)arg;
-  run->desc->invoke(run->desc, run->args);
-  run->state[run->currentFiber] = FiberState::DONE;
-  void* dead;
-  standin_switch(&dead, run->schedulerSp);
-}
-
-static void* newFiber(size_t i, BlockRun* run) {
-  while (stacks.size() <= i) {
-    void* p = mmap(nullptr, FIBER_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    mprotect(p, 4096, PROT_NONE);  // guard page: an overflow faults instead of corrupting
-    stacks.push_back((char*)p);
-  }
-  uintptr_t top = ((uintptr_t)stacks[i] + FIBER_STACK) & ~(uintptr_t)15;
-  uint64_t* s = (uint64_t*)top;
-  s[-1] = (uint64_t)(uintptr_t)&standin_fiber_start;  // ret target
-  s[-2] = 0;                                          // rbp
-  s[-3] = 0;                                          // rbx
-  s[-4] = (uint64_t)(uintptr_t)run;                   // r12: argument
-  s[-5] = (uint64_t)(uintptr_t)&fiberMain;            // r13: function
-  s[-6] = 0;                                          // r14
-  s[-7] = 0;                                          // r15
-  uint32_t csr[2] = {0x1F80, 0x037F};                 // MXCSR, x87 control word
-  memcpy(&s[-8], csr, 8);
-  return &s[-8];
-}
-
-}  // namespace standin
-
-namespace standin_rt {
-void syncthreads() {
-  using namespace standin;
-  BlockRun* run = running;
-  if (run == nullptr) {
-    if (!warnedBarrier && builtins.blockDim.x * builtins.blockDim.y * builtins.blockDim.z > 1) {
-      warnedBarrier = true;
-      problem("a kernel called __syncthreads but the stand-in ran it without barriers (build.sh found no "
-              "__syncthreads in its body)");
-    }
-    return;
-  }
-  run->state[run->currentFiber] = FiberState::BARRIER;
-  standin_switch(&run->sp[run->currentFiber], run->schedulerSp);
-}
-
-unsigned long long globaltimer() { return (unsigned long long)standin::nowNs(); }
-}  // namespace standin_rt
-
-namespace standin {
-
-static void runBlockFibers(BlockRun& run, size_t threads, const dim3& block, const std::string& name) {
-  run.sp.resize(threads);
-  run.state.assign(threads, FiberState::READY);
-  for (size_t t = 0; t < threads; t++) run.sp[t] = newFiber(t, &run);
-  running = &run;
-  bool diverged = false;
-  for (;;) {
-    size_t done = 0, waiting = 0;
-    for (size_t t = 0; t < threads; t++) {
-      if (run.state[t] != FiberState::READY) continue;
-      run.currentFiber = t;
-      standin_rt::builtins.threadIdx = {(unsigned)(t % block.x), (unsigned)(t / block.x % block.y),
-                               (unsigned)(t / block.x / block.y)};
-      standin_switch(&run.schedulerSp, run.sp[t]);
-    }
-    for (size_t t = 0; t < threads; t++) {
-      done += run.state[t] == FiberState::DONE;
-      waiting += run.state[t] == FiberState::BARRIER;
-    }
-    if (waiting == 0) break;
-    if (done > 0 && !diverged) {
-      diverged = true;
-      problem(format("kernel %s: %zu thread(s) of a block wait at __syncthreads while %zu already returned", name.c_str(),
-                     waiting, done));
-    }
-    for (size_t t = 0; t < threads; t++) {
-      if (run.state[t] == FiberState::BARRIER) run.state[t] = FiberState::READY;
-    }
-  }
-  running = nullptr;
-}
-
-struct Launch {
-  const KernelDesc* desc;
-  dim3 grid, block;
-  unsigned shared;
-  std::vector<unsigned char> args;
-};
-
-static void execute(const Launch& l) {
-  const KernelDesc* d = l.desc;
-  size_t threads = (size_t)l.block.x * l.block.y * l.block.z;
-  unsigned char* dyn = d->dynamicShared != nullptr ? (unsigned char*)d->dynamicShared() : nullptr;
-  standin_rt::builtins.gridDim = l.grid;
-  standin_rt::builtins.blockDim = l.block;
-  BlockRun run;
-  run.desc = d;
-  run.args = l.args.data();
-  for (unsigned bz = 0; bz < l.grid.z; bz++) {
-    for (unsigned by = 0; by < l.grid.y; by++) {
-      for (unsigned bx = 0; bx < l.grid.x; bx++) {
-        standin_rt::builtins.blockIdx = {bx, by, bz};
-        if (dyn != nullptr) {
-          memset(dyn, 0xFF, l.shared);  // shared memory starts as garbage (NaN floats)
-          memset(dyn + l.shared, 0xA5, MAX_DYNAMIC_SHARED - l.shared);
-        }
-        if (d->barriers) {
-          runBlockFibers(run, threads, l.block, d->name);
-        } else {
-          for (size_t t = 0; t < threads; t++) {
-            standin_rt::builtins.threadIdx = {(unsigned)(t % l.block.x), (unsigned)(t / l.block.x % l.block.y),
-                                     (unsigned)(t / l.block.x / l.block.y)};
-            d->invoke(d, l.args.data());
-          }
-        }
-        if (dyn != nullptr) {
-          for (size_t i = l.shared; i < MAX_DYNAMIC_SHARED; i++) {
-            if (dyn[i] != 0xA5) {
-              problem(format("kernel %s used dynamic shared memory beyond the %u bytes it was launched with", d->name,
-                             l.shared));
-              break;
-            }
-          }
-        }
-      }
-    }
-  }
 }
 
 }  // namespace standin
@@ -531,7 +344,19 @@ STANDIN_API CUresult cuLaunchKernel(void* fn, unsigned gx, unsigned gy, unsigned
   std::vector<Allocation*> touched = op.uses;
   op.bookkeeping = true;  // pendingLaunches must drop even when a sticky error skips the kernel
   op.run = [launch, m, touched] {
-    if (m->ctx->sticky == CUDA_SUCCESS) execute(*launch);
+    if (m->ctx->sticky == CUDA_SUCCESS) {
+      int64_t start = nowNs();
+      timespec cpu0, cpu1;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
+      execute(*launch);
+      if (profile) {
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+        fprintf(stderr, "[cuda-standin] %s grid %u block %u: %.3f ms, %.3f ms of CPU time\n", launch->desc->name,
+                launch->grid.x * launch->grid.y * launch->grid.z, launch->block.x * launch->block.y * launch->block.z,
+                (nowNs() - start) / 1e6,
+                ((cpu1.tv_sec - cpu0.tv_sec) * 1e9 + (cpu1.tv_nsec - cpu0.tv_nsec)) / 1e6);
+      }
+    }
     m->pendingLaunches--;
     Guard g(bigLock);
     std::string after = format("kernel %s", launch->desc->name);

@@ -1,6 +1,7 @@
 // The CUDA driver stand-in: a TEST FIXTURE that JCuda loads as libcuda.so.1. Internal declarations
 // shared by driver.cpp (init, devices, contexts, control API), memory.cpp (allocations),
-// streams.cpp (streams, events, copies), modules.cpp (modules, kernel launches) and jni_params.cpp.
+// streams.cpp (streams, events), copies.cpp, modules.cpp (modules, kernel launches), fibers.cpp
+// (running a launch's grid) and jni_params.cpp (kernel parameter sizes from JCuda).
 // Nothing it measures is a GPU figure.
 #pragma once
 
@@ -14,6 +15,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "standin_rt.h"
 
 #define STANDIN_API extern "C" __attribute__((visibility("default")))
 
@@ -163,6 +166,17 @@ CUresult checkDeviceRange(uintptr_t p, size_t n, const char* call, std::vector<A
 // ---- modules (modules.cpp) ----
 size_t liveModules(Context* ctx);
 void unloadModules(Context* ctx);
+
+// ---- kernel launches (fibers.cpp runs them) ----
+struct KernelDesc;  // kernel_abi.h
+struct Launch {
+  const KernelDesc* desc;
+  dim3 grid, block;
+  unsigned shared;
+  std::vector<unsigned char> args;  // the parameters, laid out as the kernel's C++ signature
+};
+// Runs every block of the launch on the calling thread.
+void execute(const Launch& launch);
 
 // ---- kernel parameters from JCuda (jni_params.cpp) ----
 struct ParamInfo {

@@ -80,8 +80,16 @@ public final class CudaStandin {
     }
   }
 
-  /** What {@code cuDriverGetVersion} reports from now on, and the version modules are checked against. */
+  /**
+   * What {@code cuDriverGetVersion} reports from now on, and the version modules are checked against (CUDA's
+   * encoding: 1000 * major + 10 * minor, so 12080 is 12.8).
+   *
+   * @throws IllegalArgumentException if {@code version} is not positive
+   */
   public static void setDriverVersion(int version) {
+    if (version <= 0) {
+      throw new IllegalArgumentException("version must be positive, got " + version);
+    }
     try {
       handle("stoker_standin_set_driver_version", FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT))
           .invokeExact(version);
@@ -94,8 +102,13 @@ public final class CudaStandin {
    * Makes every later call in a context fail with {@code cudaErrorCode}, as a kernel fault does on a real GPU:
    * the calling thread's current context, or every retained primary context when the thread has none. A
    * release of the primary context to zero clears it.
+   *
+   * @throws IllegalArgumentException if {@code cudaErrorCode} is not positive (0 is CUDA_SUCCESS)
    */
   public static void injectStickyError(int cudaErrorCode) {
+    if (cudaErrorCode <= 0) {
+      throw new IllegalArgumentException("cudaErrorCode must be a CUDA error (positive), got " + cudaErrorCode);
+    }
     try {
       handle("stoker_standin_inject_sticky_error", FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT))
           .invokeExact(cudaErrorCode);

@@ -11,6 +11,7 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
@@ -111,6 +112,40 @@ class EventStandinTest {
     }
   }
 
+  @Test
+  void asyncCopyFromPinnedMemory_readsTheSourceWhenItExecutes_pageableIsStagedAtTheCall() {
+    try (Driver d = new Driver(0); Gate gate = new Gate()) {
+      Pointer pinned = new Pointer();
+      Driver.ok(cuMemHostAlloc(pinned, 4, 0));
+      IntBuffer source = pinned.getByteBuffer(0, 4).order(ByteOrder.nativeOrder()).asIntBuffer();
+      int[] pageable = {1};
+      CUdeviceptr fromPinned = new CUdeviceptr();
+      CUdeviceptr fromPageable = new CUdeviceptr();
+      Driver.ok(cuMemAlloc(fromPinned, 4));
+      Driver.ok(cuMemAlloc(fromPageable, 4));
+      source.put(0, 1);
+      gate.hold();
+      Driver.ok(cuMemcpyHtoDAsync(fromPinned, pinned, 4, gate.stream));
+      Driver.ok(cuMemcpyHtoDAsync(fromPageable, Pointer.to(pageable), 4, gate.stream));
+
+      source.put(0, 2);  // like a producer reusing a slot whose copy is still queued
+      pageable[0] = 2;
+      gate.open();
+      Driver.ok(cuStreamSynchronize(gate.stream));
+      int[] pinnedCopy = new int[1];
+      int[] pageableCopy = new int[1];
+      Driver.ok(cuMemcpyDtoH(Pointer.to(pinnedCopy), fromPinned, 4));
+      Driver.ok(cuMemcpyDtoH(Pointer.to(pageableCopy), fromPageable, 4));
+      Driver.ok(cuMemFree(fromPinned));
+      Driver.ok(cuMemFree(fromPageable));
+      Driver.ok(cuMemFreeHost(pinned));
+
+      assertThat(pinnedCopy[0]).as("the pinned source as the copy executed").isEqualTo(2);
+      assertThat(pageableCopy[0]).as("negative control: pageable memory is staged when the call returns")
+          .isEqualTo(1);
+    }
+  }
+
   /** A stream held at a pinned word until {@link #open()}. */
   static final class Gate implements AutoCloseable {
     final CUstream stream = new CUstream();
@@ -119,7 +154,11 @@ class EventStandinTest {
     private final CUdeviceptr address = new CUdeviceptr();
 
     Gate() {
-      Driver.ok(cuStreamCreate(stream, 0));
+      this(0);
+    }
+
+    Gate(int streamFlags) {
+      Driver.ok(cuStreamCreate(stream, streamFlags));
       Driver.ok(cuMemHostAlloc(word, 4, 0));
       value = word.getByteBuffer(0, 4).order(ByteOrder.nativeOrder()).asIntBuffer();
       value.put(0, 0);

@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
@@ -109,6 +110,30 @@ class ProblemsStandinTest {
 
       assertThat(rc).isEqualTo(CUresult.CUDA_ERROR_INVALID_VALUE);
       assertThat(CudaStandin.problems()).singleElement().asString().contains("outside the device's limits");
+      CudaStandin.clearProblems();
+    }
+  }
+
+  @Test
+  void moduleUnload_whileALaunchOfItsKernelIsQueued_isRecorded() {
+    try (Driver d = new Driver(0); EventStandinTest.Gate gate = new EventStandinTest.Gate()) {
+      CUmodule module = new CUmodule();
+      Driver.ok(cuModuleLoadData(module, Driver.fatbin(Kernels.TRAINER)));
+      CUfunction sgd = new CUfunction();
+      Driver.ok(cuModuleGetFunction(sgd, module, "stoker_sgd"));
+      CUdeviceptr w = new CUdeviceptr();
+      Driver.ok(cuMemAlloc(w, 8));
+      gate.hold();
+      Driver.ok(cuLaunchKernel(sgd, 1, 1, 1, 32, 1, 1, 0, gate.stream,
+          Pointer.to(Pointer.to(w), Pointer.to(w), ints(0), floats(0f)), null));
+
+      Driver.ok(cuModuleUnload(module));
+      gate.open();
+      Driver.ok(cuStreamSynchronize(gate.stream));
+      Driver.ok(cuMemFree(w));
+
+      assertThat(CudaStandin.problems()).singleElement().asString()
+          .contains("cuModuleUnload while 1 queued launch(es)");
       CudaStandin.clearProblems();
     }
   }

@@ -3,7 +3,6 @@ package dev.stoker.cuda.checks;
 import dev.stoker.api.internal.Checks;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every check gets: where to print, how big to run, whether speed targets count, and where
@@ -30,11 +29,6 @@ record CheckEnv(PrintStream out, Sizes sizes, boolean speedTargets, String figur
     Checks.notNull(sizes, "sizes");
     Checks.notNull(figureNote, "figureNote");
     Checks.notNull(measured, "measured");
-  }
-
-  /** An environment printing to {@code out} with {@code sizes}, speed targets on, no injected failure. */
-  static CheckEnv of(PrintStream out, Sizes sizes) {
-    return new CheckEnv(out, sizes, true, "", new ConcurrentHashMap<>(), -1);
   }
 
   /** Records a number for the JSON report (non-finite numbers are left out). */

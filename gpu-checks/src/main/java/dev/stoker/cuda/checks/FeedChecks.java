@@ -20,6 +20,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicLong;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
 
 /**
  * The GPU checks that run a {@link DeviceFeed} end to end over a pinned ring, fed by a
@@ -188,12 +189,28 @@ final class FeedChecks {
         }
         return verdict;
       } finally {
-        run.call(() -> {
-          checks.close();
-          return null;
-        });
+        unload(run, checks);
       }
     }
+  }
+
+  /**
+   * Unloads {@code module} once the feed's compute stream has run every step launched from it: a
+   * drain that threw (a failed producer) leaves spin kernels queued, and a module must not be
+   * unloaded under its own queued launches.
+   */
+  private static void unload(FeedRun run, CudaModule module) {
+    run.call(() -> {
+      try {
+        CUstream compute = run.feed().computeStream();
+        if (compute != null) {
+          Cuda.check(cuStreamSynchronize(compute), "cuStreamSynchronize(compute)");
+        }
+      } finally {
+        module.close();
+      }
+      return null;
+    });
   }
 
   /**
@@ -309,10 +326,7 @@ final class FeedChecks {
         }
         return Verdict.pass(line);
       } finally {
-        run.call(() -> {
-          checks.close();
-          return null;
-        });
+        unload(run, checks);
       }
     }
   }

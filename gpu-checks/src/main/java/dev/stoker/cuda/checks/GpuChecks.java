@@ -59,7 +59,7 @@ public final class GpuChecks {
 
   private final Options options;
   private final PrintStream out;
-  private Supplier<CudaStatus> cuda = CudaStatus::probe;
+  private Supplier<Device> cuda = () -> Device.of(CudaStatus.probe());
   private Sizes sizes;
   private Body preflight = env -> Preflight.run(env, Preflight.KERNELS);
   private List<Check> checks = CHECKS;
@@ -72,16 +72,24 @@ public final class GpuChecks {
 
   /** Runs the checks and exits with {@link #run(String[], PrintStream)}'s status. */
   public static void main(String[] args) {
+    exit(() -> run(args, System.out));
+  }
+
+  /**
+   * Exits the JVM with the status {@code run} returns (1 if it throws): a check thread stuck in a
+   * driver call, abandoned by its watchdog, must not keep the process alive.
+   */
+  static void exit(Supplier<Integer> run) {
     int code;
     try {
-      code = run(args, System.out);
+      code = run.get();
     } catch (Throwable e) {
       e.printStackTrace(System.out);
       System.out.println("0 passed, 1 failed: GpuChecks itself (" + Watchdog.describe(e) + ")");
       code = 1;
     }
     System.out.flush();
-    System.exit(code); // a check thread stuck in the driver must not keep the JVM alive
+    System.exit(code);
   }
 
   /** {@link #main}'s work without the exit: returns the exit status (0 all passed, 1 failed, 2 usage). */
@@ -98,9 +106,9 @@ public final class GpuChecks {
     return new GpuChecks(options, out).execute();
   }
 
-  /** Uses {@code status} instead of probing CUDA (tests). */
-  GpuChecks withCuda(Supplier<CudaStatus> status) {
-    this.cuda = Checks.notNull(status, "status");
+  /** Uses {@code device} instead of probing CUDA (tests). */
+  GpuChecks withDevice(Supplier<Device> device) {
+    this.cuda = Checks.notNull(device, "device");
     return this;
   }
 
@@ -134,17 +142,12 @@ public final class GpuChecks {
     return this;
   }
 
-  /** Whether {@code status} is the CUDA driver stand-in, a test fixture whose device name says so. */
-  static boolean isStandin(CudaStatus status) {
-    return status.usable() && status.device().toLowerCase(Locale.ROOT).contains("stand-in");
-  }
-
   int execute() {
     Map<String, Double> measured = new ConcurrentHashMap<>();
     Report report = new Report(measured);
-    CudaStatus status = cuda.get();
-    boolean standin = isStandin(status);
-    report.device(status, standin, options);
+    Device status = cuda.get();
+    boolean standin = status.standin();
+    report.device(status, options);
     if (!status.usable()) {
       out.println("CUDA unavailable: " + status.reason());
       if (!options.allowNoGpu()) {
@@ -157,11 +160,10 @@ public final class GpuChecks {
     }
     boolean quick = options.quick() || standin;
     Sizes run = sizes != null ? sizes : quick ? Sizes.quick() : Sizes.full();
-    boolean speedTargets = !quick && !standin;
+    boolean speedTargets = !quick;
     String note = standin ? " [stand-in, not a GPU figure]" : quick ? " [--quick sizes]" : "";
-    out.printf("GPU: %s, compute %d.%d, driver CUDA %d.%d, Java %s%s%n", status.device(),
-        status.computeCapability() / 10, status.computeCapability() % 10, status.driverVersion() / 1000,
-        status.driverVersion() % 1000 / 10, Runtime.version(),
+    out.printf("GPU: %s, compute %s, driver CUDA %s, Java %s%s%n", status.name(), status.compute(), status.driver(),
+        Runtime.version(),
         standin ? " (the CUDA driver stand-in: a test fixture; nothing it measures is a GPU figure)" : "");
     out.printf("sizes: %s; speed targets %s; watchdog %d s per check%n",
         quick ? "quick (" + (options.quick() ? "--quick" : "the stand-in") + ")" : "full",

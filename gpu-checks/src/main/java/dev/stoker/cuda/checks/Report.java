@@ -3,7 +3,6 @@ package dev.stoker.cuda.checks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.stoker.api.internal.Checks;
-import dev.stoker.cuda.CudaStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,18 +47,18 @@ final class Report {
   }
 
   /** Records the device (or why there is none) and the run's settings. */
-  void device(CudaStatus cuda, boolean standin, Options options) {
-    header.put("device", cuda.usable() ? cuda.device() : null);
-    header.put("driver", cuda.driverVersion() == 0 ? null
-        : cuda.driverVersion() / 1000 + "." + cuda.driverVersion() % 1000 / 10);
+  void device(Device cuda, Options options) {
+    boolean standin = cuda.standin();
+    boolean quick = options.quick() || standin;
+    header.put("device", cuda.usable() ? cuda.name() : null);
+    header.put("driver", cuda.driver());
     header.put("driver_version", cuda.driverVersion());
-    header.put("compute_capability", cuda.usable() ? cuda.computeCapability() / 10 + "." + cuda.computeCapability() % 10
-        : null);
+    header.put("compute_capability", cuda.compute());
     header.put("cuda_usable", cuda.usable());
     header.put("cuda_reason", cuda.reason());
     header.put("standin", standin);
-    header.put("quick", options.quick());
-    header.put("speed_targets", cuda.usable() && !standin && !options.quick());
+    header.put("sizes", quick ? "quick" : "full");
+    header.put("speed_targets", cuda.usable() && !quick);
     header.put("java", Runtime.version().toString());
   }
 

@@ -20,9 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The runner without a GPU: a fake device status and fake checks. */
 @Timeout(60)
 class GpuChecksRunTest {
-  private static final CudaStatus NO_CUDA = new CudaStatus(false, "no CUDA driver: libcuda.so.1 cannot be loaded", "",
-      0, 0);
-  private static final CudaStatus FAKE_GPU = new CudaStatus(true, "", "Fake GPU", 13000, 90);
+  private static final Device NO_CUDA = Device.unusable("no CUDA driver: libcuda.so.1 cannot be loaded");
+  private static final Device FAKE_GPU = new Device(true, "", "Fake GPU", 13000, 90);
   private static final GpuChecks.Body PASS = env -> Verdict.pass("ok");
 
   @TempDir
@@ -35,12 +34,12 @@ class GpuChecksRunTest {
   }
 
   private GpuChecks checks(String... args) {
-    return new GpuChecks(Options.parse(args), out).withCuda(() -> FAKE_GPU).withPreflight(PASS);
+    return new GpuChecks(Options.parse(args), out).withDevice(() -> FAKE_GPU).withPreflight(PASS);
   }
 
   @Test
   void run_cudaUnusable_failsWithExitOne() {
-    int code = new GpuChecks(Options.parse(new String[0]), out).withCuda(() -> NO_CUDA).execute();
+    int code = new GpuChecks(Options.parse(new String[0]), out).withDevice(() -> NO_CUDA).execute();
 
     assertThat(code).isEqualTo(1);
     assertThat(output()).contains("CUDA unavailable: no CUDA driver").contains("--allow-no-gpu")
@@ -49,7 +48,7 @@ class GpuChecksRunTest {
 
   @Test
   void run_cudaUnusableAllowNoGpu_exitsZeroCheckingNothing() {
-    int code = new GpuChecks(Options.parse(new String[] {"--allow-no-gpu"}), out).withCuda(() -> NO_CUDA).execute();
+    int code = new GpuChecks(Options.parse(new String[] {"--allow-no-gpu"}), out).withDevice(() -> NO_CUDA).execute();
 
     assertThat(code).isZero();
     assertThat(output()).contains("CUDA unavailable").contains("0 passed, 0 failed");
@@ -69,7 +68,7 @@ class GpuChecksRunTest {
   void run_cudaUnusable_jsonSaysWhy() throws Exception {
     Path json = dir.resolve("sub/r.json");
 
-    new GpuChecks(Options.parse(new String[] {"--json", json.toString()}), out).withCuda(() -> NO_CUDA).execute();
+    new GpuChecks(Options.parse(new String[] {"--json", json.toString()}), out).withDevice(() -> NO_CUDA).execute();
 
     JsonNode node = new ObjectMapper().readTree(json.toFile());
     assertThat(node.get("cuda_usable").asBoolean()).isFalse();
@@ -102,6 +101,7 @@ class GpuChecksRunTest {
     assertThat(node.get("h2d_gb_s_feed").asDouble()).isEqualTo(20.5);
     assertThat(node.get("consumer_wait_pct").isNull()).isTrue();
     assertThat(node.get("speed_targets").asBoolean()).isTrue();
+    assertThat(node.get("sizes").asText()).isEqualTo("full");
   }
 
   @Test
@@ -181,11 +181,11 @@ class GpuChecksRunTest {
 
   @Test
   void run_standinDevice_quickSizesNoSpeedTargetsAndLabeled() {
-    CudaStatus standin = new CudaStatus(true, "", "Stoker CUDA stand-in (test fixture)", 13000, 90);
+    Device standin = new Device(true, "", "Stoker CUDA stand-in (test fixture)", 13000, 90);
     Sizes[] seen = {null};
     boolean[] targets = {true};
     String[] note = {""};
-    new GpuChecks(Options.parse(new String[0]), out).withCuda(() -> standin).withPreflight(PASS)
+    new GpuChecks(Options.parse(new String[0]), out).withDevice(() -> standin).withPreflight(PASS)
         .withChecks(List.of(new GpuChecks.Check("a", env -> {
           seen[0] = env.sizes();
           targets[0] = env.speedTargets();

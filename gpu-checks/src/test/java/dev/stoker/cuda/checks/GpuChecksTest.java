@@ -7,6 +7,7 @@ import dev.stoker.cuda.CudaStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +19,13 @@ import org.junit.jupiter.api.Test;
 class GpuChecksTest {
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-  private final CheckEnv env = CheckEnv.of(out, Sizes.full());
+  /** Full sizes, no speed targets: unit tests assert no speed. */
+  private final CheckEnv env = new CheckEnv(out, Sizes.full(), false, "", new ConcurrentHashMap<>(), -1);
 
   @BeforeEach
   void requireGpu() {
     CudaStatus cuda = CudaStatus.probe();
-    assumeTrue(cuda.usable() && !GpuChecks.isStandin(cuda), () -> "no GPU: " + cuda.reason() + " " + cuda.device());
+    assumeTrue(cuda.usable() && !Device.of(cuda).standin(), () -> "no GPU: " + cuda.reason() + " " + cuda.device());
   }
 
   @Test
@@ -38,7 +40,7 @@ class GpuChecksTest {
   }
 
   @Test
-  void overlap_fiveMillisecondStep_copiesOverlapCompute() {
+  void overlap_fiveMillisecondStep_timelineKeepsTheFeedsOrder() {
     assertThat(FeedChecks.overlap(env).passed()).as(log::toString).isTrue();
   }
 }
