@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
  * labels arrived intact and aligned. Without DIR (or {@code --annotations}, or {@code --remote}
  * nodes that serve and process a dataset) it makes a small synthetic ImageFolder dataset first,
  * under {@code ~/.cache/stoker/demo}, and reuses it next time.
- * With {@code --json} the last line is a JSON object with the backend, throughput, consumer wait
- * and the trainer's figures.
+ * With {@code --json} the last line is a JSON object with the backend (device, driver version or
+ * why it fell back), the decoder, throughput, consumer wait and the trainer's figures.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Streams a dataset (ImageFolder, COCO or VOC; by default a generated one) into a checking consumer.")
@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--per-class", paramLabel = "N", description = "images per class in the generated set (default: ${DEFAULT-VALUE})")
   int perClass = 60;
 
-  @Option(names = "--json", description = "end with one JSON line: backend, images_per_s, consumer_wait_pct, loss_start, "
+  @Option(names = "--json", description = "end with one JSON line: backend, device, decoder, images_per_s, consumer_wait_pct, loss_start, "
       + "loss_end, accuracy, chance and more")
   boolean json;
 
@@ -144,18 +144,24 @@ final class DemoCommand implements Callable<Integer> {
             training.accuracy(), training.chance());
       }
       if (json) {
-        System.out.println(jsonLine(feed, summary, training));
+        System.out.println(jsonLine(feed, loader.decoderName(), summary, training));
       }
       return summary.delivered() + summary.failed() == expected ? 0 : 2;
     }
   }
 
-  private static String jsonLine(DeviceFeed feed, RunSummary summary, TrainingReport training) {
+  private static String jsonLine(DeviceFeed feed, String decoder, RunSummary summary, TrainingReport training) {
     ObjectNode node = new ObjectMapper().createObjectNode();
     FeedStats stats = feed.stats();
     node.put("backend", feed.backend());
     node.put("device", feed.cuda().usable() ? feed.cuda().device() : "");
+    if (feed.cuda().usable()) {
+      node.put("driver_version", feed.cuda().driverVersion());
+    } else {
+      node.putNull("driver_version");
+    }
     node.put("fallback_reason", feed.cuda().reason());
+    node.put("decoder", decoder);
     node.put("images_per_s", round(summary.delivered() / summary.seconds()));
     node.put("consumer_wait_pct", round(summary.consumer().consumerWaitPercent()));
     node.put("delivered", summary.delivered());

@@ -42,10 +42,13 @@ class StokerCliDemoTrainingTest {
 
     assertThat(status).isZero();
     JsonNode json = console.lastJson();
+    assertThat(json.get("decoder").asText()).isIn("libjpeg-turbo", "imageio");
     if (json.get("backend").asText().equals("host")) {
       assertThat(json.get("fallback_reason").asText()).isNotBlank();
+      assertThat(json.get("driver_version").isNull()).as("no driver version without CUDA").isTrue();
       assertThat(json.get("bytes_to_device").asLong()).isZero();
     } else {
+      assertThat(json.get("driver_version").asInt()).isPositive();
       assertThat(json.get("bytes_to_device").asLong()).isPositive();
     }
   }
