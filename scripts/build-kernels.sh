@@ -5,7 +5,7 @@
 # plus compute_90 PTX, so newer GPUs JIT it), each with NAME.fatbin.sha256 (the SHA-256 of the
 # source it was made from; a unit test fails when a .cu changed and this script was not run).
 #
-# Usage, from the project root:  scripts/build-kernels.sh      (needs nvcc, CUDA 12 or newer)
+# Usage, from the project root:  scripts/build-kernels.sh      (needs nvcc 13: the driver floor in CudaStatus follows the toolkit that built the fatbins)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NVCC=${NVCC:-nvcc}

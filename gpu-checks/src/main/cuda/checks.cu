@@ -1,4 +1,4 @@
-// Kernels used only by the GPU checks (dev.stoker.cuda.GpuChecks).
+// Kernels used only by the GPU checks (dev.stoker.cuda.checks.GpuChecks).
 
 // The GPU's global nanosecond timer. STOKER_HOST_BUILD: the CPU build of this file inside the CUDA
 // driver stand-in (cuda-standin, a test fixture) reads a host clock instead.
