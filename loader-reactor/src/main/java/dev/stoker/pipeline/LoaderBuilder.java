@@ -133,7 +133,8 @@ public final class LoaderBuilder {
    * Loads only rank {@code rank}'s share of each epoch, for data-parallel training on
    * {@code worldSize} ranks: every rank builds its loader with the same seed and settings and its
    * own rank, and each sample goes to exactly one rank per epoch (with {@link LastBatchPolicy}
-   * deciding the remainder). Default {@code (0, 1)}: everything.
+   * deciding the remainder). Default {@code (0, 1)}: everything. {@link #build()} refuses a
+   * {@code worldSize} that would leave some rank with no sample.
    */
   public LoaderBuilder shard(int rank, int worldSize) {
     Checks.positive(worldSize, "worldSize");
@@ -143,7 +144,11 @@ public final class LoaderBuilder {
     return this;
   }
 
-  /** What happens to the samples that do not fill a last batch; default {@link LastBatchPolicy#PARTIAL}. */
+  /**
+   * What happens to the samples that do not fill a last batch; default {@link LastBatchPolicy#PARTIAL}.
+   * With {@link LastBatchPolicy#DROP}, {@link #build()} refuses a dataset smaller than one full
+   * batch per rank, whose epochs would all be empty.
+   */
   public LoaderBuilder lastBatch(LastBatchPolicy lastBatch) {
     this.lastBatch = Checks.notNull(lastBatch, "lastBatch");
     return this;
@@ -230,7 +235,11 @@ public final class LoaderBuilder {
    *
    * @throws IllegalStateException if neither or both of the source and the supplier were set, or
    *     the ring was not
-   * @throws IllegalArgumentException if the transforms do not end at a fixed size
+   * @throws IllegalArgumentException if the transforms do not end at a fixed size, or if a rank
+   *     would get no sample in any epoch: a {@link #shard worldSize} above the dataset's size under
+   *     {@link LastBatchPolicy#PARTIAL}, or, under {@link LastBatchPolicy#DROP}, fewer samples than
+   *     one full batch per rank ({@code batchSize * worldSize}); the message names the parameter
+   *     to change. Nothing is allocated or started before these checks.
    */
   public Loader build() {
     if (source == null && supplier == null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoker.api.BatchLayout;
+import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
 import dev.stoker.api.TransformSpec.HorizontalFlip;
@@ -125,6 +126,53 @@ class LoaderBuilderTest {
       assertThat(loader.layout()).isEqualTo(new BatchLayout(16, 30, 40, 3));
       assertThat(rings.ring.slots()).isEqualTo(8);
       assertThat(loader.sourceDescription()).isEqualTo("fake (4 samples)");
+    }
+  }
+
+  @Test
+  void build_moreRanksThanSamples_failsNamingWorldSizeAndAllocatesNothing() {
+    RecordingRing.Factory rings = new RecordingRing.Factory();
+    LoaderBuilder builder = Loader.builder().source(new FakeSamples.Source(60)).batchSize(8).ring(rings, 2);
+
+    for (int rank : new int[] {99, 0}) {
+      assertThatThrownBy(() -> builder.shard(rank, 100).build())
+          .as("rank %d: the ranks past the 60th would get nothing, so every rank refuses", rank)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("worldSize: 100 ranks share 60 samples")
+          .hasMessageContaining("ranks 60 to 99 would get no sample");
+    }
+    assertThat(rings.ring).as("refused before the ring is allocated").isNull();
+  }
+
+  @Test
+  void build_dropWithABatchLargerThanTheDataset_failsNamingBatchSizeAndLastBatch() {
+    RecordingRing.Factory rings = new RecordingRing.Factory();
+
+    assertThatThrownBy(() -> Loader.builder().source(new FakeSamples.Source(60)).batchSize(100)
+        .lastBatch(LastBatchPolicy.DROP).ring(rings, 2).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("batchSize: 100 with lastBatch DROP leaves every epoch empty")
+        .hasMessageContaining("60 samples");
+    assertThatThrownBy(() -> Loader.builder().source(new FakeSamples.Source(60)).batchSize(20).shard(1, 4)
+        .lastBatch(LastBatchPolicy.DROP).ring(rings, 2).build())
+        .as("20 per rank on 4 ranks needs 80")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("batchSize: 20 with lastBatch DROP on worldSize 4 ranks leaves every epoch empty");
+    assertThat(rings.ring).isNull();
+  }
+
+  @Test
+  void build_justEnoughWork_builds() {
+    // negative controls beside the refusals: one sample per rank, one full batch per rank
+    try (Loader partial = Loader.builder().source(new FakeSamples.Source(60)).shard(59, 60)
+        .ring(new RecordingRing.Factory(), 2).build();
+        Loader drop = Loader.builder().source(new FakeSamples.Source(60)).batchSize(30).shard(1, 2)
+            .lastBatch(LastBatchPolicy.DROP).ring(new RecordingRing.Factory(), 2).build();
+        Loader fill = Loader.builder().source(new FakeSamples.Source(60)).batchSize(100)
+            .lastBatch(LastBatchPolicy.FILL).ring(new RecordingRing.Factory(), 2).build()) {
+      assertThat(partial.samplesPerEpoch()).isEqualTo(1);
+      assertThat(drop.samplesPerEpoch()).isEqualTo(30);
+      assertThat(fill.samplesPerEpoch()).isEqualTo(100);
     }
   }
 
