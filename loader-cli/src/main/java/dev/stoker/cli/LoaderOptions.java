@@ -45,6 +45,11 @@ final class LoaderOptions {
   @Option(names = "--ring-slots", paramLabel = "K", description = "batch slots in the ring, a power of two (default: ${DEFAULT-VALUE})")
   int ringSlots = 4;
 
+  @Option(names = "--max-off-heap", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "the most memory the ring and sample buffers may take, e.g. 8g; larger settings are refused "
+          + "before anything is allocated (default: physical memory less the Java heap)")
+  Long maxOffHeap;
+
   @Option(names = "--decoder", paramLabel = "NAME", description = "auto or imageio (default: ${DEFAULT-VALUE})")
   String decoder = "auto";
 
@@ -96,6 +101,9 @@ final class LoaderOptions {
     LoaderBuilder builder = Loader.builder().listTime(listTime);
     if (maxBoxes != null) {
       builder.maxBoxes(maxBoxes);
+    }
+    if (maxOffHeap != null) {
+      builder.maxOffHeapBytes(maxOffHeap);
     }
     return input.into(builder, this::cached)
         .transforms(Presets.byName(presetFor(input.hasBoxes()), size))

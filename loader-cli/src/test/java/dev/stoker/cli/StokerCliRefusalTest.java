@@ -1,7 +1,9 @@
 package dev.stoker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,8 +21,7 @@ class StokerCliRefusalTest {
   final ConsoleCapture console = new ConsoleCapture();
 
   private int run(String command, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of(command, dataset.dir().toString(), "--threads", "1",
-        "--size", "32"));
+    List<String> args = new java.util.ArrayList<>(List.of(command, dataset.dir().toString(), "--threads", "1"));
     args.addAll(List.of(extra));
     return StokerCli.run(args.toArray(String[]::new));
   }
@@ -37,7 +38,7 @@ class StokerCliRefusalTest {
 
   @Test
   void bench_moreRanksThanImages_refusesNamingWorldSize() {
-    int status = run("bench", "--world-size", "100", "--rank", "99", "--json");
+    int status = run("bench", "--size", "32", "--world-size", "100", "--rank", "99", "--json");
 
     assertThat(status).isNotZero();
     assertThat(refusal()).isEqualTo("stoker: worldSize: 100 ranks share 60 samples, so ranks 60 to 99 would get no "
@@ -46,7 +47,7 @@ class StokerCliRefusalTest {
 
   @Test
   void bench_dropWithABatchLargerThanTheDataset_refusesNamingBatchSize() {
-    int status = run("bench", "--batch", "100", "--last-batch", "drop", "--json");
+    int status = run("bench", "--size", "32", "--batch", "100", "--last-batch", "drop", "--json");
 
     assertThat(status).isNotZero();
     assertThat(refusal()).startsWith("stoker: batchSize: 100 with lastBatch DROP leaves every epoch empty")
@@ -55,7 +56,7 @@ class StokerCliRefusalTest {
 
   @Test
   void demo_dropWithABatchLargerThanTheDataset_refusesToo() {
-    int status = run("demo", "--batch", "100", "--last-batch", "drop", "--epochs", "1");
+    int status = run("demo", "--size", "32", "--batch", "100", "--last-batch", "drop", "--epochs", "1");
 
     assertThat(status).isNotZero();
     assertThat(refusal()).startsWith("stoker: batchSize: 100 with lastBatch DROP leaves every epoch empty");
@@ -64,10 +65,64 @@ class StokerCliRefusalTest {
   @Test
   void bench_oneFullBatchOnEveryRank_runs() throws Exception {
     // the negative control: 60 = 2 ranks x 30
-    int status = run("bench", "--batch", "30", "--last-batch", "drop", "--world-size", "2", "--rank", "1",
+    int status = run("bench", "--size", "32", "--batch", "30", "--last-batch", "drop", "--world-size", "2", "--rank", "1",
         "--epochs", "1", "--json");
 
     assertThat(status).as(console.err()).isZero();
     assertThat(console.lastJson().get("images").asLong()).isEqualTo(30);
+  }
+
+  @Test
+  void bench_size4096WithTheDefaultBatch_refusesWithExit2() {
+    long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
+    long ring = 4L * 256 * 4096 * 4096 * 3;
+    assumeTrue(ring > physical, "this machine has more than the " + ring + " bytes the ring needs");
+
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--size", "4096", "--json");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(refusal()).startsWith("stoker: maxOffHeapBytes: 4 ring slots of 256x4096x4096x3 uint8, "
+        + "12,884,901,888 bytes each").contains("more than the ").contains("this machine allows");
+  }
+
+  @Test
+  void bench_size100000_refusesWithExit2NamingTheSampleBytes() {
+    int status = run("bench", "--size", "100000", "--json");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(refusal()).startsWith("stoker: specs: an output of 100000x100000x3 uint8 is 30,000,000,000 bytes "
+        + "per sample, more than the ");
+  }
+
+  @Test
+  void bench_size2000000000BatchOne_refusesWithExit2InsteadOfANegativeAllocation() {
+    int status = run("bench", "--size", "2000000000", "--batch", "1", "--json");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(refusal()).startsWith("stoker: specs: an output of 2000000000x2000000000x3 uint8 needs more bytes")
+        .doesNotContain("negative");
+  }
+
+  @Test
+  void demo_size100000_refusesWithExit2Too() {
+    int status = run("demo", "--size", "100000", "--epochs", "1");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(refusal()).startsWith("stoker: specs: an output of 100000x100000x3 uint8");
+  }
+
+  @Test
+  void bench_maxOffHeapBelowTheRing_refusesWithExit2AndAboveItRuns() throws Exception {
+    // 1 thread: 4 slots of 16 x 32x32x3 (49,152 bytes) and 4 + 1 sample buffers of 3,072: 211,968 bytes
+    int status = run("bench", "--size", "32", "--batch", "16", "--max-off-heap", "100k", "--json");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(refusal()).contains("need 211,968 bytes off the heap, more than the 102,400 bytes maxOffHeapBytes allows");
+
+    console.resetOut();
+    assertThat(run("bench", "--size", "32", "--batch", "16", "--max-off-heap", "207k", "--epochs", "1",
+        "--json")).as(console.err()).isZero();
+    assertThat(console.lastJson().get("images").asLong()).isEqualTo(60);
   }
 }

@@ -45,6 +45,8 @@ public final class LoaderBuilder {
   MeterRegistry meterRegistry;
   Duration listTime;
   long maxScratchBytes = SampleProcessor.DEFAULT_MAX_SCRATCH_BYTES;
+  /** 0: {@link OffHeapLimit#machine()}. */
+  long maxOffHeapBytes;
   /** Replaces the processor's box-aware call; for the pipeline's own tests only. */
   BoxedProcess boxedProcess;
 
@@ -207,6 +209,23 @@ public final class LoaderBuilder {
   }
 
   /**
+   * The most bytes the loader may take off the heap for pixels: its ring ({@code slots} batches of
+   * pixels, boxes and box labels) and its sample buffers ({@code inFlight + threads} samples).
+   * {@link #build()} counts them from the plan's batch layout, in exact arithmetic, before taking
+   * any, and refuses settings that need more. Default: the machine's physical memory (a
+   * container's limit where there is one) less the Java heap's maximum.
+   *
+   * <pre>{@code
+   * builder.maxOffHeapBytes(8L << 30);   // at most 8 GiB of ring and sample buffers
+   * }</pre>
+   */
+  public LoaderBuilder maxOffHeapBytes(long maxOffHeapBytes) {
+    Checks.argument(maxOffHeapBytes > 0, "maxOffHeapBytes", "must be positive, got " + maxOffHeapBytes);
+    this.maxOffHeapBytes = maxOffHeapBytes;
+    return this;
+  }
+
+  /**
    * How long opening the source took (listing files, parsing annotations), for the list stage of
    * the metrics and the {@link Loader#stageReport()}; default not reported.
    */
@@ -240,6 +259,9 @@ public final class LoaderBuilder {
    *     {@link LastBatchPolicy#PARTIAL}, or, under {@link LastBatchPolicy#DROP}, fewer samples than
    *     one full batch per rank ({@code batchSize * worldSize}); the message names the parameter
    *     to change. Nothing is allocated or started before these checks.
+   * @throws dev.stoker.api.MemoryLimitException (an {@code IllegalArgumentException}) if one sample
+   *     would take more than {@code TransformPlan.MAX_SAMPLE_BYTES}, if a size does not fit in a
+   *     {@code long}, or if the ring and sample buffers need more than {@link #maxOffHeapBytes}
    */
   public Loader build() {
     if (source == null && supplier == null) {

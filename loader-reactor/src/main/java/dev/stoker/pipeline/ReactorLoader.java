@@ -54,6 +54,9 @@ final class ReactorLoader implements Loader {
     BatchLayout layout = plan.batchLayout(b.batchSize, maxBoxes);
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
     this.threads = b.threads;
+    OffHeapLimit.check(layout, b.ringSlots, Math.addExact(inFlight, threads),
+        b.maxOffHeapBytes > 0 ? b.maxOffHeapBytes : OffHeapLimit.machine(),
+        b.maxOffHeapBytes > 0 ? "maxOffHeapBytes allows" : "this machine allows (its physical memory less the Java heap)");
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.failurePolicy = b.failurePolicy;
@@ -237,12 +240,11 @@ final class ReactorLoader implements Loader {
    * {@link LoaderBuilder#inFlight}).
    */
   long offHeapBudget() {
-    return ring.slots() * slotBytes() + (long) (inFlight + threads) * ring.layout().sampleBytes();
+    return OffHeapLimit.need(ring.layout(), ring.slots(), inFlight + threads);
   }
 
   private long slotBytes() {
-    BatchLayout layout = ring.layout();
-    return layout.batchBytes() + layout.boxBytes() + layout.boxLabelBytes();
+    return OffHeapLimit.slotBytes(ring.layout());
   }
 
   /** Sample buffers the pool has allocated: bounded by the in-flight limit. */

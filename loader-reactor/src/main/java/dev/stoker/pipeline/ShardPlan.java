@@ -58,7 +58,7 @@ final class ShardPlan {
       long round = (long) batchSize * worldSize;
       throw new IllegalArgumentException("batchSize: " + batchSize + " with lastBatch DROP"
           + (worldSize > 1 ? " on worldSize " + worldSize + " ranks" : "") + " leaves every epoch empty: the "
-          + size + " samples do not make one full batch " + (worldSize > 1 ? "per rank (" + round + " samples)" : "")
+          + size + " samples do not make one full batch" + (worldSize > 1 ? " per rank (" + round + " samples)" : "")
           + "; use a batchSize of at most " + size / worldSize + ", or lastBatch PARTIAL or FILL");
     }
     return this;
