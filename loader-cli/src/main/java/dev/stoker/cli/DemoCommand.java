@@ -76,6 +76,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs: must be at least 1, got " + epochs);
+    }
+    options.check();
     remote.check(dir, dataset, options);
     if (remote.given()) {
       long opening = System.nanoTime();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Settings that cannot work are refused before any work starts, in one sentence and with a
@@ -124,5 +126,58 @@ class StokerCliRefusalTest {
     assertThat(run("bench", "--size", "32", "--batch", "16", "--max-off-heap", "207k", "--epochs", "1",
         "--json")).as(console.err()).isZero();
     assertThat(console.lastJson().get("images").asLong()).isEqualTo(60);
+  }
+
+  @Test
+  void benchAndDemo_epochsZero_areRefusedBeforeTheDatasetIsOpened(@TempDir Path empty) {
+    Path missing = empty.resolve("nope");
+    for (String command : List.of("bench", "demo")) {
+      int status = StokerCli.run(command, missing.toString(), "--epochs", "0");
+
+      assertThat(status).as(command).isNotZero();
+      assertThat(refusal()).as(command).isEqualTo("stoker: --epochs: must be at least 1, got 0");
+      assertThat(console.err()).as("checked before listing").doesNotContain(missing.toString());
+      console.resetErr();
+    }
+  }
+
+  @Test
+  void bench_cacheKindWithoutCacheBytes_isRefusedBeforeTheDatasetIsOpened(@TempDir Path empty) {
+    Path missing = empty.resolve("nope");
+
+    int status = StokerCli.run("bench", missing.toString(), "--cache-kind", "decoded");
+
+    assertThat(status).isNotZero();
+    assertThat(refusal()).isEqualTo("stoker: --cache-kind decoded has no effect without --cache-bytes SIZE "
+        + "(the cache's size, e.g. 2g)");
+  }
+
+  @Test
+  void bench_maxBoxesOnAClassificationSet_isRefusedNamingIt() {
+    int status = run("bench", "--size", "32", "--max-boxes", "5", "--json");
+
+    assertThat(status).isNotZero();
+    assertThat(refusal()).startsWith("stoker: --max-boxes: ").contains("has no boxes");
+  }
+
+  @Test
+  void bench_maxBoxesZeroOnAClassificationSet_runs() throws Exception {
+    // the negative control: 0 boxes is what a classification set has anyway
+    int status = run("bench", "--size", "32", "--batch", "30", "--max-boxes", "0", "--epochs", "1", "--json");
+
+    assertThat(status).as(console.err()).isZero();
+  }
+
+  @Test
+  void help_everyCommand_printsItsHelpWithoutPicocliWarnings() {
+    for (String command : List.of("bench", "demo", "list", "serve")) {
+      int status = StokerCli.run(command, "--help");
+
+      assertThat(status).as(command).isZero();
+      assertThat(console.out()).as(command).contains("Usage: stoker " + command);
+      assertThat(console.err()).as(command + ": picocli warns on a bad format specifier").isEmpty();
+    }
+    assertThat(StokerCli.run("bench", "--threads", "x")).as("a usage error").isEqualTo(2);
+    assertThat(console.err()).contains("Invalid value for option '--threads'").doesNotContain("WARN");
   }
 }
