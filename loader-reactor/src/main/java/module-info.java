@@ -28,6 +28,7 @@ module dev.stoker.reactor {
   requires org.slf4j;
   requires java.desktop;
   requires java.xml;
+  requires jdk.management;   // the machine's physical memory (OffHeapLimit)
 
   exports dev.stoker.pipeline;
   exports dev.stoker.dataset;

@@ -28,7 +28,16 @@ public record BatchLayout(int batchSize, int height, int width, int channels, El
   /** Floats per box: {@code x0, y0, x1, y1}. */
   public static final int BOX_FLOATS = 4;
 
-  /** Validates the fields. */
+  /** Alignment slack a slot may add between its pixels, boxes and labels (see the ring's slot layout). */
+  private static final long SLOT_PADDING = 256;
+
+  /**
+   * Validates the fields, and that every size derived from them (a sample's, a batch's pixels,
+   * boxes and labels, and a slot holding all three) can be counted in a {@code long}: from here on
+   * they are exact, never negative.
+   *
+   * @throws MemoryLimitException naming the shape if a derived size does not fit in a {@code long}
+   */
   public BatchLayout {
     Checks.positive(batchSize, "batchSize");
     Checks.positive(height, "height");
@@ -36,6 +45,22 @@ public record BatchLayout(int batchSize, int height, int width, int channels, El
     Checks.positive(channels, "channels");
     Checks.notNull(elementType, "elementType");
     Checks.notNegative(maxBoxes, "maxBoxes");
+    String what = "pixels";
+    try {
+      long pixels = Math.multiplyExact(pixelBytes(height, width, channels, elementType), batchSize);
+      what = "boxes";
+      long boxes = Math.multiplyExact((long) batchSize * maxBoxes, BOX_FLOATS * Float.BYTES + Integer.BYTES);
+      Math.addExact(Math.addExact(pixels, boxes), SLOT_PADDING);
+    } catch (ArithmeticException e) {
+      throw new MemoryLimitException("a batch of " + batchSize + "x" + height + "x" + width + "x" + channels + " "
+          + elementType + (maxBoxes == 0 ? "" : " with up to " + maxBoxes + " boxes per sample") + " needs more bytes "
+          + "than a long can count (its " + what + " overflow); ask for a smaller batch or output size");
+    }
+  }
+
+  private static long pixelBytes(int height, int width, int channels, ElementType elementType) {
+    return Math.multiplyExact(Math.multiplyExact(Math.multiplyExact((long) height, width), channels),
+        elementType.bytes());
   }
 
   /** A layout of uint8 pixels without boxes, the classification case. */
@@ -58,14 +83,14 @@ public record BatchLayout(int batchSize, int height, int width, int channels, El
     return maxBoxes > 0;
   }
 
-  /** Bytes of one sample's pixels. */
+  /** Bytes of one sample's pixels; exact (the constructor checked that it fits). */
   public long sampleBytes() {
-    return (long) height * width * channels * elementType.bytes();
+    return pixelBytes(height, width, channels, elementType);
   }
 
-  /** Bytes of one full batch's pixels. */
+  /** Bytes of one full batch's pixels; exact. */
   public long batchBytes() {
-    return sampleBytes() * batchSize;
+    return Math.multiplyExact(sampleBytes(), batchSize);
   }
 
   /** Bytes of one full batch's boxes, {@code batchSize * maxBoxes * 4} floats. */

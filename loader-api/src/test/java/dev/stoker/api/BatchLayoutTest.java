@@ -55,4 +55,32 @@ class BatchLayoutTest {
     assertThatThrownBy(() -> new BatchLayout(1, 2, 3, 3, null, 0)).hasMessageStartingWith("elementType");
     assertThatThrownBy(() -> new BatchLayout(0, 2, 3, 3)).hasMessageStartingWith("batchSize");
   }
+
+  @Test
+  void constructor_pixelBytesOverflowingALong_refusesNamingTheShape() {
+    assertThatThrownBy(() -> new BatchLayout(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, 3,
+        ElementType.FLOAT32, 0))
+        .isInstanceOf(MemoryLimitException.class)
+        .hasMessageContaining("2147483647x2147483647x2147483647x3 float32")
+        .hasMessageContaining("more bytes than a long can count");
+    assertThatThrownBy(() -> new BatchLayout(1, 2_000_000_000, 2_000_000_000, 3))
+        .as("one sample of 1.2e19 bytes")
+        .isInstanceOf(MemoryLimitException.class);
+  }
+
+  @Test
+  void constructor_boxBytesOverflowingALong_refuses() {
+    assertThatThrownBy(() -> new BatchLayout(Integer.MAX_VALUE, 1, 1, 1, ElementType.UINT8, Integer.MAX_VALUE))
+        .isInstanceOf(MemoryLimitException.class)
+        .hasMessageContaining("boxes");
+  }
+
+  @Test
+  void sizes_largeButCountable_areExact() {
+    BatchLayout layout = new BatchLayout(256, 100_000, 100_000, 3, ElementType.FLOAT32, 100);
+
+    assertThat(layout.sampleBytes()).isEqualTo(120_000_000_000L);
+    assertThat(layout.batchBytes()).isEqualTo(30_720_000_000_000L);
+    assertThat(layout.boxBytes()).isEqualTo(256L * 100 * 16);
+  }
 }

@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs: must be at least 1, got " + epochs);
+    }
+    options.check();
     remote.check(dir, dataset, options);
     if (floor && remote.given()) {
       throw new IllegalArgumentException("--floor decodes the files here; with --remote the nodes do");

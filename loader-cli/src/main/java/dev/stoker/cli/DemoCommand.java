@@ -30,8 +30,9 @@ import picocli.CommandLine.Parameters;
  * labels arrived intact and aligned. Without DIR (or {@code --annotations}, or {@code --remote}
  * nodes that serve and process a dataset) it makes a small synthetic ImageFolder dataset first,
  * under {@code ~/.cache/stoker/demo}, and reuses it next time.
- * With {@code --json} the last line is a JSON object with the backend (device, driver version or
- * why it fell back), the decoder, throughput, consumer wait and the trainer's figures.
+ * Before the run it prints the class list (label and name). With {@code --json} the last line is
+ * a JSON object with the backend (device, driver version or why it fell back), the decoder,
+ * throughput, consumer wait, the trainer's figures and the class names ({@code class_names}, index = label).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Streams a dataset (ImageFolder, COCO or VOC; by default a generated one) into a checking consumer.")
@@ -57,11 +58,14 @@ final class DemoCommand implements Callable<Integer> {
   int perClass = 60;
 
   @Option(names = "--json", description = "end with one JSON line: backend, device, decoder, images_per_s, consumer_wait_pct, loss_start, "
-      + "loss_end, accuracy, chance and more")
+      + "loss_end, accuracy, chance, class_names (index = label) and more")
   boolean json;
 
   @Option(names = "--learning-rate", paramLabel = "LR", description = "the reference trainer's step size (default: ${DEFAULT-VALUE})")
   float learningRate = ReferenceTrainer.DEFAULT_LEARNING_RATE;
+
+  /** Class names printed before a run; {@code stoker list} prints them all. */
+  private static final int CLASSES_SHOWN = 100;
 
   /** What one demo run produced. */
   private record Outcome(RunSummary summary, TrainingReport training) {}
@@ -72,6 +76,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs: must be at least 1, got " + epochs);
+    }
+    options.check();
     remote.check(dir, dataset, options);
     if (remote.given()) {
       long opening = System.nanoTime();
@@ -96,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
       Summaries.printWarnings(input.local(), System.err);
     }
     List<String> classes = input.classes();
+    Summaries.printClasses("demo", classes, CLASSES_SHOWN, System.err);
     boolean hasBoxes = input.hasBoxes();
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
         Loader loader = options.build(input, listTime, feed.rings())) {
@@ -144,13 +153,14 @@ final class DemoCommand implements Callable<Integer> {
             training.accuracy(), training.chance());
       }
       if (json) {
-        System.out.println(jsonLine(feed, loader.decoderName(), summary, training));
+        System.out.println(jsonLine(feed, loader.decoderName(), summary, training, classes));
       }
       return summary.delivered() + summary.failed() == expected ? 0 : 2;
     }
   }
 
-  private static String jsonLine(DeviceFeed feed, String decoder, RunSummary summary, TrainingReport training) {
+  private static String jsonLine(DeviceFeed feed, String decoder, RunSummary summary, TrainingReport training,
+      List<String> classes) {
     ObjectNode node = new ObjectMapper().createObjectNode();
     FeedStats stats = feed.stats();
     node.put("backend", feed.backend());
@@ -169,6 +179,7 @@ final class DemoCommand implements Callable<Integer> {
     node.put("batches", summary.batches());
     node.put("epochs", summary.epochs());
     node.put("bytes_to_device", stats.bytesCopied());
+    classes.forEach(node.putArray("class_names")::add);
     putNumber(node, "loss_start", training == null ? Double.NaN : training.lossStart());
     putNumber(node, "loss_end", training == null ? Double.NaN : training.lossEnd());
     putNumber(node, "accuracy", training == null ? Double.NaN : training.accuracy());

@@ -45,6 +45,11 @@ final class LoaderOptions {
   @Option(names = "--ring-slots", paramLabel = "K", description = "batch slots in the ring, a power of two (default: ${DEFAULT-VALUE})")
   int ringSlots = 4;
 
+  @Option(names = "--max-off-heap", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "the most memory the ring and sample buffers may take, e.g. 8g; larger settings are refused "
+          + "before anything is allocated (default: physical memory less the Java heap)")
+  Long maxOffHeap;
+
   @Option(names = "--decoder", paramLabel = "NAME", description = "auto or imageio (default: ${DEFAULT-VALUE})")
   String decoder = "auto";
 
@@ -74,8 +79,8 @@ final class LoaderOptions {
   Long cacheBytes;
 
   @Option(names = "--cache-kind", paramLabel = "KIND", description = "with --cache-bytes: encoded (file bytes) or "
-      + "decoded (pixels, shorter side shrunk to 8/7 of the output) (default: ${DEFAULT-VALUE})")
-  String cacheKind = "encoded";
+      + "decoded (pixels, shorter side shrunk to 8/7 of the output) (default: encoded)")
+  String cacheKind;
 
   @Option(names = "--lenient", description = "deliver JPEGs on which libjpeg reports corrupt data (its best effort, "
       + "gray where data is missing) instead of failing them; the native decoder only")
@@ -86,6 +91,19 @@ final class LoaderOptions {
     return preset != null ? preset : hasBoxes ? "ssd300-train" : "imagenet-train";
   }
 
+  /**
+   * Refuses, before anything is opened, options that would be ignored: {@code --cache-kind}
+   * without {@code --cache-bytes}.
+   *
+   * @throws IllegalArgumentException naming the option
+   */
+  void check() {
+    if (cacheKind != null && cacheBytes == null) {
+      throw new IllegalArgumentException("--cache-kind " + cacheKind + " has no effect without --cache-bytes SIZE "
+          + "(the cache's size, e.g. 2g)");
+    }
+  }
+
   /** The loader for {@code input}; {@code listTime} is how long opening it took, for the list stage. */
   Loader build(Input input, Duration listTime) {
     return build(input, listTime, BatchRings.direct());
@@ -94,8 +112,15 @@ final class LoaderOptions {
   /** The loader these options describe, over rings from {@code rings} (e.g. a DeviceFeed's). */
   Loader build(Input input, Duration listTime, BatchRing.Factory rings) {
     LoaderBuilder builder = Loader.builder().listTime(listTime);
+    if (maxBoxes != null && maxBoxes > 0 && !input.hasBoxes()) {
+      throw new IllegalArgumentException("--max-boxes: this dataset has no boxes (a classification set, labels by "
+          + "class); leave it out");
+    }
     if (maxBoxes != null) {
       builder.maxBoxes(maxBoxes);
+    }
+    if (maxOffHeap != null) {
+      builder.maxOffHeapBytes(maxOffHeap);
     }
     return input.into(builder, this::cached)
         .transforms(Presets.byName(presetFor(input.hasBoxes()), size))
@@ -151,7 +176,8 @@ final class LoaderOptions {
       throw new IllegalArgumentException("--cache-bytes: " + cacheBytes + " bytes do not fit in the Java heap of "
           + heap + " bytes; raise it (STOKER_JAVA_OPTS=-Xmx...) or cache less");
     }
-    return switch (cacheKind.toLowerCase(Locale.ROOT)) {
+    String kind = cacheKind == null ? "encoded" : cacheKind;
+    return switch (kind.toLowerCase(Locale.ROOT)) {
       case "encoded" -> SampleCaches.encoded(source, cacheBytes);
       case "decoded" -> {
         TransformPlan plan = TransformPlan.compile(Presets.byName(presetFor(source.hasBoxes()), size));

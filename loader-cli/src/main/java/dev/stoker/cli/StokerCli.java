@@ -1,5 +1,6 @@
 package dev.stoker.cli;
 
+import dev.stoker.api.MemoryLimitException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,10 @@ import picocli.CommandLine.Command;
  * stoker list PATH                       open a dataset; print its files, classes and the seconds it took
  * stoker serve --data DIR --port P       run a data-server node for remote loaders until interrupted
  * </pre>
+ *
+ * <p>Exit status: 0 on success; 2 for a usage error or settings that ask for more memory than can
+ * be given (a sample over the per-sample limit, sizes that overflow, a ring over
+ * {@code --max-off-heap}); 1 for any other error, printed as one line {@code stoker: ...}.
  */
 @Command(name = "stoker", mixinStandardHelpOptions = true, version = "stoker 0.1.0",
     description = "Keeps a GPU fed: streams, decodes and augments images into a ring of batch slots.",
@@ -34,7 +39,8 @@ public final class StokerCli implements Runnable {
       if (System.getenv("STOKER_DEBUG") != null) {
         e.printStackTrace(cmd.getErr());
       }
-      return 1;
+      // settings asking for more memory than can be given are refused like a usage error
+      return e instanceof MemoryLimitException ? 2 : 1;
     });
     return cli.execute(args);
   }

@@ -36,6 +36,23 @@ final class Summaries {
   }
 
   /**
+   * Prints the labels and their class names, {@code classes (label name): 0 cat, 1 dog}, so that a
+   * shifted label (a stray directory sorting first) is seen before a run, not after training. At
+   * most {@code limit} names, then how many more.
+   */
+  static void printClasses(String command, List<String> classes, int limit, PrintStream out) {
+    StringBuilder line = new StringBuilder(command).append(": ").append(classes.size())
+        .append(classes.size() == 1 ? " class" : " classes").append(" (label name):");
+    for (int i = 0; i < Math.min(limit, classes.size()); i++) {
+      line.append(i == 0 ? " " : ", ").append(i).append(' ').append(classes.get(i));
+    }
+    if (classes.size() > limit) {
+      line.append(String.format(", ... and %,d more", classes.size() - limit));
+    }
+    out.println(line);
+  }
+
+  /**
    * Writes every failure of {@code s} to {@code file}, one JSON object per line:
    * {@code {"epoch":0,"index":12,"source":"/data/x.jpg","error":"..."}}.
    *

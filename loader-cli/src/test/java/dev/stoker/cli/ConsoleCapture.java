@@ -72,4 +72,9 @@ final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
   void resetOut() {
     out.reset();
   }
+
+  /** Forgets what was written to standard error. */
+  void resetErr() {
+    err.reset();
+  }
 }

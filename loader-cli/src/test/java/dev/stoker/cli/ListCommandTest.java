@@ -36,6 +36,40 @@ class ListCommandTest {
   }
 
   @Test
+  void list_imageFolderWithADotDirectory_printsTheClassListWithoutIt() throws Exception {
+    for (String name : List.of("cat/1.jpg", "dog/1.jpg", ".ipynb_checkpoints/1.jpg", "cat/._1.jpg")) {
+      Files.createDirectories(data.resolve(name).getParent());
+      Files.writeString(data.resolve(name), "x");
+    }
+
+    int status = StokerCli.run("list", data.toString());
+
+    assertThat(status).as(console.err()).isZero();
+    JsonNode json = console.lastJson();
+    assertThat(json.get("files").asInt()).isEqualTo(2);
+    assertThat(json.get("class_names")).extracting(JsonNode::asText).containsExactly("cat", "dog");
+    assertThat(console.err())
+        .contains("list: 2 classes (label name): 0 cat, 1 dog")
+        .contains("2 hidden entries skipped");
+  }
+
+  @Test
+  void list_looseImagesAndOneSubfolder_warnsNamingHowManyAreNotLoaded() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      Files.writeString(data.resolve(i + ".jpg"), "PIXELS");
+    }
+    Files.createDirectories(data.resolve("sub"));
+    Files.writeString(data.resolve("sub/a.jpg"), "x");
+
+    int status = StokerCli.run("list", data.toString());
+
+    assertThat(status).as(console.err()).isZero();
+    assertThat(console.lastJson().get("files").asInt()).isEqualTo(1);
+    assertThat(console.lastJson().get("warnings").asInt()).isEqualTo(1);
+    assertThat(console.err()).contains(data + ": 8 images at the top level").doesNotContain("PIXELS");
+  }
+
+  @Test
   void list_manifestWithAMissingImage_countsTheRestAndPrintsTheWarning() throws Exception {
     Files.writeString(data.resolve("a.jpg"), "x");
     Path csv = Files.writeString(data.resolve("m.csv"), "path,label\na.jpg,cat\nmissing.jpg,dog\n");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stoker.cuda.CudaStatus;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,5 +52,16 @@ class StokerCliDemoTrainingTest {
       assertThat(json.get("driver_version").asInt()).isPositive();
       assertThat(json.get("bytes_to_device").asLong()).isPositive();
     }
+  }
+
+  @Test
+  void demo_json_printsTheClassListAndHoldsItInLabelOrder() throws Exception {
+    int status = StokerCli.run("demo", dataset.dir().toString(), "--epochs", "1", "--size", "32", "--batch", "16", "--json");
+
+    assertThat(status).as(console.err()).isZero();
+    List<String> sorted = DemoDataset.CLASSES.stream().sorted().toList();
+    assertThat(console.lastJson().get("class_names")).as("index = label").extracting(JsonNode::asText)
+        .containsExactlyElementsOf(sorted);
+    assertThat(console.err()).contains("demo: 6 classes (label name): 0 " + sorted.get(0) + ", 1 " + sorted.get(1) + ", ");
   }
 }

@@ -2,6 +2,7 @@ package dev.stoker.image;
 
 import dev.stoker.api.BatchLayout;
 import dev.stoker.api.ElementType;
+import dev.stoker.api.MemoryLimitException;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
@@ -61,6 +62,13 @@ import java.util.SplittableRandom;
 public final class TransformPlan {
   private static final int CROP_ATTEMPTS = 10;
 
+  /**
+   * The most bytes one output sample may take: a little under 2 GiB (about 26,750 x 26,750 RGB
+   * pixels of uint8), what one Java array can hold, since the renderer stages rows and regions in
+   * arrays and a node sends a sample in one frame.
+   */
+  public static final long MAX_SAMPLE_BYTES = Integer.MAX_VALUE - 8;
+
   private final List<TransformSpec> specs;
   private final List<TransformSpec> photometric;
   private final int outWidth;
@@ -81,6 +89,8 @@ public final class TransformPlan {
    *
    * @throws IllegalArgumentException naming {@code specs} if they do not end at a fixed output size,
    *     or if a {@code Normalize} is not the last step
+   * @throws MemoryLimitException naming the output's shape and bytes if one sample would take more
+   *     than {@link #MAX_SAMPLE_BYTES}
    */
   public static TransformPlan compile(List<TransformSpec> specs) {
     Checks.notNull(specs, "specs");
@@ -100,8 +110,13 @@ public final class TransformPlan {
         case RandomIoUCrop c -> { width = -1; height = -1; }
         case Pad p -> {
           if (width > 0) {
-            width = Math.addExact(width, Math.addExact(p.left(), p.right()));
-            height = Math.addExact(height, Math.addExact(p.top(), p.bottom()));
+            try {
+              width = Math.addExact(width, Math.addExact(p.left(), p.right()));
+              height = Math.addExact(height, Math.addExact(p.top(), p.bottom()));
+            } catch (ArithmeticException e) {
+              throw new MemoryLimitException("specs: " + p + " makes the output wider or taller than "
+                  + Integer.MAX_VALUE + " pixels");
+            }
           }
         }
         case HorizontalFlip f -> { }
@@ -118,7 +133,24 @@ public final class TransformPlan {
     }
     Checks.argument(width > 0, "specs",
         "must end at a fixed output size (RandomResizedCrop, Resize, CenterCrop or RandomCrop), got " + specs);
+    checkSampleBytes(width, height, normalize != null ? ElementType.FLOAT32 : ElementType.UINT8);
     return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), width, height, normalize);
+  }
+
+  /** Refuses an output larger than {@link #MAX_SAMPLE_BYTES}, in exact arithmetic. */
+  private static void checkSampleBytes(int width, int height, ElementType type) {
+    String shape = "specs: an output of " + width + "x" + height + "x3 " + type;
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(Math.multiplyExact((long) width, height), 3L * type.bytes());
+    } catch (ArithmeticException e) {
+      throw new MemoryLimitException(shape + " needs more bytes per sample than a long can count; ask for a smaller "
+          + "output size");
+    }
+    if (bytes > MAX_SAMPLE_BYTES) {
+      throw new MemoryLimitException(String.format("%s is %,d bytes per sample, more than the %,d one sample may take; "
+          + "ask for a smaller output size", shape, bytes, MAX_SAMPLE_BYTES));
+    }
   }
 
   /** Output columns of every sample. */

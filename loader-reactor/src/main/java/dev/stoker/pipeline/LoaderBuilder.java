@@ -45,6 +45,8 @@ public final class LoaderBuilder {
   MeterRegistry meterRegistry;
   Duration listTime;
   long maxScratchBytes = SampleProcessor.DEFAULT_MAX_SCRATCH_BYTES;
+  /** 0: {@link OffHeapLimit#machine()}. */
+  long maxOffHeapBytes;
   /** Replaces the processor's box-aware call; for the pipeline's own tests only. */
   BoxedProcess boxedProcess;
 
@@ -133,7 +135,8 @@ public final class LoaderBuilder {
    * Loads only rank {@code rank}'s share of each epoch, for data-parallel training on
    * {@code worldSize} ranks: every rank builds its loader with the same seed and settings and its
    * own rank, and each sample goes to exactly one rank per epoch (with {@link LastBatchPolicy}
-   * deciding the remainder). Default {@code (0, 1)}: everything.
+   * deciding the remainder). Default {@code (0, 1)}: everything. {@link #build()} refuses a
+   * {@code worldSize} that would leave some rank with no sample.
    */
   public LoaderBuilder shard(int rank, int worldSize) {
     Checks.positive(worldSize, "worldSize");
@@ -143,7 +146,11 @@ public final class LoaderBuilder {
     return this;
   }
 
-  /** What happens to the samples that do not fill a last batch; default {@link LastBatchPolicy#PARTIAL}. */
+  /**
+   * What happens to the samples that do not fill a last batch; default {@link LastBatchPolicy#PARTIAL}.
+   * With {@link LastBatchPolicy#DROP}, {@link #build()} refuses a dataset smaller than one full
+   * batch per rank, whose epochs would all be empty.
+   */
   public LoaderBuilder lastBatch(LastBatchPolicy lastBatch) {
     this.lastBatch = Checks.notNull(lastBatch, "lastBatch");
     return this;
@@ -202,6 +209,23 @@ public final class LoaderBuilder {
   }
 
   /**
+   * The most bytes the loader may take off the heap for pixels: its ring ({@code slots} batches of
+   * pixels, boxes and box labels) and its sample buffers ({@code inFlight + threads} samples).
+   * {@link #build()} counts them from the plan's batch layout, in exact arithmetic, before taking
+   * any, and refuses settings that need more. Default: the machine's physical memory (a
+   * container's limit where there is one) less the Java heap's maximum.
+   *
+   * <pre>{@code
+   * builder.maxOffHeapBytes(8L << 30);   // at most 8 GiB of ring and sample buffers
+   * }</pre>
+   */
+  public LoaderBuilder maxOffHeapBytes(long maxOffHeapBytes) {
+    Checks.argument(maxOffHeapBytes > 0, "maxOffHeapBytes", "must be positive, got " + maxOffHeapBytes);
+    this.maxOffHeapBytes = maxOffHeapBytes;
+    return this;
+  }
+
+  /**
    * How long opening the source took (listing files, parsing annotations), for the list stage of
    * the metrics and the {@link Loader#stageReport()}; default not reported.
    */
@@ -230,7 +254,14 @@ public final class LoaderBuilder {
    *
    * @throws IllegalStateException if neither or both of the source and the supplier were set, or
    *     the ring was not
-   * @throws IllegalArgumentException if the transforms do not end at a fixed size
+   * @throws IllegalArgumentException if the transforms do not end at a fixed size, or if a rank
+   *     would get no sample in any epoch: a {@link #shard worldSize} above the dataset's size under
+   *     {@link LastBatchPolicy#PARTIAL}, or, under {@link LastBatchPolicy#DROP}, fewer samples than
+   *     one full batch per rank ({@code batchSize * worldSize}); the message names the parameter
+   *     to change. Nothing is allocated or started before these checks.
+   * @throws dev.stoker.api.MemoryLimitException (an {@code IllegalArgumentException}) if one sample
+   *     would take more than {@code TransformPlan.MAX_SAMPLE_BYTES}, if a size does not fit in a
+   *     {@code long}, or if the ring and sample buffers need more than {@link #maxOffHeapBytes}
    */
   public Loader build() {
     if (source == null && supplier == null) {

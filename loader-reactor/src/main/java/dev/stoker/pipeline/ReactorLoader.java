@@ -46,20 +46,32 @@ final class ReactorLoader implements Loader {
   private final StageReports reports;
 
   ReactorLoader(LoaderBuilder b) {
+    // Everything that can refuse the settings runs before anything is allocated or started.
     TransformPlan plan = TransformPlan.compile(b.transforms);
-    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
+    int size = b.supplier != null ? b.supplier.size() : b.source.size();
+    this.shard = new ShardPlan(size, b.batchSize, b.rank, b.worldSize, b.lastBatch).requireWork();
+    int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : b.supplier != null ? b.supplier.maxBoxCount() : b.source.maxBoxCount();
+    BatchLayout layout = plan.batchLayout(b.batchSize, maxBoxes);
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
     this.threads = b.threads;
-    this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
-    this.pool = origin.pool();
+    OffHeapLimit.check(layout, b.ringSlots, Math.addExact(inFlight, threads),
+        b.maxOffHeapBytes > 0 ? b.maxOffHeapBytes : OffHeapLimit.machine(),
+        b.maxOffHeapBytes > 0 ? "maxOffHeapBytes allows" : "this machine allows (its physical memory less the Java heap)");
     this.seed = b.seed;
     this.shuffle = b.shuffle;
-    this.shard = new ShardPlan(origin.size(), b.batchSize, b.rank, b.worldSize, b.lastBatch);
     this.failurePolicy = b.failurePolicy;
-    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize,
-        origin.size());
-    int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : origin.maxBoxCount();
-    this.ring = b.ringFactory.create(plan.batchLayout(b.batchSize, maxBoxes), b.ringSlots);
+    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size);
+    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
+    this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
+    this.pool = origin.pool();
+    try {
+      this.ring = b.ringFactory.create(layout, b.ringSlots);
+    } catch (RuntimeException | Error e) {
+      origin.stop();
+      pool.close();
+      metrics.close();
+      throw e;
+    }
     metrics.watch(ring, () -> progress().consumerWaitPercent());
     this.reports = new StageReports(metrics, ring, b.threads, b.readOnIoThreads ? inFlight : 0);
   }
@@ -228,12 +240,11 @@ final class ReactorLoader implements Loader {
    * {@link LoaderBuilder#inFlight}).
    */
   long offHeapBudget() {
-    return ring.slots() * slotBytes() + (long) (inFlight + threads) * ring.layout().sampleBytes();
+    return OffHeapLimit.need(ring.layout(), ring.slots(), inFlight + threads);
   }
 
   private long slotBytes() {
-    BatchLayout layout = ring.layout();
-    return layout.batchBytes() + layout.boxBytes() + layout.boxLabelBytes();
+    return OffHeapLimit.slotBytes(ring.layout());
   }
 
   /** Sample buffers the pool has allocated: bounded by the in-flight limit. */

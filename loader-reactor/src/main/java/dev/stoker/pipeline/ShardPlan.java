@@ -36,6 +36,34 @@ final class ShardPlan {
     };
   }
 
+  /**
+   * Refuses settings under which a rank gets no sample in any epoch: a trainer would loop over
+   * empty epochs, or wait for ever in a collective for the rank that has nothing. Checked for
+   * every rank, not only this one, since all ranks build with the same settings: under PARTIAL a
+   * {@code worldSize} above the dataset's size leaves the last ranks empty; under DROP a dataset
+   * smaller than one full batch per rank ({@code batchSize * worldSize}) leaves every epoch empty.
+   *
+   * @return this plan
+   * @throws IllegalArgumentException naming the parameter to change, in one sentence
+   */
+  ShardPlan requireWork() {
+    if (size == 0) {
+      throw new IllegalArgumentException("source: the dataset has no samples, so every epoch would be empty");
+    }
+    if (policy == LastBatchPolicy.PARTIAL && size < worldSize) {
+      throw new IllegalArgumentException("worldSize: " + worldSize + " ranks share " + size + " samples, so ranks "
+          + size + " to " + (worldSize - 1) + " would get no sample in any epoch; use at most " + size + " ranks");
+    }
+    if (policy == LastBatchPolicy.DROP && length == 0) {
+      long round = (long) batchSize * worldSize;
+      throw new IllegalArgumentException("batchSize: " + batchSize + " with lastBatch DROP"
+          + (worldSize > 1 ? " on worldSize " + worldSize + " ranks" : "") + " leaves every epoch empty: the "
+          + size + " samples do not make one full batch" + (worldSize > 1 ? " per rank (" + round + " samples)" : "")
+          + "; use a batchSize of at most " + size / worldSize + ", or lastBatch PARTIAL or FILL");
+    }
+    return this;
+  }
+
   /** The samples (delivered or failed) in this rank's sequence of every epoch. */
   int length() {
     return length;

@@ -89,6 +89,81 @@ class ImageFolderSourceTest {
   }
 
   @Test
+  void open_dotDirectories_areSkippedCountedAndDoNotBecomeClasses() throws IOException {
+    file(".hidden/h.jpg", "h");
+    file(".ipynb_checkpoints/n.jpg", "n");
+    file("cat/c.jpg", "c");
+    file("dog/d.jpg", "d");
+    file("._top.jpg", "metadata");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(source.classes()).as("a dot-directory would be class 0 and shift every label").containsExactly("cat", "dog");
+    assertThat(names(source)).containsExactly("c.jpg", "d.jpg");
+    assertThat(source.label(0)).isZero();
+    assertThat(source.label(1)).isEqualTo(1);
+    assertThat(source.hiddenSkipped()).isEqualTo(3);
+    assertThat(source.description()).contains("3 hidden entries skipped");
+    assertThat(source.warnings()).as("a hidden image at the top level is not a loose image").isEmpty();
+  }
+
+  @Test
+  void open_dotFilesAndDotDirectoriesInsideAClass_areNotLoaded() throws IOException {
+    file("cat/x.jpg", "x");
+    file("cat/._x.jpg", "AppleDouble metadata, not an image");
+    file("cat/.thumbs/t.jpg", "t");
+    file("cat/deep/._y.png", "y");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(names(source)).containsExactly("x.jpg");
+    assertThat(source.hiddenSkipped()).isEqualTo(3);
+    assertThat(source.description()).contains("3 hidden entries skipped");
+    assertThat(names(source)).as("a hidden class-sibling file is not loaded either").doesNotContain("._x.jpg");
+  }
+
+  @Test
+  void open_hiddenFilesThatAreNotImages_areNotCountedAndNotMentioned() throws IOException {
+    file("cat/x.jpg", "x");
+    file(".DS_Store", "finder");
+    file("cat/.complete", "marker");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(source.hiddenSkipped()).isZero();
+    assertThat(source.description()).doesNotContain("hidden");
+  }
+
+  @Test
+  void open_looseImagesBesideOneClassDirectory_warnsNamingHowMany() throws IOException {
+    for (int i = 0; i < 8; i++) {
+      file("img" + i + ".jpg", "SECRET-PIXELS-" + i);
+    }
+    file("sub/only.jpg", "o");
+
+    ImageFolderSource source = ImageFolderSource.open(root);
+
+    assertThat(source.size()).isEqualTo(1);
+    assertThat(source.warnings()).singleElement().asString()
+        .startsWith(root + ": 8 images at the top level")
+        .contains("not in a class directory")
+        .doesNotContain("SECRET");
+    assertThat(source.description()).contains("1 problem: " + root + ": 8 images at the top level");
+  }
+
+  @Test
+  void open_onlyLooseImages_failsSayingTheyAreNotInClassDirectories() throws IOException {
+    for (int i = 0; i < 3; i++) {
+      file("img" + i + ".jpg", "x");
+    }
+
+    assertThatThrownBy(() -> ImageFolderSource.open(root))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining(root.toString())
+        .hasMessageContaining("3 images at the top level");
+  }
+
+  @Test
   void open_nestedDirectoriesInsideAClass_belongToThatClass() throws IOException {
     file("a/x.jpg", "x");
     file("b/deep/er/y.png", "y");

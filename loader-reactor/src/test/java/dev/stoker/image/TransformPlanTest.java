@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.stoker.api.MemoryLimitException;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
 import dev.stoker.api.TransformSpec.ColorJitter;
@@ -288,5 +289,29 @@ class TransformPlanTest {
     TransformPlan plan = TransformPlan.compile(List.of(gray, new RandomResizedCrop(32), jitter, new VerticalFlip(0.5)));
 
     assertThat(plan.photometric()).containsExactly(gray, jitter);
+  }
+
+  @Test
+  void compile_sampleLargerThanABufferMayHold_refusesNamingTheBytes() {
+    assertThatThrownBy(() -> TransformPlan.compile(List.of(new RandomResizedCrop(100_000))))
+        .isInstanceOf(MemoryLimitException.class)
+        .hasMessageStartingWith("specs: an output of 100000x100000x3 uint8 is 30,000,000,000 bytes per sample")
+        .hasMessageContaining(String.format("%,d", TransformPlan.MAX_SAMPLE_BYTES));
+  }
+
+  @Test
+  void compile_sampleBytesOverflowingALong_refusesInsteadOfGoingNegative() {
+    assertThatThrownBy(() -> TransformPlan.compile(List.of(new RandomResizedCrop(2_000_000_000))))
+        .isInstanceOf(MemoryLimitException.class)
+        .hasMessageStartingWith("specs: an output of 2000000000x2000000000x3 uint8");
+  }
+
+  @Test
+  void compile_largestSampleThatFits_compiles() {
+    // negative control: 26,000 x 26,000 x 3 = 2,028,000,000 bytes, under the limit
+    TransformPlan plan = TransformPlan.compile(List.of(new Resize(26_000, 26_000)));
+
+    assertThat(plan.sampleBytes()).isEqualTo(2_028_000_000L);
+    assertThat(plan.sampleBytes()).isLessThanOrEqualTo(TransformPlan.MAX_SAMPLE_BYTES);
   }
 }
