@@ -64,6 +64,7 @@ final class ReactorLoader implements Loader {
     this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
     this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
     this.pool = origin.pool();
+    origin.onWorkerError(this::workerError);
     try {
       this.ring = b.ringFactory.create(layout, b.ringSlots);
     } catch (RuntimeException | Error e) {
@@ -190,6 +191,18 @@ final class ReactorLoader implements Loader {
       if (closed) {
         freeMemory();
       }
+    }
+  }
+
+  /**
+   * Ends the run in progress with {@code error}, which escaped a decode worker: the sample it was on
+   * never arrives, so the consumer would wait for ever.
+   */
+  private void workerError(Throwable error) {
+    RingBridge current = bridge;
+    if (current != null && running.get()) {
+      current.cancelRun(error instanceof LoaderException le ? le
+          : new LoaderException("a decode worker failed with " + error + "; the run stops", error));
     }
   }
 
