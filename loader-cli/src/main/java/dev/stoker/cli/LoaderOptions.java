@@ -3,6 +3,7 @@ package dev.stoker.cli;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LastBatchPolicy;
+import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.BatchRing;
 import dev.stoker.ring.BatchRings;
@@ -16,6 +17,7 @@ import dev.stoker.pipeline.SampleCaches;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -71,7 +73,8 @@ final class LoaderOptions {
   String onFailure = "skip";
 
   @Option(names = "--failures", paramLabel = "FILE",
-      description = "write every failed sample to FILE, one JSON object per line (epoch, index, source, error)")
+      description = "write every failed sample to FILE as it happens, one JSON object per line (epoch, index, "
+          + "source, error), also when the run then fails or is interrupted; FILE is created before the run")
   Path failuresFile;
 
   @Option(names = "--cache-bytes", paramLabel = "SIZE", converter = ByteSize.class,
@@ -112,7 +115,12 @@ final class LoaderOptions {
 
   /** The loader these options describe, over rings from {@code rings} (e.g. a DeviceFeed's). */
   Loader build(Input input, Duration listTime, BatchRing.Factory rings) {
-    LoaderBuilder builder = Loader.builder().listTime(listTime);
+    return build(input, listTime, rings, failure -> { });
+  }
+
+  /** As {@link #build(Input, Duration, BatchRing.Factory)}, telling {@code onFailure} of each failed sample. */
+  Loader build(Input input, Duration listTime, BatchRing.Factory rings, Consumer<SampleFailure> onFailure) {
+    LoaderBuilder builder = Loader.builder().listTime(listTime).onFailure(onFailure);
     if (maxBoxes != null && maxBoxes > 0 && !input.hasBoxes()) {
       throw new IllegalArgumentException("--max-boxes: this dataset has no boxes (a classification set, labels by "
           + "class); leave it out");
