@@ -21,6 +21,7 @@ final class WorkerError extends LoaderException {
   static WorkerError of(Error error, int epoch, int index, String name) {
     return new WorkerError("a decode worker failed with " + error + " on sample " + index + " (" + name
         + ") of epoch " + epoch + "; the run stops" + (error instanceof OutOfMemoryError
-        ? " (give Java more heap, e.g. STOKER_JAVA_OPTS=-Xmx4g, or lower --threads or the cache)" : ""), error);
+        ? " (give the JVM more heap with -Xmx, the CLI through STOKER_JAVA_OPTS, or use fewer decode threads "
+            + "or a smaller cache)" : ""), error);
   }
 }
