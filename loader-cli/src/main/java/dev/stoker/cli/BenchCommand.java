@@ -9,6 +9,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
+import dev.stoker.ring.BatchRings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Parameters;
  * samples): the demo's path with a consumer that only hashes, one untimed warm-up epoch, then
  * timed epochs. With {@code --json} the last stdout line is one JSON object; its keys
  * are a contract other tools rely on ({@code boxes} and {@code truncated_boxes} appear only for a
- * detection dataset).
+ * detection dataset). A run that fails or is interrupted still prints its line:
+ * {@code {"error":"...","images":N,"failed":N,"seconds":S}}, the counts of the run so far.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures images/s on a dataset (ImageFolder, COCO or VOC) with a no-op (hashing) consumer.")
@@ -43,7 +45,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "E", description = "timed epochs (default: ${DEFAULT-VALUE})")
   int epochs = 2;
 
-  @Option(names = "--json", description = "print the result as one JSON object on the last line")
+  @Option(names = "--json", description = "print the result as one JSON object on the last line; a run that fails "
+      + "or is interrupted prints one too, with an error field and the counts so far")
   boolean json;
 
   @Option(names = "--floor", description = "also measure the full-decode floor: every image decoded in full, "
@@ -65,37 +68,45 @@ final class BenchCommand implements Callable<Integer> {
     if (floor && remote.given()) {
       throw new IllegalArgumentException("--floor decodes the files here; with --remote the nodes do");
     }
-    long opening = System.nanoTime();
-    try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
-        : Input.local(dataset.open(dir))) {
-      return bench(input, Duration.ofNanos(System.nanoTime() - opening));
+    try (RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err)) {
+      long opening = System.nanoTime();
+      try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
+          : Input.local(dataset.open(dir))) {
+        return bench(input, Duration.ofNanos(System.nanoTime() - opening), record);
+      }
     }
   }
 
-  private int bench(Input input, Duration listTime) {
+  private int bench(Input input, Duration listTime, RunRecord record) {
     if (input.local() != null) {
       Summaries.printWarnings(input.local(), System.err);
     }
-    try (Loader loader = options.build(input, listTime)) {
+    try (Loader loader = options.build(input, listTime, BatchRings.direct(), record::failed)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),
           loader.layout(), options.threads, loader.decoderName());
-      try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
-        loader.run(0, 1, batch -> { });
-      }
       BatchDigest digest = new BatchDigest();
       RunSummary summary;
-      long allocatedBefore = allocatedBytes();
-      long wireBefore = input.wireBytes();
-      try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
-        summary = loader.run(1, epochs, digest);
+      long allocatedBefore;
+      long wireBefore;
+      try {
+        try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
+          record.watch(loader::progress, line, false);
+          loader.run(0, 1, batch -> { });
+        }
+        allocatedBefore = allocatedBytes();
+        wireBefore = input.wireBytes();
+        try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
+          record.watch(loader::progress, line, true);
+          summary = loader.run(1, epochs, digest);
+        }
+      } catch (RuntimeException e) {
+        record.runFailed(e);
+        throw e;
       }
       double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
       double wirePerImage = input.nodes() != null
           ? (input.wireBytes() - wireBefore) / (double) Math.max(1, summary.delivered()) : -1;
       Summaries.print(summary, System.err);
-      if (options.failuresFile != null) {
-        Summaries.writeFailures(summary, options.failuresFile);
-      }
       StageReport stages = loader.stageReport();
       Summaries.printStages(stages, System.err);
       double floorRate = -1;

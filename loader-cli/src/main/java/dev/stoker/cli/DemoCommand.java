@@ -58,7 +58,8 @@ final class DemoCommand implements Callable<Integer> {
   int perClass = 60;
 
   @Option(names = "--json", description = "end with one JSON line: backend, device, decoder, images_per_s, consumer_wait_pct, loss_start, "
-      + "loss_end, accuracy, chance, class_names (index = label) and more")
+      + "loss_end, accuracy, chance, class_names (index = label) and more; a run that fails or is interrupted "
+      + "prints one too, with an error field and the counts so far")
   boolean json;
 
   @Option(names = "--learning-rate", paramLabel = "LR", description = "the reference trainer's step size (default: ${DEFAULT-VALUE})")
@@ -81,10 +82,16 @@ final class DemoCommand implements Callable<Integer> {
     }
     options.check();
     remote.check(dir, dataset, options);
+    try (RunRecord record = RunRecord.open("demo", options.failuresFile, json, System.out, System.err)) {
+      return open(record);
+    }
+  }
+
+  private int open(RunRecord record) {
     if (remote.given()) {
       long opening = System.nanoTime();
       try (Input input = Input.nodes(remote.connect(dir, dataset, options))) {
-        return demo(input, Duration.ofNanos(System.nanoTime() - opening));
+        return demo(input, Duration.ofNanos(System.nanoTime() - opening), record);
       }
     }
     Path data = null;
@@ -96,10 +103,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     long opening = System.nanoTime();
     SampleSource source = data != null ? ImageFolderSource.open(data, dataset.files.sourceOptions()) : dataset.open(dir);
-    return demo(Input.local(source), Duration.ofNanos(System.nanoTime() - opening));
+    return demo(Input.local(source), Duration.ofNanos(System.nanoTime() - opening), record);
   }
 
-  private int demo(Input input, Duration listTime) {
+  private int demo(Input input, Duration listTime, RunRecord record) {
     if (input.local() != null) {
       Summaries.printWarnings(input.local(), System.err);
     }
@@ -107,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
     Summaries.printClasses("demo", classes, CLASSES_SHOWN, System.err);
     boolean hasBoxes = input.hasBoxes();
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
-        Loader loader = options.build(input, listTime, feed.rings())) {
+        Loader loader = options.build(input, listTime, feed.rings(), record::failed)) {
       System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%n",
           loader.sourceDescription(), loader.layout(), options.presetFor(hasBoxes), options.threads,
           loader.decoderName(), options.ringSlots, feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
@@ -120,6 +127,7 @@ final class DemoCommand implements Callable<Integer> {
       BatchConsumer toDevice = train ? feed.consumer(trainer, trainer) : feed.consumer(batch -> { }, batch -> { });
       Outcome outcome;
       try (ProgressLine line = new ProgressLine("demo", loader::progress, System.err)) {
+        record.watch(loader::progress, line, true);
         outcome = feed.call(() -> {
           try {
             RunSummary run = loader.run(0, epochs, batch -> {
@@ -133,12 +141,12 @@ final class DemoCommand implements Callable<Integer> {
             }
           }
         });
+      } catch (RuntimeException e) {
+        record.runFailed(e);
+        throw e;
       }
       RunSummary summary = outcome.summary();
       Summaries.print(summary, System.out);
-      if (options.failuresFile != null) {
-        Summaries.writeFailures(summary, options.failuresFile);
-      }
       Summaries.printStages(loader.stageReport(), System.out);
       long expected = loader.samplesPerEpoch() * epochs;
       String boxes = loader.layout().hasBoxes()

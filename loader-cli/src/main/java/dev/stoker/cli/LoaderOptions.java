@@ -3,6 +3,7 @@ package dev.stoker.cli;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LastBatchPolicy;
+import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.BatchRing;
 import dev.stoker.ring.BatchRings;
@@ -16,6 +17,7 @@ import dev.stoker.pipeline.SampleCaches;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -71,11 +73,13 @@ final class LoaderOptions {
   String onFailure = "skip";
 
   @Option(names = "--failures", paramLabel = "FILE",
-      description = "write every failed sample to FILE, one JSON object per line (epoch, index, source, error)")
+      description = "write every failed sample to FILE as it happens, one JSON object per line (epoch, index, "
+          + "source, error), also when the run then fails or is interrupted; FILE is created before the run")
   Path failuresFile;
 
   @Option(names = "--cache-bytes", paramLabel = "SIZE", converter = ByteSize.class,
-      description = "keep samples in memory (Java heap) up to SIZE bytes, e.g. 512m or 4g (default: no cache)")
+      description = "keep samples in memory (Java heap) up to SIZE bytes, e.g. 512m or 4g; at most the heap less "
+          + "a quarter (at least 64m), which the decode workers need (default: no cache)")
   Long cacheBytes;
 
   @Option(names = "--cache-kind", paramLabel = "KIND", description = "with --cache-bytes: encoded (file bytes) or "
@@ -111,7 +115,12 @@ final class LoaderOptions {
 
   /** The loader these options describe, over rings from {@code rings} (e.g. a DeviceFeed's). */
   Loader build(Input input, Duration listTime, BatchRing.Factory rings) {
-    LoaderBuilder builder = Loader.builder().listTime(listTime);
+    return build(input, listTime, rings, failure -> { });
+  }
+
+  /** As {@link #build(Input, Duration, BatchRing.Factory)}, telling {@code onFailure} of each failed sample. */
+  Loader build(Input input, Duration listTime, BatchRing.Factory rings, Consumer<SampleFailure> onFailure) {
+    LoaderBuilder builder = Loader.builder().listTime(listTime).onFailure(onFailure);
     if (maxBoxes != null && maxBoxes > 0 && !input.hasBoxes()) {
       throw new IllegalArgumentException("--max-boxes: this dataset has no boxes (a classification set, labels by "
           + "class); leave it out");
@@ -172,9 +181,12 @@ final class LoaderOptions {
       return source;
     }
     long heap = Runtime.getRuntime().maxMemory();
-    if (cacheBytes >= heap) {
-      throw new IllegalArgumentException("--cache-bytes: " + cacheBytes + " bytes do not fit in the Java heap of "
-          + heap + " bytes; raise it (STOKER_JAVA_OPTS=-Xmx...) or cache less");
+    long limit = cacheLimit(heap);
+    if (cacheBytes > limit) {
+      throw new IllegalArgumentException("--cache-bytes: " + mebibytes(cacheBytes) + " of a " + mebibytes(heap)
+          + " Java heap leaves the decode workers too little room to work; cache at most " + mebibytes(limit)
+          + " (a quarter of the heap, and at least 64 MiB, stays free for decoding) or raise the heap "
+          + "(STOKER_JAVA_OPTS=-Xmx...)");
     }
     String kind = cacheKind == null ? "encoded" : cacheKind;
     return switch (kind.toLowerCase(Locale.ROOT)) {
@@ -182,10 +194,27 @@ final class LoaderOptions {
       case "decoded" -> {
         TransformPlan plan = TransformPlan.compile(Presets.byName(presetFor(source.hasBoxes()), size));
         int side = Math.max(plan.outputWidth(), plan.outputHeight()) * 8 / 7;
-        yield SampleCaches.decoded(source, cacheBytes, side, decoder());
+        try {
+          yield SampleCaches.decoded(source, cacheBytes, side, decoder());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(e.getMessage().replaceFirst("^maxBytes", "--cache-bytes"), e);
+        }
       }
       default -> throw new IllegalArgumentException("--cache-kind: unknown '" + cacheKind + "'; known: encoded, decoded");
     };
+  }
+
+  /**
+   * The most {@code --cache-bytes} may be on a Java heap of {@code heap} bytes: the cache lives on
+   * the heap, and the decode workers need the rest (a quarter of it, at least 64 MiB) for their
+   * working set; a cache that took nearly all of it left them dying of {@link OutOfMemoryError}.
+   */
+  static long cacheLimit(long heap) {
+    return heap - Math.max(heap / 4, 64L << 20);
+  }
+
+  private static String mebibytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
   }
 
   /** Reads a byte count: digits with an optional k, m, g or t suffix (powers of 1024), e.g. {@code 512m}. */

@@ -1,19 +1,12 @@
 package dev.stoker.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.Stage;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.StageStats;
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /** The short human summary printed after a run. */
@@ -50,29 +43,6 @@ final class Summaries {
       line.append(String.format(", ... and %,d more", classes.size() - limit));
     }
     out.println(line);
-  }
-
-  /**
-   * Writes every failure of {@code s} to {@code file}, one JSON object per line:
-   * {@code {"epoch":0,"index":12,"source":"/data/x.jpg","error":"..."}}.
-   *
-   * @throws UncheckedIOException naming the file if it cannot be written
-   */
-  static void writeFailures(RunSummary s, Path file) {
-    ObjectMapper mapper = new ObjectMapper();
-    try (BufferedWriter writer = Files.newBufferedWriter(file)) {
-      for (SampleFailure f : s.failures()) {
-        ObjectNode line = mapper.createObjectNode();
-        line.put("epoch", f.epoch());
-        line.put("index", f.index());
-        line.put("source", f.source());
-        line.put("error", f.describe());
-        writer.write(mapper.writeValueAsString(line));
-        writer.newLine();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("--failures " + file + ": cannot write: " + e.getMessage(), e);
-    }
   }
 
   /**

@@ -16,6 +16,9 @@ class LoaderOptionsCacheTest {
   @RegisterExtension
   static final CliDataset dataset = CliDataset.demo(2);
 
+  @RegisterExtension
+  final ConsoleCapture console = new ConsoleCapture();
+
   private static LoaderOptions parse(String... args) {
     BenchCommand bench = new BenchCommand();
     new CommandLine(bench).parseArgs(args);
@@ -82,5 +85,33 @@ class LoaderOptionsCacheTest {
         "--epochs", "1", "--cache-bytes", "16m");
 
     assertThat(status).isZero();
+  }
+
+  /** The issue's -Xmx130m with a 120m decoded cache: both workers died of OutOfMemoryError. */
+  @Test
+  void cacheLimit_smallAndLargeHeaps_keepAQuarterAndAtLeast64MiBForDecoding() {
+    assertThat(LoaderOptions.cacheLimit(130L << 20)).isEqualTo(66L << 20).isLessThan(120L << 20);
+    assertThat(LoaderOptions.cacheLimit(8L << 30)).isEqualTo(6L << 30);
+  }
+
+  @Test
+  void cached_budgetThatLeavesTheWorkersTooLittleHeap_refusedInOneSentence() {
+    SampleSource source = ImageFolderSource.open(dataset.dir());
+    String justOver = (LoaderOptions.cacheLimit(Runtime.getRuntime().maxMemory()) >> 20) + 1 + "m";
+
+    assertThatThrownBy(() -> parse("--cache-bytes", justOver, "--cache-kind", "decoded").cached(source))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--cache-bytes: ")
+        .hasMessageContaining("too little room").hasMessageContaining("-Xmx");
+  }
+
+  @Test
+  void bench_decodedBudgetBelowOneSample_refusedAtBuildNamingTheOption() {
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--threads", "1", "--batch", "4", "--size", "32",
+        "--epochs", "1", "--cache-bytes", "1k", "--cache-kind", "decoded");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(console.err().lines().filter(l -> l.startsWith("stoker: "))).singleElement().asString()
+        .startsWith("stoker: --cache-bytes: 1024 bytes cannot hold one decoded sample")
+        .contains("3 x 36 x 36");
   }
 }

@@ -5,6 +5,7 @@ import dev.stoker.api.internal.Checks;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LastBatchPolicy;
+import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.decode.ImageDecoders;
@@ -12,6 +13,7 @@ import dev.stoker.image.SampleProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Configures a {@link Loader}; every setter validates its argument and names it on failure.
@@ -39,6 +41,7 @@ public final class LoaderBuilder {
   int worldSize = 1;
   LastBatchPolicy lastBatch = LastBatchPolicy.PARTIAL;
   FailurePolicy failurePolicy = FailurePolicy.skip();
+  Consumer<? super SampleFailure> failureListener = failure -> { };
   BatchRing.Factory ringFactory;
   int ringSlots = 4;
   int maxBoxes = -1;
@@ -159,6 +162,21 @@ public final class LoaderBuilder {
   /** When failed samples end a run; default {@link FailurePolicy#skip()}. */
   public LoaderBuilder failurePolicy(FailurePolicy failurePolicy) {
     this.failurePolicy = Checks.notNull(failurePolicy, "failurePolicy");
+    return this;
+  }
+
+  /**
+   * Hears of each failed sample as it happens, before the {@link #failurePolicy} counts it, so a
+   * record of the failures (a file, a log) is complete even when the run then fails or is
+   * interrupted; by default nobody. It runs on a pipeline thread, one call at a time: keep it short.
+   * If it throws, the run fails with that error.
+   *
+   * <pre>{@code
+   * Loader.builder().source(source).onFailure(f -> log.println(f.describe())).build();
+   * }</pre>
+   */
+  public LoaderBuilder onFailure(Consumer<? super SampleFailure> listener) {
+    this.failureListener = Checks.notNull(listener, "listener");
     return this;
   }
 

@@ -44,7 +44,7 @@ final class LocalSamples extends SampleOrigin {
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.readOnIoThreads = b.readOnIoThreads;
-    this.decodeExecutor = DecodeWorkers.create(b.threads);
+    this.decodeExecutor = DecodeWorkers.create(b.threads, this::workerDied);
     this.decodeScheduler = Schedulers.fromExecutorService(decodeExecutor, "stoker-decode");
     this.ioScheduler = Schedulers.boundedElastic();
   }
@@ -93,14 +93,32 @@ final class LocalSamples extends SampleOrigin {
 
   private Mono<EpochItem> processOne(int epoch, int index) {
     Mono<ByteBuffer> read = readOnIoThreads
-        ? Mono.fromCallable(() -> readOnIo(index)).subscribeOn(ioScheduler).publishOn(decodeScheduler)
-        : Mono.fromCallable(() -> readOnWorker(index)).subscribeOn(decodeScheduler);
+        ? Mono.fromCallable(() -> guarded(epoch, index, () -> readOnIo(index))).subscribeOn(ioScheduler)
+            .publishOn(decodeScheduler)
+        : Mono.fromCallable(() -> guarded(epoch, index, () -> readOnWorker(index))).subscribeOn(decodeScheduler);
     return read
-        .<EpochItem>map(bytes -> stage.process(epoch, index, bytes))
-        .onErrorResume(e -> {
+        .<EpochItem>map(bytes -> guarded(epoch, index, () -> stage.process(epoch, index, bytes)))
+        .onErrorResume(e -> !(e instanceof WorkerError), e -> {
           metrics.failed();
           return Mono.just(new SampleResult.Failed(new SampleFailure(epoch, index, source.sourceName(index), e)));
         });
+  }
+
+  /** A step of one sample's work (a read may throw {@link IOException}). */
+  private interface Step<T, X extends Exception> {
+    T run() throws X;
+  }
+
+  /**
+   * Runs {@code step}, turning an {@link Error} into the {@link WorkerError} that ends the run:
+   * Reactor would rethrow a JVM-fatal one on the worker and the sample would never arrive.
+   */
+  private <T, X extends Exception> T guarded(int epoch, int index, Step<T, X> step) throws X {
+    try {
+      return step.run();
+    } catch (Error e) {
+      throw WorkerError.of(e, epoch, index, source.sourceName(index));
+    }
   }
 
   /** Reads sample {@code index} on an IO thread, timed. */

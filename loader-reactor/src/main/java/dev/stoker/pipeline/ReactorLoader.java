@@ -11,11 +11,13 @@ import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RingStats;
 import dev.stoker.api.RunSummary;
+import dev.stoker.api.SampleFailure;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.image.TransformPlan;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
 /**
@@ -30,6 +32,7 @@ final class ReactorLoader implements Loader {
   private final boolean shuffle;
   private final ShardPlan shard;
   private final FailurePolicy failurePolicy;
+  private final Consumer<? super SampleFailure> failureListener;
   private final int inFlight;
   private final int threads;
   private final BatchRing ring;
@@ -60,10 +63,12 @@ final class ReactorLoader implements Loader {
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.failurePolicy = b.failurePolicy;
+    this.failureListener = b.failureListener;
     this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size);
     this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
     this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
     this.pool = origin.pool();
+    origin.onWorkerError(this::workerError);
     try {
       this.ring = b.ringFactory.create(layout, b.ringSlots);
     } catch (RuntimeException | Error e) {
@@ -152,6 +157,7 @@ final class ReactorLoader implements Loader {
     try {
       RingBridge current = new RingBridge(ring, shard.length(), failurePolicy, from.position(), from.batch());
       current.probe(metrics.bridgeProbe());
+      current.failureListener(failureListener);
       reports.runStarted();
       bridge = current;
       state = from;
@@ -190,6 +196,18 @@ final class ReactorLoader implements Loader {
       if (closed) {
         freeMemory();
       }
+    }
+  }
+
+  /**
+   * Ends the run in progress with {@code error}, which escaped a decode worker: the sample it was on
+   * never arrives, so the consumer would wait for ever.
+   */
+  private void workerError(Throwable error) {
+    RingBridge current = bridge;
+    if (current != null && running.get()) {
+      current.cancelRun(error instanceof LoaderException le ? le
+          : new LoaderException("a decode worker failed with " + error + "; the run stops", error));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.stoker.api.SampleFailure;
 import dev.stoker.pipeline.SampleResult.Failed;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 
@@ -52,6 +53,7 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
   private long boxes;
   private long truncatedBoxes;
   private BridgeProbe probe = BridgeProbe.NONE;
+  private Consumer<? super SampleFailure> failureListener = failure -> { };
 
   /**
    * @param epochLength the samples (processed or failed) each epoch brings before its end marker
@@ -82,6 +84,11 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
     this.probe = probe;
   }
 
+  /** Sets who hears of each failure as it arrives, before the policy counts it; call before subscribing it. */
+  void failureListener(Consumer<? super SampleFailure> listener) {
+    this.failureListener = listener;
+  }
+
   @Override
   protected void hookOnSubscribe(Subscription subscription) {
     topUp();
@@ -106,6 +113,15 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
         failed++;
         failedInEpoch++;
         failures.add(f.failure());
+        try {
+          failureListener.accept(f.failure());
+        } catch (RuntimeException e) {
+          aborted = true;
+          publishOpen();
+          ring.fail(new LoaderException("the failure listener failed on " + f.failure().source() + ": " + e, e));
+          dispose();
+          return;
+        }
         if (failedInEpoch > failurePolicy.allowedPerEpoch(epochLength)) {
           abort(f.failure());
           return;

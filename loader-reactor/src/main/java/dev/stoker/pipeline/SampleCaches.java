@@ -64,11 +64,18 @@ public final class SampleCaches {
    * As {@link #decoded(SampleSource, long, int)}, decoding with {@code decoder}.
    *
    * @throws IllegalArgumentException naming the parameter if {@code maxBytes} or
-   *     {@code shorterSide} is not positive
+   *     {@code shorterSide} is not positive, or if {@code maxBytes} cannot hold one image of
+   *     {@code shorterSide} by {@code shorterSide} pixels (such a cache would hold nothing)
    */
   public static CachingSource decoded(SampleSource source, long maxBytes, int shorterSide, ImageDecoder decoder) {
     Checks.notNull(source, "source");
+    Checks.notNull(decoder, "decoder");
     long budget = checkMaxBytes(maxBytes);
+    Checks.positive(shorterSide, "shorterSide");
+    long oneSample = 3L * shorterSide * shorterSide;
+    Checks.argument(budget >= oneSample, "maxBytes", maxBytes + " bytes cannot hold one decoded sample: an image "
+        + "shrunk to a shorter side of " + shorterSide + " takes at least " + oneSample + " bytes (3 x "
+        + shorterSide + " x " + shorterSide + ")");
     return new CachedSource(source, budget, new ImageShrinker(decoder, shorterSide));
   }
 

@@ -2,6 +2,7 @@ package dev.stoker.pipeline;
 
 import dev.stoker.api.CacheStats;
 import dev.stoker.image.TransformPlan;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
 /**
@@ -13,6 +14,7 @@ import reactor.core.publisher.Flux;
  */
 abstract sealed class SampleOrigin permits LocalSamples, SuppliedSamples {
   private final SampleBufferPool pool;
+  private volatile Consumer<Throwable> workerErrors = e -> { };
 
   SampleOrigin(SampleBufferPool pool) {
     this.pool = pool;
@@ -55,6 +57,19 @@ abstract sealed class SampleOrigin permits LocalSamples, SuppliedSamples {
   /** The sample buffers every processed sample it emits lives in. */
   final SampleBufferPool pool() {
     return pool;
+  }
+
+  /**
+   * Sets who hears of what escaped a thread processing samples here (the loader, which ends the
+   * run with it): such a sample never arrives, so the run could not end otherwise.
+   */
+  final void onWorkerError(Consumer<Throwable> handler) {
+    this.workerErrors = handler;
+  }
+
+  /** Reports {@code error}, which escaped one of this origin's threads. */
+  final void workerDied(Throwable error) {
+    workerErrors.accept(error);
   }
 
   /** Stops the threads that process samples here, after the sample each one is on. */

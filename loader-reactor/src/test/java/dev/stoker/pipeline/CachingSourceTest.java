@@ -203,4 +203,13 @@ class CachingSourceTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorterSide");
     assertThatThrownBy(() -> SampleCaches.decoded(inner, 10, 5, null)).hasMessageContaining("decoder");
   }
+
+  @Test
+  void decoded_budgetBelowOneShrunkImage_refusedNamingMaxBytes() {
+    CacheTestSources.Bytes inner = new CacheTestSources.Bytes(3, 5, Set.of());
+
+    assertThatThrownBy(() -> SampleCaches.decoded(inner, 3 * 30 * 30 - 1, 30))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxBytes: 2699 bytes cannot hold one");
+    assertThat(SampleCaches.decoded(inner, 3 * 30 * 30, 30).maxBytes()).isEqualTo(2700);
+  }
 }

@@ -126,7 +126,9 @@ final class Dispatcher implements Upstream.Listener {
       return;
     }
     if (wasReady) {
-      log.warn("node {} lost ({}); {} unfinished chunks go to the other nodes", node.name(), reason, unfinished.size());
+      long othersReady = nodes.stream().filter(n -> n != node && n.isReady()).count();
+      log.warn("node {} lost ({}); {}", node.name(), reason,
+          whereUnfinishedGo(unfinished.size(), othersReady, reconnecting, reconnectDelay, waitForNodes));
     } else {
       log.debug("node {}: {}", node.name(), reason);
     }
@@ -137,6 +139,25 @@ final class Dispatcher implements Upstream.Listener {
     if (reconnecting) {
       scheduleReconnect(node);
     }
+  }
+
+  /**
+   * What becomes of a lost node's {@code unfinished} chunks, as the log says it: they go to the
+   * other ready nodes, or, with none, they wait for a node (this one reconnecting, if it is) and
+   * the run fails after {@code waitForNodes} without one.
+   */
+  static String whereUnfinishedGo(int unfinished, long othersReady, boolean reconnecting, Duration reconnectDelay,
+      Duration waitForNodes) {
+    if (unfinished == 0) {
+      return "it had no unfinished chunks";
+    }
+    String chunks = unfinished == 1 ? "1 unfinished chunk" : unfinished + " unfinished chunks";
+    if (othersReady > 0) {
+      return chunks + (unfinished == 1 ? " goes" : " go") + " to the " + (othersReady == 1 ? "other ready node" : othersReady + " other ready nodes");
+    }
+    return chunks + (unfinished == 1 ? " waits" : " wait") + ": no other node is ready" + (reconnecting ? "; this one is reconnected every "
+        + reconnectDelay.toMillis() + " ms" : "") + "; the run fails if no node is ready within "
+        + waitForNodes.toSeconds() + " s";
   }
 
   private void assignAll() {

@@ -212,6 +212,21 @@ class RemoteSourceHandshakeTest {
     }
   }
 
+  /** The issue: a plain node answered --tls with "not an SSL/TLS record: 00000042017f...". */
+  @Test
+  void connect_tlsToAPlainNode_failsSayingTheNodeDoesNotSpeakTls() throws Exception {
+    X509Bundle cert = new CertificateBuilder().subject("CN=localhost").addSanIpAddress("127.0.0.1")
+        .setIsCertificateAuthority(true).buildSelfSigned();
+    Path pem = Files.writeString(root.resolve("plain.pem"), cert.getCertificatePEM());
+    FakeNode node = node(FakeNode.serving(local).token(TOKEN));
+
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile).withTls(pem)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " does not speak TLS")
+        .hasMessageNotContaining("not an SSL/TLS record")
+        .hasMessageNotContaining("0000");
+  }
+
   @Test
   void connect_tlsNodeWithAnUntrustedCertificate_fails() throws Exception {
     X509Bundle cert = new CertificateBuilder().subject("CN=localhost").addSanIpAddress("127.0.0.1")
