@@ -56,6 +56,16 @@ final class ListCommand implements Callable<Integer> {
     result.put("class_names", source.classes());
     result.put("warnings", source.warningCount() + missing);
     result.put("missing_images", missing);
+    if (source.hasBoxes()) {
+      long boxes = 0;
+      for (int i = 0; i < source.size(); i++) {
+        boxes += source.boxCount(i);
+      }
+      result.put("boxes", boxes);
+      System.err.printf("list: %,d boxes in the annotations; a run delivers fewer if some are empty after clipping "
+          + "to their image or a crop, or exceed --max-boxes (its summary warns, dropped_boxes and truncated_boxes "
+          + "in --json)%n", boxes);
+    }
     result.put("seconds", Math.round(seconds * 1000) / 1000.0);
     System.out.println(new ObjectMapper().writeValueAsString(result));
     return 0;

@@ -103,9 +103,13 @@ final class Summaries {
     out.printf("%,d images in %,d batches over %d epoch(s) in %.2f s: %,.0f images/s; consumer waited %.1f%% of "
             + "the time; decoder %s%n", s.delivered(), s.batches(), s.epochs(), s.seconds(), s.imagesPerSecond(),
         s.consumerWaitPercent(), s.decoder());
-    if (s.boxes() > 0 || s.truncatedBoxes() > 0) {
-      out.printf("%,d boxes delivered%s%n", s.boxes(), s.truncatedBoxes() == 0 ? ""
-          : String.format("; %,d more left out because their sample already had --max-boxes", s.truncatedBoxes()));
+    if (s.boxes() > 0 || s.truncatedBoxes() > 0 || s.droppedBoxes() > 0) {
+      out.printf("%,d boxes delivered%n", s.boxes());
+    }
+    if (s.truncatedBoxes() > 0 || s.droppedBoxes() > 0) {
+      out.printf("warning: %,d boxes of the annotations were dropped at delivery: %,d empty after clipping (to the "
+          + "image or a crop) or under a pixel, %,d left out because their sample already had --max-boxes%n",
+          s.droppedBoxes() + s.truncatedBoxes(), s.droppedBoxes(), s.truncatedBoxes());
     }
     if (s.cache().enabled()) {
       out.printf("cache: %.1f%% of %,d lookups served from memory; %,d evicted; holds %,d of %,d bytes%n",

@@ -148,6 +148,34 @@ class ListCommandTest {
   }
 
   @Test
+  void bench_manifestBoxOutsideItsImage_warnsOnceWithTheCountOfDroppedBoxes() throws Exception {
+    DemoDataset.writeJpeg(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+        data.resolve("a.jpg"));
+    Path csv = Files.writeString(data.resolve("m.csv"), "path,label,boxes\na.jpg,cat,1 1 6 6 cat;100 100 200 200 cat\n");
+
+    int status = StokerCli.run("bench", csv.toString(), "--preset", "decode-only", "--size", "8", "--epochs", "2",
+        "--batch", "1", "--threads", "1", "--json");
+
+    assertThat(status).as(console.err()).isZero();
+    JsonNode json = console.lastJson();
+    assertThat(json.get("boxes").asLong()).isEqualTo(2);
+    assertThat(json.get("dropped_boxes").asLong()).as("the box outside the 8x8 image, each epoch").isEqualTo(2);
+    assertThat(console.err()).containsOnlyOnce("warning: 2 boxes of the annotations were dropped at delivery: 2 empty");
+  }
+
+  @Test
+  void list_manifestWithBoxes_countsThemAndSaysARunMayDropSome() throws Exception {
+    Files.writeString(data.resolve("a.jpg"), "x");
+    Path csv = Files.writeString(data.resolve("m.csv"), "path,label,boxes\na.jpg,cat,1 1 6 6 cat;100 100 200 200 cat\n");
+
+    int status = StokerCli.run("list", csv.toString());
+
+    assertThat(status).as(console.err()).isZero();
+    assertThat(console.lastJson().get("boxes").asLong()).isEqualTo(2);
+    assertThat(console.err()).contains("2 boxes in the annotations; a run delivers fewer if some are empty");
+  }
+
+  @Test
   void list_missingPath_failsNamingIt() {
     Path missing = data.resolve("nope");
 
