@@ -22,10 +22,13 @@ import java.util.List;
  * @param warnings images delivered although the decoder reported corrupt data (a lenient decoder
  *     keeps its best effort; a strict one fails them, and they count in {@code failed})
  * @param cache what the sample cache did during the run, {@link CacheStats#NONE} without one
+ * @param droppedBoxes boxes of the source that the transforms dropped from processed samples:
+ *     empty after clipping to the image (a manifest box outside its image) or to a crop, or
+ *     narrower than a pixel; not counted in {@code boxes} nor {@code truncatedBoxes}
  */
 public record RunSummary(int epochs, long delivered, long failed, long batches, double seconds,
     RingStats consumer, String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes,
-    long warnings, CacheStats cache) {
+    long warnings, CacheStats cache, long droppedBoxes) {
 
   /** Validates and copies the fields. */
   public RunSummary {
@@ -33,6 +36,14 @@ public record RunSummary(int epochs, long delivered, long failed, long batches, 
     Checks.notNull(decoder, "decoder");
     Checks.notNull(cache, "cache");
     failures = List.copyOf(failures);
+  }
+
+  /** A summary without dropped boxes. */
+  public RunSummary(int epochs, long delivered, long failed, long batches, double seconds, RingStats consumer,
+      String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes, long warnings,
+      CacheStats cache) {
+    this(epochs, delivered, failed, batches, seconds, consumer, decoder, failures, boxes, truncatedBoxes, warnings,
+        cache, 0);
   }
 
   /** A summary without decoder warnings or a cache. */

@@ -107,6 +107,15 @@ public interface SampleSource {
   }
 
   /**
+   * How many problems {@link #warnings()} stands for: more than its lines when a source keeps only
+   * the first ones and ends with a line saying how many more, as the description counts them.
+   * Defaults to the number of lines.
+   */
+  default int warningCount() {
+    return warnings().size();
+  }
+
+  /**
    * The counters of the cache this source keeps in front of its reads, cumulative since it was
    * made; {@link CacheStats#NONE} (the default) for a source without one. A loader reports the
    * change over each run in {@link RunSummary#cache()}.

@@ -5,9 +5,10 @@ import dev.stoker.api.internal.Checks;
 /**
  * What one {@link Stage} did during a run.
  *
- * <p>Counts and means cover the run alone. The percentiles come from the stage's Micrometer timer,
- * whose histogram is time-windowed (by default about the last two minutes), so for a long run they
- * describe its recent part; they are 0 for a stage that never ran.
+ * <p>Counts, means and percentiles cover the run alone (the same samples; an earlier warm-up run is
+ * not in them). The percentiles are read from log-linear buckets, within about 3% of the true
+ * value; they are 0 for a stage that never ran. (The stage's Micrometer timer publishes its own,
+ * time-windowed percentiles, which may include earlier runs.)
  *
  * @param stage the stage
  * @param count how often it ran: per sample for read, decode, augment and collate; per batch for

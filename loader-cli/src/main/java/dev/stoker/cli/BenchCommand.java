@@ -148,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
     if (input.hasBoxes()) {
       o.put("boxes", s.boxes());
       o.put("truncated_boxes", s.truncatedBoxes());
+      o.put("dropped_boxes", s.droppedBoxes());
     }
     if (s.cache().enabled()) {
       o.put("cache_hit_rate", round(s.cache().hitRate(), 4));

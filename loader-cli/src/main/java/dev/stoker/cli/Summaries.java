@@ -15,16 +15,21 @@ final class Summaries {
 
   private Summaries() {}
 
-  /** Prints what the source reported while opening, if anything: the first lines and how many. */
+  /**
+   * Prints what the source reported while opening, if anything: how many problems (as the
+   * description counts them), the first lines and how many more.
+   */
   static void printWarnings(SampleSource source, PrintStream out) {
     List<String> warnings = source.warnings();
-    if (warnings.isEmpty()) {
+    int count = Math.max(source.warningCount(), warnings.size());
+    if (count == 0) {
       return;
     }
-    out.printf("the dataset reported problems while opening (skipped, the run goes on):%n");
-    warnings.stream().limit(FAILURES_SHOWN).forEach(w -> out.println("  " + w));
-    if (warnings.size() > FAILURES_SHOWN) {
-      out.printf("  ... and %,d more lines%n", warnings.size() - FAILURES_SHOWN);
+    out.printf("the dataset reported %,d problem(s) while opening (skipped, the run goes on):%n", count);
+    int shown = Math.min(FAILURES_SHOWN, warnings.size());
+    warnings.stream().limit(shown).forEach(w -> out.println("  " + w));
+    if (count > shown) {
+      out.printf("  ... and %,d more%n", count - shown);
     }
   }
 
@@ -68,9 +73,13 @@ final class Summaries {
     out.printf("%,d images in %,d batches over %d epoch(s) in %.2f s: %,.0f images/s; consumer waited %.1f%% of "
             + "the time; decoder %s%n", s.delivered(), s.batches(), s.epochs(), s.seconds(), s.imagesPerSecond(),
         s.consumerWaitPercent(), s.decoder());
-    if (s.boxes() > 0 || s.truncatedBoxes() > 0) {
-      out.printf("%,d boxes delivered%s%n", s.boxes(), s.truncatedBoxes() == 0 ? ""
-          : String.format("; %,d more left out because their sample already had --max-boxes", s.truncatedBoxes()));
+    if (s.boxes() > 0 || s.truncatedBoxes() > 0 || s.droppedBoxes() > 0) {
+      out.printf("%,d boxes delivered%n", s.boxes());
+    }
+    if (s.truncatedBoxes() > 0 || s.droppedBoxes() > 0) {
+      out.printf("warning: %,d boxes of the annotations were dropped at delivery: %,d empty after clipping (to the "
+          + "image or a crop) or under a pixel, %,d left out because their sample already had --max-boxes%n",
+          s.droppedBoxes() + s.truncatedBoxes(), s.droppedBoxes(), s.truncatedBoxes());
     }
     if (s.cache().enabled()) {
       out.printf("cache: %.1f%% of %,d lookups served from memory; %,d evicted; holds %,d of %,d bytes%n",
@@ -81,7 +90,10 @@ final class Summaries {
       out.printf("%,d image(s) with corrupt data delivered as decoded (lenient decoder)%n", s.warnings());
     }
     if (s.failed() > 0) {
-      out.printf("%,d sample(s) failed and were skipped:%n", s.failed());
+      long tried = s.delivered() + s.failed();
+      out.printf("%s%,d sample(s) failed and were skipped (%.0f%% of %,d), as --on-failure allows (skip, the "
+              + "default, skips any number; N or P%% ends the run past that budget):%n", s.failed() >= s.delivered()
+              ? "warning: most samples failed: " : "", s.failed(), 100.0 * s.failed() / tried, tried);
       s.failures().stream().limit(FAILURES_SHOWN).map(SampleFailure::describe).forEach(f -> out.println("  " + f));
       if (s.failed() > FAILURES_SHOWN) {
         out.printf("  ... and %,d more%n", s.failed() - FAILURES_SHOWN);

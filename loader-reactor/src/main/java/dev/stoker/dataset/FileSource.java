@@ -182,6 +182,11 @@ abstract class FileSource implements SampleSource {
   }
 
   @Override
+  public final int warningCount() {
+    return problemCount;
+  }
+
+  @Override
   public String toString() {
     return description();
   }

@@ -219,6 +219,11 @@ final class CachedSource implements CachingSource {
   }
 
   @Override
+  public int warningCount() {
+    return inner.warningCount();
+  }
+
+  @Override
   public String toString() {
     return "CachedSource[" + description() + "]";
   }

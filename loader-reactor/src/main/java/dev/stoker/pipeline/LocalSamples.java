@@ -75,6 +75,11 @@ final class LocalSamples extends SampleOrigin {
   }
 
   @Override
+  long droppedBoxes() {
+    return stage.droppedBoxes();
+  }
+
+  @Override
   long decoderWarnings() {
     return decoder.warnings();
   }

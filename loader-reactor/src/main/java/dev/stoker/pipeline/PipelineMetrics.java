@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +29,10 @@ import java.util.function.DoubleSupplier;
  *       {@code stoker.batches.delivered};
  *   <li>the summary {@code stoker.ring.fill}: slots in use each time the consumer took a batch.
  * </ul>
+ *
+ * <p>The Micrometer percentiles are time-windowed (they may include an earlier, untimed run); the
+ * {@link StageReports} take theirs from a cumulative {@link StageHistogram} per stage instead, over
+ * the same samples as their counts and means.
  *
  * <p>Every meter lives in a {@link SimpleMeterRegistry} of the loader's own, whose cumulative counts
  * the {@link StageReports} read whatever the user's registry does with them (a step registry resets
@@ -54,6 +57,8 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   private final List<Meter> userMeters = new ArrayList<>();
   /** Per stage (by ordinal), one timer per target. */
   private final Timer[][] stages = new Timer[Stage.values().length][];
+  /** Per stage (by ordinal), the same times in a cumulative histogram, for per-run percentiles. */
+  private final StageHistogram[] histograms = new StageHistogram[Stage.values().length];
   private final Counter[] delivered;
   private final Counter[] failed;
   private final Counter[] batches;
@@ -67,6 +72,7 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
     this.user = user;
     this.targets = user == null ? List.of(own) : List.of(own, user);
     for (Stage stage : Stage.values()) {
+      histograms[stage.ordinal()] = new StageHistogram();
       stages[stage.ordinal()] = targets.stream().map(r -> keep(r, Timer.builder(STAGE_TIMER)
           .description("time of one run of a loader stage; see dev.stoker.api.Stage")
           .tag("stage", stage.tag())
@@ -118,6 +124,7 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   }
 
   void record(Stage stage, long nanos) {
+    histograms[stage.ordinal()].record(nanos);
     for (Timer t : stages[stage.ordinal()]) {
       t.record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -198,9 +205,9 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
     return stages[stage.ordinal()][0].totalTime(TimeUnit.NANOSECONDS);
   }
 
-  /** The recent-window snapshot of {@code stage}'s timer, with its percentiles. */
-  HistogramSnapshot snapshot(Stage stage) {
-    return stages[stage.ordinal()][0].takeSnapshot();
+  /** The cumulative bucket counts of {@code stage}'s times, for {@link StageHistogram#percentile}. */
+  long[] histogram(Stage stage) {
+    return histograms[stage.ordinal()].copy();
   }
 
   /** Samples delivered so far, over the loader's life. */

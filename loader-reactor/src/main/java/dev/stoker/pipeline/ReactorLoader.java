@@ -167,6 +167,7 @@ final class ReactorLoader implements Loader {
       runStartNanos = start;
       CacheStats cacheAtStart = origin.cacheStats();
       long warningsAtStart = origin.decoderWarnings();
+      long droppedAtStart = origin.droppedBoxes();
       runSamples(from, epochs).subscribe(current);
       RingStats stats;
       try {
@@ -189,7 +190,8 @@ final class ReactorLoader implements Loader {
       double seconds = (System.nanoTime() - start) / 1e9;
       return new RunSummary(epochs, stats.samples(), current.failed(), stats.batches(), seconds, stats,
           origin.decoderName(), current.failures(), current.boxes(), current.truncatedBoxes(),
-          origin.decoderWarnings() - warningsAtStart, origin.cacheStats().minus(cacheAtStart));
+          origin.decoderWarnings() - warningsAtStart, origin.cacheStats().minus(cacheAtStart),
+          origin.droppedBoxes() - droppedAtStart);
     } finally {
       reports.runEnded();
       running.set(false);

@@ -43,6 +43,11 @@ abstract sealed class SampleOrigin permits LocalSamples, SuppliedSamples {
   /** Warnings this loader's decoder reported so far, cumulative. */
   abstract long decoderWarnings();
 
+  /** Boxes the transforms dropped so far (0 where the samples come ready-made). */
+  long droppedBoxes() {
+    return 0;
+  }
+
   /** The cache's counters so far, cumulative; {@link CacheStats#NONE} without a cache. */
   abstract CacheStats cacheStats();
 

@@ -35,6 +35,8 @@ final class SampleStage {
   private final long seed;
   /** One bit per sample index: decoded without error once, under the whole-file check. */
   private final AtomicLongArray sound;
+  /** Boxes the transforms dropped (empty after clipping to the image or a crop, or under a pixel). */
+  private final java.util.concurrent.atomic.LongAdder droppedBoxes = new java.util.concurrent.atomic.LongAdder();
 
   /**
    * The stage the settings in {@code b} describe, over its source: the decoder (default
@@ -140,5 +142,13 @@ final class SampleStage {
       buffer.boxLabels[k] = buffer.sourceLabels[from];
     }
     buffer.boxCount = kept;
+    if (kept < count) {
+      droppedBoxes.add(count - kept);
+    }
+  }
+
+  /** Boxes the transforms dropped so far: empty after clipping (to the image or a crop) or under a pixel. */
+  long droppedBoxes() {
+    return droppedBoxes.sum();
   }
 }

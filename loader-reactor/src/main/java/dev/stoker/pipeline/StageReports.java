@@ -6,16 +6,14 @@ import dev.stoker.api.RingStats;
 import dev.stoker.api.Stage;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.StageStats;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a loader's meters into the {@link StageReport} of its current or last run: marks where each
- * run starts and ends and reports the difference, so a warm-up run does not blur the next one. The
- * list stage, timed once per source, is reported over the loader's life.
+ * run starts and ends and reports the difference, so a warm-up run does not blur the next one: counts,
+ * means and percentiles cover the same samples. The list stage, timed once per source, is reported
+ * over the loader's life.
  */
 final class StageReports {
   private final PipelineMetrics metrics;
@@ -37,18 +35,20 @@ final class StageReports {
   }
 
   /** The counters at one moment. */
-  private record Mark(long nanoTime, long[] counts, double[] nanos, long delivered, long fills, double fillTotal,
-      RingStats ring) {}
+  private record Mark(long nanoTime, long[] counts, double[] nanos, long[][] histograms, long delivered, long fills,
+      double fillTotal, RingStats ring) {}
 
   private Mark mark() {
     Stage[] all = Stage.values();
     long[] counts = new long[all.length];
     double[] nanos = new double[all.length];
+    long[][] histograms = new long[all.length][];
     for (Stage s : all) {
       counts[s.ordinal()] = metrics.count(s);
       nanos[s.ordinal()] = metrics.totalNanos(s);
+      histograms[s.ordinal()] = metrics.histogram(s);
     }
-    return new Mark(System.nanoTime(), counts, nanos, metrics.delivered(), metrics.fillCount(), metrics.fillTotal(),
+    return new Mark(System.nanoTime(), counts, nanos, histograms, metrics.delivered(), metrics.fillCount(), metrics.fillTotal(),
         ring.stats());
   }
 
@@ -71,7 +71,8 @@ final class StageReports {
       int i = s.ordinal();
       long count = s == Stage.LIST ? to.counts()[i] : to.counts()[i] - from.counts()[i];
       double nanos = s == Stage.LIST ? to.nanos()[i] : to.nanos()[i] - from.nanos()[i];
-      stages.add(stats(s, count, nanos, seconds));
+      long[] before = s == Stage.LIST ? null : from.histograms()[i];
+      stages.add(stats(s, count, nanos, seconds, before, to.histograms()[i]));
     }
     long delivered = to.delivered() - from.delivered();
     long fills = to.fills() - from.fills();
@@ -83,23 +84,11 @@ final class StageReports {
     return new StageReport(seconds, delivered, wait, meanFill, ring.slots(), stages, verdict);
   }
 
-  private StageStats stats(Stage stage, long count, double nanos, double seconds) {
-    double p50 = 0;
-    double p95 = 0;
-    double p99 = 0;
-    if (count > 0) {
-      HistogramSnapshot snapshot = metrics.snapshot(stage);
-      for (ValueAtPercentile v : snapshot.percentileValues()) {
-        double ms = v.value(TimeUnit.MILLISECONDS);
-        if (v.percentile() == 0.5) {
-          p50 = ms;
-        } else if (v.percentile() == 0.95) {
-          p95 = ms;
-        } else if (v.percentile() == 0.99) {
-          p99 = ms;
-        }
-      }
-    }
+  /** One stage's stats; its percentiles over the samples counted by {@code to} less {@code from}. */
+  private static StageStats stats(Stage stage, long count, double nanos, double seconds, long[] from, long[] to) {
+    double p50 = StageHistogram.percentile(from, to, 0.5) / 1e6;
+    double p95 = StageHistogram.percentile(from, to, 0.95) / 1e6;
+    double p99 = StageHistogram.percentile(from, to, 0.99) / 1e6;
     return new StageStats(stage, count, seconds > 0 && stage != Stage.LIST ? count / seconds : 0,
         count > 0 ? nanos / count / 1e6 : 0, p50, p95, p99);
   }

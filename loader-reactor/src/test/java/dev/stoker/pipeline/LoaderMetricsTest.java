@@ -117,6 +117,41 @@ class LoaderMetricsTest {
   }
 
   @Test
+  void stageReport_slowWarmUpThenFastRun_percentilesCoverTheSameSamplesAsTheMean() {
+    Loader loader = build(builder(new FakeSamples.Source(16), 4, 2));
+    loader.run(1, batch -> sleep(40));
+
+    loader.run(1, batch -> { });
+    StageStats consumer = loader.stageReport().stage(Stage.CONSUMER).orElseThrow();
+
+    assertThat(consumer.count()).isEqualTo(4);
+    assertThat(consumer.meanMillis()).as("the fast run alone").isLessThan(20);
+    assertThat(consumer.p99Millis()).as("no warm-up batch in the percentiles").isLessThan(20);
+    assertThat(consumer.p50Millis()).isLessThanOrEqualTo(consumer.p95Millis());
+    assertThat(consumer.p95Millis()).isLessThanOrEqualTo(consumer.p99Millis());
+  }
+
+  @Test
+  void stageReport_fastWarmUpThenSlowRun_percentilesSeeTheSlowBatches() {
+    Loader loader = build(builder(new FakeSamples.Source(16), 4, 2));
+    loader.run(1, batch -> { });
+
+    loader.run(1, batch -> sleep(30));
+    StageStats consumer = loader.stageReport().stage(Stage.CONSUMER).orElseThrow();
+
+    assertThat(consumer.p50Millis()).isGreaterThanOrEqualTo(25);
+    assertThat(consumer.p99Millis()).isGreaterThanOrEqualTo(consumer.p50Millis());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void run_consumerHoldsTheFirstBatchUntilTheRingIsFull_ringWaitRecordsTheStall() throws Exception {
     int slots = 2;
     Loader loader = build(builder(new FakeSamples.Source(64), 4, slots));
