@@ -253,4 +253,26 @@ class RemoteSourceHandshakeTest {
         .isInstanceOf(LoaderException.class)
         .hasMessageContaining("node " + name(node) + " failed the TLS handshake");
   }
+
+  @Test
+  void connect_tlsNodeWithATrustedCertificateForAnotherHostName_fails() throws Exception {
+    // trusted (it is the pinned certificate itself) but issued to another name: a node that stole
+    // another host's certificate must not pass for localhost
+    X509Bundle cert = new CertificateBuilder().subject("CN=node.example").addSanDnsName("node.example")
+        .setIsCertificateAuthority(true).buildSelfSigned();
+    Path pem = Files.writeString(root.resolve("node-example.pem"), cert.getCertificatePEM());
+    FakeNode node = node(FakeNode.serving(local).tls(SslContextBuilder.forServer(cert.toKeyManagerFactory()).build()));
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withTls(pem)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " failed the TLS handshake");
+  }
+
+  @Test
+  void connect_tlsNodeWithATrustedCertificateForItsName_negativeControl_connects() throws Exception {
+    X509Bundle cert = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
+        .setIsCertificateAuthority(true).buildSelfSigned();
+    Path pem = Files.writeString(root.resolve("localhost.pem"), cert.getCertificatePEM());
+    FakeNode node = node(FakeNode.serving(local).tls(SslContextBuilder.forServer(cert.toKeyManagerFactory()).build()));
+    RemoteSource.connect(List.of(node.address()), options().withTls(pem)).close();
+  }
 }
