@@ -50,6 +50,11 @@ final class BenchCommand implements Callable<Integer> {
       + "no transform, same threads; adds floor_images_per_s")
   boolean floor;
 
+  @Option(names = "--trace-indices", paramLabel = "FILE", description = "write the dataset indices of every "
+      + "delivered batch, warm-up included, as one JSON object a line: epoch, rank, world_size, batch (its number in "
+      + "the rank's epoch), next_position and indices (in position order); for checking exactly-once from outside")
+  Path traceIndices;
+
   /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
   private static long allocatedBytes() {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
@@ -66,13 +71,14 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--floor decodes the files here; with --remote the nodes do");
     }
     long opening = System.nanoTime();
-    try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
+    try (IndexTrace trace = traceIndices == null ? null : IndexTrace.open(traceIndices, options.rank, options.worldSize);
+        Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
         : Input.local(dataset.open(dir))) {
-      return bench(input, Duration.ofNanos(System.nanoTime() - opening));
+      return bench(input, Duration.ofNanos(System.nanoTime() - opening), trace);
     }
   }
 
-  private int bench(Input input, Duration listTime) {
+  private int bench(Input input, Duration listTime, IndexTrace trace) {
     if (input.local() != null) {
       Summaries.printWarnings(input.local(), System.err);
     }
@@ -80,14 +86,17 @@ final class BenchCommand implements Callable<Integer> {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),
           loader.layout(), options.threads, loader.decoderName());
       try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
-        loader.run(0, 1, batch -> { });
+        loader.run(0, 1, trace == null ? batch -> { } : trace);
       }
       BatchDigest digest = new BatchDigest();
       RunSummary summary;
       long allocatedBefore = allocatedBytes();
       long wireBefore = input.wireBytes();
       try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
-        summary = loader.run(1, epochs, digest);
+        summary = loader.run(1, epochs, trace == null ? digest : batch -> {
+          digest.accept(batch);
+          trace.accept(batch);
+        });
       }
       double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
       double wirePerImage = input.nodes() != null
