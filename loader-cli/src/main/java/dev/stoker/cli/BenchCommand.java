@@ -53,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
       + "no transform, same threads; adds floor_images_per_s")
   boolean floor;
 
+  @Option(names = "--trace-indices", paramLabel = "FILE", description = "write the dataset indices of every "
+      + "delivered batch, warm-up included, as one JSON object a line: epoch, rank, world_size, batch (its number in "
+      + "the rank's epoch), next_position and indices (in position order); for checking exactly-once from outside")
+  Path traceIndices;
+
   /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
   private static long allocatedBytes() {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
@@ -68,16 +73,17 @@ final class BenchCommand implements Callable<Integer> {
     if (floor && remote.given()) {
       throw new IllegalArgumentException("--floor decodes the files here; with --remote the nodes do");
     }
-    try (RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err)) {
+    try (RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err);
+        IndexTrace trace = traceIndices == null ? null : IndexTrace.open(traceIndices, options.rank, options.worldSize)) {
       long opening = System.nanoTime();
       try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
           : Input.local(dataset.open(dir))) {
-        return bench(input, Duration.ofNanos(System.nanoTime() - opening), record);
+        return bench(input, Duration.ofNanos(System.nanoTime() - opening), record, trace);
       }
     }
   }
 
-  private int bench(Input input, Duration listTime, RunRecord record) {
+  private int bench(Input input, Duration listTime, RunRecord record, IndexTrace trace) {
     if (input.local() != null) {
       Summaries.printWarnings(input.local(), System.err);
     }
@@ -91,13 +97,16 @@ final class BenchCommand implements Callable<Integer> {
       try {
         try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
           record.watch(loader::progress, line, false);
-          loader.run(0, 1, batch -> { });
+          loader.run(0, 1, trace == null ? batch -> { } : trace);
         }
         allocatedBefore = allocatedBytes();
         wireBefore = input.wireBytes();
         try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
           record.watch(loader::progress, line, true);
-          summary = loader.run(1, epochs, digest);
+          summary = loader.run(1, epochs, trace == null ? digest : batch -> {
+            digest.accept(batch);
+            trace.accept(batch);
+          });
         }
       } catch (RuntimeException e) {
         record.runFailed(e);

@@ -142,7 +142,7 @@ final class ReactorLoader implements Loader {
     Checks.notNull(from, "from");
     Checks.positive(epochs, "epochs");
     Checks.notNull(consumer, "consumer");
-    state.checkSameSequence(from);
+    from.checkSameSequence(state);
     Checks.argument(from.position() <= shard.length(), "from",
         "position " + from.position() + " is past the epoch's " + shard.length() + " samples");
     if (closed) {

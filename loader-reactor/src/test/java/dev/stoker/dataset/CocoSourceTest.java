@@ -174,6 +174,21 @@ class CocoSourceTest {
   }
 
   @Test
+  void open_boxesAboveOrBelowTheImage_topAndBottomEdgesAreClipped() throws IOException {
+    Path file = json("""
+        {"images": [{"id": 1, "file_name": "a.jpg", "width": 50, "height": 40}],
+         "annotations": [
+           {"id": 1, "image_id": 1, "category_id": 3, "bbox": [10, -8, 20, 20]},
+           {"id": 2, "image_id": 1, "category_id": 3, "bbox": [5, 30, 10, 25]}],
+        %s}""".formatted(CATEGORIES));
+
+    CocoSource source = CocoSource.open(file, images);
+
+    assertThat(boxes(source, 0)).containsExactly(10, 0, 30, 12, 5, 30, 15, 40);
+    assertThat(source.warnings()).isEmpty();
+  }
+
+  @Test
   void open_malformedJson_failsNamingFileLineAndColumn() throws IOException {
     Path file = json("""
         {"images": [{"id": 1, "file_name": "a.jpg"}],

@@ -113,6 +113,24 @@ class SampleProcessorBoxesTest {
   }
 
   @Test
+  void process_cropThenPad_boxAcrossTheTopEdgeIsClippedAtTheCropTop() {
+    // CenterCrop(50, 40) of 100x80 keeps y in [20, 60]: the box's top (y 5) is cut to the crop's top,
+    // then the pad moves it down by 10
+    Result r = process(List.of(new CenterCrop(50, 40), new Pad(10, 10, 10, 10, 0)), 0, 30, 5, 40, 30);
+
+    assertBoxes(r.boxes(), 15, 10, 25, 20);
+  }
+
+  @Test
+  void process_boxAboveTheImageTop_isClippedAtZero() {
+    // a source box may reach above the image (y0 < 0); it is delivered from row 0
+    Result r = process(List.of(new Resize(W, H)), 0, 10, -12, 30, 20, 40, -30, 60, -2);
+
+    assertThat(r.kept()).containsExactly(0);
+    assertBoxes(r.boxes(), 10, 0, 30, 20);
+  }
+
+  @Test
   void process_noBoxes_sameBytesAsTheFourArgumentProcess() {
     List<TransformSpec> specs = List.of(new RandomIoUCrop(), new Rotate(-20, 20, 0.7, 0), new RandomResizedCrop(48),
         new HorizontalFlip(0.5), new ColorJitter(0.3, 0.3, 0.3, 0.05));

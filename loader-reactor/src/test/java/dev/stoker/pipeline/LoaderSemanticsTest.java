@@ -200,6 +200,48 @@ class LoaderSemanticsTest {
         .hasMessageContaining("seed=" + (SEED + 1));
   }
 
+  /** Each of the seven fields that fix the sequence, changed alone in a saved state, is refused by name. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"seed", "shuffle", "rank", "worldSize", "lastBatch",
+      "batchSize", "datasetSize"})
+  void run_stateSavedWithAnotherSequenceField_refusedNamingTheField(String field) {
+    Loader loader = build(builder(new FakeSamples.Source(20), 8));
+    LoaderState same = new LoaderState(1, 8, 1, SEED, true, 0, 1, LastBatchPolicy.PARTIAL, 8, 20);
+    LoaderState other = switch (field) {
+      case "seed" -> new LoaderState(1, 8, 1, SEED + 1, true, 0, 1, LastBatchPolicy.PARTIAL, 8, 20);
+      case "shuffle" -> new LoaderState(1, 8, 1, SEED, false, 0, 1, LastBatchPolicy.PARTIAL, 8, 20);
+      case "rank" -> new LoaderState(1, 8, 1, SEED, true, 1, 2, LastBatchPolicy.PARTIAL, 8, 20);
+      case "worldSize" -> new LoaderState(1, 8, 1, SEED, true, 0, 2, LastBatchPolicy.PARTIAL, 8, 20);
+      case "lastBatch" -> new LoaderState(1, 8, 1, SEED, true, 0, 1, LastBatchPolicy.DROP, 8, 20);
+      case "batchSize" -> new LoaderState(1, 8, 1, SEED, true, 0, 1, LastBatchPolicy.PARTIAL, 4, 20);
+      case "datasetSize" -> new LoaderState(1, 8, 1, SEED, true, 0, 1, LastBatchPolicy.PARTIAL, 8, 21);
+      default -> throw new AssertionError(field);
+    };
+    String saved = switch (field) {
+      case "seed" -> String.valueOf(SEED + 1);
+      case "shuffle" -> "false";
+      case "rank" -> "1";
+      case "worldSize" -> "2";
+      case "lastBatch" -> "DROP";
+      case "batchSize" -> "4";
+      default -> "21";
+    };
+    assertThat(other).isNotEqualTo(same);
+    assertThatThrownBy(() -> loader.run(other, 1, batch -> { }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("saved with " + field + "=" + saved + " but this loader has " + field + "=");
+  }
+
+  @Test
+  void run_stateSavedWithTheSameSequence_resumesMidEpoch() {
+    // control for the refusals above: the unchanged state is accepted and finishes epoch 1
+    Loader loader = build(builder(new FakeSamples.Source(20), 8));
+    LoaderState same = new LoaderState(1, 8, 1, SEED, true, 0, 1, LastBatchPolicy.PARTIAL, 8, 20);
+    List<Integer> sizes = new ArrayList<>();
+    loader.run(same, 1, batch -> sizes.add(batch.size()));
+    assertThat(sizes).containsExactly(8, 4);
+  }
+
   @Test
   void run_strictDecoder_checksEachWholeFileOnceAndAFailingFileEveryTime() {
     List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());

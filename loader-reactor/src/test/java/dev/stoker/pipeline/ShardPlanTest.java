@@ -114,4 +114,46 @@ class ShardPlanTest {
     assertThatThrownBy(() -> new ShardPlan(10, 2, 0, 0, LastBatchPolicy.PARTIAL))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("worldSize");
   }
+
+  @Test
+  void accessors_givenSettings_reportThemAndTheLength() {
+    ShardPlan plan = new ShardPlan(10, 4, 2, 3, LastBatchPolicy.PARTIAL);
+    assertThat(plan.rank()).isEqualTo(2);
+    assertThat(plan.worldSize()).isEqualTo(3);
+    assertThat(plan.policy()).isEqualTo(LastBatchPolicy.PARTIAL);
+    assertThat(plan.length()).isEqualTo(3); // indices 2, 5, 8 of the permutation
+    assertThat(plan).hasToString("rank 2 of 3, PARTIAL, 3 samples per epoch");
+    assertThat(new ShardPlan(10, 4, 2, 3, LastBatchPolicy.PARTIAL).requireWork()).isNotNull();
+  }
+
+  @Test
+  void requireWork_exactlyAsManySamplesAsRanksOrOneFullBatchPerRank_accepted() {
+    // the boundaries of the two refusals: one sample per rank (PARTIAL), one full batch per rank (DROP)
+    ShardPlan partial = new ShardPlan(3, 4, 2, 3, LastBatchPolicy.PARTIAL);
+    assertThat(partial.requireWork()).isSameAs(partial);
+    assertThat(partial.length()).isEqualTo(1);
+    ShardPlan drop = new ShardPlan(12, 4, 2, 3, LastBatchPolicy.DROP);
+    assertThat(drop.requireWork()).isSameAs(drop);
+    assertThat(drop.length()).isEqualTo(4);
+  }
+
+  @Test
+  void requireWork_oneSampleShort_refusedNamingTheParameterAndTheNumbers() {
+    assertThatThrownBy(() -> new ShardPlan(2, 4, 0, 3, LastBatchPolicy.PARTIAL).requireWork())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("worldSize: 3 ranks share 2 samples, so ranks 2 to 2 would get no sample in any epoch; "
+            + "use at most 2 ranks");
+    assertThatThrownBy(() -> new ShardPlan(11, 4, 0, 3, LastBatchPolicy.DROP).requireWork())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("batchSize: 4 with lastBatch DROP on worldSize 3 ranks leaves every epoch empty: the 11 samples "
+            + "do not make one full batch per rank (12 samples); use a batchSize of at most 3, or lastBatch PARTIAL "
+            + "or FILL");
+    assertThatThrownBy(() -> new ShardPlan(3, 4, 0, 1, LastBatchPolicy.DROP).requireWork())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("batchSize: 4 with lastBatch DROP leaves every epoch empty: the 3 samples do not make one full "
+            + "batch; use a batchSize of at most 3, or lastBatch PARTIAL or FILL");
+    assertThatThrownBy(() -> new ShardPlan(0, 4, 0, 1, LastBatchPolicy.FILL).requireWork())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("source: the dataset has no samples");
+  }
 }

@@ -163,7 +163,8 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
 
   private static SslContext sslContext(RemoteOptions options) {
     try {
-      SslContextBuilder builder = SslContextBuilder.forClient();
+      // the node's certificate must name the host the client dialled (not left to a library default)
+      SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
       if (options.trustCert() != null) {
         builder.trustManager(options.trustCert().toFile());
       }

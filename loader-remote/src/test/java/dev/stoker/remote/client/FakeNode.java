@@ -48,7 +48,9 @@ import java.util.function.UnaryOperator;
  * <p>It can also be hostile, as a compromised node would be: claim a huge dataset or box count
  * ({@link #claim}), rewrite every SAMPLE or FAILED it sends ({@link #tamper}), send one SAMPLE
  * past the end of each chunk ({@link #samplePastEnd}), or answer HELLO with any ERROR
- * ({@link #refuseWith}). An ERROR from the client is ignored (whether its bytes arrive before the
+ * ({@link #refuseWith}), answer a token-requiring handshake with a forged proof without knowing
+ * the token ({@link #forgeProof}), or send one sample more than its credits ({@link #overspendOnce}).
+ * An ERROR from the client is ignored (whether its bytes arrive before the
  * client's close resets the connection is up to TCP, so tests look at the client's log instead).
  */
 final class FakeNode implements AutoCloseable {
@@ -71,6 +73,9 @@ final class FakeNode implements AutoCloseable {
   private volatile UnaryOperator<Message> tamper = UnaryOperator.identity();
   private volatile int[] pastEnd;
   private Message.Error helloError;
+  private byte[] forgedProof;
+  private boolean reflectProof;
+  private volatile boolean overspendOnce;
   private volatile Channel server;
   private int port;
 
@@ -140,6 +145,31 @@ final class FakeNode implements AutoCloseable {
    */
   FakeNode samplePastEnd(int[] order) {
     this.pastEnd = order.clone();
+    return this;
+  }
+
+  /**
+   * Asks for a token (WELCOME says one is required) but does not know it: takes any AUTH and
+   * answers with {@code proof} as its own, as an impostor would.
+   */
+  FakeNode forgeProof(byte[] proof) {
+    this.forgedProof = proof.clone();
+    return this;
+  }
+
+  /** As {@link #forgeProof}, answering with the client's own proof from its AUTH (a reflection). */
+  FakeNode reflectProof() {
+    this.reflectProof = true;
+    return forgeProof(new byte[0]);
+  }
+
+  /**
+   * In each session, sends one SAMPLE without a credit for it: the first time it holds no credit
+   * but a chunk still has positions, it sends the next position anyway (a valid position and
+   * index, so only the credit count gives it away).
+   */
+  FakeNode overspendOnce() {
+    this.overspendOnce = true;
     return this;
   }
 
@@ -240,6 +270,7 @@ final class FakeNode implements AutoCloseable {
     private byte[] clientNonce;
     private SampleMaker maker;
     private long held;
+    private boolean phantomSent;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -277,10 +308,15 @@ final class FakeNode implements AutoCloseable {
         return;
       }
       clientNonce = h.clientNonce();
-      ctx.writeAndFlush(new Message.Welcome(welcomeVersion, nodeNonce, token != null));
+      ctx.writeAndFlush(new Message.Welcome(welcomeVersion, nodeNonce, token != null || forgedProof != null));
     }
 
     private void auth(ChannelHandlerContext ctx, Message.Auth a) {
+      if (forgedProof != null) {
+        ctx.writeAndFlush(new Message.Dataset(reflectProof ? a.proof() : forgedProof, identity, source.size(), source.classes(),
+            source.hasBoxes(), source.maxBoxCount()));
+        return;
+      }
       if (token != null && !TokenAuth.verify(TokenAuth.clientProof(token, nodeNonce, clientNonce), a.proof())) {
         refuse(ctx, Message.Error.AUTH, "wrong token proof");
         return;
@@ -326,6 +362,10 @@ final class FakeNode implements AutoCloseable {
           queue.poll();
           ctx.write(new Message.ChunkDone(work.chunk.chunkId()));
           continue;
+        }
+        if (held == 0 && overspendOnce && !phantomSent && ctx.channel().isWritable() && maker != null) {
+          phantomSent = true;
+          held++; // a credit it was never granted
         }
         if (held == 0 || !ctx.channel().isWritable()) {
           break;

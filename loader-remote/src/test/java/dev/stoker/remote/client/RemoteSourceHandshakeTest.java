@@ -24,6 +24,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Named;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +112,31 @@ class RemoteSourceHandshakeTest {
   void connect_clientHasATokenAndNodeNone_failsBecauseTheNodeProvesNothing() {
     FakeNode node = node(FakeNode.serving(local));
     // the node's proof comes with its DATASET now, so nothing it says is believed without it
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
+  }
+
+  static Stream<Arguments> forgedProofs() {
+    byte[] random = new byte[32];
+    new java.util.SplittableRandom(3).nextBytes(random);
+    return Stream.of(Arguments.of(Named.of("32 zero bytes", new byte[32])),
+        Arguments.of(Named.of("32 random bytes", random)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("forgedProofs")
+  void connect_nodeWithoutTheTokenForgesAProof_failsBecauseTheNodeProvesNothing(byte[] proof) {
+    FakeNode node = node(FakeNode.serving(local).forgeProof(proof));
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
+  }
+
+  @Test
+  void connect_nodeSendsBackTheClientsOwnProof_failsBecauseTheNodeProvesNothing() {
+    // a node that holds no token could replay the client's AUTH proof: the labels make the two differ
+    FakeNode node = node(FakeNode.serving(local).reflectProof());
     assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withToken(tokenFile)))
         .isInstanceOf(LoaderException.class)
         .hasMessageContaining("node " + name(node) + " did not prove that it holds the token");
@@ -237,5 +267,27 @@ class RemoteSourceHandshakeTest {
     assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withTls(pem)))
         .isInstanceOf(LoaderException.class)
         .hasMessageContaining("node " + name(node) + " failed the TLS handshake");
+  }
+
+  @Test
+  void connect_tlsNodeWithATrustedCertificateForAnotherHostName_fails() throws Exception {
+    // trusted (it is the pinned certificate itself) but issued to another name: a node that stole
+    // another host's certificate must not pass for localhost
+    X509Bundle cert = new CertificateBuilder().subject("CN=node.example").addSanDnsName("node.example")
+        .setIsCertificateAuthority(true).buildSelfSigned();
+    Path pem = Files.writeString(root.resolve("node-example.pem"), cert.getCertificatePEM());
+    FakeNode node = node(FakeNode.serving(local).tls(SslContextBuilder.forServer(cert.toKeyManagerFactory()).build()));
+    assertThatThrownBy(() -> RemoteSource.connect(List.of(node.address()), options().withTls(pem)))
+        .isInstanceOf(LoaderException.class)
+        .hasMessageContaining("node " + name(node) + " failed the TLS handshake");
+  }
+
+  @Test
+  void connect_tlsNodeWithATrustedCertificateForItsName_negativeControl_connects() throws Exception {
+    X509Bundle cert = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
+        .setIsCertificateAuthority(true).buildSelfSigned();
+    Path pem = Files.writeString(root.resolve("localhost.pem"), cert.getCertificatePEM());
+    FakeNode node = node(FakeNode.serving(local).tls(SslContextBuilder.forServer(cert.toKeyManagerFactory()).build()));
+    RemoteSource.connect(List.of(node.address()), options().withTls(pem)).close();
   }
 }

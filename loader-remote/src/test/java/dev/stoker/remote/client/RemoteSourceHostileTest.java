@@ -127,6 +127,49 @@ class RemoteSourceHostileTest {
   }
 
   @Test
+  void samples_nodeSendsOneSampleOverItsCredits_droppedNamingTheCredits() {
+    // two requested positions of a chunk of four: two credits; the node sends a third sample
+    FakeNode hostile = node(FakeNode.serving(local).overspendOnce());
+    try (RemoteSource remote = open(options(4), hostile)) {
+      StepVerifier.create(indices(remote.samples(0, order, 0)), 0)
+          .thenRequest(2)
+          .expectNext(order[0], order[1])
+          .then(() -> awaitLog("sent more samples than it was granted credits"))
+          .thenCancel()
+          .verify(WAIT);
+    }
+    assertThat(hostile.samples()).isEqualTo(3);
+    assertThat(log()).contains("node " + name(hostile)
+        + " broke the protocol: sent more samples than it was granted credits; dropping it");
+  }
+
+  @Test
+  void samples_nodeSendsExactlyItsCredits_negativeControl_notDropped() throws InterruptedException {
+    FakeNode honest = node(FakeNode.serving(local));
+    try (RemoteSource remote = open(options(4), honest)) {
+      StepVerifier.create(indices(remote.samples(0, order, 0)), 0)
+          .thenRequest(2)
+          .expectNext(order[0], order[1])
+          .expectNoEvent(Duration.ofMillis(300))
+          .thenRequest(2)
+          .expectNext(order[2], order[3])
+          .thenCancel()
+          .verify(WAIT);
+    }
+    assertThat(honest.overspent()).isFalse();
+    assertThat(log()).doesNotContain("broke the protocol");
+  }
+
+  private void awaitLog(String text) {
+    try {
+      dev.stoker.testkit.Await.until(() -> log().contains(text), "the log to say: " + text);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void samples_pastEndOnlyDetectedAtTheEnd_negativeControl_honestNodesNeverDropped() {
     FakeNode a = node(FakeNode.serving(local));
     FakeNode b = node(FakeNode.serving(local));
