@@ -67,10 +67,8 @@ CUresult checkDeviceRange(uintptr_t p, size_t n, const char* call, std::vector<A
 static CUresult copy(void* dst, const void* src, size_t n, void* handle, bool sync, bool stage,
                      std::vector<Allocation*> uses, const char* what) {
   Context* ctx;
-  CUresult rc = needContext(&ctx);
-  if (rc != CUDA_SUCCESS) return rc;
   Stream* s;
-  rc = resolveStream(handle, ctx, &s);
+  CUresult rc = currentStream(handle, &ctx, &s);
   if (rc != CUDA_SUCCESS) return rc;
   if (n == 0) return CUDA_SUCCESS;
   Op op;

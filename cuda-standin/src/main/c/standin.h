@@ -155,6 +155,8 @@ void drain(Stream* s);
 void stopStream(Stream* s);
 // Resolves a CUstream handle (0 or CU_STREAM_LEGACY: ctx's legacy default stream).
 CUresult resolveStream(void* handle, Context* ctx, Stream** out);
+// needContext, then resolveStream in that context: what most stream calls check first.
+CUresult currentStream(void* handle, Context** ctx, Stream** out);
 void drainContext(Context* ctx);
 void retireStreamsAndEvents(Context* ctx);
 size_t liveStreams(Context* ctx);

@@ -132,6 +132,11 @@ void stopStream(Stream* s) {
   s->live = false;
 }
 
+CUresult currentStream(void* handle, Context** ctx, Stream** out) {
+  CUresult rc = needContext(ctx);
+  return rc != CUDA_SUCCESS ? rc : resolveStream(handle, *ctx, out);
+}
+
 CUresult resolveStream(void* handle, Context* ctx, Stream** out) {
   uintptr_t h = (uintptr_t)handle;
   if (h == 0 || h == 1) {  // 0 and CU_STREAM_LEGACY: the legacy default stream
@@ -235,10 +240,8 @@ STANDIN_API CUresult cuStreamCreateWithPriority(void** phStream, unsigned flags,
 
 STANDIN_API CUresult cuStreamGetFlags(void* handle, unsigned* flags) {
   Context* ctx;
-  CUresult rc = needContext(&ctx);
-  if (rc != CUDA_SUCCESS) return rc;
   Stream* s;
-  rc = resolveStream(handle, ctx, &s);
+  CUresult rc = currentStream(handle, &ctx, &s);
   if (rc != CUDA_SUCCESS) return rc;
   if (flags == nullptr) return CUDA_ERROR_INVALID_VALUE;
   *flags = s->flags;
@@ -260,10 +263,8 @@ STANDIN_API CUresult cuStreamDestroy_v2(void* handle) {
 
 STANDIN_API CUresult cuStreamSynchronize(void* handle) {
   Context* ctx;
-  CUresult rc = needContext(&ctx);
-  if (rc != CUDA_SUCCESS) return rc;
   Stream* s;
-  rc = resolveStream(handle, ctx, &s);
+  CUresult rc = currentStream(handle, &ctx, &s);
   if (rc != CUDA_SUCCESS) return rc;
   drain(s);
   return ctx->sticky;
@@ -271,10 +272,8 @@ STANDIN_API CUresult cuStreamSynchronize(void* handle) {
 
 STANDIN_API CUresult cuStreamQuery(void* handle) {
   Context* ctx;
-  CUresult rc = needContext(&ctx);
-  if (rc != CUDA_SUCCESS) return rc;
   Stream* s;
-  rc = resolveStream(handle, ctx, &s);
+  CUresult rc = currentStream(handle, &ctx, &s);
   if (rc != CUDA_SUCCESS) return rc;
   std::lock_guard<std::mutex> l(s->m);
   return s->completed == s->enqueued ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
