@@ -29,6 +29,13 @@ public record Bottleneck(Bound bound, double producerImagesPerSecond, double con
   /** The stages a run can be bound by. */
   public enum Bound {
     READ, DECODE, AUGMENT, COLLATE, CONSUMER,
+    /**
+     * The samples came from a supplier (remote nodes under {@code --remote}) slower than the
+     * collate could take them: the nodes or the network set the pace ("node/network-bound").
+     * Judged from the loader's mean wait for the next supplied sample; never chosen while that wait
+     * is not timed.
+     */
+    SOURCE,
     /** Nothing was delivered, or nothing on the producing side was timed. */
     UNKNOWN;
 

@@ -10,12 +10,14 @@ import java.util.Locale;
  * <p>The rates: the workers could produce {@code workers / (decode + augment + collate [+ read])}
  * images/s (the read counts when the workers read; the collate runs on them too); reads on their own
  * threads could deliver {@code readConcurrency / read}; the collate, one sample at a time under the
- * bridge's monitor, {@code 1 / collate}. The producers could deliver the least of these. The
+ * bridge's monitor, {@code 1 / collate}; supplied samples (remote nodes) arrive at
+ * {@code 1 / sourceWait}, the loader's mean wait for the next one. The producers could deliver the least of these. The
  * consumer could take {@code batchSize / consumer} images/s.
  *
  * <p>The rule: a consumer that waited for data less than {@value #PRODUCER_BOUND_WAIT_PERCENT}% of
  * its time had data whenever it wanted it, so the run is consumer-bound. Otherwise it is
- * producer-bound, and the bound is the stage behind the least of the producer rates: the reads on
+ * producer-bound, and the bound is the stage behind the least of the producer rates: the supplier
+ * (source-bound: the nodes or the network, when samples arrive slower than the collate takes them), the reads on
  * their own threads, the serial collate, or, for the worker pool, the stage with the largest share
  * of a worker's time per image (read, decode, augment or collate).
  */
@@ -38,9 +40,19 @@ final class BottleneckRules {
    * @param consumerNanos mean consumer time per batch
    * @param delivered samples delivered in the run
    * @param consumerWaitPercent the consumer's share of time waiting for data
+   * @param sourceWaitNanos mean wait per sample for the next sample from a supplier (the nodes and
+   *     the wire, under {@code --remote}), or 0 when the samples are not supplied or it was not timed
    */
   record Timings(int workers, int readConcurrency, int batchSize, double readNanos, double decodeNanos,
-      double augmentNanos, double collateNanos, double consumerNanos, long delivered, double consumerWaitPercent) {
+      double augmentNanos, double collateNanos, double consumerNanos, long delivered, double consumerWaitPercent,
+      double sourceWaitNanos) {
+
+    /** The mean times of a run whose samples are not supplied (no source wait). */
+    Timings(int workers, int readConcurrency, int batchSize, double readNanos, double decodeNanos,
+        double augmentNanos, double collateNanos, double consumerNanos, long delivered, double consumerWaitPercent) {
+      this(workers, readConcurrency, batchSize, readNanos, decodeNanos, augmentNanos, collateNanos, consumerNanos,
+          delivered, consumerWaitPercent, 0);
+    }
 
     boolean workersRead() {
       return readConcurrency == 0;
@@ -63,8 +75,13 @@ final class BottleneckRules {
       return rate(1, collateNanos);
     }
 
+    /** How fast the supplied samples arrive: one per mean wait ({@code Infinity} when none was timed). */
+    double sourceRate() {
+      return rate(1, sourceWaitNanos);
+    }
+
     double producerRate() {
-      return Math.min(workerRate(), Math.min(readRate(), collateRate()));
+      return Math.min(Math.min(workerRate(), sourceRate()), Math.min(readRate(), collateRate()));
     }
 
     double consumerRate() {
@@ -93,6 +110,12 @@ final class BottleneckRules {
     }
     String asked = "; the consumer asked for " + (Double.isInfinite(consumer) ? "more (it took no measurable time)"
         : count(consumer));
+    if (producer == t.sourceRate() && producer < t.collateRate() && producer < t.workerRate()) {
+      return new Bottleneck(Bound.SOURCE, producer, consumer, String.format(Locale.ROOT,
+          "source-bound: the nodes or the network deliver a sample every %s ms (%s images/s; "
+              + "node/network-bound) while the collate could take %s%s", millis(t.sourceWaitNanos()), count(producer),
+          Double.isInfinite(t.collateRate()) ? "more" : count(t.collateRate()), asked));
+    }
     if (producer == t.readRate()) {
       return new Bottleneck(Bound.READ, producer, consumer, String.format(Locale.ROOT,
           "read-bound: %d reads in flight deliver %s images/s (%s ms per read)%s", t.readConcurrency(),

@@ -124,4 +124,27 @@ class BottleneckRulesTest {
     assertThat(BottleneckRules.judge(consumerBound).sentence()).doesNotContain("Infinity")
         .contains("took no measurable time per batch");
   }
+
+  /** Supplied samples (remote nodes): nothing decodes here, the collate is timed, the samples come off the wire. */
+  private static Timings supplied(double collate, double sourceWait) {
+    return new Timings(2, 0, 256, 0, 0, 0, collate, 256 * 1e9 / 3000, 10_000, 90, sourceWait);
+  }
+
+  @Test
+  void judge_sourceWaitDominates_sourceBoundNotCollateBound() {
+    Bottleneck b = BottleneckRules.judge(supplied(0.3 * MS, 5 * MS));
+
+    assertThat(b.bound()).as(b.sentence()).isEqualTo(Bound.SOURCE);
+    assertThat(b.producerImagesPerSecond()).isCloseTo(200.0, within(1e-6));
+    assertThat(b.sentence()).isEqualTo("source-bound: the nodes or the network deliver a sample every 5.0 ms "
+        + "(200 images/s; node/network-bound) while the collate could take 3,333; the consumer asked for 3,000");
+  }
+
+  @Test
+  void judge_suppliedButCollateSlowerThanTheWire_stillCollateBound() {
+    Bottleneck b = BottleneckRules.judge(supplied(5 * MS, 0.3 * MS));
+
+    assertThat(b.bound()).as(b.sentence()).isEqualTo(Bound.COLLATE);
+    assertThat(b.sentence()).startsWith("collate-bound: copying into the ring takes 5.0 ms per image");
+  }
 }
