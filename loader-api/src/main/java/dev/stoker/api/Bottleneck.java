@@ -32,8 +32,8 @@ public record Bottleneck(Bound bound, double producerImagesPerSecond, double con
     /**
      * The samples came from a supplier (remote nodes under {@code --remote}) slower than the
      * collate could take them: the nodes or the network set the pace ("node/network-bound").
-     * Judged from the loader's mean wait for the next supplied sample; never chosen while that wait
-     * is not timed.
+     * Judged from the loader's mean wait for the next supplied sample ({@link Stage#SOURCE_WAIT});
+     * never chosen while that wait is not timed, so never for a local source.
      */
     SOURCE,
     /** Nothing was delivered, or nothing on the producing side was timed. */

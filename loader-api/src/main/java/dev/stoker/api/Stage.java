@@ -12,6 +12,10 @@ import java.util.Locale;
  *   <li>{@link #DECODE}: reading the image header and decoding the region the output needs.
  *   <li>{@link #AUGMENT}: everything else that makes the output sample: geometry, resampling,
  *       photometric steps, normalization.
+ *   <li>{@link #SOURCE_WAIT}: for samples supplied processed (remote nodes under {@code --remote}),
+ *       the wait for the next one: from the moment the loader has asked for it and has room, until
+ *       it arrives (the nodes' work and the wire, as the client sees them). Never timed for a
+ *       local source, whose wait for a sample is its own read, decode and augment stages.
  *   <li>{@link #COLLATE}: copying one sample (pixels, label, boxes) into its ring slot.
  *   <li>{@link #RING_WAIT}: one stall of the producers: the ring was full and nothing was asked of
  *       them until the consumer released a slot.
@@ -19,7 +23,7 @@ import java.util.Locale;
  * </ul>
  */
 public enum Stage {
-  LIST, READ, DECODE, AUGMENT, COLLATE, RING_WAIT, CONSUMER;
+  LIST, READ, DECODE, AUGMENT, SOURCE_WAIT, COLLATE, RING_WAIT, CONSUMER;
 
   /** The tag value and the name people read: the constant's name in lower case, e.g. {@code ring_wait}. */
   public String tag() {

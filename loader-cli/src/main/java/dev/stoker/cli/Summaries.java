@@ -55,13 +55,13 @@ final class Summaries {
    * the verdict on the stage that limited it.
    */
   static void printStages(StageReport r, PrintStream out) {
-    out.printf("%-10s %10s %10s %9s %9s %9s %9s%n", "stage", "count", "per s", "mean ms", "p50 ms", "p95 ms", "p99 ms");
+    out.printf("%-11s %10s %10s %9s %9s %9s %9s%n", "stage", "count", "per s", "mean ms", "p50 ms", "p95 ms", "p99 ms");
     for (StageStats s : r.stages()) {
       if (s.count() == 0) {
         continue;
       }
       String rate = s.stage() == Stage.LIST ? "-" : String.format("%,.0f", s.perSecond());
-      out.printf("%-10s %,10d %10s %9.3f %9.3f %9.3f %9.3f%n", s.stage().tag(), s.count(), rate, s.meanMillis(),
+      out.printf("%-11s %,10d %10s %9.3f %9.3f %9.3f %9.3f%n", s.stage().tag(), s.count(), rate, s.meanMillis(),
           s.p50Millis(), s.p95Millis(), s.p99Millis());
     }
     out.printf("ring: %.1f of %d slots in use, on average, when the consumer took a batch; the consumer waited "

@@ -70,6 +70,11 @@ final class LocalSamples extends SampleOrigin {
   }
 
   @Override
+  boolean supplied() {
+    return false;
+  }
+
+  @Override
   String decoderName() {
     return stage.processor().decoderName();
   }

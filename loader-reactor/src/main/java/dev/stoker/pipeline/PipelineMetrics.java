@@ -22,7 +22,9 @@ import java.util.function.DoubleSupplier;
  *
  * <ul>
  *   <li>{@code stoker.stage} timers tagged {@code stage=} each {@link Stage#tag()}, publishing
- *       their 0.5, 0.95 and 0.99 percentiles (no percentile histogram buckets);
+ *       their 0.5, 0.95 and 0.99 percentiles (no percentile histogram buckets); among them
+ *       {@code stage=source_wait}, the wait for each sample supplied from outside (remote nodes),
+ *       which stays at count 0 for a local source;
  *   <li>gauges {@code stoker.ring.occupancy} (slots in use now), {@code stoker.ring.slots} and
  *       {@code stoker.consumer.wait.percent} (of the current or last run);
  *   <li>counters {@code stoker.samples.delivered}, {@code stoker.samples.failed} and
@@ -171,10 +173,30 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
     };
   }
 
-  /** A probe for one run's bridge: its copies are the collate stage, its stalls the ring wait. */
-  BridgeProbe bridgeProbe() {
+  /**
+   * A probe for one run's bridge: its copies are the collate stage, its stalls the ring wait and,
+   * when {@code sourceWait}, its idle time with room for more the {@link Stage#SOURCE_WAIT}: one
+   * record per arriving sample or failure, of the time since the one before it was copied (or since
+   * room was made for it) during which the bridge had asked for more and the ring had room. Ask for
+   * that only where the samples come from outside the loader: a local origin's samples are late
+   * because its own stages are busy, and those are timed already.
+   */
+  BridgeProbe bridgeProbe(boolean sourceWait) {
     return new BridgeProbe() {
       private long stalledSince = -1;
+      /** Since when the bridge has waited with demand outstanding, or -1. */
+      private long waitingSince = -1;
+      /** Waited before a ring stall that came between two arrivals (an epoch's end marker was the last asked for). */
+      private long waitedBefore;
+
+      @Override
+      public void arrived() {
+        if (waitingSince >= 0) {
+          record(Stage.SOURCE_WAIT, waitedBefore + System.nanoTime() - waitingSince);
+          waitingSince = -1;
+          waitedBefore = 0;
+        }
+      }
 
       @Override
       public void collated(long nanos) {
@@ -183,13 +205,23 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
 
       @Override
       public void demand(long outstanding) {
+        long now = System.nanoTime();
         if (outstanding == 0) {
           if (stalledSince < 0) {
-            stalledSince = System.nanoTime();
+            stalledSince = now;
           }
-        } else if (stalledSince >= 0) {
-          record(Stage.RING_WAIT, System.nanoTime() - stalledSince);
+          if (waitingSince >= 0) {
+            waitedBefore += now - waitingSince;
+            waitingSince = -1;
+          }
+          return;
+        }
+        if (stalledSince >= 0) {
+          record(Stage.RING_WAIT, now - stalledSince);
           stalledSince = -1;
+        }
+        if (sourceWait && waitingSince < 0) {
+          waitingSince = now;
         }
       }
     };

@@ -156,7 +156,7 @@ final class ReactorLoader implements Loader {
     }
     try {
       RingBridge current = new RingBridge(ring, shard.length(), failurePolicy, from.position(), from.batch());
-      current.probe(metrics.bridgeProbe());
+      current.probe(metrics.bridgeProbe(origin.supplied()));
       current.failureListener(failureListener);
       reports.runStarted();
       bridge = current;

@@ -79,7 +79,7 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
     this.batchInEpoch = startBatch;
   }
 
-  /** Sets what the bridge tells of its copies and its demand; call before subscribing it. */
+  /** Sets what the bridge tells of arrivals, its copies and its demand; call before subscribing it. */
   void probe(BridgeProbe probe) {
     this.probe = probe;
   }
@@ -105,10 +105,12 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
     }
     switch (item) {
       case ProcessedSample p -> {
+        probe.arrived();
         inEpoch++;
         place(p);
       }
       case Failed f -> {
+        probe.arrived();
         inEpoch++;
         failed++;
         failedInEpoch++;
@@ -214,9 +216,11 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
     long want = fits() - outstanding;
     if (want > 0) {
       outstanding += want;
+      probe.demand(outstanding); // before the request: a synchronous upstream may deliver inside it
       request(want);
+    } else {
+      probe.demand(outstanding);
     }
-    probe.demand(outstanding);
   }
 
   /**

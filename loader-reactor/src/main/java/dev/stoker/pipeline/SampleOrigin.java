@@ -37,6 +37,14 @@ abstract sealed class SampleOrigin permits LocalSamples, SuppliedSamples {
   /** A description of where the samples come from. */
   abstract String description();
 
+  /**
+   * Whether the samples come processed from outside the loader (a {@link SampleSupplier}): the
+   * loader's wait for the next one is then the supplier's pace (the nodes and the wire), timed as
+   * {@link dev.stoker.api.Stage#SOURCE_WAIT}. False where the loader makes them itself: its wait
+   * for a sample is then its own read, decode and augment stages, timed already.
+   */
+  abstract boolean supplied();
+
   /** The name of the decoder in use here. */
   abstract String decoderName();
 

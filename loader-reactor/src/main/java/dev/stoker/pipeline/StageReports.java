@@ -80,7 +80,7 @@ final class StageReports {
     double wait = to.ring().minus(from.ring()).consumerWaitPercent();
     Bottleneck verdict = BottleneckRules.judge(new BottleneckRules.Timings(workers, readConcurrency,
         ring.layout().batchSize(), mean(stages, Stage.READ), mean(stages, Stage.DECODE), mean(stages, Stage.AUGMENT),
-        mean(stages, Stage.COLLATE), mean(stages, Stage.CONSUMER), delivered, wait));
+        mean(stages, Stage.COLLATE), mean(stages, Stage.CONSUMER), delivered, wait, mean(stages, Stage.SOURCE_WAIT)));
     return new StageReport(seconds, delivered, wait, meanFill, ring.slots(), stages, verdict);
   }
 

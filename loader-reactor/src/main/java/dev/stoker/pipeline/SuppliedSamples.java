@@ -47,6 +47,11 @@ final class SuppliedSamples extends SampleOrigin {
   }
 
   @Override
+  boolean supplied() {
+    return true;
+  }
+
+  @Override
   String decoderName() {
     return decoder.name();
   }

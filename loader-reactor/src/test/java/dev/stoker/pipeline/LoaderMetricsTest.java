@@ -74,6 +74,7 @@ class LoaderMetricsTest {
     assertThat(stage(registry, Stage.COLLATE).count()).isEqualTo(summary.delivered());
     assertThat(stage(registry, Stage.CONSUMER).count()).isEqualTo(summary.batches());
     assertThat(stage(registry, Stage.LIST).count()).isZero();
+    assertThat(stage(registry, Stage.SOURCE_WAIT).count()).as("a local source's wait is its own stages").isZero();
     assertThat(counter(registry, PipelineMetrics.DELIVERED)).isEqualTo(summary.delivered());
     assertThat(counter(registry, PipelineMetrics.BATCHES)).isEqualTo(summary.batches());
     assertThat(counter(registry, PipelineMetrics.FAILED)).isEqualTo(summary.failed());
@@ -165,6 +166,42 @@ class LoaderMetricsTest {
 
     assertThat(stage(loader.meterRegistry(), Stage.RING_WAIT).count()).isPositive();
     assertThat(loader.stageReport().stage(Stage.RING_WAIT).orElseThrow().count()).isPositive();
+  }
+
+  @Test
+  void bridgeProbe_supplied_sourceWaitSpansAnEndMarkerButNotTheRingStallAfterIt() {
+    try (PipelineMetrics metrics = new PipelineMetrics(null, null)) {
+      BridgeProbe probe = metrics.bridgeProbe(true);
+
+      probe.demand(4); // room: the wait starts
+      sleep(30); // an epoch's end marker arrives (no arrived()) and was the last thing asked for:
+      probe.demand(0); // the ring is full
+      sleep(300); // the stall is the ring's wait, not the source's
+      probe.demand(4);
+      sleep(30);
+      probe.arrived();
+
+      assertThat(metrics.count(Stage.SOURCE_WAIT)).isEqualTo(1);
+      assertThat(metrics.totalNanos(Stage.SOURCE_WAIT) / 1e6).as("both waits with room, not the stall")
+          .isBetween(59.0, 250.0);
+      assertThat(metrics.count(Stage.RING_WAIT)).isEqualTo(1);
+      assertThat(metrics.totalNanos(Stage.RING_WAIT) / 1e6).isGreaterThanOrEqualTo(299.0);
+    }
+  }
+
+  @Test
+  void bridgeProbe_local_noSourceWaitEvenWithRoomAndNothingArriving() {
+    try (PipelineMetrics metrics = new PipelineMetrics(null, null)) {
+      BridgeProbe probe = metrics.bridgeProbe(false);
+
+      probe.demand(4);
+      sleep(20);
+      probe.arrived();
+      probe.collated(1_000);
+
+      assertThat(metrics.count(Stage.SOURCE_WAIT)).isZero();
+      assertThat(metrics.count(Stage.COLLATE)).isEqualTo(1);
+    }
   }
 
   @Test

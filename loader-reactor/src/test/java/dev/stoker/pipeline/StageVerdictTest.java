@@ -85,6 +85,8 @@ class StageVerdictTest {
     assertThat(report.consumerWaitPercent()).isGreaterThan(50);
     assertThat(report.bottleneck().bound()).as(report.bottleneck().sentence()).isEqualTo(Bottleneck.Bound.DECODE);
     assertThat(report.bottleneck().sentence()).startsWith("decode-bound");
+    assertThat(report.stage(Stage.SOURCE_WAIT).orElseThrow().count()).as("the wait for local workers is their decode")
+        .isZero();
   }
 
   @Test
