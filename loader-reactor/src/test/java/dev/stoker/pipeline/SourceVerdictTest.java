@@ -44,6 +44,7 @@ class SourceVerdictTest {
     }
   }
 
+  /** Runs one untimed warm-up epoch and then the epoch reported on, with {@code consumerMillis} per batch. */
   private static Outcome run(PacedSupplier supplier, long consumerMillis) {
     try (Loader loader = Loader.builder()
         .supplier(supplier)
@@ -64,29 +65,30 @@ class SourceVerdictTest {
     Outcome run = run(new PacedSupplier(SIZE, SLOW_MILLIS), 0);
     Bottleneck verdict = run.report().bottleneck();
 
-    assertThat(run.summary().delivered()).isEqualTo(SIZE);
-    assertThat(run.count(Stage.SOURCE_WAIT)).as("one wait per supplied sample").isEqualTo(SIZE);
-    assertThat(run.mean(Stage.SOURCE_WAIT)).isGreaterThanOrEqualTo(SLOW_MILLIS - 1)
-        .isGreaterThan(20 * run.mean(Stage.COLLATE));
-    assertThat(run.report().consumerWaitPercent()).isGreaterThan(50);
     assertThat(verdict.bound()).as(verdict.sentence()).isEqualTo(Bottleneck.Bound.SOURCE);
     assertThat(verdict.sentence()).startsWith("source-bound: the nodes or the network deliver a sample every ")
         .contains("node/network-bound").doesNotContain("collate-bound");
+    assertThat(run.summary().delivered()).isEqualTo(SIZE);
+    assertThat(run.count(Stage.SOURCE_WAIT)).as("one wait per supplied sample").isEqualTo(SIZE);
+    assertThat(run.mean(Stage.SOURCE_WAIT)).isGreaterThanOrEqualTo(SLOW_MILLIS - 1)
+        .isGreaterThan(3 * run.mean(Stage.COLLATE));
+    assertThat(run.report().consumerWaitPercent()).isGreaterThan(50);
     assertThat(verdict.producerImagesPerSecond()).isLessThanOrEqualTo(1000.0 / (SLOW_MILLIS - 1));
   }
 
   @Test
   void stageReport_fastSupplierSlowConsumer_consumerBoundAndTheRingStallsAreNoSourceWait() {
-    long consumerMillis = 3 * SLOW_MILLIS;
-    Outcome run = run(new PacedSupplier(SIZE, 0), consumerMillis);
+    int size = 2 * SIZE;
+    long consumerMillis = 100; // a batch of 4 every 100 ms: the ring stalls for most of it, with the supplier idle
+    Outcome run = run(new PacedSupplier(size, 0), consumerMillis);
     Bottleneck verdict = run.report().bottleneck();
 
-    assertThat(run.summary().delivered()).isEqualTo(SIZE);
-    assertThat(run.count(Stage.SOURCE_WAIT)).as("supplied samples are timed").isEqualTo(SIZE);
-    // Stalls on the full ring (about consumerMillis per batch, ~11 ms per sample) must not count as waiting for the source.
-    assertThat(run.mean(Stage.SOURCE_WAIT)).isLessThan(SLOW_MILLIS / 3.0);
+    assertThat(run.summary().delivered()).isEqualTo(size);
+    assertThat(run.count(Stage.SOURCE_WAIT)).as("supplied samples are timed").isEqualTo(size);
     assertThat(run.count(Stage.RING_WAIT)).isPositive();
-    assertThat(run.report().consumerWaitPercent()).isLessThan(50);
+    // Counting the stalls on the full ring as waiting for the source would add about 20 ms per sample.
+    assertThat(run.mean(Stage.SOURCE_WAIT)).isLessThan(10.0);
+    assertThat(run.report().consumerWaitPercent()).isLessThan(10);
     assertThat(verdict.bound()).as(verdict.sentence()).isEqualTo(Bottleneck.Bound.CONSUMER);
     assertThat(verdict.sentence()).startsWith("consumer-bound").doesNotContain("node/network-bound");
   }
