@@ -3,10 +3,13 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.ImageFolderSource;
 import dev.stoker.remote.node.DataNode;
 import dev.stoker.remote.node.DataNodeConfig;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,68 @@ class StokerCliRemoteTest {
     assertThat(remote.get("digest").asText()).isEqualTo(local.get("digest").asText());
     assertThat(remote.get("wire_bytes_per_image").asLong()).isGreaterThan(32L * 32 * 3);
     assertThat(local.has("wire_bytes_per_image")).isFalse();
+  }
+
+  /** A node's dataset that takes {@code millis} longer per read: a slow node, as the client sees it. */
+  private record SlowSource(SampleSource inner, long millis) implements SampleSource {
+    @Override
+    public ByteBuffer read(int index) throws IOException {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      return inner.read(index);
+    }
+
+    @Override
+    public ByteBuffer read(int index, ByteBuffer reuse) throws IOException {
+      return read(index);
+    }
+
+    @Override
+    public String description() {
+      return inner.description();
+    }
+
+    @Override
+    public int size() {
+      return inner.size();
+    }
+
+    @Override
+    public String sourceName(int index) {
+      return inner.sourceName(index);
+    }
+
+    @Override
+    public int label(int index) {
+      return inner.label(index);
+    }
+
+    @Override
+    public List<String> classes() {
+      return inner.classes();
+    }
+  }
+
+  @Test
+  void bench_remote_slowNode_verdictIsNodeOrNetworkBoundWithTheSourceWaitInTheTable() throws Exception {
+    JsonNode remote;
+    try (DataNode node = DataNode.start(DataNodeConfig.loopback(new SlowSource(ImageFolderSource.open(dataset.dir()),
+        20)))) {
+      remote = bench("--remote", "127.0.0.1:" + node.address().getPort());
+    }
+
+    String verdict = remote.get("verdict").asText();
+    assertThat(remote.get("bound").asText()).as(verdict).isEqualTo("source");
+    assertThat(verdict).startsWith("source-bound: the nodes or the network deliver a sample every ")
+        .contains("node/network-bound");
+    assertThat(console.err()).contains(verdict)
+        .containsPattern("(?m)^source_wait +48 ")
+        .doesNotContainPattern("(?m)^decode ");
+    assertThat(remote.get("images").asLong()).isEqualTo(2L * 24);
   }
 
   private static List<String> iterable(JsonNode node) {

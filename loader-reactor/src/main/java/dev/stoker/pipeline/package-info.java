@@ -31,6 +31,9 @@
  * <p>Metrics: each stage ({@link dev.stoker.api.Stage}) is a Micrometer timer in
  * {@link dev.stoker.pipeline.Loader#meterRegistry()}, and
  * {@link dev.stoker.pipeline.Loader#stageReport()} turns a run's timings into a per-stage table and
- * a one-sentence verdict on the stage that limited it (the rules: {@code BottleneckRules}).
+ * a one-sentence verdict on the stage that limited it (the rules: {@code BottleneckRules}). For
+ * samples from a {@link dev.stoker.pipeline.SampleSupplier}, the bridge's wait for each one, with
+ * room in the ring, is timed too ({@link dev.stoker.api.Stage#SOURCE_WAIT}): the only view of the
+ * nodes and the wire the loader has, and what a source-bound verdict rests on.
  */
 package dev.stoker.pipeline;
