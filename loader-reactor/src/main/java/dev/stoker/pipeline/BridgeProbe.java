@@ -2,8 +2,8 @@ package dev.stoker.pipeline;
 
 /**
  * What the {@link RingBridge} tells about its own work: each sample's (or failure's) arrival, its
- * copy into the ring and its demand after every top-up. Called under the bridge's monitor, so an implementation's state needs
- * no further guarding; it must not block or allocate.
+ * copy into the ring and its demand after every top-up. Called under the bridge's monitor, so an
+ * implementation's state needs no further guarding; it must not block or allocate.
  */
 interface BridgeProbe {
   /** Tells nothing. */

@@ -186,7 +186,7 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
       private long stalledSince = -1;
       /** Since when the bridge has waited with demand outstanding, or -1. */
       private long waitingSince = -1;
-      /** Waited before a ring stall that came between two arrivals (an epoch's end marker was the last asked for). */
+      /** Waited before a ring stall between two arrivals (when an epoch's end marker was the last asked for). */
       private long waitedBefore;
 
       @Override
