@@ -50,6 +50,38 @@ class CleanEnvironmentDecoderTest {
   }
 
   @Test
+  void childJvm_ldLibraryPathOffersOtherCopies_stillMapsTheCachedOnes() throws Exception {
+    assumeNativeBuilt();
+    Path cache = tmp.resolve("cache");
+    runChild(cache);
+    // decoys: the same libraries under another folder, named by LD_LIBRARY_PATH; DT_RPATH comes first
+    Path decoys = Files.createDirectories(tmp.resolve("decoys"));
+    try (Stream<Path> bundle = Files.list(cache).flatMap(CleanEnvironmentDecoderTest::list)) {
+      for (Path file : bundle.filter(f -> f.getFileName().toString().matches("lib(jpeg|png16|z)\\.so.*")).toList()) {
+        Files.copy(file, decoys.resolve(file.getFileName()));
+      }
+    }
+    assertThat(decoys.resolve("libjpeg.so.62")).exists();
+
+    List<String> output = runChild(cache, "LD_LIBRARY_PATH=" + decoys);
+
+    assertThat(output).contains("decoder: libjpeg-turbo");
+    String cacheDir = cache.toRealPath() + "/";
+    assertThat(output.stream().filter(l -> l.startsWith("map: ") && l.matches(".*/lib(jpeg|png16)\\.so.*")))
+        .isNotEmpty()
+        .allMatch(l -> l.startsWith("map: " + cacheDir), "from " + cacheDir)
+        .noneMatch(l -> l.contains(decoys.toString()));
+  }
+
+  private static Stream<Path> list(Path directory) {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.toList().stream();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void childJvm_otherArchitecture_saysWhyItDecodesWithImageIo() throws Exception {
     // the negative control: the same child, told it runs on aarch64, finds no bundle for it
     List<String> output = runChild(tmp.resolve("cache"), "-Dos.arch=aarch64");
@@ -67,15 +99,17 @@ class CleanEnvironmentDecoderTest {
     assertThat(ImageDecoders.nativeUnavailableReason()).as("the native decoder in this JVM").isEmpty();
   }
 
-  private List<String> runChild(Path cache, String... jvmOptions) throws Exception {
+  /** Runs the main in an empty environment; {@code NAME=VALUE} arguments go into it, the others are JVM options. */
+  private List<String> runChild(Path cache, String... extra) throws Exception {
     Path reactor = RuntimeModulePath.entry("loader-reactor");
     List<String> classPath = new ArrayList<>(RuntimeModulePath.entries().stream().map(Path::toString).toList());
     classPath.add(Path.of("target", "classes").toAbsolutePath().toString());
     classPath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-    List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=/nonexistent",
-        ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+    List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=/nonexistent"));
+    Stream.of(extra).filter(a -> !a.startsWith("-")).forEach(command::add);
+    command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
         "-Dstoker.native.cache=" + cache, "-Djava.io.tmpdir=" + tmp));
-    command.addAll(List.of(jvmOptions));
+    Stream.of(extra).filter(a -> a.startsWith("-")).forEach(command::add);
     command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), CleanEnvironmentDecoderMain.class.getName()));
     Path log = tmp.resolve("child.txt");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

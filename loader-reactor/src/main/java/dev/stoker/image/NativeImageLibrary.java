@@ -224,7 +224,15 @@ public final class NativeImageLibrary {
     }
     log.debug("Native image decoder in {}: {} file(s) written, {} reused", bundle.directory(),
         bundle.written().size(), bundle.reused().size());
-    Path file = bundle.library();
+    return open(bundle.library());
+  }
+
+  /**
+   * Opens the library at {@code file} for the lifetime of the JVM.
+   *
+   * @throws IllegalStateException with the dynamic linker's message where it does not load
+   */
+  static NativeImageLibrary open(Path file) {
     SymbolLookup lookup;
     try {
       lookup = SymbolLookup.libraryLookup(file, Arena.global());
