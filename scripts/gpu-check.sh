@@ -130,8 +130,8 @@ build_bundle() { # $1: the bundle directory to (re)create
   local reactor decoder
   reactor=$(ls "$stage"/app/lib/loader-reactor-*.jar | head -1)
   decoder=$(mktemp -d)
-  unzip -q -j -o "$reactor" 'native/linux-x86_64/libstokerimage.so' -d "$decoder" \
-    || die "loader-reactor's jar has no native/linux-x86_64/libstokerimage.so (the build had no gcc or libjpeg/libpng headers)"
+  unzip -q -j -o "$reactor" 'dev/stoker/image/native/linux-x86_64/libstokerimage.so' -d "$decoder" \
+    || die "loader-reactor's jar has no dev/stoker/image/native/linux-x86_64/libstokerimage.so (built with -Dstoker.native.skip)"
   copy_needed_libs "$decoder/libstokerimage.so" "$stage/native"
   copy_needed_libs "$(ls "$stage"/native/libJCudaDriver-*.so)" "$stage/native"
 

@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     try (Loader loader = options.build(input, listTime, BatchRings.direct(), record::failed)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%n", loader.sourceDescription(),
-          loader.layout(), options.threads, loader.decoderName());
+          loader.layout(), options.threads, Summaries.decoder(loader.decoderName()));
       BatchDigest digest = new BatchDigest();
       RunSummary summary;
       long allocatedBefore;

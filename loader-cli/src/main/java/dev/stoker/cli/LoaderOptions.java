@@ -52,7 +52,10 @@ final class LoaderOptions {
           + "before anything is allocated (default: physical memory less the Java heap)")
   Long maxOffHeap;
 
-  @Option(names = "--decoder", paramLabel = "NAME", description = "auto or imageio (default: ${DEFAULT-VALUE})")
+  @Option(names = "--decoder", paramLabel = "NAME", description = "auto or imageio (default: ${DEFAULT-VALUE}); auto "
+      + "takes the native libjpeg-turbo decoder out of the jar, copied once into $XDG_CACHE_HOME/stoker/native or "
+      + "~/.cache/stoker/native (STOKER_NATIVE_CACHE=DIR or -Dstoker.native.cache=DIR through STOKER_JAVA_OPTS choose "
+      + "another folder), and imageio where it cannot load, saying why in the summary")
   String decoder = "auto";
 
   @Option(names = "--no-shuffle", description = "visit samples in dataset order")

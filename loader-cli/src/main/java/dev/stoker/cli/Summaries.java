@@ -6,6 +6,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.api.Stage;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.StageStats;
+import dev.stoker.decode.ImageDecoders;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -14,6 +15,20 @@ final class Summaries {
   private static final int FAILURES_SHOWN = 10;
 
   private Summaries() {}
+
+  /**
+   * The decoder as summaries name it: {@code libjpeg-turbo}, or {@code imageio (native decoder
+   * unavailable: REASON)} where the native decoder did not load, so a slow run says why.
+   */
+  static String decoder(String name) {
+    return decoder(name, ImageDecoders.nativeUnavailableReason().orElse(null));
+  }
+
+  static String decoder(String name, String nativeUnavailableReason) {
+    return name.equals("imageio") && nativeUnavailableReason != null
+        ? name + " (native decoder unavailable: " + nativeUnavailableReason + ")"
+        : name;
+  }
 
   /**
    * Prints what the source reported while opening, if anything: how many problems (as the
@@ -72,7 +87,7 @@ final class Summaries {
   static void print(RunSummary s, PrintStream out) {
     out.printf("%,d images in %,d batches over %d epoch(s) in %.2f s: %,.0f images/s; consumer waited %.1f%% of "
             + "the time; decoder %s%n", s.delivered(), s.batches(), s.epochs(), s.seconds(), s.imagesPerSecond(),
-        s.consumerWaitPercent(), s.decoder());
+        s.consumerWaitPercent(), decoder(s.decoder()));
     if (s.boxes() > 0 || s.truncatedBoxes() > 0 || s.droppedBoxes() > 0) {
       out.printf("%,d boxes delivered%n", s.boxes());
     }

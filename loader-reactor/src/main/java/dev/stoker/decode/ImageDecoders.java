@@ -6,6 +6,7 @@ import dev.stoker.image.ImageIoDecoder;
 import dev.stoker.image.NativeImageDecoder;
 import dev.stoker.image.NativeImageLibrary;
 import dev.stoker.image.RawImage;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,10 +14,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Picks a decoder: the native libjpeg-turbo/libpng library when it loads, else JDK ImageIO.
  *
- * <p>The native library ({@code libstokerimage.so}, linux-x86_64) is built by gcc during the
- * Maven build when {@code gcc libjpeg62-turbo-dev libpng-dev} are installed, and needs
- * {@code libjpeg.so.62} and {@code libpng16.so.16} at run time and the JVM flag
- * {@code --enable-native-access=dev.stoker.reactor} (or {@code ALL-UNNAMED} on the class path) to run without a warning.
+ * <p>The native library ({@code libstokerimage.so}, linux-x86_64) travels inside this module's jar
+ * with the libjpeg-turbo, libpng and zlib it was built against: at run time it needs only glibc, no
+ * installed libjpeg or libpng. It is copied once into a cache folder ({@code ~/.cache/stoker/native},
+ * see {@code NativeImageLibrary}: system property {@code stoker.native.cache}, environment variable
+ * {@code STOKER_NATIVE_CACHE}), checked against its SHA-256 there, and loaded; the JVM flag
+ * {@code --enable-native-access=dev.stoker.reactor} (or {@code ALL-UNNAMED} on the class path) lets
+ * it run without a warning. Where it does not load, {@link #nativeUnavailableReason()} says why.
  *
  * <p>Every decoder refuses images whose header claims more than a pixel limit
  * ({@link #DEFAULT_MAX_PIXELS} unless given), before decoding them. A strict native decoder (the
@@ -73,6 +77,15 @@ public final class ImageDecoders {
       log.warn("Decoding with ImageIO, about 3x slower: native image decoder unavailable: {}", reason);
     }
     return RawImage.accepting(new ImageIoDecoder(maxPixels));
+  }
+
+  /**
+   * Why the native decoder does not load on this machine (another platform, a jar built without
+   * it, a damaged file, a {@code dlopen} error), or empty where it loads; {@link #best()} then
+   * decodes with ImageIO.
+   */
+  public static Optional<String> nativeUnavailableReason() {
+    return Optional.ofNullable(NativeImageLibrary.unavailableReason());
   }
 
   /**

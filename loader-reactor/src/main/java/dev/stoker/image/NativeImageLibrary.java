@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.stoker.api.LoaderException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,14 +14,27 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The FFM binding of {@code libstokerimage.so} (src/main/c/stoker_image.h), loaded once per JVM
- * from the class path resource {@value #RESOURCE}: copied to a temporary file, opened with
- * {@link SymbolLookup#libraryLookup(Path, Arena)} in the global arena, then the file is deleted
- * (the mapping stays).
+ * The FFM binding of {@code libstokerimage.so} (src/main/c/stoker_image.h), loaded once per JVM:
+ * the jar carries it with the libjpeg-turbo, libpng and zlib it was linked against
+ * ({@link NativeBundle}, resource folder {@code dev/stoker/image/native/linux-x86_64/}), copied once
+ * into a cache folder and checked against their SHA-256 there, then opened with
+ * {@link SymbolLookup#libraryLookup(Path, Arena)} in the global arena. The library's
+ * {@code DT_RPATH $ORIGIN} makes the dynamic linker take the bundled libraries beside it before
+ * {@code LD_LIBRARY_PATH} and the system's, so no libjpeg or libpng need be installed.
+ *
+ * <p>The cache folder is {@code $XDG_CACHE_HOME/stoker/native} (else {@code ~/.cache/stoker/native}),
+ * or the system property {@code stoker.native.cache}, or the environment variable
+ * {@code STOKER_NATIVE_CACHE}; where it cannot be written a private temporary folder is used.
+ * Where the library cannot load (another platform, a jar built with {@code -Dstoker.native.skip},
+ * a damaged file, a {@code dlopen} error), {@link #unavailableReason()} says why.
+ *
+ * <pre>{@code
+ * String why = NativeImageLibrary.unavailableReason(); // null where the native decoder loads
+ * }</pre>
  *
  * <p>Two flavours of each call: "critical" handles ({@link Linker.Option#critical(boolean)} with
  * heap access) take heap segments without copying but hold off safepoints while they run, so
@@ -31,8 +43,8 @@ import java.util.Locale;
  */
 @SuppressWarnings("restricted") // binding native code is this class's purpose
 public final class NativeImageLibrary {
-  static final String RESOURCE = "/native/linux-x86_64/libstokerimage.so";
-  static final String INSTALL_HINT = "apt-get install gcc libjpeg62-turbo-dev libpng-dev";
+  static final String RESOURCE = NativeBundle.FOLDER + NativeBundle.LINUX_X86_64 + "/" + NativeBundle.LIBRARY;
+  private static final Logger log = LoggerFactory.getLogger(NativeImageLibrary.class);
   private static final int ABI_VERSION = 3;
 
   // Status codes and layout of stoker_image.h.
@@ -198,36 +210,48 @@ public final class NativeImageLibrary {
   }
 
   private static NativeImageLibrary load() throws IOException {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-      throw new IllegalStateException("no native image library for " + os + "/" + arch + ", only linux/x86_64");
-    }
-    Path file;
-    try (InputStream in = NativeImageLibrary.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is not on the class path; the build had no gcc or "
-            + "libjpeg-turbo/libpng headers (" + INSTALL_HINT + ", then rebuild)");
-      }
-      file = Files.createTempFile("libstokerimage", ".so");
-      try {
-        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        Files.deleteIfExists(file);
-        throw e;
-      }
-    }
+    String platform = NativeBundle.platform(System.getProperty("os.name"), System.getProperty("os.arch"));
+    Path root = NativeBundle.cacheRoot(System.getProperty(NativeBundle.CACHE_PROPERTY), System.getenv(),
+        System.getProperty("user.home"));
+    NativeBundle.Extracted bundle;
     try {
-      SymbolLookup lookup;
-      try {
-        lookup = SymbolLookup.libraryLookup(file, Arena.global());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalStateException(e.getMessage() + " (it needs libjpeg.so.62 and libpng16.so.16: "
-            + "apt-get install libjpeg62-turbo libpng16-16)", e);
-      }
-      return new NativeImageLibrary(lookup);
-    } finally {
-      Files.deleteIfExists(file); // the library stays mapped
+      bundle = NativeBundle.extract(NativeBundle.jarResources(platform), root);
+    } catch (IOException e) {
+      // an unwritable cache (read-only home, full disk): a private folder of this JVM instead
+      Path temporary = Files.createTempDirectory("stoker-native");
+      log.info("Native image decoder: cannot use the cache folder {} ({}); copying it into {}", root, e, temporary);
+      bundle = NativeBundle.extract(NativeBundle.jarResources(platform), temporary);
+    }
+    log.debug("Native image decoder in {}: {} file(s) written, {} reused", bundle.directory(),
+        bundle.written().size(), bundle.reused().size());
+    return open(bundle.library());
+  }
+
+  /**
+   * Opens the library at {@code file} for the lifetime of the JVM.
+   *
+   * @throws IllegalStateException with the dynamic linker's message where it does not load
+   */
+  static NativeImageLibrary open(Path file) {
+    SymbolLookup lookup;
+    try {
+      lookup = SymbolLookup.libraryLookup(file, Arena.global());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("cannot load " + file + ": " + dlopenError(file, e));
+    }
+    return new NativeImageLibrary(lookup);
+  }
+
+  /**
+   * The dynamic linker's own words for a library that does not load (FFM's message only names the
+   * file): System.load reports dlerror(), and loads nothing when it fails.
+   */
+  private static String dlopenError(Path file, IllegalArgumentException ffm) {
+    try {
+      System.load(file.toString());
+      return ffm.getMessage();
+    } catch (UnsatisfiedLinkError e) {
+      return e.getMessage();
     }
   }
 }

@@ -4,7 +4,11 @@ import dev.stoker.decode.ImageDecoders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ImageDecoders} picks the native decoder where it loads and checks its arguments. */
 class NativeDecoderSelectionTest {
@@ -32,6 +36,17 @@ class NativeDecoderSelectionTest {
     assertThatThrownBy(() -> ImageDecoders.best(-1, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxPixels");
+  }
+
+  @Test
+  void open_fileIsNotALibrary_reasonHasTheDynamicLinkersWords(@TempDir Path tmp) throws IOException {
+    Path file = Files.writeString(tmp.resolve("libstokerimage.so"), "not an ELF file");
+
+    assertThatThrownBy(() -> NativeImageLibrary.open(file))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("cannot load " + file + ": ")
+        .hasMessageContaining("libstokerimage.so: ")   // dlerror() names the file, then what is wrong with it
+        .hasMessageNotContaining("Cannot open library");
   }
 
   @Test
