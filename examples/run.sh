@@ -6,7 +6,8 @@
 #
 # 1. unpacks distribution/target/stoker-VERSION-bin.tar.gz into a temporary directory and runs its
 #    bin/stoker --version (must print the project's version) and bin/stoker demo on a small
-#    generated dataset (48 JPEGs in 6 classes, made under the temporary directory);
+#    generated dataset (48 JPEGs in 6 classes, made under the temporary directory; a JVM WARNING
+#    line fails it);
 # 2. makes a COCO dataset from those images (one or two boxes each);
 # 3. builds examples/ with the repository's ./mvnw -f examples/pom.xml against the Maven
 #    repository the artifacts were installed in (MAVEN_ARGS is read by Maven itself, e.g.
@@ -35,6 +36,12 @@ step "bin/stoker --version: $printed"
 STOKER_JAVA_OPTS="-Duser.home=$WORK/home" "$DIST/bin/stoker" demo --per-class 8 --epochs 1 >"$WORK/demo.log" 2>&1 \
   || { cat "$WORK/demo.log" >&2; echo "run.sh: bin/stoker demo failed" >&2; exit 1; }
 grep -E '^(checked|trained)' "$WORK/demo.log" >&2 || true
+# a JVM warning (native access, sun.misc.Unsafe) means conf/jvm.options did not reach the JVM
+if grep -q '^WARNING' "$WORK/demo.log"; then
+  grep '^WARNING' "$WORK/demo.log" >&2
+  echo "run.sh: bin/stoker demo printed JVM warnings" >&2
+  exit 1
+fi
 DATA="$WORK/home/.cache/stoker/demo"
 [ -d "$DATA" ] || { echo "run.sh: bin/stoker demo made no dataset under $DATA" >&2; exit 1; }
 step "bin/stoker demo passed; its dataset: $DATA"
