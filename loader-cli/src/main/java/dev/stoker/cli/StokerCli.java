@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
  * be given (a sample over the per-sample limit, sizes that overflow, a ring over
  * {@code --max-off-heap}); 1 for any other error, printed as one line {@code stoker: ...}.
  */
-@Command(name = "stoker", mixinStandardHelpOptions = true, version = "stoker 0.1.0",
+@Command(name = "stoker", mixinStandardHelpOptions = true, versionProvider = StokerVersion.class,
     description = "Keeps a GPU fed: streams, decodes and augments images into a ring of batch slots.",
     subcommands = {DemoCommand.class, BenchCommand.class, ListCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class StokerCli implements Runnable {

@@ -17,23 +17,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI started as the {@code stoker} launcher starts it: on the module path, with the launcher's
- * {@code --enable-native-access} and {@code --sun-misc-unsafe-memory-access} flags (read from the
- * script) and JCuda's natives patched into the {@code jcuda} module. A module that is missing, not
+ * The CLI started as the {@code stoker} launchers start it: on the module path, with the
+ * {@code --enable-native-access} and {@code --sun-misc-unsafe-memory-access} flags of the launchers'
+ * one options file ({@code distribution/src/main/launcher/jvm.options}, read here) and JCuda's natives
+ * patched into the {@code jcuda} module. A module that is missing, not
  * readable, not opened to picocli or calling a restricted method without native access shows here as
  * a failure or a {@code WARNING} line.
  */
 class ModularLaunchTest {
-  private static final Path LAUNCHER = Path.of("..", "stoker");
+  private static final Path OPTIONS = Path.of("..", "distribution", "src", "main", "launcher", "jvm.options");
+  /** The repository's ./stoker and the distribution archive's bin/stoker: both read {@link #OPTIONS}. */
+  private static final List<Path> LAUNCHERS = List.of(Path.of("..", "stoker"),
+      Path.of("..", "distribution", "src", "main", "launcher", "stoker"));
+  private static final Pattern ANY_JVM_FLAG = Pattern.compile("(--enable-native-access|--sun-misc-unsafe-memory-access"
+      + "|--patch-module|-XX:|-Dreactor\\.)");
   private static final Pattern FLAG = Pattern.compile("--(enable-native-access|sun-misc-unsafe-memory-access)=\\S+");
 
   @TempDir
   Path tmp;
 
-  /** The launcher's JVM flags that decide what warns at start. */
+  /** The launchers' JVM flags that decide what warns at start. */
   static List<String> launcherFlags() throws Exception {
     List<String> flags = new ArrayList<>();
-    for (String line : Files.readAllLines(LAUNCHER)) {
+    for (String line : Files.readAllLines(OPTIONS)) {
       Matcher m = FLAG.matcher(line);
       while (!line.strip().startsWith("#") && m.find()) {
         flags.add(m.group());
@@ -46,6 +52,16 @@ class ModularLaunchTest {
   void launcherFlags_nameTheModulesThatNeedNativeAccess() throws Exception {
     assertThat(launcherFlags()).containsExactly("--enable-native-access=dev.stoker.reactor,dev.stoker.cuda,jcuda",
         "--sun-misc-unsafe-memory-access=allow");
+  }
+
+  @Test
+  void launchers_readTheOneOptionsFile_andNameNoJvmFlagOfTheirOwn() throws Exception {
+    for (Path launcher : LAUNCHERS) {
+      List<String> code = Files.readAllLines(launcher).stream().filter(l -> !l.strip().startsWith("#")).toList();
+
+      assertThat(code).as(launcher + " reads the options file").anyMatch(l -> l.contains("jvm.options\""));
+      assertThat(code).as(launcher + " names no JVM flag itself").noneMatch(l -> ANY_JVM_FLAG.matcher(l).find());
+    }
   }
 
   @Test
