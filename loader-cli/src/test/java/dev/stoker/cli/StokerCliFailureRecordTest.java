@@ -126,7 +126,7 @@ class StokerCliFailureRecordTest {
     Progress progress = new Progress(120, 1, 2.5, 1, 4, 10);
     try (RunRecord record = RunRecord.open("bench", file, true, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8))) {
-      ProgressLine line = new ProgressLine("bench", () -> progress, System.err);
+      ProgressLine line = new ProgressLine("bench", () -> progress, 0, System.err);
       record.watch(() -> progress, line, true);
       record.failed(new SampleFailure(1, 7, "/data/x.jpg", new IllegalStateException("bad")));
 
