@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.function.Consumer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -146,22 +147,34 @@ final class LoaderOptions {
    */
   private static final Map<String, String> OPTION_OF = Map.of("batchSize", "--batch", "threads", "--threads",
       "slots", "--ring-slots", "worldSize", "--world-size", "rank", "--rank", "maxBoxes", "--max-boxes",
-      "maxOffHeapBytes", "--max-off-heap", "size", "--size", "maxBytes", "--cache-bytes");
+      "maxOffHeapBytes", "--max-off-heap", "specs", "--size", "size", "--size", "maxBytes", "--cache-bytes");
+  /** Parameter names inside a builder's sentence, and the options to say instead. */
+  private static final Pattern INSIDE = Pattern.compile("\\b(batchSize|worldSize|maxOffHeapBytes)\\b=?");
+  private static final Pattern LAST_BATCH = Pattern.compile("\\blastBatch ([A-Z]+)( or ([A-Z]+))?");
 
   /**
-   * {@code e}'s message with a leading builder parameter name ({@code batchSize: ...}) replaced by
-   * the option that sets it, as a {@link UsageException}; other messages unchanged, and a
-   * {@link MemoryLimitException} or a {@link UsageException} returned as it is.
+   * {@code e} with the builder's parameter names in its message ({@code batchSize: 100 with
+   * lastBatch DROP ...}) replaced by the options that set them ({@code --batch: 100 with
+   * --last-batch drop ...}): a {@link UsageException}, or a {@link MemoryLimitException} if it was
+   * one (both exit with status 2). A {@link UsageException} is returned as it is.
    */
   static IllegalArgumentException named(IllegalArgumentException e) {
-    if (e instanceof UsageException || e instanceof MemoryLimitException) {
-      return e;   // named already; a memory refusal keeps its type (also exit status 2)
+    if (e instanceof UsageException) {
+      return e;
     }
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     int colon = message.indexOf(':');
     String option = colon > 0 ? OPTION_OF.get(message.substring(0, colon)) : null;
     String text = option == null ? message : option + message.substring(colon);
-    return new UsageException(text.replace("worldSize=", "--world-size "), e);   // rank: must be in [0, worldSize=2)
+    text = LAST_BATCH.matcher(text).replaceAll(m -> "--last-batch " + m.group(1).toLowerCase(Locale.ROOT)
+        + (m.group(3) == null ? "" : " or " + m.group(3).toLowerCase(Locale.ROOT)));
+    text = INSIDE.matcher(text).replaceAll(m -> OPTION_OF.get(m.group(1)) + (m.group().endsWith("=") ? " " : ""));
+    if (e instanceof MemoryLimitException) {
+      MemoryLimitException renamed = new MemoryLimitException(text);
+      renamed.initCause(e);
+      return renamed;
+    }
+    return new UsageException(text, e);
   }
 
   /** The loader for {@code input}; {@code listTime} is how long opening it took, for the list stage. */

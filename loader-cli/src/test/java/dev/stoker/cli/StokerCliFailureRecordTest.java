@@ -66,7 +66,7 @@ class StokerCliFailureRecordTest {
   void bench_unwritableFailuresPath_refusedInOneSentenceBeforeTheRun() {
     Path nowhere = tmp.resolve("no-such-dir").resolve("failures.jsonl");
 
-    assertThat(bench("--failures", nowhere.toString())).isEqualTo(1);
+    assertThat(bench("--failures", nowhere.toString())).as("bad usage").isEqualTo(2);
     assertThat(console.err().lines().toList()).as(console.err()).singleElement().asString()
         .startsWith("stoker: --failures " + nowhere + ": cannot write there");
   }

@@ -98,7 +98,7 @@ public final class DataNode implements AutoCloseable {
    * {@link #start(DataNodeConfig)}, recording the node's meters in {@code registry} (e.g. a
    * Prometheus registry a scraper reads): counters {@code stoker.node.connections} (accepted),
    * {@code stoker.node.chunks} (received), {@code stoker.node.samples} (sent; its rate is
-   * samples/s), {@code stoker.node.decode.failures}, {@code stoker.node.bytes.sent} (on the wire,
+   * samples/s), {@code stoker.node.decode.failures}, {@code stoker.node.sent} (bytes on the wire,
    * TLS records whole) and {@code stoker.node.auth.failures} (missing or wrong token), and the
    * gauge {@code stoker.node.connections.open}.
    *

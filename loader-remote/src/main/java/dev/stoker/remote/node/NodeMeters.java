@@ -38,7 +38,7 @@ final class NodeMeters {
   /** Samples that failed to read or decode, sent as FAILED (counter). */
   static final String DECODE_FAILURES = "stoker.node.decode.failures";
   /** Bytes written to the sockets, TLS records whole (counter). */
-  static final String BYTES_SENT = "stoker.node.bytes.sent";
+  static final String BYTES_SENT = "stoker.node.sent";   // base unit bytes: stoker_node_sent_bytes_total
   /** Connections refused for a missing or wrong token (counter). */
   static final String AUTH_FAILURES = "stoker.node.auth.failures";
 
