@@ -134,7 +134,11 @@ final class LoaderOptions {
     }
   }
 
-  /** @throws UsageException naming {@code option} if {@code value} is below {@code min} */
+  /**
+   * Refuses {@code value} of {@code option} below {@code min}.
+   *
+   * @throws UsageException naming {@code option}
+   */
   static void atLeast(String option, long value, long min) {
     if (value < min) {
       throw new UsageException(option + ": must be at least " + min + ", got " + value);
