@@ -46,7 +46,8 @@ final class MetricsOptions {
    * Starts the endpoint if {@code --metrics-port} was given, printing where on {@code err}.
    *
    * @return the endpoint, or null without {@code --metrics-port}
-   * @throws UsageException naming the option if the port is out of range or cannot be bound
+   * @throws UsageException naming the option if the port is out of range
+   * @throws IllegalStateException naming the option if the port cannot be bound
    */
   Endpoint start(String command, PrintStream err) {
     if (port == null) {
@@ -84,7 +85,8 @@ final class MetricsOptions {
     /**
      * Binds {@code address} and serves.
      *
-     * @throws UsageException naming {@code --metrics-port} if the address cannot be bound
+     * @throws IllegalStateException naming {@code --metrics-port} if the address cannot be bound
+     *     (a port in use: the run fails, exit status 1)
      */
     static Endpoint start(InetSocketAddress address) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -93,7 +95,7 @@ final class MetricsOptions {
         server = HttpServer.create(address, 16);
       } catch (IOException e) {
         registry.close();
-        throw new UsageException("--metrics-port: cannot listen on " + address.getAddress().getHostAddress() + ":"
+        throw new IllegalStateException("--metrics-port: cannot listen on " + address.getAddress().getHostAddress() + ":"
             + address.getPort() + ": " + e.getMessage(), e);
       }
       ExecutorService executor = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
