@@ -12,6 +12,8 @@ module dev.stoker.cli {
   requires java.desktop;
   requires java.management;
   requires jdk.management;
+  requires jdk.httpserver;                    // --metrics-port: the /metrics endpoint
+  requires micrometer.registry.prometheus;    // an automatic module, as are the prometheus-metrics-* jars it uses
 
   // picocli reads and sets the annotated fields of the command classes by reflection
   opens dev.stoker.cli to info.picocli;

@@ -13,6 +13,7 @@
 module dev.stoker.remote {
   requires transitive dev.stoker.api;
   requires transitive dev.stoker.reactor;
+  requires transitive micrometer.core;   // DataNode.start(config, MeterRegistry)
   requires io.netty.buffer;
   requires io.netty.codec;
   requires io.netty.common;

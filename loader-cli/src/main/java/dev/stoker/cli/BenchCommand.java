@@ -42,6 +42,9 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   RemoteNodeOptions remote = new RemoteNodeOptions();
 
+  @Mixin
+  MetricsOptions metrics = new MetricsOptions();
+
   @Option(names = "--epochs", paramLabel = "E", description = "timed epochs (default: ${DEFAULT-VALUE})")
   int epochs = 2;
 
@@ -66,15 +69,17 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs: must be at least 1, got " + epochs);
+      throw new UsageException("--epochs: must be at least 1, got " + epochs);
     }
     options.check();
     remote.check(dir, dataset, options);
     if (floor && remote.given()) {
-      throw new IllegalArgumentException("--floor decodes the files here; with --remote the nodes do");
+      throw new UsageException("--floor decodes the files here; with --remote the nodes do");
     }
-    try (RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err);
+    try (MetricsOptions.Endpoint endpoint = metrics.start("bench", System.err);
+        RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err);
         IndexTrace trace = traceIndices == null ? null : IndexTrace.open(traceIndices, options.rank, options.worldSize)) {
+      options.meters = endpoint == null ? null : endpoint.registry();
       long opening = System.nanoTime();
       try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
           : Input.local(dataset.open(dir))) {
@@ -95,13 +100,13 @@ final class BenchCommand implements Callable<Integer> {
       long allocatedBefore;
       long wireBefore;
       try {
-        try (ProgressLine line = new ProgressLine("warm-up", loader::progress, System.err)) {
+        try (ProgressLine line = new ProgressLine("warm-up", loader::progress, loader.samplesPerEpoch(), System.err)) {
           record.watch(loader::progress, line, false);
           loader.run(0, 1, trace == null ? batch -> { } : trace);
         }
         allocatedBefore = allocatedBytes();
         wireBefore = input.wireBytes();
-        try (ProgressLine line = new ProgressLine("bench", loader::progress, System.err)) {
+        try (ProgressLine line = new ProgressLine("bench", loader::progress, loader.samplesPerEpoch() * epochs, System.err)) {
           record.watch(loader::progress, line, true);
           summary = loader.run(1, epochs, trace == null ? digest : batch -> {
             digest.accept(batch);

@@ -36,15 +36,15 @@ final class DatasetOptions {
   SampleSource open(Path dir) {
     if (given()) {
       if (dir != null) {
-        throw new IllegalArgumentException("give either DIR or --annotations with --images, not both");
+        throw new UsageException("give either DIR or --annotations with --images, not both");
       }
       if (annotations == null || images == null) {
-        throw new IllegalArgumentException("--annotations and --images go together");
+        throw new UsageException("--annotations and --images go together");
       }
       return Datasets.open(annotations, images, files.sourceOptions());
     }
     if (dir == null) {
-      throw new IllegalArgumentException("give a dataset DIR, or --annotations PATH --images DIR");
+      throw new UsageException("give a dataset DIR, or --annotations PATH --images DIR");
     }
     return Datasets.open(dir, files.sourceOptions());
   }

@@ -51,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   RemoteNodeOptions remote = new RemoteNodeOptions();
 
+  @Mixin
+  MetricsOptions metrics = new MetricsOptions();
+
   @Option(names = "--epochs", paramLabel = "E", description = "epochs to run (default: ${DEFAULT-VALUE})")
   int epochs = 3;
 
@@ -78,11 +81,19 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs: must be at least 1, got " + epochs);
+      throw new UsageException("--epochs: must be at least 1, got " + epochs);
     }
     options.check();
     remote.check(dir, dataset, options);
-    try (RunRecord record = RunRecord.open("demo", options.failuresFile, json, System.out, System.err)) {
+    if (perClass < 1) {
+      throw new UsageException("--per-class: must be at least 1, got " + perClass);
+    }
+    if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+      throw new UsageException("--learning-rate: must be a positive number, got " + learningRate);
+    }
+    try (MetricsOptions.Endpoint endpoint = metrics.start("demo", System.err);
+        RunRecord record = RunRecord.open("demo", options.failuresFile, json, System.out, System.err)) {
+      options.meters = endpoint == null ? null : endpoint.registry();
       return open(record);
     }
   }
@@ -126,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
           learningRate) : null;
       BatchConsumer toDevice = train ? feed.consumer(trainer, trainer) : feed.consumer(batch -> { }, batch -> { });
       Outcome outcome;
-      try (ProgressLine line = new ProgressLine("demo", loader::progress, System.err)) {
+      try (ProgressLine line = new ProgressLine("demo", loader::progress, loader.samplesPerEpoch() * epochs, System.err)) {
         record.watch(loader::progress, line, true);
         outcome = feed.call(() -> {
           try {
@@ -163,7 +174,7 @@ final class DemoCommand implements Callable<Integer> {
       if (json) {
         System.out.println(jsonLine(feed, loader.decoderName(), summary, training, classes));
       }
-      return summary.delivered() + summary.failed() == expected ? 0 : 2;
+      return summary.delivered() + summary.failed() == expected ? 0 : StokerCli.FAILED;   // a count that does not add up: a failed run
     }
   }
 

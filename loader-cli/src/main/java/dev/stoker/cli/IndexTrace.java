@@ -49,7 +49,7 @@ final class IndexTrace implements BatchConsumer, AutoCloseable {
     try {
       return new IndexTrace(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8), rank, worldSize);
     } catch (IOException e) {
-      throw new IllegalArgumentException("--trace-indices: cannot write " + file + ": " + e.getMessage(), e);
+      throw new UsageException("--trace-indices: cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 

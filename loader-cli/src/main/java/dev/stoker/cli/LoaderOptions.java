@@ -3,6 +3,7 @@ package dev.stoker.cli;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.LastBatchPolicy;
+import dev.stoker.api.MemoryLimitException;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.BatchRing;
@@ -14,9 +15,12 @@ import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
 import dev.stoker.pipeline.SampleCaches;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.function.Consumer;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -36,15 +40,17 @@ final class LoaderOptions {
   @Option(names = "--seed", paramLabel = "X", description = "seed of the order and the augmentations (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "imagenet-train, imagenet-eval, decode-only or "
-      + "ssd300-train (always 300x300) (default: imagenet-train, or ssd300-train for a detection dataset)")
-  String preset;
+  @Option(names = "--preset", paramLabel = "NAME", description = "${COMPLETION-CANDIDATES} (ssd300-train is "
+      + "always 300x300) (default: imagenet-train, or ssd300-train for a detection dataset)")
+  Choices.Preset preset;
 
   @Option(names = "--max-boxes", paramLabel = "M",
       description = "boxes per sample in a batch, for detection (default: the most any image has)")
   Integer maxBoxes;
 
-  @Option(names = "--ring-slots", paramLabel = "K", description = "batch slots in the ring, a power of two (default: ${DEFAULT-VALUE})")
+  @Option(names = "--ring-slots", paramLabel = "K",
+      description = "batch slots in the ring, a power of two: how many batches may be ready ahead of the consumer "
+          + "(default: ${DEFAULT-VALUE})")
   int ringSlots = 4;
 
   @Option(names = "--max-off-heap", paramLabel = "SIZE", converter = ByteSize.class,
@@ -52,11 +58,11 @@ final class LoaderOptions {
           + "before anything is allocated (default: physical memory less the Java heap)")
   Long maxOffHeap;
 
-  @Option(names = "--decoder", paramLabel = "NAME", description = "auto or imageio (default: ${DEFAULT-VALUE}); auto "
-      + "takes the native libjpeg-turbo decoder out of the jar, copied once into $XDG_CACHE_HOME/stoker/native or "
+  @Option(names = "--decoder", paramLabel = "NAME", description = "${COMPLETION-CANDIDATES}: auto takes the "
+      + "native libjpeg-turbo/libpng decoder out of the jar, copied once into $XDG_CACHE_HOME/stoker/native or "
       + "~/.cache/stoker/native (STOKER_NATIVE_CACHE=DIR or -Dstoker.native.cache=DIR through STOKER_JAVA_OPTS choose "
-      + "another folder), and imageio where it cannot load, saying why in the summary")
-  String decoder = "auto";
+      + "another folder), and ImageIO where it cannot load, saying why in the summary (default: ${DEFAULT-VALUE})")
+  Choices.Decoder decoder = Choices.Decoder.AUTO;
 
   @Option(names = "--no-shuffle", description = "visit samples in dataset order")
   boolean noShuffle;
@@ -68,8 +74,9 @@ final class LoaderOptions {
   int worldSize = 1;
 
   @Option(names = "--last-batch", paramLabel = "POLICY",
-      description = "partial (every sample once, last batch short), drop or fill (default: ${DEFAULT-VALUE})")
-  String lastBatch = "partial";
+      description = "${COMPLETION-CANDIDATES}: partial delivers every sample once, the last batch short; drop "
+          + "leaves out the short batch; fill tops it up with samples from the epoch's start (default: ${DEFAULT-VALUE})")
+  Choices.LastBatch lastBatch = Choices.LastBatch.PARTIAL;
 
   @Option(names = "--on-failure", paramLabel = "POLICY", description = "skip (default), fail-fast, a count N "
       + "of failures allowed per epoch, or a share P%% of each epoch")
@@ -85,9 +92,12 @@ final class LoaderOptions {
           + "a quarter (at least 64m), which the decode workers need (default: no cache)")
   Long cacheBytes;
 
-  @Option(names = "--cache-kind", paramLabel = "KIND", description = "with --cache-bytes: encoded (file bytes) or "
-      + "decoded (pixels, shorter side shrunk to 8/7 of the output) (default: encoded)")
-  String cacheKind;
+  @Option(names = "--cache-kind", paramLabel = "KIND", description = "with --cache-bytes: ${COMPLETION-CANDIDATES}: "
+      + "encoded keeps file bytes, decoded keeps pixels, shorter side shrunk to 8/7 of the output (default: encoded)")
+  Choices.CacheKind cacheKind;
+
+  /** Where the loader's meters go besides its own registry (a Prometheus one for --metrics-port), or null. */
+  MeterRegistry meters;
 
   @Option(names = "--lenient", description = "deliver JPEGs on which libjpeg reports corrupt data (its best effort, "
       + "gray where data is missing) instead of failing them; the native decoder only")
@@ -95,20 +105,82 @@ final class LoaderOptions {
 
   /** The preset that runs on a dataset with or without boxes: the one asked for, or the default for its kind. */
   String presetFor(boolean hasBoxes) {
-    return preset != null ? preset : hasBoxes ? "ssd300-train" : "imagenet-train";
+    return (preset != null ? preset : hasBoxes ? Choices.Preset.SSD300_TRAIN : Choices.Preset.IMAGENET_TRAIN).toString();
   }
 
   /**
-   * Refuses, before anything is opened, options that would be ignored: {@code --cache-kind}
+   * Refuses, before anything is opened, values out of range (named as typed: {@code --batch}, not
+   * the builder's {@code batchSize}) and options that would be ignored: {@code --cache-kind}
    * without {@code --cache-bytes}.
    *
-   * @throws IllegalArgumentException naming the option
+   * @throws UsageException naming the option
    */
   void check() {
+    atLeast("--threads", threads, 1);
+    atLeast("--batch", batch, 1);
+    atLeast("--size", size, 1);
+    if (ringSlots < 1 || Integer.bitCount(ringSlots) != 1) {
+      throw new UsageException("--ring-slots: must be a power of two (1, 2, 4, 8, ...), got " + ringSlots);
+    }
+    atLeast("--world-size", worldSize, 1);
+    if (rank < 0 || rank >= worldSize) {
+      throw new UsageException("--rank: must be in [0, --world-size " + worldSize + "), got " + rank);
+    }
+    if (maxBoxes != null) {
+      atLeast("--max-boxes", maxBoxes, 0);
+    }
+    failurePolicy();
     if (cacheKind != null && cacheBytes == null) {
-      throw new IllegalArgumentException("--cache-kind " + cacheKind + " has no effect without --cache-bytes SIZE "
+      throw new UsageException("--cache-kind " + cacheKind + " has no effect without --cache-bytes SIZE "
           + "(the cache's size, e.g. 2g)");
     }
+  }
+
+  /**
+   * Refuses {@code value} of {@code option} below {@code min}.
+   *
+   * @throws UsageException naming {@code option}
+   */
+  static void atLeast(String option, long value, long min) {
+    if (value < min) {
+      throw new UsageException(option + ": must be at least " + min + ", got " + value);
+    }
+  }
+
+  /**
+   * The builder's parameter names and the options that set them: a builder's refusal
+   * ({@code batchSize: must be positive}) reaches the user as {@code --batch: must be positive}.
+   */
+  private static final Map<String, String> OPTION_OF = Map.of("batchSize", "--batch", "threads", "--threads",
+      "slots", "--ring-slots", "worldSize", "--world-size", "rank", "--rank", "maxBoxes", "--max-boxes",
+      "maxOffHeapBytes", "--max-off-heap", "specs", "--size", "size", "--size", "maxBytes", "--cache-bytes");
+  /** Parameter names inside a builder's sentence, and the options to say instead. */
+  private static final Pattern INSIDE = Pattern.compile("\\b(batchSize|worldSize|maxOffHeapBytes)\\b=?");
+  private static final Pattern LAST_BATCH = Pattern.compile("\\blastBatch ([A-Z]+)( or ([A-Z]+))?");
+
+  /**
+   * {@code e} with the builder's parameter names in its message ({@code batchSize: 100 with
+   * lastBatch DROP ...}) replaced by the options that set them ({@code --batch: 100 with
+   * --last-batch drop ...}): a {@link UsageException}, or a {@link MemoryLimitException} if it was
+   * one (both exit with status 2). A {@link UsageException} is returned as it is.
+   */
+  static IllegalArgumentException named(IllegalArgumentException e) {
+    if (e instanceof UsageException) {
+      return e;
+    }
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    int colon = message.indexOf(':');
+    String option = colon > 0 ? OPTION_OF.get(message.substring(0, colon)) : null;
+    String text = option == null ? message : option + message.substring(colon);
+    text = LAST_BATCH.matcher(text).replaceAll(m -> "--last-batch " + m.group(1).toLowerCase(Locale.ROOT)
+        + (m.group(3) == null ? "" : " or " + m.group(3).toLowerCase(Locale.ROOT)));
+    text = INSIDE.matcher(text).replaceAll(m -> OPTION_OF.get(m.group(1)) + (m.group().endsWith("=") ? " " : ""));
+    if (e instanceof MemoryLimitException) {
+      MemoryLimitException renamed = new MemoryLimitException(text);
+      renamed.initCause(e);
+      return renamed;
+    }
+    return new UsageException(text, e);
   }
 
   /** The loader for {@code input}; {@code listTime} is how long opening it took, for the list stage. */
@@ -123,9 +195,21 @@ final class LoaderOptions {
 
   /** As {@link #build(Input, Duration, BatchRing.Factory)}, telling {@code onFailure} of each failed sample. */
   Loader build(Input input, Duration listTime, BatchRing.Factory rings, Consumer<SampleFailure> onFailure) {
+    try {
+      return configure(input, listTime, rings, onFailure).build();
+    } catch (IllegalArgumentException e) {
+      throw named(e);   // a builder's check names its parameter; the user typed an option
+    }
+  }
+
+  private LoaderBuilder configure(Input input, Duration listTime, BatchRing.Factory rings,
+      Consumer<SampleFailure> onFailure) {
     LoaderBuilder builder = Loader.builder().listTime(listTime).onFailure(onFailure);
+    if (meters != null) {
+      builder.meterRegistry(meters);
+    }
     if (maxBoxes != null && maxBoxes > 0 && !input.hasBoxes()) {
-      throw new IllegalArgumentException("--max-boxes: this dataset has no boxes (a classification set, labels by "
+      throw new UsageException("--max-boxes: this dataset has no boxes (a classification set, labels by "
           + "class); leave it out");
     }
     if (maxBoxes != null) {
@@ -144,16 +228,11 @@ final class LoaderOptions {
         .shard(rank, worldSize)
         .lastBatch(lastBatchPolicy())
         .failurePolicy(failurePolicy())
-        .ring(rings, ringSlots)
-        .build();
+        .ring(rings, ringSlots);
   }
 
   LastBatchPolicy lastBatchPolicy() {
-    try {
-      return LastBatchPolicy.valueOf(lastBatch.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--last-batch: unknown '" + lastBatch + "'; known: partial, drop, fill");
-    }
+    return lastBatch.policy;
   }
 
   FailurePolicy failurePolicy() {
@@ -169,7 +248,7 @@ final class LoaderOptions {
         return FailurePolicy.budget(Long.parseLong(policy));
       }
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--on-failure: '" + onFailure
+      throw new UsageException("--on-failure: '" + onFailure
           + "' is not skip, fail-fast, a count (e.g. 10) or a share (e.g. 0.5%)");
     }
   }
@@ -186,24 +265,23 @@ final class LoaderOptions {
     long heap = Runtime.getRuntime().maxMemory();
     long limit = cacheLimit(heap);
     if (cacheBytes > limit) {
-      throw new IllegalArgumentException("--cache-bytes: " + mebibytes(cacheBytes) + " of a " + mebibytes(heap)
+      throw new UsageException("--cache-bytes: " + mebibytes(cacheBytes) + " of a " + mebibytes(heap)
           + " Java heap leaves the decode workers too little room to work; cache at most " + mebibytes(limit)
           + " (a quarter of the heap, and at least 64 MiB, stays free for decoding) or raise the heap "
           + "(STOKER_JAVA_OPTS=-Xmx...)");
     }
-    String kind = cacheKind == null ? "encoded" : cacheKind;
-    return switch (kind.toLowerCase(Locale.ROOT)) {
-      case "encoded" -> SampleCaches.encoded(source, cacheBytes);
-      case "decoded" -> {
+    Choices.CacheKind kind = cacheKind == null ? Choices.CacheKind.ENCODED : cacheKind;
+    return switch (kind) {
+      case ENCODED -> SampleCaches.encoded(source, cacheBytes);
+      case DECODED -> {
         TransformPlan plan = TransformPlan.compile(Presets.byName(presetFor(source.hasBoxes()), size));
         int side = Math.max(plan.outputWidth(), plan.outputHeight()) * 8 / 7;
         try {
           yield SampleCaches.decoded(source, cacheBytes, side, decoder());
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(e.getMessage().replaceFirst("^maxBytes", "--cache-bytes"), e);
+          throw new UsageException(e.getMessage().replaceFirst("^maxBytes", "--cache-bytes"), e);
         }
       }
-      default -> throw new IllegalArgumentException("--cache-kind: unknown '" + cacheKind + "'; known: encoded, decoded");
     };
   }
 
@@ -247,10 +325,9 @@ final class LoaderOptions {
   }
 
   ImageDecoder decoder() {
-    return switch (decoder.toLowerCase(Locale.ROOT)) {
-      case "auto" -> ImageDecoders.best(ImageDecoders.DEFAULT_MAX_PIXELS, lenient);
-      case "imageio" -> ImageDecoders.imageIo();
-      default -> throw new IllegalArgumentException("--decoder: unknown '" + decoder + "'; known: auto, imageio");
+    return switch (decoder) {
+      case AUTO -> ImageDecoders.best(ImageDecoders.DEFAULT_MAX_PIXELS, lenient);
+      case IMAGEIO -> ImageDecoders.imageIo();
     };
   }
 }

@@ -62,21 +62,21 @@ final class RemoteNodeOptions {
   void check(Path dir, DatasetOptions dataset, LoaderOptions options) {
     if (!given()) {
       if (tokenFile != null || tls || tlsTrust != null) {
-        throw new IllegalArgumentException("--token-file, --tls and --tls-trust go with --remote");
+        throw new UsageException("--token-file, --tls and --tls-trust go with --remote");
       }
       return;
     }
     if (dir != null || dataset.given()) {
-      throw new IllegalArgumentException("give either a dataset (DIR or --annotations/--images) or --remote, not both");
+      throw new UsageException("give either a dataset (DIR or --annotations/--images) or --remote, not both");
     }
     if (tlsTrust != null && !tls) {
-      throw new IllegalArgumentException("--tls-trust goes with --tls");
+      throw new UsageException("--tls-trust goes with --tls");
     }
     if (options.cacheBytes != null) {
-      throw new IllegalArgumentException("--cache-bytes caches local files; with --remote the nodes read them");
+      throw new UsageException("--cache-bytes caches local files; with --remote the nodes read them");
     }
     if (dataset.files.given()) {
-      throw new IllegalArgumentException("--allow-absolute-paths and --max-image-bytes say how local files are read; "
+      throw new UsageException("--allow-absolute-paths and --max-image-bytes say how local files are read; "
           + "with --remote the nodes read them (give them to stoker serve)");
     }
   }

@@ -68,7 +68,7 @@ final class RunRecord implements AutoCloseable {
       try {
         writer = Files.newBufferedWriter(failuresFile);
       } catch (IOException | UnsupportedOperationException e) {
-        throw new IllegalArgumentException("--failures " + failuresFile + ": cannot write there ("
+        throw new UsageException("--failures " + failuresFile + ": cannot write there ("
             + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
       }
     }

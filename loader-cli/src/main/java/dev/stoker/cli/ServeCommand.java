@@ -49,14 +49,30 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   SourceFileOptions files = new SourceFileOptions();
 
-  @Option(names = "--workers", paramLabel = "N", description = "decode threads (default: the available processors)")
+  @Option(names = "--workers", paramLabel = "N", description = "decode threads, shared by all connections "
+      + "(default: the available processors)")
   Integer workers;
+
+  @Mixin
+  MetricsOptions metrics = new MetricsOptions();
 
   @Override
   public Integer call() {
     if ((tlsCert == null) != (tlsKey == null)) {
-      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+      throw new UsageException("--tls-cert and --tls-key go together");
     }
+    if (port < 0 || port > 0xFFFF) {
+      throw new UsageException("--port: must be in [0, 65535], got " + port);
+    }
+    if (workers != null) {
+      LoaderOptions.atLeast("--workers", workers, 1);
+    }
+    try (MetricsOptions.Endpoint endpoint = metrics.start("serve", System.err)) {
+      return serve(endpoint);
+    }
+  }
+
+  private int serve(MetricsOptions.Endpoint endpoint) {
     SampleSource source = Datasets.open(data, files.sourceOptions());
     Summaries.printWarnings(source, System.err);
     int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
@@ -64,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
         DataNodeConfig.DEFAULT_MAX_FRAME_BYTES);
     CountDownLatch stopped = new CountDownLatch(1);
     boolean interrupted = false;
-    try (DataNode node = DataNode.start(config)) {
+    try (DataNode node = endpoint == null ? DataNode.start(config) : DataNode.start(config, endpoint.registry())) {
       Thread hook = new Thread(() -> {
         node.close();
         stopped.countDown();

@@ -25,7 +25,7 @@ final class SourceFileOptions {
     SourceOptions options = SourceOptions.DEFAULT.withPathsOutside(allowAbsolutePaths);
     if (maxImageBytes != null) {
       if (maxImageBytes > SourceOptions.MAX_IMAGE_BYTES) {
-        throw new IllegalArgumentException("--max-image-bytes: at most " + SourceOptions.MAX_IMAGE_BYTES
+        throw new UsageException("--max-image-bytes: at most " + SourceOptions.MAX_IMAGE_BYTES
             + " bytes, got " + maxImageBytes);
       }
       options = options.withMaxImageBytes(maxImageBytes);

@@ -97,6 +97,45 @@ class ModularLaunchTest {
         .doesNotContain("JCuda natives cannot be loaded");
   }
 
+  @Test
+  void serve_onTheModulePath_servesPrometheusTextAndLogsAtTheLevelAsked() throws Exception {
+    Path data = tmp.resolve("data");
+    for (String name : List.of("cat/1.jpg", "dog/1.jpg")) {
+      Files.createDirectories(data.resolve(name).getParent());
+      ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), "jpg", data.resolve(name).toFile());
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.addAll(launcherFlags());
+    command.addAll(List.of("--module-path", modulePath(), "--patch-module", "jcuda=" + RuntimeModulePath.entry("jcuda-natives"),
+        "-m", "dev.stoker.cli/dev.stoker.cli.StokerCli",
+        "serve", "--data", data.toString(), "--port", "0", "--workers", "1", "--metrics-port", "0", "--log-level", "debug"));
+    Path log = tmp.resolve("serve.txt");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      Pattern address = Pattern.compile("serve: metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      Matcher m = address.matcher("");
+      while (!m.reset(Files.readString(log)).find() || !Files.readString(log).contains("serving ")) {
+        assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+        assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1))).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      String output = Files.readString(log);
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body()).containsPattern("(?m)^stoker_node_connections_total 0(\\.0)?$")
+          .containsPattern("(?m)^stoker_node_samples_total 0(\\.0)?$");
+      assertThat(output).as("DataNode's debug line, shown at --log-level debug")
+          .contains("DEBUG dev.stoker.remote.node.DataNode - serving")
+          .doesNotContain("WARNING");
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** loader-cli's own classes (an exploded module) and its runtime dependencies. */
   private static String modulePath() {
     return String.join(File.pathSeparator, Stream.concat(Stream.of(Path.of("target", "classes")),

@@ -67,34 +67,34 @@ class RemoteNodeOptionsTest {
 
   @Test
   void bench_remoteAndDir_refusedNamingBoth() {
-    assertThat(StokerCli.run("bench", "/tmp/data", "--remote", "127.0.0.1:7311")).isEqualTo(1);
+    assertThat(StokerCli.run("bench", "/tmp/data", "--remote", "127.0.0.1:7311")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("give either a dataset (DIR or --annotations/--images) or --remote");
   }
 
   @Test
   void bench_tokenFileWithoutRemote_refused() {
-    assertThat(StokerCli.run("bench", "/tmp/data", "--token-file", "/tmp/token")).isEqualTo(1);
+    assertThat(StokerCli.run("bench", "/tmp/data", "--token-file", "/tmp/token")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token-file, --tls and --tls-trust go with --remote");
   }
 
   @Test
   void bench_remoteWithFloor_refused() {
-    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:7311", "--floor")).isEqualTo(1);
+    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:7311", "--floor")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--floor decodes the files here");
   }
 
   @Test
   void demo_remoteWithCache_refused() {
-    assertThat(StokerCli.run("demo", "--remote", "127.0.0.1:7311", "--cache-bytes", "1m")).isEqualTo(1);
+    assertThat(StokerCli.run("demo", "--remote", "127.0.0.1:7311", "--cache-bytes", "1m")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--cache-bytes caches local files");
   }
 
   @Test
   void bench_remoteWithLocalFileOptions_refusedInsteadOfIgnored() {
-    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:7311", "--max-image-bytes", "1m")).isEqualTo(1);
+    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:7311", "--max-image-bytes", "1m")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("with --remote the nodes read them (give them to stoker serve)");
     err.reset();
-    assertThat(StokerCli.run("demo", "--remote", "127.0.0.1:7311", "--allow-absolute-paths")).isEqualTo(1);
+    assertThat(StokerCli.run("demo", "--remote", "127.0.0.1:7311", "--allow-absolute-paths")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--allow-absolute-paths and --max-image-bytes");
   }
 

@@ -66,7 +66,7 @@ class StokerCliFailureRecordTest {
   void bench_unwritableFailuresPath_refusedInOneSentenceBeforeTheRun() {
     Path nowhere = tmp.resolve("no-such-dir").resolve("failures.jsonl");
 
-    assertThat(bench("--failures", nowhere.toString())).isEqualTo(1);
+    assertThat(bench("--failures", nowhere.toString())).as("bad usage").isEqualTo(2);
     assertThat(console.err().lines().toList()).as(console.err()).singleElement().asString()
         .startsWith("stoker: --failures " + nowhere + ": cannot write there");
   }
@@ -126,7 +126,7 @@ class StokerCliFailureRecordTest {
     Progress progress = new Progress(120, 1, 2.5, 1, 4, 10);
     try (RunRecord record = RunRecord.open("bench", file, true, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8))) {
-      ProgressLine line = new ProgressLine("bench", () -> progress, System.err);
+      ProgressLine line = new ProgressLine("bench", () -> progress, 0, System.err);
       record.watch(() -> progress, line, true);
       record.failed(new SampleFailure(1, 7, "/data/x.jpg", new IllegalStateException("bad")));
 

@@ -102,9 +102,9 @@ class StokerCliSemanticsTest {
 
   @Test
   void bench_unknownPolicies_failNamingTheOption() {
-    assertThat(StokerCli.run("bench", dataset.dir().toString(), "--last-batch", "sometimes")).isNotZero();
-    assertThat(stderr()).contains("--last-batch");
-    assertThat(StokerCli.run("bench", dataset.dir().toString(), "--on-failure", "maybe")).isNotZero();
+    assertThat(StokerCli.run("bench", dataset.dir().toString(), "--last-batch", "sometimes")).as("bad usage").isEqualTo(2);
+    assertThat(stderr()).contains("--last-batch").contains("partial").contains("drop").contains("fill");
+    assertThat(StokerCli.run("bench", dataset.dir().toString(), "--on-failure", "maybe")).as("bad usage").isEqualTo(2);
     assertThat(stderr()).contains("--on-failure");
   }
 }

@@ -6,6 +6,8 @@ import dev.stoker.remote.protocol.DatasetIdentity;
 import dev.stoker.remote.protocol.Pipelines;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -89,7 +91,27 @@ public final class DataNode implements AutoCloseable {
    *     the address cannot be bound (the port is taken)
    */
   public static DataNode start(DataNodeConfig config) {
-    return start(config, null);
+    return start(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * {@link #start(DataNodeConfig)}, recording the node's meters in {@code registry} (e.g. a
+   * Prometheus registry a scraper reads): counters {@code stoker.node.connections} (accepted),
+   * {@code stoker.node.chunks} (received), {@code stoker.node.samples} (sent; its rate is
+   * samples/s), {@code stoker.node.decode.failures}, {@code stoker.node.sent} (bytes on the wire,
+   * TLS records whole) and {@code stoker.node.auth.failures} (missing or wrong token), and the
+   * gauge {@code stoker.node.connections.open}.
+   *
+   * <pre>{@code
+   * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+   * try (DataNode node = DataNode.start(DataNodeConfig.loopback(source), registry)) { ... }
+   * }</pre>
+   *
+   * @throws LoaderException as {@link #start(DataNodeConfig)}
+   */
+  public static DataNode start(DataNodeConfig config, MeterRegistry registry) {
+    Checks.notNull(registry, "registry");
+    return start(config, null, null, registry);
   }
 
   /** {@link #start(DataNodeConfig)} with sample pixels from {@code sampleAllocator} (tests measure with it). */
@@ -97,12 +119,18 @@ public final class DataNode implements AutoCloseable {
     return start(config, sampleAllocator, null);
   }
 
+  /** {@link #start(DataNodeConfig, ByteBufAllocator, ByteBufAllocator, MeterRegistry)} with unread meters. */
+  static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator, ByteBufAllocator channelAllocator) {
+    return start(config, sampleAllocator, channelAllocator, new SimpleMeterRegistry());
+  }
+
   /**
    * {@link #start(DataNodeConfig)} with sample pixels from {@code sampleAllocator} and every other
    * buffer of the connections (reads, frames, writes) from {@code channelAllocator}; either null for
    * Netty's default (tests measure with them).
    */
-  static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator, ByteBufAllocator channelAllocator) {
+  static DataNode start(DataNodeConfig config, ByteBufAllocator sampleAllocator, ByteBufAllocator channelAllocator,
+      MeterRegistry registry) {
     Checks.notNull(config, "config");
     if (!config.bind().isLoopbackAddress() && (!config.tls() || config.tokenFile() == null)) {
       throw new LoaderException("binding " + config.bind().getHostAddress()
@@ -115,7 +143,7 @@ public final class DataNode implements AutoCloseable {
     DataNodeConfig.Limits limits = config.limits();
     NodeContext context = new NodeContext(config.source(), identity, token, new PlanMakers(config.source(), limits),
         pool, config.maxFrameBytes(), Math.min(2 * config.workers(), limits.maxSamplesInFlight()), limits,
-        sampleAllocator, new NodeContext.Stats());
+        sampleAllocator, new NodeContext.Stats(new NodeMeters(registry)));
     DataNode node = new DataNode(config, context, pool);
     try {
       node.bind(ssl, channelAllocator);
@@ -138,6 +166,7 @@ public final class DataNode implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             channels.add(ch);
+            ch.pipeline().addLast("meters", context.stats().meters.counting());
             if (ssl != null) {
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
             }

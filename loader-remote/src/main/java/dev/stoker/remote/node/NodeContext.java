@@ -49,5 +49,16 @@ record NodeContext(SampleSource source, String identity, byte[] token, PlanMaker
     final AtomicLong refused = new AtomicLong();
     /** Connections between accept and READY now (bounded by the limits). */
     final AtomicInteger preAuth = new AtomicInteger();
+    /** The node's meters (connections, chunks, samples, failures, bytes, auth failures). */
+    final NodeMeters meters;
+
+    /** Counters with meters nobody reads (tests that build a context by hand). */
+    Stats() {
+      this(NodeMeters.unread());
+    }
+
+    Stats(NodeMeters meters) {
+      this.meters = meters;
+    }
   }
 }

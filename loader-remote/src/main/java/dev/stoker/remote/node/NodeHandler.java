@@ -123,10 +123,12 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
     if (node.token() != null) {
       if (auth.proof().length == 0) {
         log.warn("peer {}: no token", peer(ctx));
+        node.stats().meters.authFailures.increment();
         throw new ProtocolException(Error.AUTH, "this node requires a token");
       }
       if (!TokenAuth.verify(TokenAuth.clientProof(node.token(), nodeNonce, clientNonce), auth.proof())) {
         log.warn("peer {}: wrong token", peer(ctx));
+        node.stats().meters.authFailures.increment();
         throw new ProtocolException(Error.AUTH, "wrong token");
       }
     }
@@ -169,7 +171,10 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
 
   private void work(Message message) {
     switch (message) {
-      case Chunk chunk -> session.chunk(chunk);
+      case Chunk chunk -> {
+        node.stats().meters.chunks.increment();
+        session.chunk(chunk);
+      }
       case Credit credit -> session.credit(credit.credits());
       case Cancel cancel -> session.cancel(cancel.chunkId());
       default -> throw new ProtocolException("unexpected " + name(message) + " from a client after READY");

@@ -283,6 +283,7 @@ final class NodeSession {
       Message result = outputs.pollFirst().result;
       if (!(result instanceof ChunkDone)) {
         inFlight--;
+        (result instanceof Failed ? node.stats().meters.decodeFailures : node.stats().meters.samples).increment();
       }
       ctx.write(result).addListener(CLOSE_ON_WRITE_FAILURE);
       wrote = true;
