@@ -80,6 +80,24 @@ class DatasetIdentityTest {
   }
 
   @Test
+  void of_classLineMovedIntoTheSamples_identityDiffers() {
+    // file names may hold tabs and newlines: without the separator between the class list and the
+    // sample lines, these two datasets would hash the same bytes
+    Source a = new Source(List.of("p", "q\t9\ns"), new int[] {0, 1}, List.of("k"), false);
+    Source b = new Source(List.of("q", "s"), new int[] {9, 1}, List.of("k", "p\t0"), false);
+
+    assertThat(DatasetIdentity.of(a)).isNotEqualTo(DatasetIdentity.of(b));
+  }
+
+  @Test
+  void isWellFormed_emptyDataset_accepted() {
+    String identity = DatasetIdentity.of(new Source(List.of(), new int[0], List.of(), false));
+
+    assertThat(identity).endsWith("/0");
+    assertThat(DatasetIdentity.isWellFormed(identity, 0)).isTrue();
+  }
+
+  @Test
   void isWellFormed_wrongSizeLengthPrefixOrDigits_refused() {
     String identity = DatasetIdentity.of(BASE);
     String hex = identity.substring("sha256:".length(), identity.indexOf('/'));
