@@ -73,7 +73,7 @@ public interface SampleSource {
    * Reads the encoded bytes of sample {@code index}. Blocking.
    *
    * @param index the sample, {@code 0 <= index < size()}
-   * @return the encoded bytes, from position 0 to the limit
+   * @return a buffer holding the encoded bytes between its position and its limit
    * @throws IOException if the bytes cannot be read; the message names the file
    */
   ByteBuffer read(int index) throws IOException;

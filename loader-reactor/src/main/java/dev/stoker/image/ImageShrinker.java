@@ -51,7 +51,7 @@ public final class ImageShrinker {
     /**
      * Output x per source x: what box x coordinates are multiplied by.
      *
-     * @return {@code width / sourceWidth}, in {@code (0, 1]} when the image was shrunk
+     * @return {@code width / sourceWidth}, at most 1 (an image is never enlarged)
      */
     public double scaleX() {
       return (double) width / sourceWidth;
@@ -60,7 +60,7 @@ public final class ImageShrinker {
     /**
      * Output y per source y: what box y coordinates are multiplied by.
      *
-     * @return {@code height / sourceHeight}, in {@code (0, 1]} when the image was shrunk
+     * @return {@code height / sourceHeight}, at most 1 (an image is never enlarged)
      */
     public double scaleY() {
       return (double) height / sourceHeight;

@@ -337,7 +337,7 @@ public final class LoaderBuilder {
    * A maker of single samples processed as the loader built from these settings would (for a
    * data-server node); only the source, transforms, decoder and seed matter.
    *
-   * @return a new maker; the builder can still build a loader
+   * @return a new maker
    * @throws IllegalStateException if the source was not set
    */
   public SampleMaker buildMaker() {
