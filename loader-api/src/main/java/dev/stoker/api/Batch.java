@@ -25,13 +25,25 @@ import java.lang.foreign.MemorySegment;
  * the slot is reused afterwards. Copy out what must outlive the call.
  */
 public interface Batch {
-  /** The shape every batch in this ring has; {@link #size()} may be smaller at an epoch's end. */
+  /**
+   * The shape every batch in this ring has; {@link #size()} may be smaller at an epoch's end.
+   *
+   * @return the ring's layout, the same for every batch it delivers
+   */
   BatchLayout layout();
 
-  /** The epoch this batch belongs to. */
+  /**
+   * The epoch this batch belongs to.
+   *
+   * @return the epoch, from 0
+   */
   int epoch();
 
-  /** The batch's position in its epoch, from 0. */
+  /**
+   * The batch's position in its epoch, from 0.
+   *
+   * @return the batch's index in its epoch, from 0
+   */
   long indexInEpoch();
 
   /**
@@ -43,27 +55,49 @@ public interface Batch {
    * <pre>{@code
    * loader.run(0, 1, batch -> saved = state.at(batch.epoch(), batch.nextPosition(), batch.indexInEpoch() + 1));
    * }</pre>
+   *
+   * @return the count of the epoch's samples, delivered or failed, up to and including this batch
    */
   long nextPosition();
 
-  /** The number of samples it holds, at most {@code layout().batchSize()}. */
+  /**
+   * The number of samples it holds, at most {@code layout().batchSize()}.
+   *
+   * @return the number of filled positions, {@code 0..layout().batchSize()}
+   */
   int size();
 
-  /** Pixels of the {@link #size()} samples, {@code size() * layout().sampleBytes()} bytes, read-only. */
+  /**
+   * Pixels of the {@link #size()} samples, {@code size() * layout().sampleBytes()} bytes,
+   * read-only.
+   *
+   * @return a read-only view of the filled samples' pixels, NHWC
+   */
   MemorySegment pixels();
 
   /**
    * The label of sample {@code position}, {@code 0 <= position < size()}. For a detection source
    * it is what the source's {@link SampleSource#label} says (the first box's label, or {@code -1}).
+   *
+   * @param position the sample's position in this batch, {@code 0 <= position < size()}
+   * @return the sample's class label, or {@code -1} for a detection sample without boxes
    */
   int label(int position);
 
-  /** The dataset index of sample {@code position}, {@code 0 <= position < size()}. */
+  /**
+   * The dataset index of sample {@code position}, {@code 0 <= position < size()}.
+   *
+   * @param position the sample's position in this batch, {@code 0 <= position < size()}
+   * @return the sample's index in the dataset, {@code 0 <= index < SampleSource.size()}
+   */
   int sampleIndex(int position);
 
   /**
    * The number of boxes sample {@code position} carries, {@code 0..layout().maxBoxes()}; always 0
    * when the layout has no boxes.
+   *
+   * @param position the sample's position in this batch, {@code 0 <= position < size()}
+   * @return the number of real boxes, {@code 0..layout().maxBoxes()}
    */
   int boxCount(int position);
 
@@ -71,12 +105,16 @@ public interface Batch {
    * The boxes of the {@link #size()} samples, read-only: float32 {@code [size()][maxBoxes][4]},
    * {@code x0, y0, x1, y1} in output pixels ({@code 0 <= x0 < x1 <= width}), native byte order.
    * Empty when the layout has no boxes.
+   *
+   * @return a read-only view of the boxes, empty without boxes
    */
   MemorySegment boxes();
 
   /**
    * The box labels of the {@link #size()} samples, read-only: int32 {@code [size()][maxBoxes]},
    * {@code -1} for padding, native byte order. Empty when the layout has no boxes.
+   *
+   * @return a read-only view of the box labels, empty without boxes
    */
   MemorySegment boxLabels();
 }

@@ -13,6 +13,7 @@ public interface BatchConsumer {
   /**
    * Consumes one batch; the batch's slot is released when this returns.
    *
+   * @param batch the batch, valid only until this method returns
    * @throws Exception to stop the run
    */
   void accept(Batch batch) throws Exception;

@@ -63,42 +63,79 @@ public record BatchLayout(int batchSize, int height, int width, int channels, El
         elementType.bytes());
   }
 
-  /** A layout of uint8 pixels without boxes, the classification case. */
+  /**
+   * A layout of uint8 pixels without boxes, the classification case.
+   *
+   * @param batchSize samples per batch, positive
+   * @param height rows per sample, positive
+   * @param width columns per sample, positive
+   * @param channels channels per pixel, positive (3 for RGB)
+   */
   public BatchLayout(int batchSize, int height, int width, int channels) {
     this(batchSize, height, width, channels, ElementType.UINT8, 0);
   }
 
-  /** This layout with room for {@code maxBoxes} boxes per sample. */
+  /**
+   * This layout with room for {@code maxBoxes} boxes per sample.
+   *
+   * @param maxBoxes boxes each sample can carry, 0 for none
+   * @return a new layout; this one is unchanged
+   */
   public BatchLayout withMaxBoxes(int maxBoxes) {
     return new BatchLayout(batchSize, height, width, channels, elementType, maxBoxes);
   }
 
-  /** This layout with pixels of {@code elementType}. */
+  /**
+   * This layout with pixels of {@code elementType}.
+   *
+   * @param elementType the type of each channel value, not null
+   * @return a new layout; this one is unchanged
+   */
   public BatchLayout withElementType(ElementType elementType) {
     return new BatchLayout(batchSize, height, width, channels, elementType, maxBoxes);
   }
 
-  /** Whether samples carry boxes, that is {@code maxBoxes > 0}. */
+  /**
+   * Whether samples carry boxes, that is {@code maxBoxes > 0}.
+   *
+   * @return {@code true} if {@code maxBoxes > 0}
+   */
   public boolean hasBoxes() {
     return maxBoxes > 0;
   }
 
-  /** Bytes of one sample's pixels; exact (the constructor checked that it fits). */
+  /**
+   * Bytes of one sample's pixels; exact (the constructor checked that it fits).
+   *
+   * @return {@code height * width * channels * elementType().bytes()}
+   */
   public long sampleBytes() {
     return pixelBytes(height, width, channels, elementType);
   }
 
-  /** Bytes of one full batch's pixels; exact. */
+  /**
+   * Bytes of one full batch's pixels; exact.
+   *
+   * @return {@code batchSize * sampleBytes()}
+   */
   public long batchBytes() {
     return Math.multiplyExact(sampleBytes(), batchSize);
   }
 
-  /** Bytes of one full batch's boxes, {@code batchSize * maxBoxes * 4} floats. */
+  /**
+   * Bytes of one full batch's boxes, {@code batchSize * maxBoxes * 4} floats.
+   *
+   * @return {@code batchSize * maxBoxes * 16}, 0 without boxes
+   */
   public long boxBytes() {
     return (long) batchSize * maxBoxes * BOX_FLOATS * Float.BYTES;
   }
 
-  /** Bytes of one full batch's box labels, {@code batchSize * maxBoxes} ints. */
+  /**
+   * Bytes of one full batch's box labels, {@code batchSize * maxBoxes} ints.
+   *
+   * @return {@code batchSize * maxBoxes * 4}, 0 without boxes
+   */
   public long boxLabelBytes() {
     return (long) batchSize * maxBoxes * Integer.BYTES;
   }

@@ -28,18 +28,33 @@ public interface BatchRing extends AutoCloseable {
     /**
      * Allocates a ring of {@code slots} batches of {@code layout}.
      *
+     * @param layout the shape of every slot, not null
+     * @param slots the number of slots, a positive power of two
+     * @return a new ring, which the caller closes
      * @throws IllegalArgumentException if {@code slots} is not a positive power of two
      */
     BatchRing create(BatchLayout layout, int slots);
   }
 
-  /** The shape of every slot. */
+  /**
+   * The shape of every slot.
+   *
+   * @return the layout the ring was created with
+   */
   BatchLayout layout();
 
-  /** The number of slots. */
+  /**
+   * The number of slots.
+   *
+   * @return the number of slots, a positive power of two
+   */
   int slots();
 
-  /** Where the slots live, e.g. {@code "direct"} or {@code "pinned"}. */
+  /**
+   * Where the slots live, e.g. {@code "direct"} or {@code "pinned"}.
+   *
+   * @return a short name of the memory kind
+   */
   String memoryKind();
 
   /**
@@ -49,27 +64,48 @@ public interface BatchRing extends AutoCloseable {
    */
   BatchSlot tryClaim();
 
-  /** Makes a claimed slot visible to the consumer. Every claimed slot must be published. */
+  /**
+   * Makes a claimed slot visible to the consumer. Every claimed slot must be published.
+   *
+   * @param slot a slot this producer claimed with {@link #tryClaim()} and has not yet published
+   */
   void publish(BatchSlot slot);
 
   /** Ends the current run: {@link #drain} returns once it has consumed every published batch. */
   void complete();
 
-  /** Ends the current run with an error: {@link #drain} throws it after the published batches. */
+  /**
+   * Ends the current run with an error: {@link #drain} throws it after the published batches.
+   *
+   * @param error the cause, not null; {@link #drain} rethrows it wrapped
+   */
   void fail(Throwable error);
 
-  /** Sets the listener told, on the consumer thread, how many slots were just released. */
+  /**
+   * Sets the listener told, on the consumer thread, how many slots were just released.
+   *
+   * @param listener called with the number of slots released at once; replaces any earlier listener
+   */
   void onRelease(IntConsumer listener);
 
-  /** Slots claimed or published and not yet released, {@code 0..slots()}. */
+  /**
+   * Slots claimed or published and not yet released, {@code 0..slots()}.
+   *
+   * @return the occupied slots at this moment, {@code 0..slots()}
+   */
   int occupancy();
 
-  /** Cumulative consumer statistics; safe to call from any thread. */
+  /**
+   * Cumulative consumer statistics; safe to call from any thread.
+   *
+   * @return a snapshot of the counters since the ring was made
+   */
   RingStats stats();
 
   /**
    * Consumes published batches on the calling thread until the run ends.
    *
+   * @param consumer receives each batch in publication order on the calling thread
    * @return the statistics of this run
    * @throws LoaderException wrapping the error passed to {@link #fail} or thrown by the consumer
    */

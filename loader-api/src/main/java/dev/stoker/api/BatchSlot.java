@@ -13,6 +13,9 @@ public interface BatchSlot extends Batch {
   /**
    * The writable memory of sample {@code position}, exactly {@code layout().sampleBytes()} bytes.
    *
+   * @param position the sample's position in the batch, {@code 0 <= position <
+   *     layout().batchSize()}
+   * @return a writable view of that position's pixels
    * @throws IndexOutOfBoundsException if {@code position} is not below {@code layout().batchSize()}
    */
   MemorySegment sampleMemory(int position);
@@ -20,6 +23,11 @@ public interface BatchSlot extends Batch {
   /**
    * Records which dataset sample sits at {@code position} and its label, and leaves the position
    * with no boxes (its box entries become padding).
+   *
+   * @param position the sample's position in the batch, {@code 0 <= position <
+   *     layout().batchSize()}
+   * @param sampleIndex the sample's index in the dataset
+   * @param label the sample's class label, or {@code -1} for a detection sample without boxes
    */
   void setSample(int position, int sampleIndex, int label);
 
@@ -28,6 +36,11 @@ public interface BatchSlot extends Batch {
    * output pixels) and of {@code labels} at {@code position}, and pads the rest of its entries.
    * Call it after {@link #setSample} for the same position.
    *
+   * @param position the sample's position in the batch, {@code 0 <= position <
+   *     layout().batchSize()}
+   * @param boxes at least {@code 4 * count} floats, {@code x0, y0, x1, y1} per box
+   * @param labels at least {@code count} box labels
+   * @param count the number of boxes, {@code 0..layout().maxBoxes()}
    * @throws IndexOutOfBoundsException if {@code position} is not below {@code layout().batchSize()}
    * @throws IllegalArgumentException if {@code count} is negative or above {@code layout().maxBoxes()},
    *     or the arrays hold fewer than {@code count} boxes
@@ -39,6 +52,11 @@ public interface BatchSlot extends Batch {
    * epoch's sequence stands after the batch ({@link Batch#nextPosition()}: samples delivered or
    * failed up to and including this batch).
    *
+   * @param epoch the epoch, from 0
+   * @param indexInEpoch the batch's index in its epoch, from 0
+   * @param size the number of filled positions, {@code 0..layout().batchSize()}
+   * @param nextPosition the count of the epoch's samples, delivered or failed, up to and including
+   *     this batch
    * @throws IllegalArgumentException if {@code size} is negative or above {@code layout().batchSize()}
    */
   void setHeader(int epoch, long indexInEpoch, int size, long nextPosition);
@@ -47,6 +65,10 @@ public interface BatchSlot extends Batch {
    * {@link #setHeader(int, long, int, long)} for a producer whose epochs hold only full batches
    * before this one and no failed samples: the position after it is
    * {@code indexInEpoch * layout().batchSize() + size}.
+   *
+   * @param epoch the epoch, from 0
+   * @param indexInEpoch the batch's index in its epoch, from 0
+   * @param size the number of filled positions, {@code 0..layout().batchSize()}
    */
   default void setHeader(int epoch, long indexInEpoch, int size) {
     setHeader(epoch, indexInEpoch, size, indexInEpoch * layout().batchSize() + size);

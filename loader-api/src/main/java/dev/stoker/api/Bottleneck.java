@@ -28,7 +28,16 @@ public record Bottleneck(Bound bound, double producerImagesPerSecond, double con
 
   /** The stages a run can be bound by. */
   public enum Bound {
-    READ, DECODE, AUGMENT, COLLATE, CONSUMER,
+    /** Reading the samples' encoded bytes set the pace ({@link Stage#READ}). */
+    READ,
+    /** Decoding the images set the pace ({@link Stage#DECODE}). */
+    DECODE,
+    /** Making the output samples (geometry, resampling) set the pace ({@link Stage#AUGMENT}). */
+    AUGMENT,
+    /** Copying samples into their ring slots set the pace ({@link Stage#COLLATE}). */
+    COLLATE,
+    /** The consumer's own work on each batch set the pace ({@link Stage#CONSUMER}). */
+    CONSUMER,
     /**
      * The samples came from a supplier (remote nodes under {@code --remote}) slower than the
      * collate could take them: the nodes or the network set the pace ("node/network-bound").
@@ -39,7 +48,11 @@ public record Bottleneck(Bound bound, double producerImagesPerSecond, double con
     /** Nothing was delivered, or nothing on the producing side was timed. */
     UNKNOWN;
 
-    /** The name in lower case, e.g. {@code "decode"}, as the bench JSON writes it. */
+    /**
+     * The name in lower case, e.g. {@code "decode"}, as the bench JSON writes it.
+     *
+     * @return the lower-case name, e.g. {@code "decode"}
+     */
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }

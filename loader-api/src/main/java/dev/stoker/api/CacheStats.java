@@ -30,23 +30,40 @@ public record CacheStats(long hits, long misses, long evictions, long weightByte
     checkNotNegative(maxBytes, "maxBytes");
   }
 
-  /** Whether these are a real cache's stats, not {@link #NONE}. */
+  /**
+   * Whether these are a real cache's stats, not {@link #NONE}.
+   *
+   * @return {@code true} if {@code maxBytes > 0}
+   */
   public boolean enabled() {
     return maxBytes > 0;
   }
 
-  /** Lookups in all: {@code hits + misses}. */
+  /**
+   * Lookups in all: {@code hits + misses}.
+   *
+   * @return {@code hits + misses}
+   */
   public long requests() {
     return hits + misses;
   }
 
-  /** The share of lookups served from the cache, in {@code [0, 1]}; 0 before the first lookup. */
+  /**
+   * The share of lookups served from the cache, in {@code [0, 1]}; 0 before the first lookup.
+   *
+   * @return {@code hits / (hits + misses)}, or 0 when there were no lookups
+   */
   public double hitRate() {
     long requests = requests();
     return requests == 0 ? 0.0 : (double) hits / requests;
   }
 
-  /** What happened between {@code earlier} and this snapshot (weights are this snapshot's). */
+  /**
+   * What happened between {@code earlier} and this snapshot (weights are this snapshot's).
+   *
+   * @param earlier an earlier snapshot of the same cache, not null
+   * @return the counts since {@code earlier} (never negative), with this snapshot's weights
+   */
   public CacheStats minus(CacheStats earlier) {
     Checks.notNull(earlier, "earlier");
     return new CacheStats(Math.max(0, hits - earlier.hits), Math.max(0, misses - earlier.misses),

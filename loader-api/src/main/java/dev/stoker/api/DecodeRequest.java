@@ -25,12 +25,23 @@ public record DecodeRequest(Region region, int minWidth, int minHeight, boolean 
     Checks.positive(minHeight, "minHeight");
   }
 
-  /** A request for a file not known to be sound: a strict decoder checks all of it. */
+  /**
+   * A request for a file not known to be sound: a strict decoder checks all of it.
+   *
+   * @param region the rectangle to decode, in full-image coordinates, not null
+   * @param minWidth the smallest acceptable width of the decoded result, positive
+   * @param minHeight the smallest acceptable height of the decoded result, positive
+   */
   public DecodeRequest(Region region, int minWidth, int minHeight) {
     this(region, minWidth, minHeight, false);
   }
 
-  /** A request for the whole image at full resolution. */
+  /**
+   * A request for the whole image at full resolution.
+   *
+   * @param header the image's header, not null
+   * @return a request for the region {@code (0, 0, width, height)} at that size
+   */
   public static DecodeRequest full(ImageHeader header) {
     return new DecodeRequest(Region.full(header.width(), header.height()), header.width(), header.height());
   }

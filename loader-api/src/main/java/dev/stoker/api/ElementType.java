@@ -18,7 +18,11 @@ public enum ElementType {
     this.label = label;
   }
 
-  /** Bytes of one channel value. */
+  /**
+   * Bytes of one channel value.
+   *
+   * @return 1 for {@code UINT8}, 4 for {@code FLOAT32}
+   */
   public int bytes() {
     return bytes;
   }

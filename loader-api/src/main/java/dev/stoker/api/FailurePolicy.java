@@ -17,17 +17,30 @@ import dev.stoker.api.internal.Checks;
  */
 public sealed interface FailurePolicy {
 
-  /** Skips every failed sample: the batch fills from the following samples. The default. */
+  /**
+   * Skips every failed sample: the batch fills from the following samples. The default.
+   *
+   * @return the policy that never ends a run
+   */
   static FailurePolicy skip() {
     return new Skip();
   }
 
-  /** Ends the run at the first failed sample, with a {@link LoaderException} naming it. */
+  /**
+   * Ends the run at the first failed sample, with a {@link LoaderException} naming it.
+   *
+   * @return a policy with a budget of 0 failures per epoch
+   */
   static FailurePolicy failFast() {
     return new Budget(0);
   }
 
-  /** Skips up to {@code maxFailures} failed samples per epoch and ends the run at one more. */
+  /**
+   * Skips up to {@code maxFailures} failed samples per epoch and ends the run at one more.
+   *
+   * @param maxFailures failures allowed per epoch, 0 or more
+   * @return a policy with that budget
+   */
   static FailurePolicy budget(long maxFailures) {
     return new Budget(maxFailures);
   }
@@ -35,6 +48,9 @@ public sealed interface FailurePolicy {
   /**
    * Skips failed samples while they stay at most {@code fraction} of the epoch's samples (rounded
    * down) and ends the run at one more.
+   *
+   * @param fraction the share of an epoch's samples that may fail, in {@code [0, 1]}
+   * @return a policy with a budget of {@code floor(fraction * epochSamples)} per epoch
    */
   static FailurePolicy budgetFraction(double fraction) {
     return new Fraction(fraction);
@@ -42,6 +58,9 @@ public sealed interface FailurePolicy {
 
   /**
    * The most failures an epoch of {@code epochSamples} samples may have before the run ends.
+   *
+   * @param epochSamples the number of samples in the epoch, 0 or more
+   * @return the failures allowed in that epoch, 0 or more ({@link Long#MAX_VALUE} for no limit)
    */
   long allowedPerEpoch(long epochSamples);
 

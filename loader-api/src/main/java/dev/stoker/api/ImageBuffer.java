@@ -28,7 +28,12 @@ public final class ImageBuffer {
     this.memory = Arena.ofAuto().allocate(Math.max(1, capacity), 64);
   }
 
-  /** Allocates a buffer that can hold {@code capacity} bytes before it grows. */
+  /**
+   * Allocates a buffer that can hold {@code capacity} bytes before it grows.
+   *
+   * @param capacity bytes to allocate up front, 0 or more
+   * @return a new empty buffer
+   */
   public static ImageBuffer allocate(long capacity) {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
@@ -40,6 +45,9 @@ public final class ImageBuffer {
    * Sets the shape for the next write and makes sure the memory can hold it; the contents are
    * undefined afterwards.
    *
+   * @param width columns of the next image, positive
+   * @param height rows of the next image, positive
+   * @param channels channels per pixel: 1, 3 or 4
    * @return the memory to write, exactly {@code width * height * channels} bytes long
    */
   public MemorySegment reshape(int width, int height, int channels) {
@@ -56,27 +64,47 @@ public final class ImageBuffer {
     return pixels();
   }
 
-  /** The current pixels, exactly {@code width * height * channels} bytes. */
+  /**
+   * The current pixels, exactly {@code width * height * channels} bytes.
+   *
+   * @return a view of the current image's bytes, valid until the next {@link #reshape}
+   */
   public MemorySegment pixels() {
     return memory.asSlice(0, (long) width * height * channels);
   }
 
-  /** Columns of the current image. */
+  /**
+   * Columns of the current image.
+   *
+   * @return the current width in pixels, 0 before the first {@link #reshape}
+   */
   public int width() {
     return width;
   }
 
-  /** Rows of the current image. */
+  /**
+   * Rows of the current image.
+   *
+   * @return the current height in pixels, 0 before the first {@link #reshape}
+   */
   public int height() {
     return height;
   }
 
-  /** Channels per pixel of the current image: 1, 3 or 4. */
+  /**
+   * Channels per pixel of the current image: 1, 3 or 4.
+   *
+   * @return the current channel count, 0 before the first {@link #reshape}
+   */
   public int channels() {
     return channels;
   }
 
-  /** Bytes the buffer holds before it must grow. */
+  /**
+   * Bytes the buffer holds before it must grow.
+   *
+   * @return the allocated size in bytes
+   */
   public long capacity() {
     return memory.byteSize();
   }

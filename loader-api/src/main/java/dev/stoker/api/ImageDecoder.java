@@ -15,7 +15,11 @@ import java.nio.ByteBuffer;
  * }</pre>
  */
 public interface ImageDecoder {
-  /** A short name for summaries and the bench JSON, e.g. {@code "imageio"}. */
+  /**
+   * A short name for summaries and the bench JSON, e.g. {@code "imageio"}.
+   *
+   * @return the decoder's name, not null
+   */
   String name();
 
   /**
@@ -23,6 +27,7 @@ public interface ImageDecoder {
    *
    * @param encoded the encoded bytes, from position to limit; the position is not moved
    * @param source the sample's name for error messages
+   * @return the image's size and format
    * @throws DecodeException naming {@code source} if the header is missing or corrupt
    */
   ImageHeader readHeader(ByteBuffer encoded, String source);

@@ -17,7 +17,11 @@ public record ImageHeader(int width, int height, String format) {
     Checks.notNull(format, "format");
   }
 
-  /** Pixels in the full image. */
+  /**
+   * Pixels in the full image.
+   *
+   * @return {@code width * height}
+   */
   public long pixels() {
     return (long) width * height;
   }

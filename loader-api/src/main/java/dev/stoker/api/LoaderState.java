@@ -49,12 +49,25 @@ public record LoaderState(int epoch, long position, long batch, long seed, boole
     Checks.notNegative(datasetSize, "datasetSize");
   }
 
-  /** This state moved to the start of {@code nextEpoch}. */
+  /**
+   * This state moved to the start of {@code nextEpoch}.
+   *
+   * @param nextEpoch the epoch to start, 0 or more
+   * @return a new state at position 0 and batch 0 of {@code nextEpoch}
+   */
   public LoaderState atEpochStart(int nextEpoch) {
     return at(nextEpoch, 0, 0);
   }
 
-  /** This state moved to {@code position} and {@code batch} of {@code epoch}, the sequence unchanged. */
+  /**
+   * This state moved to {@code position} and {@code batch} of {@code epoch}, the sequence
+   * unchanged.
+   *
+   * @param epoch the epoch, 0 or more
+   * @param position samples of the epoch's sequence already consumed, 0 or more
+   * @param batch batches of the epoch already delivered, 0 or more
+   * @return a new state; this one is unchanged
+   */
   public LoaderState at(int epoch, long position, long batch) {
     return new LoaderState(epoch, position, batch, seed, shuffle, rank, worldSize, lastBatch, batchSize, datasetSize);
   }
@@ -63,6 +76,7 @@ public record LoaderState(int epoch, long position, long batch, long seed, boole
    * Checks that {@code other}, the state of a freshly built loader, describes the same sequence as
    * this one, naming the first field that differs.
    *
+   * @param other the state to compare with, not null
    * @throws IllegalArgumentException if a field other than the epoch, position and batch differs
    */
   public void checkSameSequence(LoaderState other) {

@@ -19,7 +19,11 @@ package dev.stoker.api;
 public class MemoryLimitException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a message. */
+  /**
+   * Creates an exception with a message.
+   *
+   * @param message the refused size and what to change
+   */
   public MemoryLimitException(String message) {
     super(message);
   }

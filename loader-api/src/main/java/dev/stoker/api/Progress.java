@@ -12,7 +12,11 @@ package dev.stoker.api;
  */
 public record Progress(long delivered, long failed, double elapsedSeconds, int ringOccupancy, int ringSlots,
     double consumerWaitPercent) {
-  /** Delivered samples per second so far. */
+  /**
+   * Delivered samples per second so far.
+   *
+   * @return {@code delivered / elapsedSeconds}, or 0 before any time has passed
+   */
   public double imagesPerSecond() {
     return elapsedSeconds > 0 ? delivered / elapsedSeconds : 0.0;
   }

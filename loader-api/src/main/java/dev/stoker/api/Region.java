@@ -19,12 +19,24 @@ public record Region(int x, int y, int width, int height) {
     Checks.positive(height, "height");
   }
 
-  /** The whole of an image of the given size. */
+  /**
+   * The whole of an image of the given size.
+   *
+   * @param width the image's columns, positive
+   * @param height the image's rows, positive
+   * @return the region {@code (0, 0, width, height)}
+   */
   public static Region full(int width, int height) {
     return new Region(0, 0, width, height);
   }
 
-  /** Whether this region lies inside an image of the given size. */
+  /**
+   * Whether this region lies inside an image of the given size.
+   *
+   * @param imageWidth the image's columns
+   * @param imageHeight the image's rows
+   * @return {@code true} if {@code x + width <= imageWidth} and {@code y + height <= imageHeight}
+   */
   public boolean fitsIn(int imageWidth, int imageHeight) {
     return (long) x + width <= imageWidth && (long) y + height <= imageHeight;
   }

@@ -38,7 +38,22 @@ public record RunSummary(int epochs, long delivered, long failed, long batches, 
     failures = List.copyOf(failures);
   }
 
-  /** A summary without dropped boxes. */
+  /**
+   * A summary without dropped boxes.
+   *
+   * @param epochs epochs run
+   * @param delivered samples delivered to the consumer
+   * @param failed samples that failed to read or decode
+   * @param batches batches delivered
+   * @param seconds wall time of the run, in seconds
+   * @param consumer what the consumer thread did, not null
+   * @param decoder the decoder's name, not null
+   * @param failures the failures, in the order they were seen
+   * @param boxes boxes delivered
+   * @param truncatedBoxes boxes left out because their sample was full
+   * @param warnings images delivered despite corrupt data
+   * @param cache what the sample cache did, not null
+   */
   public RunSummary(int epochs, long delivered, long failed, long batches, double seconds, RingStats consumer,
       String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes, long warnings,
       CacheStats cache) {
@@ -46,25 +61,57 @@ public record RunSummary(int epochs, long delivered, long failed, long batches, 
         cache, 0);
   }
 
-  /** A summary without decoder warnings or a cache. */
+  /**
+   * A summary without decoder warnings or a cache.
+   *
+   * @param epochs epochs run
+   * @param delivered samples delivered to the consumer
+   * @param failed samples that failed to read or decode
+   * @param batches batches delivered
+   * @param seconds wall time of the run, in seconds
+   * @param consumer what the consumer thread did, not null
+   * @param decoder the decoder's name, not null
+   * @param failures the failures, in the order they were seen
+   * @param boxes boxes delivered
+   * @param truncatedBoxes boxes left out because their sample was full
+   */
   public RunSummary(int epochs, long delivered, long failed, long batches, double seconds, RingStats consumer,
       String decoder, List<SampleFailure> failures, long boxes, long truncatedBoxes) {
     this(epochs, delivered, failed, batches, seconds, consumer, decoder, failures, boxes, truncatedBoxes, 0,
         CacheStats.NONE);
   }
 
-  /** A summary of a run without boxes. */
+  /**
+   * A summary of a run without boxes.
+   *
+   * @param epochs epochs run
+   * @param delivered samples delivered to the consumer
+   * @param failed samples that failed to read or decode
+   * @param batches batches delivered
+   * @param seconds wall time of the run, in seconds
+   * @param consumer what the consumer thread did, not null
+   * @param decoder the decoder's name, not null
+   * @param failures the failures, in the order they were seen
+   */
   public RunSummary(int epochs, long delivered, long failed, long batches, double seconds, RingStats consumer,
       String decoder, List<SampleFailure> failures) {
     this(epochs, delivered, failed, batches, seconds, consumer, decoder, failures, 0, 0);
   }
 
-  /** Delivered samples per second of wall time. */
+  /**
+   * Delivered samples per second of wall time.
+   *
+   * @return {@code delivered / seconds}, or 0 when no time was measured
+   */
   public double imagesPerSecond() {
     return seconds > 0 ? delivered / seconds : 0.0;
   }
 
-  /** The consumer's share of time spent waiting for data, in percent. */
+  /**
+   * The consumer's share of time spent waiting for data, in percent.
+   *
+   * @return the consumer's wait share, in {@code [0, 100]}
+   */
   public double consumerWaitPercent() {
     return consumer.consumerWaitPercent();
   }

@@ -9,6 +9,7 @@ package dev.stoker.api;
  */
 public class SampleException extends LoaderException {
   private static final long serialVersionUID = 1L;
+  /** The file or peer the sample came from. */
   private final String source;
 
   /**
@@ -23,12 +24,21 @@ public class SampleException extends LoaderException {
     this.source = source;
   }
 
-  /** Creates an exception for the sample named {@code source} with no cause. */
+  /**
+   * Creates an exception for the sample named {@code source} with no cause.
+   *
+   * @param source the file or peer the sample came from
+   * @param message what went wrong
+   */
   public SampleException(String source, String message) {
     this(source, message, null);
   }
 
-  /** The file or peer the sample came from. */
+  /**
+   * The file or peer the sample came from.
+   *
+   * @return the sample's source name, as given to the constructor
+   */
   public String source() {
     return source;
   }

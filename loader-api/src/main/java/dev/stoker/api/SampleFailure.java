@@ -18,7 +18,11 @@ public record SampleFailure(int epoch, int index, String source, Throwable cause
     Checks.notNull(cause, "cause");
   }
 
-  /** One line for logs and failure lists: {@code source: message}. */
+  /**
+   * One line for logs and failure lists: {@code source: message}.
+   *
+   * @return the failure in one line, starting with the source name
+   */
   public String describe() {
     String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return message.startsWith(source) ? message : source + ": " + message;

@@ -29,28 +29,51 @@ import java.util.List;
  * }</pre>
  */
 public interface SampleSource {
-  /** A short human description, e.g. {@code "image folder /data/train (1000 images, 10 classes)"}. */
+  /**
+   * A short human description, e.g. {@code "image folder /data/train (1000 images, 10 classes)"}.
+   *
+   * @return a one-line description for logs and summaries
+   */
   String description();
 
-  /** The number of samples; indices run from 0 to {@code size() - 1}. */
+  /**
+   * The number of samples; indices run from 0 to {@code size() - 1}.
+   *
+   * @return the number of samples, 0 or more
+   */
   int size();
 
-  /** The name of sample {@code index} in errors and failure lists (a path, a URI). */
+  /**
+   * The name of sample {@code index} in errors and failure lists (a path, a URI).
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return the sample's name, for people
+   */
   String sourceName(int index);
 
   /**
    * The class label of sample {@code index}, in {@code [0, classes().size())}. A detection source
    * gives the label of the sample's first box, or {@code -1} if the sample has no box; its boxes
    * carry the labels that matter.
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return the label, in {@code [0, classes().size())}, or {@code -1} for a detection sample
+   *     without boxes
    */
   int label(int index);
 
-  /** The class names, indexed by label. */
+  /**
+   * The class names, indexed by label.
+   *
+   * @return the class names, not null; label {@code i} is named {@code classes().get(i)}
+   */
   List<String> classes();
 
   /**
    * Reads the encoded bytes of sample {@code index}. Blocking.
    *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return a buffer holding the encoded bytes between its position and its limit
    * @throws IOException if the bytes cannot be read; the message names the file
    */
   ByteBuffer read(int index) throws IOException;
@@ -62,6 +85,9 @@ public interface SampleSource {
    * loader calls this on its decode workers with one buffer per worker, so that steady state
    * allocates no read buffers. The default ignores {@code reuse} and calls {@link #read(int)}.
    *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return {@code reuse} holding the bytes, or a new buffer when {@code reuse} is null or too
+   *     small
    * @param reuse a buffer this call may overwrite, or null
    * @throws IOException if the bytes cannot be read; the message names the file
    */
@@ -69,17 +95,30 @@ public interface SampleSource {
     return read(index);
   }
 
-  /** Whether this is a detection source whose samples carry boxes (some may carry none). */
+  /**
+   * Whether this is a detection source whose samples carry boxes (some may carry none).
+   *
+   * @return {@code true} for a detection source
+   */
   default boolean hasBoxes() {
     return false;
   }
 
-  /** The largest {@link #boxCount} of any sample, known from the moment the source is open. */
+  /**
+   * The largest {@link #boxCount} of any sample, known from the moment the source is open.
+   *
+   * @return the largest box count of any sample; 0 for a classification source
+   */
   default int maxBoxCount() {
     return 0;
   }
 
-  /** The number of boxes of sample {@code index}. */
+  /**
+   * The number of boxes of sample {@code index}.
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return the sample's box count, {@code 0..maxBoxCount()}
+   */
   default int boxCount(int index) {
     return 0;
   }
@@ -89,6 +128,7 @@ public interface SampleSource {
    * the class documentation) and their labels (in {@code [0, classes().size())}) into
    * {@code labels}, from index 0. Allocates nothing.
    *
+   * @param index the sample, {@code 0 <= index < size()}
    * @param boxes receives {@code 4 * boxCount(index)} floats; {@code 4 * maxBoxCount()} always fit
    * @param labels receives {@code boxCount(index)} labels; {@code maxBoxCount()} always fit
    * @return the number of boxes copied, {@code boxCount(index)}
@@ -101,6 +141,8 @@ public interface SampleSource {
   /**
    * Problems found while opening the source that did not stop it, one line each, e.g. an
    * annotation that refers to a missing image; empty when there were none.
+   *
+   * @return the warning lines, not null, empty when there were none
    */
   default List<String> warnings() {
     return List.of();
@@ -110,6 +152,8 @@ public interface SampleSource {
    * How many problems {@link #warnings()} stands for: more than its lines when a source keeps only
    * the first ones and ends with a line saying how many more, as the description counts them.
    * Defaults to the number of lines.
+   *
+   * @return the number of problems, at least {@code warnings().size()}
    */
   default int warningCount() {
     return warnings().size();
@@ -119,6 +163,8 @@ public interface SampleSource {
    * The counters of the cache this source keeps in front of its reads, cumulative since it was
    * made; {@link CacheStats#NONE} (the default) for a source without one. A loader reports the
    * change over each run in {@link RunSummary#cache()}.
+   *
+   * @return the cumulative cache counters, {@link CacheStats#NONE} without a cache
    */
   default CacheStats cacheStats() {
     return CacheStats.NONE;

@@ -23,9 +23,29 @@ import java.util.Locale;
  * </ul>
  */
 public enum Stage {
-  LIST, READ, DECODE, AUGMENT, SOURCE_WAIT, COLLATE, RING_WAIT, CONSUMER;
+  /** Opening the source (listing files, parsing annotations), once per source. */
+  LIST,
+  /** Reading one sample's encoded bytes. */
+  READ,
+  /** Reading the image header and decoding the region the output needs. */
+  DECODE,
+  /** Making the output sample: geometry, resampling, photometric steps, normalization. */
+  AUGMENT,
+  /** Waiting for the next sample supplied processed (remote nodes); never timed locally. */
+  SOURCE_WAIT,
+  /** Copying one sample (pixels, label, boxes) into its ring slot. */
+  COLLATE,
+  /** One stall of the producers while the ring was full. */
+  RING_WAIT,
+  /** The consumer's work on one batch. */
+  CONSUMER;
 
-  /** The tag value and the name people read: the constant's name in lower case, e.g. {@code ring_wait}. */
+  /**
+   * The tag value and the name people read: the constant's name in lower case, e.g. {@code
+   * ring_wait}.
+   *
+   * @return the lower-case name, e.g. {@code "ring_wait"}
+   */
   public String tag() {
     return name().toLowerCase(Locale.ROOT);
   }

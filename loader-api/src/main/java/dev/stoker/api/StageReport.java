@@ -33,13 +33,22 @@ public record StageReport(double seconds, long delivered, double consumerWaitPer
     Checks.notNull(bottleneck, "bottleneck");
   }
 
-  /** The entry of {@code stage}, if the report has one. */
+  /**
+   * The entry of {@code stage}, if the report has one.
+   *
+   * @param stage the stage to look up, not null
+   * @return the stage's stats, or empty when the stage was not timed
+   */
   public Optional<StageStats> stage(Stage stage) {
     Checks.notNull(stage, "stage");
     return stages.stream().filter(s -> s.stage() == stage).findFirst();
   }
 
-  /** Delivered samples per second of the run's wall time. */
+  /**
+   * Delivered samples per second of the run's wall time.
+   *
+   * @return {@code delivered / seconds}, or 0 when no time was measured
+   */
   public double imagesPerSecond() {
     return seconds > 0 ? delivered / seconds : 0.0;
   }

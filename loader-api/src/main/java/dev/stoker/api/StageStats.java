@@ -28,7 +28,11 @@ public record StageStats(Stage stage, long count, double perSecond, double meanM
     Checks.argument(count >= 0, "count", "must not be negative, got " + count);
   }
 
-  /** The stage's total time in the run, in seconds: {@code count * meanMillis}. */
+  /**
+   * The stage's total time in the run, in seconds: {@code count * meanMillis}.
+   *
+   * @return the total time in seconds
+   */
   public double totalSeconds() {
     return count * meanMillis / 1e3;
   }

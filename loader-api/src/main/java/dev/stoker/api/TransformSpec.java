@@ -54,7 +54,11 @@ public sealed interface TransformSpec {
       Checks.inRange(maxRatio, minRatio, Double.MAX_VALUE, "maxRatio");
     }
 
-    /** The usual ImageNet training crop: scale [0.08, 1], ratio [3/4, 4/3], square output. */
+    /**
+     * The usual ImageNet training crop: scale [0.08, 1], ratio [3/4, 4/3], square output.
+     *
+     * @param size output width and height, in pixels, positive
+     */
     public RandomResizedCrop(int size) {
       this(size, size, 0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0);
     }
@@ -187,7 +191,12 @@ public sealed interface TransformSpec {
       Checks.inRange(fill, 0, 255, "fill");
     }
 
-    /** A random crop that fills with black. */
+    /**
+     * A random crop that fills with black.
+     *
+     * @param width output columns, positive
+     * @param height output rows, positive
+     */
     public RandomCrop(int width, int height) {
       this(width, height, 0);
     }
@@ -238,7 +247,11 @@ public sealed interface TransformSpec {
       Checks.inRange(fill, 0, 255, "fill");
     }
 
-    /** Always rotates by exactly {@code degrees}, filling with black. */
+    /**
+     * Always rotates by exactly {@code degrees}, filling with black.
+     *
+     * @param degrees the rotation angle in degrees, in {@code [-3600, 3600]}
+     */
     public Rotate(double degrees) {
       this(degrees, degrees, 1.0, 0);
     }
@@ -306,7 +319,11 @@ public sealed interface TransformSpec {
       }
     }
 
-    /** The ImageNet statistics torchvision uses. */
+    /**
+     * The ImageNet statistics torchvision uses.
+     *
+     * @return mean {@code (0.485, 0.456, 0.406)} and std {@code (0.229, 0.224, 0.225)}
+     */
     public static Normalize imagenet() {
       return new Normalize(List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
     }

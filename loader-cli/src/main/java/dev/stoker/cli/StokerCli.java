@@ -50,7 +50,14 @@ public final class StokerCli implements Runnable {
   /** Exit status of bad usage (picocli's too). */
   static final int USAGE = CommandLine.ExitCode.USAGE;
 
-  /** Runs the command line and exits with its status. */
+  /** The top-level command; {@link #main} hands a new one to picocli. */
+  public StokerCli() {}
+
+  /**
+   * Runs the command line and exits with its status.
+   *
+   * @param args the command line, e.g. {@code bench /data/train}
+   */
   public static void main(String[] args) {
     // Blocking file reads run on virtual threads; must be set before Reactor's schedulers start.
     System.setProperty("reactor.schedulers.defaultBoundedElasticOnVirtualThreads", "true");

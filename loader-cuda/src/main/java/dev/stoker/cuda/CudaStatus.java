@@ -62,6 +62,8 @@ public record CudaStatus(boolean usable, String reason, String device, int drive
    * The status of the device this process uses by default ({@link #defaultDevice()}), probed on
    * first call and cached; logs one line if it falls back. A {@code LOCAL_RANK} that is not a
    * device ordinal makes it unusable, with a reason naming {@code LOCAL_RANK}.
+   *
+   * @return the default device's status, never null
    */
   public static CudaStatus probe() {
     int device;
@@ -77,6 +79,8 @@ public record CudaStatus(boolean usable, String reason, String device, int drive
    * The status of device {@code device}, probed on the first call for it and cached; logs one line
    * if it falls back.
    *
+   * @param device the device's ordinal, 0 or more
+   * @return the device's status, never null
    * @throws IllegalArgumentException if {@code device} is negative
    */
   public static CudaStatus probe(int device) {
@@ -89,6 +93,7 @@ public record CudaStatus(boolean usable, String reason, String device, int drive
    * The device this process uses unless told otherwise: the value of the environment variable
    * {@value #LOCAL_RANK} (one process per GPU, as torchrun starts them), or 0 when it is not set.
    *
+   * @return the device ordinal, 0 or more
    * @throws IllegalStateException naming {@code LOCAL_RANK} when it is set but not an ordinal
    */
   public static int defaultDevice() {

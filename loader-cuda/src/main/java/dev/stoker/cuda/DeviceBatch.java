@@ -37,7 +37,11 @@ import jcuda.driver.CUstream;
 public record DeviceBatch(CUdeviceptr pixels, PixelType pixelType, int size, int channels, int height, int width,
     CUdeviceptr labels, int[] hostLabels, CUdeviceptr boxes, CUdeviceptr boxLabels, int maxBoxes, CUstream stream,
     int epoch, long indexInEpoch) {
-  /** The shape of {@link #pixels()}: {@code {size, channels, height, width}}. */
+  /**
+   * The shape of {@link #pixels()}: {@code {size, channels, height, width}}.
+   *
+   * @return a new array {@code {size, channels, height, width}}
+   */
   public int[] shape() {
     return new int[] {size, channels, height, width};
   }

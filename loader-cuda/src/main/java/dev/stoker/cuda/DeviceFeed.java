@@ -61,6 +61,8 @@ public final class DeviceFeed implements AutoCloseable {
    * A feed on this process's GPU if CUDA is usable there, else on the host. The GPU is the one the
    * environment variable {@code LOCAL_RANK} names, or device 0 when it is not set.
    *
+   * @param transform the normalization to apply, not null
+   * @return a new feed, which the caller closes
    * @throws IllegalStateException naming {@code LOCAL_RANK} if it is not a device ordinal, or names a
    *     device the driver does not have
    */
@@ -89,6 +91,8 @@ public final class DeviceFeed implements AutoCloseable {
    * A feed on GPU {@code device} if CUDA is usable there, else on the host (when there is no
    * driver or the device cannot run Stoker's kernels; {@link #cuda()} says why).
    *
+   * @param transform the normalization to apply, not null
+   * @return a new feed, which the caller closes
    * @param device the device's ordinal, as {@code cuDeviceGet} counts them
    * @throws IllegalArgumentException naming {@code device} if it is negative, or the driver has
    *     devices but not this one
@@ -100,7 +104,12 @@ public final class DeviceFeed implements AutoCloseable {
     return new DeviceFeed(transform, cuda, 0);
   }
 
-  /** A feed on the host whether or not a GPU is usable. */
+  /**
+   * A feed on the host whether or not a GPU is usable.
+   *
+   * @param transform the normalization to apply, not null
+   * @return a new host feed, which the caller closes
+   */
   public static DeviceFeed openOnHost(DeviceTransform transform) {
     return new DeviceFeed(transform, CudaStatus.unusable("the host backend was asked for"), 0);
   }
@@ -108,13 +117,21 @@ public final class DeviceFeed implements AutoCloseable {
   /**
    * A feed that records a timing timeline of its first {@code batches} batches on the GPU. For the
    * GPU checks (module gpu-checks), like {@link #timeline()} and {@link #computeStream()}.
+   *
+   * @param transform the normalization to apply, not null
+   * @param batches how many batches to record
+   * @return a new feed, which the caller closes
    */
   public static DeviceFeed openRecording(DeviceTransform transform, int batches) {
     Checks.notNull(transform, "transform");
     return new DeviceFeed(transform, defaultDevice(), batches);
   }
 
-  /** The ordinal of the feed's GPU, or -1 on the host. */
+  /**
+   * The ordinal of the feed's GPU, or -1 on the host.
+   *
+   * @return the device ordinal, or -1
+   */
   public int device() {
     return thread.ordinal();
   }
@@ -125,17 +142,29 @@ public final class DeviceFeed implements AutoCloseable {
     return this;
   }
 
-  /** {@code "cuda"} when batches go to the GPU, {@code "host"} otherwise. */
+  /**
+   * {@code "cuda"} when batches go to the GPU, {@code "host"} otherwise.
+   *
+   * @return {@code "cuda"} or {@code "host"}
+   */
   public String backend() {
     return cuda.usable() ? "cuda" : "host";
   }
 
-  /** What the CUDA probe found (why the feed is on the host, if it is). */
+  /**
+   * What the CUDA probe found (why the feed is on the host, if it is).
+   *
+   * @return the probe's result, never null
+   */
   public CudaStatus cuda() {
     return cuda;
   }
 
-  /** The normalization the feed applies. */
+  /**
+   * The normalization the feed applies.
+   *
+   * @return the transform given when the feed was opened
+   */
   public DeviceTransform transform() {
     return transform;
   }
@@ -143,6 +172,8 @@ public final class DeviceFeed implements AutoCloseable {
   /**
    * Ring factories for the loader: pinned slots on the GPU backend, direct memory on the host. A
    * feed serves one ring at a time; the ring's layout must be uint8 with the transform's channel count.
+   *
+   * @return a factory of rings this feed can consume
    */
   public BatchRing.Factory rings() {
     return this::createRing;
@@ -212,6 +243,10 @@ public final class DeviceFeed implements AutoCloseable {
   /**
    * The ring consumer that moves each batch to the GPU (or normalizes it on the host) and runs the
    * matching step. Use it inside {@link #call}, on a loader built with {@link #rings()}.
+   *
+   * @param step the step run on each batch on the GPU backend, not null
+   * @param hostStep the step run on each batch on the host backend, not null
+   * @return a consumer for {@code Loader.run}
    */
   public BatchConsumer consumer(TrainingStep step, HostStep hostStep) {
     Checks.notNull(step, "step");
@@ -236,25 +271,42 @@ public final class DeviceFeed implements AutoCloseable {
   /**
    * Runs {@code work} on the feed's consumer thread (where the primary context is current) and
    * returns its result; typically {@code () -> loader.run(epochs, feed.consumer(...))}.
+   *
+   * @param <T> the result's type
+   * @param work the work to run, not null
+   * @return what {@code work} returned
    */
   public <T> T call(Callable<T> work) {
     Checks.notNull(work, "work");
     return thread.call(work);
   }
 
-  /** The timeline of the ring being served ({@link Timeline#NONE} unless opened with {@link #openRecording}). */
+  /**
+   * The timeline of the ring being served ({@link Timeline#NONE} unless opened with {@link
+   * #openRecording}).
+   *
+   * @return the timeline, {@link Timeline#NONE} when not recording
+   */
   public Timeline timeline() {
     Active current = active;
     return current == null ? Timeline.NONE : current.timeline();
   }
 
-  /** The compute stream of the GPU backend, for checks that enqueue work beside the steps. */
+  /**
+   * The compute stream of the GPU backend, for checks that enqueue work beside the steps.
+   *
+   * @return the compute stream, or null on the host or while no ring is served
+   */
   public jcuda.driver.CUstream computeStream() {
     Active current = active;
     return current == null || current.device() == null ? null : current.device().computeStream();
   }
 
-  /** What the feed has done so far. */
+  /**
+   * What the feed has done so far.
+   *
+   * @return a snapshot of the feed's counters
+   */
   public FeedStats stats() {
     Active current = active;
     if (current == null) {

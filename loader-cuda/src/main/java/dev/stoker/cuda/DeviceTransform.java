@@ -35,23 +35,41 @@ public record DeviceTransform(float[] mean, float[] std, PixelType output, boole
     std = std.clone();
   }
 
-  /** ImageNet's RGB mean and standard deviation, no flip. */
+  /**
+   * ImageNet's RGB mean and standard deviation, no flip.
+   *
+   * @param output the element type of the normalized batch, not null
+   * @return a new transform
+   */
   public static DeviceTransform imagenet(PixelType output) {
     return new DeviceTransform(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, output,
         false, 0);
   }
 
-  /** This transform with a random left-right flip keyed by {@code seed}. */
+  /**
+   * This transform with a random left-right flip keyed by {@code seed}.
+   *
+   * @param seed the key of the flips
+   * @return a new transform; this one is unchanged
+   */
   public DeviceTransform withRandomFlip(long seed) {
     return new DeviceTransform(mean, std, output, true, seed);
   }
 
-  /** The number of channels the transform expects. */
+  /**
+   * The number of channels the transform expects.
+   *
+   * @return {@code mean().length}
+   */
   public int channels() {
     return mean.length;
   }
 
-  /** {@code 1 / (255 * std[c])}: a channel's multiplier from raw uint8. */
+  /**
+   * {@code 1 / (255 * std[c])}: a channel's multiplier from raw uint8.
+   *
+   * @return a new array, one multiplier per channel
+   */
   public float[] scale() {
     float[] scale = new float[std.length];
     for (int c = 0; c < scale.length; c++) {
@@ -60,7 +78,11 @@ public record DeviceTransform(float[] mean, float[] std, PixelType output, boole
     return scale;
   }
 
-  /** {@code -mean[c] / std[c]}: a channel's offset after {@link #scale()}. */
+  /**
+   * {@code -mean[c] / std[c]}: a channel's offset after {@link #scale()}.
+   *
+   * @return a new array, one offset per channel
+   */
   public float[] bias() {
     float[] bias = new float[mean.length];
     for (int c = 0; c < bias.length; c++) {
@@ -69,7 +91,14 @@ public record DeviceTransform(float[] mean, float[] std, PixelType output, boole
     return bias;
   }
 
-  /** Whether sample {@code sampleIndex} of {@code epoch} is flipped: keyed by the seed, the same everywhere. */
+  /**
+   * Whether sample {@code sampleIndex} of {@code epoch} is flipped: keyed by the seed, the same
+   * everywhere.
+   *
+   * @param epoch the epoch
+   * @param sampleIndex the sample's dataset index
+   * @return {@code true} if the sample is flipped; always {@code false} without a random flip
+   */
   public boolean flips(int epoch, int sampleIndex) {
     if (!randomFlip) {
       return false;

@@ -22,7 +22,11 @@ import java.lang.foreign.MemorySegment;
  */
 public record HostBatch(MemorySegment pixels, PixelType pixelType, int size, int channels, int height, int width,
     int[] labels, MemorySegment boxes, MemorySegment boxLabels, int maxBoxes, int epoch, long indexInEpoch) {
-  /** The shape of {@link #pixels()}: {@code {size, channels, height, width}}. */
+  /**
+   * The shape of {@link #pixels()}: {@code {size, channels, height, width}}.
+   *
+   * @return a new array {@code {size, channels, height, width}}
+   */
   public int[] shape() {
     return new int[] {size, channels, height, width};
   }

@@ -13,6 +13,7 @@ public interface HostStep {
   /**
    * Runs the step on the consumer thread.
    *
+   * @param batch the normalized batch on the host, valid only during the call
    * @throws Exception to stop the run
    */
   void train(HostBatch batch) throws Exception;

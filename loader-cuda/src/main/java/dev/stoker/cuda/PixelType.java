@@ -13,7 +13,11 @@ public enum PixelType {
     this.bytes = bytes;
   }
 
-  /** Bytes per value. */
+  /**
+   * Bytes per value.
+   *
+   * @return 4 for {@code FLOAT32}, 2 for {@code FLOAT16}
+   */
   public int bytes() {
     return bytes;
   }

@@ -19,6 +19,7 @@ public interface TrainingStep {
   /**
    * Enqueues (or runs) the step on {@code batch.stream()}.
    *
+   * @param batch the batch on the GPU, valid only during the call
    * @throws Exception to stop the run
    */
   void train(DeviceBatch batch) throws Exception;

@@ -48,6 +48,9 @@ public final class CocoSource extends DetectionSource {
    * Parses {@code annotationsJson} and lists the images it names under {@code imageDir}, with the
    * default {@link SourceOptions}.
    *
+   * @param annotationsJson a COCO instances JSON file
+   * @param imageDir the directory the JSON's {@code file_name}s are resolved in
+   * @return the open source, annotations parsed and held in memory
    * @throws LoaderException naming the path if the file or the directory is missing; naming the
    *     file, line and column if the JSON is malformed or an entry lacks a required field; if the
    *     file lists no image, or no image whose name stays inside {@code imageDir}
@@ -59,6 +62,11 @@ public final class CocoSource extends DetectionSource {
   /**
    * Like {@link #open(Path, Path)} with {@code options}: its image size cap
    * ({@link SourceOptions#allowPathsOutside()} is for manifests only; COCO names stay inside).
+   *
+   * @param annotationsJson a COCO instances JSON file
+   * @param imageDir the directory the JSON's {@code file_name}s are resolved in
+   * @param options the image size cap, not null
+   * @return the open source, annotations parsed and held in memory
    */
   public static CocoSource open(Path annotationsJson, Path imageDir, SourceOptions options) {
     ImageFiles.file(Checks.notNull(annotationsJson, "annotationsJson"));

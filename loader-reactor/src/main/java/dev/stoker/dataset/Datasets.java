@@ -51,6 +51,8 @@ public final class Datasets {
    * The layout of {@code dir} (a directory, or a manifest file), by the rule in the class
    * documentation.
    *
+   * @param dir a dataset directory or a manifest file
+   * @return the layout found, never null
    * @throws LoaderException naming {@code dir} if it is missing, or neither a directory nor a
    *     manifest file
    */
@@ -74,6 +76,8 @@ public final class Datasets {
    * Opens {@code dir} (a directory, or a manifest file) as the layout {@link #detect} finds, with
    * the default {@link SourceOptions}.
    *
+   * @param dir a dataset directory or a manifest file
+   * @return the open source
    * @throws LoaderException naming the path if it cannot be opened
    */
   public static SampleSource open(Path dir) {
@@ -87,6 +91,10 @@ public final class Datasets {
    * <pre>{@code
    * SampleSource listed = Datasets.open(Path.of("/data/all.jsonl"), SourceOptions.DEFAULT.withPathsOutside(true));
    * }</pre>
+   *
+   * @param dir a dataset directory or a manifest file
+   * @param options the source options, not null
+   * @return the open source
    */
   public static SampleSource open(Path dir, SourceOptions options) {
     Checks.notNull(options, "options");
@@ -105,13 +113,23 @@ public final class Datasets {
    * Opens explicitly given annotations: a file is a COCO instances JSON, a directory holds VOC XML
    * files; the images are in {@code imageDir}. Default {@link SourceOptions}.
    *
+   * @param annotations a COCO JSON file, or a directory of VOC XML files
+   * @param imageDir the directory holding the images
+   * @return the open detection source
    * @throws LoaderException naming the path if either is missing or cannot be opened
    */
   public static SampleSource open(Path annotations, Path imageDir) {
     return open(annotations, imageDir, SourceOptions.DEFAULT);
   }
 
-  /** Like {@link #open(Path, Path)} with {@code options} (the image size cap). */
+  /**
+   * Like {@link #open(Path, Path)} with {@code options} (the image size cap).
+   *
+   * @param annotations a COCO JSON file, or a directory of VOC XML files
+   * @param imageDir the directory holding the images
+   * @param options the image size cap, not null
+   * @return the open detection source
+   */
   public static SampleSource open(Path annotations, Path imageDir, SourceOptions options) {
     Checks.notNull(annotations, "annotations");
     Checks.notNull(imageDir, "imageDir");

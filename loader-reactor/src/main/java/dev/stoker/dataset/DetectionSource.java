@@ -46,7 +46,11 @@ public abstract sealed class DetectionSource extends FileSource permits CocoSour
     return labels;
   }
 
-  /** The annotation file or directory this source was opened from. */
+  /**
+   * The annotation file or directory this source was opened from.
+   *
+   * @return the path given when the source was opened
+   */
   public Path annotations() {
     return origin();
   }

@@ -87,7 +87,12 @@ abstract class FileSource implements SampleSource {
     return origin;
   }
 
-  /** The image file of sample {@code index}. */
+  /**
+   * The image file of sample {@code index}.
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return the image file's path
+   */
   public final Path imagePath(int index) {
     return images[index];
   }

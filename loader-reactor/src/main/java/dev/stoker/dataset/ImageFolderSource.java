@@ -65,6 +65,8 @@ public final class ImageFolderSource extends FileSource {
   /**
    * Lists the tree under {@code root}, with the default {@link SourceOptions}.
    *
+   * @param root the directory with one subdirectory per class
+   * @return the open source
    * @throws LoaderException naming the path if it is missing, not a directory, unreadable, or holds
    *     no class directory with images; naming a class directory (or one below it) that cannot be
    *     listed
@@ -73,7 +75,13 @@ public final class ImageFolderSource extends FileSource {
     return open(root, SourceOptions.DEFAULT);
   }
 
-  /** Like {@link #open(Path)} with {@code options}: its image size cap. */
+  /**
+   * Like {@link #open(Path)} with {@code options}: its image size cap.
+   *
+   * @param root the directory with one subdirectory per class
+   * @param options the image size cap, not null
+   * @return the open source
+   */
   public static ImageFolderSource open(Path root, SourceOptions options) {
     ImageFiles.directory(Checks.notNull(root, "root"));
     Checks.notNull(options, "options");
@@ -233,12 +241,18 @@ public final class ImageFolderSource extends FileSource {
    * have counted: directories such as {@code .ipynb_checkpoints} (never a class) and image names
    * such as {@code ._x.jpg}. A skipped directory counts once, whatever it holds; other hidden files
    * ({@code .DS_Store}) are ignored like any file that is not an image, and not counted.
+   *
+   * @return the number of hidden directories and image names skipped, 0 or more
    */
   public int hiddenSkipped() {
     return hiddenSkipped;
   }
 
-  /** The directory this source lists. */
+  /**
+   * The directory this source lists.
+   *
+   * @return the root directory given to {@link #open(Path)}
+   */
   public Path root() {
     return origin();
   }

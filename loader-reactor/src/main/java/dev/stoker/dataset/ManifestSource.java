@@ -65,6 +65,8 @@ public final class ManifestSource extends FileSource {
    * Reads {@code manifest} and checks that every image it lists exists, with the default
    * {@link SourceOptions}: paths inside the manifest's directory only.
    *
+   * @param manifest a {@code .csv} or {@code .jsonl} file
+   * @return the open source
    * @throws LoaderException naming the file if it is missing, unreadable, not named {@code .csv} or
    *     {@code .jsonl}, empty, or lists no existing image that may be read; naming the file, line
    *     and (where known) column of a malformed row, or of a label of the other kind than the first
@@ -81,6 +83,10 @@ public final class ManifestSource extends FileSource {
    * <pre>{@code
    * ManifestSource trusted = ManifestSource.open(Path.of("/data/all.csv"), SourceOptions.DEFAULT.withPathsOutside(true));
    * }</pre>
+   *
+   * @param manifest a {@code .csv} or {@code .jsonl} file
+   * @param options which paths rows may name, and the image size cap; not null
+   * @return the open source
    */
   public static ManifestSource open(Path manifest, SourceOptions options) {
     ImageFiles.file(Checks.notNull(manifest, "manifest"));
@@ -93,12 +99,21 @@ public final class ManifestSource extends FileSource {
     return new ManifestSource(manifest, hasBoxes, rows.build(hasBoxes), options);
   }
 
-  /** Whether {@code path} is named like a manifest: {@code .csv} or {@code .jsonl}, in any case. */
+  /**
+   * Whether {@code path} is named like a manifest: {@code .csv} or {@code .jsonl}, in any case.
+   *
+   * @param path any path; only its file name is looked at
+   * @return {@code true} for a {@code .csv} or {@code .jsonl} name
+   */
   public static boolean isManifest(Path path) {
     return ManifestParser.isManifestName(Checks.notNull(path, "path"));
   }
 
-  /** The manifest file this source was opened from. */
+  /**
+   * The manifest file this source was opened from.
+   *
+   * @return the path given to {@link #open(Path)}
+   */
   public Path manifest() {
     return origin();
   }

@@ -51,6 +51,8 @@ public record SourceOptions(boolean allowPathsOutside, long maxImageBytes) {
   public static final SourceOptions DEFAULT = new SourceOptions(false, DEFAULT_MAX_IMAGE_BYTES);
 
   /**
+   * Validates the fields.
+   *
    * @throws IllegalArgumentException naming {@code maxImageBytes} if it is not in
    *     {@code [1, MAX_IMAGE_BYTES]}
    */
@@ -59,12 +61,23 @@ public record SourceOptions(boolean allowPathsOutside, long maxImageBytes) {
         "must be in [1, " + MAX_IMAGE_BYTES + "], got " + maxImageBytes);
   }
 
-  /** These options with {@link #allowPathsOutside()} set to {@code allow}. */
+  /**
+   * These options with {@link #allowPathsOutside()} set to {@code allow}.
+   *
+   * @param allow whether manifest rows may name absolute paths and paths outside the manifest's
+   *     directory
+   * @return new options; these are unchanged
+   */
   public SourceOptions withPathsOutside(boolean allow) {
     return new SourceOptions(allow, maxImageBytes);
   }
 
-  /** These options with {@link #maxImageBytes()} set to {@code bytes}. */
+  /**
+   * These options with {@link #maxImageBytes()} set to {@code bytes}.
+   *
+   * @param bytes the largest image file to read, in bytes, in {@code [1, MAX_IMAGE_BYTES]}
+   * @return new options; these are unchanged
+   */
   public SourceOptions withMaxImageBytes(long bytes) {
     return new SourceOptions(allowPathsOutside, bytes);
   }

@@ -54,6 +54,8 @@ public final class VocSource extends DetectionSource {
    * that stays inside the directory, see {@link SourceOptions}): the annotation directory's
    * siblings {@code JPEGImages} and {@code images}, then the annotation directory itself.
    *
+   * @param dir the VOC directory (a VOCdevkit year directory, or one of XML files)
+   * @return the open source
    * @throws LoaderException naming the path if {@code dir} is missing, holds no {@code .xml} file,
    *     no annotation names an image inside a directory, or no candidate directory holds the first
    *     image; naming the file and line of a malformed annotation
@@ -65,6 +67,10 @@ public final class VocSource extends DetectionSource {
   /**
    * Like {@link #open(Path)} with {@code options}: its image size cap
    * ({@link SourceOptions#allowPathsOutside()} is for manifests only; VOC names stay inside).
+   *
+   * @param dir the VOC directory (a VOCdevkit year directory, or one of XML files)
+   * @param options the image size cap, not null
+   * @return the open source
    */
   public static VocSource open(Path dir, SourceOptions options) {
     ImageFiles.directory(Checks.notNull(dir, "dir"));
@@ -96,6 +102,9 @@ public final class VocSource extends DetectionSource {
    * Opens the annotations in {@code annotationDir} ({@code *.xml}) with images in {@code imageDir};
    * classes are the names seen, sorted.
    *
+   * @param annotationDir the directory of {@code *.xml} annotations
+   * @param imageDir the directory holding the images
+   * @return the open source
    * @throws LoaderException naming the path if a directory is missing or there is no {@code .xml}
    *     file; naming the file and line of a malformed annotation
    */
@@ -108,6 +117,10 @@ public final class VocSource extends DetectionSource {
    * objects of other classes are skipped and reported. With {@code classes} null, the names seen,
    * sorted.
    *
+   * @param annotationDir the directory of {@code *.xml} annotations
+   * @param imageDir the directory holding the images
+   * @param classes the class names, label = position; null for the names seen, sorted
+   * @return the open source
    * @throws IllegalArgumentException naming {@code classes} if it has duplicates
    */
   public static VocSource open(Path annotationDir, Path imageDir, List<String> classes) {
@@ -117,6 +130,12 @@ public final class VocSource extends DetectionSource {
   /**
    * Like {@link #open(Path, Path, List)} with {@code options}: its image size cap
    * ({@link SourceOptions#allowPathsOutside()} is for manifests only; VOC names stay inside).
+   *
+   * @param annotationDir the directory of {@code *.xml} annotations
+   * @param imageDir the directory holding the images
+   * @param classes the class names, label = position; null for the names seen, sorted
+   * @param options the image size cap, not null
+   * @return the open source
    */
   public static VocSource open(Path annotationDir, Path imageDir, List<String> classes, SourceOptions options) {
     ImageFiles.directory(Checks.notNull(annotationDir, "annotationDir"));

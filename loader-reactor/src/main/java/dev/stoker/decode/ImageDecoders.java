@@ -55,6 +55,8 @@ public final class ImageDecoders {
   /**
    * The fastest decoder that works on this machine, strict, with the default pixel limit. When
    * the native library does not load, logs why once per JVM and returns {@link #imageIo()}.
+   *
+   * @return the native decoder if it loads, else ImageIO
    */
   public static ImageDecoder best() {
     return best(DEFAULT_MAX_PIXELS, false);
@@ -65,6 +67,7 @@ public final class ImageDecoders {
    *
    * @param maxPixels the largest image, in pixels, that is decoded; larger ones fail
    * @param lenient whether the native decoder keeps JPEGs with corrupt data (ImageIO ignores it)
+   * @return the native decoder if it loads, else ImageIO
    * @throws IllegalArgumentException if {@code maxPixels} is not positive
    */
   public static ImageDecoder best(long maxPixels, boolean lenient) {
@@ -83,6 +86,8 @@ public final class ImageDecoders {
    * Why the native decoder does not load on this machine (another platform, a jar built without
    * it, a damaged file, a {@code dlopen} error), or empty where it loads; {@link #best()} then
    * decodes with ImageIO.
+   *
+   * @return the reason, or empty when the native decoder loads
    */
   public static Optional<String> nativeUnavailableReason() {
     return Optional.ofNullable(NativeImageLibrary.unavailableReason());
@@ -91,6 +96,7 @@ public final class ImageDecoders {
   /**
    * The native libjpeg-turbo/libpng decoder, strict, with the default pixel limit.
    *
+   * @return the native decoder
    * @throws LoaderException saying why if the native library does not load on this machine
    */
   public static ImageDecoder nativeDecoder() {
@@ -102,6 +108,7 @@ public final class ImageDecoders {
    *
    * @param maxPixels the largest image, in pixels, that is decoded; larger ones fail
    * @param lenient whether to keep JPEGs on which libjpeg reports corrupt data instead of failing
+   * @return the native decoder
    * @throws LoaderException saying why if the native library does not load on this machine
    * @throws IllegalArgumentException if {@code maxPixels} is not positive
    */
@@ -110,7 +117,11 @@ public final class ImageDecoders {
     return RawImage.accepting(new NativeImageDecoder(NativeImageLibrary.get(), maxPixels, lenient));
   }
 
-  /** The JDK ImageIO decoder with the default pixel limit. */
+  /**
+   * The JDK ImageIO decoder with the default pixel limit.
+   *
+   * @return the ImageIO decoder, available everywhere
+   */
   public static ImageDecoder imageIo() {
     return RawImage.accepting(new ImageIoDecoder(DEFAULT_MAX_PIXELS));
   }

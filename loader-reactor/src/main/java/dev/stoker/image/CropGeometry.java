@@ -48,7 +48,17 @@ public final class CropGeometry {
     this(x, y, width, height, outWidth, outHeight, flip, flipVertical, Affine.IDENTITY, List.of());
   }
 
-  /** An axis-aligned geometry that is not mirrored top to bottom; see the 8-argument constructor. */
+  /**
+   * An axis-aligned geometry that is not mirrored top to bottom; see the 8-argument constructor.
+   *
+   * @param x left edge in source pixels
+   * @param y top edge in source pixels
+   * @param width source columns covered
+   * @param height source rows covered
+   * @param outWidth output columns
+   * @param outHeight output rows
+   * @param flip whether the output is mirrored left to right
+   */
   public CropGeometry(double x, double y, double width, double height, int outWidth, int outHeight, boolean flip) {
     this(x, y, width, height, outWidth, outHeight, flip, false);
   }
@@ -72,52 +82,92 @@ public final class CropGeometry {
     return new CropGeometry(0, 0, width, height, width, height, false, false);
   }
 
-  /** Left edge of the rectangle, in frame pixels (source pixels for plans without {@code Rotate}). */
+  /**
+   * Left edge of the rectangle, in frame pixels (source pixels for plans without {@code Rotate}).
+   *
+   * @return the left edge, in frame pixels
+   */
   public double x() {
     return x;
   }
 
-  /** Top edge of the rectangle, in frame pixels. */
+  /**
+   * Top edge of the rectangle, in frame pixels.
+   *
+   * @return the top edge, in frame pixels
+   */
   public double y() {
     return y;
   }
 
-  /** Frame columns the rectangle covers. */
+  /**
+   * Frame columns the rectangle covers.
+   *
+   * @return the rectangle's width, in frame pixels
+   */
   public double width() {
     return width;
   }
 
-  /** Frame rows the rectangle covers. */
+  /**
+   * Frame rows the rectangle covers.
+   *
+   * @return the rectangle's height, in frame pixels
+   */
   public double height() {
     return height;
   }
 
-  /** Output columns. */
+  /**
+   * Output columns.
+   *
+   * @return the output width, in pixels
+   */
   public int outWidth() {
     return outWidth;
   }
 
-  /** Output rows. */
+  /**
+   * Output rows.
+   *
+   * @return the output height, in pixels
+   */
   public int outHeight() {
     return outHeight;
   }
 
-  /** Whether the output is mirrored left to right. */
+  /**
+   * Whether the output is mirrored left to right.
+   *
+   * @return {@code true} if mirrored left to right
+   */
   public boolean flip() {
     return flip;
   }
 
-  /** Whether the output is mirrored top to bottom. */
+  /**
+   * Whether the output is mirrored top to bottom.
+   *
+   * @return {@code true} if mirrored top to bottom
+   */
   public boolean flipVertical() {
     return flipVertical;
   }
 
-  /** Whether a rotation has made a canvas the frame (else the frame is the source image). */
+  /**
+   * Whether a rotation has made a canvas the frame (else the frame is the source image).
+   *
+   * @return {@code true} if the frame is a rotated canvas
+   */
   public boolean rotated() {
     return !frame.equals(Affine.IDENTITY);
   }
 
-  /** Whether some output pixels may show a fill instead of the image. */
+  /**
+   * Whether some output pixels may show a fill instead of the image.
+   *
+   * @return {@code true} if the output may show fill pixels
+   */
   public boolean fills() {
     return !clips.isEmpty();
   }

@@ -29,6 +29,12 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageIoDecoder implements ImageDecoder {
   private final long maxPixels;
 
+  /**
+   * Creates a decoder that refuses images larger than {@code maxPixels}.
+   *
+   * @param maxPixels images whose header claims more pixels fail, positive
+   * @throws IllegalArgumentException if {@code maxPixels} is not positive
+   */
   public ImageIoDecoder(long maxPixels) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);

@@ -48,12 +48,20 @@ public final class ImageShrinker {
       Checks.positive(height, "height");
     }
 
-    /** Output x per source x: what box x coordinates are multiplied by. */
+    /**
+     * Output x per source x: what box x coordinates are multiplied by.
+     *
+     * @return {@code width / sourceWidth}, at most 1 (an image is never enlarged)
+     */
     public double scaleX() {
       return (double) width / sourceWidth;
     }
 
-    /** Output y per source y: what box y coordinates are multiplied by. */
+    /**
+     * Output y per source y: what box y coordinates are multiplied by.
+     *
+     * @return {@code height / sourceHeight}, at most 1 (an image is never enlarged)
+     */
     public double scaleY() {
       return (double) height / sourceHeight;
     }
@@ -71,7 +79,11 @@ public final class ImageShrinker {
     this.shorterSide = Checks.positive(shorterSide, "shorterSide");
   }
 
-  /** The longest the shorter side of a result may be. */
+  /**
+   * The longest the shorter side of a result may be.
+   *
+   * @return the bound given to the constructor, in pixels
+   */
   public int shorterSide() {
     return shorterSide;
   }
@@ -81,6 +93,7 @@ public final class ImageShrinker {
    *
    * @param encoded the encoded bytes, from position to limit; the position is not moved
    * @param source the sample's name for error messages
+   * @return the shrunk image and its size before and after
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
    */
   public Shrunk shrink(ByteBuffer encoded, String source) {

@@ -96,6 +96,7 @@ public final class NativeImageDecoder implements ImageDecoder {
   /**
    * Creates a decoder over a loaded library.
    *
+   * @param library the loaded native library, not null
    * @param maxPixels images whose header claims more pixels are refused before decoding
    * @param lenient whether to keep JPEGs with corrupt-data warnings instead of failing them
    */
@@ -106,6 +107,9 @@ public final class NativeImageDecoder implements ImageDecoder {
   /**
    * Creates a decoder with its own decompression-bomb limits.
    *
+   * @param library the loaded native library, not null
+   * @param maxPixels images whose header claims more pixels are refused before decoding
+   * @param lenient whether to keep JPEGs with corrupt-data warnings instead of failing them
    * @param maxScans JPEGs with more scans fail
    * @param maxDecoderMemory JPEGs whose decode needs more libjpeg working memory, in bytes, fail
    */

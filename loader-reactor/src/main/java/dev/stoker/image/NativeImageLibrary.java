@@ -134,6 +134,7 @@ public final class NativeImageLibrary {
   /**
    * The library, loaded on first use.
    *
+   * @return the loaded library, the same instance on every call
    * @throws LoaderException saying why if it cannot be loaded on this machine
    */
   public static NativeImageLibrary get() {
@@ -143,7 +144,11 @@ public final class NativeImageLibrary {
     return Holder.LIBRARY;
   }
 
-  /** Why the library cannot be loaded, or null if it loads. */
+  /**
+   * Why the library cannot be loaded, or null if it loads.
+   *
+   * @return the reason, or null where the library loads
+   */
   public static String unavailableReason() {
     return Holder.FAILURE;
   }

@@ -37,7 +37,12 @@ public final class RawImage {
 
   private RawImage() {}
 
-  /** Whether {@code bytes}, from its position, starts with the raw format's magic. */
+  /**
+   * Whether {@code bytes}, from its position, starts with the raw format's magic.
+   *
+   * @param bytes the bytes to look at; the position is not moved
+   * @return {@code true} if the magic is there
+   */
   public static boolean isRaw(ByteBuffer bytes) {
     Checks.notNull(bytes, "bytes");
     if (bytes.remaining() < MAGIC.length) {
@@ -57,6 +62,7 @@ public final class RawImage {
    *
    * @param bytes the raw image, from position to limit; the position is not moved
    * @param source the sample's name for error messages
+   * @return the image's width and height, format {@code "raw"}
    * @throws DecodeException naming {@code source} if the magic is wrong, the header is short, the
    *     size is not positive, or the pixel bytes do not match the size
    */
@@ -87,6 +93,8 @@ public final class RawImage {
    * Encodes an RGB image in the raw format, into a new heap buffer of exactly
    * {@link #encodedBytes} bytes, position 0.
    *
+   * @param image a 3-channel image, not null
+   * @return a new buffer holding the header and the pixels
    * @throws IllegalArgumentException naming {@code image} if it is not 3-channel or too large
    */
   public static ByteBuffer encode(ImageBuffer image) {
@@ -103,7 +111,13 @@ public final class RawImage {
     return ByteBuffer.wrap(out);
   }
 
-  /** The bytes of a raw {@code width x height} image, header included. */
+  /**
+   * The bytes of a raw {@code width x height} image, header included.
+   *
+   * @param width columns, positive
+   * @param height rows, positive
+   * @return {@code HEADER_BYTES + width * height * 3}
+   */
   public static long encodedBytes(int width, int height) {
     Checks.positive(width, "width");
     Checks.positive(height, "height");
@@ -114,6 +128,9 @@ public final class RawImage {
    * {@code decoder}, also accepting raw images (recognised by their magic; anything else goes to
    * {@code decoder}). Returns {@code decoder} itself if it already accepts them. The name is
    * {@code decoder}'s.
+   *
+   * @param decoder the decoder for everything that is not raw, not null
+   * @return a decoder that also accepts raw images
    */
   public static ImageDecoder accepting(ImageDecoder decoder) {
     Checks.notNull(decoder, "decoder");

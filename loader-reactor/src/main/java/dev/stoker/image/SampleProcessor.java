@@ -45,7 +45,12 @@ public final class SampleProcessor {
   private final long sampleBytes;
   private final long maxScratchBytes;
 
-  /** Creates a processor that decodes with {@code decoder} and transforms by {@code plan}. */
+  /**
+   * Creates a processor that decodes with {@code decoder} and transforms by {@code plan}.
+   *
+   * @param decoder decodes the encoded images, not null
+   * @param plan the transforms every sample follows, not null
+   */
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan) {
     this(decoder, plan, null);
   }
@@ -54,6 +59,8 @@ public final class SampleProcessor {
    * Creates a processor that also tells {@code timer} how each sample's time split between
    * decoding and the rest (two {@code System.nanoTime} calls per sample and two per call into the decoder).
    *
+   * @param decoder decodes the encoded images, not null
+   * @param plan the transforms every sample follows, not null
    * @param timer told after each sample, or null for none
    */
   public SampleProcessor(ImageDecoder decoder, TransformPlan plan, SampleTimer timer) {
@@ -64,6 +71,8 @@ public final class SampleProcessor {
    * Creates a processor whose threads keep at most {@code maxScratchBytes} of renderer scratch
    * between samples (see the class documentation).
    *
+   * @param decoder decodes the encoded images, not null
+   * @param plan the transforms every sample follows, not null
    * @param timer told after each sample, or null for none
    * @param maxScratchBytes scratch kept per thread between samples, at least 0
    */
@@ -77,22 +86,38 @@ public final class SampleProcessor {
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(plan, timer == null ? null : new TimedDecoder(decoder)));
   }
 
-  /** The plan every sample follows. */
+  /**
+   * The plan every sample follows.
+   *
+   * @return the plan given to the constructor
+   */
   public TransformPlan plan() {
     return plan;
   }
 
-  /** The decoder. */
+  /**
+   * The decoder.
+   *
+   * @return the decoder given to the constructor
+   */
   public ImageDecoder decoder() {
     return decoder;
   }
 
-  /** The decoder's name. */
+  /**
+   * The decoder's name.
+   *
+   * @return the decoder's {@link ImageDecoder#name()}
+   */
   public String decoderName() {
     return decoder.name();
   }
 
-  /** Bytes of one output sample: the plan's {@link TransformPlan#sampleBytes()}. */
+  /**
+   * Bytes of one output sample: the plan's {@link TransformPlan#sampleBytes()}.
+   *
+   * @return the bytes one output sample takes
+   */
   public long sampleBytes() {
     return sampleBytes;
   }
@@ -112,6 +137,10 @@ public final class SampleProcessor {
    * SplittableRandom, MemorySegment)} except where {@code RandomIoUCrop} looks at the boxes; with
    * no boxes the two are the same, byte for byte. Allocates no buffers.
    *
+   * @param encoded the encoded bytes, from position to limit; the position is not moved
+   * @param source the sample's name for error messages
+   * @param random the sample's own generator, which every random step draws from
+   * @param out receives the output sample, at least {@link #sampleBytes()} bytes
    * @param boxesIn the source boxes, at least {@code 4 * boxCount} floats
    * @param boxCount how many boxes {@code boxesIn} holds, at least 0
    * @param boxesOut receives the kept boxes, at least {@code 4 * boxCount} floats
@@ -129,6 +158,19 @@ public final class SampleProcessor {
   /**
    * As {@link #process(ByteBuffer, String, SplittableRandom, MemorySegment, float[], int, float[], int[])},
    * for a file that may be {@linkplain DecodeRequest#knownSound() known sound}.
+   *
+   * @param encoded the encoded bytes, from position to limit; the position is not moved
+   * @param source the sample's name for error messages
+   * @param random the sample's own generator, which every random step draws from
+   * @param out receives the output sample, at least {@link #sampleBytes()} bytes
+   * @param boxesIn the source boxes, at least {@code 4 * boxCount} floats
+   * @param boxCount how many boxes {@code boxesIn} holds, at least 0
+   * @param boxesOut receives the kept boxes, at least {@code 4 * boxCount} floats
+   * @param keptOut receives, for each kept box, its index in {@code boxesIn}; at least {@code
+   *     boxCount} ints
+   * @param knownSound whether the file decoded without error before, so a strict decoder may stop
+   *     after the region
+   * @return the number of boxes kept
    */
   public int process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
       float[] boxesIn, int boxCount, float[] boxesOut, int[] keptOut, boolean knownSound) {
@@ -145,6 +187,10 @@ public final class SampleProcessor {
   /**
    * Processes one sample into {@code out}, which must hold {@link #sampleBytes()} bytes.
    *
+   * @param encoded the encoded bytes, from position to limit; the position is not moved
+   * @param source the sample's name for error messages
+   * @param random the sample's own generator, which every random step draws from
+   * @param out receives the output sample, at least {@link #sampleBytes()} bytes
    * @throws IllegalArgumentException naming {@code out} if it is too small
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
    */
@@ -156,6 +202,13 @@ public final class SampleProcessor {
    * As {@link #process(ByteBuffer, String, SplittableRandom, MemorySegment)}, for a file that may be
    * {@linkplain DecodeRequest#knownSound() known sound}: the loader says so for a file that already
    * decoded without error in an earlier epoch, so that a strict decoder checks each file once.
+   *
+   * @param encoded the encoded bytes, from position to limit; the position is not moved
+   * @param source the sample's name for error messages
+   * @param random the sample's own generator, which every random step draws from
+   * @param out receives the output sample, at least {@link #sampleBytes()} bytes
+   * @param knownSound whether the file decoded without error before, so a strict decoder may stop
+   *     after the region
    */
   public void process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
       boolean knownSound) {

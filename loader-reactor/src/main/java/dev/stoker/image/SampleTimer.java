@@ -12,6 +12,8 @@ package dev.stoker.image;
 @FunctionalInterface
 public interface SampleTimer {
   /**
+   * Records one sample's times, in nanoseconds.
+   *
    * @param decodeNanos time in the decoder: reading the header and decoding the region
    * @param augmentNanos the rest of the sample's processing: geometry, resampling, photometric
    *     steps and normalization

@@ -87,6 +87,8 @@ public final class TransformPlan {
   /**
    * Compiles {@code specs}.
    *
+   * @param specs the steps, in order, not null
+   * @return the compiled plan
    * @throws IllegalArgumentException naming {@code specs} if they do not end at a fixed output size,
    *     or if a {@code Normalize} is not the last step
    * @throws MemoryLimitException naming the output's shape and bytes if one sample would take more
@@ -153,17 +155,29 @@ public final class TransformPlan {
     }
   }
 
-  /** Output columns of every sample. */
+  /**
+   * Output columns of every sample.
+   *
+   * @return the output width, in pixels
+   */
   public int outputWidth() {
     return outWidth;
   }
 
-  /** Output rows of every sample. */
+  /**
+   * Output rows of every sample.
+   *
+   * @return the output height, in pixels
+   */
   public int outputHeight() {
     return outHeight;
   }
 
-  /** Whether samples leave as float32 (the plan ends with a {@code Normalize}) rather than uint8. */
+  /**
+   * Whether samples leave as float32 (the plan ends with a {@code Normalize}) rather than uint8.
+   *
+   * @return {@code true} for float32 output, {@code false} for uint8
+   */
   public boolean floatOutput() {
     return normalize != null;
   }
@@ -172,13 +186,21 @@ public final class TransformPlan {
    * The layout of batches of this plan's output: {@code outputHeight x outputWidth x 3} of uint8,
    * or float32 when the plan normalizes. The one place the output's shape becomes bytes: the
    * loader's ring, its sample buffers and a data-server node all size a sample from it.
+   *
+   * @param batchSize samples per batch, positive
+   * @param maxBoxes boxes each sample can carry, 0 for none
+   * @return the layout
    */
   public BatchLayout batchLayout(int batchSize, int maxBoxes) {
     return new BatchLayout(batchSize, outHeight, outWidth, 3, floatOutput() ? ElementType.FLOAT32 : ElementType.UINT8,
         maxBoxes);
   }
 
-  /** Bytes of one output sample: {@code batchLayout(1, 0).sampleBytes()}. */
+  /**
+   * Bytes of one output sample: {@code batchLayout(1, 0).sampleBytes()}.
+   *
+   * @return the bytes of one sample
+   */
   public long sampleBytes() {
     return batchLayout(1, 0).sampleBytes();
   }
@@ -188,7 +210,11 @@ public final class TransformPlan {
     return normalize;
   }
 
-  /** The specs this plan was compiled from. */
+  /**
+   * The specs this plan was compiled from.
+   *
+   * @return the specs, an unmodifiable list
+   */
   public List<TransformSpec> specs() {
     return specs;
   }
@@ -206,6 +232,7 @@ public final class TransformPlan {
    * @param imageWidth the source's columns
    * @param imageHeight the source's rows
    * @param random the sample's own generator, keyed by (seed, epoch, index)
+   * @return the sample's geometry
    */
   public CropGeometry geometry(int imageWidth, int imageHeight, SplittableRandom random) {
     return geometry(imageWidth, imageHeight, random, null);

@@ -21,9 +21,17 @@ public interface CachingSource extends SampleSource {
   @Override
   CacheStats cacheStats();
 
-  /** The source whose samples are cached. */
+  /**
+   * The source whose samples are cached.
+   *
+   * @return the wrapped source, not null
+   */
   SampleSource inner();
 
-  /** The byte budget. */
+  /**
+   * The byte budget.
+   *
+   * @return the most bytes the cache holds, positive
+   */
   long maxBytes();
 }

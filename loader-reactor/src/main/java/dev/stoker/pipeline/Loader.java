@@ -34,31 +34,57 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public interface Loader extends AutoCloseable {
 
-  /** Starts building a loader. */
+  /**
+   * Starts building a loader.
+   *
+   * @return a new builder with the defaults
+   */
   static LoaderBuilder builder() {
     return new LoaderBuilder();
   }
 
-  /** The shape of every batch. */
+  /**
+   * The shape of every batch.
+   *
+   * @return the layout of every batch this loader delivers
+   */
   BatchLayout layout();
 
-  /** The name of the decoder in use. */
+  /**
+   * The name of the decoder in use.
+   *
+   * @return the decoder's {@link dev.stoker.api.ImageDecoder#name()}
+   */
   String decoderName();
 
-  /** A description of the source. */
+  /**
+   * A description of the source.
+   *
+   * @return the source's (or supplier's) one-line description
+   */
   String sourceDescription();
 
   /**
    * Runs {@code epochs} epochs starting at {@code firstEpoch}; the calling thread becomes the
    * consumer and receives every batch in order. Returns when the last batch was consumed.
    *
+   * @param firstEpoch the first epoch to run, 0 or more
+   * @param epochs the number of epochs to run, 0 or more
+   * @param consumer receives every batch, on the calling thread, not null
+   * @return what the run did
    * @throws dev.stoker.api.LoaderException if the consumer throws or the pipeline fails; failed
    *     samples do not throw, they are counted in the summary
    * @throws IllegalStateException if another run is in progress or the loader is closed
    */
   RunSummary run(int firstEpoch, int epochs, BatchConsumer consumer);
 
-  /** Runs epochs {@code 0..epochs-1}; see {@link #run(int, int, BatchConsumer)}. */
+  /**
+   * Runs epochs {@code 0..epochs-1}; see {@link #run(int, int, BatchConsumer)}.
+   *
+   * @param epochs the number of epochs to run, 0 or more
+   * @param consumer receives every batch, on the calling thread, not null
+   * @return what the run did
+   */
   default RunSummary run(int epochs, BatchConsumer consumer) {
     return run(0, epochs, consumer);
   }
@@ -68,6 +94,10 @@ public interface Loader extends AutoCloseable {
    * then the following epochs, {@code epochs} in all (the partial first one counts). Batches are
    * numbered on from the saved batch.
    *
+   * @param from a state saved from a loader with the same dataset and settings, not null
+   * @param epochs the number of epochs to run, the partial first one included
+   * @param consumer receives every batch, on the calling thread, not null
+   * @return what the run did
    * @throws IllegalArgumentException if the state was saved with other settings (it names the field)
    * @see #run(int, int, BatchConsumer)
    */
@@ -77,18 +107,30 @@ public interface Loader extends AutoCloseable {
    * Where this loader stands, to resume from: before any run, the start of epoch 0; while the
    * consumer is handed a batch, just after that batch; after a run, the start of the next epoch.
    * Safe from any thread.
+   *
+   * @return the current state, never null
    */
   LoaderState state();
 
-  /** Samples (delivered or failed) in each epoch of this rank's sequence. */
+  /**
+   * Samples (delivered or failed) in each epoch of this rank's sequence.
+   *
+   * @return the number of samples in one epoch on this rank
+   */
   long samplesPerEpoch();
 
-  /** A live snapshot of the current (or last) run; safe from any thread. */
+  /**
+   * A live snapshot of the current (or last) run; safe from any thread.
+   *
+   * @return a snapshot, never null
+   */
   Progress progress();
 
   /**
    * Per-stage timings of the current (or last) run and the verdict on which stage limited it; safe
    * from any thread. See {@link dev.stoker.api.Stage} for the stages.
+   *
+   * @return the report, never null
    */
   StageReport stageReport();
 
@@ -96,6 +138,8 @@ public interface Loader extends AutoCloseable {
    * The registry holding the loader's meters ({@code stoker.stage} timers tagged by stage, ring and
    * consumer gauges, sample counters): the one given to {@link LoaderBuilder#meterRegistry}, or a
    * {@code SimpleMeterRegistry} of the loader's own.
+   *
+   * @return the loader's registry, never null
    */
   MeterRegistry meterRegistry();
 

@@ -55,7 +55,13 @@ public final class LoaderBuilder {
 
   LoaderBuilder() {}
 
-  /** The dataset to load, read and processed by this loader's workers. Required unless a {@link #supplier} is given. */
+  /**
+   * The dataset to load, read and processed by this loader's workers. Required unless a {@link
+   * #supplier} is given.
+   *
+   * @param source the dataset, not null
+   * @return this builder
+   */
   public LoaderBuilder source(SampleSource source) {
     this.source = Checks.notNull(source, "source");
     return this;
@@ -66,31 +72,54 @@ public final class LoaderBuilder {
    * plan when built and receives processed samples instead of reading and decoding. Instead of a
    * {@link #source}; the decode settings ({@link #threads}, {@link #readOnIoThreads}) then do not
    * apply.
+   *
+   * @param supplier the dataset, not null
+   * @return this builder
    */
   public LoaderBuilder supplier(SampleSupplier supplier) {
     this.supplier = Checks.notNull(supplier, "supplier");
     return this;
   }
 
-  /** The augmentations, as data; default {@code Presets.imagenetTrain(224)}. */
+  /**
+   * The augmentations, as data; default {@code Presets.imagenetTrain(224)}.
+   *
+   * @param transforms the steps in order, not null; copied
+   * @return this builder
+   */
   public LoaderBuilder transforms(List<TransformSpec> transforms) {
     this.transforms = List.copyOf(Checks.notNull(transforms, "transforms"));
     return this;
   }
 
-  /** The decoder; default {@link ImageDecoders#best()}. */
+  /**
+   * The decoder; default {@link ImageDecoders#best()}.
+   *
+   * @param decoder the decoder, not null
+   * @return this builder
+   */
   public LoaderBuilder decoder(ImageDecoder decoder) {
     this.decoder = Checks.notNull(decoder, "decoder");
     return this;
   }
 
-  /** Samples per batch; default 256. */
+  /**
+   * Samples per batch; default 256.
+   *
+   * @param batchSize samples per batch, positive
+   * @return this builder
+   */
   public LoaderBuilder batchSize(int batchSize) {
     this.batchSize = Checks.positive(batchSize, "batchSize");
     return this;
   }
 
-  /** Decode and augment workers; default the number of cores. */
+  /**
+   * Decode and augment workers; default the number of cores.
+   *
+   * @param threads the number of workers, positive
+   * @return this builder
+   */
   public LoaderBuilder threads(int threads) {
     this.threads = Checks.positive(threads, "threads");
     return this;
@@ -103,6 +132,9 @@ public final class LoaderBuilder {
    * read buffer per worker (the largest file it has read); on the heap, a few hundred bytes per
    * sample in flight plus 4 bytes per dataset sample for the epoch's order. Nothing is read while
    * the ring is full.
+   *
+   * @param inFlight samples in flight at once, positive
+   * @return this builder
    */
   public LoaderBuilder inFlight(int inFlight) {
     this.inFlight = Checks.positive(inFlight, "inFlight");
@@ -116,19 +148,32 @@ public final class LoaderBuilder {
    * on Reactor's bounded-elastic threads, ahead of the decode workers, so that they overlap with
    * decoding: for storage where a read blocks for as long as a decode (network file systems, cold
    * disks, remote sources).
+   *
+   * @param readOnIoThreads {@code true} to read on Reactor's bounded-elastic threads
+   * @return this builder
    */
   public LoaderBuilder readOnIoThreads(boolean readOnIoThreads) {
     this.readOnIoThreads = readOnIoThreads;
     return this;
   }
 
-  /** The seed of every order and random choice; default 0. */
+  /**
+   * The seed of every order and random choice; default 0.
+   *
+   * @param seed any value; the same seed gives the same order and augmentations
+   * @return this builder
+   */
   public LoaderBuilder seed(long seed) {
     this.seed = seed;
     return this;
   }
 
-  /** Whether each epoch visits samples in a random permutation; default true. */
+  /**
+   * Whether each epoch visits samples in a random permutation; default true.
+   *
+   * @param shuffle {@code false} to visit samples in index order
+   * @return this builder
+   */
   public LoaderBuilder shuffle(boolean shuffle) {
     this.shuffle = shuffle;
     return this;
@@ -140,6 +185,10 @@ public final class LoaderBuilder {
    * own rank, and each sample goes to exactly one rank per epoch (with {@link LastBatchPolicy}
    * deciding the remainder). Default {@code (0, 1)}: everything. {@link #build()} refuses a
    * {@code worldSize} that would leave some rank with no sample.
+   *
+   * @param rank this loader's rank, in {@code [0, worldSize)}
+   * @param worldSize the number of ranks, positive
+   * @return this builder
    */
   public LoaderBuilder shard(int rank, int worldSize) {
     Checks.positive(worldSize, "worldSize");
@@ -153,13 +202,21 @@ public final class LoaderBuilder {
    * What happens to the samples that do not fill a last batch; default {@link LastBatchPolicy#PARTIAL}.
    * With {@link LastBatchPolicy#DROP}, {@link #build()} refuses a dataset smaller than one full
    * batch per rank, whose epochs would all be empty.
+   *
+   * @param lastBatch the policy, not null
+   * @return this builder
    */
   public LoaderBuilder lastBatch(LastBatchPolicy lastBatch) {
     this.lastBatch = Checks.notNull(lastBatch, "lastBatch");
     return this;
   }
 
-  /** When failed samples end a run; default {@link FailurePolicy#skip()}. */
+  /**
+   * When failed samples end a run; default {@link FailurePolicy#skip()}.
+   *
+   * @param failurePolicy the policy, not null
+   * @return this builder
+   */
   public LoaderBuilder failurePolicy(FailurePolicy failurePolicy) {
     this.failurePolicy = Checks.notNull(failurePolicy, "failurePolicy");
     return this;
@@ -174,6 +231,9 @@ public final class LoaderBuilder {
    * <pre>{@code
    * Loader.builder().source(source).onFailure(f -> log.println(f.describe())).build();
    * }</pre>
+   *
+   * @param listener told of each failed sample, not null
+   * @return this builder
    */
   public LoaderBuilder onFailure(Consumer<? super SampleFailure> listener) {
     this.failureListener = Checks.notNull(listener, "listener");
@@ -185,6 +245,9 @@ public final class LoaderBuilder {
    * {@link SampleSource#maxBoxCount()}, so no box is ever truncated (0 for a source without boxes).
    * A sample whose transforms keep more boxes than this delivers its first {@code maxBoxes} of them
    * and the rest are counted in {@link dev.stoker.api.RunSummary#truncatedBoxes()}.
+   *
+   * @param maxBoxes boxes per sample, 0 or more
+   * @return this builder
    */
   public LoaderBuilder maxBoxes(int maxBoxes) {
     this.maxBoxes = Checks.notNegative(maxBoxes, "maxBoxes");
@@ -194,6 +257,10 @@ public final class LoaderBuilder {
   /**
    * The ring that batches land in: a factory (e.g. {@code BatchRings.direct()}) and the number of
    * slots, a power of two; default 4 slots.
+   *
+   * @param factory makes the ring, not null
+   * @param slots the number of slots, a positive power of two
+   * @return this builder
    */
   public LoaderBuilder ring(BatchRing.Factory factory, int slots) {
     this.ringFactory = Checks.notNull(factory, "factory");
@@ -207,6 +274,9 @@ public final class LoaderBuilder {
    * none: a {@code SimpleMeterRegistry} of the loader's own. The meters are removed from it when the
    * loader closes. Two loaders open at once on one registry share their meters: give each its own
    * registry to tell them apart.
+   *
+   * @param meterRegistry the registry to publish to, not null
+   * @return this builder
    */
   public LoaderBuilder meterRegistry(MeterRegistry meterRegistry) {
     this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
@@ -219,6 +289,9 @@ public final class LoaderBuilder {
    * A sample that needs more (a large image) gets it, and the excess is given back after that
    * sample, so a few huge images do not pin their memory on every thread for the rest of the run.
    * 0 gives everything back after every sample (slow: each sample allocates again).
+   *
+   * @param maxScratchBytes bytes a thread keeps between samples, 0 or more
+   * @return this builder
    */
   public LoaderBuilder maxScratchBytes(long maxScratchBytes) {
     Checks.argument(maxScratchBytes >= 0, "maxScratchBytes", "must not be negative, got " + maxScratchBytes);
@@ -236,6 +309,9 @@ public final class LoaderBuilder {
    * <pre>{@code
    * builder.maxOffHeapBytes(8L << 30);   // at most 8 GiB of ring and sample buffers
    * }</pre>
+   *
+   * @param maxOffHeapBytes the off-heap budget in bytes, positive
+   * @return this builder
    */
   public LoaderBuilder maxOffHeapBytes(long maxOffHeapBytes) {
     Checks.argument(maxOffHeapBytes > 0, "maxOffHeapBytes", "must be positive, got " + maxOffHeapBytes);
@@ -246,6 +322,9 @@ public final class LoaderBuilder {
   /**
    * How long opening the source took (listing files, parsing annotations), for the list stage of
    * the metrics and the {@link Loader#stageReport()}; default not reported.
+   *
+   * @param listTime the time opening the source took, not negative, not null
+   * @return this builder
    */
   public LoaderBuilder listTime(Duration listTime) {
     Checks.notNull(listTime, "listTime");
@@ -258,6 +337,7 @@ public final class LoaderBuilder {
    * A maker of single samples processed as the loader built from these settings would (for a
    * data-server node); only the source, transforms, decoder and seed matter.
    *
+   * @return a new maker
    * @throws IllegalStateException if the source was not set
    */
   public SampleMaker buildMaker() {
@@ -270,6 +350,7 @@ public final class LoaderBuilder {
   /**
    * Builds the loader and allocates its ring.
    *
+   * @return a new loader, which the caller closes
    * @throws IllegalStateException if neither or both of the source and the supplier were set, or
    *     the ring was not
    * @throws IllegalArgumentException if the transforms do not end at a fixed size, or if a rank

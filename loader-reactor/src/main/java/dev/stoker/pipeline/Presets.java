@@ -18,17 +18,33 @@ public final class Presets {
 
   private Presets() {}
 
-  /** RandomResizedCrop(size) with scale [0.08, 1], ratio [3/4, 4/3], then a horizontal flip with p 0.5. */
+  /**
+   * RandomResizedCrop(size) with scale [0.08, 1], ratio [3/4, 4/3], then a horizontal flip with p
+   * 0.5.
+   *
+   * @param size the output's width and height, in pixels, positive
+   * @return the steps, an unmodifiable list
+   */
   public static List<TransformSpec> imagenetTrain(int size) {
     return List.of(new TransformSpec.RandomResizedCrop(size), new TransformSpec.HorizontalFlip(0.5));
   }
 
-  /** Resize of the shorter side to {@code size * 8 / 7}, then a center crop of {@code size}. */
+  /**
+   * Resize of the shorter side to {@code size * 8 / 7}, then a center crop of {@code size}.
+   *
+   * @param size the output's width and height, in pixels, positive
+   * @return the steps, an unmodifiable list
+   */
   public static List<TransformSpec> imagenetEval(int size) {
     return List.of(new TransformSpec.ResizeShorter(size * 8 / 7), new TransformSpec.CenterCrop(size, size));
   }
 
-  /** Decode, then resize the whole image to {@code size x size}: the cheapest fixed-size plan. */
+  /**
+   * Decode, then resize the whole image to {@code size x size}: the cheapest fixed-size plan.
+   *
+   * @param size the output's width and height, in pixels, positive
+   * @return the steps, an unmodifiable list
+   */
   public static List<TransformSpec> decodeOnly(int size) {
     return List.of(new TransformSpec.Resize(size, size));
   }
@@ -37,6 +53,9 @@ public final class Presets {
    * The SSD training augmentation for object detection at {@code size x size}: a horizontal flip
    * with p 0.5, the SSD paper's {@link TransformSpec.RandomIoUCrop}, then a resize of the crop to
    * {@code size x size} (aspect ratio not kept, as in SSD). Boxes move with the image.
+   *
+   * @param size the output's width and height, in pixels, positive
+   * @return the steps, an unmodifiable list
    */
   public static List<TransformSpec> ssdTrain(int size) {
     Checks.positive(size, "size");
@@ -44,7 +63,11 @@ public final class Presets {
         new TransformSpec.Resize(size, size));
   }
 
-  /** {@link #ssdTrain(int) ssdTrain(300)}: the SSD300 training augmentation. */
+  /**
+   * {@link #ssdTrain(int) ssdTrain(300)}: the SSD300 training augmentation.
+   *
+   * @return the steps, an unmodifiable list
+   */
   public static List<TransformSpec> ssd300Train() {
     return ssdTrain(300);
   }
@@ -54,6 +77,9 @@ public final class Presets {
    * or {@code ssd300-train}. The size is the output's height and width, except for
    * {@code ssd300-train}, which is 300x300 by its name and ignores {@code size}.
    *
+   * @param name the preset's name, not null
+   * @param size the output's width and height, in pixels (ignored by {@code ssd300-train})
+   * @return the steps, an unmodifiable list
    * @throws IllegalArgumentException naming the preset if it is unknown
    */
   public static List<TransformSpec> byName(String name, int size) {

@@ -40,6 +40,9 @@ public final class SampleCaches {
   /**
    * Caches the encoded bytes of {@code source}'s samples, up to {@code maxBytes}.
    *
+   * @param source the source to cache, not null
+   * @param maxBytes the cache's budget in bytes, positive
+   * @return a source that serves repeated reads from the cache
    * @throws IllegalArgumentException naming {@code maxBytes} if it is not positive
    */
   public static CachingSource encoded(SampleSource source, long maxBytes) {
@@ -53,6 +56,10 @@ public final class SampleCaches {
    * loader that reads it must decode with a decoder from {@link ImageDecoders} (its default), or
    * one wrapped by {@link dev.stoker.image.RawImage#accepting}.
    *
+   * @param source the source to cache, not null
+   * @param maxBytes the cache's budget in bytes, positive
+   * @param shorterSide the longest the shorter side of a cached image may be, in pixels, positive
+   * @return a source whose samples are raw images ({@link dev.stoker.image.RawImage})
    * @throws IllegalArgumentException naming the parameter if {@code maxBytes} or
    *     {@code shorterSide} is not positive
    */
@@ -63,6 +70,11 @@ public final class SampleCaches {
   /**
    * As {@link #decoded(SampleSource, long, int)}, decoding with {@code decoder}.
    *
+   * @param source the source to cache, not null
+   * @param maxBytes the cache's budget in bytes, positive
+   * @param shorterSide the longest the shorter side of a cached image may be, in pixels, positive
+   * @param decoder decodes the source's images before they are shrunk, not null
+   * @return a source whose samples are raw images ({@link dev.stoker.image.RawImage})
    * @throws IllegalArgumentException naming the parameter if {@code maxBytes} or
    *     {@code shorterSide} is not positive, or if {@code maxBytes} cannot hold one image of
    *     {@code shorterSide} by {@code shorterSide} pixels (such a cache would hold nothing)

@@ -18,23 +18,44 @@ import java.lang.foreign.MemorySegment;
  * }</pre>
  */
 public interface SampleMaker {
-  /** Bytes of one sample's output pixels. */
+  /**
+   * Bytes of one sample's output pixels.
+   *
+   * @return the bytes {@link #process} writes into {@code pixels}
+   */
   long sampleBytes();
 
-  /** The largest number of boxes a sample can carry (0 for a source without boxes). */
+  /**
+   * The largest number of boxes a sample can carry (0 for a source without boxes).
+   *
+   * @return the most boxes per sample, 0 or more
+   */
   int boxCapacity();
 
   /**
    * Reads, decodes and transforms sample {@code index} of {@code epoch} into {@code pixels}. The
    * result's pixels are {@code pixels}, which stay the caller's: its release does nothing.
    *
+   * @param epoch the epoch, which seeds the sample's random choices with the index
+   * @param index the sample's dataset index
+   * @param pixels receives the output pixels, at least {@link #sampleBytes()} bytes
+   * @return the processed sample: its pixels, label and boxes
    * @throws Exception why the sample failed (report it with the sample's name)
    */
   ProcessedSample process(int epoch, int index, MemorySegment pixels) throws Exception;
 
-  /** The name of sample {@code index} for error reports, e.g. its path relative to the dataset. */
+  /**
+   * The name of sample {@code index} for error reports, e.g. its path relative to the dataset.
+   *
+   * @param index the sample's dataset index
+   * @return the sample's name
+   */
   String sourceName(int index);
 
-  /** The name of the decoder in use. */
+  /**
+   * The name of the decoder in use.
+   *
+   * @return the decoder's name
+   */
   String decoderName();
 }

@@ -24,22 +24,46 @@ import reactor.core.publisher.Flux;
  * that), so a run gives the same bytes whichever way it went.
  */
 public interface SampleSupplier {
-  /** The number of samples in the dataset. */
+  /**
+   * The number of samples in the dataset.
+   *
+   * @return the number of samples, 0 or more
+   */
   int size();
 
-  /** The class names, indexed by label. */
+  /**
+   * The class names, indexed by label.
+   *
+   * @return the class names, not null
+   */
   List<String> classes();
 
-  /** Whether samples carry boxes (object detection). */
+  /**
+   * Whether samples carry boxes (object detection).
+   *
+   * @return {@code true} for object detection
+   */
   boolean hasBoxes();
 
-  /** The most boxes any one sample has, 0 without boxes. */
+  /**
+   * The most boxes any one sample has, 0 without boxes.
+   *
+   * @return the largest box count, 0 or more
+   */
   int maxBoxCount();
 
-  /** A human-readable description, e.g. where the samples come from. */
+  /**
+   * A human-readable description, e.g. where the samples come from.
+   *
+   * @return a one-line description
+   */
   String description();
 
-  /** Receives the loader's plan; called once, when the loader is built, before any {@link #samples}. */
+  /**
+   * Receives the loader's plan; called once, when the loader is built, before any {@link #samples}.
+   *
+   * @param plan the transforms and the seed every sample is processed with, not null
+   */
   void configure(SupplyPlan plan);
 
   /**
@@ -47,6 +71,11 @@ public interface SampleSupplier {
    * exactly one result per position and in position order. Demand is the number of samples the
    * loader can hold; an implementation must not produce beyond it. Every {@link ProcessedSample}
    * emitted is released by the loader once copied.
+   *
+   * @param epoch the epoch, which seeds each sample's random choices
+   * @param order the epoch's dataset indices in delivery order
+   * @param from the first position of {@code order} to supply, {@code 0..order.length}
+   * @return the results, one per position, in order
    */
   Flux<SampleResult> samples(int epoch, int[] order, int from);
 }

@@ -16,7 +16,11 @@ import dev.stoker.api.BatchRing;
 public final class BatchRings {
   private BatchRings() {}
 
-  /** Rings whose slots are plain off-heap memory (no GPU needed). */
+  /**
+   * Rings whose slots are plain off-heap memory (no GPU needed).
+   *
+   * @return a factory of rings over {@link SlotMemory#direct()}
+   */
   public static BatchRing.Factory direct() {
     return (layout, slots) -> new DisruptorBatchRing(layout, slots, SlotMemory.direct());
   }

@@ -80,6 +80,9 @@ public final class DisruptorBatchRing implements BatchRing {
    * Allocates {@code slots} slots of {@code layout} from {@code memory}; closing the ring closes
    * {@code memory}.
    *
+   * @param layout the shape of every slot, not null
+   * @param slots the number of slots, a positive power of two
+   * @param memory where the slots are allocated, not null; the ring owns it from here on
    * @throws IllegalArgumentException if {@code slots} is not a positive power of two
    */
   public DisruptorBatchRing(BatchLayout layout, int slots, SlotMemory memory) {
@@ -126,6 +129,9 @@ public final class DisruptorBatchRing implements BatchRing {
    * The position, {@code 0..slots()-1}, of the slot that holds {@code batch} in this ring (the order
    * in which {@link SlotMemory#allocate} made the slots), or {@code -1} if {@code batch} is not one of
    * this ring's slots.
+   *
+   * @param batch a batch this ring delivered, or any other
+   * @return the slot's index, or {@code -1}
    */
   public int slotIndex(Batch batch) {
     if (batch instanceof RingSlot slot && slot.sequence >= 0 && ring.get(slot.sequence) == slot) {
@@ -134,17 +140,32 @@ public final class DisruptorBatchRing implements BatchRing {
     return -1;
   }
 
-  /** The bytes one slot of {@code layout} takes: the pixels, then the boxes and box labels if any. */
+  /**
+   * The bytes one slot of {@code layout} takes: the pixels, then the boxes and box labels if any.
+   *
+   * @param layout the slots' shape, not null
+   * @return the slot's size in bytes, the padding that aligns the boxes and labels included
+   */
   public static long slotBytes(BatchLayout layout) {
     return RingSlot.bytes(Checks.notNull(layout, "layout"));
   }
 
-  /** Where a slot's boxes start in its block, 0 when {@code layout} has none. */
+  /**
+   * Where a slot's boxes start in its block, 0 when {@code layout} has none.
+   *
+   * @param layout the slots' shape, not null
+   * @return the byte offset of the boxes from the slot's start
+   */
   public static long boxesOffset(BatchLayout layout) {
     return RingSlot.boxesOffset(Checks.notNull(layout, "layout"));
   }
 
-  /** Where a slot's box labels start in its block, 0 when {@code layout} has none. */
+  /**
+   * Where a slot's box labels start in its block, 0 when {@code layout} has none.
+   *
+   * @param layout the slots' shape, not null
+   * @return the byte offset of the box labels from the slot's start
+   */
   public static long boxLabelsOffset(BatchLayout layout) {
     return RingSlot.boxLabelsOffset(Checks.notNull(layout, "layout"));
   }
@@ -188,6 +209,8 @@ public final class DisruptorBatchRing implements BatchRing {
   /**
    * Defers the release of the slot being consumed until {@code fence} is done. Call it on the
    * consumer thread, inside {@link BatchConsumer#accept}, at most once per batch.
+   *
+   * @param fence done when the work that reads the slot has finished, not null
    */
   public void releaseWhen(ReleaseFence fence) {
     Checks.notNull(fence, "fence");
@@ -243,6 +266,7 @@ public final class DisruptorBatchRing implements BatchRing {
    * this returns unless the consumer gave a {@link #releaseWhen fence} that is not done yet. Do not
    * call it while a {@link #drain} runs.
    *
+   * @param consumer receives the batch, if there is one, not null
    * @return whether a batch was consumed
    * @throws LoaderException wrapping what the consumer threw
    */

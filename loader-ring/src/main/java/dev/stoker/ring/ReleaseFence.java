@@ -28,7 +28,11 @@ public interface ReleaseFence {
     public void await() {}
   };
 
-  /** Whether the work reading the slot has finished; never blocks. Called on the consumer thread. */
+  /**
+   * Whether the work reading the slot has finished; never blocks. Called on the consumer thread.
+   *
+   * @return {@code true} once the slot may be reused
+   */
   boolean isDone();
 
   /** Blocks until {@link #isDone()}; used when a run ends. Called on the consumer thread. */

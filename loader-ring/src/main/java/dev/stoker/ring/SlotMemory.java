@@ -15,10 +15,20 @@ import java.lang.foreign.MemorySegment;
  * }</pre>
  */
 public interface SlotMemory extends AutoCloseable {
-  /** Allocates one slot of {@code bytes}, aligned for any transfer; slots are allocated in ring order. */
+  /**
+   * Allocates one slot of {@code bytes}, aligned for any transfer; slots are allocated in ring
+   * order.
+   *
+   * @param bytes the slot's size in bytes, positive
+   * @return a new segment of {@code bytes}, valid until this memory is closed
+   */
   MemorySegment allocate(long bytes);
 
-  /** A short name for logs and summaries. */
+  /**
+   * A short name for logs and summaries.
+   *
+   * @return the memory kind, e.g. {@code "direct"} or {@code "pinned"}
+   */
   String kind();
 
   @Override
@@ -31,6 +41,9 @@ public interface SlotMemory extends AutoCloseable {
    * <pre>{@code
    * SlotMemory memory = SlotMemory.direct().beforeClose(transfer::stop);
    * }</pre>
+   *
+   * @param action run once, before the slots are freed, not null
+   * @return a view of this memory that runs {@code action} when closed
    */
   default SlotMemory beforeClose(Runnable action) {
     Checks.notNull(action, "action");
@@ -57,7 +70,11 @@ public interface SlotMemory extends AutoCloseable {
     };
   }
 
-  /** Plain off-heap memory from a shared arena: the host fallback when there is no GPU. */
+  /**
+   * Plain off-heap memory from a shared arena: the host fallback when there is no GPU.
+   *
+   * @return a new memory; closing it frees every slot it allocated
+   */
   static SlotMemory direct() {
     Arena arena = Arena.ofShared();
     return new SlotMemory() {

@@ -15,6 +15,9 @@ public final class Checks {
   /**
    * Returns {@code value} if it is positive.
    *
+   * @param value the value to check
+   * @param name the parameter's name, for the message
+   * @return {@code value}
    * @throws IllegalArgumentException naming {@code name} if {@code value <= 0}
    */
   public static int positive(int value, String name) {
@@ -27,6 +30,9 @@ public final class Checks {
   /**
    * Returns {@code value} if it is zero or more.
    *
+   * @param value the value to check
+   * @param name the parameter's name, for the message
+   * @return {@code value}
    * @throws IllegalArgumentException naming {@code name} if {@code value < 0}
    */
   public static int notNegative(int value, String name) {
@@ -39,6 +45,11 @@ public final class Checks {
   /**
    * Returns {@code value} if it lies in {@code [min, max]}.
    *
+   * @param value the value to check
+   * @param min the smallest allowed value
+   * @param max the largest allowed value
+   * @param name the parameter's name, for the message
+   * @return {@code value}
    * @throws IllegalArgumentException naming {@code name} if it does not
    */
   public static double inRange(double value, double min, double max, String name) {
@@ -52,6 +63,10 @@ public final class Checks {
   /**
    * Returns {@code value} if it is not null.
    *
+   * @param <T> the value's type
+   * @param value the value to check
+   * @param name the parameter's name, for the message
+   * @return {@code value}
    * @throws NullPointerException naming {@code name} if it is null
    */
   public static <T> T notNull(T value, String name) {
@@ -61,6 +76,9 @@ public final class Checks {
   /**
    * Fails with a message naming {@code name} unless {@code condition} holds.
    *
+   * @param condition the condition that must hold
+   * @param name the parameter's name, for the message
+   * @param message what is wrong, e.g. {@code "must be >= 0, got -1"}
    * @throws IllegalArgumentException with {@code name + ": " + message} if {@code condition} is false
    */
   public static void argument(boolean condition, String name, String message) {

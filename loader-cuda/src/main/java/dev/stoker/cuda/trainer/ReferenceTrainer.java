@@ -51,7 +51,13 @@ public final class ReferenceTrainer implements TrainingStep, HostStep, AutoClose
   private boolean onHost;
   private boolean closed;
 
-  /** A trainer on the {@link #DEFAULT_GRID} grid. */
+  /**
+   * A trainer on the {@link #DEFAULT_GRID} grid.
+   *
+   * @param classes labels lie in {@code [0, classes)}, at most {@link #MAX_CLASSES}
+   * @param channels channels per sample
+   * @param learningRate the SGD step on the batch's mean gradient
+   */
   public ReferenceTrainer(int classes, int channels, float learningRate) {
     this(classes, channels, DEFAULT_GRID, learningRate);
   }
@@ -146,6 +152,8 @@ public final class ReferenceTrainer implements TrainingStep, HostStep, AutoClose
   /**
    * The run so far; on the GPU this waits for the stream and copies the per-step stats back.
    * Call on the consumer thread, after the run.
+   *
+   * @return the report, never null
    */
   public TrainingReport report() {
     if (device != null) {
@@ -154,7 +162,11 @@ public final class ReferenceTrainer implements TrainingStep, HostStep, AutoClose
     return log.report();
   }
 
-  /** A copy of the weights, {@code [classes][features + 1]}, the last column the bias (for checks). */
+  /**
+   * A copy of the weights, {@code [classes][features + 1]}, the last column the bias (for checks).
+   *
+   * @return a new array of {@code classes * (features + 1)} floats
+   */
   public float[] weights() {
     return device != null ? device.weights() : weights.clone();
   }

@@ -52,6 +52,11 @@ public final class TrainerMath {
    * {@code x} in {@code [gx * w / grid, (gx + 1) * w / grid)} (integer division). Allocates its
    * work arrays; a caller that pools batch after batch passes a {@link PoolScratch} instead.
    *
+   * @param n the number of samples
+   * @param c channels per sample
+   * @param h rows per sample, at least {@code grid}
+   * @param w columns per sample, at least {@code grid}
+   * @param grid cells per side of the pooling grid, positive
    * @param in {@code n x c x h x w} float32 values, native order
    * @param feat receives {@code n * c * grid * grid} features
    * @throws IllegalArgumentException if {@code h} or {@code w} is below {@code grid} (a cell

@@ -24,7 +24,12 @@ package dev.stoker.cuda.trainer;
  * @param epochs the number of distinct epochs the steps came from
  */
 public record TrainingReport(long steps, double lossStart, double lossEnd, double accuracy, double chance, int epochs) {
-  /** Whether the loss fell and the accuracy beat chance by at least {@code margin} (e.g. 0.1). */
+  /**
+   * Whether the loss fell and the accuracy beat chance by at least {@code margin} (e.g. 0.1).
+   *
+   * @param margin the accuracy above chance required, e.g. 0.1
+   * @return {@code true} if {@code lossEnd < lossStart} and {@code accuracy >= chance + margin}
+   */
   public boolean learned(double margin) {
     return lossEnd < lossStart && accuracy >= chance + margin;
   }

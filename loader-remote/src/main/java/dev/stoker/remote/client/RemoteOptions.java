@@ -56,7 +56,12 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
       Checks.notNegative(maxBoxes, "maxBoxes");
     }
 
-    /** The defaults. */
+    /**
+     * The defaults.
+     *
+     * @return limits of {@value #DEFAULT_MAX_DATASET_SIZE} samples, {@value #DEFAULT_MAX_CLASSES}
+     *     classes and {@value #DEFAULT_MAX_BOXES} boxes
+     */
     public static Limits defaults() {
       return new Limits(DEFAULT_MAX_DATASET_SIZE, DEFAULT_MAX_CLASSES, DEFAULT_MAX_BOXES);
     }
@@ -79,43 +84,78 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
   /**
    * No token, no TLS, any dataset, chunks of {@value #DEFAULT_CHUNK_SIZE}, 10 s to connect, 1 s
    * between retries, the default {@link Limits}.
+   *
+   * @return the default options
    */
   public static RemoteOptions defaults() {
     return new RemoteOptions(null, false, null, null, DEFAULT_CHUNK_SIZE, Duration.ofSeconds(10),
         Duration.ofSeconds(1), Limits.defaults());
   }
 
-  /** These options with the token in {@code file}. */
+  /**
+   * These options with the token in {@code file}.
+   *
+   * @param file the file holding the shared token, not null; read when connecting
+   * @return new options; these are unchanged
+   */
   public RemoteOptions withToken(Path file) {
     return new RemoteOptions(Checks.notNull(file, "file"), tls, trustCert, expectedIdentity, chunkSize,
         connectTimeout, reconnectDelay, limits);
   }
 
-  /** These options with TLS, trusting the certificates in {@code trustCert} (null: the JDK's). */
+  /**
+   * These options with TLS, trusting the certificates in {@code trustCert} (null: the JDK's).
+   *
+   * @param trustCert a PEM file of the certificates to trust, or null for the JDK's default trust
+   *     store
+   * @return new options; these are unchanged
+   */
   public RemoteOptions withTls(Path trustCert) {
     return new RemoteOptions(tokenFile, true, trustCert, expectedIdentity, chunkSize, connectTimeout,
         reconnectDelay, limits);
   }
 
-  /** These options requiring the dataset {@code identity}. */
+  /**
+   * These options requiring the dataset {@code identity}.
+   *
+   * @param identity the identity every node must serve, e.g. {@code sha256:9f2c.../1281167}; not
+   *     null
+   * @return new options; these are unchanged
+   */
   public RemoteOptions withExpectedIdentity(String identity) {
     return new RemoteOptions(tokenFile, tls, trustCert, Checks.notNull(identity, "identity"), chunkSize,
         connectTimeout, reconnectDelay, limits);
   }
 
-  /** These options with chunks of {@code positions}. */
+  /**
+   * These options with chunks of {@code positions}.
+   *
+   * @param positions positions per chunk, positive
+   * @return new options; these are unchanged
+   */
   public RemoteOptions withChunkSize(int positions) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, positions, connectTimeout,
         reconnectDelay, limits);
   }
 
-  /** These options with other {@link Limits} on what a node may claim. */
+  /**
+   * These options with other {@link Limits} on what a node may claim.
+   *
+   * @param limits the new limits, not null
+   * @return new options; these are unchanged
+   */
   public RemoteOptions withLimits(Limits limits) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
         reconnectDelay, Checks.notNull(limits, "limits"));
   }
 
-  /** These options with other timings. */
+  /**
+   * These options with other timings.
+   *
+   * @param connectTimeout how long connecting and the handshake may take, positive
+   * @param reconnectDelay the pause between reconnection attempts, positive
+   * @return new options; these are unchanged
+   */
   public RemoteOptions withTimings(Duration connectTimeout, Duration reconnectDelay) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
         reconnectDelay, limits);

@@ -89,6 +89,9 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
    * on a loopback address (the proofs are not bound to the connection, so on a network a man in
    * the middle could relay them, and a recorded exchange lets anyone guess the token offline).
    *
+   * @param nodes the nodes' addresses, at least one, not null
+   * @param options the token, TLS, identity, chunk size, timings and limits, not null
+   * @return a source connected to every node, which the caller closes
    * @throws LoaderException naming each node that cannot be reached, refuses the client (version,
    *     token) or serves another dataset, or a non-loopback node given a token without TLS
    */
@@ -203,12 +206,21 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
     return results;
   }
 
-  /** Bytes received from all nodes so far (TLS records included when TLS is on): what crossed the wire. */
+  /**
+   * Bytes received from all nodes so far (TLS records included when TLS is on): what crossed the
+   * wire.
+   *
+   * @return bytes received so far, 0 or more
+   */
   public long bytesReceived() {
     return counter.bytes();
   }
 
-  /** The identity of the dataset the nodes serve, e.g. {@code sha256:9f2c.../1281167}. */
+  /**
+   * The identity of the dataset the nodes serve, e.g. {@code sha256:9f2c.../1281167}.
+   *
+   * @return the dataset identity, never null
+   */
   public String identity() {
     return dataset.datasetIdentity();
   }

@@ -87,6 +87,8 @@ public final class DataNode implements AutoCloseable {
    * Checks the configuration, reads the token and certificate, fingerprints the dataset and starts
    * listening.
    *
+   * @param config the configuration, not null
+   * @return the running node, which the caller closes
    * @throws LoaderException if a non-loopback bind lacks TLS or a token, a file cannot be used, or
    *     the address cannot be bound (the port is taken)
    */
@@ -107,6 +109,9 @@ public final class DataNode implements AutoCloseable {
    * try (DataNode node = DataNode.start(DataNodeConfig.loopback(source), registry)) { ... }
    * }</pre>
    *
+   * @param config the configuration, not null
+   * @param registry where the node's meters are recorded, not null
+   * @return the running node, which the caller closes
    * @throws LoaderException as {@link #start(DataNodeConfig)}
    */
   public static DataNode start(DataNodeConfig config, MeterRegistry registry) {
@@ -205,12 +210,20 @@ public final class DataNode implements AutoCloseable {
     return new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
   }
 
-  /** The address the node listens on (with the actual port when the configuration asked for port 0). */
+  /**
+   * The address the node listens on (with the actual port when the configuration asked for port 0).
+   *
+   * @return the bound address and port
+   */
   public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();
   }
 
-  /** The fingerprint of the served dataset that clients check, computed once at start. */
+  /**
+   * The fingerprint of the served dataset that clients check, computed once at start.
+   *
+   * @return the dataset identity, e.g. {@code sha256:9f2c.../1281167}
+   */
   public String datasetIdentity() {
     return context.identity();
   }

@@ -48,7 +48,19 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
     Checks.notNull(limits, "limits");
   }
 
-  /** A configuration with the default {@link Limits#defaults() limits}. */
+  /**
+   * A configuration with the default {@link Limits#defaults() limits}.
+   *
+   * @param source the dataset served, not null
+   * @param bind the address to listen on, not null; anything but loopback needs TLS and a token
+   * @param port the port, in {@code [0, 65535]}; {@code 0} for any free one
+   * @param tlsCert the PEM certificate chain, or null for plaintext
+   * @param tlsKey the PEM private key (PKCS#8) of {@code tlsCert}, null exactly when {@code
+   *     tlsCert} is
+   * @param tokenFile a file holding the shared token, or null to accept clients without one
+   * @param workers the decode threads, positive
+   * @param maxFrameBytes the largest frame sent, in bytes, length prefix included
+   */
   public DataNodeConfig(SampleSource source, InetAddress bind, int port, Path tlsCert, Path tlsKey, Path tokenFile,
       int workers, int maxFrameBytes) {
     this(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, Limits.defaults());
@@ -57,36 +69,64 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
   /**
    * A node for {@code source} on the loopback address, on any free port, without TLS or token, with
    * one worker per available processor and the default limits.
+   *
+   * @param source the dataset served, not null
+   * @return the configuration
    */
   public static DataNodeConfig loopback(SampleSource source) {
     return new DataNodeConfig(source, InetAddress.getLoopbackAddress(), 0, null, null, null,
         Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_FRAME_BYTES);
   }
 
-  /** This configuration with TLS from these PEM files. */
+  /**
+   * This configuration with TLS from these PEM files.
+   *
+   * @param cert the PEM certificate chain, not null
+   * @param key the PEM private key (PKCS#8) of {@code cert}, not null
+   * @return a new configuration; this one is unchanged
+   */
   public DataNodeConfig withTls(Path cert, Path key) {
     return new DataNodeConfig(source, bind, port, Checks.notNull(cert, "cert"), Checks.notNull(key, "key"),
         tokenFile, workers, maxFrameBytes, limits);
   }
 
-  /** This configuration with the token in {@code file}. */
+  /**
+   * This configuration with the token in {@code file}.
+   *
+   * @param file the file holding the shared token, not null; read when the node starts
+   * @return a new configuration; this one is unchanged
+   */
   public DataNodeConfig withToken(Path file) {
     return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, Checks.notNull(file, "file"), workers,
         maxFrameBytes, limits);
   }
 
-  /** This configuration with {@code workers} decode threads. */
+  /**
+   * This configuration with {@code workers} decode threads.
+   *
+   * @param workers decode threads, positive
+   * @return a new configuration; this one is unchanged
+   */
   public DataNodeConfig withWorkers(int workers) {
     return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, limits);
   }
 
-  /** This configuration with other {@code limits}. */
+  /**
+   * This configuration with other {@code limits}.
+   *
+   * @param limits the new limits, not null
+   * @return a new configuration; this one is unchanged
+   */
   public DataNodeConfig withLimits(Limits limits) {
     return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes,
         Checks.notNull(limits, "limits"));
   }
 
-  /** Whether TLS is configured. */
+  /**
+   * Whether TLS is configured.
+   *
+   * @return {@code true} if a certificate and key are set
+   */
   public boolean tls() {
     return tlsCert != null;
   }
@@ -171,7 +211,11 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
       Checks.argument(maxScratchBytes >= 0, "maxScratchBytes", "must not be negative, got " + maxScratchBytes);
     }
 
-    /** The defaults named by the {@code DEFAULT_} constants. */
+    /**
+     * The defaults named by the {@code DEFAULT_} constants.
+     *
+     * @return the default limits
+     */
     public static Limits defaults() {
       return new Limits(DEFAULT_MAX_PRE_AUTH_CONNECTIONS, DEFAULT_PRE_AUTH_TIMEOUT, DEFAULT_MAX_PLAN_BYTES,
           DEFAULT_MAX_CHUNK_INDICES, DEFAULT_MAX_PENDING_CHUNKS, DEFAULT_MAX_PENDING_INDICES, DEFAULT_MAX_CREDITS,
@@ -179,14 +223,31 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
           DEFAULT_MAX_IOU_TRIALS, DEFAULT_MAX_IOU_THRESHOLDS, DEFAULT_MAX_SCRATCH_BYTES);
     }
 
-    /** These limits with {@code connections} in the handshake at most, each for at most {@code timeout}. */
+    /**
+     * These limits with {@code connections} in the handshake at most, each for at most {@code
+     * timeout}.
+     *
+     * @param connections connections between accept and READY at once, positive
+     * @param timeout how long a connection may take from accept to READY, positive
+     * @return new limits; these are unchanged
+     */
     public Limits withPreAuth(int connections, Duration timeout) {
       return new Limits(connections, timeout, maxPlanBytes, maxChunkIndices, maxPendingChunks, maxPendingIndices,
           maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels, maxIoUTrials,
           maxIoUThresholds, maxScratchBytes);
     }
 
-    /** These limits with other bounds on one connection's chunks, indices, credits and samples in flight. */
+    /**
+     * These limits with other bounds on one connection's chunks, indices, credits and samples in
+     * flight.
+     *
+     * @param chunkIndices the most indices in one CHUNK, positive
+     * @param pendingChunks the most unfinished chunks per connection, positive
+     * @param pendingIndices the most indices held over a connection's unfinished chunks, positive
+     * @param credits the most credits granted and not yet used per connection, positive
+     * @param samplesInFlight the most samples per connection started and not yet sent, positive
+     * @return new limits; these are unchanged
+     */
     public Limits withWork(int chunkIndices, int pendingChunks, int pendingIndices, int credits,
         int samplesInFlight) {
       return new Limits(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, chunkIndices, pendingChunks,
@@ -194,7 +255,18 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
           maxIoUThresholds, maxScratchBytes);
     }
 
-    /** These limits with other bounds on plans. */
+    /**
+     * These limits with other bounds on plans.
+     *
+     * @param planBytes the largest plan JSON, in UTF-8 bytes, at most {@link
+     *     Protocol#MAX_PLAN_BYTES}
+     * @param transforms the most steps in a plan, positive
+     * @param outputSide the largest width or height a plan may name, in pixels, positive
+     * @param outputPixels the largest output, width times height, positive
+     * @param iouTrials the most trials of a {@code RandomIoUCrop}, positive
+     * @param iouThresholds the most thresholds of a {@code RandomIoUCrop}, positive
+     * @return new limits; these are unchanged
+     */
     public Limits withPlans(int planBytes, int transforms, int outputSide, long outputPixels, int iouTrials,
         int iouThresholds) {
       return new Limits(maxPreAuthConnections, preAuthTimeout, planBytes, maxChunkIndices, maxPendingChunks,
@@ -202,20 +274,34 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
           iouThresholds, maxScratchBytes);
     }
 
-    /** These limits with {@code bytes} of scratch kept per decode thread between samples. */
+    /**
+     * These limits with {@code bytes} of scratch kept per decode thread between samples.
+     *
+     * @param bytes scratch kept per decode thread, in bytes, 0 or more
+     * @return new limits; these are unchanged
+     */
     public Limits withScratch(long bytes) {
       return new Limits(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, maxChunkIndices, maxPendingChunks,
           maxPendingIndices, maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels,
           maxIoUTrials, maxIoUThresholds, bytes);
     }
 
-    /** The largest OPEN frame accepted: an identity of up to 65535 bytes and a plan of {@link #maxPlanBytes}. */
+    /**
+     * The largest OPEN frame accepted: an identity of up to 65535 bytes and a plan of {@link
+     * #maxPlanBytes}.
+     *
+     * @return the OPEN frame limit, in bytes, length prefix included
+     */
     public int openFrameBytes() {
       return Protocol.LENGTH_BYTES + Protocol.HEADER_BYTES + Short.BYTES + Protocol.MAX_STRING16_BYTES
           + Integer.BYTES + maxPlanBytes;
     }
 
-    /** The largest frame accepted after READY: a CHUNK of {@link #maxChunkIndices} indices. */
+    /**
+     * The largest frame accepted after READY: a CHUNK of {@link #maxChunkIndices} indices.
+     *
+     * @return the frame limit after READY, in bytes, length prefix included
+     */
     public int chunkFrameBytes() {
       return Math.max(Protocol.MAX_HANDSHAKE_FRAME_BYTES,
           Protocol.LENGTH_BYTES + Protocol.HEADER_BYTES + 3 * Integer.BYTES + Integer.BYTES * maxChunkIndices);
