@@ -116,4 +116,29 @@ class DatasetIdentityTest {
     assertThat(DatasetIdentity.isWellFormed("sha256:" + "9" + hex.substring(1) + "/2", 2)).as("first digit 9").isTrue();
     assertThat(DatasetIdentity.isWellFormed("sha256:" + "a" + hex.substring(1) + "/2", 2)).as("first digit a").isTrue();
   }
+
+  private static Source numbered(String prefix, int n, List<String> classes) {
+    List<String> names = java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i + ".jpg").toList();
+    return new Source(names, java.util.stream.IntStream.range(0, n).map(i -> i % classes.size()).toArray(), classes,
+        false);
+  }
+
+  @Test
+  void of_combinedSources_sameCombinationSameIdentityAnotherCombinationAnother() {
+    Source a = numbered("a/", 20, List.of("cat", "dog"));
+    Source b = numbered("b/", 10, List.of("dog", "bird"));
+    String ab = DatasetIdentity.of(dev.stoker.dataset.Sources.concat(a, b));
+
+    assertThat(DatasetIdentity.of(dev.stoker.dataset.Sources.concat(a, b))).isEqualTo(ab);
+    assertThat(DatasetIdentity.isWellFormed(ab, 30)).isTrue();
+    assertThat(DatasetIdentity.of(dev.stoker.dataset.Sources.concat(b, a))).isNotEqualTo(ab);
+    List<SampleSource> split = dev.stoker.dataset.Sources.split(dev.stoker.dataset.Sources.concat(a, b), 1, 0.8, 0.2);
+    List<SampleSource> again = dev.stoker.dataset.Sources.split(dev.stoker.dataset.Sources.concat(a, b), 1, 0.8, 0.2);
+    List<SampleSource> other = dev.stoker.dataset.Sources.split(dev.stoker.dataset.Sources.concat(a, b), 2, 0.8, 0.2);
+    assertThat(DatasetIdentity.of(again.get(0))).isEqualTo(DatasetIdentity.of(split.get(0)));
+    assertThat(DatasetIdentity.of(split.get(0))).isNotEqualTo(DatasetIdentity.of(split.get(1))).isNotEqualTo(ab);
+    assertThat(DatasetIdentity.of(other.get(0))).isNotEqualTo(DatasetIdentity.of(split.get(0)));
+    assertThat(DatasetIdentity.of(dev.stoker.dataset.Sources.filter(a, (i, label, name) -> label == 0)))
+        .isNotEqualTo(DatasetIdentity.of(a));
+  }
 }
