@@ -1,5 +1,6 @@
 package dev.stoker.dataset;
 
+import dev.stoker.api.EpochSampledSource;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.internal.Checks;
 import java.util.ArrayList;
@@ -8,8 +9,9 @@ import java.util.List;
 
 /**
  * Sources made of other sources: {@link #concat concatenated}, {@link #subset chosen by index},
- * {@link #filter filtered} and {@link #split split} deterministically into train and validation
- * parts. Each result is an ordinary {@link SampleSource}, so it shards, shuffles, resumes, caches and
+ * {@link #filter filtered}, {@link #split split} deterministically into train and validation
+ * parts, and {@link #mix mixed} with weights, drawn anew each epoch. Each result is an ordinary
+ * {@link SampleSource}, so it shards, shuffles, resumes, caches and
  * serves from a data-server node like any other; a combined source reads its samples through the
  * sources it was made of, which stay open as long as it is used.
  *
@@ -167,5 +169,49 @@ public final class Sources {
           "split part " + k + " of " + parts.length + " (seed " + seed + ", " + fractions[k] + ")"));
     }
     return List.copyOf(result);
+  }
+
+  /**
+   * A weighted mix of sources, drawn anew each epoch: its samples are those of
+   * {@link #concat concat(sources)} (same indices, names, unified classes and boxes), and each epoch
+   * visits {@code samplesPerEpoch} of them, {@code round(samplesPerEpoch * weight / sum of weights)}
+   * from each source (largest remainders, so the counts add up exactly), drawn with or without
+   * replacement by a generator keyed by the loader's seed, the epoch and the source, then interleaved.
+   * Without replacement no sample of a source repeats within an epoch until all of that source's
+   * samples have been drawn. The loader asks for each epoch's draw ({@link EpochSampledSource}), deals
+   * it to the ranks and resumes in it like any epoch; a loader reading from a data-server node
+   * ({@code LoaderBuilder.supplier}) does not mix. A sample drawn twice in one epoch gets the same
+   * augmentation both times (its randomness is keyed by seed, epoch and index). Its samples, and so its
+   * {@code DatasetIdentity}, are those of the concatenation: the weights choose epochs, not samples.
+   *
+   * <pre>{@code
+   * // 70% A, 30% B, 10,000 samples per epoch, without replacement
+   * EpochSampledSource mixed = Sources.mix(new double[] {0.7, 0.3}, 10_000, false, a, b);
+   * Loader loader = Loader.builder().source(mixed).seed(42).build();   // 7,000 of A and 3,000 of B each epoch
+   * }</pre>
+   *
+   * @param weights each source's weight, positive and finite, one per source
+   * @param samplesPerEpoch the samples every epoch visits, 1 or more
+   * @param withReplacement {@code true} to draw each sample independently, {@code false} to draw without
+   *     repeats (cycling through a source that is drawn more often than it has samples)
+   * @param sources the sources, at least one, none null, none empty
+   * @return the mix
+   * @throws IllegalArgumentException naming the parameter if the weights do not match the sources
+   */
+  public static EpochSampledSource mix(double[] weights, int samplesPerEpoch, boolean withReplacement,
+      SampleSource... sources) {
+    Checks.notNull(weights, "weights");
+    Checks.positive(samplesPerEpoch, "samplesPerEpoch");
+    Checks.notNull(sources, "sources");
+    Checks.argument(sources.length > 0, "sources", "must name at least one source");
+    Checks.argument(weights.length == sources.length, "weights",
+        "must hold one weight per source, got " + weights.length + " for " + sources.length + " sources");
+    for (int k = 0; k < sources.length; k++) {
+      Checks.notNull(sources[k], "sources[" + k + "]");
+      Checks.argument(weights[k] > 0 && Double.isFinite(weights[k]), "weights",
+          "must each be positive and finite, got weights[" + k + "] = " + weights[k]);
+      Checks.argument(sources[k].size() > 0, "sources", "sources[" + k + "] has no samples");
+    }
+    return new MixSource(List.of(sources), weights, samplesPerEpoch, withReplacement);
   }
 }

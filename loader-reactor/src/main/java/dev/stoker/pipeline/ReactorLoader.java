@@ -7,6 +7,7 @@ import dev.stoker.api.BatchRing;
 import dev.stoker.api.CacheStats;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.LoaderException;
+import dev.stoker.api.EpochSampledSource;
 import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RingStats;
@@ -31,6 +32,9 @@ final class ReactorLoader implements Loader {
   private final long seed;
   private final boolean shuffle;
   private final ShardPlan shard;
+  /** The source when its epochs are drawn ({@link EpochSampledSource}), else null. */
+  private final EpochSampledSource sampled;
+  private final int datasetSize;
   private final FailurePolicy failurePolicy;
   private final Consumer<? super SampleFailure> failureListener;
   private final int inFlight;
@@ -52,7 +56,10 @@ final class ReactorLoader implements Loader {
     // Everything that can refuse the settings runs before anything is allocated or started.
     TransformPlan plan = TransformPlan.compile(b.transforms);
     int size = b.supplier != null ? b.supplier.size() : b.source.size();
-    this.shard = new ShardPlan(size, b.batchSize, b.rank, b.worldSize, b.lastBatch).requireWork();
+    this.sampled = b.supplier == null && b.source instanceof EpochSampledSource s ? s : null;
+    this.shard = new ShardPlan(sampled != null ? sampled.samplesPerEpoch() : size, b.batchSize, b.rank, b.worldSize,
+        b.lastBatch).requireWork();
+    this.datasetSize = size;
     int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : b.supplier != null ? b.supplier.maxBoxCount() : b.source.maxBoxCount();
     BatchLayout layout = plan.batchLayout(b.batchSize, maxBoxes);
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
@@ -112,7 +119,33 @@ final class ReactorLoader implements Loader {
    * place. Each {@link ProcessedSample} holds a pooled buffer that the receiver must release.
    */
   Flux<EpochItem> epochSamples(int epoch, int from) {
-    return origin.samples(epoch, shard.epochIndices(seed, epoch, shuffle), from);
+    int[] mine = sampled == null ? shard.epochIndices(seed, epoch, shuffle) : shard.epochIndices(sampledOrder(epoch));
+    return origin.samples(epoch, mine, from);
+  }
+
+  /**
+   * The epoch's global order of an {@link EpochSampledSource}: the indices it draws for the epoch, in
+   * its order or, with shuffle, permuted by the loader's (seed, epoch) permutation.
+   */
+  private int[] sampledOrder(int epoch) {
+    int[] drawn = sampled.epochOrder(seed, epoch);
+    int length = sampled.samplesPerEpoch();
+    if (drawn.length != length) {
+      throw new IllegalStateException(sampled.description() + ": epoch " + epoch + " draws " + drawn.length
+          + " samples, not samplesPerEpoch() = " + length);
+    }
+    for (int index : drawn) {
+      if (index < 0 || index >= datasetSize) {
+        throw new IllegalStateException(sampled.description() + ": epoch " + epoch + " draws index " + index
+            + ", outside [0, " + datasetSize + ")");
+      }
+    }
+    int[] permutation = EpochOrder.permutation(seed, epoch, length, shuffle);
+    int[] order = new int[length];
+    for (int k = 0; k < length; k++) {
+      order[k] = drawn[permutation[k]];
+    }
+    return order;
   }
 
   /**

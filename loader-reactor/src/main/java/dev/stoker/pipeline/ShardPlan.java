@@ -71,7 +71,14 @@ final class ShardPlan {
 
   /** This rank's sample indices for {@code epoch}, in delivery order. */
   int[] epochIndices(long seed, int epoch, boolean shuffle) {
-    int[] permutation = EpochOrder.permutation(seed, epoch, size, shuffle);
+    return epochIndices(EpochOrder.permutation(seed, epoch, size, shuffle));
+  }
+
+  /** This rank's share of an epoch's global order of {@code size} positions, in delivery order. */
+  int[] epochIndices(int[] permutation) {
+    if (permutation.length != size) {
+      throw new IllegalStateException("an epoch order of " + permutation.length + " samples, expected " + size);
+    }
     int[] mine = new int[length];
     for (int k = 0; k < length; k++) {
       mine[k] = permutation[(int) (((long) k * worldSize + rank) % size)];

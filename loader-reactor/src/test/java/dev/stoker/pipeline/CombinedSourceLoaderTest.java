@@ -2,6 +2,7 @@ package dev.stoker.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stoker.api.EpochSampledSource;
 import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.LoaderState;
 import dev.stoker.api.SampleSource;
@@ -37,6 +38,10 @@ class CombinedSourceLoaderTest {
 
   private static SampleSource train() {
     return Sources.split(concat(), 3, 0.9, 0.1).get(0);
+  }
+
+  private static EpochSampledSource mixed() {
+    return Sources.mix(new double[] {0.7, 0.3}, 60, false, new FakeSamples.Source(30), new FakeSamples.Source(25));
   }
 
   private Loader build(SampleSource source, int threads, long seed, int rank, int worldSize) {
@@ -95,7 +100,7 @@ class CombinedSourceLoaderTest {
 
   @Test
   void state_concatResumedMidEpoch_deliversExactlyTheRestOfTheUninterruptedRun() {
-    for (SampleSource source : List.of(concat(), train())) {
+    for (SampleSource source : List.of(concat(), train(), mixed())) {
       Loader whole = build(source, 2, SEED, 1, 2);
       List<BatchRecord> expected = new ArrayList<>();
       List<LoaderState> states = new ArrayList<>();
@@ -116,12 +121,31 @@ class CombinedSourceLoaderTest {
 
   @Test
   void run_combinedSourceOneOrThreeThreads_sameBatches_anotherSeed_otherBatches() {
-    for (SampleSource source : List.of(concat(), train())) {
+    for (SampleSource source : List.of(concat(), train(), mixed())) {
       List<BatchRecord> one = run(build(source, 1, SEED, 0, 1), 2);
       List<BatchRecord> three = run(build(source, 3, SEED, 0, 1), 2);
       assertThat(three).isEqualTo(one);
       // negative control: the comparison sees a difference when there is one
       assertThat(run(build(source, 3, SEED + 1, 0, 1), 2)).isNotEqualTo(one);
     }
+  }
+
+  @Test
+  void run_mixOverTwoRanks_eachEpochDeliversItsDrawExactlyOnceOverTheRanks() {
+    EpochSampledSource source = mixed();
+    int[][] counts = new int[2][source.size()];
+    for (int rank = 0; rank < 2; rank++) {
+      for (BatchRecord batch : run(build(source, 2, SEED, rank, 2), 2)) {
+        batch.indices().forEach(i -> counts[batch.epoch()][i]++);
+      }
+    }
+    for (int epoch = 0; epoch < 2; epoch++) {
+      int[] drawn = new int[source.size()];
+      Arrays.stream(source.epochOrder(SEED, epoch)).forEach(i -> drawn[i]++);
+      assertThat(counts[epoch]).as("epoch %d", epoch).isEqualTo(drawn);
+      assertThat(Arrays.stream(counts[epoch], 0, 30).sum()).isEqualTo(42);   // 70% of 60 from the first source
+    }
+    // negative control: the epochs draw differently
+    assertThat(counts[0]).isNotEqualTo(counts[1]);
   }
 }
