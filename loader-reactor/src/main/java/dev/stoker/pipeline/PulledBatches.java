@@ -50,10 +50,17 @@ final class PulledBatches implements BatchStream {
   static Flux<HeldBatch> flux(Function<BatchConsumer, RunSummary> run) {
     return Flux.using(() -> start(run),
         stream -> Flux.<HeldBatch, Iterator<HeldBatch>>generate(stream::iterator, (batches, sink) -> {
-          if (batches.hasNext()) {
-            sink.next(batches.next());
-          } else {
-            sink.complete();
+          try {
+            if (batches.hasNext()) {
+              sink.next(batches.next());
+            } else {
+              sink.complete();
+            }
+          } catch (IllegalStateException e) {
+            if (!stream.closed()) {
+              throw e;
+            }
+            sink.complete(); // cancelled from another thread while waiting: the signal is dropped
           }
           return batches;
         }),
@@ -176,6 +183,13 @@ final class PulledBatches implements BatchStream {
       current = offered;
       offered = null;
       return current;
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  boolean closed() {
+    synchronized (lock) {
+      return closed;
     }
   }
 
