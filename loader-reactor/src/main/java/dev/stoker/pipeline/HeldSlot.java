@@ -33,6 +33,9 @@ final class HeldSlot implements HeldBatch {
     return slot;
   }
 
+  // Rescoping keeps the slot's address and size (and read-only view): it only ties the segment's
+  // lifetime to this batch's arena, so it cannot reach memory the slot does not own.
+  @SuppressWarnings("restricted")
   private MemorySegment scoped(MemorySegment segment) {
     return segment.byteSize() == 0 ? segment : segment.reinterpret(arena, null);
   }
