@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** The pull API ({@link Loader#batches}) and the Flux ({@link Loader#flux}) over the callback run. */
@@ -271,5 +272,22 @@ class PullAndFluxTest {
         .block(Duration.ofSeconds(30));
 
     assertThat(streamed).hasSize(20).containsExactlyElementsOf(callback);
+  }
+
+  @Test
+  void flux_subscribeOnBoundedElasticAndCancelFromAnotherThread_releasesEveryBatchQuietly() throws Exception {
+    FakeSamples.Source source = new FakeSamples.Source(400);
+    ReactorLoader loader = loader(source, 2);
+    List<HeldBatch> seen = Collections.synchronizedList(new ArrayList<>());
+
+    StepVerifier.create(loader.flux(1).subscribeOn(Schedulers.boundedElastic()).doOnNext(seen::add), 3)
+        .expectNextCount(3)
+        .thenRequest(1000) // the worker thread waits on the next batch while the test thread cancels
+        .thenCancel()
+        .verify(Duration.ofSeconds(30));
+
+    Await.until(() -> !seen.isEmpty() && seen.stream().allMatch(HeldBatch::released), "every batch released");
+    assertThat(readsStopped(source)).as("reads stop after the cancel").isTrue();
+    assertThat(source.reads.get()).isLessThan(400);
   }
 }
