@@ -22,7 +22,9 @@ import java.lang.foreign.MemorySegment;
  * }</pre>
  *
  * <p>A {@code Batch} is valid only during the {@link BatchConsumer#accept} call that receives it;
- * the slot is reused afterwards. Copy out what must outlive the call.
+ * the slot is reused afterwards. Copy out what must outlive the call. A batch pulled from a loader
+ * ({@code loader.batches(epochs)} or {@code loader.flux(epochs)}, a {@code HeldBatch}) stays valid
+ * until it is released or the next one is taken, and throws when used after that.
  */
 public interface Batch {
   /**

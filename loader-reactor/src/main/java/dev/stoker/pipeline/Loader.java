@@ -6,7 +6,9 @@ import dev.stoker.api.LoaderState;
 import dev.stoker.api.Progress;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.StageReport;
+import dev.stoker.api.internal.Checks;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
 
 /**
  * A data loader: streams a dataset's samples, decoded and augmented in parallel, into a ring of
@@ -102,6 +104,94 @@ public interface Loader extends AutoCloseable {
    * @see #run(int, int, BatchConsumer)
    */
   RunSummary run(LoaderState from, int epochs, BatchConsumer consumer);
+
+  /**
+   * Runs epochs {@code 0..epochs-1} for the caller to pull: see {@link BatchStream}. Each batch
+   * stays valid until the next is asked for or it is released; closing the stream early stops the
+   * run (the loader then refuses further runs).
+   *
+   * <pre>{@code
+   * try (BatchStream batches = loader.batches(10)) {
+   *   for (HeldBatch batch : batches) {
+   *     trainStep(batch.pixels(), batch.size());
+   *   }
+   * }
+   * }</pre>
+   *
+   * @param epochs the number of epochs to run, positive
+   * @return the stream, already running; the caller closes it
+   */
+  default BatchStream batches(int epochs) {
+    return batches(0, epochs);
+  }
+
+  /**
+   * Runs {@code epochs} epochs from {@code firstEpoch} for the caller to pull; see
+   * {@link #batches(int)}.
+   *
+   * @param firstEpoch the first epoch to run, 0 or more
+   * @param epochs the number of epochs to run, positive
+   * @return the stream, already running; the caller closes it
+   */
+  default BatchStream batches(int firstEpoch, int epochs) {
+    Checks.notNegative(firstEpoch, "firstEpoch");
+    Checks.positive(epochs, "epochs");
+    return PulledBatches.start(consumer -> run(firstEpoch, epochs, consumer));
+  }
+
+  /**
+   * Continues from a saved state for the caller to pull; see {@link #batches(int)} and
+   * {@link #run(LoaderState, int, BatchConsumer)}.
+   *
+   * @param from a state saved from a loader with the same dataset and settings, not null
+   * @param epochs the number of epochs to run, the partial first one included, positive
+   * @return the stream, already running; the caller closes it
+   */
+  default BatchStream batches(LoaderState from, int epochs) {
+    Checks.notNull(from, "from");
+    Checks.positive(epochs, "epochs");
+    return PulledBatches.start(consumer -> run(from, epochs, consumer));
+  }
+
+  /**
+   * Epochs {@code 0..epochs-1} as a {@link Flux} for Reactor: the run starts on subscription and
+   * hands out exactly one batch per unit requested, never ahead of demand. A batch stays valid
+   * until the next is requested, it is {@link HeldBatch#release() released}, or the Flux ends;
+   * so at most one batch is held however much is requested, and the ring is never overrun. Cancel
+   * stops the run and gives every slot back (the loader then refuses further runs); a run that
+   * fails ends in {@code onError} with the {@link dev.stoker.api.LoaderException} (naming the
+   * failed sample for a fail-fast policy).
+   *
+   * <p>A request waits, on the requesting thread, until the next batch is ready: subscribe from a
+   * thread that may block, e.g. with {@code subscribeOn(Schedulers.boundedElastic())}.
+   *
+   * <pre>{@code
+   * loader.flux(10)
+   *     .subscribeOn(Schedulers.boundedElastic())
+   *     .doOnNext(batch -> trainStep(batch.pixels(), batch.size()))
+   *     .blockLast();
+   * }</pre>
+   *
+   * @param epochs the number of epochs to run, positive
+   * @return a cold Flux that runs the loader once per subscription
+   */
+  default Flux<HeldBatch> flux(int epochs) {
+    Checks.positive(epochs, "epochs");
+    return PulledBatches.flux(consumer -> run(0, epochs, consumer));
+  }
+
+  /**
+   * Continues from a saved state as a {@link Flux}; see {@link #flux(int)}.
+   *
+   * @param from a state saved from a loader with the same dataset and settings, not null
+   * @param epochs the number of epochs to run, the partial first one included, positive
+   * @return a cold Flux that runs the loader once per subscription
+   */
+  default Flux<HeldBatch> flux(LoaderState from, int epochs) {
+    Checks.notNull(from, "from");
+    Checks.positive(epochs, "epochs");
+    return PulledBatches.flux(consumer -> run(from, epochs, consumer));
+  }
 
   /**
    * Where this loader stands, to resume from: before any run, the start of epoch 0; while the
