@@ -155,7 +155,12 @@ final class BenchCommand implements Callable<Integer> {
         }
       } catch (RuntimeException e) {
         record.onInterrupt(() -> { });
-        saveState(loader, "failed");
+        try {
+          saveState(loader, "failed");
+        } catch (RuntimeException notSaved) {
+          e.addSuppressed(notSaved);   // the run's error is the one to report
+          System.err.println("bench: " + notSaved.getMessage());
+        }
         record.runFailed(e);
         throw e;
       }
