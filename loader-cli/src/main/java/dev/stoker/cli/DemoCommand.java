@@ -126,10 +126,11 @@ final class DemoCommand implements Callable<Integer> {
     boolean hasBoxes = input.hasBoxes();
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
         Loader loader = options.build(input, listTime, feed.rings(), record::failed)) {
-      System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%n",
+      System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%s%n",
           loader.sourceDescription(), loader.layout(), options.presetFor(hasBoxes), options.threads,
           Summaries.decoder(loader.decoderName()), options.ringSlots, feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
-          feed.backend().equals("cuda") ? " (" + feed.cuda().device() + ")" : " (" + feed.cuda().reason() + ")");
+          feed.backend().equals("cuda") ? " (" + feed.cuda().device() + ")" : " (" + feed.cuda().reason() + ")",
+          options.shardOrigin);
       BatchChecker checker = new BatchChecker(loader.layout(), classes.size(), hasBoxes);
       // detection sources label an image by its first box (or -1): nothing a classifier can learn
       boolean train = !hasBoxes && !classes.isEmpty();

@@ -15,13 +15,16 @@ import dev.stoker.pipeline.Loader;
 import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
 import dev.stoker.pipeline.SampleCaches;
+import dev.stoker.pipeline.ShardEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -67,11 +70,22 @@ final class LoaderOptions {
   @Option(names = "--no-shuffle", description = "visit samples in dataset order")
   boolean noShuffle;
 
-  @Option(names = "--rank", paramLabel = "R", description = "this process's rank, for sharding (default: ${DEFAULT-VALUE})")
-  int rank;
+  @Option(names = "--rank", paramLabel = "R", description = "this process's rank, for sharding (default: the RANK "
+      + "variable a torchrun-style launcher sets when neither --rank nor --world-size is given, else 0)")
+  Integer rank;
 
-  @Option(names = "--world-size", paramLabel = "W", description = "ranks sharing each epoch (default: ${DEFAULT-VALUE})")
-  int worldSize = 1;
+  @Option(names = "--world-size", paramLabel = "W", description = "ranks sharing each epoch (default: WORLD_SIZE "
+      + "when neither --rank nor --world-size is given, else 1)")
+  Integer worldSize;
+
+  /** Where RANK and WORLD_SIZE are looked up; the process environment, a map in tests. */
+  Function<String, String> environment = LoaderOptions::launcherVariable;
+
+  /** The shard that runs, set by {@link #check()}: the options, else RANK and WORLD_SIZE, else (0, 1). */
+  int shardRank;
+  int shardWorldSize = 1;
+  /** For the run line: empty, or how the shard came from the environment. */
+  String shardOrigin = "";
 
   @Option(names = "--last-batch", paramLabel = "POLICY",
       description = "${COMPLETION-CANDIDATES}: partial delivers every sample once, the last batch short; drop "
@@ -122,10 +136,7 @@ final class LoaderOptions {
     if (ringSlots < 1 || Integer.bitCount(ringSlots) != 1) {
       throw new UsageException("--ring-slots: must be a power of two (1, 2, 4, 8, ...), got " + ringSlots);
     }
-    atLeast("--world-size", worldSize, 1);
-    if (rank < 0 || rank >= worldSize) {
-      throw new UsageException("--rank: must be in [0, --world-size " + worldSize + "), got " + rank);
-    }
+    shard();
     if (maxBoxes != null) {
       atLeast("--max-boxes", maxBoxes, 0);
     }
@@ -134,6 +145,50 @@ final class LoaderOptions {
       throw new UsageException("--cache-kind " + cacheKind + " has no effect without --cache-bytes SIZE "
           + "(the cache's size, e.g. 2g)");
     }
+  }
+
+  /**
+   * Resolves the shard: {@code --rank}/{@code --world-size} when either is given (the environment
+   * is then not read), else {@code RANK} and {@code WORLD_SIZE} when a launcher set them, else (0, 1).
+   *
+   * @throws UsageException naming the option or the variable
+   */
+  private void shard() {
+    if (rank == null && worldSize == null) {
+      Optional<ShardEnvironment> launched;
+      try {
+        launched = ShardEnvironment.read(environment);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage() + "; or give --rank and --world-size, which win over them", e);
+      }
+      launched.ifPresent(shard -> {
+        shardRank = shard.rank();
+        shardWorldSize = shard.worldSize();
+        shardOrigin = "; rank " + shardRank + " of " + shardWorldSize + " from RANK and WORLD_SIZE";
+      });
+      return;
+    }
+    shardRank = rank == null ? 0 : rank;
+    shardWorldSize = worldSize == null ? 1 : worldSize;
+    atLeast("--world-size", shardWorldSize, 1);
+    if (shardRank < 0 || shardRank >= shardWorldSize) {
+      throw new UsageException("--rank: must be in [0, --world-size " + shardWorldSize + "), got " + shardRank);
+    }
+  }
+
+  /**
+   * The launcher variables the CLI reads, each named in a {@code getenv} call so that the
+   * documentation check finds them.
+   *
+   * @param name {@code RANK} or {@code WORLD_SIZE}
+   * @return its value, null when not set
+   */
+  static String launcherVariable(String name) {
+    return switch (name) {
+      case ShardEnvironment.RANK -> System.getenv("RANK");
+      case ShardEnvironment.WORLD_SIZE -> System.getenv("WORLD_SIZE");
+      default -> throw new IllegalArgumentException("name: not a launcher variable: " + name);
+    };
   }
 
   /**
@@ -225,7 +280,7 @@ final class LoaderOptions {
         .threads(threads)
         .seed(seed)
         .shuffle(!noShuffle)
-        .shard(rank, worldSize)
+        .shard(shardRank, shardWorldSize)
         .lastBatch(lastBatchPolicy())
         .failurePolicy(failurePolicy())
         .ring(rings, ringSlots);

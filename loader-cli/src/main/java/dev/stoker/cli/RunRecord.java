@@ -44,6 +44,8 @@ final class RunRecord implements AutoCloseable {
   /** False during bench's untimed warm-up: its failures are held back, written only if it fails. */
   private boolean recording = true;
   private final List<SampleFailure> heldBack = new ArrayList<>();
+  /** Runs first on Ctrl-C (bench's {@code --save-state}); nothing by default. */
+  private volatile Runnable onInterrupt = () -> { };
 
   private RunRecord(String command, Path file, BufferedWriter failures, boolean json, PrintStream out,
       PrintStream err) {
@@ -87,6 +89,11 @@ final class RunRecord implements AutoCloseable {
     this.line = line;
     this.recording = recorded;
     heldBack.clear();
+  }
+
+  /** Sets what runs on Ctrl-C, before the counts are printed, e.g. saving the loader's state. */
+  void onInterrupt(Runnable action) {
+    this.onInterrupt = action;
   }
 
   /**
@@ -138,6 +145,11 @@ final class RunRecord implements AutoCloseable {
     ProgressLine current = line;
     if (current != null) {
       current.close();
+    }
+    try {
+      onInterrupt.run();
+    } catch (RuntimeException e) {
+      err.println(command + ": " + e.getMessage());
     }
     writeHeldBack();
     Progress p = progress();

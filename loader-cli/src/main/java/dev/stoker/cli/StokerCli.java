@@ -1,6 +1,7 @@
 package dev.stoker.cli;
 
 import dev.stoker.api.MemoryLimitException;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +35,11 @@ import picocli.CommandLine.ScopeType;
     footer = {
         "  STOKER_JAVA       the java binary the stoker launcher runs (default: JAVA_HOME, then /usr/lib/jvm)",
         "  STOKER_JAVA_OPTS  extra JVM options for the launcher, e.g. -Xmx8g",
-        "  STOKER_DEBUG      set (to anything) to print the stack trace of an error"})
+        "  STOKER_DEBUG      set (to anything) to print the stack trace of an error",
+        "  RANK              this process's rank, as torchrun sets it: bench and demo shard by RANK and WORLD_SIZE",
+        "                    when neither --rank nor --world-size is given",
+        "  WORLD_SIZE        the number of ranks, as torchrun sets it (with RANK: both or neither)",
+        "  LOCAL_RANK        the GPU a demo's feed uses (one process per GPU), else device 0"})
 public final class StokerCli implements Runnable {
   /** slf4j-simple's default level, read once, when the first logger is made. */
   static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -89,7 +94,21 @@ public final class StokerCli implements Runnable {
 
   /** Runs the command line and returns its exit status (for tests). */
   static int run(String... args) {
+    return run(LoaderOptions::launcherVariable, args);
+  }
+
+  /**
+   * {@link #run(String...)} with {@code RANK} and {@code WORLD_SIZE} looked up in {@code environment}
+   * (tests: a map, never the process's environment changed).
+   */
+  static int run(Function<String, String> environment, String... args) {
     CommandLine cli = new CommandLine(new StokerCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    if (cli.getSubcommands().get("bench").getCommand() instanceof BenchCommand bench) {
+      bench.options.environment = environment;
+    }
+    if (cli.getSubcommands().get("demo").getCommand() instanceof DemoCommand demo) {
+      demo.options.environment = environment;
+    }
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("stoker: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       if (System.getenv("STOKER_DEBUG") != null) {

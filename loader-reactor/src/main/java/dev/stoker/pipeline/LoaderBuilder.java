@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Configures a {@link Loader}; every setter validates its argument and names it on failure.
@@ -195,6 +196,31 @@ public final class LoaderBuilder {
     Checks.argument(rank >= 0 && rank < worldSize, "rank", "must be in [0, worldSize=" + worldSize + "), got " + rank);
     this.rank = rank;
     this.worldSize = worldSize;
+    return this;
+  }
+
+  /**
+   * Takes the {@link #shard} from the environment variables {@code RANK} and {@code WORLD_SIZE}
+   * that torchrun-style launchers set; leaves the shard as it is when neither is set. An explicit
+   * opt-in: a builder never reads the environment on its own.
+   *
+   * @return this builder
+   * @throws IllegalArgumentException naming the variable if only one is set or a value is not valid
+   * @see ShardEnvironment
+   */
+  public LoaderBuilder shardFromEnvironment() {
+    return shardFromEnvironment(System::getenv);
+  }
+
+  /**
+   * {@link #shardFromEnvironment()} with the variables looked up in {@code environment}.
+   *
+   * @param environment a variable's value by name, null when not set (e.g. {@code Map.of(...)::get}), not null
+   * @return this builder
+   * @throws IllegalArgumentException naming the variable if only one is set or a value is not valid
+   */
+  public LoaderBuilder shardFromEnvironment(Function<String, String> environment) {
+    ShardEnvironment.read(environment).ifPresent(s -> shard(s.rank(), s.worldSize()));
     return this;
   }
 
