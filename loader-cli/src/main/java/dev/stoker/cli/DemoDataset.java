@@ -52,8 +52,11 @@ final class DemoDataset {
       if (Files.exists(marker) && Files.readString(marker).strip().equals(expected)) {
         return false;
       }
+      // the marker goes first: a generation cut short must never pass for a complete set
+      Files.deleteIfExists(marker);
       for (int c = 0; c < CLASSES.size(); c++) {
         Path classDir = Files.createDirectories(dir.resolve(CLASSES.get(c)));
+        removeGeneratedFrom(classDir, perClass);
         for (int i = 0; i < perClass; i++) {
           SplittableRandom random = new SplittableRandom(c * 1_000_003L + i);
           BufferedImage image = draw(c, random);
@@ -64,6 +67,22 @@ final class DemoDataset {
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the demo dataset under " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the images an earlier, larger generation left in {@code classDir} (names {@code NNNN.jpg}
+   * numbered {@code perClass} or more), so a smaller {@code --per-class} delivers exactly its count.
+   * Files of any other name are not this generator's and stay.
+   */
+  private static void removeGeneratedFrom(Path classDir, int perClass) throws IOException {
+    try (var entries = Files.newDirectoryStream(classDir, "[0-9][0-9][0-9][0-9].jpg")) {
+      for (Path file : entries) {
+        String name = file.getFileName().toString();
+        if (Integer.parseInt(name.substring(0, 4)) >= perClass) {
+          Files.delete(file);
+        }
+      }
     }
   }
 
