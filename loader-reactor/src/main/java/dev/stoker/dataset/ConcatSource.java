@@ -65,6 +65,16 @@ final class ConcatSource implements SampleSource {
     this.warningCount = Math.max(problems, lines.size());
   }
 
+  /** The union's index of part {@code part}'s sample 0. */
+  int firstIndex(int part) {
+    return offsets[part];
+  }
+
+  /** How many samples part {@code part} holds. */
+  int partSize(int part) {
+    return offsets[part + 1] - offsets[part];
+  }
+
   /** "source 1 (image folder /data/b ...)", for errors and warnings. */
   private String partName(int part) {
     return "source " + part + " (" + parts[part].description() + ")";

@@ -14,27 +14,15 @@ import java.util.SplittableRandom;
  */
 final class MixSource implements EpochSampledSource {
   private final ConcatSource all;
-  private final int[] offsets;
-  private final int[] sizes;
   private final int[] perEpoch;
   private final int samplesPerEpoch;
   private final boolean replacement;
-  private final double[] weights;
 
   MixSource(List<SampleSource> sources, double[] weights, int samplesPerEpoch, boolean replacement) {
     this.all = new ConcatSource(sources);
-    this.weights = weights.clone();
-    this.offsets = new int[sources.size()];
-    this.sizes = new int[sources.size()];
-    for (int k = 1; k < sources.size(); k++) {
-      offsets[k] = offsets[k - 1] + sources.get(k - 1).size();
-    }
-    for (int k = 0; k < sources.size(); k++) {
-      sizes[k] = sources.get(k).size();
-    }
     this.perEpoch = apportion(weights, samplesPerEpoch);
     for (int k = 0; k < sources.size(); k++) {
-      if (perEpoch[k] > 0 && sizes[k] == 0) {
+      if (perEpoch[k] > 0 && all.partSize(k) == 0) {
         throw new IllegalArgumentException("sources[" + k + "] has no samples but weight " + weights[k]);
       }
     }
@@ -86,13 +74,15 @@ final class MixSource implements EpochSampledSource {
     int n = 0;
     for (int k = 0; k < perEpoch.length; k++) {
       SplittableRandom random = new SplittableRandom(mix(seed, epoch, k));
+      int first = all.firstIndex(k);
+      int size = all.partSize(k);
       if (replacement) {
         for (int i = 0; i < perEpoch[k]; i++) {
-          order[n++] = offsets[k] + random.nextInt(sizes[k]);
+          order[n++] = first + random.nextInt(size);
         }
       } else {
         // successive permutations of the source: no sample twice before every sample once
-        int[] permutation = new int[sizes[k]];
+        int[] permutation = new int[size];
         int left = 0;
         for (int i = 0; i < perEpoch[k]; i++) {
           if (left == 0) {
@@ -102,7 +92,7 @@ final class MixSource implements EpochSampledSource {
             left = permutation.length;
           }
           int j = random.nextInt(left);
-          order[n++] = offsets[k] + permutation[j];
+          order[n++] = first + permutation[j];
           permutation[j] = permutation[--left];
         }
       }
@@ -134,7 +124,7 @@ final class MixSource implements EpochSampledSource {
   @Override
   public String description() {
     StringBuilder w = new StringBuilder();
-    for (int k = 0; k < weights.length; k++) {
+    for (int k = 0; k < perEpoch.length; k++) {
       w.append(k == 0 ? "" : ":").append(perEpoch[k]);
     }
     return "mix " + w + " of " + samplesPerEpoch + " samples per epoch " + (replacement ? "with" : "without")
