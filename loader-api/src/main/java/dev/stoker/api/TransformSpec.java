@@ -297,6 +297,203 @@ public sealed interface TransformSpec {
   }
 
   /**
+   * RandAugment: for each sample, {@code numOps} operations drawn uniformly (with repetition) from
+   * the operation set, each at the fixed magnitude {@code magnitude} of {@code numMagnitudeBins}
+   * bins, each signed operation negated with probability 1/2. Runs on the output image after the
+   * geometry, in the order written among the output steps. The operation set, the magnitude ranges
+   * and where they differ from the reference recipe are documented on the implementation and in
+   * the README. Geometric operations (shear, translate, rotate) move boxes and fill with {@code fill}.
+   *
+   * @param numOps operations per sample, 1 to 16
+   * @param magnitude the magnitude bin, {@code 0 <= magnitude < numMagnitudeBins}
+   * @param numMagnitudeBins how many magnitude bins the ranges are split into, at least 2
+   * @param fill gray level, 0 to 255, of pixels a geometric operation brings in
+   */
+  record RandAugment(int numOps, int magnitude, int numMagnitudeBins, int fill) implements TransformSpec {
+    /** Validates the parameters. */
+    public RandAugment {
+      Checks.inRange(numOps, 1, 16, "numOps");
+      Checks.inRange(numMagnitudeBins, 2, 1024, "numMagnitudeBins");
+      Checks.inRange(magnitude, 0, numMagnitudeBins - 1, "magnitude");
+      Checks.inRange(fill, 0, 255, "fill");
+    }
+
+    /**
+     * RandAugment with {@code n} operations at magnitude {@code m} of 31 bins, filling with black.
+     *
+     * @param n operations per sample, 1 to 16
+     * @param m the magnitude bin, 0 to 30
+     */
+    public RandAugment(int n, int m) {
+      this(n, m, 31, 0);
+    }
+  }
+
+  /**
+   * TrivialAugmentWide: for each sample, one operation drawn uniformly from the wide operation set,
+   * at a magnitude bin drawn uniformly from {@code [0, numMagnitudeBins)}, each signed operation
+   * negated with probability 1/2. Runs on the output image after the geometry, like {@link
+   * RandAugment}, whose notes on differences apply.
+   *
+   * @param numMagnitudeBins how many magnitude bins the ranges are split into, at least 2
+   * @param fill gray level, 0 to 255, of pixels a geometric operation brings in
+   */
+  record TrivialAugmentWide(int numMagnitudeBins, int fill) implements TransformSpec {
+    /** Validates the parameters. */
+    public TrivialAugmentWide {
+      Checks.inRange(numMagnitudeBins, 2, 1024, "numMagnitudeBins");
+      Checks.inRange(fill, 0, 255, "fill");
+    }
+
+    /** TrivialAugmentWide with 31 magnitude bins, filling with black. */
+    public TrivialAugmentWide() {
+      this(31, 0);
+    }
+  }
+
+  /**
+   * With probability {@code p}, overwrites a random rectangle of the output image (torchvision's
+   * {@code RandomErasing}): its area a fraction of the image drawn uniformly from {@code [minScale,
+   * maxScale]}, its aspect ratio log-uniform in {@code [minRatio, maxRatio]}, its position uniform;
+   * after 10 attempts that do not fit, nothing is erased. The rectangle becomes gray {@code value},
+   * or per-pixel uniform noise when {@code value} is -1. Runs on the uint8 output before a final
+   * {@code Normalize} (torchvision erases the normalized tensor, so its {@code value=0} is the
+   * mean color, which is {@code value} = the mean gray here). Boxes are kept.
+   *
+   * @param p probability in [0, 1]; with 0 the bytes are untouched and no random number is drawn
+   * @param minScale smallest area fraction, in (0, 1]
+   * @param maxScale largest area fraction, in [minScale, 1]
+   * @param minRatio smallest width/height ratio, positive
+   * @param maxRatio largest width/height ratio, at least minRatio
+   * @param value gray level 0 to 255, or -1 for random noise
+   */
+  record RandomErasing(double p, double minScale, double maxScale, double minRatio, double maxRatio, int value)
+      implements TransformSpec {
+    /** Validates the parameters. */
+    public RandomErasing {
+      Checks.inRange(p, 0.0, 1.0, "p");
+      Checks.inRange(minScale, Double.MIN_NORMAL, 1.0, "minScale");
+      Checks.inRange(maxScale, minScale, 1.0, "maxScale");
+      Checks.inRange(minRatio, Double.MIN_NORMAL, Double.MAX_VALUE, "minRatio");
+      Checks.inRange(maxRatio, minRatio, Double.MAX_VALUE, "maxRatio");
+      Checks.inRange(value, -1, 255, "value");
+    }
+
+    /**
+     * torchvision's defaults: scale [0.02, 0.33], ratio [0.3, 3.3], black.
+     *
+     * @param p probability in [0, 1]
+     */
+    public RandomErasing(double p) {
+      this(p, 0.02, 0.33, 0.3, 3.3, 0);
+    }
+  }
+
+  /**
+   * Blurs the output image with a Gaussian kernel of {@code kernelSize} taps per axis (separable)
+   * and a standard deviation drawn uniformly from {@code [minSigma, maxSigma]}, borders reflected,
+   * as torchvision's {@code GaussianBlur}. Runs on the output after the geometry; boxes are kept.
+   *
+   * @param kernelSize taps per axis, odd, 1 to 255
+   * @param minSigma smallest standard deviation, in pixels, positive
+   * @param maxSigma largest standard deviation, at least minSigma
+   */
+  record GaussianBlur(int kernelSize, double minSigma, double maxSigma) implements TransformSpec {
+    /** Validates the parameters. */
+    public GaussianBlur {
+      Checks.inRange(kernelSize, 1, 255, "kernelSize");
+      Checks.argument(kernelSize % 2 == 1, "kernelSize", "must be odd, got " + kernelSize);
+      Checks.inRange(minSigma, Double.MIN_NORMAL, 1000, "minSigma");
+      Checks.inRange(maxSigma, minSigma, 1000, "maxSigma");
+    }
+
+    /**
+     * A blur of {@code kernelSize} taps with sigma in torchvision's default range [0.1, 2].
+     *
+     * @param kernelSize taps per axis, odd, 1 to 255
+     */
+    public GaussianBlur(int kernelSize) {
+      this(kernelSize, 0.1, 2.0);
+    }
+  }
+
+  /**
+   * The SSD recipe's photometric distortions (torchvision's {@code RandomPhotometricDistort}):
+   * each of brightness, contrast, saturation and hue is applied with probability {@code p} with a
+   * factor drawn from its range, contrast either before or after the other three (a coin), and
+   * with probability {@code p} the channels are permuted. Runs on the output after the geometry;
+   * boxes are kept.
+   *
+   * @param minBrightness smallest brightness factor, at least 0
+   * @param maxBrightness largest brightness factor, at least minBrightness
+   * @param minContrast smallest contrast factor, at least 0
+   * @param maxContrast largest contrast factor, at least minContrast
+   * @param minSaturation smallest saturation factor, at least 0
+   * @param maxSaturation largest saturation factor, at least minSaturation
+   * @param maxHue largest hue shift, in turns of the color wheel, in [0, 0.5]; drawn from [-maxHue, maxHue]
+   * @param p probability of each distortion, in [0, 1]
+   */
+  record PhotometricDistort(double minBrightness, double maxBrightness, double minContrast, double maxContrast,
+      double minSaturation, double maxSaturation, double maxHue, double p) implements TransformSpec {
+    /** Validates the parameters. */
+    public PhotometricDistort {
+      Checks.inRange(minBrightness, 0.0, Double.MAX_VALUE, "minBrightness");
+      Checks.inRange(maxBrightness, minBrightness, Double.MAX_VALUE, "maxBrightness");
+      Checks.inRange(minContrast, 0.0, Double.MAX_VALUE, "minContrast");
+      Checks.inRange(maxContrast, minContrast, Double.MAX_VALUE, "maxContrast");
+      Checks.inRange(minSaturation, 0.0, Double.MAX_VALUE, "minSaturation");
+      Checks.inRange(maxSaturation, minSaturation, Double.MAX_VALUE, "maxSaturation");
+      Checks.inRange(maxHue, 0.0, 0.5, "maxHue");
+      Checks.inRange(p, 0.0, 1.0, "p");
+    }
+
+    /** The SSD defaults: brightness [0.875, 1.125], contrast and saturation [0.5, 1.5], hue 0.05, p 0.5. */
+    public PhotometricDistort() {
+      this(0.875, 1.125, 0.5, 1.5, 0.5, 1.5, 0.05, 0.5);
+    }
+  }
+
+  /**
+   * The SSD recipe's zoom out (expand), for object detection: with probability {@code p}, places
+   * the current image at a uniformly random whole-pixel position on a canvas {@code r} times as
+   * wide and as tall, {@code r} drawn uniformly from {@code [minRatio, maxRatio]}, the rest {@code
+   * fill}. Geometric: fused into the plan's geometry, boxes move with the image. The output size
+   * is the canvas's, so a fixed size step must follow.
+   *
+   * @param minRatio smallest side ratio, at least 1
+   * @param maxRatio largest side ratio, in [minRatio, 16]
+   * @param p probability in [0, 1]; with 0 the bytes are untouched and no random number is drawn
+   * @param fill gray level, 0 to 255, of the canvas
+   */
+  record ZoomOut(double minRatio, double maxRatio, double p, int fill) implements TransformSpec {
+    /** Validates the parameters. */
+    public ZoomOut {
+      Checks.inRange(minRatio, 1.0, 16.0, "minRatio");
+      Checks.inRange(maxRatio, minRatio, 16.0, "maxRatio");
+      Checks.inRange(p, 0.0, 1.0, "p");
+      Checks.inRange(fill, 0, 255, "fill");
+    }
+
+    /** The SSD defaults: ratio [1, 4], p 0.5, black. */
+    public ZoomOut() {
+      this(1.0, 4.0, 0.5, 0);
+    }
+  }
+
+  /**
+   * A user-defined step ({@link SampleStep}), run on the output image after the geometry, in the
+   * order written among the output steps.
+   *
+   * @param step the step, not null
+   */
+  record Custom(SampleStep step) implements TransformSpec {
+    /** Validates the parameters. */
+    public Custom {
+      Checks.notNull(step, "step");
+    }
+  }
+
+  /**
    * Converts the output to float32, {@code (value / 255 - mean[c]) / std[c]} per channel (computed
    * in double, rounded to float, written in native byte order, pixels interleaved as the uint8
    * output is), for consumers that train on the CPU. Must be the last step; each sample then

@@ -18,6 +18,13 @@ import dev.stoker.api.TransformSpec.Resize;
 import dev.stoker.api.TransformSpec.ResizeShorter;
 import dev.stoker.api.TransformSpec.Rotate;
 import dev.stoker.api.TransformSpec.VerticalFlip;
+import dev.stoker.api.TransformSpec.Custom;
+import dev.stoker.api.TransformSpec.GaussianBlur;
+import dev.stoker.api.TransformSpec.PhotometricDistort;
+import dev.stoker.api.TransformSpec.RandAugment;
+import dev.stoker.api.TransformSpec.RandomErasing;
+import dev.stoker.api.TransformSpec.TrivialAugmentWide;
+import dev.stoker.api.TransformSpec.ZoomOut;
 import dev.stoker.api.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +133,13 @@ public final class TransformPlan {
         case Rotate r -> { }
         case ColorJitter j -> photometric.add(j);
         case Grayscale g -> photometric.add(g);
+        case ZoomOut z -> throw notYet(z);
+        case RandAugment a -> throw notYet(a);
+        case TrivialAugmentWide a -> throw notYet(a);
+        case RandomErasing e -> throw notYet(e);
+        case GaussianBlur b -> throw notYet(b);
+        case PhotometricDistort d -> throw notYet(d);
+        case Custom c -> throw notYet(c);
         case Normalize n -> {
           Checks.argument(i == specs.size() - 1, "specs",
               n + " must be the last step, found at position " + i + " of " + specs.size() + ": " + specs);
@@ -137,6 +151,11 @@ public final class TransformPlan {
         "must end at a fixed output size (RandomResizedCrop, Resize, CenterCrop or RandomCrop), got " + specs);
     checkSampleBytes(width, height, normalize != null ? ElementType.FLOAT32 : ElementType.UINT8);
     return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), width, height, normalize);
+  }
+
+  /** The steps whose execution is not written yet. */
+  private static IllegalArgumentException notYet(TransformSpec spec) {
+    return new IllegalArgumentException("specs: " + spec + " is not supported yet");
   }
 
   /** Refuses an output larger than {@link #MAX_SAMPLE_BYTES}, in exact arithmetic. */
@@ -264,6 +283,13 @@ public final class TransformPlan {
         case RandomIoUCrop c -> ioUCrop(g, c, random, moving);
         case ColorJitter j -> g;
         case Grayscale gray -> g;
+        case ZoomOut z -> g;
+        case RandAugment a -> g;
+        case TrivialAugmentWide a -> g;
+        case RandomErasing e -> g;
+        case GaussianBlur b -> g;
+        case PhotometricDistort d -> g;
+        case Custom c -> g;
         case Normalize n -> g;
       };
       if (moving != null && moving.count() == 0) {
