@@ -265,18 +265,17 @@ final class AutoAugmentOps {
     for (int c = 0; c < 3; c++) {
       int base = 256 * c;
       long total = 0;
-      int used = 0;
       int last = 0;
       for (int v = 0; v < 256; v++) {
         int n = h[base + v];
         if (n != 0) {
           total += n;
-          used++;
           last = n;
         }
       }
+      // one used level gives a step of 0 too
       long step = (total - last) / 256;
-      if (used <= 1 || step == 0) {
+      if (step == 0) {
         for (int v = 0; v < 256; v++) {
           table[base + v] = (byte) v;
         }

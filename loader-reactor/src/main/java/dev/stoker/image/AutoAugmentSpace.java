@@ -82,21 +82,24 @@ final class AutoAugmentSpace {
    * @param wide TrivialAugmentWide's ranges instead of RandAugment's
    */
   static double magnitude(Op op, boolean wide, int bin, int bins, int width, int height) {
-    double t = (double) bin / (bins - 1);
     return switch (op) {
       case IDENTITY, AUTO_CONTRAST, EQUALIZE -> 0.0;
-      case SHEAR_X, SHEAR_Y -> linspace(wide ? 0.99 : 0.3, t);
-      case TRANSLATE_X -> linspace(wide ? WIDE_TRANSLATE : TRANSLATE_FRACTION * width, t);
-      case TRANSLATE_Y -> linspace(wide ? WIDE_TRANSLATE : TRANSLATE_FRACTION * height, t);
-      case ROTATE -> linspace(wide ? 135.0 : 30.0, t);
-      case BRIGHTNESS, COLOR, CONTRAST, SHARPNESS -> linspace(wide ? 0.99 : 0.9, t);
+      case SHEAR_X, SHEAR_Y -> linspace(wide ? 0.99 : 0.3, bin, bins);
+      case TRANSLATE_X -> linspace(wide ? WIDE_TRANSLATE : TRANSLATE_FRACTION * width, bin, bins);
+      case TRANSLATE_Y -> linspace(wide ? WIDE_TRANSLATE : TRANSLATE_FRACTION * height, bin, bins);
+      case ROTATE -> linspace(wide ? 135.0 : 30.0, bin, bins);
+      case BRIGHTNESS, COLOR, CONTRAST, SHARPNESS -> linspace(wide ? 0.99 : 0.9, bin, bins);
       case POSTERIZE -> 8 - Math.rint(bin / ((bins - 1) / (wide ? 6.0 : 4.0)));
-      case SOLARIZE -> 255.0 - 255.0 * t;
+      case SOLARIZE -> 255.0 - linspace(255.0, bin, bins);
     };
   }
 
-  /** The magnitude a fraction {@code t} of the way from 0 to {@code end}. */
-  private static double linspace(double end, double t) {
-    return end * t;
+  /**
+   * Bin {@code bin} of {@code bins} from 0 to {@code end}: {@code end * bin / (bins - 1)},
+   * multiplied first so that whole ends give exact values (135 degrees at bin 20 of 31 is exactly
+   * 90, a quarter turn), and exactly {@code end} at the last bin.
+   */
+  private static double linspace(double end, int bin, int bins) {
+    return bin == bins - 1 ? end : end * bin / (bins - 1);
   }
 }

@@ -87,7 +87,7 @@ class AutoAugmentOpsTest {
   void applyOp_translateYByK_movesEveryPixelKRowsAndFills() {
     byte[] rgb = gradient(W, H);
 
-    byte[] down = run(Op.TRANSLATE_Y, 3, rgb);
+    byte[] down = run(Op.TRANSLATE_Y, 3.6, rgb);
 
     for (int y = 0; y < H; y++) {
       for (int x = 0; x < W; x++) {
@@ -230,12 +230,15 @@ class AutoAugmentOpsTest {
       sum += PhotometricOps.luma(u(rgb[i]), u(rgb[i + 1]), u(rgb[i + 2]));
     }
     int mean = (int) Math.floor(sum / (W * H) + 0.5);
+    assertThat(Math.abs(sum / (W * H) - mean)).as("the mean gray is not a whole level").isGreaterThan(0.1);
 
     byte[] flat = run(Op.CONTRAST, -1, rgb);
+    byte[] weak = run(Op.CONTRAST, -0.9, rgb);
     byte[] strong = run(Op.CONTRAST, 0.5, rgb);
 
     for (int i = 0; i < rgb.length; i++) {
       assertThat(u(flat[i])).isEqualTo(mean);
+      assertThat(u(weak[i])).isEqualTo(roundClamp(mean + 0.1 * (u(rgb[i]) - mean)));
       assertThat(u(strong[i])).isEqualTo(roundClamp(mean + 1.5 * (u(rgb[i]) - mean)));
     }
   }
@@ -346,6 +349,28 @@ class AutoAugmentOpsTest {
     assertThat(cdfDistance(out, 1)).isLessThan(0.03);
     for (int i = 2; i < rgb.length; i += 3) {
       assertThat(u(out[i])).as("a single-level channel stays").isEqualTo(42);
+    }
+  }
+
+  @Test
+  void applyOp_equalizeSmallHistogram_matchesPilWorkedByHand() {
+    // 301 pixels at 0, 300 at 100, 300 at 200: step = (901 - 300) / 256 = 2, and level v becomes
+    // (step / 2 + pixels below v) / step: 0 -> 0, 100 -> 302 / 2 = 151, 200 -> 602 / 2 = 301, clamped to 255
+    int n = 901;
+    byte[] rgb = new byte[n * 3];
+    for (int i = 0; i < n; i++) {
+      byte v = (byte) (i < 301 ? 0 : i < 601 ? 100 : 200);
+      rgb[3 * i] = v;
+      rgb[3 * i + 1] = v;
+      rgb[3 * i + 2] = v;
+    }
+
+    byte[] out = run(Op.EQUALIZE, 0, rgb, n, 1, null);
+
+    for (int c = 0; c < 3; c++) {
+      assertThat(at(out, n, 0, 0, c)).isZero();
+      assertThat(at(out, n, 301, 0, c)).isEqualTo(151);
+      assertThat(at(out, n, 900, 0, c)).isEqualTo(255);
     }
   }
 

@@ -81,7 +81,9 @@ class AutoAugmentSpaceTest {
   @Test
   void magnitude_middleBin_isLinear() {
     // bin 9 of 31 (torchvision's common m=9): 9/30 of each range
-    assertThat(rand(Op.ROTATE, 9)).isCloseTo(9.0, within(1e-9));
+    assertThat(rand(Op.ROTATE, 9)).isEqualTo(9.0);
+    assertThat(wide(Op.ROTATE, 20)).as("a quarter turn, exactly").isEqualTo(90.0);
+    assertThat(wide(Op.ROTATE, 10)).isEqualTo(45.0);
     assertThat(rand(Op.TRANSLATE_X, 15)).isCloseTo(75.0, within(1e-9));
     assertThat(wide(Op.TRANSLATE_X, 15)).isEqualTo(16.0);
     assertThat(rand(Op.SOLARIZE, 15)).isEqualTo(127.5);
