@@ -84,6 +84,8 @@ class AutoAugmentSpaceTest {
     assertThat(rand(Op.ROTATE, 9)).isEqualTo(9.0);
     assertThat(wide(Op.ROTATE, 20)).as("a quarter turn, exactly").isEqualTo(90.0);
     assertThat(wide(Op.ROTATE, 10)).isEqualTo(45.0);
+    // 135 * (13 / 45) would be 38.99999999999999
+    assertThat(AutoAugmentSpace.magnitude(Op.ROTATE, true, 13, 46, W, H)).isEqualTo(39.0);
     assertThat(rand(Op.TRANSLATE_X, 15)).isCloseTo(75.0, within(1e-9));
     assertThat(wide(Op.TRANSLATE_X, 15)).isEqualTo(16.0);
     assertThat(rand(Op.SOLARIZE, 15)).isEqualTo(127.5);
