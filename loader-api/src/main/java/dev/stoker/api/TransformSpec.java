@@ -304,6 +304,12 @@ public sealed interface TransformSpec {
    * and where they differ from the reference recipe are documented on the implementation and in
    * the README. Geometric operations (shear, translate, rotate) move boxes and fill with {@code fill}.
    *
+   * <p>Differences from torchvision's {@code RandAugment} (default nearest interpolation): geometric
+   * operations take the source pixel containing each pixel centre's preimage (PIL's rule, not the
+   * tensor path's round-half-even); Brightness, Color, Contrast and Sharpness round instead of
+   * truncating; Contrast uses the rounded mean luma and Equalize divides by 256, both like PIL;
+   * magnitudes are computed in double. The draws are torchvision's, from the sample's generator.
+   *
    * @param numOps operations per sample, 1 to 16
    * @param magnitude the magnitude bin, {@code 0 <= magnitude < numMagnitudeBins}
    * @param numMagnitudeBins how many magnitude bins the ranges are split into, at least 2
@@ -333,7 +339,8 @@ public sealed interface TransformSpec {
    * TrivialAugmentWide: for each sample, one operation drawn uniformly from the wide operation set,
    * at a magnitude bin drawn uniformly from {@code [0, numMagnitudeBins)}, each signed operation
    * negated with probability 1/2. Runs on the output image after the geometry, like {@link
-   * RandAugment}, whose notes on differences apply.
+   * RandAugment}, whose notes on differences apply. Its ranges are the wide ones: shear 0.99,
+   * translate 32 pixels (absolute), rotate 135 degrees, enhancements 0.99, posterize down to 2 bits.
    *
    * @param numMagnitudeBins how many magnitude bins the ranges are split into, at least 2
    * @param fill gray level, 0 to 255, of pixels a geometric operation brings in
