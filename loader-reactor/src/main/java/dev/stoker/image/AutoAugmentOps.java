@@ -75,22 +75,44 @@ final class AutoAugmentOps {
     }
   }
 
-  /** The scratch image (for tests). */
-  byte[] pixels() {
-    return image;
-  }
-
   private void geometric(double xx, double xy, double tx, double yx, double yy, double ty, int width, int height,
       int fill, BoxSet boxes) {
     if (xx == 1 && xy == 0 && tx == 0 && yx == 0 && yy == 1 && ty == 0) {
       return;
     }
-    warpNearest(image, other, width, height, xx, xy, tx, yx, yy, ty, (byte) fill);
+    if (xx == 1 && xy == 0 && yx == 0 && yy == 1 && tx == Math.rint(tx) && ty == Math.rint(ty)) {
+      shift(image, other, width, height, (long) tx, (long) ty, (byte) fill);
+    } else {
+      warpNearest(image, other, width, height, xx, xy, tx, yx, yy, ty, (byte) fill);
+    }
     byte[] swap = image;
     image = other;
     other = swap;
     if (boxes != null && boxes.count() > 0) {
       boxes.map(new Affine(xx, xy, tx, yx, yy, ty).inverse(), width, height);
+    }
+  }
+
+  /**
+   * The nearest-neighbour warp by a whole-pixel translation, row by row: output pixel {@code (x,
+   * y)} takes source pixel {@code (x + tx, y + ty)}, or {@code fill} if there is none; the same
+   * bytes as {@link #warpNearest} for such a map.
+   */
+  static void shift(byte[] src, byte[] dst, int width, int height, long tx, long ty, byte fill) {
+    int rowBytes = width * 3;
+    // output columns [x0, x1) have a source column
+    int x0 = (int) Math.min(width, Math.max(0, -tx));
+    int x1 = (int) Math.max(x0, Math.min(width, width - tx));
+    for (int y = 0; y < height; y++) {
+      int row = y * rowBytes;
+      long sy = y + ty;
+      if (sy < 0 || sy >= height || x1 == x0) {
+        Arrays.fill(dst, row, row + rowBytes, fill);
+        continue;
+      }
+      Arrays.fill(dst, row, row + x0 * 3, fill);
+      System.arraycopy(src, (int) sy * rowBytes + (int) (x0 + tx) * 3, dst, row + x0 * 3, (x1 - x0) * 3);
+      Arrays.fill(dst, row + x1 * 3, row + rowBytes, fill);
     }
   }
 
@@ -211,11 +233,11 @@ final class AutoAugmentOps {
     if (bits >= 8) {
       return;
     }
-    byte mask = (byte) (0xFF << (8 - bits));
-    byte[] px = image;
-    for (int i = 0; i < len; i++) {
-      px[i] &= mask;
+    int mask = 0xFF << (8 - bits);
+    for (int v = 0; v < 256; v++) {
+      table[v] = (byte) (v & mask);
     }
+    mapBytes(len);
   }
 
   /** Inverts every byte at or above {@code threshold}. */

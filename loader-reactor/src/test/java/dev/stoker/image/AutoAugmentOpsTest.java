@@ -98,6 +98,22 @@ class AutoAugmentOpsTest {
   }
 
   @Test
+  void shift_anyWholeTranslation_matchesTheGeneralWarp() {
+    byte[] rgb = gradient(W, H);
+    byte[] general = new byte[rgb.length];
+    byte[] shifted = new byte[rgb.length];
+
+    for (int tx = -W - 2; tx <= W + 2; tx++) {
+      for (int ty = -H - 2; ty <= H + 2; ty++) {
+        AutoAugmentOps.warpNearest(rgb, general, W, H, 1, 0, tx, 0, 1, ty, (byte) FILL);
+        AutoAugmentOps.shift(rgb, shifted, W, H, tx, ty, (byte) FILL);
+
+        assertThat(shifted).as("(%d, %d)", tx, ty).isEqualTo(general);
+      }
+    }
+  }
+
+  @Test
   void applyOp_shearX_takesTheSourceColumnXPlusMagnitudeTimesY() {
     byte[] rgb = gradient(W, H);
 
