@@ -101,9 +101,17 @@ final class AutoAugment {
     return spec;
   }
 
-  /** Bytes of scratch held now. */
+  /** Bytes of scratch held now: two copies of the largest image seen. */
   long scratchBytes() {
     return ops.scratchBytes();
+  }
+
+  /**
+   * Gives back the scratch if it holds more than {@code maxBytes} (after an outsized image, when
+   * the plan's output size follows the input's); within the bound nothing happens.
+   */
+  void trim(long maxBytes) {
+    ops.trim(maxBytes);
   }
 
   /**

@@ -32,6 +32,14 @@ final class AutoAugmentOps {
     return image.length + other.length;
   }
 
+  /** Drops the scratch arrays if they hold more than {@code maxBytes} (they grow again as needed). */
+  void trim(long maxBytes) {
+    if (scratchBytes() > maxBytes) {
+      image = new byte[0];
+      other = new byte[0];
+    }
+  }
+
   /** Copies the first {@code len} bytes of {@code source} into the scratch image. */
   void load(MemorySegment source, int len) {
     if (image.length < len) {

@@ -215,6 +215,23 @@ class AutoAugmentTest {
   }
 
   @Test
+  void trim_overTheBound_dropsTheScratchAndWithinItKeepsIt() {
+    AutoAugment augment = new AutoAugment(new TransformSpec.RandAugment(16, 30));
+    augment.apply(segment(gradient(W, H)), W, H, null, new SplittableRandom(1));
+    long held = augment.scratchBytes();
+
+    augment.trim(held);
+    long kept = augment.scratchBytes();
+    augment.trim(held - 1);
+
+    assertThat(held).isEqualTo(2L * W * H * 3);
+    assertThat(kept).isEqualTo(held);
+    assertThat(augment.scratchBytes()).isZero();
+    byte[] again = apply(augment, gradient(W, H), null, 1);
+    assertThat(again).isEqualTo(apply(new AutoAugment(new TransformSpec.RandAugment(16, 30)), gradient(W, H), null, 1));
+  }
+
+  @Test
   void apply_steadyState_allocatesNoBuffers() {
     AutoAugment augment = new AutoAugment(new TransformSpec.TrivialAugmentWide());
     int side = 64;
