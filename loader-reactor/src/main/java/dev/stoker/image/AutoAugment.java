@@ -101,7 +101,7 @@ final class AutoAugment {
     return spec;
   }
 
-  /** Bytes of scratch held now: two copies of the largest image seen. */
+  /** Bytes of scratch held now: two copies of the largest image seen and a row of sums. */
   long scratchBytes() {
     return ops.scratchBytes();
   }

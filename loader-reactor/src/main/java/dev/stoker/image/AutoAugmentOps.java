@@ -26,10 +26,14 @@ final class AutoAugmentOps {
   private byte[] other = new byte[0];
   private final int[] histogram = new int[3 * 256];
   private final byte[] table = new byte[3 * 256];
+  /** Sharpness: {@code round(factor * d)} for {@code d = -255 .. 255}, at {@code d + 255}. */
+  private final int[] differences = new int[511];
+  /** Sharpness: one row's vertical sums of three bytes. */
+  private int[] columns = new int[0];
 
   /** Bytes of scratch held now. */
   long scratchBytes() {
-    return image.length + other.length;
+    return image.length + other.length + 4L * columns.length;
   }
 
   /** Drops the scratch arrays if they hold more than {@code maxBytes} (they grow again as needed). */
@@ -37,6 +41,7 @@ final class AutoAugmentOps {
     if (scratchBytes() > maxBytes) {
       image = new byte[0];
       other = new byte[0];
+      columns = new int[0];
     }
   }
 
@@ -204,32 +209,42 @@ final class AutoAugmentOps {
 
   /**
    * PIL's {@code ImageEnhance.Sharpness}: blends every pixel with the image smoothed by {@code
-   * [[1, 1, 1], [1, 5, 1], [1, 1, 1]] / 13} (rounded); border pixels are their own smoothed value,
-   * so they stay as they are.
+   * [[1, 1, 1], [1, 5, 1], [1, 1, 1]] / 13} (rounded), as {@code smooth + round(factor * (v -
+   * smooth))}, clamped; border pixels are their own smoothed value, so they stay as they are.
    */
   private void sharpness(double factor, int width, int height) {
     if (factor == 1 || width < 3 || height < 3) {
       return;
+    }
+    int[] step = differences;
+    for (int d = -255; d <= 255; d++) {
+      step[d + 255] = (int) Math.floor(factor * d + 0.5);
     }
     byte[] src = image;
     byte[] dst = other;
     int rowBytes = width * 3;
     System.arraycopy(src, 0, dst, 0, rowBytes);
     System.arraycopy(src, (height - 1) * rowBytes, dst, (height - 1) * rowBytes, rowBytes);
+    if (columns.length < rowBytes) {
+      columns = new int[rowBytes];
+    }
+    int[] column = columns;
     for (int y = 1; y < height - 1; y++) {
       int row = y * rowBytes;
+      // each byte's sum with the bytes above and below it, then three of those sums side by side
+      for (int i = 0; i < rowBytes; i++) {
+        column[i] = (src[row - rowBytes + i] & 0xFF) + (src[row + i] & 0xFF) + (src[row + rowBytes + i] & 0xFF);
+      }
       for (int c = 0; c < 3; c++) {
         dst[row + c] = src[row + c];
         dst[row + rowBytes - 3 + c] = src[row + rowBytes - 3 + c];
       }
-      for (int i = row + 3; i < row + rowBytes - 3; i++) {
-        int up = i - rowBytes;
-        int down = i + rowBytes;
-        int sum = (src[up - 3] & 0xFF) + (src[up] & 0xFF) + (src[up + 3] & 0xFF)
-            + (src[i - 3] & 0xFF) + SMOOTH_CENTRE * (src[i] & 0xFF) + (src[i + 3] & 0xFF)
-            + (src[down - 3] & 0xFF) + (src[down] & 0xFF) + (src[down + 3] & 0xFF);
+      for (int i = 3; i < rowBytes - 3; i++) {
+        int v = src[row + i] & 0xFF;
+        int sum = column[i - 3] + column[i] + column[i + 3] + (SMOOTH_CENTRE - 1) * v;
         int smooth = (sum + SMOOTH_SUM / 2) / SMOOTH_SUM;
-        dst[i] = (byte) clamp(Math.floor(smooth + factor * ((src[i] & 0xFF) - smooth) + 0.5));
+        int out = smooth + step[v - smooth + 255];
+        dst[row + i] = (byte) (out < 0 ? 0 : out > 255 ? 255 : out);
       }
     }
     image = dst;
