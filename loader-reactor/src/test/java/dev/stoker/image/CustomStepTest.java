@@ -139,8 +139,19 @@ class CustomStepTest {
       }
     });
 
-    Result r = process(List.of(new Resize(W, H), new Custom(shift)), 0, 10, 5, 40, 15, 35, 5, 50, 15);
+    List<float[]> seen = new ArrayList<>();
+    SampleStep read = step("Read", SampleStep.Kind.PHOTOMETRIC, (image, random) -> {
+      for (int i = 0; i < image.boxCount(); i++) {
+        float[] b = new float[4];
+        image.box(i, b);
+        seen.add(b);
+      }
+    });
 
+    Result r = process(List.of(new Resize(W, H), new Custom(shift), new Custom(read)), 0, 10, 5, 40, 15, 35, 5, 50, 15);
+
+    assertThat(seen).as("the next step sees the boxes clipped, the one moved out dropped").hasSize(1);
+    assertThat(seen.get(0)).containsExactly(40, 5, 60, 15);
     assertThat(r.boxes()).containsExactly(40, 5, 60, 15);
     assertThat(r.kept()).containsExactly(0);
   }

@@ -117,6 +117,53 @@ class PhotometricDistortOpTest {
   }
 
   @Test
+  void apply_probabilityOne_adjustmentsInTheDrawnOrderWithTheDrawnFactors() {
+    PhotometricDistort d = new PhotometricDistort(0.6, 1.4, 0.3, 1.7, 0.2, 1.8, 0.3, 1.0);
+    for (long seed = 0; seed < 40; seed++) {
+      SplittableRandom replay = new SplittableRandom(seed);
+      replay.nextDouble();
+      double brightness = 0.6 + 0.8 * replay.nextDouble();
+      replay.nextDouble();
+      double contrast = 0.3 + 1.4 * replay.nextDouble();
+      replay.nextDouble();
+      double saturation = 0.2 + 1.6 * replay.nextDouble();
+      replay.nextDouble();
+      double hue = -0.3 + 0.6 * replay.nextDouble();
+      boolean contrastBefore = replay.nextDouble() < 0.5;
+      replay.nextDouble();
+      int[] perm = {0, 1, 2};
+      for (int i = 2; i > 0; i--) {
+        int k = replay.nextInt(i + 1);
+        int t = perm[i];
+        perm[i] = perm[k];
+        perm[k] = t;
+      }
+      byte[] expected = image();
+      PhotometricOps ops = new PhotometricOps(List.of());
+      ops.brightness(expected, expected.length, brightness);
+      if (contrastBefore) {
+        ops.contrast(expected, expected.length, contrast);
+      }
+      PhotometricOps.saturation(expected, expected.length, saturation);
+      PhotometricOps.hue(expected, expected.length, hue);
+      if (!contrastBefore) {
+        ops.contrast(expected, expected.length, contrast);
+      }
+      byte[] permuted = expected.clone();
+      for (int i = 0; i < PIXELS; i++) {
+        for (int c = 0; c < 3; c++) {
+          permuted[3 * i + c] = expected[3 * i + perm[c]];
+        }
+      }
+      byte[] px = image();
+
+      op().apply(px, px.length, d, new SplittableRandom(seed));
+
+      assertThat(px).as("seed %d, contrast %s", seed, contrastBefore ? "first" : "last").isEqualTo(permuted);
+    }
+  }
+
+  @Test
   void apply_probabilityZero_drawsNothingAndChangesNothing() {
     byte[] px = image();
     SplittableRandom random = new SplittableRandom(2);

@@ -84,6 +84,33 @@ class RandomErasingOpTest {
   }
 
   @Test
+  void erase_drawsAsTorchvision_exactRectangle() {
+    RandomErasing spec = new RandomErasing(1.0, 0.05, 0.3, 0.3, 3.3, 255);
+    for (long seed = 0; seed < 50; seed++) {
+      SplittableRandom replay = new SplittableRandom(seed);
+      replay.nextDouble(); // the coin
+      int h;
+      int w;
+      do {
+        double area = W * H * (0.05 + 0.25 * replay.nextDouble());
+        double ratio = Math.exp(Math.log(0.3) + (Math.log(3.3) - Math.log(0.3)) * replay.nextDouble());
+        h = (int) Math.rint(Math.sqrt(area * ratio));
+        w = (int) Math.rint(Math.sqrt(area / ratio));
+      } while (!(h < H && w < W));
+      int top = replay.nextInt(H - h + 1);
+      int left = replay.nextInt(W - w + 1);
+      byte[] before = image();
+      byte[] px = before.clone();
+      SplittableRandom random = new SplittableRandom(seed);
+
+      run(px, spec, random);
+
+      assertThat(changed(before, px)).as("seed %d", seed).containsExactly(left, top, left + w, top + h);
+      assertThat(random.nextLong()).isEqualTo(replay.nextLong());
+    }
+  }
+
+  @Test
   void erase_manySeeds_positionsCoverTheImage() {
     RandomErasing spec = new RandomErasing(1.0, 0.02, 0.02, 1.0, 1.0, 255);
     Set<Integer> lefts = new HashSet<>();
