@@ -27,6 +27,8 @@ final class GaussianBlurOp {
   private float[] rows = new float[0];
   private float[] column = new float[0];
   private int[] taps = new int[0];
+  private double[] weights = new double[0];
+  private float[] weights32 = new float[0];
 
   /**
    * torchvision's {@code _get_gaussian_kernel1d}: {@code size} weights summing to 1.
@@ -36,6 +38,13 @@ final class GaussianBlurOp {
    */
   static double[] kernel(int size, double sigma) {
     double[] k = new double[size];
+    fillKernel(k, sigma);
+    return k;
+  }
+
+  /** Writes the kernel of {@code k.length} taps into {@code k}. */
+  private static void fillKernel(double[] k, double sigma) {
+    int size = k.length;
     double half = (size - 1) * 0.5;
     double sum = 0;
     for (int i = 0; i < size; i++) {
@@ -46,7 +55,6 @@ final class GaussianBlurOp {
     for (int i = 0; i < size; i++) {
       k[i] /= sum;
     }
-    return k;
   }
 
   /** Index {@code i} of an axis of {@code n} pixels, reflected into {@code [0, n)} without repeating the edge. */
@@ -69,14 +77,21 @@ final class GaussianBlurOp {
     if (spec.kernelSize() == 1) {
       return;
     }
-    blur(px, width, height, kernel(spec.kernelSize(), sigma));
+    if (weights.length != spec.kernelSize()) {
+      weights = new double[spec.kernelSize()];
+    }
+    fillKernel(weights, sigma);
+    blur(px, width, height, weights);
   }
 
   /** Blurs with the separable {@code kernel} (odd length). */
   void blur(byte[] px, int width, int height, double[] kernel) {
     int size = kernel.length;
     int half = size / 2;
-    float[] k = new float[size];
+    if (weights32.length < size) {
+      weights32 = new float[size];
+    }
+    float[] k = weights32;
     for (int i = 0; i < size; i++) {
       k[i] = (float) kernel[i];
     }

@@ -136,8 +136,10 @@ public final class SampleProcessor {
    * whose centres fall outside its crop. At the end each box is clipped to the output canvas and
    * dropped if its clipped width or height is below 1 output pixel. The kept boxes keep their
    * order. The random draws and the pixels are those of {@link #process(ByteBuffer, String,
-   * SplittableRandom, MemorySegment)} except where {@code RandomIoUCrop} looks at the boxes; with
-   * no boxes the two are the same, byte for byte. Allocates no buffers.
+   * SplittableRandom, MemorySegment)} except where {@code RandomIoUCrop} or an output step (a
+   * user's {@link dev.stoker.api.SampleStep}, RandAugment) looks at the boxes; with no boxes the two
+   * are the same, byte for byte. Output steps see and move the boxes in output pixels, before the
+   * final rule above. Allocates no buffers (a user's step may).
    *
    * @param encoded the encoded bytes, from position to limit; the position is not moved
    * @param source the sample's name for error messages
