@@ -361,7 +361,8 @@ public sealed interface TransformSpec {
   /**
    * With probability {@code p}, overwrites a random rectangle of the output image (torchvision's
    * {@code RandomErasing}): its area a fraction of the image drawn uniformly from {@code [minScale,
-   * maxScale]}, its aspect ratio log-uniform in {@code [minRatio, maxRatio]}, its position uniform;
+   * maxScale]}, its aspect ratio (height over width, as in torchvision) log-uniform in {@code
+   * [minRatio, maxRatio]}, its position uniform;
    * after 10 attempts that do not fit, nothing is erased. The rectangle becomes gray {@code value},
    * or per-pixel uniform noise when {@code value} is -1. Runs on the uint8 output before a final
    * {@code Normalize} (torchvision erases the normalized tensor, so its {@code value=0} is the

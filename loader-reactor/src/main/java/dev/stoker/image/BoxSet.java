@@ -113,6 +113,26 @@ final class BoxSet {
     count = kept;
   }
 
+  /**
+   * Moves box {@code i} to {@code (x0, y0, x1, y1)}; the caller has checked the values. The box
+   * keeps its index in the caller's input (and so its label).
+   */
+  void set(int i, double x0, double y0, double x1, double y1) {
+    int b = 4 * i;
+    coords[b] = x0;
+    coords[b + 1] = y0;
+    coords[b + 2] = x1;
+    coords[b + 3] = y1;
+  }
+
+  /**
+   * Clips every box to the {@code width x height} canvas and drops the boxes with nothing left
+   * inside it, the rule every geometric step ends with.
+   */
+  void clip(int width, int height) {
+    map(Affine.IDENTITY, width, height);
+  }
+
   /** Keeps only the boxes whose centre lies strictly inside {@code (left, top) - (right, bottom)}. */
   void keepCentresInside(double left, double top, double right, double bottom) {
     int kept = 0;

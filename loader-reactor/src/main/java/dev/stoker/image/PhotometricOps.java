@@ -120,7 +120,7 @@ final class PhotometricOps {
    * torchvision's {@code ColorJitter.get_params} and {@code forward}: a random order of the four
    * adjustments, then one factor per enabled adjustment, then the adjustments in that order.
    */
-  private void colorJitter(ColorJitter j, SplittableRandom random, byte[] px, int len) {
+  void colorJitter(ColorJitter j, SplittableRandom random, byte[] px, int len) {
     for (int i = 0; i < 4; i++) {
       order[i] = i;
     }

@@ -15,9 +15,11 @@ import java.util.SplittableRandom;
  * from the {@link TransformPlan} (moving its boxes, if any, with it), decodes only the source
  * region the output shows (at the smallest scale that keeps the output's resolution), maps it
  * straight into the destination memory ({@link GeometryRenderer}), and then runs the plan's
- * photometric steps (color jitter, grayscale) in place on the output, the fewest pixels they could
- * run on. A plan that ends with {@code Normalize} renders into a per-thread uint8 scratch image and
- * converts it into the destination as float32.
+ * output steps (color jitter, grayscale, erasing, blur, photometric distortion, RandAugment,
+ * TrivialAugmentWide and users' {@link dev.stoker.api.SampleStep}s; see {@link OutputSteps}) in
+ * place on the output, the fewest pixels they could run on, in the order written. A plan that
+ * ends with {@code Normalize} renders into a per-thread uint8 scratch image, runs the output steps
+ * on it and converts it into the destination as float32.
  *
  * <p>Safe to share between threads: each thread keeps its own decode buffer, resampler and box
  * arrays, so in steady state a sample allocates no buffers. The renderer's scratch (the decoded
@@ -134,8 +136,10 @@ public final class SampleProcessor {
    * whose centres fall outside its crop. At the end each box is clipped to the output canvas and
    * dropped if its clipped width or height is below 1 output pixel. The kept boxes keep their
    * order. The random draws and the pixels are those of {@link #process(ByteBuffer, String,
-   * SplittableRandom, MemorySegment)} except where {@code RandomIoUCrop} looks at the boxes; with
-   * no boxes the two are the same, byte for byte. Allocates no buffers.
+   * SplittableRandom, MemorySegment)} except where {@code RandomIoUCrop} or an output step (a
+   * user's {@link dev.stoker.api.SampleStep}, RandAugment) looks at the boxes; with no boxes the two
+   * are the same, byte for byte. Output steps see and move the boxes in output pixels, before the
+   * final rule above. Allocates no buffers (a user's step may).
    *
    * @param encoded the encoded bytes, from position to limit; the position is not moved
    * @param source the sample's name for error messages
@@ -149,6 +153,8 @@ public final class SampleProcessor {
    * @throws IllegalArgumentException naming the parameter if {@code out} or a box array is too
    *     small, or a box is not finite or has its corners swapped
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
+   * @throws dev.stoker.api.SampleStepException naming {@code source} and the step if a user's
+   *     {@link dev.stoker.api.SampleStep} throws
    */
   public int process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out,
       float[] boxesIn, int boxCount, float[] boxesOut, int[] keptOut) {
@@ -193,6 +199,8 @@ public final class SampleProcessor {
    * @param out receives the output sample, at least {@link #sampleBytes()} bytes
    * @throws IllegalArgumentException naming {@code out} if it is too small
    * @throws dev.stoker.api.DecodeException naming {@code source} if the image cannot be decoded
+   * @throws dev.stoker.api.SampleStepException naming {@code source} and the step if a user's
+   *     {@link dev.stoker.api.SampleStep} throws
    */
   public void process(ByteBuffer encoded, String source, SplittableRandom random, MemorySegment out) {
     process(encoded, source, random, out, false);
@@ -227,7 +235,6 @@ public final class SampleProcessor {
     ImageDecoder using = s.timed == null ? decoder : s.timed.reset();
     ImageHeader header = using.readHeader(encoded, source);
     CropGeometry g = plan.geometry(header.width(), header.height(), random, s.boxes);
-    int pixels = g.outWidth() * g.outHeight();
     MemorySegment target = s.normalizer == null ? out : s.bytes.reshape(g.outWidth(), g.outHeight(), 3);
     GeometryRenderer renderer = RENDERERS.get();
     try {
@@ -235,9 +242,9 @@ public final class SampleProcessor {
     } finally {
       renderer.trim(maxScratchBytes);
     }
-    s.photometric.apply(target, pixels, random);
+    s.output.apply(target, g.outWidth(), g.outHeight(), s.boxes, random, source);
     if (s.normalizer != null) {
-      s.normalizer.convert(target, pixels, out);
+      s.normalizer.convert(target, g.outWidth() * g.outHeight(), out);
     }
     if (timer != null) {
       long decodeNanos = s.timed.nanos();
@@ -258,7 +265,7 @@ public final class SampleProcessor {
 
   private static final class Scratch {
     final BoxSet boxes = new BoxSet();
-    final PhotometricOps photometric;
+    final OutputSteps output;
     final Normalizer normalizer;
     final ImageBuffer bytes;
     /** The decoder with a stopwatch, when the processor has a timer. */
@@ -266,7 +273,7 @@ public final class SampleProcessor {
 
     Scratch(TransformPlan plan, TimedDecoder timed) {
       this.timed = timed;
-      this.photometric = new PhotometricOps(plan.photometric());
+      this.output = new OutputSteps(plan.outputSteps());
       this.normalizer = plan.normalize() == null ? null : new Normalizer(plan.normalize());
       this.bytes = plan.normalize() == null ? null : ImageBuffer.allocate((long) plan.outputWidth() * plan.outputHeight() * 3);
     }

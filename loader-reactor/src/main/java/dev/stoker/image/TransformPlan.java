@@ -44,14 +44,24 @@ import java.util.SplittableRandom;
  * canvas that a later step shrinks stays shrunk: pixels a later {@code Pad} or {@code Rotate}
  * brings back from outside it are fill, not the image beyond it.
  *
- * <p>Photometric steps ({@code ColorJitter}, {@code Grayscale}) are per-pixel, so they commute with
- * the geometry: the plan runs them on the output after resampling ({@link PhotometricOps}), in the
- * order written among themselves, drawing their random numbers after all geometric ones. A final
- * {@code Normalize} turns the output into float32 ({@link #floatOutput()}).
+ * <p>Output steps run on the output image after resampling ({@link OutputSteps}), in the order
+ * written among themselves, drawing their random numbers after all geometric ones: the per-pixel
+ * photometric steps ({@code ColorJitter}, {@code Grayscale}, {@code PhotometricDistort}), which
+ * commute with the geometry, and the steps defined on the output image ({@code RandomErasing},
+ * {@code GaussianBlur}, {@code RandAugment}, {@code TrivialAugmentWide}, and a user's {@code
+ * Custom} step). Where a recipe writes a photometric step before a step that brings in fill
+ * ({@code ZoomOut}, {@code Pad}, {@code Rotate}), the fill pixels are distorted too, unlike the
+ * recipe, and contrast blends with the mean gray of the output image, fill included. A final
+ * {@code Normalize} turns the output into float32 ({@link #floatOutput()}), after every output
+ * step, so a {@code Custom} step sees uint8.
+ *
+ * <p>{@code ZoomOut} (SSD's expand) is geometric: it places the canvas at a random position on a
+ * larger canvas of fill, as a {@code Pad} whose borders are drawn, so it leaves the output size
+ * unfixed like {@code RandomIoUCrop}.
  *
  * <p>The plan must end at a fixed output size (a {@code RandomResizedCrop}, a {@code Resize}, a
- * {@code CenterCrop} or a {@code RandomCrop}, possibly followed by a {@code Pad}, rotations and
- * flips) because every sample lands in a batch slot of one shape.
+ * {@code CenterCrop} or a {@code RandomCrop}, possibly followed by a {@code Pad}, rotations, flips
+ * and output steps) because every sample lands in a batch slot of one shape.
  *
  * <p><b>Boxes.</b> Object-detection boxes ({@code x0, y0, x1, y1} in pixels) follow the pixels
  * step by step: crops, pads and resizes move and scale them, flips mirror them, and a rotation
@@ -78,14 +88,16 @@ public final class TransformPlan {
 
   private final List<TransformSpec> specs;
   private final List<TransformSpec> photometric;
+  private final List<TransformSpec> output;
   private final int outWidth;
   private final int outHeight;
   private final Normalize normalize;
 
-  private TransformPlan(List<TransformSpec> specs, List<TransformSpec> photometric, int outWidth, int outHeight,
-      Normalize normalize) {
+  private TransformPlan(List<TransformSpec> specs, List<TransformSpec> photometric, List<TransformSpec> output,
+      int outWidth, int outHeight, Normalize normalize) {
     this.specs = specs;
     this.photometric = photometric;
+    this.output = output;
     this.outWidth = outWidth;
     this.outHeight = outHeight;
     this.normalize = normalize;
@@ -107,6 +119,7 @@ public final class TransformPlan {
     int height = -1;
     Normalize normalize = null;
     List<TransformSpec> photometric = new ArrayList<>();
+    List<TransformSpec> output = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       TransformSpec spec = specs.get(i);
       Checks.notNull(spec, "specs element");
@@ -131,15 +144,15 @@ public final class TransformPlan {
         case HorizontalFlip f -> { }
         case VerticalFlip f -> { }
         case Rotate r -> { }
-        case ColorJitter j -> photometric.add(j);
-        case Grayscale g -> photometric.add(g);
-        case ZoomOut z -> throw notYet(z);
-        case RandAugment a -> throw notYet(a);
-        case TrivialAugmentWide a -> throw notYet(a);
-        case RandomErasing e -> throw notYet(e);
-        case GaussianBlur b -> throw notYet(b);
-        case PhotometricDistort d -> throw notYet(d);
-        case Custom c -> throw notYet(c);
+        case ColorJitter j -> { photometric.add(j); output.add(j); }
+        case Grayscale g -> { photometric.add(g); output.add(g); }
+        case ZoomOut z -> { width = -1; height = -1; }
+        case RandAugment a -> output.add(a);
+        case TrivialAugmentWide a -> output.add(a);
+        case RandomErasing e -> output.add(e);
+        case GaussianBlur b -> output.add(b);
+        case PhotometricDistort d -> output.add(d);
+        case Custom c -> output.add(c);
         case Normalize n -> {
           Checks.argument(i == specs.size() - 1, "specs",
               n + " must be the last step, found at position " + i + " of " + specs.size() + ": " + specs);
@@ -150,12 +163,8 @@ public final class TransformPlan {
     Checks.argument(width > 0, "specs",
         "must end at a fixed output size (RandomResizedCrop, Resize, CenterCrop or RandomCrop), got " + specs);
     checkSampleBytes(width, height, normalize != null ? ElementType.FLOAT32 : ElementType.UINT8);
-    return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), width, height, normalize);
-  }
-
-  /** The steps whose execution is not written yet. */
-  private static IllegalArgumentException notYet(TransformSpec spec) {
-    return new IllegalArgumentException("specs: " + spec + " is not supported yet");
+    return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), List.copyOf(output), width, height,
+        normalize);
   }
 
   /** Refuses an output larger than {@link #MAX_SAMPLE_BYTES}, in exact arithmetic. */
@@ -238,9 +247,18 @@ public final class TransformPlan {
     return specs;
   }
 
-  /** The photometric specs, in the order written; they run on the output after the geometry. */
+  /** The {@code ColorJitter} and {@code Grayscale} specs, in the order written. */
   List<TransformSpec> photometric() {
     return photometric;
+  }
+
+  /**
+   * The output steps, in the order written: every step that runs on the output image after the
+   * geometry ({@code ColorJitter}, {@code Grayscale}, {@code RandomErasing}, {@code GaussianBlur},
+   * {@code PhotometricDistort}, {@code RandAugment}, {@code TrivialAugmentWide}, {@code Custom}).
+   */
+  List<TransformSpec> outputSteps() {
+    return output;
   }
 
   /**
@@ -283,7 +301,7 @@ public final class TransformPlan {
         case RandomIoUCrop c -> ioUCrop(g, c, random, moving);
         case ColorJitter j -> g;
         case Grayscale gray -> g;
-        case ZoomOut z -> g;
+        case ZoomOut z -> zoomOut(g, z, random, moving);
         case RandAugment a -> g;
         case TrivialAugmentWide a -> g;
         case RandomErasing e -> g;
@@ -337,11 +355,35 @@ public final class TransformPlan {
   }
 
   private static CropGeometry pad(CropGeometry g, Pad p, BoxSet boxes) {
-    CropGeometry padded = g.padded(p.left(), p.top(), p.right(), p.bottom(), p.fill());
+    return pad(g, p.left(), p.top(), p.right(), p.bottom(), p.fill(), boxes);
+  }
+
+  private static CropGeometry pad(CropGeometry g, int left, int top, int right, int bottom, int fill, BoxSet boxes) {
+    CropGeometry padded = g.padded(left, top, right, bottom, fill);
     if (boxes != null) {
-      boxes.map(Affine.translateThenScale(p.left(), p.top(), 1, 1), padded.outWidth(), padded.outHeight());
+      boxes.map(Affine.translateThenScale(left, top, 1, 1), padded.outWidth(), padded.outHeight());
     }
     return padded;
+  }
+
+  /**
+   * torchvision's {@code RandomZoomOut}: the coin, then the ratio {@code r} (not drawn when the
+   * range is one value), then the left and top fractions; the canvas is {@code floor(w * r) x
+   * floor(h * r)} (at most {@link Integer#MAX_VALUE}) and the image's offset {@code floor((canvas
+   * - size) * fraction)} on each axis.
+   */
+  private static CropGeometry zoomOut(CropGeometry g, ZoomOut z, SplittableRandom random, BoxSet boxes) {
+    if (z.p() == 0 || random.nextDouble() >= z.p()) {
+      return g;
+    }
+    double r = uniform(random, z.minRatio(), z.maxRatio());
+    int w = g.outWidth();
+    int h = g.outHeight();
+    int canvasWidth = (int) Math.min(Integer.MAX_VALUE, Math.floor(w * r));
+    int canvasHeight = (int) Math.min(Integer.MAX_VALUE, Math.floor(h * r));
+    int left = (int) ((canvasWidth - w) * random.nextDouble());
+    int top = (int) ((canvasHeight - h) * random.nextDouble());
+    return pad(g, left, top, canvasWidth - w - left, canvasHeight - h - top, z.fill(), boxes);
   }
 
   /**

@@ -14,7 +14,8 @@ import java.util.Locale;
  */
 public final class Presets {
   /** The names {@link #byName} knows. */
-  public static final List<String> NAMES = List.of("imagenet-train", "imagenet-eval", "decode-only", "ssd300-train");
+  public static final List<String> NAMES = List.of("imagenet-train", "imagenet-eval", "decode-only", "ssd300-train",
+      "ssd300-train-full");
 
   private Presets() {}
 
@@ -73,12 +74,43 @@ public final class Presets {
   }
 
   /**
-   * The preset called {@code name}: {@code imagenet-train}, {@code imagenet-eval}, {@code decode-only}
-   * or {@code ssd300-train}. The size is the output's height and width, except for
-   * {@code ssd300-train}, which is 300x300 by its name and ignores {@code size}.
+   * The full SSD training augmentation for object detection at {@code size x size}, in the SSD
+   * recipe's order: {@link TransformSpec.PhotometricDistort} (SSD's defaults), {@link
+   * TransformSpec.ZoomOut} (ratio [1, 4], p 0.5, filled with gray 116, near the ImageNet mean
+   * color that torchvision's recipe fills with), the SSD paper's {@link TransformSpec.RandomIoUCrop},
+   * a horizontal flip with p 0.5, and a resize to {@code size x size}. Boxes move with the image.
+   *
+   * <p>One difference from the recipe: the photometric distortion is per-pixel and runs on the
+   * output after the geometry (see {@link dev.stoker.image.TransformPlan}), so the zoom-out's fill
+   * pixels are distorted too (the recipe distorts the image before it expands it, leaving the fill
+   * at the mean), and contrast blends with the mean gray of the output, fill included. Its random
+   * draws also come after the geometry's, where the recipe draws them first.
+   *
+   * @param size the output's width and height, in pixels, positive
+   * @return the steps, an unmodifiable list
+   */
+  public static List<TransformSpec> ssdTrainFull(int size) {
+    Checks.positive(size, "size");
+    return List.of(new TransformSpec.PhotometricDistort(), new TransformSpec.ZoomOut(1.0, 4.0, 0.5, 116),
+        new TransformSpec.RandomIoUCrop(), new TransformSpec.HorizontalFlip(0.5), new TransformSpec.Resize(size, size));
+  }
+
+  /**
+   * {@link #ssdTrainFull(int) ssdTrainFull(300)}: the full SSD300 training augmentation.
+   *
+   * @return the steps, an unmodifiable list
+   */
+  public static List<TransformSpec> ssd300TrainFull() {
+    return ssdTrainFull(300);
+  }
+
+  /**
+   * The preset called {@code name}: {@code imagenet-train}, {@code imagenet-eval}, {@code decode-only},
+   * {@code ssd300-train} or {@code ssd300-train-full}. The size is the output's height and width,
+   * except for the {@code ssd300} ones, which are 300x300 by their name and ignore {@code size}.
    *
    * @param name the preset's name, not null
-   * @param size the output's width and height, in pixels (ignored by {@code ssd300-train})
+   * @param size the output's width and height, in pixels (ignored by the {@code ssd300} ones)
    * @return the steps, an unmodifiable list
    * @throws IllegalArgumentException naming the preset if it is unknown
    */
@@ -90,6 +122,7 @@ public final class Presets {
       case "imagenet-eval" -> imagenetEval(size);
       case "decode-only" -> decodeOnly(size);
       case "ssd300-train" -> ssd300Train();
+      case "ssd300-train-full" -> ssd300TrainFull();
       default -> throw new IllegalArgumentException(
           "preset: unknown '" + name + "'; known: " + String.join(", ", NAMES));
     };
