@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The output steps (ZoomOut, PhotometricDistort, RandomErasing, GaussianBlur and a user's step)
+ * The output steps (ZoomOut, PhotometricDistort, RandAugment, TrivialAugmentWide, RandomErasing,
+ * GaussianBlur and a user's step)
  * through the whole loader: same seed, same bytes, any thread count; a user's step that throws
  * fails exactly its sample, named in the failure, and the run goes on.
  */
@@ -62,7 +63,8 @@ class OutputStepsLoaderTest {
 
   private static List<TransformSpec> recipe() {
     return List.of(new TransformSpec.PhotometricDistort(), new TransformSpec.ZoomOut(),
-        new TransformSpec.Resize(24, 24), new TransformSpec.HorizontalFlip(0.5), new TransformSpec.RandomErasing(0.5),
+        new TransformSpec.Resize(24, 24), new TransformSpec.HorizontalFlip(0.5), new TransformSpec.RandAugment(2, 9),
+        new TransformSpec.TrivialAugmentWide(), new TransformSpec.RandomErasing(0.5),
         new TransformSpec.GaussianBlur(3), new TransformSpec.Custom(NOISE));
   }
 
