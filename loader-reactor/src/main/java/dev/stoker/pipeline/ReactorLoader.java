@@ -73,7 +73,8 @@ final class ReactorLoader implements Loader {
     this.shuffle = b.shuffle;
     this.failurePolicy = b.failurePolicy;
     this.failureListener = b.failureListener;
-    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size);
+    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size,
+        sampled == null ? 0 : sampled.samplingFingerprint());
     this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
     this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
     this.pool = origin.pool();
