@@ -49,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
   RemoteNodeOptions remote = new RemoteNodeOptions();
 
   @Mixin
+  SourceCombineOptions combine = new SourceCombineOptions();
+
+  @Mixin
   MetricsOptions metrics = new MetricsOptions();
 
   @Option(names = "--epochs", paramLabel = "E", description = "timed epochs (default: ${DEFAULT-VALUE})")
@@ -95,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     if (saveState != null && !Files.isDirectory(saveState.toAbsolutePath().getParent())) {
       throw new UsageException("--save-state " + saveState + ": its folder does not exist");
     }
+    combine.check(dir, dataset, remote.given());
     remote.check(dir, dataset, options);
     if (floor && remote.given()) {
       throw new UsageException("--floor decodes the files here; with --remote the nodes do");
@@ -105,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
       options.meters = endpoint == null ? null : endpoint.registry();
       long opening = System.nanoTime();
       try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
-          : Input.local(dataset.open(dir))) {
+          : Input.local(combine.open(dir, dataset))) {
         return bench(input, Duration.ofNanos(System.nanoTime() - opening), record, trace);
       }
     }
