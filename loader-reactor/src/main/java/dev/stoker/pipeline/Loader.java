@@ -165,13 +165,15 @@ public interface Loader extends AutoCloseable {
    * {@link LoaderBuilder#ring}) gets its next batch only once it releases one, so however much is
    * requested the ring is never overrun. Slots come back in delivery order, so a batch released
    * early frees its slot once the older ones are released too. <b>Release every batch</b>: one never
-   * released holds its slot for good, and the Flux completes only once every batch it delivered was
-   * released. (With a custom {@link dev.stoker.api.BatchRing} that cannot defer a release, at most
-   * one batch is held: the next comes once it is released.)
+   * released holds its slot for good, and the Flux ends ({@code onComplete}, or {@code onError} for
+   * a run that failed) only once every batch it delivered was released. (With a custom
+   * {@link dev.stoker.api.BatchRing} that cannot defer a release, at most one batch is held: the
+   * next comes once it is released.)
    *
    * <p>Cancel releases every batch held, stops the run and gives every slot back (the loader then
    * refuses further runs; close it to free its ring). A run that fails ends in {@code onError} with
-   * the {@link dev.stoker.api.LoaderException} (naming the failed sample for a fail-fast policy).
+   * the {@link dev.stoker.api.LoaderException} (naming the failed sample for a fail-fast policy),
+   * after the batches published before the failure, each delivered on demand as usual.
    *
    * <pre>{@code
    * loader.flux(10)
