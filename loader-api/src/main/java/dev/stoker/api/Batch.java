@@ -24,7 +24,7 @@ import java.lang.foreign.MemorySegment;
  * <p>A {@code Batch} is valid only during the {@link BatchConsumer#accept} call that receives it;
  * the slot is reused afterwards. Copy out what must outlive the call. A batch pulled from a loader
  * ({@code loader.batches(epochs)} or {@code loader.flux(epochs)}, a {@code HeldBatch}) stays valid
- * until it is released or the next one is taken, and throws when used after that.
+ * until it is released (a pulled one also when the next is taken), and throws when used after that.
  */
 public interface Batch {
   /**

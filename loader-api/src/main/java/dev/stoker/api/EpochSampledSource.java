@@ -31,4 +31,26 @@ public interface EpochSampledSource extends SampleSource {
    * @return a new array of {@link #samplesPerEpoch()} indices in {@code [0, size())}; an index may repeat
    */
   int[] epochOrder(long seed, int epoch);
+
+  /**
+   * A fingerprint of how this source draws its epochs, kept in every {@link LoaderState} so that a
+   * state is never resumed on a source that draws differently (other weights, sizes or sources).
+   * Two sources that draw the same {@link #epochOrder} for every seed and epoch should have the same
+   * fingerprint, and any change to what the draws depend on should change it. This default hashes
+   * {@link #size()}, {@link #samplesPerEpoch()} and the draws of two fixed (seed, epoch) pairs;
+   * implementations that know their parameters hash those instead. Never 0 (0 marks a source whose
+   * epochs are permutations of all its samples).
+   *
+   * @return a non-zero fingerprint of the drawing
+   */
+  default long samplingFingerprint() {
+    long h = 0x9E3779B97F4A7C15L ^ size();
+    h = h * 31 + samplesPerEpoch();
+    for (int[] draws : new int[][] {epochOrder(0x5EED, 0), epochOrder(-7, 1)}) {
+      for (int index : draws) {
+        h = h * 0x100000001B3L + index;
+      }
+    }
+    return h == 0 ? 1 : h;
+  }
 }

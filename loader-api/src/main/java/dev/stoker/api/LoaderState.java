@@ -13,7 +13,9 @@ import java.io.Serializable;
  * {@link LastBatchPolicy}) already consumed, delivered or failed; {@code batch} counts the batches
  * already delivered in the epoch, so that batch numbers continue. The other fields identify the
  * sequence and are checked when the state is used: a state cannot be resumed on a loader with a
- * different seed, shuffle, sharding, batch size or dataset size.
+ * different seed, shuffle, sharding, batch size or dataset size, nor, for a source whose epochs are
+ * drawn ({@link EpochSampledSource}, e.g. a weighted mix), with a different way of drawing them
+ * ({@code sampling}, the source's {@link EpochSampledSource#samplingFingerprint()}).
  *
  * <pre>{@code
  * LoaderState saved = loader.state();          // e.g. inside the consumer, after a training step
@@ -33,9 +35,11 @@ import java.io.Serializable;
  * @param lastBatch the last-batch policy
  * @param batchSize samples per batch
  * @param datasetSize the number of samples in the source
+ * @param sampling how the source draws its epochs: its {@link EpochSampledSource#samplingFingerprint()},
+ *     or 0 for a source whose every epoch is a permutation of all its samples
  */
 public record LoaderState(int epoch, long position, long batch, long seed, boolean shuffle, int rank, int worldSize,
-    LastBatchPolicy lastBatch, int batchSize, int datasetSize) implements Serializable {
+    LastBatchPolicy lastBatch, int batchSize, int datasetSize, long sampling) implements Serializable {
 
   /** Validates the fields. */
   public LoaderState {
@@ -47,6 +51,25 @@ public record LoaderState(int epoch, long position, long batch, long seed, boole
     Checks.notNull(lastBatch, "lastBatch");
     Checks.positive(batchSize, "batchSize");
     Checks.notNegative(datasetSize, "datasetSize");
+  }
+
+  /**
+   * A state of a source whose every epoch is a permutation of all its samples ({@code sampling} 0).
+   *
+   * @param epoch the epoch to continue
+   * @param position samples of the epoch's sequence on this rank already consumed
+   * @param batch batches of the epoch already delivered on this rank
+   * @param seed the seed of the order and of every random choice
+   * @param shuffle whether epochs are shuffled
+   * @param rank this loader's rank
+   * @param worldSize the number of ranks
+   * @param lastBatch the last-batch policy
+   * @param batchSize samples per batch
+   * @param datasetSize the number of samples in the source
+   */
+  public LoaderState(int epoch, long position, long batch, long seed, boolean shuffle, int rank, int worldSize,
+      LastBatchPolicy lastBatch, int batchSize, int datasetSize) {
+    this(epoch, position, batch, seed, shuffle, rank, worldSize, lastBatch, batchSize, datasetSize, 0);
   }
 
   /**
@@ -69,7 +92,8 @@ public record LoaderState(int epoch, long position, long batch, long seed, boole
    * @return a new state; this one is unchanged
    */
   public LoaderState at(int epoch, long position, long batch) {
-    return new LoaderState(epoch, position, batch, seed, shuffle, rank, worldSize, lastBatch, batchSize, datasetSize);
+    return new LoaderState(epoch, position, batch, seed, shuffle, rank, worldSize, lastBatch, batchSize, datasetSize,
+        sampling);
   }
 
   /**
@@ -88,6 +112,12 @@ public record LoaderState(int epoch, long position, long batch, long seed, boole
     same("lastBatch", lastBatch, other.lastBatch);
     same("batchSize", batchSize, other.batchSize);
     same("datasetSize", datasetSize, other.datasetSize);
+    if (sampling != other.sampling) {
+      throw new IllegalArgumentException("state: saved with sampling=" + Long.toHexString(sampling)
+          + " but this loader has sampling=" + Long.toHexString(other.sampling) + ": its source draws its epochs"
+          + " differently (a mixed source's sources, their sizes, weights, replacement or samples per epoch changed);"
+          + " build the loader with the source the state was saved with");
+    }
   }
 
   private static void same(String field, Object saved, Object current) {

@@ -11,11 +11,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
-import dev.stoker.pipeline.LoaderStateJson;
 import dev.stoker.ring.BatchRings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -49,6 +45,9 @@ final class BenchCommand implements Callable<Integer> {
   RemoteNodeOptions remote = new RemoteNodeOptions();
 
   @Mixin
+  SourceCombineOptions combine = new SourceCombineOptions();
+
+  @Mixin
   MetricsOptions metrics = new MetricsOptions();
 
   @Option(names = "--epochs", paramLabel = "E", description = "timed epochs (default: ${DEFAULT-VALUE})")
@@ -67,18 +66,8 @@ final class BenchCommand implements Callable<Integer> {
       + "the rank's epoch), next_position and indices (in position order); for checking exactly-once from outside")
   Path traceIndices;
 
-  @Option(names = "--save-state", paramLabel = "FILE", description = "write the loader's state (JSON) to FILE when "
-      + "the run ends, fails or is interrupted: where it stands just after the last batch handed to the consumer; "
-      + "continue with --resume FILE")
-  Path saveState;
-
-  @Option(names = "--resume", paramLabel = "FILE", description = "continue from a state --save-state wrote, without "
-      + "a warm-up; --epochs counts the partial first epoch; refused if --seed, --no-shuffle, the shard, --last-batch, "
-      + "--batch or the dataset's size differ from the saved run")
-  Path resume;
-
-  /** The state {@code --resume} names, read before anything is opened. */
-  private LoaderState resumed;
+  @Mixin
+  StateOptions state = new StateOptions();
 
   /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
   private static long allocatedBytes() {
@@ -91,10 +80,8 @@ final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--epochs: must be at least 1, got " + epochs);
     }
     options.check();
-    resumed = resume == null ? null : readState(resume);
-    if (saveState != null && !Files.isDirectory(saveState.toAbsolutePath().getParent())) {
-      throw new UsageException("--save-state " + saveState + ": its folder does not exist");
-    }
+    state.check("bench");
+    combine.check(dir, dataset, remote.given());
     remote.check(dir, dataset, options);
     if (floor && remote.given()) {
       throw new UsageException("--floor decodes the files here; with --remote the nodes do");
@@ -105,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
       options.meters = endpoint == null ? null : endpoint.registry();
       long opening = System.nanoTime();
       try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
-          : Input.local(dataset.open(dir))) {
+          : Input.local(combine.open(dir, dataset))) {
         return bench(input, Duration.ofNanos(System.nanoTime() - opening), record, trace);
       }
     }
@@ -118,20 +105,9 @@ final class BenchCommand implements Callable<Integer> {
     try (Loader loader = options.build(input, listTime, BatchRings.direct(), record::failed)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%s%n", loader.sourceDescription(),
           loader.layout(), options.threads, Summaries.decoder(loader.decoderName()), options.shardOrigin);
-      if (resumed != null) {
-        try {
-          resumed.checkSameSequence(loader.state());
-          if (resumed.position() > loader.samplesPerEpoch()) {
-            throw new IllegalArgumentException("state: position " + resumed.position() + " is past the epoch's "
-                + loader.samplesPerEpoch() + " samples");
-          }
-        } catch (IllegalArgumentException e) {
-          throw new UsageException("--resume " + resume + ": " + e.getMessage(), e);
-        }
-        System.err.printf("bench: resuming epoch %d at sample %d (batch %d) of %d; no warm-up%n", resumed.epoch(),
-            resumed.position(), resumed.batch(), loader.samplesPerEpoch());
-      }
-      record.onInterrupt(() -> saveState(loader, "interrupted"));
+      LoaderState resumed = state.resumed();
+      state.checkResume(loader, "; no warm-up");
+      record.onInterrupt(() -> state.interrupted(loader, trace == null ? () -> { } : trace::flush));
       BatchDigest digest = new BatchDigest();
       RunSummary summary;
       long allocatedBefore;
@@ -140,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
         if (resumed == null) {
           try (ProgressLine line = new ProgressLine("warm-up", loader::progress, loader.samplesPerEpoch(), System.err)) {
             record.watch(loader::progress, line, false);
-            loader.run(0, 1, trace == null ? batch -> { } : trace);
+            loader.run(0, 1, state.track(loader, trace == null ? batch -> { } : trace));
           }
         }
         allocatedBefore = allocatedBytes();
@@ -151,12 +127,13 @@ final class BenchCommand implements Callable<Integer> {
             digest.accept(batch);
             trace.accept(batch);
           };
-          summary = resumed == null ? loader.run(1, epochs, consumer) : loader.run(resumed, epochs, consumer);
+          BatchConsumer tracked = state.track(loader, consumer);
+          summary = resumed == null ? loader.run(1, epochs, tracked) : loader.run(resumed, epochs, tracked);
         }
       } catch (RuntimeException e) {
         record.onInterrupt(() -> { });
         try {
-          saveState(loader, "failed");
+          state.save(loader.state(), "failed");
         } catch (RuntimeException notSaved) {
           e.addSuppressed(notSaved);   // the run's error is the one to report
           System.err.println("bench: " + notSaved.getMessage());
@@ -165,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
         throw e;
       }
       record.onInterrupt(() -> { });
-      saveState(loader, "ended");
+      state.save(loader.state(), "ended");
       double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
       double wirePerImage = input.nodes() != null
           ? (input.wireBytes() - wireBefore) / (double) Math.max(1, summary.delivered()) : -1;
@@ -183,32 +160,6 @@ final class BenchCommand implements Callable<Integer> {
       }
       return 0;
     }
-  }
-
-  private static LoaderState readState(Path file) {
-    try {
-      return LoaderStateJson.read(file);
-    } catch (IOException e) {
-      throw new UsageException("--resume " + file + ": cannot read it (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ")", e);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--resume: " + e.getMessage(), e);
-    }
-  }
-
-  /** With {@code --save-state}: writes the loader's state and says so on stderr; {@code how} the run ended. */
-  private void saveState(Loader loader, String how) {
-    if (saveState == null) {
-      return;
-    }
-    LoaderState state = loader.state();
-    try {
-      LoaderStateJson.write(saveState, state);
-    } catch (IOException e) {
-      throw new UncheckedIOException("--save-state " + saveState + ": cannot write it: " + e.getMessage(), e);
-    }
-    System.err.printf("bench: run %s; state saved to %s: epoch %d, sample %d, batch %d%n", how, saveState,
-        state.epoch(), state.position(), state.batch());
   }
 
   private String toJson(RunSummary s, StageReport stages, Input input, Loader loader, String digest, double floorRate,

@@ -3,6 +3,7 @@ package dev.stoker.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.api.BatchConsumer;
+import dev.stoker.api.LoaderState;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
 import dev.stoker.cuda.DeviceFeed;
@@ -54,6 +55,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   MetricsOptions metrics = new MetricsOptions();
 
+  @Mixin
+  StateOptions state = new StateOptions();
+
   @Option(names = "--epochs", paramLabel = "E", description = "epochs to run (default: ${DEFAULT-VALUE})")
   int epochs = 3;
 
@@ -84,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new UsageException("--epochs: must be at least 1, got " + epochs);
     }
     options.check();
+    state.check("demo");
     remote.check(dir, dataset, options);
     if (perClass < 1) {
       throw new UsageException("--per-class: must be at least 1, got " + perClass);
@@ -131,6 +136,9 @@ final class DemoCommand implements Callable<Integer> {
           Summaries.decoder(loader.decoderName()), options.ringSlots, feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
           feed.backend().equals("cuda") ? " (" + feed.cuda().device() + ")" : " (" + feed.cuda().reason() + ")",
           options.shardOrigin);
+      state.checkResume(loader, "; the reference trainer starts afresh");
+      LoaderState resumed = state.resumed();
+      record.onInterrupt(() -> state.interrupted(loader, () -> { }));
       BatchChecker checker = new BatchChecker(loader.layout(), classes.size(), hasBoxes);
       // detection sources label an image by its first box (or -1): nothing a classifier can learn
       boolean train = !hasBoxes && !classes.isEmpty();
@@ -142,10 +150,11 @@ final class DemoCommand implements Callable<Integer> {
         record.watch(loader::progress, line, true);
         outcome = feed.call(() -> {
           try {
-            RunSummary run = loader.run(0, epochs, batch -> {
+            BatchConsumer consumer = state.track(loader, batch -> {
               checker.accept(batch);
               toDevice.accept(batch);
             });
+            RunSummary run = resumed == null ? loader.run(0, epochs, consumer) : loader.run(resumed, epochs, consumer);
             return new Outcome(run, train ? trainer.report() : null);
           } finally {
             if (trainer != null) {
@@ -154,13 +163,22 @@ final class DemoCommand implements Callable<Integer> {
           }
         });
       } catch (RuntimeException e) {
+        record.onInterrupt(() -> { });
+        try {
+          state.save(loader.state(), "failed");
+        } catch (RuntimeException notSaved) {
+          e.addSuppressed(notSaved);   // the run's error is the one to report
+          System.err.println("demo: " + notSaved.getMessage());
+        }
         record.runFailed(e);
         throw e;
       }
+      record.onInterrupt(() -> { });
+      state.save(loader.state(), "ended");
       RunSummary summary = outcome.summary();
       Summaries.print(summary, System.out);
       Summaries.printStages(loader.stageReport(), System.out);
-      long expected = loader.samplesPerEpoch() * epochs;
+      long expected = loader.samplesPerEpoch() * epochs - (resumed == null ? 0 : resumed.position());
       String boxes = loader.layout().hasBoxes()
           ? String.format(", %,d boxes inside the image and not degenerate", checker.boxes()) : "";
       System.out.printf("checked %,d batches: shapes %s, labels in [%d, %d)%s, every class seen: %s; "

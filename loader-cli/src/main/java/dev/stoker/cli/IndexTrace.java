@@ -73,6 +73,15 @@ final class IndexTrace implements BatchConsumer, AutoCloseable {
     }
   }
 
+  /** Writes what is buffered to the file (on Ctrl-C, whose exit skips the close). */
+  void flush() {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("--trace-indices: cannot write " + file, e);
+    }
+  }
+
   /** Flushes and closes the file. */
   @Override
   public void close() {

@@ -121,6 +121,21 @@ final class MixSource implements EpochSampledSource {
     return z ^ (z >>> 31);
   }
 
+  /**
+   * Hashes what the draws depend on: each source's size and per-epoch count (the weights as the counts
+   * they apportion: weights that give the same counts draw the same epochs), the samples per epoch
+   * and the replacement flag.
+   */
+  @Override
+  public long samplingFingerprint() {
+    long h = fmix(0x6D69785F76310000L ^ (replacement ? 1 : 2)); // "mix_v1"
+    h = fmix(h ^ samplesPerEpoch);
+    for (int k = 0; k < perEpoch.length; k++) {
+      h = fmix(h ^ (((long) all.partSize(k) << 32) | (perEpoch[k] & 0xFFFFFFFFL)));
+    }
+    return h == 0 ? 1 : h;
+  }
+
   @Override
   public String description() {
     StringBuilder w = new StringBuilder();

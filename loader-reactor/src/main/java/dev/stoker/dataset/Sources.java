@@ -179,8 +179,10 @@ public final class Sources {
    * replacement by a generator keyed by the loader's seed, the epoch and the source, then interleaved.
    * Without replacement no sample of a source repeats within an epoch until all of that source's
    * samples have been drawn. The loader asks for each epoch's draw ({@link EpochSampledSource}), deals
-   * it to the ranks and resumes in it like any epoch; a loader reading from a data-server node
-   * ({@code LoaderBuilder.supplier}) does not mix. A sample drawn twice in one epoch gets the same
+   * it to the ranks and resumes in it like any epoch (a resumed state carries the mix's
+   * {@link EpochSampledSource#samplingFingerprint()}, so a changed mix is refused). A data-server
+   * node refuses to serve a mix (its clients ask for every index), and a loader reading from nodes
+   * ({@code LoaderBuilder.supplier}) cannot mix them: mix where the files are read. A sample drawn twice in one epoch gets the same
    * augmentation both times (its randomness is keyed by seed, epoch and index). Its samples, and so its
    * {@code DatasetIdentity}, are those of the concatenation: the weights choose epochs, not samples.
    *

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * first decoded (8 bytes per sample, kept after eviction since they never change), and
  * {@link #copyBoxes} multiplies its boxes by them.
  */
-final class CachedSource implements CachingSource {
+class CachedSource implements CachingSource {
   private final SampleSource inner;
   private final long maxBytes;
   /** Null for an encoded cache. */

@@ -4,7 +4,8 @@ import dev.stoker.api.Batch;
 
 /**
  * A {@link Batch} handed out by a {@link BatchStream} or {@link Loader#flux}: it stays valid until
- * it is {@link #release() released}, or until the stream hands out the next batch or is closed.
+ * it is {@link #release() released}; a {@link BatchStream} also releases it when it hands out the
+ * next batch or is closed, a Flux when it is cancelled (see {@link Loader#flux} for holding several).
  * After that every accessor throws an {@link IllegalStateException} naming the batch, and the
  * segments it returned ({@link #pixels()}, {@link #boxes()}, {@link #boxLabels()}) are closed (a
  * read throws {@code IllegalStateException}), so recycled slot memory is never read.

@@ -154,21 +154,34 @@ public interface Loader extends AutoCloseable {
   }
 
   /**
-   * Epochs {@code 0..epochs-1} as a {@link Flux} for Reactor: the run starts on subscription and
-   * hands out exactly one batch per unit requested, never ahead of demand. A batch stays valid
-   * until the next is requested, it is {@link HeldBatch#release() released}, or the Flux ends;
-   * so at most one batch is held however much is requested, and the ring is never overrun. Cancel
-   * stops the run and gives every slot back (the loader then refuses further runs); a run that
-   * fails ends in {@code onError} with the {@link dev.stoker.api.LoaderException} (naming the
-   * failed sample for a fail-fast policy).
+   * Epochs {@code 0..epochs-1} as a {@link Flux} for Reactor. The run starts on subscription, on a
+   * thread of its own ({@code stoker-flux}), which delivers the batches: exactly one per unit
+   * requested, never ahead of demand, and {@code request} itself never blocks.
    *
-   * <p>A request waits, on the requesting thread, until the next batch is ready: subscribe from a
-   * thread that may block, e.g. with {@code subscribeOn(Schedulers.boundedElastic())}.
+   * <p>Each batch stays valid until the subscriber {@link HeldBatch#release() releases} it (or
+   * cancels): {@code request(n)} lets up to {@code n} batches be held at once, e.g. by an
+   * asynchronous stage ({@code publishOn}, a device copy) or a batch kept for a second look. The
+   * ring bounds them: a subscriber that holds every slot of the ring (see
+   * {@link LoaderBuilder#ring}) gets its next batch only once it releases one, so however much is
+   * requested the ring is never overrun. Slots come back in delivery order, so a batch released
+   * early frees its slot once the older ones are released too. <b>Release every batch</b>: one never
+   * released holds its slot for good, and the Flux ends ({@code onComplete}, or {@code onError} for
+   * a run that failed) only once every batch it delivered was released. (With a custom
+   * {@link dev.stoker.api.BatchRing} that cannot defer a release, at most one batch is held: the
+   * next comes once it is released.)
+   *
+   * <p>Cancel releases every batch held, stops the run and gives every slot back (the loader then
+   * refuses further runs; close it to free its ring). A run that fails ends in {@code onError} with
+   * the {@link dev.stoker.api.LoaderException} (naming the failed sample for a fail-fast policy),
+   * after the batches published before the failure, each delivered on demand as usual.
    *
    * <pre>{@code
    * loader.flux(10)
-   *     .subscribeOn(Schedulers.boundedElastic())
-   *     .doOnNext(batch -> trainStep(batch.pixels(), batch.size()))
+   *     .doOnNext(batch -> {
+   *       try (batch) {
+   *         trainStep(batch.pixels(), batch.size());
+   *       }
+   *     })
    *     .blockLast();
    * }</pre>
    *
@@ -177,7 +190,7 @@ public interface Loader extends AutoCloseable {
    */
   default Flux<HeldBatch> flux(int epochs) {
     Checks.positive(epochs, "epochs");
-    return PulledBatches.flux(consumer -> run(0, epochs, consumer));
+    return FluxBatches.flux(consumer -> run(0, epochs, consumer));
   }
 
   /**
@@ -190,7 +203,7 @@ public interface Loader extends AutoCloseable {
   default Flux<HeldBatch> flux(LoaderState from, int epochs) {
     Checks.notNull(from, "from");
     Checks.positive(epochs, "epochs");
-    return PulledBatches.flux(consumer -> run(from, epochs, consumer));
+    return FluxBatches.flux(consumer -> run(from, epochs, consumer));
   }
 
   /**

@@ -28,6 +28,10 @@ import java.util.Set;
  *  "rank":0,"world_size":2,"last_batch":"PARTIAL","batch_size":256,"dataset_size":50000}
  * }</pre>
  *
+ * <p>A state of a source whose epochs are drawn (a weighted mix) has one more field,
+ * {@code "sampling"}: the source's {@link dev.stoker.api.EpochSampledSource#samplingFingerprint()}
+ * as 16 hexadecimal digits; it is absent, and read as 0, for every other source.
+ *
  * <p>Reading trusts nothing: a file over {@value #MAX_BYTES} bytes is refused before it is read,
  * and every field must be present, of its JSON type and in range, with no field unknown or given
  * twice; an error names the file (or {@code origin}) and the field, quoting at most
@@ -49,7 +53,7 @@ public final class LoaderStateJson {
   public static final int MAX_BYTES = 4096;
 
   private static final List<String> FIELDS = List.of("format", "version", "epoch", "position", "batch", "seed",
-      "shuffle", "rank", "world_size", "last_batch", "batch_size", "dataset_size");
+      "shuffle", "rank", "world_size", "last_batch", "batch_size", "dataset_size", "sampling");
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private LoaderStateJson() {}
@@ -75,6 +79,9 @@ public final class LoaderStateJson {
     o.put("last_batch", state.lastBatch().name());
     o.put("batch_size", state.batchSize());
     o.put("dataset_size", state.datasetSize());
+    if (state.sampling() != 0) {
+      o.put("sampling", String.format("%016x", state.sampling()));
+    }
     return o.toString();
   }
 
@@ -146,7 +153,7 @@ public final class LoaderStateJson {
     int batchSize = (int) integer(root, "batch_size", 1, Integer.MAX_VALUE, origin);
     int datasetSize = (int) integer(root, "dataset_size", 0, Integer.MAX_VALUE, origin);
     return new LoaderState(epoch, position, batch, seed, shuffle.booleanValue(), rank, worldSize, policy, batchSize,
-        datasetSize);
+        datasetSize, sampling(root, origin));
   }
 
   /**
@@ -195,6 +202,22 @@ public final class LoaderStateJson {
           + "not a state file");
     }
     return fromJson(new String(bytes, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /** The optional {@code sampling} field: 16 hexadecimal digits, not 0; 0 when absent. */
+  private static long sampling(JsonNode root, String origin) {
+    JsonNode node = root.get("sampling");
+    if (node == null) {
+      return 0;
+    }
+    if (!node.isTextual() || !node.textValue().matches("[0-9a-f]{16}")) {
+      throw bad(origin, "sampling", "must be 16 lower-case hexadecimal digits", node);
+    }
+    long v = Long.parseUnsignedLong(node.textValue(), 16);
+    if (v == 0) {
+      throw bad(origin, "sampling", "must not be 0 (leave it out for a source whose epochs are not drawn)", node);
+    }
+    return v;
   }
 
   private static JsonNode field(JsonNode root, String name, String origin) {

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
-import reactor.core.publisher.Flux;
 
 /**
  * A {@link BatchStream} over a callback run on a thread of its own: the run's consumer hands each
@@ -44,27 +43,6 @@ final class PulledBatches implements BatchStream {
     PulledBatches stream = new PulledBatches(run);
     stream.runner.start();
     return stream;
-  }
-
-  /** The stream as a Flux: one batch per request, the previous released by the next; cancel closes it. */
-  static Flux<HeldBatch> flux(Function<BatchConsumer, RunSummary> run) {
-    return Flux.using(() -> start(run),
-        stream -> Flux.<HeldBatch, Iterator<HeldBatch>>generate(stream::iterator, (batches, sink) -> {
-          try {
-            if (batches.hasNext()) {
-              sink.next(batches.next());
-            } else {
-              sink.complete();
-            }
-          } catch (IllegalStateException e) {
-            if (!stream.closed()) {
-              throw e;
-            }
-            sink.complete(); // cancelled from another thread while waiting: the signal is dropped
-          }
-          return batches;
-        }),
-        PulledBatches::close);
   }
 
   private void runBody(Function<BatchConsumer, RunSummary> run) {
@@ -183,13 +161,6 @@ final class PulledBatches implements BatchStream {
       current = offered;
       offered = null;
       return current;
-    }
-  }
-
-  /** Whether {@link #close()} was called. */
-  boolean closed() {
-    synchronized (lock) {
-      return closed;
     }
   }
 

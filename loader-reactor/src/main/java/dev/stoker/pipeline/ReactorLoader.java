@@ -16,6 +16,8 @@ import dev.stoker.api.SampleFailure;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.image.TransformPlan;
+import dev.stoker.ring.DisruptorBatchRing;
+import dev.stoker.ring.ReleaseFence;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -71,7 +73,8 @@ final class ReactorLoader implements Loader {
     this.shuffle = b.shuffle;
     this.failurePolicy = b.failurePolicy;
     this.failureListener = b.failureListener;
-    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size);
+    this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size,
+        sampled == null ? 0 : sampled.samplingFingerprint());
     this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
     this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
     this.pool = origin.pool();
@@ -201,6 +204,9 @@ final class ReactorLoader implements Loader {
       CacheStats cacheAtStart = origin.cacheStats();
       long warningsAtStart = origin.decoderWarnings();
       long droppedAtStart = origin.droppedBoxes();
+      if (consumer instanceof FluxBatches flux) {
+        flux.deferReleases(releaseDeferral());
+      }
       runSamples(from, epochs).subscribe(current);
       RingStats stats;
       try {
@@ -232,6 +238,17 @@ final class ReactorLoader implements Loader {
         freeMemory();
       }
     }
+  }
+
+  /** How a consumer keeps a slot past {@code accept} on this ring, or null where the ring cannot. */
+  private Consumer<ReleaseFence> releaseDeferral() {
+    if (ring instanceof DisruptorBatchRing disruptor) {
+      return disruptor::releaseWhen;
+    }
+    if (ring instanceof FencedRing fenced) {
+      return fenced::releaseWhen;
+    }
+    return null;
   }
 
   /**

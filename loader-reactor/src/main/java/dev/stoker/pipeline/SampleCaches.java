@@ -1,6 +1,7 @@
 package dev.stoker.pipeline;
 
 import dev.stoker.api.internal.Checks;
+import dev.stoker.api.EpochSampledSource;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.SampleSource;
 import dev.stoker.decode.ImageDecoders;
@@ -20,6 +21,13 @@ import dev.stoker.image.ImageShrinker;
  *       bytes, several times a JPEG, and the loader's crops see the shrunk image. Boxes of a
  *       detection source are scaled to match.
  * </ul>
+ *
+ * <p><b>Combined sources.</b> Entries are keyed by the cached source's sample index. A cache over a
+ * combination ({@code Sources.concat}, {@code mix}, {@code subset}...) keys by the combination's
+ * indices, each a distinct sample; a combination of cached sources looks each sample up in its own
+ * source's cache by that source's index; so samples of different sources never share an entry. A
+ * cache over a weighted mix ({@link EpochSampledSource}) is one too, drawing its epochs as the mix
+ * does.
  *
  * <p><b>Memory.</b> Entries are heap byte arrays: the budget comes out of the Java heap
  * ({@code -Xmx}), which must hold it and the loader's working set. On the heap an evicted entry is
@@ -47,7 +55,7 @@ public final class SampleCaches {
    */
   public static CachingSource encoded(SampleSource source, long maxBytes) {
     Checks.notNull(source, "source");
-    return new CachedSource(source, checkMaxBytes(maxBytes), null);
+    return cache(source, checkMaxBytes(maxBytes), null);
   }
 
   /**
@@ -88,7 +96,14 @@ public final class SampleCaches {
     Checks.argument(budget >= oneSample, "maxBytes", maxBytes + " bytes cannot hold one decoded sample: an image "
         + "shrunk to a shorter side of " + shorterSide + " takes at least " + oneSample + " bytes (3 x "
         + shorterSide + " x " + shorterSide + ")");
-    return new CachedSource(source, budget, new ImageShrinker(decoder, shorterSide));
+    return cache(source, budget, new ImageShrinker(decoder, shorterSide));
+  }
+
+  /** The cache; over a source whose epochs are drawn, one that draws them the same way. */
+  private static CachingSource cache(SampleSource source, long maxBytes, ImageShrinker shrinker) {
+    return source instanceof EpochSampledSource sampled
+        ? new CachedSampledSource(sampled, maxBytes, shrinker)
+        : new CachedSource(source, maxBytes, shrinker);
   }
 
   private static long checkMaxBytes(long maxBytes) {

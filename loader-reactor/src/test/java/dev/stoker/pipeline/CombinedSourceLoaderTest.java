@@ -1,6 +1,7 @@
 package dev.stoker.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoker.api.EpochSampledSource;
 import dev.stoker.api.LastBatchPolicy;
@@ -147,5 +148,57 @@ class CombinedSourceLoaderTest {
     }
     // negative control: the epochs draw differently
     assertThat(counts[0]).isNotEqualTo(counts[1]);
+  }
+
+  private static EpochSampledSource mixed(double first, int perEpoch, boolean replacement, int sizeA, int sizeB) {
+    return Sources.mix(new double[] {first, 1 - first}, perEpoch, replacement, new FakeSamples.Source(sizeA),
+        new FakeSamples.Source(sizeB));
+  }
+
+  @Test
+  void state_mixResumedMidEpochThroughJson_deliversExactlyTheRemainingSamples() {
+    Loader whole = build(mixed(), 2, SEED, 0, 1);
+    List<BatchRecord> expected = new ArrayList<>();
+    List<String> states = new ArrayList<>();
+    whole.run(1, batch -> {
+      expected.add(BatchRecord.of(batch));
+      states.add(LoaderStateJson.toJson(whole.state()));
+    });
+    int k = 3;   // mid-epoch: after 4 of 8 batches
+    LoaderState saved = LoaderStateJson.fromJson(states.get(k), "state.json");
+    assertThat(saved.sampling()).isNotZero().isEqualTo(mixed().samplingFingerprint());
+    assertThat(states.get(k)).contains("\"sampling\":\"");
+
+    List<BatchRecord> got = new ArrayList<>();
+    build(mixed(), 3, SEED, 0, 1).run(saved, 1, batch -> got.add(BatchRecord.of(batch)));
+
+    assertThat(got).isEqualTo(expected.subList(k + 1, expected.size()));
+    List<Integer> rest = got.stream().flatMap(b -> b.indices().stream()).toList();
+    List<Integer> drawn = Arrays.stream(mixed().epochOrder(SEED, 0)).boxed().toList();
+    assertThat(rest).hasSize(60 - 8 * (k + 1));
+    assertThat(drawn).containsAll(rest);
+  }
+
+  @Test
+  void state_mixChangedWeightsReplacementPerEpochOrSizes_isRefusedNamingSampling() {
+    Loader whole = build(mixed(), 2, SEED, 0, 1);
+    List<LoaderState> states = new ArrayList<>();
+    whole.run(1, batch -> states.add(whole.state()));
+    LoaderState saved = LoaderStateJson.fromJson(LoaderStateJson.toJson(states.get(2)), "state.json");
+    // Negative control: the same mix, built anew, resumes.
+    build(mixed(0.7, 60, false, 30, 25), 1, SEED, 0, 1).run(saved, 1, batch -> { });
+
+    for (EpochSampledSource changed : List.of(mixed(0.5, 60, false, 30, 25), mixed(0.7, 60, true, 30, 25),
+        mixed(0.7, 64, false, 30, 25), mixed(0.7, 60, false, 25, 30))) {
+      Loader other = build(changed, 1, SEED, 0, 1);
+      assertThatThrownBy(() -> other.run(saved, 1, batch -> { })).as(changed.description())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("sampling=")
+          .hasMessageContaining("draws its epochs differently");
+    }
+    // A plain source of the same size is refused too: its epochs are not drawn.
+    Loader plain = build(concat(), 1, SEED, 0, 1);
+    assertThatThrownBy(() -> plain.run(saved, 1, batch -> { })).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sampling=");
   }
 }

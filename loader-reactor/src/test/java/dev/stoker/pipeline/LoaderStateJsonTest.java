@@ -137,4 +137,24 @@ class LoaderStateJsonTest {
       assertThatThrownBy(() -> other.run(saved, 1, batch -> { })).hasMessageContaining("seed=9");
     }
   }
+
+  @Test
+  void sampling_roundTripsAsHexAndIsLeftOutWhenZero() {
+    LoaderState drawn = new LoaderState(3, 17, 2, 5, true, 1, 4, LastBatchPolicy.FILL, 8, 100, 0x8000_0000_0000_0001L);
+
+    String json = LoaderStateJson.toJson(drawn);
+
+    assertThat(json).endsWith(",\"sampling\":\"8000000000000001\"}");
+    assertThat(LoaderStateJson.fromJson(json, "t")).isEqualTo(drawn);
+    assertThat(LoaderStateJson.toJson(STATE)).doesNotContain("sampling");
+    assertThat(LoaderStateJson.fromJson(LoaderStateJson.toJson(STATE), "t").sampling()).isZero();
+  }
+
+  @Test
+  void sampling_malformed_refusedNamingTheField() throws Exception {
+    for (Object bad : List.of(5, "0000000000000000", "8000", "800000000000000G", "8000000000000001x")) {
+      assertThatThrownBy(() -> LoaderStateJson.fromJson(with("sampling", bad), "s.json")).as("%s", bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("s.json: field sampling: ");
+    }
+  }
 }

@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.TransformSpec;
-import dev.stoker.testkit.Await;
 import dev.stoker.testkit.BatchDigests;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -20,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import reactor.core.scheduler.Schedulers;
-import reactor.test.StepVerifier;
 
 /** The pull API ({@link Loader#batches}) and the Flux ({@link Loader#flux}) over the callback run. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -186,108 +181,5 @@ class PullAndFluxTest {
         .hasMessageContaining("from");
   }
 
-  // ---- the Flux ----
-
-  @Test
-  void flux_thenRequest_handsOutExactlyTheRequestedBatchesAndHoldsAtMostOne() {
-    ReactorLoader loader = loader(new FakeSamples.Source(40), 2);
-    List<HeldBatch> seen = Collections.synchronizedList(new ArrayList<>());
-
-    StepVerifier.create(loader.flux(1).doOnNext(seen::add), 0)
-        .expectSubscription()
-        .expectNoEvent(Duration.ofMillis(200)) // negative control: nothing without demand
-        .thenRequest(3)
-        .expectNextCount(3)
-        .expectNoEvent(Duration.ofMillis(200))
-        .thenRequest(2)
-        .expectNextCount(2)
-        .expectNoEvent(Duration.ofMillis(200))
-        .thenCancel()
-        .verify(Duration.ofSeconds(30));
-
-    assertThat(seen).hasSize(5);
-    assertThat(seen).extracting(HeldBatch::released).containsOnly(true);
-    RecordingRing ring = rings.ring;
-    assertThat(ring.failedClaims()).isZero();
-    assertThat(ring.maxOccupancy()).isLessThanOrEqualTo(ring.slots());
-  }
-
-  @Test
-  void flux_eachRequest_releasesThePreviousBatchBeforeTheNext() {
-    ReactorLoader loader = loader(new FakeSamples.Source(16), 2);
-    List<HeldBatch> seen = new ArrayList<>();
-
-    StepVerifier.create(loader.flux(1), 0)
-        .thenRequest(1)
-        .consumeNextWith(seen::add)
-        .then(() -> assertThat(seen.get(0).released()).isFalse())
-        .thenRequest(1)
-        .consumeNextWith(b -> {
-          assertThat(seen.get(0).released()).isTrue();
-          assertThat(b.released()).isFalse();
-          seen.add(b);
-        })
-        .thenRequest(Long.MAX_VALUE)
-        .expectNextCount(2)
-        .verifyComplete();
-
-    assertThat(seen).extracting(HeldBatch::released).containsOnly(true);
-  }
-
-  @Test
-  void flux_cancelMidEpoch_releasesEveryBatchAndStopsReading() throws Exception {
-    FakeSamples.Source source = new FakeSamples.Source(400);
-    ReactorLoader loader = loader(source, 2);
-    List<HeldBatch> seen = Collections.synchronizedList(new ArrayList<>());
-
-    StepVerifier.create(loader.flux(1).doOnNext(seen::add), 2)
-        .expectNextCount(2)
-        .thenCancel()
-        .verify(Duration.ofSeconds(30));
-
-    assertThat(seen).hasSize(2).extracting(HeldBatch::released).containsOnly(true);
-    assertThat(readsStopped(source)).as("reads stop after the cancel").isTrue();
-    assertThat(source.reads.get()).isLessThan(400);
-    Await.until(() -> rings.ring.failedClaims() == 0, "no overrun");
-    loader.close();
-    assertThat(loader.sampleMemoryFreed()).isTrue();
-  }
-
-  @Test
-  void flux_failFast_endsInOnErrorNamingTheFailingSample() {
-    ReactorLoader loader = loader(new FakeSamples.Source(40, Set.of(21), Set.of()), 2, SEED, FailurePolicy.failFast());
-
-    StepVerifier.create(loader.flux(1))
-        .thenConsumeWhile(batch -> true)
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(LoaderException.class)
-            .hasMessageContaining("fake://21"))
-        .verify(Duration.ofSeconds(30));
-  }
-
-  @Test
-  void flux_sameSeed_deliversTheCallbackRunsBatchesByteForByte() {
-    List<String> callback = BatchDigests.run(loader(new FakeSamples.Source(38), 1), 0, 2).digests();
-
-    List<String> streamed = loader(new FakeSamples.Source(38), 3).flux(2).map(BatchDigests::of).collectList()
-        .block(Duration.ofSeconds(30));
-
-    assertThat(streamed).hasSize(20).containsExactlyElementsOf(callback);
-  }
-
-  @Test
-  void flux_subscribeOnBoundedElasticAndCancelFromAnotherThread_releasesEveryBatchQuietly() throws Exception {
-    FakeSamples.Source source = new FakeSamples.Source(400);
-    ReactorLoader loader = loader(source, 2);
-    List<HeldBatch> seen = Collections.synchronizedList(new ArrayList<>());
-
-    StepVerifier.create(loader.flux(1).subscribeOn(Schedulers.boundedElastic()).doOnNext(seen::add), 3)
-        .expectNextCount(3)
-        .thenRequest(1000) // the worker thread waits on the next batch while the test thread cancels
-        .thenCancel()
-        .verify(Duration.ofSeconds(30));
-
-    Await.until(() -> !seen.isEmpty() && seen.stream().allMatch(HeldBatch::released), "every batch released");
-    assertThat(readsStopped(source)).as("reads stop after the cancel").isTrue();
-    assertThat(source.reads.get()).isLessThan(400);
-  }
+  // ---- the Flux: see FluxInFlightTest ----
 }

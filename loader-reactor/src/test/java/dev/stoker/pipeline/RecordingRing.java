@@ -7,6 +7,7 @@ import dev.stoker.api.BatchRing;
 import dev.stoker.api.BatchSlot;
 import dev.stoker.api.RingStats;
 import dev.stoker.ring.DisruptorBatchRing;
+import dev.stoker.ring.ReleaseFence;
 import dev.stoker.ring.SlotMemory;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
@@ -21,7 +22,7 @@ import java.util.function.IntConsumer;
  * whether closing freed the slots. Besides {@link #drain}, a test can consume batches one at a time
  * on its own thread with {@link #consumeOne()}.
  */
-final class RecordingRing implements BatchRing {
+final class RecordingRing implements BatchRing, FencedRing {
   private final DisruptorBatchRing ring;
   /** Claimed slots not yet published, oldest first: the producer must publish in claim order. */
   private final ArrayDeque<BatchSlot> unpublished = new ArrayDeque<>();
@@ -153,6 +154,11 @@ final class RecordingRing implements BatchRing {
   @Override
   public RingStats stats() {
     return ring.stats();
+  }
+
+  @Override
+  public void releaseWhen(ReleaseFence fence) {
+    ring.releaseWhen(fence);
   }
 
   /** Consumes the oldest published batch, if any, on the calling thread; its slot is released and the listener told. */

@@ -1,5 +1,6 @@
 package dev.stoker.remote.node;
 
+import dev.stoker.api.EpochSampledSource;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.remote.protocol.Protocol;
@@ -35,9 +36,16 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
   /** The default {@link #maxFrameBytes}: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = Protocol.DEFAULT_MAX_FRAME_BYTES;
 
-  /** Validates; the files are read when the node starts. */
+  /**
+   * Validates; the files are read when the node starts. A source whose epochs are drawn (a weighted
+   * mix, {@link EpochSampledSource}) is refused: a node processes the indices its clients ask for,
+   * and a client's loader asks for every index of a permutation, so the mix would silently not mix.
+   */
   public DataNodeConfig {
     Checks.notNull(source, "source");
+    Checks.argument(!(source instanceof EpochSampledSource), "source", "is a weighted mix (" + source.description()
+        + "); a node cannot draw a mix's epochs (its clients ask for every index in turn): serve"
+        + " Sources.concat of the mixed sources, or mix on the machine that reads the files");
     Checks.notNull(bind, "bind");
     Checks.argument(port >= 0 && port <= 0xFFFF, "port", "must be in [0, 65535], got " + port);
     Checks.argument((tlsCert == null) == (tlsKey == null), "tlsCert",
