@@ -85,7 +85,7 @@ class TransformsOptionTest {
     assertThat(err).contains("stoker: --transforms: unknown step 'RandomResizeCrop' at column 1; did you mean "
         + "RandomResizedCrop?\n  RandomResizeCrop(16), HorizontalFlip\n  ^^^^^^^^^^^^^^^^");
     assertThat(refusal("bench", "--transforms", "Resize(16), HorizontalFlip(p=1.5)"))
-        .contains("stoker: --transforms: HorizontalFlip: p must be in [0.0, 1.0], got 1.5 at column 27");
+        .contains("stoker: --transforms: HorizontalFlip: p must be in [0.0, 1.0], got 1.5 at column 30");
   }
 
   @Test
@@ -108,7 +108,7 @@ class TransformsOptionTest {
   void bench_badJsonFile_refusedNamingTheFile(@TempDir Path dir) throws IOException {
     Path missing = dir.resolve("missing.json");
     assertThat(refusal("bench", "--transforms", missing.toString()))
-        .contains("stoker: --transforms " + missing + ": cannot read it");
+        .contains("stoker: --transforms: " + missing + ": no such file");
     Path bad = Files.writeString(dir.resolve("bad.json"), "[{\"type\":\"Resize\",\"width\":16}]");
     assertThat(refusal("bench", "--transforms", "@" + bad))
         .contains("stoker: --transforms: " + bad + ": step 0, field height: Missing creator property 'height'");

@@ -184,7 +184,7 @@ public final class TransformSpecs {
   public static List<TransformSpec> readJson(Path file) throws IOException {
     Checks.notNull(file, "file");
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(file + ": not a regular file");
+      throw new IllegalArgumentException(file + (Files.exists(file) ? ": not a regular file" : ": no such file"));
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
