@@ -26,7 +26,9 @@ public final class TransformSpecSyntaxException extends IllegalArgumentException
   /** The most characters of the SPEC the message shows, around the offending token. */
   public static final int SHOWN = 100;
 
+  /** What is wrong, without the column and the excerpt. */
   private final String problem;
+  /** The 1-based column of the offending token. */
   private final int column;
 
   /**

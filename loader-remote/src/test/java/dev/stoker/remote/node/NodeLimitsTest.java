@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -435,14 +436,16 @@ class NodeLimitsTest {
         plan(new Resize(2048, 2048), new ZoomOut(1, 2, 0.5, 0), new Pad(1, 0, 0, 0, 0), new Resize(64, 64)),
         "step 2 (Pad): an output of 4097x4096 pixels");
     NodeContext context = context(Runnable::run, DataNodeConfig.Limits.defaults());
+    SoftAssertions soft = new SoftAssertions();   // every plan checked, each refusal seen on its own
     for (Map.Entry<String, String> plan : plans.entrySet()) {
       EmbeddedChannel channel = node(context);
       channel.writeInbound(new Hello(Protocol.VERSION, TokenAuth.nonce()), new Auth(new byte[0]),
           new Open("", plan.getKey()));
       Error error = refusal(channel);
-      assertThat(error.code()).as(plan.getValue()).isEqualTo(Error.PLAN);
-      assertThat(error.message()).contains(plan.getValue());
+      soft.assertThat(error.code()).as(plan.getValue()).isEqualTo(Error.PLAN);
+      soft.assertThat(error.message()).contains(plan.getValue());
     }
+    soft.assertAll();
     assertThat(context.makers().size()).as("nothing built for a refused plan").isZero();
   }
 
