@@ -11,6 +11,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
+import dev.stoker.pipeline.TransformSpecs;
 import dev.stoker.ring.BatchRings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
  * samples): the demo's path with a consumer that only hashes, one untimed warm-up epoch, then
  * timed epochs. With {@code --json} the last stdout line is one JSON object; its keys
  * are a contract other tools rely on ({@code boxes} and {@code truncated_boxes} appear only for a
- * detection dataset). A run that fails or is interrupted still prints its line:
+ * detection dataset; {@code transforms} is the canonical SPEC that ran, {@code preset} null with
+ * {@code --transforms}). A run that fails or is interrupted still prints its line:
  * {@code {"error":"...","images":N,"failed":N,"seconds":S}}, the counts of the run so far.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -177,7 +179,8 @@ final class BenchCommand implements Callable<Integer> {
     o.put("epochs", s.epochs());
     o.put("size", loader.layout().height());
     o.put("seed", options.seed);
-    o.put("preset", options.presetFor(input.hasBoxes()));
+    o.put("preset", options.presetFor(input.hasBoxes()));   // null with --transforms
+    o.put("transforms", TransformSpecs.format(options.transformsFor(input.hasBoxes())));
     o.put("decoder", s.decoder());
     o.put("batches", s.batches());
     o.put("digest", digest);

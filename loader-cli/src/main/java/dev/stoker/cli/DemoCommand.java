@@ -6,6 +6,7 @@ import dev.stoker.api.BatchConsumer;
 import dev.stoker.api.LoaderState;
 import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.TransformSpec;
 import dev.stoker.cuda.DeviceFeed;
 import dev.stoker.cuda.DeviceTransform;
 import dev.stoker.cuda.FeedStats;
@@ -89,6 +90,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     options.check();
     state.check("demo");
+    if (options.transforms != null && options.transforms.getLast() instanceof TransformSpec.Normalize) {
+      throw new UsageException("--transforms: demo normalizes on the GPU (or the host) itself and needs uint8 "
+          + "batches; leave out Normalize (bench takes it)");
+    }
     remote.check(dir, dataset, options);
     if (perClass < 1) {
       throw new UsageException("--per-class: must be at least 1, got " + perClass);
@@ -131,8 +136,8 @@ final class DemoCommand implements Callable<Integer> {
     boolean hasBoxes = input.hasBoxes();
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
         Loader loader = options.build(input, listTime, feed.rings(), record::failed)) {
-      System.err.printf("demo: %s -> %s batches, preset %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%s%n",
-          loader.sourceDescription(), loader.layout(), options.presetFor(hasBoxes), options.threads,
+      System.err.printf("demo: %s -> %s batches, %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%s%n",
+          loader.sourceDescription(), loader.layout(), options.describeTransforms(hasBoxes), options.threads,
           Summaries.decoder(loader.decoderName()), options.ringSlots, feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
           feed.backend().equals("cuda") ? " (" + feed.cuda().device() + ")" : " (" + feed.cuda().reason() + ")",
           options.shardOrigin);

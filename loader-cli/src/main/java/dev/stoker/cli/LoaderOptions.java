@@ -6,6 +6,7 @@ import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.MemoryLimitException;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.TransformSpec;
 import dev.stoker.api.BatchRing;
 import dev.stoker.ring.BatchRings;
 import dev.stoker.decode.ImageDecoders;
@@ -16,9 +17,13 @@ import dev.stoker.pipeline.LoaderBuilder;
 import dev.stoker.pipeline.Presets;
 import dev.stoker.pipeline.SampleCaches;
 import dev.stoker.pipeline.ShardEnvironment;
+import dev.stoker.pipeline.TransformSpecs;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +42,19 @@ final class LoaderOptions {
   @Option(names = "--batch", paramLabel = "B", description = "samples per batch (default: ${DEFAULT-VALUE})")
   int batch = 256;
 
-  @Option(names = "--size", paramLabel = "S", description = "output height and width (default: ${DEFAULT-VALUE})")
-  int size = 224;
+  /** The output's height and width when no {@code --size} is given. */
+  static final int DEFAULT_SIZE = 224;
+
+  @Option(names = "--size", paramLabel = "S", description = "output height and width of a preset (default: 224)")
+  Integer size;
+
+  @Option(names = "--transforms", paramLabel = "SPEC", description = "the transforms, instead of --preset and "
+      + "--size: a SPEC such as \"RandomResizedCrop(224), HorizontalFlip, RandAugment(n=2, m=9)\" (steps and "
+      + "defaults in the README; a preset is a step too: imagenet-train(160)), or a JSON list in @FILE or FILE.json")
+  String transformsOption;
+
+  /** The steps {@code --transforms} names, read by {@link #check()}; null without it. */
+  List<TransformSpec> transforms;
 
   @Option(names = "--seed", paramLabel = "X", description = "seed of the order and the augmentations (default: ${DEFAULT-VALUE})")
   long seed;
@@ -117,8 +133,80 @@ final class LoaderOptions {
       + "gray where data is missing) instead of failing them; the native decoder only")
   boolean lenient;
 
-  /** The preset that runs on a dataset with or without boxes: the one asked for, or the default for its kind. */
+  /** The output's height and width for a preset: {@code --size}, else {@value #DEFAULT_SIZE}. */
+  int size() {
+    return size == null ? DEFAULT_SIZE : size;
+  }
+
+  /**
+   * Reads {@code --transforms} (a SPEC, or a JSON file: {@code @FILE} or a name ending in {@code .json}),
+   * refusing it beside {@code --preset} or {@code --size} and compiling it once, so that a step
+   * that cannot run is a usage error before anything is opened.
+   *
+   * @throws UsageException naming {@code --transforms}, with the SPEC and a caret under the offending token
+   */
+  private void readTransforms() {
+    if (transformsOption == null) {
+      return;
+    }
+    if (preset != null || size != null) {
+      throw new UsageException("--transforms names every step and size; leave out " + (preset != null ? "--preset"
+          : "--size") + " (a SPEC may name a preset with its size, e.g. --transforms 'imagenet-train(160)')");
+    }
+    String value = transformsOption.strip();
+    boolean file = value.startsWith("@") || value.toLowerCase(Locale.ROOT).endsWith(".json");
+    try {
+      if (file) {
+        Path path = Path.of(value.startsWith("@") ? value.substring(1) : value);
+        try {
+          transforms = TransformSpecs.readJson(path);
+        } catch (IOException e) {
+          throw new UsageException("--transforms " + value + ": cannot read it (" + e.getClass().getSimpleName()
+              + ": " + e.getMessage() + ")", e);
+        }
+      } else {
+        transforms = TransformSpecs.parse(transformsOption);
+      }
+    } catch (InvalidPathException e) {
+      throw new UsageException("--transforms " + value + ": not a file name (" + e.getReason() + ")", e);
+    } catch (UsageException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--transforms: " + e.getMessage(), e);
+    }
+    try {
+      TransformPlan.compile(transforms);
+    } catch (IllegalArgumentException e) {   // MemoryLimitException too: exit status 2 either way
+      String message = String.valueOf(e.getMessage()).replaceFirst("^specs:? ", "")
+          .replace(transforms.toString(), TransformSpecs.format(transforms));
+      for (TransformSpec spec : transforms) {   // the plan names steps as records; the user wrote a SPEC
+        message = message.replace(spec.toString(), TransformSpecs.format(List.of(spec)));
+      }
+      throw new UsageException("--transforms: " + message, e);
+    }
+  }
+
+  /** The steps that run on a dataset with or without boxes: {@code --transforms}, else the preset at its size. */
+  List<TransformSpec> transformsFor(boolean hasBoxes) {
+    return transforms != null ? transforms : Presets.byName(presetFor(hasBoxes), size());
+  }
+
+  /**
+   * How the run line names its transforms: {@code preset imagenet-train}, or {@code transforms
+   * RandomResizedCrop(160), HorizontalFlip}.
+   */
+  String describeTransforms(boolean hasBoxes) {
+    return transforms != null ? "transforms " + TransformSpecs.format(transforms) : "preset " + presetFor(hasBoxes);
+  }
+
+  /**
+   * The preset that runs on a dataset with or without boxes: the one asked for, or the default for
+   * its kind; null with {@code --transforms}.
+   */
   String presetFor(boolean hasBoxes) {
+    if (transforms != null) {
+      return null;
+    }
     return (preset != null ? preset : hasBoxes ? Choices.Preset.SSD300_TRAIN : Choices.Preset.IMAGENET_TRAIN).toString();
   }
 
@@ -132,7 +220,10 @@ final class LoaderOptions {
   void check() {
     atLeast("--threads", threads, 1);
     atLeast("--batch", batch, 1);
-    atLeast("--size", size, 1);
+    if (size != null) {
+      atLeast("--size", size, 1);
+    }
+    readTransforms();
     if (ringSlots < 1 || Integer.bitCount(ringSlots) != 1) {
       throw new UsageException("--ring-slots: must be a power of two (1, 2, 4, 8, ...), got " + ringSlots);
     }
@@ -274,7 +365,7 @@ final class LoaderOptions {
       builder.maxOffHeapBytes(maxOffHeap);
     }
     return input.into(builder, this::cached)
-        .transforms(Presets.byName(presetFor(input.hasBoxes()), size))
+        .transforms(transformsFor(input.hasBoxes()))
         .decoder(decoder())
         .batchSize(batch)
         .threads(threads)
@@ -329,7 +420,7 @@ final class LoaderOptions {
     return switch (kind) {
       case ENCODED -> SampleCaches.encoded(source, cacheBytes);
       case DECODED -> {
-        TransformPlan plan = TransformPlan.compile(Presets.byName(presetFor(source.hasBoxes()), size));
+        TransformPlan plan = TransformPlan.compile(transformsFor(source.hasBoxes()));
         int side = Math.max(plan.outputWidth(), plan.outputHeight()) * 8 / 7;
         try {
           yield SampleCaches.decoded(source, cacheBytes, side, decoder());

@@ -102,7 +102,9 @@ public final class StokerCli implements Runnable {
    * (tests: a map, never the process's environment changed).
    */
   static int run(Function<String, String> environment, String... args) {
-    CommandLine cli = new CommandLine(new StokerCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    // no @argument-files: "--transforms @recipe.json" names a file the option reads itself
+    CommandLine cli = new CommandLine(new StokerCli()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExpandAtFiles(false);
     if (cli.getSubcommands().get("bench").getCommand() instanceof BenchCommand bench) {
       bench.options.environment = environment;
     }

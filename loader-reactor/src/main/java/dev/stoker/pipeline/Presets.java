@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Named transform lists that the CLI and users share.
+ * Named transform lists that the CLI and users share. Each is a SPEC ({@link #spec}) read by
+ * {@link TransformSpecs#parse}, the size written into it; a SPEC may name a preset as a step,
+ * e.g. {@code imagenet-train(160), ColorJitter(0.4, 0.4, 0.4)}.
  *
  * <pre>{@code
  * List<TransformSpec> train = Presets.byName("imagenet-train", 224);
+ * String spec = Presets.spec("imagenet-train", 224);   // RandomResizedCrop(224), HorizontalFlip(p=0.5)
  * }</pre>
  */
 public final class Presets {
@@ -27,7 +30,7 @@ public final class Presets {
    * @return the steps, an unmodifiable list
    */
   public static List<TransformSpec> imagenetTrain(int size) {
-    return List.of(new TransformSpec.RandomResizedCrop(size), new TransformSpec.HorizontalFlip(0.5));
+    return TransformSpecs.parse(spec("imagenet-train", size));
   }
 
   /**
@@ -37,7 +40,7 @@ public final class Presets {
    * @return the steps, an unmodifiable list
    */
   public static List<TransformSpec> imagenetEval(int size) {
-    return List.of(new TransformSpec.ResizeShorter(size * 8 / 7), new TransformSpec.CenterCrop(size, size));
+    return TransformSpecs.parse(spec("imagenet-eval", size));
   }
 
   /**
@@ -47,7 +50,7 @@ public final class Presets {
    * @return the steps, an unmodifiable list
    */
   public static List<TransformSpec> decodeOnly(int size) {
-    return List.of(new TransformSpec.Resize(size, size));
+    return TransformSpecs.parse(spec("decode-only", size));
   }
 
   /**
@@ -60,8 +63,50 @@ public final class Presets {
    */
   public static List<TransformSpec> ssdTrain(int size) {
     Checks.positive(size, "size");
-    return List.of(new TransformSpec.HorizontalFlip(0.5), new TransformSpec.RandomIoUCrop(),
-        new TransformSpec.Resize(size, size));
+    return TransformSpecs.parse(ssdSpec(size));
+  }
+
+  private static String ssdFullSpec(int size) {
+    return "PhotometricDistort, ZoomOut(1, 4, 0.5, 116), RandomIoUCrop, HorizontalFlip(p=0.5), Resize(" + size + ", "
+        + size + ")";
+  }
+
+  private static String ssdSpec(int size) {
+    return "HorizontalFlip(p=0.5), RandomIoUCrop, Resize(" + size + ", " + size + ")";
+  }
+
+  /**
+   * The SPEC of the preset called {@code name}, its size written in: e.g. {@code
+   * RandomResizedCrop(224), HorizontalFlip(p=0.5)} for {@code imagenet-train} at 224.
+   *
+   * <table>
+   *   <caption>The presets</caption>
+   *   <tr><th>name</th><th>SPEC</th></tr>
+   *   <tr><td>imagenet-train</td><td>{@code RandomResizedCrop(S), HorizontalFlip(p=0.5)}</td></tr>
+   *   <tr><td>imagenet-eval</td><td>{@code ResizeShorter(S*8/7), CenterCrop(S, S)} (S*8/7 rounded down)</td></tr>
+   *   <tr><td>decode-only</td><td>{@code Resize(S, S)}</td></tr>
+   *   <tr><td>ssd300-train</td><td>{@code HorizontalFlip(p=0.5), RandomIoUCrop, Resize(300, 300)}</td></tr>
+   *   <tr><td>ssd300-train-full</td><td>{@code PhotometricDistort, ZoomOut(1, 4, 0.5, 116), RandomIoUCrop,
+   *       HorizontalFlip(p=0.5), Resize(300, 300)}</td></tr>
+   * </table>
+   *
+   * @param name the preset's name, not null
+   * @param size the output's width and height, in pixels, positive (ignored by the {@code ssd300} ones)
+   * @return the SPEC
+   * @throws IllegalArgumentException naming the preset if it is unknown
+   */
+  public static String spec(String name, int size) {
+    Checks.notNull(name, "name");
+    Checks.positive(size, "size");
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "imagenet-train" -> "RandomResizedCrop(" + size + "), HorizontalFlip(p=0.5)";
+      case "imagenet-eval" -> "ResizeShorter(" + size * 8 / 7 + "), CenterCrop(" + size + ", " + size + ")";
+      case "decode-only" -> "Resize(" + size + ", " + size + ")";
+      case "ssd300-train" -> ssdSpec(300);
+      case "ssd300-train-full" -> ssdFullSpec(300);
+      default -> throw new IllegalArgumentException(
+          "preset: unknown '" + name + "'; known: " + String.join(", ", NAMES));
+    };
   }
 
   /**
@@ -91,8 +136,7 @@ public final class Presets {
    */
   public static List<TransformSpec> ssdTrainFull(int size) {
     Checks.positive(size, "size");
-    return List.of(new TransformSpec.PhotometricDistort(), new TransformSpec.ZoomOut(1.0, 4.0, 0.5, 116),
-        new TransformSpec.RandomIoUCrop(), new TransformSpec.HorizontalFlip(0.5), new TransformSpec.Resize(size, size));
+    return TransformSpecs.parse(ssdFullSpec(size));
   }
 
   /**
@@ -115,16 +159,6 @@ public final class Presets {
    * @throws IllegalArgumentException naming the preset if it is unknown
    */
   public static List<TransformSpec> byName(String name, int size) {
-    Checks.notNull(name, "name");
-    Checks.positive(size, "size");
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "imagenet-train" -> imagenetTrain(size);
-      case "imagenet-eval" -> imagenetEval(size);
-      case "decode-only" -> decodeOnly(size);
-      case "ssd300-train" -> ssd300Train();
-      case "ssd300-train-full" -> ssd300TrainFull();
-      default -> throw new IllegalArgumentException(
-          "preset: unknown '" + name + "'; known: " + String.join(", ", NAMES));
-    };
+    return TransformSpecs.parse(spec(name, size));
   }
 }

@@ -230,6 +230,8 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
    *
    * @throws LoaderException naming each node that refused (token, dataset, plan) or did not answer
    * @throws IllegalStateException if the source was configured with another plan
+   * @throws IllegalArgumentException for a plan with a {@link dev.stoker.api.TransformSpec.Custom} step,
+   *     which runs only in this JVM
    */
   @Override
   public synchronized void configure(SupplyPlan plan) {
@@ -241,6 +243,7 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
       throw new IllegalStateException("this remote source already serves another plan; connect a new one for "
           + plan);
     }
+    PlanJson.checkRemotable(plan);   // before compiling: a Custom step compiles here but cannot run there
     long sampleBytes = TransformPlan.compile(plan.transforms()).sampleBytes();
     Upstream.Opening opening = new Upstream.Opening(identity(), PlanJson.write(plan), sampleBytes);
     await(nodes, n -> n.open(opening), options, "open a session on");

@@ -178,10 +178,15 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
    * @param maxScratchBytes the most scratch memory (decoded region, resampler buffers) a decode
    *     thread keeps between samples; a sample that needed more gets it and gives the excess back
    *     afterwards. Default {@value #DEFAULT_MAX_SCRATCH_BYTES}
+   * @param maxBlurKernel the largest {@code GaussianBlur} kernel, taps per axis (each output pixel
+   *     costs twice that many); default {@value #DEFAULT_MAX_BLUR_KERNEL}
+   * @param maxAugmentOps the most operations per sample of a {@code RandAugment}, each a pass over
+   *     the output; default {@value #DEFAULT_MAX_AUGMENT_OPS}
    */
   public record Limits(int maxPreAuthConnections, Duration preAuthTimeout, int maxPlanBytes, int maxChunkIndices,
       int maxPendingChunks, int maxPendingIndices, int maxCredits, int maxSamplesInFlight, int maxTransforms,
-      int maxOutputSide, long maxOutputPixels, int maxIoUTrials, int maxIoUThresholds, long maxScratchBytes) {
+      int maxOutputSide, long maxOutputPixels, int maxIoUTrials, int maxIoUThresholds, long maxScratchBytes,
+      int maxBlurKernel, int maxAugmentOps) {
     public static final int DEFAULT_MAX_PRE_AUTH_CONNECTIONS = 64;
     public static final int DEFAULT_MAX_PLAN_BYTES = 64 << 10;
     public static final int DEFAULT_MAX_CHUNK_INDICES = 1 << 16;
@@ -195,6 +200,8 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
     public static final int DEFAULT_MAX_IOU_TRIALS = 1000;
     public static final int DEFAULT_MAX_IOU_THRESHOLDS = 64;
     public static final long DEFAULT_MAX_SCRATCH_BYTES = 64L << 20;
+    public static final int DEFAULT_MAX_BLUR_KERNEL = 63;
+    public static final int DEFAULT_MAX_AUGMENT_OPS = 8;
     /** The default {@link #preAuthTimeout}: 10 s. */
     public static final Duration DEFAULT_PRE_AUTH_TIMEOUT = Duration.ofSeconds(10);
 
@@ -217,6 +224,48 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
       Checks.positive(maxIoUTrials, "maxIoUTrials");
       Checks.positive(maxIoUThresholds, "maxIoUThresholds");
       Checks.argument(maxScratchBytes >= 0, "maxScratchBytes", "must not be negative, got " + maxScratchBytes);
+      Checks.positive(maxBlurKernel, "maxBlurKernel");
+      Checks.positive(maxAugmentOps, "maxAugmentOps");
+    }
+
+    /**
+     * Limits with the default {@link #maxBlurKernel} and {@link #maxAugmentOps}: the constructor
+     * as it was before those two existed.
+     *
+     * @param maxPreAuthConnections see the record
+     * @param preAuthTimeout see the record
+     * @param maxPlanBytes see the record
+     * @param maxChunkIndices see the record
+     * @param maxPendingChunks see the record
+     * @param maxPendingIndices see the record
+     * @param maxCredits see the record
+     * @param maxSamplesInFlight see the record
+     * @param maxTransforms see the record
+     * @param maxOutputSide see the record
+     * @param maxOutputPixels see the record
+     * @param maxIoUTrials see the record
+     * @param maxIoUThresholds see the record
+     * @param maxScratchBytes see the record
+     */
+    public Limits(int maxPreAuthConnections, Duration preAuthTimeout, int maxPlanBytes, int maxChunkIndices,
+        int maxPendingChunks, int maxPendingIndices, int maxCredits, int maxSamplesInFlight, int maxTransforms,
+        int maxOutputSide, long maxOutputPixels, int maxIoUTrials, int maxIoUThresholds, long maxScratchBytes) {
+      this(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, maxChunkIndices, maxPendingChunks, maxPendingIndices,
+          maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels, maxIoUTrials,
+          maxIoUThresholds, maxScratchBytes, DEFAULT_MAX_BLUR_KERNEL, DEFAULT_MAX_AUGMENT_OPS);
+    }
+
+    /**
+     * These limits with other bounds on the costliest augmentation parameters.
+     *
+     * @param blurKernel the largest {@code GaussianBlur} kernel, taps per axis, positive
+     * @param augmentOps the most {@code RandAugment} operations per sample, positive
+     * @return new limits; these are unchanged
+     */
+    public Limits withAugmentations(int blurKernel, int augmentOps) {
+      return new Limits(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, maxChunkIndices, maxPendingChunks,
+          maxPendingIndices, maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels,
+          maxIoUTrials, maxIoUThresholds, maxScratchBytes, blurKernel, augmentOps);
     }
 
     /**
@@ -242,7 +291,7 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
     public Limits withPreAuth(int connections, Duration timeout) {
       return new Limits(connections, timeout, maxPlanBytes, maxChunkIndices, maxPendingChunks, maxPendingIndices,
           maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels, maxIoUTrials,
-          maxIoUThresholds, maxScratchBytes);
+          maxIoUThresholds, maxScratchBytes, maxBlurKernel, maxAugmentOps);
     }
 
     /**
@@ -260,7 +309,7 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
         int samplesInFlight) {
       return new Limits(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, chunkIndices, pendingChunks,
           pendingIndices, credits, samplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels, maxIoUTrials,
-          maxIoUThresholds, maxScratchBytes);
+          maxIoUThresholds, maxScratchBytes, maxBlurKernel, maxAugmentOps);
     }
 
     /**
@@ -279,7 +328,7 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
         int iouThresholds) {
       return new Limits(maxPreAuthConnections, preAuthTimeout, planBytes, maxChunkIndices, maxPendingChunks,
           maxPendingIndices, maxCredits, maxSamplesInFlight, transforms, outputSide, outputPixels, iouTrials,
-          iouThresholds, maxScratchBytes);
+          iouThresholds, maxScratchBytes, maxBlurKernel, maxAugmentOps);
     }
 
     /**
@@ -291,7 +340,7 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
     public Limits withScratch(long bytes) {
       return new Limits(maxPreAuthConnections, preAuthTimeout, maxPlanBytes, maxChunkIndices, maxPendingChunks,
           maxPendingIndices, maxCredits, maxSamplesInFlight, maxTransforms, maxOutputSide, maxOutputPixels,
-          maxIoUTrials, maxIoUThresholds, bytes);
+          maxIoUTrials, maxIoUThresholds, bytes, maxBlurKernel, maxAugmentOps);
     }
 
     /**

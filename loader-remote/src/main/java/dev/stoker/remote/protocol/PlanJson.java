@@ -1,18 +1,18 @@
 package dev.stoker.remote.protocol;
 
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.jsontype.NamedType;
 import dev.stoker.api.TransformSpec;
+import dev.stoker.image.TransformSpecJson;
 import dev.stoker.pipeline.SupplyPlan;
 import java.util.List;
 
 /**
  * A {@link SupplyPlan} as the JSON a client sends in {@code OPEN}: the seed and the transforms, each
  * an object whose {@code "type"} is the transform's record name and whose other fields are the
- * record's components.
+ * record's components ({@link TransformSpecJson}, the mapping transform files use too). A
+ * {@link TransformSpec.Custom} step is Java code in the client's JVM: it has no JSON form, and a
+ * plan holding one is refused here, before anything is sent.
  *
  * <pre>{@code {"seed":42,"transforms":[{"type":"RandomResizedCrop","width":224,...},{"type":"HorizontalFlip","p":0.5}]}}</pre>
  *
@@ -22,32 +22,38 @@ import java.util.List;
  * }</pre>
  */
 public final class PlanJson {
-  private static final ObjectMapper MAPPER = mapper();
+  private static final ObjectMapper MAPPER = TransformSpecJson.configure(new ObjectMapper());
 
   private PlanJson() {}
-
-  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-  private interface TypedTransform {}
 
   /** The wire form of a plan. */
   record Wire(long seed, List<TransformSpec> transforms) {}
 
-  private static ObjectMapper mapper() {
-    ObjectMapper mapper = new ObjectMapper().addMixIn(TransformSpec.class, TypedTransform.class)
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
-    for (Class<?> type : TransformSpec.class.getPermittedSubclasses()) {
-      mapper.registerSubtypes(new NamedType(type, type.getSimpleName()));
-    }
-    return mapper;
-  }
-
-  /** The plan as JSON. */
+  /**
+   * The plan as JSON.
+   *
+   * @throws IllegalArgumentException for a plan with a {@link TransformSpec.Custom} step
+   */
   public static String write(SupplyPlan plan) {
+    checkRemotable(plan);
     try {
       return MAPPER.writerFor(Wire.class).writeValueAsString(new Wire(plan.seed(), plan.transforms()));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write the plan " + plan + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses a plan that nodes cannot run: one with a {@link TransformSpec.Custom} step.
+   *
+   * @throws IllegalArgumentException naming the step
+   */
+  public static void checkRemotable(SupplyPlan plan) {
+    for (int i = 0; i < plan.transforms().size(); i++) {
+      if (plan.transforms().get(i) instanceof TransformSpec.Custom) {
+        throw new IllegalArgumentException("step " + i + " (Custom): a Custom step runs only in this JVM; nodes "
+            + "cannot run it (run it with a local source, or use built-in steps)");
+      }
     }
   }
 

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stoker.testkit.GradientImageFolder;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.TransformSpec;
+import dev.stoker.api.TransformSpec.GaussianBlur;
 import dev.stoker.api.TransformSpec.HorizontalFlip;
+import dev.stoker.api.TransformSpec.PhotometricDistort;
+import dev.stoker.api.TransformSpec.RandAugment;
+import dev.stoker.api.TransformSpec.RandomErasing;
+import dev.stoker.api.TransformSpec.TrivialAugmentWide;
+import dev.stoker.api.TransformSpec.ZoomOut;
 import dev.stoker.api.TransformSpec.Pad;
 import dev.stoker.api.TransformSpec.RandomIoUCrop;
 import dev.stoker.api.TransformSpec.Resize;
@@ -47,6 +53,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -413,5 +420,46 @@ class NodeLimitsTest {
         new Open("", plan(new RandomIoUCrop(0.3, 1, 0.5, 2, Collections.nCopies(64, 0.5), 1000),
             new Resize(4096, 4096))));
     assertThat(outbound(channel)).extracting(m -> m.getClass().getSimpleName()).containsExactly("Welcome", "Dataset", "Ready");
+  }
+
+  @Test
+  void open_newStepsOverTheirLimits_errorPlanNamingTheLimit() {
+    Map<String, String> plans = Map.of(
+        plan(new Resize(64, 64), new GaussianBlur(65)),
+        "step 1 (GaussianBlur): a kernel of 65 taps, more than this node's limit of 63",
+        plan(new Resize(64, 64), new RandAugment(9, 9)),
+        "step 1 (RandAugment): 9 operations per sample, more than this node's limit of 8",
+        plan(new Resize(4096, 2048), new ZoomOut(1, 2.01, 0.5, 0), new Resize(64, 64)),
+        "step 1 (ZoomOut) canvas: a size of 8233, more than this node's limit of 8192",
+        plan(new Resize(4096, 4096), new ZoomOut(1, 1.5, 0.5, 0), new Resize(64, 64)),
+        "step 1 (ZoomOut): an output of 6144x6144 pixels, more than this node's limit of 16777216",
+        plan(new Resize(2048, 2048), new ZoomOut(1, 2, 0.5, 0), new Pad(1, 0, 0, 0, 0), new Resize(64, 64)),
+        "step 2 (Pad): an output of 4097x4096 pixels");
+    NodeContext context = context(Runnable::run, DataNodeConfig.Limits.defaults());
+    SoftAssertions soft = new SoftAssertions();   // every plan checked, each refusal seen on its own
+    for (Map.Entry<String, String> plan : plans.entrySet()) {
+      EmbeddedChannel channel = node(context);
+      channel.writeInbound(new Hello(Protocol.VERSION, TokenAuth.nonce()), new Auth(new byte[0]),
+          new Open("", plan.getKey()));
+      Error error = refusal(channel);
+      soft.assertThat(error.code()).as(plan.getValue()).isEqualTo(Error.PLAN);
+      soft.assertThat(error.message()).contains(plan.getValue());
+    }
+    soft.assertAll();
+    assertThat(context.makers().size()).as("nothing built for a refused plan").isZero();
+  }
+
+  @Test
+  void check_newStepsAtTheirLimits_passes() {
+    DataNodeConfig.Limits limits = DataNodeConfig.Limits.defaults();
+    PlanLimits.check(new SupplyPlan(List.of(new Resize(64, 64), new GaussianBlur(63), new RandAugment(8, 9),
+        new TrivialAugmentWide(1024, 0), new RandomErasing(0.5), new PhotometricDistort()), 1), limits);
+    PlanLimits.check(new SupplyPlan(List.of(new Resize(4096, 1024), new ZoomOut(1, 2, 0.5, 0), new Resize(8, 8)), 1),
+        limits);
+    PlanLimits.check(new SupplyPlan(List.of(new ZoomOut(1, 16, 1, 0), new Resize(8, 8)), 1), limits);
+    PlanLimits.check(new SupplyPlan(List.of(new Resize(64, 64), new GaussianBlur(255), new RandAugment(16, 9)), 1),
+        limits.withAugmentations(255, 16));
+    assertThat(limits.withAugmentations(3, 2)).extracting(DataNodeConfig.Limits::maxBlurKernel,
+        DataNodeConfig.Limits::maxAugmentOps).containsExactly(3, 2);
   }
 }

@@ -1,0 +1,59 @@
+package dev.stoker.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stoker.api.TransformSpec;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The presets, now SPECs, equal the lists they were built by hand as before, so no delivered byte changes. */
+class PresetSpecsTest {
+  /** The presets as they were written before they became SPECs. */
+  private static List<TransformSpec> handBuilt(String name, int size) {
+    return switch (name) {
+      case "imagenet-train" -> List.of(new TransformSpec.RandomResizedCrop(size), new TransformSpec.HorizontalFlip(0.5));
+      case "imagenet-eval" -> List.of(new TransformSpec.ResizeShorter(size * 8 / 7), new TransformSpec.CenterCrop(size, size));
+      case "decode-only" -> List.of(new TransformSpec.Resize(size, size));
+      case "ssd300-train" -> List.of(new TransformSpec.HorizontalFlip(0.5), new TransformSpec.RandomIoUCrop(),
+          new TransformSpec.Resize(300, 300));
+      default -> throw new AssertionError(name);
+    };
+  }
+
+  @Test
+  void byName_everyPresetAtManySizes_equalsTheHandBuiltList() {
+    List<Integer> sizes = IntStream.concat(IntStream.rangeClosed(1, 600), IntStream.of(1023, 4096, 100_000, 268_435_455))
+        .boxed().toList();
+    for (String name : List.of("imagenet-train", "imagenet-eval", "decode-only", "ssd300-train")) {
+      for (int size : sizes) {
+        assertThat(Presets.byName(name, size)).as(name + " " + size).isEqualTo(handBuilt(name, size));
+      }
+    }
+    for (int size : sizes) {
+      assertThat(Presets.imagenetTrain(size)).isEqualTo(handBuilt("imagenet-train", size));
+      assertThat(Presets.imagenetEval(size)).isEqualTo(handBuilt("imagenet-eval", size));
+      assertThat(Presets.decodeOnly(size)).isEqualTo(handBuilt("decode-only", size));
+      assertThat(Presets.ssdTrain(size)).containsExactly(new TransformSpec.HorizontalFlip(0.5),
+          new TransformSpec.RandomIoUCrop(), new TransformSpec.Resize(size, size));
+    }
+    assertThat(Presets.ssd300Train()).isEqualTo(handBuilt("ssd300-train", 1));
+  }
+
+  @Test
+  void spec_isTheTextTheListIsParsedFrom() {
+    assertThat(Presets.spec("imagenet-train", 224)).isEqualTo("RandomResizedCrop(224), HorizontalFlip(p=0.5)");
+    assertThat(Presets.spec("imagenet-eval", 224)).isEqualTo("ResizeShorter(256), CenterCrop(224, 224)");
+    assertThat(TransformSpecs.format(Presets.byName("imagenet-train", 224)))
+        .isEqualTo("RandomResizedCrop(224), HorizontalFlip");
+  }
+
+  @Test
+  void byName_unknownOrBadSize_refusedAsBefore() {
+    assertThatThrownBy(() -> Presets.byName("fancy", 224)).hasMessage(
+        "preset: unknown 'fancy'; known: imagenet-train, imagenet-eval, decode-only, ssd300-train");
+    assertThatThrownBy(() -> Presets.byName("imagenet-train", 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("size must be positive, got 0");
+  }
+}
