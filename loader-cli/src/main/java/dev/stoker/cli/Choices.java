@@ -13,7 +13,7 @@ final class Choices {
 
   /** {@code --preset}: the transform presets, by their {@code Presets.byName} names. */
   enum Preset {
-    IMAGENET_TRAIN, IMAGENET_EVAL, DECODE_ONLY, SSD300_TRAIN;
+    IMAGENET_TRAIN, IMAGENET_EVAL, DECODE_ONLY, SSD300_TRAIN, SSD300_TRAIN_FULL;
 
     @Override
     public String toString() {

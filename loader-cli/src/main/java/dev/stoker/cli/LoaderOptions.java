@@ -59,8 +59,8 @@ final class LoaderOptions {
   @Option(names = "--seed", paramLabel = "X", description = "seed of the order and the augmentations (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "${COMPLETION-CANDIDATES} (ssd300-train is "
-      + "always 300x300) (default: imagenet-train, or ssd300-train for a detection dataset)")
+  @Option(names = "--preset", paramLabel = "NAME", description = "${COMPLETION-CANDIDATES} (the ssd300 "
+      + "ones are always 300x300) (default: imagenet-train, or ssd300-train for a detection dataset)")
   Choices.Preset preset;
 
   @Option(names = "--max-boxes", paramLabel = "M",

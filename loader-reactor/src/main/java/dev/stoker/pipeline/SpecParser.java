@@ -273,9 +273,9 @@ final class SpecParser {
 
   /** A preset by name: {@code imagenet-train}, {@code imagenet-train(160)}, {@code imagenet-train(size=160)}. */
   private List<TransformSpec> preset(Token name, List<Arg> args) {
-    boolean sized = !name.text().equals("ssd300-train");
+    boolean sized = !name.text().startsWith("ssd300-");
     if (!sized && !args.isEmpty()) {
-      throw error("ssd300-train takes no arguments (it is 300x300 by its name)", "", args.get(0).value().first());
+      throw error(name.text() + " takes no arguments (it is 300x300 by its name)", "", args.get(0).value().first());
     }
     if (args.size() > 1) {
       throw error(name.text() + ": too many arguments; it takes one, size", "", args.get(1).value().first());

@@ -34,7 +34,7 @@ import java.util.List;
  * {@code RandomResizedCrop(width, height=width, ...)} (a square unless {@code height} is given).
  * {@code Normalize(imagenet)} is {@link TransformSpec.Normalize#imagenet()}. A preset name from
  * {@link Presets#NAMES} is also a step, expanded in place: {@code imagenet-train(160)} (the size;
- * 224 when left out), {@code ssd300-train}. {@link TransformSpec.Custom} has no SPEC: it is Java
+ * 224 when left out), {@code ssd300-train}, {@code ssd300-train-full}. {@link TransformSpec.Custom} has no SPEC: it is Java
  * code. Errors are {@link TransformSpecSyntaxException}s pointing at the token; a record's own
  * refusal ({@code p must be in [0.0, 1.0], got 1.5}) points at the argument it names.
  *

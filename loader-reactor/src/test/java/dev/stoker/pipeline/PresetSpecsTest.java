@@ -18,6 +18,9 @@ class PresetSpecsTest {
       case "decode-only" -> List.of(new TransformSpec.Resize(size, size));
       case "ssd300-train" -> List.of(new TransformSpec.HorizontalFlip(0.5), new TransformSpec.RandomIoUCrop(),
           new TransformSpec.Resize(300, 300));
+      case "ssd300-train-full" -> List.of(new TransformSpec.PhotometricDistort(),
+          new TransformSpec.ZoomOut(1.0, 4.0, 0.5, 116), new TransformSpec.RandomIoUCrop(),
+          new TransformSpec.HorizontalFlip(0.5), new TransformSpec.Resize(300, 300));
       default -> throw new AssertionError(name);
     };
   }
@@ -26,7 +29,7 @@ class PresetSpecsTest {
   void byName_everyPresetAtManySizes_equalsTheHandBuiltList() {
     List<Integer> sizes = IntStream.concat(IntStream.rangeClosed(1, 600), IntStream.of(1023, 4096, 100_000, 268_435_455))
         .boxed().toList();
-    for (String name : List.of("imagenet-train", "imagenet-eval", "decode-only", "ssd300-train")) {
+    for (String name : Presets.NAMES) {
       for (int size : sizes) {
         assertThat(Presets.byName(name, size)).as(name + " " + size).isEqualTo(handBuilt(name, size));
       }
@@ -39,6 +42,11 @@ class PresetSpecsTest {
           new TransformSpec.RandomIoUCrop(), new TransformSpec.Resize(size, size));
     }
     assertThat(Presets.ssd300Train()).isEqualTo(handBuilt("ssd300-train", 1));
+    assertThat(Presets.ssd300TrainFull()).isEqualTo(handBuilt("ssd300-train-full", 1));
+    assertThat(TransformSpecs.parse("ssd300-train-full, Grayscale(p=0)"))
+        .startsWith(handBuilt("ssd300-train-full", 1).toArray(TransformSpec[]::new));
+    assertThatThrownBy(() -> TransformSpecs.parse("ssd300-train-full(320)"))
+        .hasMessageContaining("ssd300-train-full takes no arguments");
   }
 
   @Test
@@ -52,7 +60,7 @@ class PresetSpecsTest {
   @Test
   void byName_unknownOrBadSize_refusedAsBefore() {
     assertThatThrownBy(() -> Presets.byName("fancy", 224)).hasMessage(
-        "preset: unknown 'fancy'; known: imagenet-train, imagenet-eval, decode-only, ssd300-train");
+        "preset: unknown 'fancy'; known: imagenet-train, imagenet-eval, decode-only, ssd300-train, ssd300-train-full");
     assertThatThrownBy(() -> Presets.byName("imagenet-train", 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("size must be positive, got 0");
   }
