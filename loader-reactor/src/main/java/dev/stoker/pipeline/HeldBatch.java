@@ -6,7 +6,8 @@ import dev.stoker.api.Batch;
  * A {@link Batch} handed out by a {@link BatchStream} or {@link Loader#flux}: it stays valid until
  * it is {@link #release() released}, or until the stream hands out the next batch or is closed.
  * After that every accessor throws an {@link IllegalStateException} naming the batch, and the
- * segments it returned ({@link #pixels()}, {@link #boxes()}, {@link #boxLabels()}) are closed (a
+ * segments it returned ({@link #pixels()}, {@link #boxes()}, {@link #boxLabels()},
+ * {@link #softTargets()}) are closed (a
  * read throws {@code IllegalStateException}), so recycled slot memory is never read.
  *
  * <pre>{@code
