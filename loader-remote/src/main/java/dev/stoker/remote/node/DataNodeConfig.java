@@ -35,9 +35,15 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
   /** The default {@link #maxFrameBytes}: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = Protocol.DEFAULT_MAX_FRAME_BYTES;
 
-  /** Validates; the files are read when the node starts. */
+  /**
+   * Validates; the files are read when the node starts. A multi-label source
+   * ({@code maxLabelCount() > 1}) is refused: the wire carries one label per sample.
+   */
   public DataNodeConfig {
     Checks.notNull(source, "source");
+    Checks.argument(source.maxLabelCount() <= 1, "source", source.description() + " is multi-label (up to "
+        + source.maxLabelCount() + " labels per sample) and a data-server node carries one label per sample over the "
+        + "wire; load it locally (LoaderBuilder.source) to get its multi-hot soft targets");
     Checks.notNull(bind, "bind");
     Checks.argument(port >= 0 && port <= 0xFFFF, "port", "must be in [0, 65535], got " + port);
     Checks.argument((tlsCert == null) == (tlsKey == null), "tlsCert",
