@@ -28,6 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DeviceFeedSoftTargetsTest {
   private static final int CLASSES = 5;
   private static final BatchLayout LAYOUT = new BatchLayout(3, 4, 4, 3).withMaxBoxes(1).withSoftTargets(CLASSES);
+  /** Without boxes: the feed must still copy past the pixels to reach the soft targets. */
+  private static final BatchLayout NO_BOXES = new BatchLayout(3, 4, 4, 3).withSoftTargets(CLASSES);
   private static final DeviceTransform TRANSFORM = new DeviceTransform(new float[] {0.5f, 0.5f, 0.5f},
       new float[] {0.25f, 0.25f, 0.25f}, PixelType.FLOAT32, true, 3);
 
@@ -44,7 +46,9 @@ class DeviceFeedSoftTargetsTest {
       for (int p = 0; p < size; p++) {
         slot.sampleMemory(p).fill((byte) (n + p));
         slot.setSample(p, n * 3 + p, p);
-        slot.setBoxes(p, new float[] {0, 0, 1, 1}, new int[] {p}, 1);
+        if (ring.layout().hasBoxes()) {
+          slot.setBoxes(p, new float[] {0, 0, 1, 1}, new int[] {p}, 1);
+        }
         for (int c = 0; c < CLASSES; c++) {
           slot.softTargetMemory(p).setAtIndex(ValueLayout.JAVA_FLOAT, c, target(n, p, c));
         }
@@ -71,9 +75,20 @@ class DeviceFeedSoftTargetsTest {
   @Tag("standin")
   @ExtendWith(StandinCheck.class)
   void consumer_onTheStandinDevice_copiesTheSoftTargetsToTheDevice() throws Exception {
+    onTheStandinDevice(LAYOUT);
+  }
+
+  @Test
+  @Tag("standin")
+  @ExtendWith(StandinCheck.class)
+  void consumer_onTheStandinDeviceWithoutBoxes_copiesTheSoftTargetsToTheDevice() throws Exception {
+    onTheStandinDevice(NO_BOXES);
+  }
+
+  private static void onTheStandinDevice(BatchLayout layout) throws Exception {
     List<String> bad = new ArrayList<>();
     List<Integer> classes = new ArrayList<>();
-    try (DeviceFeed feed = DeviceFeed.open(TRANSFORM, 0); BatchRing ring = feed.rings().create(LAYOUT, 4)) {
+    try (DeviceFeed feed = DeviceFeed.open(TRANSFORM, 0); BatchRing ring = feed.rings().create(layout, 4)) {
       assertThat(feed.backend()).as("the stand-in's device 0: %s", feed.cuda().reason()).isEqualTo("cuda");
       produce(ring);
       feed.call(() -> ring.drain(feed.consumer(gpu -> {

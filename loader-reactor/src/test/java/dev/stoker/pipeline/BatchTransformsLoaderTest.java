@@ -126,6 +126,38 @@ class BatchTransformsLoaderTest {
   }
 
   @Test
+  void mixUp_float32AfterNormalize_mixedAsFloats() {
+    List<dev.stoker.api.TransformSpec> normalized = List.of(
+        new dev.stoker.api.TransformSpec.Resize(FakeSamples.SIZE, FakeSamples.SIZE),
+        new dev.stoker.api.TransformSpec.Normalize(List.of(0.5, 0.25, 0.0), List.of(0.5, 0.25, 1.0)));
+    java.util.function.Function<List<BatchTransformSpec>, LoaderBuilder> builder = batch -> Loader.builder()
+        .source(new FakeSamples.Source(10)).decoder(new FakeSamples.Decoder()).transforms(normalized)
+        .batchSize(BATCH).threads(2).seed(SEED).ring(dev.stoker.ring.BatchRings.direct(), 2).batchTransforms(batch);
+    List<Seen> plain = run(builder.apply(List.of()), 1);
+    List<Seen> mixed = run(builder.apply(List.of(new BatchTransformSpec.MixUp(0.5))), 1);
+    int floats = FakeSamples.SIZE * FakeSamples.SIZE * 3;
+
+    assertThat(mixed).hasSameSizeAs(plain);
+    for (int k = 0; k < mixed.size(); k++) {
+      Seen m = mixed.get(k);
+      assertThat(m.pixels().length).isEqualTo(m.labels().length * floats * Float.BYTES);
+      double lambda = lambda(firstStep(m), 0.5, 1.0);
+      java.nio.FloatBuffer a = java.nio.ByteBuffer.wrap(plain.get(k).pixels()).order(java.nio.ByteOrder.nativeOrder())
+          .asFloatBuffer();
+      java.nio.FloatBuffer got = java.nio.ByteBuffer.wrap(m.pixels()).order(java.nio.ByteOrder.nativeOrder())
+          .asFloatBuffer();
+      int n = m.labels().length;
+      for (int p = 0; p < n; p++) {
+        int partner = (p + n - 1) % n;
+        for (int i = 0; i < floats; i++) {
+          float want = (float) (lambda * a.get(p * floats + i) + (1 - lambda) * a.get(partner * floats + i));
+          assertThat(got.get(p * floats + i)).as("batch %d sample %d value %d", k, p, i).isEqualTo(want);
+        }
+      }
+    }
+  }
+
+  @Test
   void cutMix_pastedRectangleIsThePartnersExactlyAndSoftTargetsMatchItsArea() throws Exception {
     List<Seen> plain = run(builder(SEED, 2, List.of()), 1);
     List<Seen> mixed = run(builder(SEED, 2, List.of(new BatchTransformSpec.CutMix(1.0))), 1);
