@@ -21,6 +21,19 @@ import java.lang.foreign.MemorySegment;
  * }
  * }</pre>
  *
+ * <p>Soft targets: when the layout {@link BatchLayout#hasSoftTargets() has them} (the loader runs
+ * MixUp, CutMix or another batch step, or its source gives several labels per sample),
+ * {@link #softTargets()} holds float32 {@code [size()][layout().softTargetClasses()]}: one row of
+ * class weights per sample, next to the int {@link #label(int) labels}. A single-label sample's row
+ * is one-hot, a multi-label sample's is multi-hot (1.0 for each of its labels); MixUp and CutMix
+ * mix two rows, so a row sums to 1 for single labels. {@code label(p)} stays the sample's own
+ * (first) label, unmixed.
+ *
+ * <pre>{@code
+ * int classes = batch.layout().softTargetClasses();
+ * float weightOfClass3 = batch.softTargets().getAtIndex(ValueLayout.JAVA_FLOAT, (long) p * classes + 3);
+ * }</pre>
+ *
  * <p>A {@code Batch} is valid only during the {@link BatchConsumer#accept} call that receives it;
  * the slot is reused afterwards. Copy out what must outlive the call. A batch pulled from a loader
  * ({@code loader.batches(epochs)} or {@code loader.flux(epochs)}, a {@code HeldBatch}) stays valid
@@ -119,4 +132,16 @@ public interface Batch {
    * @return a read-only view of the box labels, empty without boxes
    */
   MemorySegment boxLabels();
+
+  /**
+   * The soft targets of the {@link #size()} samples, read-only: float32
+   * {@code [size()][layout().softTargetClasses()]}, native byte order (see the class
+   * documentation). Empty when the layout has no soft targets; the default, for batches that never
+   * have them, is empty.
+   *
+   * @return a read-only view of the soft targets, empty without soft targets
+   */
+  default MemorySegment softTargets() {
+    return MemorySegment.NULL;
+  }
 }

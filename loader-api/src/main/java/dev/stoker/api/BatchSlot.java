@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * slot is published with {@link BatchRing#publish}. Only the thread that claimed a slot writes it.
  *
  * <p>For each position: write the pixels into {@link #sampleMemory}, call {@link #setSample}
- * (which also clears the position's boxes), then, if the layout has boxes, {@link #setBoxes}.
+ * (which also clears the position's boxes and soft targets), then, if the layout has boxes,
+ * {@link #setBoxes}, and if it has soft targets, the position's row in {@link #softTargetMemory}.
  */
 public interface BatchSlot extends Batch {
   /**
@@ -22,7 +23,8 @@ public interface BatchSlot extends Batch {
 
   /**
    * Records which dataset sample sits at {@code position} and its label, and leaves the position
-   * with no boxes (its box entries become padding).
+   * with no boxes (its box entries become padding) and, if the layout has soft targets, a row of
+   * zeros.
    *
    * @param position the sample's position in the batch, {@code 0 <= position <
    *     layout().batchSize()}
@@ -72,5 +74,24 @@ public interface BatchSlot extends Batch {
    */
   default void setHeader(int epoch, long indexInEpoch, int size) {
     setHeader(epoch, indexInEpoch, size, indexInEpoch * layout().batchSize() + size);
+  }
+
+  /**
+   * The writable soft-target row of sample {@code position}: float32
+   * {@code [layout().softTargetClasses()]}, native byte order; empty when the layout has no soft
+   * targets. The default, for slots whose layouts never have them, returns an empty segment and
+   * refuses a layout that has them.
+   *
+   * @param position the sample's position in the batch, {@code 0 <= position <
+   *     layout().batchSize()}
+   * @return a writable view of that position's soft targets, empty without soft targets
+   * @throws IndexOutOfBoundsException if {@code position} is not below {@code layout().batchSize()}
+   */
+  default MemorySegment softTargetMemory(int position) {
+    java.util.Objects.checkIndex(position, layout().batchSize());
+    if (layout().hasSoftTargets()) {
+      throw new UnsupportedOperationException(getClass().getName() + " has no soft-target memory");
+    }
+    return MemorySegment.NULL;
   }
 }

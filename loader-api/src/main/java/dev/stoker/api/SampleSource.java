@@ -139,6 +139,53 @@ public interface SampleSource {
   }
 
   /**
+   * The most labels any sample has: 1 (the default) for a single-label source, more for a
+   * multi-label one (e.g. a manifest whose label column lists several labels). A loader over a
+   * source with {@code maxLabelCount() > 1} gives its batches soft targets, multi-hot over
+   * {@link #classes()} (see {@link Batch}).
+   *
+   * <pre>{@code
+   * int[] labels = new int[source.maxLabelCount()];
+   * int n = source.copyLabels(index, labels);      // labels[0] == source.label(index) when n > 0
+   * }</pre>
+   *
+   * @return the largest {@link #labelCount} of any sample, at least 1
+   */
+  default int maxLabelCount() {
+    return 1;
+  }
+
+  /**
+   * The number of labels of sample {@code index}. The default: 1, or 0 when {@link #label} is
+   * {@code -1}.
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return the sample's label count, {@code 0..maxLabelCount()}
+   */
+  default int labelCount(int index) {
+    return label(index) < 0 ? 0 : 1;
+  }
+
+  /**
+   * Copies the labels of sample {@code index} into {@code labels} from index 0, each in
+   * {@code [0, classes().size())}, the first being {@link #label(int)}. Allocates nothing. The
+   * default copies {@link #label(int)} when it is not {@code -1}.
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @param labels receives {@code labelCount(index)} labels; {@code maxLabelCount()} always fit
+   * @return the number of labels copied, {@code labelCount(index)}
+   * @throws IndexOutOfBoundsException if {@code labels} is too short
+   */
+  default int copyLabels(int index, int[] labels) {
+    int label = label(index);
+    if (label < 0) {
+      return 0;
+    }
+    labels[0] = label;
+    return 1;
+  }
+
+  /**
    * Problems found while opening the source that did not stop it, one line each, e.g. an
    * annotation that refers to a missing image; empty when there were none.
    *

@@ -13,8 +13,10 @@ import java.util.zip.CRC32C;
  * A consumer that hashes every batch it receives, in order: for each sample, the CRC-32C of its
  * pixel bytes and its label, both as little-endian 32-bit integers, all fed to one SHA-256. When the
  * layout has boxes, each sample then adds its box count and the CRC-32C of its real boxes' bytes
- * followed by their labels' bytes (padding is left out). Same seed and data, same digest, whatever
- * the thread count; a run without boxes hashes exactly as before boxes existed.
+ * followed by their labels' bytes (padding is left out). When the layout has soft targets (MixUp,
+ * CutMix, a multi-label source), each sample then adds the CRC-32C of its soft-target row's bytes
+ * (float32, native order). Same seed and data, same digest, whatever the thread count; a run
+ * without boxes or soft targets hashes exactly as before they existed.
  *
  * <p>Hashing the pixels with CRC-32C (a CPU instruction, about 25 GB/s here) rather than SHA-256
  * (about 1.7 GB/s with the SHA extensions) keeps the bench's consumer from costing a quarter of a
@@ -35,7 +37,7 @@ final class BatchDigest implements BatchConsumer {
 
   @Override
   public void accept(Batch batch) {
-    int perSample = batch.layout().hasBoxes() ? 16 : 8;
+    int perSample = (batch.layout().hasBoxes() ? 16 : 8) + (batch.layout().hasSoftTargets() ? 4 : 0);
     if (labels.capacity() < batch.size() * perSample) {
       labels = ByteBuffer.allocate(batch.layout().batchSize() * perSample).order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -51,6 +53,9 @@ final class BatchDigest implements BatchConsumer {
         labels.putInt(batch.boxCount(i));
         labels.putInt(boxesCrc(batch, i));
       }
+      if (batch.layout().hasSoftTargets()) {
+        labels.putInt(softTargetsCrc(batch, i));
+      }
     }
     labels.flip();
     sha.update(labels);
@@ -64,6 +69,13 @@ final class BatchDigest implements BatchConsumer {
     crc.update(batch.boxes().asSlice(position * maxBoxes * boxBytes, count * boxBytes).asByteBuffer());
     crc.update(batch.boxLabels().asSlice((long) position * maxBoxes * Integer.BYTES, (long) count * Integer.BYTES)
         .asByteBuffer());
+    return (int) crc.getValue();
+  }
+
+  private int softTargetsCrc(Batch batch, int position) {
+    long rowBytes = (long) batch.layout().softTargetClasses() * Float.BYTES;
+    crc.reset();
+    crc.update(batch.softTargets().asSlice(position * rowBytes, rowBytes).asByteBuffer());
     return (int) crc.getValue();
   }
 

@@ -169,7 +169,7 @@ final class CudaTransfer implements AutoCloseable {
         labels[p] = label;
       }
     }
-    long bytes = layout.hasBoxes() ? slotBytes : size * layout.sampleBytes();
+    long bytes = layout.hasBoxes() || layout.hasSoftTargets() ? slotBytes : size * layout.sampleBytes();
     CUdeviceptr in = input[d];
     CUdeviceptr labelsAndFlips = meta[d];
     CUevent copied = copyDone[slot];
@@ -198,11 +198,13 @@ final class CudaTransfer implements AutoCloseable {
         kernels.flipBoxes(boxes, boxLabels, flips, size, layout.maxBoxes(), layout.width(), compute);
       }
     }
+    CUdeviceptr softTargets = layout.hasSoftTargets()
+        ? offset(input[d], DisruptorBatchRing.softTargetsOffset(layout)) : null;
     Throwable failed = null;
     try {
       step.train(new DeviceBatch(output[d], transform.output(), size, layout.channels(), layout.height(),
           layout.width(), meta[d], labels, boxes, boxLabels, layout.maxBoxes(), compute, batch.epoch(),
-          batch.indexInEpoch()));
+          batch.indexInEpoch(), softTargets, layout.softTargetClasses()));
     } catch (Throwable e) {
       failed = e;
       throw e;

@@ -17,6 +17,7 @@ final class HostTransfer implements AutoCloseable {
   private final MemorySegment output;
   private final MemorySegment boxes;
   private final MemorySegment boxLabels;
+  private final MemorySegment softTargets;
   private final float[] scale;
   private final float[] bias;
   private final NormalizeReference.Scratch scratch = new NormalizeReference.Scratch();
@@ -34,6 +35,7 @@ final class HostTransfer implements AutoCloseable {
     this.output = arena.allocate(values * transform.output().bytes(), 64);
     this.boxes = layout.hasBoxes() ? arena.allocate(layout.boxBytes(), 64) : MemorySegment.NULL;
     this.boxLabels = layout.hasBoxes() ? arena.allocate(layout.boxLabelBytes(), 64) : MemorySegment.NULL;
+    this.softTargets = layout.hasSoftTargets() ? arena.allocate(layout.softTargetBytes(), 64) : MemorySegment.NULL;
   }
 
   /** Normalizes {@code batch} on the host and hands it to {@code step}. */
@@ -62,9 +64,16 @@ final class HostTransfer implements AutoCloseable {
         NormalizeReference.flipBoxes(batchBoxes, batchBoxLabels, flips, size, layout.maxBoxes(), layout.width());
       }
     }
+    MemorySegment batchSoftTargets = MemorySegment.NULL;
+    if (layout.hasSoftTargets()) {
+      long softBytes = (long) size * layout.softTargetClasses() * Float.BYTES;
+      batchSoftTargets = softTargets.asSlice(0, softBytes).copyFrom(batch.softTargets().asSlice(0, softBytes))
+          .asReadOnly();
+    }
     try {
       step.train(new HostBatch(pixels.asReadOnly(), transform.output(), size, layout.channels(), layout.height(),
-          layout.width(), labels, batchBoxes, batchBoxLabels, layout.maxBoxes(), batch.epoch(), batch.indexInEpoch()));
+          layout.width(), labels, batchBoxes, batchBoxLabels, layout.maxBoxes(), batch.epoch(), batch.indexInEpoch(),
+          batchSoftTargets, layout.softTargetClasses()));
     } finally {
       batches++;
     }

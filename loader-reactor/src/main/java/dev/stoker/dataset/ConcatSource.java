@@ -24,6 +24,7 @@ final class ConcatSource implements SampleSource {
   private final List<String> classes;
   private final boolean hasBoxes;
   private final int maxBoxCount;
+  private final int maxLabelCount;
   private final List<String> warnings;
   private final int warningCount;
 
@@ -43,6 +44,7 @@ final class ConcatSource implements SampleSource {
     this.labelMaps = new int[parts.length][];
     boolean boxes = false;
     int maxBoxes = 0;
+    int maxLabels = 1;
     List<String> lines = new ArrayList<>();
     int problems = 0;
     for (int k = 0; k < parts.length; k++) {
@@ -53,6 +55,7 @@ final class ConcatSource implements SampleSource {
       }
       boxes |= parts[k].hasBoxes();
       maxBoxes = Math.max(maxBoxes, parts[k].maxBoxCount());
+      maxLabels = Math.max(maxLabels, parts[k].maxLabelCount());
       for (String line : parts[k].warnings()) {
         lines.add(partName(k) + ": " + line);
       }
@@ -61,6 +64,7 @@ final class ConcatSource implements SampleSource {
     this.classes = List.copyOf(union.keySet());
     this.hasBoxes = boxes;
     this.maxBoxCount = maxBoxes;
+    this.maxLabelCount = maxLabels;
     this.warnings = List.copyOf(lines);
     this.warningCount = Math.max(problems, lines.size());
   }
@@ -177,6 +181,28 @@ final class ConcatSource implements SampleSource {
     int n = parts[k].copyBoxes(index - offsets[k], boxes, labels);
     for (int b = 0; b < n; b++) {
       labels[b] = remap(k, labels[b]);
+    }
+    return n;
+  }
+
+  @Override
+  public int maxLabelCount() {
+    return maxLabelCount;
+  }
+
+  @Override
+  public int labelCount(int index) {
+    int k = part(index);
+    return parts[k].labelCount(index - offsets[k]);
+  }
+
+  /** Copies the part's labels, each remapped to the union's classes. */
+  @Override
+  public int copyLabels(int index, int[] labels) {
+    int k = part(index);
+    int n = parts[k].copyLabels(index - offsets[k], labels);
+    for (int l = 0; l < n; l++) {
+      labels[l] = remap(k, labels[l]);
     }
     return n;
   }

@@ -28,6 +28,10 @@ import java.util.Set;
 final class ManifestParser {
   /** The largest integer label: classes are {@code "0".."max"}, so this bounds their list. */
   static final int MAX_INTEGER_LABEL = (1 << 20) - 1;
+  /** The most labels one row may list ({@code cat|dog|...}), checked before they are split. */
+  static final int MAX_LABELS_PER_ROW = 256;
+  /** Separates a row's labels in a CSV label field. */
+  static final char LABEL_SEPARATOR = '|';
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final double[] NO_COORDS = new double[0];
@@ -51,11 +55,11 @@ final class ManifestParser {
     /**
      * One row.
      *
-     * @param label the row's label, or null if it has none
+     * @param labels the row's labels, in the order written; empty if it has none
      * @param coords 4 numbers per box: {@code x0 y0 x1 y1}
      * @param boxLabels one per box; null where the box gives none
      */
-    void row(int line, String path, Label label, double[] coords, Label[] boxLabels);
+    void row(int line, String path, Label[] labels, double[] coords, Label[] boxLabels);
   }
 
   private final Path file;
@@ -128,18 +132,61 @@ final class ManifestParser {
       if (path.isEmpty()) {
         throw error(0, "empty path");
       }
-      Label label = textLabel(fields.get(labelColumn), "label");
+      Label[] labels = rowLabels(fields.get(labelColumn));
       if (boxesColumn < 0 || fields.get(boxesColumn).isBlank()) {
-        rows.row(line, path, label, NO_COORDS, NO_LABELS);
+        rows.row(line, path, labels, NO_COORDS, NO_LABELS);
       } else {
-        csvBoxes(path, label, fields.get(boxesColumn));
+        csvBoxes(path, labels, fields.get(boxesColumn));
       }
     }
     return boxesColumn >= 0;
   }
 
+  /**
+   * A CSV label field: empty is none, else one label or several separated by {@code |}
+   * ({@code cat|dog}); their count is checked against {@link #MAX_LABELS_PER_ROW} before the field
+   * is split, and an empty or repeated label is refused.
+   */
+  private Label[] rowLabels(String field) {
+    if (field.isBlank()) {
+      return NO_LABELS;
+    }
+    long count = field.chars().filter(ch -> ch == LABEL_SEPARATOR).count() + 1;
+    if (count > MAX_LABELS_PER_ROW) {
+      throw error(0, "label: " + count + " labels in one row, more than " + MAX_LABELS_PER_ROW);
+    }
+    if (count == 1) {
+      return new Label[] {textLabel(field, "label")};
+    }
+    Label[] labels = new Label[(int) count];
+    int start = 0;
+    for (int k = 0; k < count; k++) {
+      int end = field.indexOf(LABEL_SEPARATOR, start);
+      String token = field.substring(start, end < 0 ? field.length() : end);
+      Label label = textLabel(token, "label " + (k + 1));
+      if (label == null) {
+        throw error(0, "label " + (k + 1) + " of '" + field.strip() + "' is empty (labels are separated by '"
+            + LABEL_SEPARATOR + "')");
+      }
+      labels[k] = label;
+      start = end + 1;
+    }
+    return distinct(labels);
+  }
+
+  /** {@code labels}, refused if one is repeated. */
+  private Label[] distinct(Label[] labels) {
+    Set<Label> seen = new java.util.HashSet<>();
+    for (Label label : labels) {
+      if (!seen.add(label)) {
+        throw error(0, "label " + label + " appears twice in the row");
+      }
+    }
+    return labels;
+  }
+
   /** {@code x0 y0 x1 y1 [label]} groups separated by {@code ;}. */
-  private void csvBoxes(String path, Label label, String field) {
+  private void csvBoxes(String path, Label[] label, String field) {
     List<double[]> coords = new ArrayList<>();
     List<Label> labels = new ArrayList<>();
     for (String group : field.split(";")) {
@@ -268,7 +315,7 @@ final class ManifestParser {
       throw error(column(json), "expected one JSON object per line, like {\"path\": \"a.jpg\", \"label\": \"cat\"}");
     }
     String path = null;
-    Label label = null;
+    Label[] label = NO_LABELS;
     double[] coords = NO_COORDS;
     Label[] boxLabels = NO_LABELS;
     boolean boxes = false;
@@ -282,7 +329,8 @@ final class ManifestParser {
           }
           path = json.getText();
         }
-        case "label" -> label = value == JsonToken.VALUE_NULL ? null : jsonLabel(json, "label");
+        case "label" -> label = value == JsonToken.VALUE_NULL ? NO_LABELS
+            : value == JsonToken.START_ARRAY ? jsonLabels(json) : new Label[] {jsonLabel(json, "label")};
         case "boxes" -> {
           boxes = value != JsonToken.VALUE_NULL;
           if (boxes) {
@@ -339,6 +387,21 @@ final class ManifestParser {
       coords.add(xy);
       labels.add(label);
     }
+  }
+
+  /**
+   * {@code "label": ["cat", "dog"]}: several labels, at most {@link #MAX_LABELS_PER_ROW} (counted
+   * as they are read), none repeated; an empty array is no label.
+   */
+  private Label[] jsonLabels(JsonParser json) throws IOException {
+    List<Label> labels = new ArrayList<>();
+    while (json.nextToken() != JsonToken.END_ARRAY) {
+      if (labels.size() == MAX_LABELS_PER_ROW) {
+        throw error(column(json), "label: more than " + MAX_LABELS_PER_ROW + " labels in one row");
+      }
+      labels.add(jsonLabel(json, "label " + (labels.size() + 1)));
+    }
+    return distinct(labels.toArray(Label[]::new));
   }
 
   private Label jsonLabel(JsonParser json, String what) throws IOException {

@@ -21,7 +21,25 @@ import java.util.stream.IntStream;
  */
 final class ManifestRows implements ManifestParser.Rows {
   /** What a manifest opens to; {@code labels[i]} is {@code -1} for an unlabelled image without boxes. */
-  record Built(Path[] images, int[] labels, List<String> classes, BoxTable boxes, SourceProblems problems) { }
+  record Built(Path[] images, int[] labels, List<String> classes, BoxTable boxes, SourceProblems problems,
+      MultiLabels multiLabels) { }
+
+  /**
+   * Every label of each sample when some row lists several: sample {@code i}'s labels are
+   * {@code all[starts[i]..starts[i + 1])}, the first being its label; null when no row has more
+   * than one.
+   */
+  record MultiLabels(int[] starts, int[] all, int max) {
+    int count(int index) {
+      return starts[index + 1] - starts[index];
+    }
+
+    int copy(int index, int[] labels) {
+      int n = count(index);
+      System.arraycopy(all, starts[index], labels, 0, n);
+      return n;
+    }
+  }
 
   private final Path manifest;
   private final Path base;
@@ -32,6 +50,10 @@ final class ManifestRows implements ManifestParser.Rows {
   private final List<Path> images = new ArrayList<>();
   private int[] labels = new int[1024];
   private int[] lines = new int[1024];
+  // Labels after a row's first, with provisional ids: row r's are extras[extraStarts[r]..extraStarts[r + 1]).
+  private int[] extraStarts = new int[1025];
+  private int[] extras = new int[64];
+  private int extraCount;
   // Boxes of all rows, with provisional label ids: the final ids need every class name first.
   private int boxCount;
   private int[] boxSamples = new int[64];
@@ -63,7 +85,8 @@ final class ManifestRows implements ManifestParser.Rows {
   }
 
   @Override
-  public void row(int line, String path, Label label, double[] coords, Label[] labelsOfBoxes) {
+  public void row(int line, String path, Label[] rowLabels, double[] coords, Label[] labelsOfBoxes) {
+    Label label = rowLabels.length == 0 ? null : rowLabels[0];
     String refusal = ImagePaths.refusal(path, outsideAllowed);
     Path image;
     try {
@@ -98,6 +121,16 @@ final class ManifestRows implements ManifestParser.Rows {
     }
     labels[sample] = rowId;
     lines[sample] = line;
+    if (sample + 2 > extraStarts.length) {
+      extraStarts = Arrays.copyOf(extraStarts, extraStarts.length * 2);
+    }
+    for (int k = 1; k < rowLabels.length; k++) {
+      if (extraCount == extras.length) {
+        extras = Arrays.copyOf(extras, extraCount * 2);
+      }
+      extras[extraCount++] = id(rowLabels[k], line);
+    }
+    extraStarts[sample + 1] = extraCount;
     for (int b = 0; b < ids.length; b++) {
       addBox(sample, ids[b], line, coords, b);
     }
@@ -203,7 +236,34 @@ final class ManifestRows implements ManifestParser.Rows {
         out[i] = labels[row] < 0 ? boxes.firstLabel(i) : finalIds[labels[row]];
       }
     }
-    return new Built(keptImages, out, List.copyOf(classes), boxes, problems);
+    return new Built(keptImages, out, List.copyOf(classes), boxes, problems, multiLabels(index, kept, out, finalIds));
+  }
+
+  /** The kept samples' labels when some row lists several, else null. */
+  private MultiLabels multiLabels(int[] index, int kept, int[] first, int[] finalIds) {
+    if (extraCount == 0) {
+      return null;
+    }
+    int[] starts = new int[kept + 1];
+    int[] all = new int[kept + extraCount];
+    int n = 0;
+    int max = 1;
+    for (int row = 0; row < images.size(); row++) {
+      int i = index[row];
+      if (i < 0) {
+        continue;
+      }
+      starts[i] = n;
+      if (labels[row] >= 0) {
+        all[n++] = first[i];
+      }
+      for (int e = extraStarts[row]; e < extraStarts[row + 1]; e++) {
+        all[n++] = finalIds[extras[e]];
+      }
+      max = Math.max(max, n - starts[i]);
+      starts[i + 1] = n;
+    }
+    return new MultiLabels(starts, Arrays.copyOf(all, n), max);
   }
 
   /**

@@ -38,6 +38,11 @@ import java.util.List;
  *       manifest you trust name images anywhere, such as {@code /data/other/002.jpg}.
  *   <li>A row whose image file does not exist (or is not a regular file) or whose path is refused
  *       is skipped and reported in {@link #warnings()}; blank lines are ignored.
+ *   <li>A row may list several labels (multi-label): in CSV separated by {@code |}
+ *       ({@code images/003.jpg,cat|dog}), in JSON as an array ({@code "label": ["cat", "dog"]}); at
+ *       most 256 per row, none empty or repeated.
+ *       {@link #label(int)} is the first, {@link #copyLabels} gives them all, and a loader over
+ *       such a manifest gives its batches multi-hot soft targets (see {@code Batch}).
  *   <li>Labels are class names or non-negative integers, not both. With names, {@link #classes()}
  *       are the distinct names (of rows and boxes) sorted and a label is its name's position; with
  *       integers, the classes are {@code "0"} to the largest and a label is the integer. In CSV a
@@ -56,9 +61,46 @@ import java.util.List;
  */
 public final class ManifestSource extends FileSource {
 
+  /** Every label of each sample when a row lists several, else null. */
+  private final ManifestRows.MultiLabels multiLabels;
+
   private ManifestSource(Path manifest, boolean hasBoxes, ManifestRows.Built built, SourceOptions options) {
     super("manifest", manifest, built.images(), built.labels(), built.classes(), hasBoxes ? built.boxes() : null,
         List.of(), built.problems(), options.allowPathsOutside() ? null : ManifestRows.base(manifest), options);
+    this.multiLabels = built.multiLabels();
+  }
+
+  /**
+   * The most labels a row lists: 1 unless some row lists several ({@code cat|dog}).
+   *
+   * @return the largest label count of any sample, at least 1
+   */
+  @Override
+  public int maxLabelCount() {
+    return multiLabels == null ? 1 : multiLabels.max();
+  }
+
+  /**
+   * The number of labels sample {@code index}'s row lists (0 for an unlabelled row).
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return the sample's label count
+   */
+  @Override
+  public int labelCount(int index) {
+    return multiLabels == null ? super.labelCount(index) : multiLabels.count(index);
+  }
+
+  /**
+   * Copies the labels sample {@code index}'s row lists, in the order written.
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @param labels receives {@code labelCount(index)} labels
+   * @return the number of labels copied
+   */
+  @Override
+  public int copyLabels(int index, int[] labels) {
+    return multiLabels == null ? super.copyLabels(index, labels) : multiLabels.copy(index, labels);
   }
 
   /**

@@ -197,6 +197,21 @@ final class MixSource implements EpochSampledSource {
   }
 
   @Override
+  public int maxLabelCount() {
+    return all.maxLabelCount();
+  }
+
+  @Override
+  public int labelCount(int index) {
+    return all.labelCount(index);
+  }
+
+  @Override
+  public int copyLabels(int index, int[] labels) {
+    return all.copyLabels(index, labels);
+  }
+
+  @Override
   public List<String> warnings() {
     return all.warnings();
   }

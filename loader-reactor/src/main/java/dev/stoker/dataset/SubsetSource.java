@@ -86,6 +86,21 @@ final class SubsetSource implements SampleSource {
   }
 
   @Override
+  public int maxLabelCount() {
+    return source.maxLabelCount();
+  }
+
+  @Override
+  public int labelCount(int index) {
+    return source.labelCount(at(index));
+  }
+
+  @Override
+  public int copyLabels(int index, int[] labels) {
+    return source.copyLabels(at(index), labels);
+  }
+
+  @Override
   public List<String> warnings() {
     return source.warnings();
   }

@@ -204,6 +204,21 @@ class CachedSource implements CachingSource {
     return count;
   }
 
+  @Override
+  public int maxLabelCount() {
+    return inner.maxLabelCount();
+  }
+
+  @Override
+  public int labelCount(int index) {
+    return inner.labelCount(index);
+  }
+
+  @Override
+  public int copyLabels(int index, int[] labels) {
+    return inner.copyLabels(index, labels);
+  }
+
   private long loadScales(int index) {
     try {
       read(index, null);

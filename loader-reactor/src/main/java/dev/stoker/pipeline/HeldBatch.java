@@ -7,7 +7,8 @@ import dev.stoker.api.Batch;
  * it is {@link #release() released}; a {@link BatchStream} also releases it when it hands out the
  * next batch or is closed, a Flux when it is cancelled (see {@link Loader#flux} for holding several).
  * After that every accessor throws an {@link IllegalStateException} naming the batch, and the
- * segments it returned ({@link #pixels()}, {@link #boxes()}, {@link #boxLabels()}) are closed (a
+ * segments it returned ({@link #pixels()}, {@link #boxes()}, {@link #boxLabels()},
+ * {@link #softTargets()}) are closed (a
  * read throws {@code IllegalStateException}), so recycled slot memory is never read.
  *
  * <pre>{@code

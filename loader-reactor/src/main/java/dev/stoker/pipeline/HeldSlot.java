@@ -108,6 +108,11 @@ final class HeldSlot implements HeldBatch {
     return scoped(slot().boxLabels());
   }
 
+  @Override
+  public MemorySegment softTargets() {
+    return scoped(slot().softTargets());
+  }
+
   /** Names the batch by its place (read when it was handed out, so it stays right after the release). */
   @Override
   public String toString() {

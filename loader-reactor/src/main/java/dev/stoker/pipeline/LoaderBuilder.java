@@ -1,6 +1,7 @@
 package dev.stoker.pipeline;
 
 import dev.stoker.api.BatchRing;
+import dev.stoker.api.BatchTransformSpec;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.FailurePolicy;
 import dev.stoker.api.ImageDecoder;
@@ -31,6 +32,7 @@ public final class LoaderBuilder {
   SampleSource source;
   SampleSupplier supplier;
   List<TransformSpec> transforms = Presets.imagenetTrain(224);
+  List<BatchTransformSpec> batchTransforms = List.of();
   ImageDecoder decoder;
   int batchSize = 256;
   int threads = Runtime.getRuntime().availableProcessors();
@@ -90,6 +92,24 @@ public final class LoaderBuilder {
    */
   public LoaderBuilder transforms(List<TransformSpec> transforms) {
     this.transforms = List.copyOf(Checks.notNull(transforms, "transforms"));
+    return this;
+  }
+
+  /**
+   * Transforms of whole batches (MixUp, CutMix, your own {@link dev.stoker.api.BatchStep}), run in
+   * order on each batch after its samples are in the slot and before it is delivered; default none.
+   * Any batch transform gives the batches soft targets over the source's classes (see
+   * {@link dev.stoker.api.Batch}); {@link #build()} refuses them for a source with boxes.
+   *
+   * <pre>{@code
+   * builder.batchTransforms(List.of(new BatchTransformSpec.MixUp(0.2), new BatchTransformSpec.CutMix(1.0, 0.5)));
+   * }</pre>
+   *
+   * @param batchTransforms the batch steps in order, not null; copied
+   * @return this builder
+   */
+  public LoaderBuilder batchTransforms(List<BatchTransformSpec> batchTransforms) {
+    this.batchTransforms = List.copyOf(Checks.notNull(batchTransforms, "batchTransforms"));
     return this;
   }
 

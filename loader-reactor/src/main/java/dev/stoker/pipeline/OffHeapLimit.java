@@ -6,7 +6,7 @@ import java.lang.management.ManagementFactory;
 
 /**
  * What a loader takes off the heap for pixels, counted before it is taken, and the most it may
- * take. A loader holds its ring ({@code slots} slots of a batch's pixels, boxes and box labels)
+ * take. A loader holds its ring ({@code slots} slots of a batch's pixels, boxes, box labels and soft targets)
  * and its pooled sample buffers (one per sample in flight and one per worker); both are sized from
  * the plan's {@link BatchLayout}, so this is the one place their sum is checked.
  *
@@ -30,9 +30,13 @@ final class OffHeapLimit {
     return Math.max(1, physical - Runtime.getRuntime().maxMemory());
   }
 
-  /** Bytes of one ring slot: a batch's pixels, boxes and box labels (exact: the layout checked it fits). */
+  /**
+   * Bytes of one ring slot: a batch's pixels, boxes, box labels and soft targets (exact: the layout
+   * checked it fits).
+   */
   static long slotBytes(BatchLayout layout) {
-    return Math.addExact(Math.addExact(layout.batchBytes(), layout.boxBytes()), layout.boxLabelBytes());
+    return Math.addExact(Math.addExact(Math.addExact(layout.batchBytes(), layout.boxBytes()), layout.boxLabelBytes()),
+        layout.softTargetBytes());
   }
 
   /**

@@ -53,6 +53,8 @@ final class ReactorLoader implements Loader {
   private volatile long runStartNanos = System.nanoTime();
   private final PipelineMetrics metrics;
   private final StageReports reports;
+  private final SoftTargetRows softTargets;
+  private final BatchSteps batchSteps;
 
   ReactorLoader(LoaderBuilder b) {
     // Everything that can refuse the settings runs before anything is allocated or started.
@@ -64,6 +66,10 @@ final class ReactorLoader implements Loader {
     this.datasetSize = size;
     int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : b.supplier != null ? b.supplier.maxBoxCount() : b.source.maxBoxCount();
     BatchLayout layout = plan.batchLayout(b.batchSize, maxBoxes);
+    int classes = softTargetClasses(b, layout);
+    layout = layout.withSoftTargets(classes);
+    this.softTargets = SoftTargetRows.of(classes, b.source);
+    this.batchSteps = BatchSteps.of(b.batchTransforms, b.seed);
     this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
     this.threads = b.threads;
     OffHeapLimit.check(layout, b.ringSlots, Math.addExact(inFlight, threads),
@@ -89,6 +95,28 @@ final class ReactorLoader implements Loader {
     }
     metrics.watch(ring, () -> progress().consumerWaitPercent());
     this.reports = new StageReports(metrics, ring, b.threads, b.readOnIoThreads ? inFlight : 0);
+  }
+
+  /**
+   * The classes of the soft-target rows: the source's classes when batch transforms run or the
+   * source is multi-label, else 0.
+   *
+   * @throws IllegalArgumentException naming batchTransforms if they are given for a source with
+   *     boxes, or soft targets are needed over a source without classes
+   */
+  private static int softTargetClasses(LoaderBuilder b, BatchLayout layout) {
+    boolean multiLabel = b.source != null && b.source.maxLabelCount() > 1;
+    boolean steps = !b.batchTransforms.isEmpty();
+    if (!multiLabel && !steps) {
+      return 0;
+    }
+    Checks.argument(!(steps && layout.hasBoxes()), "batchTransforms",
+        "MixUp, CutMix and batch steps need a classification source; this one has boxes (maxBoxes "
+            + layout.maxBoxes() + ")");
+    int classes = b.supplier != null ? b.supplier.classes().size() : b.source.classes().size();
+    Checks.argument(classes > 0, steps ? "batchTransforms" : "source",
+        "soft targets need the source's classes, and it has none");
+    return classes;
   }
 
   @Override
@@ -194,6 +222,7 @@ final class ReactorLoader implements Loader {
       RingBridge current = new RingBridge(ring, shard.length(), failurePolicy, from.position(), from.batch());
       current.probe(metrics.bridgeProbe(origin.supplied()));
       current.failureListener(failureListener);
+      current.batchOutput(softTargets, batchSteps);
       reports.runStarted();
       bridge = current;
       state = from;

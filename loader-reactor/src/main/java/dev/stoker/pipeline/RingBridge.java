@@ -32,6 +32,11 @@ import reactor.core.publisher.BaseSubscriber;
  * upstream. Every slot it publishes says in its header where the epoch's sequence stands after it
  * ({@link dev.stoker.api.Batch#nextPosition()}), so the resume point travels with the batch.
  *
+ * <p>When the layout has soft targets, each sample's row is written with its pixels
+ * ({@link SoftTargetRows}), and the loader's batch transforms ({@link BatchSteps}) run on the
+ * filled slot after its header is set and before it is published; a step that throws fails the
+ * ring with an error naming it and the slot is never published.
+ *
  * <p>Each processed sample is released once copied (or, after an abort, at once).
  */
 final class RingBridge extends BaseSubscriber<EpochItem> {
@@ -53,6 +58,8 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
   private long boxes;
   private long truncatedBoxes;
   private BridgeProbe probe = BridgeProbe.NONE;
+  private SoftTargetRows softTargets = SoftTargetRows.NONE;
+  private BatchSteps batchSteps = BatchSteps.NONE;
   private Consumer<? super SampleFailure> failureListener = failure -> { };
 
   /**
@@ -82,6 +89,12 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
   /** Sets what the bridge tells of arrivals, its copies and its demand; call before subscribing it. */
   void probe(BridgeProbe probe) {
     this.probe = probe;
+  }
+
+  /** Sets how each sample's soft-target row is written and what runs on each batch; call before subscribing it. */
+  void batchOutput(SoftTargetRows softTargets, BatchSteps batchSteps) {
+    this.softTargets = softTargets;
+    this.batchSteps = batchSteps;
   }
 
   /** Sets who hears of each failure as it arrives, before the policy counts it; call before subscribing it. */
@@ -164,6 +177,9 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
     try {
       if (p.epoch() != epoch) {
         publishOpen();
+        if (aborted) {
+          return;
+        }
         epoch = p.epoch();
       }
       if (open == null) {
@@ -175,6 +191,7 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
       long start = System.nanoTime();
       open.sampleMemory(filled).copyFrom(p.pixels());
       open.setSample(filled, p.index(), p.label());
+      softTargets.write(open, filled, p.index(), p.label());
       placeBoxes(p);
       probe.collated(System.nanoTime() - start);
       filled++;
@@ -198,6 +215,18 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
   private void publishOpen() {
     if (open != null) {
       open.setHeader(epoch, batchInEpoch++, filled, inEpoch);
+      try {
+        batchSteps.apply(open);
+      } catch (LoaderException e) {
+        open = null;
+        filled = 0;
+        if (!aborted) {
+          aborted = true;
+          ring.fail(e);
+          dispose();
+        }
+        return;
+      }
       ring.publish(open);
       open = null;
       filled = 0;
@@ -256,7 +285,9 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
       return;
     }
     publishOpen();
-    ring.complete();
+    if (!aborted) {
+      ring.complete();
+    }
   }
 
   @Override
@@ -265,7 +296,9 @@ final class RingBridge extends BaseSubscriber<EpochItem> {
       return;
     }
     publishOpen();
-    ring.fail(throwable);
+    if (!aborted) {
+      ring.fail(throwable);
+    }
   }
 
   /** Samples that failed so far. */

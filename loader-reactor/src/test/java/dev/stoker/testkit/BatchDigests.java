@@ -32,7 +32,8 @@ public final class BatchDigests {
 
   /**
    * SHA-256, as hex, over a batch's epoch, index in the epoch and size, each sample's index and
-   * label, and the pixels of its samples.
+   * label, the pixels of its samples and, when the layout has them, their soft targets (so a batch
+   * without soft targets digests as it always did).
    */
   public static String of(Batch batch) {
     try {
@@ -42,6 +43,9 @@ public final class BatchDigests {
         sha.update((batch.sampleIndex(p) + ":" + batch.label(p) + ";").getBytes(StandardCharsets.UTF_8));
       }
       sha.update(batch.pixels().asSlice(0, batch.size() * batch.layout().sampleBytes()).toArray(ValueLayout.JAVA_BYTE));
+      if (batch.layout().hasSoftTargets()) {
+        sha.update(batch.softTargets().toArray(ValueLayout.JAVA_BYTE));
+      }
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);

@@ -141,7 +141,8 @@ public final class DisruptorBatchRing implements BatchRing {
   }
 
   /**
-   * The bytes one slot of {@code layout} takes: the pixels, then the boxes and box labels if any.
+   * The bytes one slot of {@code layout} takes: the pixels, then the boxes and box labels if any,
+   * then the soft targets if any.
    *
    * @param layout the slots' shape, not null
    * @return the slot's size in bytes, the padding that aligns the boxes and labels included
@@ -168,6 +169,16 @@ public final class DisruptorBatchRing implements BatchRing {
    */
   public static long boxLabelsOffset(BatchLayout layout) {
     return RingSlot.boxLabelsOffset(Checks.notNull(layout, "layout"));
+  }
+
+  /**
+   * Where a slot's soft targets start in its block, 0 when {@code layout} has none.
+   *
+   * @param layout the slots' shape, not null
+   * @return the byte offset of the soft targets from the slot's start
+   */
+  public static long softTargetsOffset(BatchLayout layout) {
+    return RingSlot.softTargetsOffset(Checks.notNull(layout, "layout"));
   }
 
   @Override

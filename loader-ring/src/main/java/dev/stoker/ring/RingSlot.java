@@ -11,10 +11,12 @@ import java.util.Objects;
  *
  * <p>The memory is one block, so a trainer can move a batch to the GPU in as few copies as it
  * likes: the pixels first, then (only when the layout has boxes) the boxes and the box labels,
- * each region starting on a {@value #ALIGNMENT}-byte boundary.
+ * then (only when the layout has soft targets) the soft targets, each region starting on a
+ * {@value #ALIGNMENT}-byte boundary.
  *
  * <pre>
  * [ pixels: batchBytes ][pad][ boxes: float32 batchSize x maxBoxes x 4 ][ box labels: int32 batchSize x maxBoxes ]
+ *   [pad][ soft targets: float32 batchSize x softTargetClasses ]
  * </pre>
  */
 final class RingSlot implements BatchSlot {
@@ -26,6 +28,8 @@ final class RingSlot implements BatchSlot {
   private final MemorySegment memory;
   private final long boxesOffset;
   private final long boxLabelsOffset;
+  private final long softTargetsOffset;
+  private final long softTargetRowBytes;
   private final int maxBoxes;
   private final int[] labels;
   private final int[] indices;
@@ -47,6 +51,8 @@ final class RingSlot implements BatchSlot {
     // without boxes the regions are empty, and an offset past the pixels would lie outside the block
     this.boxesOffset = boxesOffset(layout);
     this.boxLabelsOffset = boxLabelsOffset(layout);
+    this.softTargetsOffset = softTargetsOffset(layout);
+    this.softTargetRowBytes = (long) layout.softTargetClasses() * Float.BYTES;
     this.labels = new int[layout.batchSize()];
     this.indices = new int[layout.batchSize()];
     this.boxCounts = new int[layout.batchSize()];
@@ -55,13 +61,26 @@ final class RingSlot implements BatchSlot {
     }
   }
 
-  /** The bytes one slot of {@code layout} needs: pixels, then boxes and box labels if any. */
+  /** The bytes one slot of {@code layout} needs: pixels, then boxes and box labels if any, then soft targets if any. */
   static long bytes(BatchLayout layout) {
+    if (layout.hasSoftTargets()) {
+      return softTargetsOffset(layout) + layout.softTargetBytes();
+    }
+    return boxesEnd(layout);
+  }
+
+  /** Where the pixels (without boxes) or the box labels end. */
+  private static long boxesEnd(BatchLayout layout) {
     if (!layout.hasBoxes()) {
       return layout.batchBytes();
     }
     long boxes = align(layout.batchBytes());
     return align(boxes + layout.boxBytes()) + layout.boxLabelBytes();
+  }
+
+  /** Where a slot's soft targets start, 0 when the layout has none. */
+  static long softTargetsOffset(BatchLayout layout) {
+    return layout.hasSoftTargets() ? align(boxesEnd(layout)) : 0;
   }
 
   /** Where a slot's boxes start, 0 when the layout has none. */
@@ -138,6 +157,17 @@ final class RingSlot implements BatchSlot {
     return labelMemory(0, size).asReadOnly();
   }
 
+  @Override
+  public MemorySegment softTargets() {
+    return memory.asSlice(softTargetsOffset, size * softTargetRowBytes).asReadOnly();
+  }
+
+  @Override
+  public MemorySegment softTargetMemory(int position) {
+    Objects.checkIndex(position, layout.batchSize());
+    return memory.asSlice(softTargetsOffset + position * softTargetRowBytes, softTargetRowBytes);
+  }
+
   private MemorySegment boxMemory(int position, int positions) {
     long perSample = (long) maxBoxes * BatchLayout.BOX_FLOATS * Float.BYTES;
     return memory.asSlice(boxesOffset + position * perSample, positions * perSample);
@@ -161,6 +191,9 @@ final class RingSlot implements BatchSlot {
     labels[position] = label;
     if (maxBoxes > 0) {
       pad(position, 0);
+    }
+    if (softTargetRowBytes > 0) {
+      softTargetMemory(position).fill((byte) 0);
     }
   }
 

@@ -40,12 +40,17 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
    * Validates; the files are read when the node starts. A source whose epochs are drawn (a weighted
    * mix, {@link EpochSampledSource}) is refused: a node processes the indices its clients ask for,
    * and a client's loader asks for every index of a permutation, so the mix would silently not mix.
+   * A multi-label source ({@code maxLabelCount() > 1}) is refused too: the wire carries one label
+   * per sample.
    */
   public DataNodeConfig {
     Checks.notNull(source, "source");
     Checks.argument(!(source instanceof EpochSampledSource), "source", "is a weighted mix (" + source.description()
         + "); a node cannot draw a mix's epochs (its clients ask for every index in turn): serve"
         + " Sources.concat of the mixed sources, or mix on the machine that reads the files");
+    Checks.argument(source.maxLabelCount() <= 1, "source", source.description() + " is multi-label (up to "
+        + source.maxLabelCount() + " labels per sample) and a data-server node carries one label per sample over the "
+        + "wire; load it locally (LoaderBuilder.source) to get its multi-hot soft targets");
     Checks.notNull(bind, "bind");
     Checks.argument(port >= 0 && port <= 0xFFFF, "port", "must be in [0, 65535], got " + port);
     Checks.argument((tlsCert == null) == (tlsKey == null), "tlsCert",
