@@ -11,7 +11,6 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.api.StageReport;
 import dev.stoker.pipeline.Loader;
-import dev.stoker.pipeline.TransformSpecs;
 import dev.stoker.ring.BatchRings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -180,7 +179,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("size", loader.layout().height());
     o.put("seed", options.seed);
     o.put("preset", options.presetFor(input.hasBoxes()));   // null with --transforms
-    o.put("transforms", TransformSpecs.format(options.transformsFor(input.hasBoxes())));
+    o.put("transforms", options.formatTransforms(input.hasBoxes()));
     o.put("decoder", s.decoder());
     o.put("batches", s.batches());
     o.put("digest", digest);

@@ -94,6 +94,11 @@ final class DemoCommand implements Callable<Integer> {
       throw new UsageException("--transforms: demo normalizes on the GPU (or the host) itself and needs uint8 "
           + "batches; leave out Normalize (bench takes it)");
     }
+    if (!options.batchTransforms.isEmpty()) {
+      throw new UsageException("--transforms: demo's reference model trains on hard labels, so it cannot use "
+          + options.batchTransforms.getFirst().getClass().getSimpleName() + "'s soft targets; leave out the batch "
+          + "steps (bench and the Java API take them)");
+    }
     remote.check(dir, dataset, options);
     if (perClass < 1) {
       throw new UsageException("--per-class: must be at least 1, got " + perClass);

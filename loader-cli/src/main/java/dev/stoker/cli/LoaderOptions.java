@@ -6,6 +6,7 @@ import dev.stoker.api.LastBatchPolicy;
 import dev.stoker.api.MemoryLimitException;
 import dev.stoker.api.SampleFailure;
 import dev.stoker.api.SampleSource;
+import dev.stoker.api.BatchTransformSpec;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.BatchRing;
 import dev.stoker.ring.BatchRings;
@@ -50,11 +51,15 @@ final class LoaderOptions {
 
   @Option(names = "--transforms", paramLabel = "SPEC", description = "the transforms, instead of --preset and "
       + "--size: a SPEC such as \"RandomResizedCrop(224), HorizontalFlip, RandAugment(n=2, m=9)\" (steps and "
-      + "defaults in the README; a preset is a step too: imagenet-train(160)), or a JSON list in @FILE or FILE.json")
+      + "defaults in the README; a preset is a step too: imagenet-train(160); MixUp(0.2) or CutMix(1.0) at the end "
+      + "mix whole batches), or a JSON list in @FILE or FILE.json")
   String transformsOption;
 
   /** The steps {@code --transforms} names, read by {@link #check()}; null without it. */
   List<TransformSpec> transforms;
+
+  /** The batch steps ({@code MixUp}, {@code CutMix}) a {@code --transforms} SPEC ends with; empty for none. */
+  List<BatchTransformSpec> batchTransforms = List.of();
 
   @Option(names = "--seed", paramLabel = "X", description = "seed of the order and the augmentations (default: ${DEFAULT-VALUE})")
   long seed;
@@ -165,7 +170,9 @@ final class LoaderOptions {
               + ": " + e.getMessage() + ")", e);
         }
       } else {
-        transforms = TransformSpecs.parse(transformsOption);
+        TransformSpecs.Recipe recipe = TransformSpecs.parseRecipe(transformsOption);
+        transforms = recipe.transforms();
+        batchTransforms = recipe.batchTransforms();
       }
     } catch (InvalidPathException e) {
       throw new UsageException("--transforms " + value + ": not a file name (" + e.getReason() + ")", e);
@@ -196,7 +203,12 @@ final class LoaderOptions {
    * RandomResizedCrop(160), HorizontalFlip}.
    */
   String describeTransforms(boolean hasBoxes) {
-    return transforms != null ? "transforms " + TransformSpecs.format(transforms) : "preset " + presetFor(hasBoxes);
+    return transforms != null ? "transforms " + formatTransforms(hasBoxes) : "preset " + presetFor(hasBoxes);
+  }
+
+  /** The canonical SPEC of what runs: the per-sample steps, then the batch steps. */
+  String formatTransforms(boolean hasBoxes) {
+    return TransformSpecs.format(new TransformSpecs.Recipe(transformsFor(hasBoxes), batchTransforms));
   }
 
   /**
@@ -366,6 +378,7 @@ final class LoaderOptions {
     }
     return input.into(builder, this::cached)
         .transforms(transformsFor(input.hasBoxes()))
+        .batchTransforms(batchTransforms)
         .decoder(decoder())
         .batchSize(batch)
         .threads(threads)

@@ -68,6 +68,27 @@ class TransformsOptionTest {
   }
 
   @Test
+  void bench_batchStepsAtTheEnd_mixTheBatchesAndAreNamedInTheSpec() {
+    JsonNode plain = bench("--transforms", "Resize(16), RandAugment(n=2, m=9)");
+    JsonNode mixed = bench("--transforms", "Resize(16), RandAugment(n=2, m=9), MixUp(0.2)");
+    JsonNode again = bench("--transforms", "Resize(16), RandAugment(n=2, m=9), MixUp(alpha=0.2, p=1)");
+
+    assertThat(mixed.get("transforms").asText()).isEqualTo("Resize(16), RandAugment, MixUp(alpha=0.2)");
+    assertThat(mixed.get("images").asLong()).isEqualTo(plain.get("images").asLong());
+    assertThat(mixed.get("digest").asText()).isNotEqualTo(plain.get("digest").asText())
+        .isEqualTo(again.get("digest").asText());
+  }
+
+  @Test
+  void batchSteps_inTheWrongPlaceOrOnDemo_usageErrors() {
+    assertThat(refusal("bench", "--transforms", "Resize(16), MixUp(0.2), HorizontalFlip"))
+        .contains("--transforms: HorizontalFlip: a per-sample step after a batch step (MixUp)");
+    assertThat(refusal("demo", "--transforms", "Resize(16), CutMix"))
+        .contains("--transforms: demo's reference model trains on hard labels")
+        .contains("CutMix");
+  }
+
+  @Test
   void bench_aJsonFile_atOrByItsExtension(@TempDir Path dir) throws IOException {
     String list = "[{\"type\":\"Resize\",\"width\":16,\"height\":16},{\"type\":\"HorizontalFlip\",\"p\":0.5}]";
     Path json = Files.writeString(dir.resolve("t.json"), list);
@@ -131,7 +152,9 @@ class TransformsOptionTest {
   @Test
   void readme_defaultsTable_listsEveryStepsSignature() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md")).replace("\\|", "|");
-    for (String signature : TransformSpecs.signatures()) {
+    List<String> all = new ArrayList<>(TransformSpecs.signatures());
+    all.addAll(TransformSpecs.batchSignatures());
+    for (String signature : all) {
       assertThat(readme).as("README.md's defaults table").contains("| `" + signature + "` |");
     }
   }

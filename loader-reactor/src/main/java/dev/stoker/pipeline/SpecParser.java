@@ -1,5 +1,6 @@
 package dev.stoker.pipeline;
 
+import dev.stoker.api.BatchTransformSpec;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.Normalize;
 import dev.stoker.pipeline.SpecTokens.Kind;
@@ -48,22 +49,41 @@ final class SpecParser {
   private final String spec;
   private final List<Token> tokens;
   private final List<TransformSpec> steps = new ArrayList<>();
+  private final List<BatchTransformSpec> batchSteps = new ArrayList<>();
   private int next;
 
-  private SpecParser(String spec) {
+  private final boolean batchStepsAllowed;
+
+  private SpecParser(String spec, boolean batchStepsAllowed) {
     this.spec = spec;
+    this.batchStepsAllowed = batchStepsAllowed;
     this.tokens = SpecTokens.of(spec);
   }
 
-  /** The steps of {@code spec}, whose length the caller has bounded. */
+  /** The per-sample steps of {@code spec}, whose length the caller has bounded; a batch step is refused. */
   static List<TransformSpec> parse(String spec) {
-    SpecParser parser = new SpecParser(spec);
+    SpecParser parser = parsed(spec, false);
+    return List.copyOf(parser.steps);
+  }
+
+  /** The per-sample and batch steps of {@code spec}, whose length the caller has bounded. */
+  static TransformSpecs.Recipe parseRecipe(String spec) {
+    SpecParser parser = parsed(spec, true);
+    return new TransformSpecs.Recipe(parser.steps, parser.batchSteps);
+  }
+
+  private static SpecParser parsed(String spec, boolean batchStepsAllowed) {
+    SpecParser parser = new SpecParser(spec, batchStepsAllowed);
     if (parser.peek().kind() == Kind.END) {
       throw parser.error("empty SPEC", "write at least one step, e.g. RandomResizedCrop(224), HorizontalFlip",
           parser.peek());
     }
     parser.steps();
-    return List.copyOf(parser.steps);
+    if (parser.steps.isEmpty()) {
+      throw parser.error("a recipe of batch steps only", "write the per-sample steps first, e.g. "
+          + "RandomResizedCrop(224), HorizontalFlip, MixUp(0.2)", parser.tokens.get(0));
+    }
+    return parser;
   }
 
   private void steps() {
@@ -71,7 +91,7 @@ final class SpecParser {
       Token name = expect(Kind.WORD, "a step name, e.g. RandomResizedCrop");
       List<Arg> args = peek().kind() == Kind.OPEN ? arguments() : List.of();
       step(name, args);
-      if (steps.size() > TransformSpecs.MAX_STEPS) {
+      if (steps.size() + batchSteps.size() > TransformSpecs.MAX_STEPS) {
         throw error("more than " + TransformSpecs.MAX_STEPS + " steps", "", name);
       }
     } while (accept(Kind.COMMA));
@@ -145,8 +165,22 @@ final class SpecParser {
 
   private void step(Token name, List<Arg> args) {
     StepSyntax step = StepSyntax.STEPS.get(name.text());
-    if (step != null) {
-      steps.add(bind(step, name, args));
+    StepSyntax batchStep = StepSyntax.BATCH_STEPS.get(name.text());
+    if (step != null || Presets.NAMES.contains(name.text())) {
+      if (!batchSteps.isEmpty()) {
+        throw error(name.text() + ": a per-sample step after a batch step ("
+            + batchSteps.getLast().getClass().getSimpleName() + ")", "batch steps mix whole batches, so they come "
+            + "after every per-sample step", name);
+      }
+    }
+    if (batchStep != null) {
+      if (!batchStepsAllowed) {
+        throw error(name.text() + " is a batch step, not a per-sample TransformSpec",
+            "TransformSpecs.parseRecipe reads it (LoaderBuilder.batchTransforms in Java)", name);
+      }
+      batchSteps.add((BatchTransformSpec) bind(batchStep, name, args));
+    } else if (step != null) {
+      steps.add((TransformSpec) bind(step, name, args));
     } else if (Presets.NAMES.contains(name.text())) {
       steps.addAll(preset(name, args));
     } else if (name.text().equals("Custom")) {
@@ -157,7 +191,7 @@ final class SpecParser {
     }
   }
 
-  private TransformSpec bind(StepSyntax step, Token name, List<Arg> args) {
+  private Record bind(StepSyntax step, Token name, List<Arg> args) {
     int n = step.params.size();
     Object[] values = new Object[n];
     Value[] given = new Value[n];

@@ -10,6 +10,7 @@ final class StepNames {
   /** Every name a SPEC may start a step with: the records', then the presets'. */
   static List<String> known() {
     List<String> names = new ArrayList<>(StepSyntax.STEPS.keySet());
+    names.addAll(StepSyntax.BATCH_STEPS.keySet());
     names.addAll(Presets.NAMES);
     return names;
   }
@@ -43,7 +44,8 @@ final class StepNames {
     if (best != null && bestDistance <= Math.max(2, best.length() / 4)) {
       return "did you mean " + best + "?";
     }
-    return "known steps: " + String.join(", ", StepSyntax.STEPS.keySet()) + "; presets: "
+    return "known steps: " + String.join(", ", StepSyntax.STEPS.keySet()) + "; batch steps: "
+        + String.join(", ", StepSyntax.BATCH_STEPS.keySet()) + "; presets: "
         + String.join(", ", Presets.NAMES);
   }
 

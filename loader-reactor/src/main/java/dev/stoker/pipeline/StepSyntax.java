@@ -1,5 +1,6 @@
 package dev.stoker.pipeline;
 
+import dev.stoker.api.BatchTransformSpec;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.CenterCrop;
 import dev.stoker.api.TransformSpec.ColorJitter;
@@ -32,7 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How each {@link TransformSpec} record is written in a SPEC: its parameters are the record's
+ * How each {@link TransformSpec} (and {@link BatchTransformSpec}) record is written in a SPEC: its parameters are the record's
  * components, in order and by name, each with its short aliases and its default (a literal, or
  * the value of an earlier parameter, e.g. a square {@code height=width}); a parameter without a
  * default must be given. Values are built and read through the record's canonical constructor and
@@ -70,13 +71,19 @@ final class StepSyntax {
   /** The steps, by record name, in the order of the records' declaration. */
   static final Map<String, StepSyntax> STEPS = steps();
 
+  /**
+   * The batch steps ({@link BatchTransformSpec} records), by record name: written after every
+   * per-sample step of a recipe.
+   */
+  static final Map<String, StepSyntax> BATCH_STEPS = batchSteps();
+
   final String name;
-  final Class<? extends TransformSpec> type;
+  final Class<? extends Record> type;
   final List<Param> params;
-  private final Constructor<? extends TransformSpec> constructor;
+  private final Constructor<? extends Record> constructor;
   private final RecordComponent[] components;
 
-  private StepSyntax(Class<? extends TransformSpec> type, String... written) {
+  private StepSyntax(Class<? extends Record> type, String... written) {
     this.name = type.getSimpleName();
     this.type = type;
     this.components = type.getRecordComponents();
@@ -134,6 +141,15 @@ final class StepSyntax {
         new StepSyntax(Normalize.class, "mean", "std"));
     Map<String, StepSyntax> byName = new LinkedHashMap<>();
     for (StepSyntax step : all) {
+      byName.put(step.name, step);
+    }
+    return Collections.unmodifiableMap(byName);
+  }
+
+  private static Map<String, StepSyntax> batchSteps() {
+    Map<String, StepSyntax> byName = new LinkedHashMap<>();
+    for (StepSyntax step : List.of(new StepSyntax(BatchTransformSpec.MixUp.class, "alpha=1.0", "p=1.0"),
+        new StepSyntax(BatchTransformSpec.CutMix.class, "alpha=1.0", "p=1.0"))) {
       byName.put(step.name, step);
     }
     return Collections.unmodifiableMap(byName);
@@ -197,7 +213,7 @@ final class StepSyntax {
    *
    * @throws IllegalArgumentException the record's own refusal, e.g. {@code p must be in [0.0, 1.0], got 1.5}
    */
-  TransformSpec build(Object[] values) {
+  Record build(Object[] values) {
     try {
       return constructor.newInstance(values);
     } catch (InvocationTargetException e) {
@@ -211,7 +227,7 @@ final class StepSyntax {
   }
 
   /** The values of {@code spec}'s components, in order. */
-  Object[] values(TransformSpec spec) {
+  Object[] values(Record spec) {
     Object[] values = new Object[components.length];
     for (int i = 0; i < components.length; i++) {
       try {
@@ -230,7 +246,7 @@ final class StepSyntax {
    *
    * @throws IllegalArgumentException for a value a SPEC cannot hold (a non-finite number)
    */
-  String format(TransformSpec spec) {
+  String format(Record spec) {
     if (spec instanceof Normalize n && n.equals(Normalize.imagenet())) {
       return "Normalize(imagenet)";
     }

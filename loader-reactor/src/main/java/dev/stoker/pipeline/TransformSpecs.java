@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.api.BatchTransformSpec;
 import dev.stoker.api.TransformSpec;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.image.TransformSpecJson;
@@ -81,6 +82,69 @@ public final class TransformSpecs {
   }
 
   /**
+   * A training recipe as a SPEC writes it: the per-sample steps, then the batch steps ({@code
+   * MixUp}, {@code CutMix}) that mix whole batches.
+   *
+   * <pre>{@code
+   * Recipe r = TransformSpecs.parseRecipe("RandomResizedCrop(224), HorizontalFlip, RandAugment(n=2, m=9), MixUp(0.2)");
+   * Loader.builder().transforms(r.transforms()).batchTransforms(r.batchTransforms());
+   * }</pre>
+   *
+   * @param transforms the per-sample steps, at least one
+   * @param batchTransforms the batch steps, in order; empty for none
+   */
+  public record Recipe(List<TransformSpec> transforms, List<BatchTransformSpec> batchTransforms) {
+    /** Validates and copies the lists. */
+    public Recipe {
+      Checks.notNull(transforms, "transforms");
+      Checks.notNull(batchTransforms, "batchTransforms");
+      Checks.argument(!transforms.isEmpty(), "transforms", "must hold at least one step");
+      transforms = List.copyOf(transforms);
+      batchTransforms = List.copyOf(batchTransforms);
+    }
+  }
+
+  /**
+   * The per-sample and batch steps a SPEC names: as {@link #parse}, and the batch steps {@code
+   * MixUp(alpha=1.0, p=1.0)} and {@code CutMix(alpha=1.0, p=1.0)} after every per-sample step.
+   *
+   * @param spec the SPEC, e.g. {@code "imagenet-train, RandAugment(n=2, m=9), MixUp(0.2)"}; not null
+   * @return the recipe
+   * @throws TransformSpecSyntaxException naming the problem, its column and the token
+   */
+  public static Recipe parseRecipe(String spec) {
+    Checks.notNull(spec, "spec");
+    if (spec.length() > MAX_SPEC_CHARS) {
+      throw new TransformSpecSyntaxException("a SPEC of " + spec.length() + " characters, more than "
+          + MAX_SPEC_CHARS, "", spec, MAX_SPEC_CHARS, 1);
+    }
+    return SpecParser.parseRecipe(spec);
+  }
+
+  /**
+   * The canonical SPEC of a recipe: {@code parseRecipe(format(recipe)).equals(recipe)}.
+   *
+   * @param recipe the recipe, not null; its batch steps must have a SPEC (not {@code Custom})
+   * @return e.g. {@code RandomResizedCrop(224), HorizontalFlip, MixUp(alpha=0.2)}
+   * @throws IllegalArgumentException for a {@code Custom} step of either kind
+   */
+  public static String format(Recipe recipe) {
+    Checks.notNull(recipe, "recipe");
+    List<String> steps = new ArrayList<>();
+    steps.add(format(recipe.transforms()));
+    for (int i = 0; i < recipe.batchTransforms().size(); i++) {
+      BatchTransformSpec b = recipe.batchTransforms().get(i);
+      StepSyntax syntax = StepSyntax.BATCH_STEPS.get(b.getClass().getSimpleName());
+      if (syntax == null) {
+        throw new IllegalArgumentException("batchTransforms[" + i + "] (" + b.getClass().getSimpleName()
+            + "): a user-defined batch step has no SPEC; it runs only in this JVM");
+      }
+      steps.add(syntax.format((Record) b));
+    }
+    return String.join(", ", steps);
+  }
+
+  /**
    * The canonical SPEC of {@code specs}: {@code parse(format(specs)).equals(specs)}.
    *
    * @param specs the steps, not null, none null
@@ -92,7 +156,7 @@ public final class TransformSpecs {
     Checks.notNull(specs, "specs");
     List<String> steps = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
-      steps.add(syntax(specs.get(i), i).format(specs.get(i)));
+      steps.add(syntax(specs.get(i), i).format((Record) specs.get(i)));
     }
     return String.join(", ", steps);
   }
@@ -107,6 +171,16 @@ public final class TransformSpecs {
    */
   public static List<String> signatures() {
     return StepSyntax.STEPS.values().stream().map(StepSyntax::signature).toList();
+  }
+
+  /**
+   * The batch steps' parameters and defaults, as {@link #signatures()}: {@code MixUp(alpha=1.0,
+   * p=1.0)} and {@code CutMix(alpha=1.0, p=1.0)}.
+   *
+   * @return one signature per batch step that has a SPEC
+   */
+  public static List<String> batchSignatures() {
+    return StepSyntax.BATCH_STEPS.values().stream().map(StepSyntax::signature).toList();
   }
 
   /**
@@ -163,7 +237,7 @@ public final class TransformSpecs {
       if (spec == null) {
         throw new IllegalArgumentException(origin + ": step " + i + " is null");
       }
-      for (Object value : syntax(spec, i).values(spec)) {
+      for (Object value : syntax(spec, i).values((Record) spec)) {
         if (value instanceof List<?> list && list.size() > MAX_LIST_VALUES) {
           throw new IllegalArgumentException(origin + ": step " + i + " (" + spec.getClass().getSimpleName()
               + "): a list of " + list.size() + " values, more than " + MAX_LIST_VALUES);

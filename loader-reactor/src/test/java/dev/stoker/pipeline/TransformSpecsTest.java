@@ -285,7 +285,7 @@ class TransformSpecsTest {
       };
     }
     try {
-      return syntax.build(values);
+      return (TransformSpec) syntax.build(values);
     } catch (IllegalArgumentException e) {
       return null;
     }
