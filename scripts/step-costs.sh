@@ -58,16 +58,13 @@ command -v "$PYTHON" >/dev/null || die "PYTHON '$PYTHON' not found"
 read -ra PEER_EXTRA <<<"${PEER_ARGS:-}"
 
 # ============================================================================================
-# MixUp / CutMix are batch-level steps: they are not TransformSpec records, and their CLI form is
-# being decided with the batch hook (issue 17 items 3-5). Set MIXUP_ARGS / CUTMIX_ARGS to the
-# `stoker bench` arguments that turn each on (alpha 0.2 for MixUp and 1.0 for CutMix, as the
-# peer's recipes), or, if they became SPEC steps, MIXUP_SPEC / CUTMIX_SPEC to their SPEC text and
-# the *_ARGS to "" (set but empty). The defaults below are PLACEHOLDERS until that is decided; a
-# row whose bench run fails is shown as "failed" and the other rows still run.
-MIXUP_ARGS=${MIXUP_ARGS---mixup 0.2}
-CUTMIX_ARGS=${CUTMIX_ARGS---cutmix 1.0}
-MIXUP_SPEC=${MIXUP_SPEC:-}
-CUTMIX_SPEC=${CUTMIX_SPEC:-}
+# MixUp / CutMix are batch steps: written at the end of the SPEC (after every per-sample step),
+# alpha 0.2 for MixUp and 1.0 for CutMix, as the peer's recipes. MIXUP_ARGS / CUTMIX_ARGS add
+# extra bench arguments to their rows (none by default).
+MIXUP_ARGS=${MIXUP_ARGS:-}
+CUTMIX_ARGS=${CUTMIX_ARGS:-}
+MIXUP_SPEC=${MIXUP_SPEC:-MixUp(alpha=0.2)}
+CUTMIX_SPEC=${CUTMIX_SPEC:-CutMix(alpha=1.0)}
 # ============================================================================================
 read -ra MIXUP <<<"$MIXUP_ARGS"
 read -ra CUTMIX <<<"$CUTMIX_ARGS"

@@ -54,16 +54,82 @@ final class RolledBatch {
         MemorySegment.copy(own, 0, memory, ValueLayout.JAVA_FLOAT, 0, own.length);
       }
     } else {
-      byte[] last = batch.sampleMemory(n - 1).toArray(ValueLayout.JAVA_BYTE);
-      for (int i = n - 1; i >= 0; i--) {
-        MemorySegment memory = batch.sampleMemory(i);
-        byte[] own = memory.toArray(ValueLayout.JAVA_BYTE);
-        byte[] partner = i == 0 ? last : batch.sampleMemory(i - 1).toArray(ValueLayout.JAVA_BYTE);
-        for (int k = 0; k < own.length; k++) {
-          own[k] = (byte) mixByte(lambda, own[k] & 0xFF, partner[k] & 0xFF);
-        }
-        MemorySegment.copy(own, 0, memory, ValueLayout.JAVA_BYTE, 0, own.length);
+      mixBytes(batch, n, lambda);
+    }
+  }
+
+  /**
+   * The uint8 mix through a table of every {@code (own, partner)} pair's result for this lambda
+   * (64 Ki entries, the same values {@link #mixByte} gives), with the calling thread's sample
+   * buffers: a partner read for sample {@code i} is sample {@code i - 1}'s original, which becomes
+   * the next sample's own bytes, so each sample is copied in once and out once.
+   */
+  private static void mixBytes(MixableBatch batch, int n, double lambda) {
+    Scratch s = SCRATCH.get();
+    int bytes = Math.toIntExact(batch.sampleMemory(0).byteSize());
+    byte[] table = s.table(lambda);
+    byte[] own = s.own(bytes);
+    byte[] partner = s.partner(bytes);
+    byte[] last = s.last(bytes);
+    MemorySegment.copy(batch.sampleMemory(n - 1), ValueLayout.JAVA_BYTE, 0, last, 0, bytes);
+    System.arraycopy(last, 0, own, 0, bytes);
+    for (int i = n - 1; i >= 0; i--) {
+      byte[] from = i == 0 ? last : partner;
+      if (i > 0) {
+        MemorySegment.copy(batch.sampleMemory(i - 1), ValueLayout.JAVA_BYTE, 0, partner, 0, bytes);
       }
+      for (int k = 0; k < bytes; k++) {
+        own[k] = table[(own[k] & 0xFF) << 8 | from[k] & 0xFF];
+      }
+      MemorySegment.copy(own, 0, batch.sampleMemory(i), ValueLayout.JAVA_BYTE, 0, bytes);
+      byte[] swap = own;   // sample i - 1's original is the next sample's own
+      own = partner;
+      partner = swap;
+    }
+    s.keep(own, partner);
+  }
+
+  /** One thread's mixing buffers, reused from batch to batch. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    private final byte[] table = new byte[1 << 16];
+    private double tableLambda = Double.NaN;
+    private byte[] own = new byte[0];
+    private byte[] partner = new byte[0];
+    private byte[] last = new byte[0];
+
+    byte[] table(double lambda) {
+      if (Double.compare(lambda, tableLambda) != 0) {
+        for (int a = 0; a < 256; a++) {
+          for (int b = 0; b < 256; b++) {
+            table[a << 8 | b] = (byte) mixByte(lambda, a, b);
+          }
+        }
+        tableLambda = lambda;
+      }
+      return table;
+    }
+
+    byte[] own(int bytes) {
+      own = own.length == bytes ? own : new byte[bytes];
+      return own;
+    }
+
+    byte[] partner(int bytes) {
+      partner = partner.length == bytes ? partner : new byte[bytes];
+      return partner;
+    }
+
+    byte[] last(int bytes) {
+      last = last.length == bytes ? last : new byte[bytes];
+      return last;
+    }
+
+    /** Keeps the two working buffers, whichever way the loop left them swapped. */
+    void keep(byte[] a, byte[] b) {
+      own = a;
+      partner = b;
     }
   }
 
