@@ -89,6 +89,30 @@ class ZoomOutTest {
   }
 
   @Test
+  void process_fullSsdRecipe_boxesInsideTheOutputAndSameSeedSameBytes() {
+    List<TransformSpec> ssd = List.of(new TransformSpec.PhotometricDistort(), new ZoomOut(1.0, 4.0, 0.5, 116),
+        new TransformSpec.RandomIoUCrop(), new HorizontalFlip(0.5), new Resize(64, 64));
+    int zoomedBoxes = 0;
+    for (long seed = 0; seed < 30; seed++) {
+      Result a = process(ssd, seed, 5, 5, 25, 20, 30, 10, 48, 28);
+      Result b = process(ssd, seed, 5, 5, 25, 20, 30, 10, 48, 28);
+
+      assertThat(b.pixels()).as("seed %d", seed).isEqualTo(a.pixels());
+      assertThat(b.boxes()).isEqualTo(a.boxes());
+      assertThat(a.boxes().length).as("the IoU crop keeps at least one box centre").isPositive();
+      for (int i = 0; i < a.boxes().length; i += 4) {
+        float[] box = Arrays.copyOfRange(a.boxes(), i, i + 4);
+        assertThat(box[0]).isBetween(0f, box[2]);
+        assertThat(box[1]).isBetween(0f, box[3]);
+        assertThat(box[2]).isLessThanOrEqualTo(64f);
+        assertThat(box[3]).isLessThanOrEqualTo(64f);
+        zoomedBoxes += box[2] - box[0] < 20 * 64f / W ? 1 : 0;
+      }
+    }
+    assertThat(zoomedBoxes).as("zoomed-out samples shrink their boxes").isPositive();
+  }
+
+  @Test
   void geometry_probabilityZero_leavesTheGeometryAndDrawsNothing() {
     TransformPlan plain = TransformPlan.compile(List.of(new RandomResizedCrop(32), new HorizontalFlip(0.5)));
     TransformPlan zoom = TransformPlan.compile(List.of(new ZoomOut(1, 4, 0, 9), new RandomResizedCrop(32),
