@@ -67,10 +67,11 @@ final class RolledBatch {
   private static void mixBytes(MixableBatch batch, int n, double lambda) {
     Scratch s = SCRATCH.get();
     int bytes = Math.toIntExact(batch.sampleMemory(0).byteSize());
+    s.size(bytes);
     byte[] table = s.table(lambda);
-    byte[] own = s.own(bytes);
-    byte[] partner = s.partner(bytes);
-    byte[] last = s.last(bytes);
+    byte[] last = s.last;
+    byte[] own = s.own;
+    byte[] partner = s.partner;
     MemorySegment.copy(batch.sampleMemory(n - 1), ValueLayout.JAVA_BYTE, 0, last, 0, bytes);
     System.arraycopy(last, 0, own, 0, bytes);
     for (int i = n - 1; i >= 0; i--) {
@@ -86,7 +87,6 @@ final class RolledBatch {
       own = partner;
       partner = swap;
     }
-    s.keep(own, partner);
   }
 
   /** One thread's mixing buffers, reused from batch to batch. */
@@ -99,6 +99,15 @@ final class RolledBatch {
     private byte[] partner = new byte[0];
     private byte[] last = new byte[0];
 
+    /** Sizes the three sample buffers for samples of {@code bytes}. */
+    void size(int bytes) {
+      if (last.length != bytes) {
+        own = new byte[bytes];
+        partner = new byte[bytes];
+        last = new byte[bytes];
+      }
+    }
+
     byte[] table(double lambda) {
       if (Double.compare(lambda, tableLambda) != 0) {
         for (int a = 0; a < 256; a++) {
@@ -109,27 +118,6 @@ final class RolledBatch {
         tableLambda = lambda;
       }
       return table;
-    }
-
-    byte[] own(int bytes) {
-      own = own.length == bytes ? own : new byte[bytes];
-      return own;
-    }
-
-    byte[] partner(int bytes) {
-      partner = partner.length == bytes ? partner : new byte[bytes];
-      return partner;
-    }
-
-    byte[] last(int bytes) {
-      last = last.length == bytes ? last : new byte[bytes];
-      return last;
-    }
-
-    /** Keeps the two working buffers, whichever way the loop left them swapped. */
-    void keep(byte[] a, byte[] b) {
-      own = a;
-      partner = b;
     }
   }
 
