@@ -52,7 +52,7 @@ import java.util.SplittableRandom;
 final class OutputSteps {
   private final TransformSpec[] steps;
   private final AutoAugment[] auto;
-  private final PhotometricOps ops = new PhotometricOps(List.of());
+  private final PhotometricOps ops = new PhotometricOps();
   private final PhotometricDistortOp distort = new PhotometricDistortOp(ops);
   private final GaussianBlurOp blur = new GaussianBlurOp();
   private final StepImage view = new StepImage();

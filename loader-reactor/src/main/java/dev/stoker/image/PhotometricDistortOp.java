@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe: one per worker thread (it keeps {@link PhotometricOps}' table).
  *
  * <pre>{@code
- * new PhotometricDistortOp(new PhotometricOps(List.of())).apply(pixels, len, new PhotometricDistort(), random);
+ * new PhotometricDistortOp(new PhotometricOps()).apply(pixels, len, new PhotometricDistort(), random);
  * }</pre>
  */
 final class PhotometricDistortOp {

@@ -1,23 +1,19 @@
 package dev.stoker.image;
 
-import dev.stoker.api.internal.Checks;
-import dev.stoker.api.TransformSpec;
 import dev.stoker.api.TransformSpec.ColorJitter;
 import dev.stoker.api.TransformSpec.Grayscale;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The photometric steps of a plan ({@link ColorJitter}, {@link Grayscale}), run in place on a
- * packed RGB output after resampling. They change each pixel on its own (contrast also reads the
+ * The pixel math of the photometric steps ({@link ColorJitter}, {@link Grayscale}, and the
+ * adjustments {@code PhotometricDistort} shares), run in place on a packed RGB output after
+ * resampling; {@link OutputSteps} runs the steps in the order written. They change each pixel on its own (contrast also reads the
  * image's mean gray), so running them on the output instead of the source gives the same result
  * as torchvision's order up to rounding, on the fewest pixels.
  *
- * <p>Random numbers are drawn from the sample's generator step by step, in the order the steps
- * were written, after the geometry's. A step that cannot change anything (a probability of 0, a
- * jitter of all zeros) draws nothing, so the bytes and every later draw are as without it.
+ * <p>Random numbers are drawn from the sample's generator, after the geometry's. A jitter of all
+ * zeros draws nothing ({@link OutputSteps} does not call it), so the bytes and every later draw are
+ * as without it.
  *
  * <p>Math: gray is the ITU-R 601-2 luma {@code 0.299 R + 0.587 G + 0.114 B} in 16-bit fixed point
  * (weights 19595, 38470, 7471, summing to 65536, so white stays 255), rounded. Brightness and
@@ -27,12 +23,11 @@ import java.util.SplittableRandom;
  * recomputed, with no division by 255. Every result is rounded to the nearest level and clamped
  * (torchvision truncates instead, so its uint8 results can be one level lower).
  *
- * <p>Not thread-safe; one per worker thread. It keeps its pixel and table scratch between calls,
- * so steady state allocates nothing.
+ * <p>Not thread-safe; one per worker thread. It keeps its table scratch between calls, so steady
+ * state allocates nothing.
  *
  * <pre>{@code
- * PhotometricOps ops = new PhotometricOps(plan.photometric());
- * ops.apply(out, plan.outputWidth() * plan.outputHeight(), random);
+ * new PhotometricOps().colorJitter(new ColorJitter(0.4, 0.4, 0.4, 0.1), random, pixels, pixels.length);
  * }</pre>
  */
 final class PhotometricOps {
@@ -50,71 +45,8 @@ final class PhotometricOps {
     }
   }
 
-  private final TransformSpec[] steps;
   private final int[] order = new int[4];
   private final byte[] table = new byte[256];
-  private byte[] pixels = new byte[0];
-
-  /**
-   * Prepares {@code specs}, which must all be photometric.
-   *
-   * @throws IllegalArgumentException naming {@code specs} if one is not photometric
-   */
-  PhotometricOps(List<TransformSpec> specs) {
-    Checks.notNull(specs, "specs");
-    for (TransformSpec spec : specs) {
-      Checks.argument(spec instanceof ColorJitter || spec instanceof Grayscale, "specs",
-          "must be photometric (ColorJitter or Grayscale), got " + spec);
-    }
-    this.steps = specs.toArray(TransformSpec[]::new);
-  }
-
-  /** Whether there is no step to run. */
-  boolean isEmpty() {
-    return steps.length == 0;
-  }
-
-  /**
-   * Draws each step's random choices from {@code random} and runs it on the first
-   * {@code pixelCount} packed RGB pixels of {@code image}, in place.
-   */
-  void apply(MemorySegment image, int pixelCount, SplittableRandom random) {
-    if (steps.length == 0) {
-      return;
-    }
-    int len = Math.multiplyExact(pixelCount, 3);
-    boolean loaded = false;
-    for (TransformSpec step : steps) {
-      switch (step) {
-        case Grayscale g -> {
-          if (g.p() > 0 && random.nextDouble() < g.p()) {
-            loaded = load(image, len, loaded);
-            grayscale(pixels, len);
-          }
-        }
-        case ColorJitter j -> {
-          if (j.brightness() > 0 || j.contrast() > 0 || j.saturation() > 0 || j.hue() > 0) {
-            loaded = load(image, len, loaded);
-            colorJitter(j, random, pixels, len);
-          }
-        }
-        default -> throw new IllegalStateException("not photometric: " + step);
-      }
-    }
-    if (loaded) {
-      MemorySegment.copy(pixels, 0, image, ValueLayout.JAVA_BYTE, 0, len);
-    }
-  }
-
-  private boolean load(MemorySegment image, int len, boolean loaded) {
-    if (!loaded) {
-      if (pixels.length < len) {
-        pixels = new byte[len];
-      }
-      MemorySegment.copy(image, ValueLayout.JAVA_BYTE, 0, pixels, 0, len);
-    }
-    return true;
-  }
 
   /**
    * torchvision's {@code ColorJitter.get_params} and {@code forward}: a random order of the four

@@ -87,16 +87,14 @@ public final class TransformPlan {
   public static final long MAX_SAMPLE_BYTES = Integer.MAX_VALUE - 8;
 
   private final List<TransformSpec> specs;
-  private final List<TransformSpec> photometric;
   private final List<TransformSpec> output;
   private final int outWidth;
   private final int outHeight;
   private final Normalize normalize;
 
-  private TransformPlan(List<TransformSpec> specs, List<TransformSpec> photometric, List<TransformSpec> output,
-      int outWidth, int outHeight, Normalize normalize) {
+  private TransformPlan(List<TransformSpec> specs, List<TransformSpec> output, int outWidth, int outHeight,
+      Normalize normalize) {
     this.specs = specs;
-    this.photometric = photometric;
     this.output = output;
     this.outWidth = outWidth;
     this.outHeight = outHeight;
@@ -118,7 +116,6 @@ public final class TransformPlan {
     int width = -1;
     int height = -1;
     Normalize normalize = null;
-    List<TransformSpec> photometric = new ArrayList<>();
     List<TransformSpec> output = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       TransformSpec spec = specs.get(i);
@@ -144,8 +141,8 @@ public final class TransformPlan {
         case HorizontalFlip f -> { }
         case VerticalFlip f -> { }
         case Rotate r -> { }
-        case ColorJitter j -> { photometric.add(j); output.add(j); }
-        case Grayscale g -> { photometric.add(g); output.add(g); }
+        case ColorJitter j -> output.add(j);
+        case Grayscale g -> output.add(g);
         case ZoomOut z -> { width = -1; height = -1; }
         case RandAugment a -> output.add(a);
         case TrivialAugmentWide a -> output.add(a);
@@ -163,8 +160,7 @@ public final class TransformPlan {
     Checks.argument(width > 0, "specs",
         "must end at a fixed output size (RandomResizedCrop, Resize, CenterCrop or RandomCrop), got " + specs);
     checkSampleBytes(width, height, normalize != null ? ElementType.FLOAT32 : ElementType.UINT8);
-    return new TransformPlan(List.copyOf(specs), List.copyOf(photometric), List.copyOf(output), width, height,
-        normalize);
+    return new TransformPlan(List.copyOf(specs), List.copyOf(output), width, height, normalize);
   }
 
   /** Refuses an output larger than {@link #MAX_SAMPLE_BYTES}, in exact arithmetic. */
@@ -245,11 +241,6 @@ public final class TransformPlan {
    */
   public List<TransformSpec> specs() {
     return specs;
-  }
-
-  /** The {@code ColorJitter} and {@code Grayscale} specs, in the order written. */
-  List<TransformSpec> photometric() {
-    return photometric;
   }
 
   /**

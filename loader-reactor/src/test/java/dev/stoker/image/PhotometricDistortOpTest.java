@@ -25,7 +25,7 @@ class PhotometricDistortOpTest {
   }
 
   private static PhotometricDistortOp op() {
-    return new PhotometricDistortOp(new PhotometricOps(List.of()));
+    return new PhotometricDistortOp(new PhotometricOps());
   }
 
   @Test
@@ -106,7 +106,7 @@ class PhotometricDistortOpTest {
     for (long seed = 0; seed < 10; seed++) {
       byte[] px = image();
       byte[] expected = image();
-      PhotometricOps ops = new PhotometricOps(List.of());
+      PhotometricOps ops = new PhotometricOps();
       ops.brightness(expected, expected.length, 0.5);
       PhotometricOps.saturation(expected, expected.length, 0);
 
@@ -139,7 +139,7 @@ class PhotometricDistortOpTest {
         perm[k] = t;
       }
       byte[] expected = image();
-      PhotometricOps ops = new PhotometricOps(List.of());
+      PhotometricOps ops = new PhotometricOps();
       ops.brightness(expected, expected.length, brightness);
       if (contrastBefore) {
         ops.contrast(expected, expected.length, contrast);

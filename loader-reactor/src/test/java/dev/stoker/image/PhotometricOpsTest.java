@@ -21,7 +21,7 @@ class PhotometricOpsTest {
   private static final int PIXELS = 50 * 40;
   private static final int LEN = PIXELS * 3;
 
-  private final PhotometricOps ops = new PhotometricOps(List.of());
+  private final PhotometricOps ops = new PhotometricOps();
 
   private static byte[] randomRgb(long seed) {
     byte[] rgb = new byte[LEN];
@@ -40,7 +40,7 @@ class PhotometricOpsTest {
   private static byte[] apply(List<TransformSpec> specs, byte[] rgb, SplittableRandom random) {
     MemorySegment image = Arena.ofAuto().allocate(rgb.length);
     MemorySegment.copy(rgb, 0, image, ValueLayout.JAVA_BYTE, 0, rgb.length);
-    new PhotometricOps(specs).apply(image, rgb.length / 3, random);
+    new OutputSteps(specs).apply(image, rgb.length / 3, 1, null, random, "test");
     return image.toArray(ValueLayout.JAVA_BYTE);
   }
 
@@ -234,15 +234,15 @@ class PhotometricOpsTest {
 
   @Test
   void apply_reusedForSmallerImages_matchesAFreshInstance() {
-    PhotometricOps reused = new PhotometricOps(List.of(new ColorJitter(0.5, 0.5, 0.5, 0.2)));
+    OutputSteps reused = new OutputSteps(List.of(new ColorJitter(0.5, 0.5, 0.5, 0.2)));
     MemorySegment large = Arena.ofAuto().allocate(LEN);
     large.fill((byte) 0x33);
-    reused.apply(large, PIXELS, new SplittableRandom(1));
+    reused.apply(large, PIXELS, 1, null, new SplittableRandom(1), "test");
     byte[] small = randomRgb(13);
     MemorySegment image = Arena.ofAuto().allocate(LEN / 2);
     MemorySegment.copy(small, 0, image, ValueLayout.JAVA_BYTE, 0, LEN / 2);
 
-    reused.apply(image, PIXELS / 2, new SplittableRandom(2));
+    reused.apply(image, PIXELS / 2, 1, null, new SplittableRandom(2), "test");
 
     byte[] expected = apply(List.of(new ColorJitter(0.5, 0.5, 0.5, 0.2)),
         Arrays.copyOf(small, LEN / 2), new SplittableRandom(2));
@@ -255,15 +255,15 @@ class PhotometricOpsTest {
     MemorySegment.copy(randomRgb(14), 0, image, ValueLayout.JAVA_BYTE, 0, LEN);
     image.asSlice(LEN).fill((byte) 0x5A);
 
-    new PhotometricOps(List.of(new Grayscale(1), new ColorJitter(0.9, 0.9, 0.9, 0.5)))
-        .apply(image, PIXELS, new SplittableRandom(3));
+    new OutputSteps(List.of(new Grayscale(1), new ColorJitter(0.9, 0.9, 0.9, 0.5)))
+        .apply(image, PIXELS, 1, null, new SplittableRandom(3), "test");
 
     assertThat(image.asSlice(LEN).toArray(ValueLayout.JAVA_BYTE)).containsOnly((byte) 0x5A);
   }
 
   @Test
   void constructor_geometricSpec_isRejectedNamingSpecs() {
-    assertThatThrownBy(() -> new PhotometricOps(List.of(new Resize(4, 4))))
+    assertThatThrownBy(() -> new OutputSteps(List.of(new Resize(4, 4))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("specs");
   }

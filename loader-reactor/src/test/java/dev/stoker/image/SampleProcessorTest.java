@@ -174,7 +174,7 @@ class SampleProcessorTest {
       TransformPlan.compile(geometric).geometry(W, H, random);
       MemorySegment expected = Arena.ofAuto().allocate(plain.length);
       MemorySegment.copy(plain, 0, expected, ValueLayout.JAVA_BYTE, 0, plain.length);
-      new PhotometricOps(photometric).apply(expected, plain.length / 3, random);
+      new OutputSteps(photometric).apply(expected, plain.length / 3, 1, null, random, "test");
 
       byte[] fused = process(all, "scene.png", seed);
 

@@ -282,13 +282,13 @@ class TransformPlanTest {
   }
 
   @Test
-  void photometric_keepsThePhotometricSpecsInWrittenOrder() {
+  void outputSteps_keepsThePhotometricSpecsInWrittenOrder() {
     ColorJitter jitter = new ColorJitter(0.4, 0.4, 0.4, 0.1);
     Grayscale gray = new Grayscale(0.2);
 
     TransformPlan plan = TransformPlan.compile(List.of(gray, new RandomResizedCrop(32), jitter, new VerticalFlip(0.5)));
 
-    assertThat(plan.photometric()).containsExactly(gray, jitter);
+    assertThat(plan.outputSteps()).containsExactly(gray, jitter);
   }
 
   @Test
