@@ -26,7 +26,6 @@ import reactor.core.publisher.FluxSink;
  * consumer waits inside {@code accept} until the batch is released: one batch at a time.
  */
 final class FluxBatches implements BatchConsumer {
-  private static final long GRACEFUL_STOP_MILLIS = 200;
   private final Object lock = new Object();
   private final FluxSink<HeldBatch> sink;
   /** Delivered to the subscriber and not yet released, oldest first. */
@@ -174,17 +173,6 @@ final class FluxBatches implements BatchConsumer {
       lock.notifyAll();
     }
     holding.forEach(HeldSlot::release);
-    if (Thread.currentThread() == runner) {
-      return;
-    }
-    try {
-      runner.join(GRACEFUL_STOP_MILLIS);
-      if (runner.isAlive()) {
-        runner.interrupt();
-        runner.join();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    PulledBatches.stopRunner(runner);
   }
 }

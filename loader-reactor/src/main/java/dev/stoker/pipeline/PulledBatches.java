@@ -190,11 +190,19 @@ final class PulledBatches implements BatchStream {
     if (waiting != null) {
       waiting.release();
     }
+    stopRunner(runner);
+  }
+
+  /**
+   * Waits for a run's thread to end after it was told to stop (it stops at its next batch); one
+   * that waits for a batch that is slow to come is interrupted after a grace period. Returns at
+   * once when called on that thread itself.
+   */
+  static void stopRunner(Thread runner) {
     if (Thread.currentThread() == runner) {
       return;
     }
     try {
-      // The run stops at its next batch; one that waits for a batch that is slow to come is interrupted.
       runner.join(GRACEFUL_STOP_MILLIS);
       if (runner.isAlive()) {
         runner.interrupt();
