@@ -73,12 +73,7 @@ public final class TransformSpecs {
    * @throws TransformSpecSyntaxException naming the problem, its column and the token
    */
   public static List<TransformSpec> parse(String spec) {
-    Checks.notNull(spec, "spec");
-    if (spec.length() > MAX_SPEC_CHARS) {
-      throw new TransformSpecSyntaxException("a SPEC of " + spec.length() + " characters, more than "
-          + MAX_SPEC_CHARS, "", spec, MAX_SPEC_CHARS, 1);
-    }
-    return SpecParser.parse(spec);
+    return SpecParser.parse(bounded(spec));
   }
 
   /**
@@ -113,12 +108,7 @@ public final class TransformSpecs {
    * @throws TransformSpecSyntaxException naming the problem, its column and the token
    */
   public static Recipe parseRecipe(String spec) {
-    Checks.notNull(spec, "spec");
-    if (spec.length() > MAX_SPEC_CHARS) {
-      throw new TransformSpecSyntaxException("a SPEC of " + spec.length() + " characters, more than "
-          + MAX_SPEC_CHARS, "", spec, MAX_SPEC_CHARS, 1);
-    }
-    return SpecParser.parseRecipe(spec);
+    return SpecParser.parseRecipe(bounded(spec));
   }
 
   /**
@@ -269,6 +259,16 @@ public final class TransformSpecs {
           + "far smaller");
     }
     return fromJson(new String(bytes, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /** {@code spec}, refused before any work when it is longer than {@link #MAX_SPEC_CHARS}. */
+  private static String bounded(String spec) {
+    Checks.notNull(spec, "spec");
+    if (spec.length() > MAX_SPEC_CHARS) {
+      throw new TransformSpecSyntaxException("a SPEC of " + spec.length() + " characters, more than "
+          + MAX_SPEC_CHARS, "", spec, MAX_SPEC_CHARS, 1);
+    }
+    return spec;
   }
 
   /** The syntax of {@code spec}, the i-th step, refusing what has no text form. */
