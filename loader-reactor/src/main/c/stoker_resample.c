@@ -67,32 +67,76 @@ static void weigh_rows(const uint8_t *src, int64_t src_stride, int32_t n, const 
 #define BLOCK 8 /* rows (then columns) transposed together, so that stores fill cache lines */
 
 /*
- * Stores `rows` rows (each n packed RGB pixels, row_bytes apart) as the pixels at..at+rows-1 of
- * every column of a column-major image whose columns are col_stride bytes apart. Four-byte
- * moves: each extra byte lands on the next pixel of the same column, or on the column's padding.
+ * The 8x4 tile transpose of packed RGB pixels, in AVX2: reads 8 lines (line j at s + j * s_stride,
+ * its pixels 0..3; 16 bytes are read, so 4 bytes past them must be readable) and writes 4 lines
+ * (line q at d + q * d_stride, exactly 24 bytes): pixel j of line q is pixel q of line j. The
+ * pixels widen to 4 bytes, move as a 4x4 transpose of 32-bit values in each 128-bit half (lines
+ * 0..3 in the low half, 4..7 in the high), and narrow back to 3 bytes.
+ */
+__attribute__((target("avx2")))
+static inline void tile_8x4_avx2(const uint8_t *s, int64_t s_stride, uint8_t *d, int64_t d_stride) {
+  const __m256i widen = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1,
+                                         0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+  const __m256i narrow3 = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                           0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+  const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
+  __m256i y[4];
+  for (int j = 0; j < 4; j++) {
+    __m128i lo = _mm_loadu_si128((const __m128i *) (s + j * s_stride));
+    __m128i hi = _mm_loadu_si128((const __m128i *) (s + (j + 4) * s_stride));
+    y[j] = _mm256_shuffle_epi8(_mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1), widen);
+  }
+  __m256i t0 = _mm256_unpacklo_epi32(y[0], y[1]), t1 = _mm256_unpackhi_epi32(y[0], y[1]);
+  __m256i t2 = _mm256_unpacklo_epi32(y[2], y[3]), t3 = _mm256_unpackhi_epi32(y[2], y[3]);
+  __m256i c[4] = {_mm256_unpacklo_epi64(t0, t2), _mm256_unpackhi_epi64(t0, t2),
+                  _mm256_unpacklo_epi64(t1, t3), _mm256_unpackhi_epi64(t1, t3)};
+  for (int q = 0; q < 4; q++) {
+    __m256i packed = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(c[q], narrow3), join);
+    uint8_t *o = d + q * d_stride;
+    _mm_storeu_si128((__m128i *) o, _mm256_castsi256_si128(packed));
+    _mm_storel_epi64((__m128i *) (o + 16), _mm256_extracti128_si256(packed, 1));
+  }
+}
+
+/*
+ * Stores `rows` rows (each n packed RGB pixels, row_bytes apart; nothing past the n-th pixel is
+ * read) as the pixels at..at+rows-1 of every column of a column-major image whose columns are
+ * col_stride bytes apart. A full block of 8 rows moves in 8x4 tiles where the CPU has AVX2, the
+ * rest pixel by pixel.
  */
 static void rows_to_columns(const uint8_t *rows_data, int64_t row_bytes, int32_t rows, int32_t n,
-                            uint8_t *colmajor, int64_t col_stride, int32_t at) {
-  uint8_t *d = colmajor + (int64_t) at * 3;
-  for (int32_t c = 0; c < n; c++, d += col_stride) {
+                            uint8_t *colmajor, int64_t col_stride, int32_t at, int avx2) {
+  int32_t c = 0;
+  if (avx2 && rows == BLOCK) {
+    for (; 3 * c + 16 <= 3 * n; c += 4) { /* 16-byte loads that stay inside the rows */
+      tile_8x4_avx2(rows_data + 3 * c, row_bytes, colmajor + c * col_stride + (int64_t) at * 3, col_stride);
+    }
+  }
+  uint8_t *d = colmajor + c * col_stride + (int64_t) at * 3;
+  for (; c < n; c++, d += col_stride) {
     const uint8_t *s = rows_data + 3 * c;
     for (int32_t j = 0; j < rows; j++) {
-      uint32_t v;
-      memcpy(&v, s + j * row_bytes, 4);
-      memcpy(d + 3 * j, &v, 4);
+      memcpy(d + 3 * j, s + j * row_bytes, 3);
     }
   }
 }
 
 /*
- * Stores `count` columns (each n packed RGB pixels, column_bytes apart) as the output columns
- * o..o+count-1 of the packed out_w-wide output, out_h = n rows.
+ * Stores `count` columns (each n packed RGB pixels, column_bytes apart, readable 4 bytes past the
+ * n-th pixel) as the output columns o..o+count-1 of the packed out_w-wide output, out_h = n rows.
+ * A full block of 8 columns moves in 8x4 tiles where the CPU has AVX2 (exact 24-byte stores).
  */
 static void columns_to_rows(const uint8_t *columns, int64_t column_bytes, int32_t count, int32_t n,
-                            uint8_t *out, int32_t out_w, int32_t o) {
+                            uint8_t *out, int32_t out_w, int32_t o, int avx2) {
   int64_t stride = (int64_t) out_w * 3;
   int whole = o + count < out_w; /* a four-byte move of the last column would spill into the next row */
-  for (int32_t i = 0; i < n; i++) {
+  int32_t i = 0;
+  if (avx2 && count == BLOCK) {
+    for (; i + 4 <= n; i += 4) {
+      tile_8x4_avx2(columns + 3 * i, column_bytes, out + i * stride + (int64_t) o * 3, stride);
+    }
+  }
+  for (; i < n; i++) {
     uint8_t *d = out + i * stride + (int64_t) o * 3;
     const uint8_t *s = columns + 3 * i;
     int32_t j = 0;
@@ -121,7 +165,7 @@ static void narrow(const int32_t *acc, int32_t bytes, uint8_t *dst) {
  * integer sums as weigh_rows, so the same bytes.
  */
 __attribute__((target("avx2")))
-static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
+static void weigh_narrow_avx2_slow(const uint8_t *src, int64_t src_stride, int32_t n,
                               const int32_t *weights, int32_t bytes, uint8_t *dst) {
   const __m256i round = _mm256_set1_epi32(ROUND);
   const __m128i zero = _mm_setzero_si128();
@@ -136,6 +180,50 @@ static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
       __m256i pair = _mm256_set1_epi32((int32_t) (((uint32_t) wb << 16) | (uint32_t) (wa & 0xFFFF)));
       lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_unpacklo_epi8(va, vb)), pair));
       hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_unpackhi_epi8(va, vb)), pair));
+    }
+    lo = _mm256_srai_epi32(lo, BITS);
+    hi = _mm256_srai_epi32(hi, BITS);
+    __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(lo, hi), 0xD8);
+    __m128i out = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+    _mm_storeu_si128((__m128i *) (dst + i), out);
+  }
+  for (; i < bytes; i++) {
+    int32_t sum = ROUND;
+    for (int32_t k = 0; k < n; k++) sum += src[k * src_stride + i] * weights[k];
+    dst[i] = (uint8_t) (sum >> BITS);
+  }
+}
+
+/* weigh_narrow_avx2_slow with the taps' weight pairs set up once per call rather than once per 16 bytes. */
+__attribute__((target("avx2")))
+static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
+                              const int32_t *weights, int32_t bytes, uint8_t *dst) {
+  /* The taps' (w_k, w_k+1) pairs and second rows, set up once for every 16 bytes: an odd last tap
+   * pairs with its own row at weight 0 (the same sum, and no read past the rows given). */
+  enum { MAX_PAIRS = 64 };
+  if (n > 2 * MAX_PAIRS) {
+    weigh_narrow_avx2_slow(src, src_stride, n, weights, bytes, dst);
+    return;
+  }
+  __m256i pairs[MAX_PAIRS];
+  int64_t second[MAX_PAIRS];
+  int32_t count = (n + 1) / 2;
+  for (int32_t p = 0; p < count; p++) {
+    int32_t k = 2 * p;
+    int32_t wa = weights[k], wb = k + 1 < n ? weights[k + 1] : 0;
+    pairs[p] = _mm256_set1_epi32((int32_t) (((uint32_t) wb << 16) | (uint32_t) (wa & 0xFFFF)));
+    second[p] = k + 1 < n ? src_stride : 0;
+  }
+  const __m256i round = _mm256_set1_epi32(ROUND);
+  int32_t i = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    __m256i lo = round, hi = round;
+    const uint8_t *a = src + i;
+    for (int32_t p = 0; p < count; p++, a += 2 * src_stride) {
+      __m128i va = _mm_loadu_si128((const __m128i *) a);
+      __m128i vb = _mm_loadu_si128((const __m128i *) (a + second[p]));
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_unpacklo_epi8(va, vb)), pairs[p]));
+      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_unpackhi_epi8(va, vb)), pairs[p]));
     }
     lo = _mm256_srai_epi32(lo, BITS);
     hi = _mm256_srai_epi32(hi, BITS);
@@ -189,6 +277,7 @@ API int32_t stoker_resample(const uint8_t *src, int32_t src_width, int32_t first
     return -4;
   }
   int64_t stride = (int64_t) src_width * 3;
+  int avx2 = __builtin_cpu_supports("avx2");
   for (int32_t oy = 0; oy < out_h; oy += BLOCK) {
     int32_t rows = out_h - oy < BLOCK ? out_h - oy : BLOCK;
     for (int32_t j = 0; j < rows; j++) {
@@ -196,7 +285,7 @@ API int32_t stoker_resample(const uint8_t *src, int32_t src_width, int32_t first
       weigh_narrow(first, stride, row_count[oy + j], row_weights + (int64_t) (oy + j) * row_stride, bytes, acc,
                    mid + j * mid_bytes);
     }
-    rows_to_columns(mid, mid_bytes, rows, cols, transposed, transposed_stride, oy);
+    rows_to_columns(mid, mid_bytes, rows, cols, transposed, transposed_stride, oy, avx2);
   }
   for (int32_t o = 0; o < out_w; o += BLOCK) {
     int32_t count = out_w - o < BLOCK ? out_w - o : BLOCK;
@@ -205,7 +294,7 @@ API int32_t stoker_resample(const uint8_t *src, int32_t src_width, int32_t first
       weigh_narrow(first, transposed_stride, col_count[o + j], col_weights + (int64_t) (o + j) * col_stride,
                    column_bytes, acc, mid + j * mid_bytes);
     }
-    columns_to_rows(mid, mid_bytes, count, out_h, out, out_w, o);
+    columns_to_rows(mid, mid_bytes, count, out_h, out, out_w, o, avx2);
   }
   return 0;
 }

@@ -79,7 +79,8 @@ public sealed interface TransformSpec {
   }
 
   /**
-   * Resizes so that the shorter side becomes {@code size}, keeping the aspect ratio.
+   * Resizes so that the shorter side becomes {@code size}, keeping the aspect ratio: the longer side
+   * becomes {@code size * longer / shorter} rounded down, as torchvision's {@code Resize(size)}.
    *
    * @param size the length of the shorter side after resizing
    */
@@ -91,7 +92,9 @@ public sealed interface TransformSpec {
   }
 
   /**
-   * Keeps the central {@code width x height} pixels of the current image.
+   * Keeps the central {@code width x height} pixels of the current image; the crop starts at
+   * {@code (current - crop) / 2} rounded to a whole pixel, halves to even, as torchvision's
+   * {@code CenterCrop}.
    *
    * @param width output columns, at most the current width
    * @param height output rows, at most the current height

@@ -402,19 +402,30 @@ public final class TransformPlan {
     return crop(g, r.x(), r.y(), r.width(), r.height(), r.width(), r.height(), boxes);
   }
 
+  /**
+   * The shorter side becomes {@code size}, the longer {@code size * longer / shorter} rounded down:
+   * torchvision's {@code Resize(size)}, so that the resized grid (and every pixel after a crop)
+   * sits where the reference's does.
+   */
   private static CropGeometry resizeShorter(CropGeometry g, int size, BoxSet boxes) {
     int w = g.outWidth();
     int h = g.outHeight();
     if (w <= h) {
-      return resize(g, size, (int) Math.max(1, Math.round((double) h * size / w)), boxes);
+      return resize(g, size, (int) Math.max(1, (double) h * size / w), boxes);
     }
-    return resize(g, (int) Math.max(1, Math.round((double) w * size / h)), size, boxes);
+    return resize(g, (int) Math.max(1, (double) w * size / h), size, boxes);
   }
 
+  /**
+   * The central {@code width x height}, its offset {@code (current - crop) / 2} rounded to a whole
+   * pixel, halves to even: torchvision's {@code CenterCrop}, whose crop takes whole pixels of the
+   * resized image (a half-pixel offset would resample between them).
+   */
   private static CropGeometry centerCrop(CropGeometry g, CenterCrop c, BoxSet boxes) {
     double cw = Math.min(c.width(), g.outWidth());
     double ch = Math.min(c.height(), g.outHeight());
-    return crop(g, (g.outWidth() - cw) / 2.0, (g.outHeight() - ch) / 2.0, cw, ch, c.width(), c.height(), boxes);
+    return crop(g, Math.rint((g.outWidth() - cw) / 2.0), Math.rint((g.outHeight() - ch) / 2.0), cw, ch, c.width(),
+        c.height(), boxes);
   }
 
   private static CropGeometry randomResizedCrop(CropGeometry g, RandomResizedCrop c, SplittableRandom random,

@@ -172,15 +172,18 @@ class TransformPlanTest {
     CropGeometry landscape = plan.geometry(400, 300, new SplittableRandom(0));
     CropGeometry portrait = plan.geometry(300, 400, new SplittableRandom(0));
 
-    // 224/256 of the shorter side, centered on the image's center
+    // torchvision: 400x300 resizes to 341x256 (256 * 400 / 300 rounded down); the crop starts at
+    // round(117 / 2) = 58 (halves to even) and round(32 / 2) = 16 whole resized pixels
     double side = 300.0 * 224 / 256;
+    double sx = 400.0 / 341;
     assertThat(landscape.height()).isCloseTo(side, within(1e-9));
-    assertThat(landscape.width()).isCloseTo(side, within(0.5));
-    assertThat(landscape.x() + landscape.width() / 2).isCloseTo(200, within(1e-9));
-    assertThat(landscape.y() + landscape.height() / 2).isCloseTo(150, within(1e-9));
+    assertThat(landscape.width()).isCloseTo(224 * sx, within(1e-9));
+    assertThat(landscape.x()).isCloseTo(58 * sx, within(1e-9));
+    assertThat(landscape.y()).isCloseTo(16 * 300.0 / 256, within(1e-9));
     assertThat(portrait.width()).isCloseTo(side, within(1e-9));
-    assertThat(portrait.x() + portrait.width() / 2).isCloseTo(150, within(1e-9));
-    assertThat(portrait.y() + portrait.height() / 2).isCloseTo(200, within(1e-9));
+    assertThat(portrait.height()).isCloseTo(224 * sx, within(1e-9));
+    assertThat(portrait.x()).isCloseTo(16 * 300.0 / 256, within(1e-9));
+    assertThat(portrait.y()).isCloseTo(58 * sx, within(1e-9));
     assertThat(landscape.outWidth()).isEqualTo(224);
     assertThat(landscape.outHeight()).isEqualTo(224);
     assertThat(landscape.flip()).isFalse();
