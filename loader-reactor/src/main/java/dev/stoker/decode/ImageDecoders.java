@@ -148,14 +148,14 @@ public final class ImageDecoders {
    *
    * @param decoder the decoder to ask, not null
    * @return a decoder that forwards to {@code decoder} with each request's minimum size raised to
-   *     its region's size
+   *     its region's size, named {@code decoder}'s name followed by {@code ", full scale"}
    */
   public static ImageDecoder fullScale(ImageDecoder decoder) {
     Checks.notNull(decoder, "decoder");
     return new ImageDecoder() {
       @Override
       public String name() {
-        return decoder.name();
+        return decoder.name() + ", full scale";
       }
 
       @Override

@@ -56,7 +56,7 @@ class FullScaleDecoderTest {
   void fullScale_forwardsNameAndWarnings() {
     ImageDecoder decoder = ImageDecoders.fullScale(new Recording());
 
-    assertThat(decoder.name()).isEqualTo("recording");
+    assertThat(decoder.name()).isEqualTo("recording, full scale");
     assertThat(decoder.warnings()).isEqualTo(7);
   }
 
