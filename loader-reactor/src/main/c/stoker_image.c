@@ -7,7 +7,7 @@
  *   Stoker: a Java frame, which it must never unwind).
  * - No global or static mutable state: each call owns its decompressor, error context and
  *   buffers, so calls on many threads at once are safe.
- * - Pixels come out as packed RGB uint8. Grayscale is expanded to RGB; Adobe CMYK/YCCK is
+ * - Pixels come out as packed RGB uint8. Grayscale is decoded as one channel and expanded to RGB; Adobe CMYK/YCCK is
  *   converted to RGB with the inverted convention Photoshop writes; PNG alpha is dropped (not
  *   composited), as PIL's convert("RGB") does; 16-bit PNG samples are scaled to 8 bits.
  * - A region is decoded without touching more of the file than needed: JPEG crops to iMCU
@@ -269,14 +269,30 @@ static inline uint8_t div255(uint32_t v) {
   return (uint8_t) ((v + (v >> 8)) >> 8);
 }
 
-/* Adobe files store CMYK inverted (255 = no ink); others store ink amounts. */
-static void cmyk_to_rgb(const uint8_t *s, uint8_t *d, int32_t n, int inverted) {
+/* Adobe files store CMYK inverted (255 = no ink); others store ink amounts. Plain C that GCC
+ * vectorizes; the AVX2 clone is 4-5x faster than the SSE2 baseline's (0.07 vs 0.3 ms for 190K
+ * pixels), with the same arithmetic and so the same bytes. */
+__attribute__((target_clones("avx2", "default")))
+static void cmyk_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t n, int inverted) {
   uint32_t flip = inverted ? 0 : 255;
   for (int32_t i = 0; i < n; i++, s += 4, d += 3) {
     uint32_t k = s[3] ^ flip;
     d[0] = div255((s[0] ^ flip) * k);
     d[1] = div255((s[1] ^ flip) * k);
     d[2] = div255((s[2] ^ flip) * k);
+  }
+}
+
+/* Grayscale rows are decoded as one component and expanded here, for the region's columns only:
+ * libjpeg-turbo 2.1's gray-to-RGB converter is scalar and ran over every cropped column (some 15%
+ * of a grayscale decode). Same bytes: both copy the gray value into R, G and B. */
+__attribute__((target_clones("avx2", "default")))
+static void gray_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t n) {
+  for (int32_t i = 0; i < n; i++) {
+    uint8_t v = s[i];
+    d[3 * i] = v;
+    d[3 * i + 1] = v;
+    d[3 * i + 2] = v;
   }
 }
 
@@ -333,7 +349,8 @@ static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
     status = STOKER_E_ARG;
   }
   switch (cinfo.jpeg_color_space) {
-    case JCS_GRAYSCALE: case JCS_YCbCr: case JCS_RGB: cinfo.out_color_space = JCS_RGB; break;
+    case JCS_GRAYSCALE: cinfo.out_color_space = JCS_GRAYSCALE; break; /* expanded by gray_to_rgb */
+    case JCS_YCbCr: case JCS_RGB: cinfo.out_color_space = JCS_RGB; break;
     case JCS_CMYK: case JCS_YCCK: cinfo.out_color_space = JCS_CMYK; break;
     default:
       if (status == STOKER_OK) {
@@ -408,6 +425,8 @@ static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
     if (into_output) continue;
     if (comps == 3) {
       memcpy(d, staging + skip, (size_t) dw * 3);
+    } else if (comps == 1) {
+      gray_to_rgb(staging + skip, d, dw);
     } else {
       cmyk_to_rgb(staging + skip, d, dw, cinfo.saw_Adobe_marker);
     }
