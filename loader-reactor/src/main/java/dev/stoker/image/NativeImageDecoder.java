@@ -1,7 +1,5 @@
 package dev.stoker.image;
 
-import static dev.stoker.image.NativeImageLibrary.ERROR_CAPACITY;
-
 import dev.stoker.api.internal.Checks;
 import dev.stoker.api.DecodeException;
 import dev.stoker.api.DecodeRequest;
@@ -13,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -47,9 +44,9 @@ import java.util.concurrent.atomic.LongAdder;
  * holds off the JVM's safepoints while it runs) only when the header says the decode is short:
  * a sequential single-scan JPEG or a non-interlaced PNG of at most {@link #CRITICAL_MAX_PIXELS}
  * stored pixels, in at most {@link #CRITICAL_MAX_BYTES} bytes ({@link EncodedShape}). Anything
- * else (progressive, multi-scan, large, unreadable header) is copied to native memory first and
- * decoded by a plain downcall, during which a GC can run. Thread-safe; its one state is the
- * warning count.
+ * else (progressive, multi-scan, large, unreadable header) is copied to native memory first (a
+ * per-thread buffer, {@link DecodeScratch}, for inputs up to 1 MiB) and decoded by a plain downcall,
+ * during which a GC can run. Thread-safe; its one state is the warning count.
  *
  * <pre>{@code
  * ImageDecoder decoder = new NativeImageDecoder(NativeImageLibrary.get(), 100_000_000L, false);
@@ -156,12 +153,12 @@ public final class NativeImageDecoder implements ImageDecoder {
   public ImageHeader readHeader(ByteBuffer encoded, String source) {
     Checks.notNull(encoded, "encoded");
     Checks.notNull(source, "source");
-    int[] info = new int[NativeImageLibrary.INFO_LENGTH];
-    byte[] error = new byte[ERROR_CAPACITY];
-    int status = library.readHeader(segment(encoded), MemorySegment.ofArray(info), MemorySegment.ofArray(error));
+    DecodeScratch scratch = DecodeScratch.get();
+    int status = library.readHeader(segment(encoded), scratch.info(), scratch.heapError());
     if (status != NativeImageLibrary.OK) {
-      throw failure(source, status, message(error));
+      throw failure(source, status, scratch.heapMessage());
     }
+    int[] info = scratch.infoArray();
     int width = info[NativeImageLibrary.INFO_WIDTH];
     int height = info[NativeImageLibrary.INFO_HEIGHT];
     if ((long) width * height > maxPixels) {
@@ -217,27 +214,30 @@ public final class NativeImageDecoder implements ImageDecoder {
   private Outcome call(boolean critical, MemorySegment data, Region region, int scale, MemorySegment out,
       int outWidth, int outHeight, int flags) {
     long stride = (long) outWidth * 3;
+    DecodeScratch scratch = DecodeScratch.get();
     if (critical && !data.isNative()) {
-      int[] warnings = new int[1];
-      byte[] error = new byte[ERROR_CAPACITY];
       int status = library.decode(true, data, region.x(), region.y(), region.width(), region.height(), scale,
           out, stride, outWidth, outHeight, maxPixels, maxScans, maxDecoderMemory, flags,
-          MemorySegment.ofArray(warnings),
-          MemorySegment.ofArray(error));
-      return new Outcome(status, warnings[0], message(error));
+          scratch.heapWarnings(), scratch.heapError());
+      return new Outcome(status, scratch.heapWarningCount(), scratch.heapMessage());
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment nativeData = data;
-      if (!data.isNative()) {
-        nativeData = arena.allocate(data.byteSize());
-        nativeData.copyFrom(data);
+    MemorySegment nativeData = data.isNative() ? data : scratch.copyOf(data);
+    if (nativeData == null) { // too large to keep per thread: a copy for this call only
+      try (Arena arena = Arena.ofConfined()) {
+        return plainCall(scratch, arena.allocate(data.byteSize()).copyFrom(data), region, scale, out, outWidth,
+            outHeight, flags);
       }
-      MemorySegment warnings = arena.allocate(ValueLayout.JAVA_INT);
-      MemorySegment error = arena.allocate(ERROR_CAPACITY);
-      int status = library.decode(false, nativeData, region.x(), region.y(), region.width(), region.height(), scale,
-          out, stride, outWidth, outHeight, maxPixels, maxScans, maxDecoderMemory, flags, warnings, error);
-      return new Outcome(status, warnings.get(ValueLayout.JAVA_INT, 0), error.getString(0));
     }
+    return plainCall(scratch, nativeData, region, scale, out, outWidth, outHeight, flags);
+  }
+
+  private Outcome plainCall(DecodeScratch scratch, MemorySegment nativeData, Region region, int scale,
+      MemorySegment out, int outWidth, int outHeight, int flags) {
+    MemorySegment warnings = scratch.nativeWarnings();
+    MemorySegment error = scratch.nativeError();
+    int status = library.decode(false, nativeData, region.x(), region.y(), region.width(), region.height(), scale,
+        out, (long) outWidth * 3, outWidth, outHeight, maxPixels, maxScans, maxDecoderMemory, flags, warnings, error);
+    return new Outcome(status, warnings.get(ValueLayout.JAVA_INT, 0), error.getString(0));
   }
 
   /** The largest DCT scale denominator that keeps the region at least the minimum size. */
@@ -269,14 +269,6 @@ public final class NativeImageDecoder implements ImageDecoder {
     int p = b.position();
     return b.remaining() >= 3 && (b.get(p) & 0xFF) == 0xFF && (b.get(p + 1) & 0xFF) == 0xD8
         && (b.get(p + 2) & 0xFF) == 0xFF;
-  }
-
-  private static String message(byte[] error) {
-    int n = 0;
-    while (n < error.length && error[n] != 0) {
-      n++;
-    }
-    return new String(error, 0, n, StandardCharsets.UTF_8);
   }
 
   private static DecodeException failure(String source, int status, String message) {
