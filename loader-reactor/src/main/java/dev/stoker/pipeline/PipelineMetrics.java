@@ -77,15 +77,24 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   private final Counter[] batches;
   private final DistributionSummary[] ringFill;
   /** The per-sample stages' times, held per thread until a run of them is full or a flush. */
-  private final StageTimeStripes held =
-      new StageTimeStripes(Stage.values().length, StageTimeStripes.stripesFor(Runtime.getRuntime().availableProcessors()),
-          this::recordNow);
+  private final StageTimeStripes held;
 
   /**
    * @param user the registry to publish to as well, or null for the own one alone
    * @param listTime how long opening the source took, recorded as the list stage, or null
    */
   PipelineMetrics(MeterRegistry user, Duration listTime) {
+    this(user, listTime, 0);
+  }
+
+  /**
+   * @param user the registry to publish to as well, or null for the own one alone
+   * @param listTime how long opening the source took, recorded as the list stage, or null
+   * @param workers the threads that will time samples, so that each has a stripe of its own (0 if unknown)
+   */
+  PipelineMetrics(MeterRegistry user, Duration listTime, int workers) {
+    this.held = new StageTimeStripes(Stage.values().length,
+        StageTimeStripes.stripesFor(Runtime.getRuntime().availableProcessors(), workers), this::recordNow);
     this.user = user;
     this.targets = user == null ? List.of(own) : List.of(own, user);
     for (Stage stage : Stage.values()) {

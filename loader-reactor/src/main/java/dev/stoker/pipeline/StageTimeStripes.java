@@ -75,9 +75,13 @@ final class StageTimeStripes {
     this.sink = sink;
   }
 
-  /** Stripes for a machine of {@code cores}: twice the cores, at least 8, so that each worker mostly has its own. */
-  static int stripesFor(int cores) {
-    return Math.max(8, 2 * cores);
+  /**
+   * Stripes for {@code workers} on a machine of {@code cores}: the more of twice the cores and
+   * twice the workers, at least 8, so that each worker mostly has a stripe of its own (the decode
+   * workers are started together, so their thread ids are mostly consecutive).
+   */
+  static int stripesFor(int cores, int workers) {
+    return Math.max(8, 2 * Math.max(cores, workers));
   }
 
   /** The number of stripes. */

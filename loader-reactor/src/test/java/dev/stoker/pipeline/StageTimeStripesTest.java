@@ -154,8 +154,9 @@ class StageTimeStripesTest {
     assertThat(new StageTimeStripes(1, 5, none).stripes()).isEqualTo(8);
     assertThat(new StageTimeStripes(1, 8, none).stripes()).isEqualTo(8);
     assertThat(new StageTimeStripes(1, 0, none).stripes()).isEqualTo(1);
-    assertThat(StageTimeStripes.stripesFor(2)).isEqualTo(8);
-    assertThat(StageTimeStripes.stripesFor(64)).isEqualTo(128);
+    assertThat(StageTimeStripes.stripesFor(2, 2)).isEqualTo(8);
+    assertThat(StageTimeStripes.stripesFor(2, 16)).isEqualTo(32);
+    assertThat(StageTimeStripes.stripesFor(64, 64)).isEqualTo(128);
   }
 
   @Test
