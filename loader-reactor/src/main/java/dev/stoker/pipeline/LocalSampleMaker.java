@@ -15,7 +15,7 @@ final class LocalSampleMaker implements SampleMaker {
   LocalSampleMaker(LoaderBuilder b) {
     this.source = b.source;
     TransformPlan plan = TransformPlan.compile(b.transforms);
-    this.stage = SampleStage.build(b, plan, new PipelineMetrics(b.meterRegistry, b.listTime), true);
+    this.stage = SampleStage.build(b, plan, new PipelineMetrics(b.meterRegistry, b.listTime, b.threads), true);
     this.sampleBytes = plan.sampleBytes();
   }
 

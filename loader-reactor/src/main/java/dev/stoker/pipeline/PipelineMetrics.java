@@ -41,6 +41,17 @@ import java.util.function.DoubleSupplier;
  * its counts each step). When the user gives a registry, the same meters are registered there too
  * and each measurement goes to both; they are removed from it on {@link #close()}. Recording
  * allocates nothing.
+ *
+ * <p>The stages timed once per sample (read, decode, augment, collate, source wait) run on many
+ * threads at once; their times are held in {@link StageTimeStripes}, one stripe per thread as far
+ * as they go, and reach the meters in runs of {@link StageTimeStripes#RUN} per thread and stage,
+ * so that the workers share no meter's cache line at every sample. {@link #flush()} hands on what is
+ * held; {@link #count}, {@link #totalNanos} and {@link #histogram} call it, and so do the
+ * {@link StageReports} at each run's start and end. Between flushes the meters (in the user's
+ * registry too) lag by about one batch: after each batch the consumer's thread asks every stripe to
+ * hand on what it holds at its next record (on a node, which has no consumer, by up to {@code RUN}
+ * samples per thread and stage). The stages timed once per
+ * batch or per stall (consumer, ring wait, list) are recorded at once.
  */
 final class PipelineMetrics implements SampleTimer, AutoCloseable {
   static final String STAGE_TIMER = "stoker.stage";
@@ -65,12 +76,25 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   private final Counter[] failed;
   private final Counter[] batches;
   private final DistributionSummary[] ringFill;
+  /** The per-sample stages' times, held per thread until a run of them is full or a flush. */
+  private final StageTimeStripes held;
 
   /**
    * @param user the registry to publish to as well, or null for the own one alone
    * @param listTime how long opening the source took, recorded as the list stage, or null
    */
   PipelineMetrics(MeterRegistry user, Duration listTime) {
+    this(user, listTime, 0);
+  }
+
+  /**
+   * @param user the registry to publish to as well, or null for the own one alone
+   * @param listTime how long opening the source took, recorded as the list stage, or null
+   * @param workers the threads that will time samples, so that each has a stripe of its own (0 if unknown)
+   */
+  PipelineMetrics(MeterRegistry user, Duration listTime, int workers) {
+    this.held = new StageTimeStripes(Stage.values().length,
+        StageTimeStripes.stripesFor(Runtime.getRuntime().availableProcessors(), workers), this::recordNow);
     this.user = user;
     this.targets = user == null ? List.of(own) : List.of(own, user);
     for (Stage stage : Stage.values()) {
@@ -125,22 +149,37 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
     }
   }
 
+  /** Records a time of a stage timed once per batch or per stall, at once. */
   void record(Stage stage, long nanos) {
-    histograms[stage.ordinal()].record(nanos);
-    for (Timer t : stages[stage.ordinal()]) {
+    recordNow(stage.ordinal(), nanos);
+  }
+
+  /** Holds a time of a stage timed once per sample, until its run is full or a {@link #flush()}. */
+  void recordPerSample(Stage stage, long nanos) {
+    held.record(stage.ordinal(), nanos);
+  }
+
+  private void recordNow(int stage, long nanos) {
+    histograms[stage].record(nanos);
+    for (Timer t : stages[stage]) {
       t.record(nanos, TimeUnit.NANOSECONDS);
     }
   }
 
+  /** Hands every held per-sample time on to the meters; call before reading them. */
+  void flush() {
+    held.flush();
+  }
+
   /** One sample's bytes were read in {@code nanos}. */
   void read(long nanos) {
-    record(Stage.READ, nanos);
+    recordPerSample(Stage.READ, nanos);
   }
 
   @Override
   public void sample(long decodeNanos, long augmentNanos) {
-    record(Stage.DECODE, decodeNanos);
-    record(Stage.AUGMENT, augmentNanos);
+    recordPerSample(Stage.DECODE, decodeNanos);
+    recordPerSample(Stage.AUGMENT, augmentNanos);
   }
 
   /** One sample failed. */
@@ -170,6 +209,7 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
         batches[i].increment();
         delivered[i].increment(batch.size());
       }
+      held.nextGeneration();
     };
   }
 
@@ -192,7 +232,7 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
       @Override
       public void arrived() {
         if (waitingSince >= 0) {
-          record(Stage.SOURCE_WAIT, waitedBefore + System.nanoTime() - waitingSince);
+          recordPerSample(Stage.SOURCE_WAIT, waitedBefore + System.nanoTime() - waitingSince);
           waitingSince = -1;
           waitedBefore = 0;
         }
@@ -200,7 +240,7 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
 
       @Override
       public void collated(long nanos) {
-        record(Stage.COLLATE, nanos);
+        recordPerSample(Stage.COLLATE, nanos);
       }
 
       @Override
@@ -227,18 +267,21 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
     };
   }
 
-  /** The cumulative count of {@code stage} in the own registry. */
+  /** The cumulative count of {@code stage} in the own registry, held times handed on first. */
   long count(Stage stage) {
+    flush();
     return stages[stage.ordinal()][0].count();
   }
 
-  /** The cumulative time of {@code stage} in the own registry, in nanoseconds. */
+  /** The cumulative time of {@code stage} in the own registry, in nanoseconds, held times handed on first. */
   double totalNanos(Stage stage) {
+    flush();
     return stages[stage.ordinal()][0].totalTime(TimeUnit.NANOSECONDS);
   }
 
   /** The cumulative bucket counts of {@code stage}'s times, for {@link StageHistogram#percentile}. */
   long[] histogram(Stage stage) {
+    flush();
     return histograms[stage.ordinal()].copy();
   }
 

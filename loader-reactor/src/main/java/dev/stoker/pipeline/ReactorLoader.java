@@ -81,7 +81,7 @@ final class ReactorLoader implements Loader {
     this.failureListener = b.failureListener;
     this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size,
         sampled == null ? 0 : sampled.samplingFingerprint());
-    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime);
+    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime, b.threads);
     this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
     this.pool = origin.pool();
     origin.onWorkerError(this::workerError);

@@ -39,6 +39,7 @@ final class StageReports {
       double fillTotal, RingStats ring) {}
 
   private Mark mark() {
+    metrics.flush();
     Stage[] all = Stage.values();
     long[] counts = new long[all.length];
     double[] nanos = new double[all.length];
