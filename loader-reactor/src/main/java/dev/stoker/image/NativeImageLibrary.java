@@ -121,11 +121,12 @@ public final class NativeImageLibrary {
   }
 
   /**
-   * Which reader decodes PNGs: {@code "libdeflate"} (the library's own reader of non-interlaced
-   * PNGs, inflating with libdeflate; libpng for the rest) or {@code "libpng"} (libpng and zlib for
-   * every PNG), as the library was built (src/main/c/build.sh).
+   * Which reader decodes PNGs, as the library was built (src/main/c/build.sh).
+   *
+   * @return {@code "libdeflate"} (the library's own reader of non-interlaced PNGs, inflating with
+   *     libdeflate; libpng for the rest) or {@code "libpng"} (libpng and zlib for every PNG)
    */
-  String pngReader() {
+  public String pngReader() {
     return pngReader;
   }
 
