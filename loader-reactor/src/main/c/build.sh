@@ -26,7 +26,7 @@
 # PNG: where the libdeflate runtime (Debian's libdeflate0) is installed, the library is built with
 # STOKER_PNG_LIBDEFLATE and linked against libdeflate.so.0 by its file name: stoker_png.c declares
 # the few libdeflate functions it calls, so no libdeflate -dev package is needed. Without it, PNGs
-# decode with libpng alone (about 1.5x the CPU time per image), and the build says so.
+# decode with libpng alone (about twice the CPU time per image), and the build says so.
 # STOKER_PNG_READER=libpng forces that build; STOKER_PNG_READER=libdeflate fails where libdeflate is
 # missing; the default, auto, takes libdeflate where it links. stoker_png_reader() reports the choice.
 set -euo pipefail
@@ -88,7 +88,7 @@ PROBE
       exit 1
     else
       png_reader=libpng
-      echo "[WARNING] no libdeflate.so.0 (apt-get install libdeflate0): PNGs will decode with libpng alone, about 1.5x slower" >&2
+      echo "[WARNING] no libdeflate.so.0 (apt-get install libdeflate0): PNGs will decode with libpng alone, about twice the CPU time per image" >&2
     fi
     ;;
   libpng) ;;

@@ -182,7 +182,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("preset", options.presetFor(input.hasBoxes()));   // null with --transforms
     o.put("transforms", options.formatTransforms(input.hasBoxes()));
     o.put("decoder", s.decoder());
-    if (s.decoder().equals("libjpeg-turbo") && wirePerImage < 0) {   // decoded here, not on remote nodes
+    if (s.decoder().equals("libjpeg-turbo")) {
       o.put("png_reader", ImageDecoders.nativePngReader().orElse(null));   // libdeflate or libpng
     }
     o.put("batches", s.batches());
