@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the native image decoder (loader-reactor/src/main/c/stoker_image.c) with libFuzzer under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# Fuzzes the native image decoder (loader-reactor/src/main/c/stoker_image.c and stoker_png.c) with
+# libFuzzer under AddressSanitizer and UndefinedBehaviorSanitizer.
 #
 #   scripts/fuzz-native.sh [SECONDS]      (default 600; FUZZ_JOBS=N runs N fuzzers in parallel)
 #
@@ -14,7 +14,8 @@
 #   loader-reactor/target/fuzz/fuzz_decode loader-reactor/target/fuzz/crashes/crash-...
 # The Maven profile -Pnative-fuzz runs it for 20 s (-Dstoker.fuzz.seconds=N for longer).
 # libjpeg-turbo and libpng themselves are not instrumented: ASan sees our reads and writes of their
-# buffers and our own code, not their internals.
+# buffers and our own code, not their internals. Where libdeflate.so.0 is installed, the target has
+# stoker_png.c's libdeflate reader (as build.sh builds the library), so PNG inputs exercise it first.
 set -euo pipefail
 
 seconds=${1:-600}
@@ -27,9 +28,14 @@ mkdir -p "$out/seeds" "$out/corpus" "$out/crashes"
 
 gcc -O1 -o "$out/gen_seeds" "$src/test/c/gen_seeds.c" -ljpeg -lpng
 "$out/gen_seeds" "$out/seeds" >/dev/null
+png=()
+if printf 'void *libdeflate_alloc_decompressor(void);\nint main(void){return !libdeflate_alloc_decompressor();}\n' \
+    | gcc -x c - -o "$out/deflate-probe" -l:libdeflate.so.0 >/dev/null 2>&1; then
+  png=(-DSTOKER_PNG_LIBDEFLATE -l:libdeflate.so.0)
+fi
 "$cc" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=undefined -I"$src/main/c" -o "$out/fuzz_decode" \
-  "$src/test/c/fuzz_decode.c" "$src/main/c/stoker_image.c" -ljpeg -lpng
+  "$src/test/c/fuzz_decode.c" "$src/main/c/stoker_image.c" "$src/main/c/stoker_png.c" -ljpeg -lpng "${png[@]}"
 
 jobs=${FUZZ_JOBS:-1}
 args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144

@@ -1,10 +1,11 @@
 /*
- * stoker_image: JPEG (libjpeg-turbo) and PNG (libpng) decoding into a caller's RGB buffer.
+ * stoker_image: JPEG (libjpeg-turbo) decoding into a caller's RGB buffer, and the API that sniffs
+ * JPEG or PNG and dispatches (PNG decoding lives in stoker_png.c).
  *
  * Design notes
- * - libjpeg and libpng report fatal errors by longjmp. Every setjmp lives in this file, in the
- *   frame that called into the library, so a longjmp never crosses a frame of the caller (for
- *   Stoker: a Java frame, which it must never unwind).
+ * - libjpeg and libpng report fatal errors by longjmp. Every setjmp lives in the frame that called
+ *   into the library (here for libjpeg, in stoker_png.c for libpng), so a longjmp never crosses a
+ *   frame of the caller (for Stoker: a Java frame, which it must never unwind).
  * - No global or static mutable state: each call owns its decompressor, error context and
  *   buffers, so calls on many threads at once are safe.
  * - Pixels come out as packed RGB uint8. Grayscale is decoded as one channel and expanded to RGB; Adobe CMYK/YCCK is
@@ -14,10 +15,9 @@
  *   columns (jpeg_crop_scanline), skips the rows above (jpeg_skip_scanlines) and stops after
  *   the rows below; PNG stops reading after the last needed row (non-interlaced files).
  */
-#include "stoker_image.h"
+#include "stoker_internal.h"
 
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,32 +25,6 @@
 
 #include <jpeglib.h>
 #include <jerror.h>
-#include <png.h>
-
-#define API __attribute__((visibility("default")))
-
-/* One decode call: the region in oriented coordinates and where its pixels go. */
-typedef struct {
-  int32_t x, y, w, h, scale;
-  uint8_t *out;
-  int64_t stride, cap;
-  int32_t out_w, out_h;
-  int64_t max_pixels;
-  int32_t max_scans;
-  int64_t max_memory;
-  int32_t flags;
-  int32_t warnings;
-  char *err;
-  int32_t err_cap;
-} request;
-
-static void set_err(char *err, int32_t cap, const char *fmt, ...) {
-  if (err == NULL || cap <= 0) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, (size_t) cap, fmt, ap);
-  va_end(ap);
-}
 
 static int sniff(const uint8_t *d, int64_t n) {
   if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return STOKER_FORMAT_JPEG;
@@ -72,12 +46,6 @@ static int32_t not_an_image(const uint8_t *d, int64_t n, char *err, int32_t cap)
 
 /* v / s rounded to nearest, halves up; the size contract shared with the Java side. */
 static int32_t scaled(int32_t v, int32_t s) { return (int32_t) (((int64_t) v + s / 2) / s); }
-
-static int32_t too_many_pixels(int64_t w, int64_t h, int64_t max, char *err, int32_t cap) {
-  set_err(err, cap, "image of %lldx%lld pixels exceeds the limit of %lld pixels", (long long) w,
-          (long long) h, (long long) max);
-  return STOKER_E_LIMIT;
-}
 
 /* ---------------------------------------------------------------- EXIF orientation */
 
@@ -464,152 +432,6 @@ static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
   return STOKER_OK;
 }
 
-/* ---------------------------------------------------------------- PNG */
-
-typedef struct {
-  const uint8_t *data;
-  size_t len, pos;
-  char *err;
-  int32_t err_cap;
-} png_ctx;
-
-static void png_on_error(png_structp png, png_const_charp msg) {
-  png_ctx *c = (png_ctx *) png_get_error_ptr(png);
-  set_err(c->err, c->err_cap, "%s", msg);
-  png_longjmp(png, 1);
-}
-
-static void png_on_warning(png_structp png, png_const_charp msg) {
-  (void) png;
-  (void) msg;
-}
-
-static void png_on_read(png_structp png, png_bytep out, size_t n) {
-  png_ctx *c = (png_ctx *) png_get_io_ptr(png);
-  if (n > c->len - c->pos) png_error(png, "truncated PNG data");
-  memcpy(out, c->data + c->pos, n);
-  c->pos += n;
-}
-
-/* Ancillary chunks that do not change RGB pixels as we produce them: skipped unparsed
- * (their CRC is still checked). tRNS goes too: alpha is dropped. */
-static const png_byte IGNORED_CHUNKS[] =
-    "bKGD\0cHRM\0eXIf\0gAMA\0hIST\0iCCP\0iTXt\0oFFs\0pCAL\0pHYs\0sBIT\0sCAL\0sPLT\0sRGB\0"
-    "tEXt\0tIME\0tRNS\0zTXt";
-
-static void png_setup(png_structp png, png_ctx *c) {
-  png_set_read_fn(png, c, png_on_read);
-  png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, IGNORED_CHUNKS,
-                              (int) (sizeof IGNORED_CHUNKS / 5));
-  png_set_crc_action(png, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
-}
-
-static int32_t png_header(const uint8_t *data, int64_t len, int32_t *info, char *err,
-                          int32_t cap) {
-  png_ctx c = {data, (size_t) len, 0, err, cap};
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, png_on_error, png_on_warning);
-  png_infop pinfo = png == NULL ? NULL : png_create_info_struct(png);
-  if (pinfo == NULL) {
-    png_destroy_read_struct(&png, NULL, NULL);
-    set_err(err, cap, "out of memory for a PNG reader");
-    return STOKER_E_NOMEM;
-  }
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_read_struct(&png, &pinfo, NULL);
-    return STOKER_E_CORRUPT;
-  }
-  png_setup(png, &c);
-  png_read_info(png, pinfo);
-  int32_t w = (int32_t) png_get_image_width(png, pinfo);
-  int32_t h = (int32_t) png_get_image_height(png, pinfo);
-  info[STOKER_INFO_WIDTH] = info[STOKER_INFO_STORED_WIDTH] = w;
-  info[STOKER_INFO_HEIGHT] = info[STOKER_INFO_STORED_HEIGHT] = h;
-  info[STOKER_INFO_FORMAT] = STOKER_FORMAT_PNG;
-  info[STOKER_INFO_ORIENTATION] = 1;
-  info[STOKER_INFO_COMPONENTS] = png_get_channels(png, pinfo);
-  png_destroy_read_struct(&png, &pinfo, NULL);
-  return STOKER_OK;
-}
-
-static int32_t png_decode(const uint8_t *data, int64_t len, request *q) {
-  png_ctx c = {data, (size_t) len, 0, q->err, q->err_cap};
-  uint8_t *volatile rows = NULL, *volatile scratch = NULL;
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, png_on_error, png_on_warning);
-  png_infop pinfo = png == NULL ? NULL : png_create_info_struct(png);
-  if (pinfo == NULL) {
-    png_destroy_read_struct(&png, NULL, NULL);
-    set_err(q->err, q->err_cap, "out of memory for a PNG reader");
-    return STOKER_E_NOMEM;
-  }
-  if (setjmp(png_jmpbuf(png))) {
-    png_destroy_read_struct(&png, &pinfo, NULL);
-    free(rows);
-    free(scratch);
-    return STOKER_E_CORRUPT;
-  }
-  png_setup(png, &c);
-  png_read_info(png, pinfo);
-  int32_t w = (int32_t) png_get_image_width(png, pinfo);
-  int32_t h = (int32_t) png_get_image_height(png, pinfo);
-  int depth = png_get_bit_depth(png, pinfo), type = png_get_color_type(png, pinfo);
-  int32_t status = STOKER_OK;
-  if ((int64_t) w * h > q->max_pixels) {
-    status = too_many_pixels(w, h, q->max_pixels, q->err, q->err_cap);
-  } else if (q->scale != 1 || (int64_t) q->x + q->w > w || (int64_t) q->y + q->h > h) {
-    set_err(q->err, q->err_cap, "region %d,%d %dx%d at 1/%d outside the %dx%d PNG or scaled",
-            q->x, q->y, q->w, q->h, q->scale, w, h);
-    status = STOKER_E_ARG;
-  }
-  if (status != STOKER_OK) {
-    png_destroy_read_struct(&png, &pinfo, NULL);
-    return status;
-  }
-
-  if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
-  if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-  if (depth == 16) png_set_scale_16(png);
-  if (type & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
-  if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
-  int passes = png_set_interlace_handling(png);
-  png_read_update_info(png, pinfo);
-  size_t rb = (size_t) w * 3;
-  if (png_get_channels(png, pinfo) != 3 || png_get_bit_depth(png, pinfo) != 8 ||
-      png_get_rowbytes(png, pinfo) != rb) {
-    png_error(png, "cannot convert this PNG to 8-bit RGB");
-  }
-
-  int32_t last = q->y + q->h; /* rows [0, last) are read; the rest of the file is not */
-  int full_rows = q->x == 0 && q->w == w;
-  scratch = malloc(rb);
-  if (scratch == NULL) png_error(png, "out of memory for a PNG row");
-  if (passes == 1) {
-    for (int32_t y = 0; y < last; y++) {
-      uint8_t *d = y >= q->y ? q->out + (ptrdiff_t) (y - q->y) * q->stride : NULL;
-      png_read_row(png, d != NULL && full_rows ? d : scratch, NULL);
-      if (d != NULL && !full_rows) memcpy(d, scratch + (size_t) q->x * 3, (size_t) q->w * 3);
-    }
-  } else {
-    /* Adam7: every pass spans all rows; keep full-width rows only for the region. */
-    rows = malloc(rb * (size_t) q->h);
-    if (rows == NULL) png_error(png, "out of memory for interlaced PNG rows");
-    for (int p = 0; p < passes; p++) {
-      int32_t end = p == passes - 1 ? last : h;
-      for (int32_t y = 0; y < end; y++) {
-        int keep = y >= q->y && y < last;
-        png_read_row(png, keep ? rows + (size_t) (y - q->y) * rb : scratch, NULL);
-      }
-    }
-    for (int32_t y = 0; y < q->h; y++) {
-      memcpy(q->out + (ptrdiff_t) y * q->stride, rows + (size_t) y * rb + (size_t) q->x * 3,
-             (size_t) q->w * 3);
-    }
-  }
-  png_destroy_read_struct(&png, &pinfo, NULL);
-  free(rows);
-  free(scratch);
-  return STOKER_OK;
-}
-
 /* ---------------------------------------------------------------- API */
 
 API int32_t stoker_abi_version(void) { return STOKER_ABI_VERSION; }
@@ -624,7 +446,7 @@ API int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, 
   memset(info, 0, sizeof(int32_t) * STOKER_INFO_LENGTH);
   switch (sniff(data, len)) {
     case STOKER_FORMAT_JPEG: return jpeg_header(data, len, info, err, err_cap);
-    case STOKER_FORMAT_PNG: return png_header(data, len, info, err, err_cap);
+    case STOKER_FORMAT_PNG: return stoker_png_header(data, len, info, err, err_cap);
     default: return not_an_image(data, len, err, err_cap);
   }
 }
@@ -638,7 +460,7 @@ API int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y
   if (warnings != NULL) *warnings = 0;
   int scale_ok = scale == 1 || scale == 2 || scale == 4 || scale == 8;
   if ((data == NULL && len != 0) || len < 0 || out == NULL || warnings == NULL || !scale_ok ||
-      (flags & ~STOKER_DECODE_CHECK_ALL) != 0 ||
+      (flags & ~STOKER_DECODE_FLAGS) != 0 ||
       x < 0 || y < 0 || w <= 0 || h <= 0 || out_w != scaled(w, scale) ||
       out_h != scaled(h, scale) || out_stride < (int64_t) out_w * 3 ||
       (int64_t) (out_h - 1) * out_stride + (int64_t) out_w * 3 > out_cap) {
@@ -650,7 +472,7 @@ API int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y
   int32_t status;
   switch (sniff(data, len)) {
     case STOKER_FORMAT_JPEG: status = jpeg_decode(data, len, &q); break;
-    case STOKER_FORMAT_PNG: status = png_decode(data, len, &q); break;
+    case STOKER_FORMAT_PNG: status = stoker_png_decode(data, len, &q); break;
     default: return not_an_image(data, len, err, err_cap);
   }
   *warnings = q.warnings;

@@ -15,7 +15,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or the info layout changes; the Java side checks it. */
-#define STOKER_ABI_VERSION 3
+#define STOKER_ABI_VERSION 4
 
 /* Status codes. */
 #define STOKER_OK 0
@@ -41,6 +41,16 @@ extern "C" {
 
 /* Flags of stoker_decode. */
 #define STOKER_DECODE_CHECK_ALL 1 /* JPEG: entropy-decode the rows below the region too */
+#define STOKER_DECODE_PNG_LIBPNG 2 /* PNG: decode with libpng even where the fast reader could */
+#define STOKER_DECODE_PNG_NO_FALLBACK 4 /* PNG, for tests: STOKER_E_UNSUPPORTED where the libdeflate
+                                           reader declines the file (or is not built in) */
+
+/*
+ * Which reader decodes PNGs: "libdeflate" where the library was built with libdeflate (a reader of
+ * its own for non-interlaced PNGs, libpng for the rest and for any file that reader declines) or
+ * "libpng" (libpng and zlib for every PNG). A static string; the caller must not free it.
+ */
+const char *stoker_png_reader(void);
 
 /* Returns STOKER_ABI_VERSION of the compiled library. */
 int32_t stoker_abi_version(void);

@@ -10,6 +10,7 @@ import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.api.StageReport;
+import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.ring.BatchRings;
 import java.nio.file.Path;
@@ -181,6 +182,9 @@ final class BenchCommand implements Callable<Integer> {
     o.put("preset", options.presetFor(input.hasBoxes()));   // null with --transforms
     o.put("transforms", options.formatTransforms(input.hasBoxes()));
     o.put("decoder", s.decoder());
+    if (s.decoder().equals("libjpeg-turbo")) {
+      o.put("png_reader", ImageDecoders.nativePngReader().orElse(null));   // libdeflate or libpng
+    }
     o.put("batches", s.batches());
     o.put("digest", digest);
     o.put("heap_bytes_per_image", Math.round(heapPerImage));

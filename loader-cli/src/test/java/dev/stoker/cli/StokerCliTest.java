@@ -30,6 +30,9 @@ class StokerCliTest {
     assertThat(json.get("threads").asInt()).isEqualTo(2);
     assertThat(json.get("batch").asInt()).isEqualTo(8);
     assertThat(json.get("decoder").asText()).isNotBlank();
+    if (json.get("decoder").asText().equals("libjpeg-turbo")) {
+      assertThat(json.get("png_reader").asText()).isIn("libdeflate", "libpng");
+    }
     assertThat(json.get("digest").asText()).matches("[0-9a-f]{64}");
     for (String key : List.of("seconds", "images_per_s", "consumer_wait_pct", "heap_bytes_per_image")) {
       assertThat(json.get(key).isNumber()).as(key).isTrue();

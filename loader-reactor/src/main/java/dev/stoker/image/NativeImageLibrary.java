@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class NativeImageLibrary {
   static final String RESOURCE = NativeBundle.FOLDER + NativeBundle.LINUX_X86_64 + "/" + NativeBundle.LIBRARY;
   private static final Logger log = LoggerFactory.getLogger(NativeImageLibrary.class);
-  private static final int ABI_VERSION = 3;
+  private static final int ABI_VERSION = 4;
 
   // Status codes and layout of stoker_image.h.
   static final int OK = 0;
@@ -64,6 +64,10 @@ public final class NativeImageLibrary {
   static final int INFO_LENGTH = 8;
   /** {@code stoker_decode} flag: a JPEG's scan is entropy-decoded to its end, below the region too. */
   static final int DECODE_CHECK_ALL = 1;
+  /** {@code stoker_decode} flag: a PNG is decoded by libpng even where the libdeflate reader could (tests compare). */
+  static final int DECODE_PNG_LIBPNG = 2;
+  /** {@code stoker_decode} flag, for tests: {@link #E_UNSUPPORTED} where the libdeflate PNG reader declines a file. */
+  static final int DECODE_PNG_NO_FALLBACK = 4;
   /** Bytes of the error message buffer. */
   static final int ERROR_CAPACITY = 256;
 
@@ -86,6 +90,7 @@ public final class NativeImageLibrary {
   private final MethodHandle readHeaderCritical;
   private final MethodHandle decodeCritical;
   private final MethodHandle decodePlain;
+  private final String pngReader;
 
   private NativeImageLibrary(SymbolLookup lookup) {
     Linker linker = Linker.nativeLinker();
@@ -107,6 +112,22 @@ public final class NativeImageLibrary {
     this.decodeCritical = linker.downcallHandle(decode, DECODE, critical);
     this.decodePlain = linker.downcallHandle(decode, DECODE);
     this.resampleCritical = linker.downcallHandle(find(lookup, "stoker_resample"), RESAMPLE, critical);
+    MethodHandle reader = linker.downcallHandle(find(lookup, "stoker_png_reader"), FunctionDescriptor.of(ADDRESS));
+    try {
+      this.pngReader = ((MemorySegment) reader.invokeExact()).reinterpret(64).getString(0);
+    } catch (Throwable t) {
+      throw new IllegalStateException("stoker_png_reader failed", t);
+    }
+  }
+
+  /**
+   * Which reader decodes PNGs, as the library was built (src/main/c/build.sh).
+   *
+   * @return {@code "libdeflate"} (the library's own reader of non-interlaced PNGs, inflating with
+   *     libdeflate; libpng for the rest) or {@code "libpng"} (libpng and zlib for every PNG)
+   */
+  public String pngReader() {
+    return pngReader;
   }
 
   /** The library if it loads, else null: for optional fast paths that have a Java fallback. */

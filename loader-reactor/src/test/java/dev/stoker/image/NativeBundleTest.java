@@ -255,6 +255,11 @@ class NativeBundleTest {
       List<String> names = NativeBundle.parse(in.readAllBytes()).stream().map(NativeBundle.Entry::name).toList();
       assertThat(names).contains(NativeBundle.LIBRARY, "libjpeg.so.62", "libpng16.so.16", "libz.so.1", "NOTICE.txt",
           "LICENSE.libjpeg.txt", "LICENSE.libpng16.txt", "LICENSE.libz.txt");
+      if (NativeImageLibrary.get().pngReader().equals("libdeflate")) {
+        assertThat(names).as("the PNG reader's inflate library").contains("libdeflate.so.0", "LICENSE.libdeflate.txt");
+      } else {
+        assertThat(names).doesNotContain("libdeflate.so.0");
+      }
     }
   }
 }
