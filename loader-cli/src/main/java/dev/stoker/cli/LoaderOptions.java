@@ -90,7 +90,7 @@ final class LoaderOptions {
 
   @Option(names = "--full-scale", description = "decode every image at full size, never at a DCT scale (1/2, 1/4, "
       + "1/8): the exact-reference mode, within about 0.1 level of torchvision's Resize + CenterCrop on PIL, at "
-      + "+28% CPU per image on 500-1000 pixel photographs and +73% on 6-12 MP ones (default: scale when a crop is at "
+      + "+28%% CPU per image on 500-1000 pixel photographs and +73%% on 6-12 MP ones (default: scale when a crop is at "
       + "least twice the output)")
   boolean fullScale;
 
