@@ -14,7 +14,8 @@ import java.util.Locale;
  * ({@link Costs#bytes}), and the largest settings that fit are taken in this order of preference:
  * threads first (a producer-bound loader scales with them), then for each thread count the
  * ring and in-flight window from the defaults down: (4 slots, 4 x threads), (4, 2 x threads),
- * (2, 2 x threads), (2, threads), (1, threads). A value the user set is never changed; a budget
+ * (2, 2 x threads), (2, threads), (1, threads), and for the fewest threads (1, 1). A value the
+ * user set is never changed; a budget
  * that cannot hold even the smallest setting (1 thread, 1 slot, 1 sample in flight, or the user's
  * values) is refused.
  *
@@ -89,7 +90,7 @@ final class Autotune {
     int most = asked.threads() > 0 ? asked.threads() : Math.max(1, asked.cores());
     int least = asked.threads() > 0 ? asked.threads() : 1;
     for (int threads = most; threads >= least; threads--) {
-      for (int[] step : ladder(threads, asked)) {
+      for (int[] step : ladder(threads, threads == least, asked)) {
         if (costs.bytes(threads, step[1], step[0]) <= budget) {
           return costs.tuning(true, budget, threads, step[1], step[0], reason(asked, costs, budget, threads, most));
         }
@@ -106,10 +107,13 @@ final class Autotune {
         minimum));
   }
 
-  /** The (slots, inFlight) steps for {@code threads}, largest first, with the user's values in place. */
-  private static List<int[]> ladder(int threads, Asked asked) {
+  /**
+   * The (slots, inFlight) steps for {@code threads}, largest first, with the user's values in
+   * place; for the fewest threads it may take ({@code last}), down to one sample in flight.
+   */
+  private static List<int[]> ladder(int threads, boolean last, Asked asked) {
     int[][] steps = {{DEFAULT_SLOTS, IN_FLIGHT_PER_THREAD * threads}, {DEFAULT_SLOTS, 2 * threads},
-        {2, 2 * threads}, {2, threads}, {1, threads}};
+        {2, 2 * threads}, {2, threads}, {1, threads}, {1, last ? 1 : threads}};
     List<int[]> out = new ArrayList<>();
     for (int[] step : steps) {
       int[] s = {asked.slots() > 0 ? asked.slots() : step[0], asked.inFlight() > 0 ? asked.inFlight() : step[1]};

@@ -120,8 +120,11 @@ final class ReactorLoader implements Loader {
     return b.memoryBudget > 0 ? Autotune.choose(b.memoryBudget, costs, asked) : Autotune.fixed(costs, asked);
   }
 
-  /** Applies the calibration's decision: parks the workers the consumer cannot use. */
-  private void calibrated(Autotune.Decision decision) {
+  /**
+   * Applies the calibration's decision: parks the workers the consumer cannot use (package-private
+   * so that a test can park them without depending on timing).
+   */
+  void calibrated(Autotune.Decision decision) {
     origin.activeWorkers(decision.active());
     tuning = tuning.withActive(decision.active(), decision.why());
   }
