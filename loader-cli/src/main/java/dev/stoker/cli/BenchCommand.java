@@ -106,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     try (Loader loader = options.build(input, listTime, BatchRings.direct(), record::failed)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%s%n", loader.sourceDescription(),
-          loader.layout(), options.threads, Summaries.decoder(loader.decoderName()), options.shardOrigin);
+          loader.layout(), loader.tuning().threads(), Summaries.decoder(loader.decoderName()), options.shardOrigin);
       LoaderState resumed = state.resumed();
       state.checkResume(loader, "; no warm-up");
       record.onInterrupt(() -> state.interrupted(loader, trace == null ? () -> { } : trace::flush));
@@ -149,13 +149,15 @@ final class BenchCommand implements Callable<Integer> {
       double wirePerImage = input.nodes() != null
           ? (input.wireBytes() - wireBefore) / (double) Math.max(1, summary.delivered()) : -1;
       Summaries.print(summary, System.err);
+      Summaries.printTuning(loader.tuning(), System.err);
       StageReport stages = loader.stageReport();
       Summaries.printStages(stages, System.err);
       double floorRate = -1;
       if (floor) {
-        floorRate = DecodeFloor.imagesPerSecond(input.local(), options.decoder(), options.threads, epochs);
+        int threads = loader.tuning().activeThreads();
+        floorRate = DecodeFloor.imagesPerSecond(input.local(), options.decoder(), threads, epochs);
         System.err.printf("full-decode floor: %,.0f images/s (%s, %d threads); ours is %.2fx the floor%n",
-            floorRate, summary.decoder(), options.threads, summary.imagesPerSecond() / floorRate);
+            floorRate, summary.decoder(), threads, summary.imagesPerSecond() / floorRate);
       }
       if (json) {
         System.out.println(toJson(summary, stages, input, loader, digest.hex(), floorRate, heapPerImage, wirePerImage));
@@ -174,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("seconds", round(s.seconds(), 3));
     o.put("images_per_s", round(s.imagesPerSecond(), 1));
     o.put("consumer_wait_pct", round(s.consumerWaitPercent(), 2));
-    o.put("threads", options.threads);
+    Summaries.putTuning(o, loader.tuning());
     o.put("batch", options.batch);
     o.put("epochs", s.epochs());
     o.put("size", loader.layout().height());

@@ -142,8 +142,8 @@ final class DemoCommand implements Callable<Integer> {
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
         Loader loader = options.build(input, listTime, feed.rings(), record::failed)) {
       System.err.printf("demo: %s -> %s batches, %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%s%n",
-          loader.sourceDescription(), loader.layout(), options.describeTransforms(hasBoxes), options.threads,
-          Summaries.decoder(loader.decoderName()), options.ringSlots, feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
+          loader.sourceDescription(), loader.layout(), options.describeTransforms(hasBoxes), loader.tuning().threads(),
+          Summaries.decoder(loader.decoderName()), loader.tuning().ringSlots(), feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
           feed.backend().equals("cuda") ? " (" + feed.cuda().device() + ")" : " (" + feed.cuda().reason() + ")",
           options.shardOrigin);
       state.checkResume(loader, "; the reference trainer starts afresh");
@@ -187,6 +187,7 @@ final class DemoCommand implements Callable<Integer> {
       state.save(loader.state(), "ended");
       RunSummary summary = outcome.summary();
       Summaries.print(summary, System.out);
+      Summaries.printTuning(loader.tuning(), System.out);
       Summaries.printStages(loader.stageReport(), System.out);
       long expected = loader.samplesPerEpoch() * epochs - (resumed == null ? 0 : resumed.position());
       String boxes = loader.layout().hasBoxes()
@@ -201,14 +202,15 @@ final class DemoCommand implements Callable<Integer> {
             training.accuracy(), training.chance());
       }
       if (json) {
-        System.out.println(jsonLine(feed, loader.decoderName(), summary, training, classes));
+        System.out.println(jsonLine(feed, loader, summary, training, classes));
       }
       return summary.delivered() + summary.failed() == expected ? 0 : StokerCli.FAILED;   // a count that does not add up: a failed run
     }
   }
 
-  private static String jsonLine(DeviceFeed feed, String decoder, RunSummary summary, TrainingReport training,
+  private static String jsonLine(DeviceFeed feed, Loader loader, RunSummary summary, TrainingReport training,
       List<String> classes) {
+    String decoder = loader.decoderName();
     ObjectNode node = new ObjectMapper().createObjectNode();
     FeedStats stats = feed.stats();
     node.put("backend", feed.backend());
@@ -227,6 +229,7 @@ final class DemoCommand implements Callable<Integer> {
     node.put("batches", summary.batches());
     node.put("epochs", summary.epochs());
     node.put("bytes_to_device", stats.bytesCopied());
+    Summaries.putTuning(node, loader.tuning());
     classes.forEach(node.putArray("class_names")::add);
     putNumber(node, "loss_start", training == null ? Double.NaN : training.lossStart());
     putNumber(node, "loss_end", training == null ? Double.NaN : training.lossEnd());

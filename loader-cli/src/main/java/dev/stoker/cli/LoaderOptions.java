@@ -37,8 +37,23 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The options every command that loads data shares; they map one to one onto the builder. */
 final class LoaderOptions {
-  @Option(names = "--threads", paramLabel = "N", description = "decode and augment workers (default: cores)")
+  @Option(names = "--threads", paramLabel = "N", description = "decode and augment workers (default: cores, or "
+      + "what --memory allows)")
+  Integer threadsOption;
+
+  /** The workers asked for: {@code --threads}, else the cores (set by {@link #check()}; the loader's tuning says what runs). */
   int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--in-flight", paramLabel = "N", description = "samples read or decoded at once, ahead of the "
+      + "ring (default: 4 x threads, or what --memory allows)")
+  Integer inFlight;
+
+  @Option(names = "--memory", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "a memory budget, e.g. 1g: the loader chooses --threads, --in-flight and --ring-slots (those not "
+          + "given) inside it, counting ring, sample buffers and each worker's read buffer and scratch, and parks "
+          + "workers the consumer cannot use after timing the first batches; the summary says what it chose "
+          + "(default: no budget, the settings as given)")
+  Long memory;
 
   @Option(names = "--batch", paramLabel = "B", description = "samples per batch (default: ${DEFAULT-VALUE})")
   int batch = 256;
@@ -74,7 +89,10 @@ final class LoaderOptions {
 
   @Option(names = "--ring-slots", paramLabel = "K",
       description = "batch slots in the ring, a power of two: how many batches may be ready ahead of the consumer "
-          + "(default: ${DEFAULT-VALUE})")
+          + "(default: 4, or what --memory allows)")
+  Integer ringSlotsOption;
+
+  /** The slots asked for: {@code --ring-slots}, else 4 (set by {@link #check()}). */
   int ringSlots = 4;
 
   @Option(names = "--max-off-heap", paramLabel = "SIZE", converter = ByteSize.class,
@@ -236,7 +254,19 @@ final class LoaderOptions {
    * @throws UsageException naming the option
    */
   void check() {
-    atLeast("--threads", threads, 1);
+    if (threadsOption != null) {
+      atLeast("--threads", threadsOption, 1);
+      threads = threadsOption;
+    }
+    if (inFlight != null) {
+      atLeast("--in-flight", inFlight, 1);
+    }
+    if (memory != null) {
+      atLeast("--memory", memory, 1);
+    }
+    if (ringSlotsOption != null) {
+      ringSlots = ringSlotsOption;
+    }
     atLeast("--batch", batch, 1);
     if (size != null) {
       atLeast("--size", size, 1);
@@ -315,11 +345,13 @@ final class LoaderOptions {
    * The builder's parameter names and the options that set them: a builder's refusal
    * ({@code batchSize: must be positive}) reaches the user as {@code --batch: must be positive}.
    */
-  private static final Map<String, String> OPTION_OF = Map.of("batchSize", "--batch", "threads", "--threads",
-      "slots", "--ring-slots", "worldSize", "--world-size", "rank", "--rank", "maxBoxes", "--max-boxes",
-      "maxOffHeapBytes", "--max-off-heap", "specs", "--size", "size", "--size", "maxBytes", "--cache-bytes");
+  private static final Map<String, String> OPTION_OF = Map.ofEntries(Map.entry("batchSize", "--batch"),
+      Map.entry("threads", "--threads"), Map.entry("slots", "--ring-slots"), Map.entry("worldSize", "--world-size"),
+      Map.entry("rank", "--rank"), Map.entry("maxBoxes", "--max-boxes"), Map.entry("maxOffHeapBytes", "--max-off-heap"),
+      Map.entry("specs", "--size"), Map.entry("size", "--size"), Map.entry("maxBytes", "--cache-bytes"),
+      Map.entry("memoryBudget", "--memory"), Map.entry("inFlight", "--in-flight"));
   /** Parameter names inside a builder's sentence, and the options to say instead. */
-  private static final Pattern INSIDE = Pattern.compile("\\b(batchSize|worldSize|maxOffHeapBytes)\\b=?");
+  private static final Pattern INSIDE = Pattern.compile("\\b(batchSize|worldSize|maxOffHeapBytes|memoryBudget)\\b=?");
   private static final Pattern LAST_BATCH = Pattern.compile("\\blastBatch ([A-Z]+)( or ([A-Z]+))?");
 
   /**
@@ -382,18 +414,30 @@ final class LoaderOptions {
     if (maxOffHeap != null) {
       builder.maxOffHeapBytes(maxOffHeap);
     }
+    if (memory != null) {
+      builder.memoryBudget(memory);
+    }
+    if (inFlight != null) {
+      builder.inFlight(inFlight);
+    }
+    if (threadsOption != null || memory == null) {
+      builder.threads(threads);
+    }
+    if (ringSlotsOption != null) {
+      builder.ring(rings, ringSlotsOption);
+    } else {
+      builder.ring(rings);
+    }
     return input.into(builder, this::cached)
         .transforms(transformsFor(input.hasBoxes()))
         .batchTransforms(batchTransforms)
         .decoder(decoder())
         .batchSize(batch)
-        .threads(threads)
         .seed(seed)
         .shuffle(!noShuffle)
         .shard(shardRank, shardWorldSize)
         .lastBatch(lastBatchPolicy())
-        .failurePolicy(failurePolicy())
-        .ring(rings, ringSlots);
+        .failurePolicy(failurePolicy());
   }
 
   LastBatchPolicy lastBatchPolicy() {

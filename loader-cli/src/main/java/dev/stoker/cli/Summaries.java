@@ -6,7 +6,9 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.api.Stage;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.StageStats;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stoker.decode.ImageDecoders;
+import dev.stoker.pipeline.Tuning;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -82,6 +84,31 @@ final class Summaries {
     out.printf("ring: %.1f of %d slots in use, on average, when the consumer took a batch; the consumer waited "
         + "%.1f%% of the time%n", r.meanRingOccupancy(), r.ringSlots(), r.consumerWaitPercent());
     out.println(r.bottleneck().sentence());
+  }
+
+  /** Prints the loader's threads, in-flight samples and ring slots, what chose them and the bytes they hold. */
+  static void printTuning(Tuning t, PrintStream out) {
+    out.println("tuning: " + t.describe());
+  }
+
+  /**
+   * Puts the tuning's keys into a {@code --json} line: {@code threads}, {@code active_threads},
+   * {@code in_flight}, {@code ring_slots}, {@code autotuned}, {@code memory_budget_bytes} (0 without
+   * {@code --memory}), {@code memory_bytes} (their sum) with {@code ring_bytes},
+   * {@code sample_buffer_bytes} and {@code worker_bytes}, and {@code tuning} (the reason).
+   */
+  static void putTuning(ObjectNode o, Tuning t) {
+    o.put("threads", t.threads());
+    o.put("active_threads", t.activeThreads());
+    o.put("in_flight", t.inFlight());
+    o.put("ring_slots", t.ringSlots());
+    o.put("autotuned", t.autotuned());
+    o.put("memory_budget_bytes", t.budgetBytes());
+    o.put("memory_bytes", t.totalBytes());
+    o.put("ring_bytes", t.ringBytes());
+    o.put("sample_buffer_bytes", t.sampleBufferBytes());
+    o.put("worker_bytes", t.workerBytes());
+    o.put("tuning", t.reason());
   }
 
   static void print(RunSummary s, PrintStream out) {

@@ -1,6 +1,5 @@
 package dev.stoker.pipeline;
 
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,7 +20,7 @@ import java.util.function.Consumer;
 final class DecodeWorkers {
   private DecodeWorkers() {}
 
-  static ExecutorService create(int threads, Consumer<Throwable> uncaught) {
+  static ThreadPoolExecutor create(int threads, Consumer<Throwable> uncaught) {
     AtomicInteger count = new AtomicInteger();
     ThreadFactory factory = task -> {
       Thread thread = new Thread(task, "stoker-decode-" + count.incrementAndGet());

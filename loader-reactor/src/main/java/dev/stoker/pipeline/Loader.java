@@ -238,6 +238,15 @@ public interface Loader extends AutoCloseable {
   StageReport stageReport();
 
   /**
+   * The loader's threads, in-flight samples and ring slots and the memory they hold: what a
+   * {@link LoaderBuilder#memoryBudget} chose (updated once the first batches were measured), or
+   * the settings as given.
+   *
+   * @return the current settings and their bytes
+   */
+  Tuning tuning();
+
+  /**
    * The registry holding the loader's meters ({@code stoker.stage} timers tagged by stage, ring and
    * consumer gauges, sample counters): the one given to {@link LoaderBuilder#meterRegistry}, or a
    * {@code SimpleMeterRegistry} of the loader's own.

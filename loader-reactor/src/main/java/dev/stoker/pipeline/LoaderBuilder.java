@@ -36,6 +36,8 @@ public final class LoaderBuilder {
   ImageDecoder decoder;
   int batchSize = 256;
   int threads = Runtime.getRuntime().availableProcessors();
+  /** Whether {@link #threads} was called: a memory budget then keeps the value. */
+  boolean threadsSet;
   int inFlight = -1;
   boolean readOnIoThreads;
   long seed;
@@ -46,7 +48,11 @@ public final class LoaderBuilder {
   FailurePolicy failurePolicy = FailurePolicy.skip();
   Consumer<? super SampleFailure> failureListener = failure -> { };
   BatchRing.Factory ringFactory;
-  int ringSlots = 4;
+  int ringSlots = Autotune.DEFAULT_SLOTS;
+  /** Whether the slots were given ({@link #ring(BatchRing.Factory, int)}): a memory budget then keeps them. */
+  boolean ringSlotsSet;
+  /** 0: no budget; the settings are taken as given. */
+  long memoryBudget;
   int maxBoxes = -1;
   MeterRegistry meterRegistry;
   Duration listTime;
@@ -143,6 +149,7 @@ public final class LoaderBuilder {
    */
   public LoaderBuilder threads(int threads) {
     this.threads = Checks.positive(threads, "threads");
+    this.threadsSet = true;
     return this;
   }
 
@@ -312,6 +319,48 @@ public final class LoaderBuilder {
     this.ringFactory = Checks.notNull(factory, "factory");
     Checks.argument(slots > 0 && Integer.bitCount(slots) == 1, "slots", "must be a positive power of two, got " + slots);
     this.ringSlots = slots;
+    this.ringSlotsSet = true;
+    return this;
+  }
+
+  /**
+   * The ring that batches land in, with the number of slots left to the loader: 4, or what a
+   * {@link #memoryBudget} allows.
+   *
+   * @param factory makes the ring, not null
+   * @return this builder
+   */
+  public LoaderBuilder ring(BatchRing.Factory factory) {
+    this.ringFactory = Checks.notNull(factory, "factory");
+    this.ringSlots = Autotune.DEFAULT_SLOTS;
+    this.ringSlotsSet = false;
+    return this;
+  }
+
+  /**
+   * Lets the loader choose its decode workers, samples in flight and ring slots inside
+   * {@code bytes}, counting everything they hold: the ring's slots, the sample buffers
+   * ({@code inFlight + threads}), and per worker its kept read buffer (4 MiB; a larger file's buffer
+   * is given back after it) and scratch ({@link #maxScratchBytes}). {@link #build()} takes the
+   * largest settings that fit, threads first (up to the number of cores), then slots and in-flight
+   * samples from the defaults down; over the first batches the loader measures its stages and the
+   * consumer, and when the consumer cannot use every worker it parks the rest. A value set
+   * explicitly ({@link #threads}, {@link #inFlight}, the slots of {@link #ring(BatchRing.Factory, int)})
+   * is kept. What it chose and the bytes they hold: {@link Loader#tuning()}. The delivered batches
+   * are the same bytes as without a budget.
+   *
+   * <pre>{@code
+   * Loader loader = Loader.builder().source(source).ring(BatchRings.direct()).memoryBudget(1L << 30).build();
+   * System.out.println(loader.tuning().describe());
+   * }</pre>
+   *
+   * @param bytes the budget in bytes, positive; {@link #build()} refuses one too small for the
+   *     smallest setting (1 thread, 1 sample in flight, 1 slot, or the values set), naming the minimum
+   * @return this builder
+   */
+  public LoaderBuilder memoryBudget(long bytes) {
+    Checks.argument(bytes > 0, "memoryBudget", "must be positive, got " + bytes);
+    this.memoryBudget = bytes;
     return this;
   }
 
@@ -406,7 +455,8 @@ public final class LoaderBuilder {
    *     to change. Nothing is allocated or started before these checks.
    * @throws dev.stoker.api.MemoryLimitException (an {@code IllegalArgumentException}) if one sample
    *     would take more than {@code TransformPlan.MAX_SAMPLE_BYTES}, if a size does not fit in a
-   *     {@code long}, or if the ring and sample buffers need more than {@link #maxOffHeapBytes}
+   *     {@code long}, or if the ring and sample buffers need more than {@link #maxOffHeapBytes}, or if
+   *     the {@link #memoryBudget} cannot hold the smallest setting
    */
   public Loader build() {
     if (source == null && supplier == null) {

@@ -7,7 +7,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.image.TransformPlan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,15 +28,19 @@ final class LocalSamples extends SampleOrigin {
   private final boolean readOnIoThreads;
   /** Each decode worker's read buffer, reused from sample to sample. */
   private final ThreadLocal<ByteBuffer[]> readBuffers = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
-  private final ExecutorService decodeExecutor;
+  /** The largest read buffer a worker keeps for the next sample; a larger one is dropped after its sample. */
+  private final long keptReadBytes;
+  private final ThreadPoolExecutor decodeExecutor;
   private final Scheduler decodeScheduler;
   private final Scheduler ioScheduler;
 
-  LocalSamples(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics, int inFlight) {
-    this(SampleStage.build(b, plan, metrics), b, metrics, inFlight);
+  LocalSamples(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics, int inFlight, int threads,
+      long keptReadBytes) {
+    this(SampleStage.build(b, plan, metrics), b, metrics, inFlight, threads, keptReadBytes);
   }
 
-  private LocalSamples(SampleStage stage, LoaderBuilder b, PipelineMetrics metrics, int inFlight) {
+  private LocalSamples(SampleStage stage, LoaderBuilder b, PipelineMetrics metrics, int inFlight, int threads,
+      long keptReadBytes) {
     super(stage.pool());
     this.stage = stage;
     this.source = stage.source();
@@ -44,7 +48,8 @@ final class LocalSamples extends SampleOrigin {
     this.metrics = metrics;
     this.inFlight = inFlight;
     this.readOnIoThreads = b.readOnIoThreads;
-    this.decodeExecutor = DecodeWorkers.create(b.threads, this::workerDied);
+    this.keptReadBytes = keptReadBytes;
+    this.decodeExecutor = DecodeWorkers.create(threads, this::workerDied);
     this.decodeScheduler = Schedulers.fromExecutorService(decodeExecutor, "stoker-decode");
     this.ioScheduler = Schedulers.boundedElastic();
   }
@@ -148,10 +153,23 @@ final class LocalSamples extends SampleOrigin {
     long start = System.nanoTime();
     ByteBuffer bytes = source.read(index, own[0]);
     metrics.read(System.nanoTime() - start);
-    if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())) {
+    if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())
+        && bytes.capacity() <= keptReadBytes) {
       own[0] = bytes;
     }
     return bytes;
+  }
+
+  @Override
+  void activeWorkers(int active) {
+    int n = Math.max(1, Math.min(active, decodeExecutor.getMaximumPoolSize()));
+    if (n < decodeExecutor.getCorePoolSize()) {
+      decodeExecutor.setCorePoolSize(n);
+      decodeExecutor.setMaximumPoolSize(n);
+    } else {
+      decodeExecutor.setMaximumPoolSize(n);
+      decodeExecutor.setCorePoolSize(n);
+    }
   }
 
   @Override

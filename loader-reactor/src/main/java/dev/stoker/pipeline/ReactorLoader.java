@@ -55,6 +55,9 @@ final class ReactorLoader implements Loader {
   private final StageReports reports;
   private final SoftTargetRows softTargets;
   private final BatchSteps batchSteps;
+  private volatile Tuning tuning;
+  /** Times the first batches and parks surplus workers; null without a budget or with the threads set. */
+  private final Calibration calibration;
 
   ReactorLoader(LoaderBuilder b) {
     // Everything that can refuse the settings runs before anything is allocated or started.
@@ -70,9 +73,10 @@ final class ReactorLoader implements Loader {
     layout = layout.withSoftTargets(classes);
     this.softTargets = SoftTargetRows.of(classes, b.source);
     this.batchSteps = BatchSteps.of(b.batchTransforms, b.seed);
-    this.inFlight = b.inFlight > 0 ? b.inFlight : 4 * b.threads;
-    this.threads = b.threads;
-    OffHeapLimit.check(layout, b.ringSlots, Math.addExact(inFlight, threads),
+    this.tuning = tune(b, layout);
+    this.inFlight = tuning.inFlight();
+    this.threads = tuning.threads();
+    OffHeapLimit.check(layout, tuning.ringSlots(), Math.addExact(inFlight, threads),
         b.maxOffHeapBytes > 0 ? b.maxOffHeapBytes : OffHeapLimit.machine(),
         b.maxOffHeapBytes > 0 ? "maxOffHeapBytes allows" : "this machine allows (its physical memory less the Java heap)");
     this.seed = b.seed;
@@ -81,12 +85,12 @@ final class ReactorLoader implements Loader {
     this.failureListener = b.failureListener;
     this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size,
         sampled == null ? 0 : sampled.samplingFingerprint());
-    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime, b.threads);
-    this.origin = SampleOrigin.of(b, plan, metrics, inFlight);
+    this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime, threads);
+    this.origin = SampleOrigin.of(b, plan, metrics, tuning);
     this.pool = origin.pool();
     origin.onWorkerError(this::workerError);
     try {
-      this.ring = b.ringFactory.create(layout, b.ringSlots);
+      this.ring = b.ringFactory.create(layout, tuning.ringSlots());
     } catch (RuntimeException | Error e) {
       origin.stop();
       pool.close();
@@ -94,7 +98,40 @@ final class ReactorLoader implements Loader {
       throw e;
     }
     metrics.watch(ring, () -> progress().consumerWaitPercent());
-    this.reports = new StageReports(metrics, ring, b.threads, b.readOnIoThreads ? inFlight : 0);
+    this.reports = new StageReports(metrics, ring, threads, b.readOnIoThreads ? inFlight : 0);
+    this.calibration = tuning.autotuned() && !b.threadsSet && b.supplier == null && threads > 1
+        ? new Calibration(metrics, ring::stats, threads, b.batchSize,
+            Calibration.window(Math.ceilDiv(shard.length(), b.batchSize)), this::calibrated)
+        : null;
+  }
+
+  /**
+   * The settings: with a {@link LoaderBuilder#memoryBudget}, the largest inside it that keep the
+   * values the user set ({@link Autotune#choose}); without, the values as given and the defaults.
+   *
+   * @throws dev.stoker.api.MemoryLimitException naming memoryBudget if it cannot hold the smallest setting
+   */
+  private static Tuning tune(LoaderBuilder b, BatchLayout layout) {
+    boolean local = b.supplier == null;
+    Autotune.Costs costs = new Autotune.Costs(OffHeapLimit.slotBytes(layout), layout.sampleBytes(),
+        local ? Math.addExact(b.maxScratchBytes, Autotune.KEPT_READ_BYTES) : 0);
+    Autotune.Asked asked = new Autotune.Asked(b.threadsSet || !local ? b.threads : 0, Math.max(0, b.inFlight),
+        b.ringSlotsSet ? b.ringSlots : 0, b.threads);
+    return b.memoryBudget > 0 ? Autotune.choose(b.memoryBudget, costs, asked) : Autotune.fixed(costs, asked);
+  }
+
+  /**
+   * Applies the calibration's decision: parks the workers the consumer cannot use (package-private
+   * so that a test can park them without depending on timing).
+   */
+  void calibrated(Autotune.Decision decision) {
+    origin.activeWorkers(decision.active());
+    tuning = tuning.withActive(decision.active(), decision.why());
+  }
+
+  @Override
+  public Tuning tuning() {
+    return tuning;
   }
 
   /**
@@ -224,6 +261,9 @@ final class ReactorLoader implements Loader {
       current.failureListener(failureListener);
       current.batchOutput(softTargets, batchSteps);
       reports.runStarted();
+      if (calibration != null) {
+        calibration.runStarted();
+      }
       bridge = current;
       state = from;
       ring.onRelease(current::released);
@@ -244,6 +284,9 @@ final class ReactorLoader implements Loader {
           if (!closed) {
             advance(batch);
             timed.accept(batch);
+            if (calibration != null) {
+              calibration.afterBatch();
+            }
           }
         });
       } catch (LoaderException e) {

@@ -21,8 +21,17 @@ abstract sealed class SampleOrigin permits LocalSamples, SuppliedSamples {
   }
 
   /** The origin the builder's settings ask for; the builder checked that exactly one was given. */
-  static SampleOrigin of(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics, int inFlight) {
-    return b.supplier != null ? new SuppliedSamples(b, plan, metrics) : new LocalSamples(b, plan, metrics, inFlight);
+  static SampleOrigin of(LoaderBuilder b, TransformPlan plan, PipelineMetrics metrics, Tuning tuning) {
+    return b.supplier != null ? new SuppliedSamples(b, plan, metrics)
+        : new LocalSamples(b, plan, metrics, tuning.inFlight(), tuning.threads(),
+            tuning.autotuned() ? Autotune.KEPT_READ_BYTES : Long.MAX_VALUE);
+  }
+
+  /**
+   * Lets {@code active} of the origin's decode workers take samples and parks the rest (they stop
+   * once idle); nothing where samples come processed from elsewhere.
+   */
+  void activeWorkers(int active) {
   }
 
   /** The number of samples in the dataset. */
