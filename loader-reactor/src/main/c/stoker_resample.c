@@ -15,6 +15,7 @@
 #define API __attribute__((visibility("default")))
 #define BITS 13
 #define ROUND (1 << (BITS - 1))
+#define MAX_PAIRS 64 /* the most tap pairs the AVX2 kernel takes: filters of up to 128 taps */
 
 /* A buffer that grows and is kept: each decode thread reuses its own, so a call allocates nothing. */
 typedef struct {
@@ -162,49 +163,14 @@ static void narrow(const int32_t *acc, int32_t bytes, uint8_t *dst) {
  * row kernel with its narrowing, in AVX2. Taps go in pairs: the two rows' bytes are interleaved,
  * widened to 16 bits and multiplied by the (w_k, w_k+1) pair with one multiply-add per 8 sums
  * (a pixel is 8 bits and a weight at most 1 << 13, so every product and sum fits). The same
- * integer sums as weigh_rows, so the same bytes.
+ * integer sums as weigh_rows, so the same bytes. The pairs are set up once per call, for at most
+ * 2 * MAX_PAIRS taps (weigh_narrow gives longer filters to weigh_rows).
  */
-__attribute__((target("avx2")))
-static void weigh_narrow_avx2_slow(const uint8_t *src, int64_t src_stride, int32_t n,
-                              const int32_t *weights, int32_t bytes, uint8_t *dst) {
-  const __m256i round = _mm256_set1_epi32(ROUND);
-  const __m128i zero = _mm_setzero_si128();
-  int32_t i = 0;
-  for (; i + 16 <= bytes; i += 16) {
-    __m256i lo = round, hi = round;
-    for (int32_t k = 0; k < n; k += 2) {
-      const uint8_t *a = src + k * src_stride + i;
-      int32_t wa = weights[k], wb = k + 1 < n ? weights[k + 1] : 0;
-      __m128i va = _mm_loadu_si128((const __m128i *) a);
-      __m128i vb = k + 1 < n ? _mm_loadu_si128((const __m128i *) (a + src_stride)) : zero;
-      __m256i pair = _mm256_set1_epi32((int32_t) (((uint32_t) wb << 16) | (uint32_t) (wa & 0xFFFF)));
-      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_unpacklo_epi8(va, vb)), pair));
-      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_unpackhi_epi8(va, vb)), pair));
-    }
-    lo = _mm256_srai_epi32(lo, BITS);
-    hi = _mm256_srai_epi32(hi, BITS);
-    __m256i words = _mm256_permute4x64_epi64(_mm256_packs_epi32(lo, hi), 0xD8);
-    __m128i out = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
-    _mm_storeu_si128((__m128i *) (dst + i), out);
-  }
-  for (; i < bytes; i++) {
-    int32_t sum = ROUND;
-    for (int32_t k = 0; k < n; k++) sum += src[k * src_stride + i] * weights[k];
-    dst[i] = (uint8_t) (sum >> BITS);
-  }
-}
-
-/* weigh_narrow_avx2_slow with the taps' weight pairs set up once per call rather than once per 16 bytes. */
 __attribute__((target("avx2")))
 static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
                               const int32_t *weights, int32_t bytes, uint8_t *dst) {
   /* The taps' (w_k, w_k+1) pairs and second rows, set up once for every 16 bytes: an odd last tap
    * pairs with its own row at weight 0 (the same sum, and no read past the rows given). */
-  enum { MAX_PAIRS = 64 };
-  if (n > 2 * MAX_PAIRS) {
-    weigh_narrow_avx2_slow(src, src_stride, n, weights, bytes, dst);
-    return;
-  }
   __m256i pairs[MAX_PAIRS];
   int64_t second[MAX_PAIRS];
   int32_t count = (n + 1) / 2;
@@ -238,10 +204,11 @@ static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
   }
 }
 
-/* The row kernel with its narrowing: AVX2 where the CPU has it, else the compiler's vectors. */
+/* The row kernel with its narrowing: AVX2 where the CPU has it (and the filter has at most
+ * 2 * MAX_PAIRS taps, a downscale by up to 64), else the compiler's vectors. */
 static void weigh_narrow(const uint8_t *src, int64_t src_stride, int32_t n, const int32_t *weights,
                          int32_t bytes, int32_t *acc, uint8_t *dst) {
-  if (__builtin_cpu_supports("avx2")) {
+  if (n <= 2 * MAX_PAIRS && __builtin_cpu_supports("avx2")) {
     weigh_narrow_avx2(src, src_stride, n, weights, bytes, dst);
   } else {
     weigh_rows(src, src_stride, n, weights, bytes, acc);

@@ -48,4 +48,25 @@ class NativeResampleTest {
       }
     }
   }
+
+  @Test
+  void resample_downscaleOverSixtyFourTimes_nativeEqualsJava() {
+    // Filters of more than 128 taps leave the AVX2 kernel for the portable row loop.
+    Resampler nativePasses = new Resampler(true);
+    assumeTrue(nativePasses.isNative(), "native library not loaded");
+    Resampler javaPasses = new Resampler(false);
+    SplittableRandom random = new SplittableRandom(9);
+    ImageBuffer source = ImageBuffer.allocate(0);
+    MemorySegment pixels = source.reshape(3000, 700, 3);
+    for (long i = 0; i < pixels.byteSize(); i++) {
+      pixels.set(ValueLayout.JAVA_BYTE, i, (byte) random.nextInt(256));
+    }
+    int outW = 9;
+    int outH = 5;
+    MemorySegment a = Arena.ofAuto().allocate((long) outW * outH * 3);
+    MemorySegment b = Arena.ofAuto().allocate((long) outW * outH * 3);
+    nativePasses.resample(source, 0, 0, 3000, 700, outW, outH, false, false, a);
+    javaPasses.resample(source, 0, 0, 3000, 700, outW, outH, false, false, b);
+    assertThat(a.mismatch(b)).isEqualTo(-1L);
+  }
 }
