@@ -219,7 +219,8 @@ public final class NativeImageDecoder implements ImageDecoder {
       int status = library.decode(true, data, region.x(), region.y(), region.width(), region.height(), scale,
           out, stride, outWidth, outHeight, maxPixels, maxScans, maxDecoderMemory, flags,
           scratch.heapWarnings(), scratch.heapError());
-      return new Outcome(status, scratch.heapWarningCount(), scratch.heapMessage());
+      int warnings = scratch.heapWarningCount();
+      return new Outcome(status, warnings, hasMessage(status, warnings) ? scratch.heapMessage() : "");
     }
     MemorySegment nativeData = data.isNative() ? data : scratch.copyOf(data);
     if (nativeData == null) { // too large to keep per thread: a copy for this call only
@@ -237,7 +238,13 @@ public final class NativeImageDecoder implements ImageDecoder {
     MemorySegment error = scratch.nativeError();
     int status = library.decode(false, nativeData, region.x(), region.y(), region.width(), region.height(), scale,
         out, (long) outWidth * 3, outWidth, outHeight, maxPixels, maxScans, maxDecoderMemory, flags, warnings, error);
-    return new Outcome(status, warnings.get(ValueLayout.JAVA_INT, 0), error.getString(0));
+    int count = warnings.get(ValueLayout.JAVA_INT, 0);
+    return new Outcome(status, count, hasMessage(status, count) ? error.getString(0) : "");
+  }
+
+  /** Whether the library left a message worth reading: a failure or a warning (a clean decode leaves none). */
+  private static boolean hasMessage(int status, int warnings) {
+    return status != NativeImageLibrary.OK || warnings > 0;
   }
 
   /** The largest DCT scale denominator that keeps the region at least the minimum size. */
