@@ -31,9 +31,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /** The options every command that loads data shares; they map one to one onto the builder. */
 final class LoaderOptions {
@@ -505,32 +503,6 @@ final class LoaderOptions {
 
   private static String mebibytes(long bytes) {
     return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
-  }
-
-  /** Reads a byte count: digits with an optional k, m, g or t suffix (powers of 1024), e.g. {@code 512m}. */
-  static final class ByteSize implements ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      int shift = v.isEmpty() ? 0 : switch (v.charAt(v.length() - 1)) {
-        case 'k' -> 10;
-        case 'm' -> 20;
-        case 'g' -> 30;
-        case 't' -> 40;
-        default -> 0;
-      };
-      String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
-      long n;
-      try {
-        n = Long.parseLong(digits);
-      } catch (NumberFormatException e) {
-        throw new TypeConversionException("'" + value + "' is not a size; use e.g. 512m or 4g");
-      }
-      if (n <= 0 || n > Long.MAX_VALUE >> shift) {
-        throw new TypeConversionException("'" + value + "' must be a positive size, e.g. 512m or 4g");
-      }
-      return n << shift;
-    }
   }
 
   ImageDecoder decoder() {

@@ -15,7 +15,7 @@ final class SourceFileOptions {
           + "always stay inside the image directory")
   boolean allowAbsolutePaths;
 
-  @Option(names = "--max-image-bytes", paramLabel = "SIZE", converter = LoaderOptions.ByteSize.class,
+  @Option(names = "--max-image-bytes", paramLabel = "SIZE", converter = ByteSize.class,
       description = "the largest image file read, e.g. 64m; a larger file fails its sample, naming the file "
           + "(default: 256m)")
   Long maxImageBytes;

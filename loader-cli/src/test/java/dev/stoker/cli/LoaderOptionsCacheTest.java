@@ -27,7 +27,7 @@ class LoaderOptionsCacheTest {
 
   @Test
   void byteSize_suffixes_arePowersOf1024() {
-    LoaderOptions.ByteSize size = new LoaderOptions.ByteSize();
+    ByteSize size = new ByteSize();
 
     assertThat(size.convert("1000")).isEqualTo(1000L);
     assertThat(size.convert("64k")).isEqualTo(64L << 10);
@@ -38,7 +38,7 @@ class LoaderOptionsCacheTest {
 
   @Test
   void byteSize_badValues_failSayingWhatASizeLooksLike() {
-    LoaderOptions.ByteSize size = new LoaderOptions.ByteSize();
+    ByteSize size = new ByteSize();
 
     assertThatThrownBy(() -> size.convert("4x")).isInstanceOf(TypeConversionException.class).hasMessageContaining("4x");
     assertThatThrownBy(() -> size.convert("0")).isInstanceOf(TypeConversionException.class).hasMessageContaining("positive");
