@@ -13,5 +13,6 @@
 @SuppressWarnings("module") // the qualified exports name modules compiled after this one
 module dev.stoker.api {
   exports dev.stoker.api;
+  exports dev.stoker.advice;
   exports dev.stoker.api.internal to dev.stoker.ring, dev.stoker.reactor, dev.stoker.cuda, dev.stoker.remote, dev.stoker.cli;
 }
