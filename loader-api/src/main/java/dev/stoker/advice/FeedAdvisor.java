@@ -23,7 +23,7 @@ import java.util.Locale;
  *       (exactly at the target counts) &rarr; {@link Remedy#NONE}, with the headroom (feed over
  *       target, in percent).
  *   <li><b>Nothing measured</b>: the bound is {@link Bound#UNKNOWN} &rarr; {@link Remedy#NONE},
- *       saying that nothing was measured to judge on.
+ *       saying that too little was measured to judge on.
  *   <li><b>Worker-bound</b> (decode or augment), fewer threads than cores &rarr;
  *       {@link Remedy#ADD_THREADS}: {@code ceil(target / per-thread rate)} threads, at least one
  *       more than now and at most the cores (all cores when the target or the per-thread rate is
@@ -90,7 +90,7 @@ public final class FeedAdvisor {
     }
     if (bound == Bound.UNKNOWN) {
       return new FeedAdvice(bound, feed, target, shortfall, Remedy.NONE, "",
-          "unknown: nothing on the producing side was measured, so there is nothing to advise");
+          "unknown: too little was measured to advise on");
     }
     Change change = switch (bound) {
       case DECODE, AUGMENT -> workerBound(facts);
@@ -131,7 +131,7 @@ public final class FeedAdvisor {
     int threads = f.threads();
     double perThread = perThread(f);
     if (threads < cores) {
-      long want = known(target) && known(perThread) ? (long) Math.ceil(target / perThread) : cores;
+      long want = known(target) && known(perThread) ? ceil(target / perThread) : cores;
       int use = (int) Math.max(threads + 1, Math.min(want, cores));
       String why;
       if (!known(perThread)) {
@@ -179,7 +179,7 @@ public final class FeedAdvisor {
           + "(stoker serve, --remote): all %d cores are busy%s", f.cores(),
           known(feed) ? " and feed " + count(feed) + " images/s" : ""));
     }
-    long nodes = (long) Math.ceil(target / feed);
+    long nodes = ceil(target / feed);
     return new Change(Remedy.ADD_NODES, String.format(Locale.ROOT, "serve from %d data-server nodes like this one "
         + "(stoker serve, --remote): all %d cores feed %s images/s of the %s asked", nodes, f.cores(), count(feed),
         count(target)));
@@ -219,11 +219,11 @@ public final class FeedAdvisor {
     }
     if (nodes > 0) {
       double perNode = feed / nodes;
-      long want = Math.max(nodes + 1L, (long) Math.ceil(target / perNode));
+      long want = Math.max(nodes + 1L, ceil(target / perNode));
       return new Change(Remedy.ADD_NODES, String.format(Locale.ROOT, "serve from %d nodes instead of %d, or a faster "
           + "network (each node delivers %s images/s; %s are asked)", want, nodes, count(perNode), count(target)));
     }
-    long times = Math.max(2, (long) Math.ceil(target / feed));
+    long times = Math.max(2, ceil(target / feed));
     return new Change(Remedy.ADD_NODES, String.format(Locale.ROOT, "serve from %d times the nodes serving now, or a "
         + "faster network (together they deliver %s images/s; %s are asked)", times, count(feed), count(target)));
   }
@@ -263,6 +263,14 @@ public final class FeedAdvisor {
       return Double.POSITIVE_INFINITY;
     }
     return Double.isInfinite(feed) && Double.isInfinite(target) ? 1 : target / feed;
+  }
+
+  /**
+   * The ceiling of a count from measured rates, forgiving their rounding: 3.0000000001 threads
+   * are 3.
+   */
+  private static long ceil(double x) {
+    return (long) Math.ceil(x * (1 - 1e-9));
   }
 
   /** A finite, positive number. */

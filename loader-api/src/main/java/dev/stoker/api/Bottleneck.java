@@ -1,5 +1,7 @@
 package dev.stoker.api;
 
+import dev.stoker.advice.FeedAdvice;
+import dev.stoker.advice.FeedAdvisor;
 import dev.stoker.api.internal.Checks;
 
 import java.util.Locale;
@@ -16,14 +18,32 @@ import java.util.Locale;
  *     batch ({@code Infinity} when it took no measurable time)
  * @param sentence the verdict in one sentence, starting with {@code "<bound>-bound: "} (or
  *     {@code "unknown: "})
+ * @param advice what {@link FeedAdvisor} makes of the run: by how much the loader falls short of
+ *     its consumer and the first thing to change, e.g. {@code "decode-bound: the consumer asked for
+ *     1.9x what the workers deliver (3,000 vs 1,600 images/s); first, use 4 threads instead of 2 (8
+ *     cores; 800 images/s per thread reaches 3,000)"}
  */
 public record Bottleneck(Bound bound, double producerImagesPerSecond, double consumerImagesPerSecond,
-    String sentence) {
+    String sentence, FeedAdvice advice) {
 
   /** Validates the fields. */
   public Bottleneck {
     Checks.notNull(bound, "bound");
     Checks.notNull(sentence, "sentence");
+    Checks.notNull(advice, "advice");
+  }
+
+  /**
+   * A verdict without advice ({@link FeedAdvice#notJudged}): for callers that know only the rates.
+   *
+   * @param bound the limiting stage
+   * @param producerImagesPerSecond what the producing stages could deliver
+   * @param consumerImagesPerSecond what the consumer could take
+   * @param sentence the verdict in one sentence
+   */
+  public Bottleneck(Bound bound, double producerImagesPerSecond, double consumerImagesPerSecond, String sentence) {
+    this(bound, producerImagesPerSecond, consumerImagesPerSecond, sentence,
+        FeedAdvice.notJudged(Checks.notNull(bound, "bound"), producerImagesPerSecond, consumerImagesPerSecond));
   }
 
   /** The stages a run can be bound by. */

@@ -201,8 +201,7 @@ final class BenchCommand implements Callable<Integer> {
     if (s.cache().enabled()) {
       o.put("cache_hit_rate", round(s.cache().hitRate(), 4));
     }
-    o.put("bound", stages.bottleneck().bound().label());
-    o.put("verdict", stages.bottleneck().sentence());
+    Summaries.putVerdict(o, stages);   // bound, verdict, remedy, advice
     if (floorRate >= 0) {
       o.put("floor_images_per_s", round(floorRate, 1));
     }

@@ -230,6 +230,7 @@ final class DemoCommand implements Callable<Integer> {
     node.put("epochs", summary.epochs());
     node.put("bytes_to_device", stats.bytesCopied());
     Summaries.putTuning(node, loader.tuning());
+    Summaries.putVerdict(node, loader.stageReport());   // bound, verdict, remedy, advice
     classes.forEach(node.putArray("class_names")::add);
     putNumber(node, "loss_start", training == null ? Double.NaN : training.lossStart());
     putNumber(node, "loss_end", training == null ? Double.NaN : training.lossEnd());

@@ -68,8 +68,9 @@ final class Summaries {
   }
 
   /**
-   * Prints the per-stage table of a run (count, rate, mean and percentiles), the ring's fill and
-   * the verdict on the stage that limited it.
+   * Prints the per-stage table of a run (count, rate, mean and percentiles), the ring's fill, the
+   * verdict on the stage that limited it and, on a line of its own starting {@code advice: }, the
+   * advice on it: by how much the loader falls short and the first thing to change.
    */
   static void printStages(StageReport r, PrintStream out) {
     out.printf("%-11s %10s %10s %9s %9s %9s %9s%n", "stage", "count", "per s", "mean ms", "p50 ms", "p95 ms", "p99 ms");
@@ -84,6 +85,22 @@ final class Summaries {
     out.printf("ring: %.1f of %d slots in use, on average, when the consumer took a batch; the consumer waited "
         + "%.1f%% of the time%n", r.meanRingOccupancy(), r.ringSlots(), r.consumerWaitPercent());
     out.println(r.bottleneck().sentence());
+    if (r.bottleneck().advice().judged()) {
+      out.println("advice: " + r.bottleneck().advice().sentence());
+    }
+  }
+
+  /**
+   * Puts the verdict's keys into a {@code --json} line: {@code bound} and {@code verdict} (the
+   * stage that limited the run and why), {@code remedy} (the first thing to change, e.g.
+   * {@code add-threads}, {@code none} when the loader keeps up) and {@code advice} (the advice's
+   * sentence: the bound, by how much, the change).
+   */
+  static void putVerdict(ObjectNode o, StageReport r) {
+    o.put("bound", r.bottleneck().bound().label());
+    o.put("verdict", r.bottleneck().sentence());
+    o.put("remedy", r.bottleneck().advice().first().label());
+    o.put("advice", r.bottleneck().advice().sentence());
   }
 
   /** Prints the loader's threads, in-flight samples and ring slots, what chose them and the bytes they hold. */

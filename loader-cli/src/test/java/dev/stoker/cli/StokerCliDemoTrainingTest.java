@@ -44,6 +44,9 @@ class StokerCliDemoTrainingTest {
     assertThat(status).isZero();
     JsonNode json = console.lastJson();
     assertThat(json.get("decoder").asText()).isIn("libjpeg-turbo", "imageio");
+    assertThat(json.get("advice").asText()).startsWith(json.get("bound").asText());
+    assertThat(json.get("remedy").asText()).isNotBlank();
+    assertThat(console.out()).contains("advice: " + json.get("advice").asText());
     if (json.get("backend").asText().equals("host")) {
       assertThat(json.get("fallback_reason").asText()).isNotBlank();
       assertThat(json.get("driver_version").isNull()).as("no driver version without CUDA").isTrue();

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.stoker.advice.Remedy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,22 @@ class StokerCliTest {
         .containsPattern("(?m)^decode +30 ")
         .containsPattern("(?m)^consumer +4 ")
         .contains(json.get("verdict").asText());
+  }
+
+  @Test
+  void bench_json_namesTheRemedyAndTheAdviceAndStderrHasTheAdviceLine() throws Exception {
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--threads", "2", "--batch", "8", "--size", "32",
+        "--epochs", "1", "--json");
+    assertThat(status).as(console.err()).isZero();
+    JsonNode json = console.lastJson();
+    String bound = json.get("bound").asText();
+    String advice = json.get("advice").asText();
+    assertThat(json.get("remedy").asText()).isIn(Arrays.stream(Remedy.values()).map(Remedy::label).toList());
+    assertThat(advice).startsWith(bound.equals("unknown") ? "unknown: " : bound + "-bound: ");
+    assertThat(console.err()).contains("advice: " + advice);
+    if (!json.get("remedy").asText().equals("none")) {
+      assertThat(advice).contains("; first, ").containsPattern("asked for [0-9.]+x what|asked for more than");
+    }
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.stoker.pipeline;
 
+import dev.stoker.advice.FeedAdvice;
+import dev.stoker.advice.FeedAdvisor;
+import dev.stoker.advice.FeedFacts;
 import dev.stoker.api.Bottleneck;
 import dev.stoker.api.Bottleneck.Bound;
 import java.util.Locale;
@@ -20,6 +23,15 @@ import java.util.Locale;
  * (source-bound: the nodes or the network, when samples arrive slower than the collate takes them), the reads on
  * their own threads, the serial collate, or, for the worker pool, the stage with the largest share
  * of a worker's time per image (read, decode, augment or collate).
+ *
+ * <p>The advice: the verdict, the rates behind it and what the loader knows of its machine and
+ * dataset ({@link Context}) become {@link FeedFacts}, and {@link FeedAdvisor} (the rules
+ * {@code stoker doctor} uses too) says by how much the loader falls short and the first thing to
+ * change. The facts: the workers in use and the machine's cores; one worker's rate
+ * {@code 1 / (its time per image)}; the augment's share of that time; the reads' rate
+ * ({@code readConcurrency / read}, or {@code workers / read} when the workers read); the dataset's
+ * encoded bytes, the available memory and the output's pixels as the context has them; reads from
+ * memory and the source images' pixels are not measured in a run (unknown).
  */
 final class BottleneckRules {
   /** At or above this consumer wait, in percent, the producers set the pace. */
@@ -88,13 +100,56 @@ final class BottleneckRules {
       return rate(batchSize, consumerNanos);
     }
 
-    private static double rate(int items, double nanos) {
+    static double rate(int items, double nanos) {
       return nanos > 0 ? items * 1e9 / nanos : Double.POSITIVE_INFINITY;
     }
   }
 
-  /** The verdict on {@code t}. */
+  /**
+   * What a run's loader knows of its machine and dataset, beside the timings.
+   *
+   * @param cores processors the machine offers
+   * @param memoryAvailableBytes memory free for a cache, or -1
+   * @param datasetEncodedBytes the dataset's files in bytes, or -1
+   * @param outputPixels pixels per output sample (height times width), or 0
+   * @param remote whether the samples come from data-server nodes
+   * @param nodes the nodes serving, or 0 when local or not counted
+   */
+  record Context(int cores, long memoryAvailableBytes, long datasetEncodedBytes, long outputPixels, boolean remote,
+      int nodes) {
+
+    /** Nothing known but the cores: as many as {@code workers} (at least 1). */
+    static Context unknown(int workers) {
+      return new Context(Math.max(1, workers), -1, -1, 0, false, 0);
+    }
+  }
+
+  /** The verdict on {@code t}, advised as if the machine had as many cores as workers and nothing else were known. */
   static Bottleneck judge(Timings t) {
+    return judge(t, Context.unknown(t.workers()));
+  }
+
+  /** The verdict on {@code t} with the advice on it, given what {@code c} knows. */
+  static Bottleneck judge(Timings t, Context c) {
+    Bottleneck verdict = verdict(t);
+    FeedAdvice advice = FeedAdvisor.advise(facts(t, c, verdict));
+    return new Bottleneck(verdict.bound(), verdict.producerImagesPerSecond(), verdict.consumerImagesPerSecond(),
+        verdict.sentence(), advice);
+  }
+
+  /** The facts the advice is judged on: the verdict's bound and rates, the workers' times, {@code c}. */
+  static FeedFacts facts(Timings t, Context c, Bottleneck verdict) {
+    double workerNanos = t.workerNanos();
+    double perThread = Timings.rate(1, workerNanos);
+    double augmentShare = workerNanos > 0 ? Math.min(1, t.augmentNanos() / workerNanos) : 0;
+    double read = t.workersRead() ? Timings.rate(t.workers(), t.readNanos()) : t.readRate();
+    return new FeedFacts(verdict.bound(), verdict.producerImagesPerSecond(), verdict.consumerImagesPerSecond(),
+        t.workers(), c.cores(), perThread, augmentShare, read, Double.POSITIVE_INFINITY, c.datasetEncodedBytes(), -1,
+        c.memoryAvailableBytes(), 0, c.outputPixels(), c.remote(), c.nodes());
+  }
+
+  /** The verdict on {@code t}, without advice. */
+  private static Bottleneck verdict(Timings t) {
     double producer = t.producerRate();
     double consumer = t.consumerRate();
     if (t.delivered() == 0) {

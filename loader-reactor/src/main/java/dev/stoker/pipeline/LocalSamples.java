@@ -140,7 +140,7 @@ final class LocalSamples extends SampleOrigin {
   private ByteBuffer readOnIo(int index) throws IOException {
     long start = System.nanoTime();
     ByteBuffer bytes = source.read(index);
-    metrics.read(System.nanoTime() - start);
+    metrics.read(System.nanoTime() - start, bytes.remaining());
     return bytes;
   }
 
@@ -152,7 +152,7 @@ final class LocalSamples extends SampleOrigin {
     ByteBuffer[] own = readBuffers.get();
     long start = System.nanoTime();
     ByteBuffer bytes = source.read(index, own[0]);
-    metrics.read(System.nanoTime() - start);
+    metrics.read(System.nanoTime() - start, bytes.remaining());
     if (bytes.isDirect() && (own[0] == null || bytes.capacity() > own[0].capacity())
         && bytes.capacity() <= keptReadBytes) {
       own[0] = bytes;

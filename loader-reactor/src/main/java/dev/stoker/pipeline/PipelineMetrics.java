@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -78,6 +79,8 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   private final DistributionSummary[] ringFill;
   /** The per-sample stages' times, held per thread until a run of them is full or a flush. */
   private final StageTimeStripes held;
+  /** Bytes read, summed over the samples whose reads were timed with their size. */
+  private final LongAdder readBytes = new LongAdder();
 
   /**
    * @param user the registry to publish to as well, or null for the own one alone
@@ -174,6 +177,17 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   /** One sample's bytes were read in {@code nanos}. */
   void read(long nanos) {
     recordPerSample(Stage.READ, nanos);
+  }
+
+  /** One sample's {@code bytes} were read in {@code nanos}. */
+  void read(long nanos, long bytes) {
+    recordPerSample(Stage.READ, nanos);
+    readBytes.add(bytes);
+  }
+
+  /** The bytes read so far ({@link #read(long, long)}), for the advice's estimate of the dataset's size. */
+  long readBytes() {
+    return readBytes.sum();
   }
 
   @Override

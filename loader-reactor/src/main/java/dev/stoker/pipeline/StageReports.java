@@ -8,18 +8,24 @@ import dev.stoker.api.StageReport;
 import dev.stoker.api.StageStats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Turns a loader's meters into the {@link StageReport} of its current or last run: marks where each
  * run starts and ends and reports the difference, so a warm-up run does not blur the next one: counts,
  * means and percentiles cover the same samples. The list stage, timed once per source, is reported
- * over the loader's life.
+ * over the loader's life. The verdict carries the advice ({@link BottleneckRules#judge(BottleneckRules.Timings,
+ * BottleneckRules.Context)}): the context is the machine now, the output's pixels and the dataset's encoded
+ * bytes estimated as its sample count times the run's mean bytes per read.
  */
 final class StageReports {
   private final PipelineMetrics metrics;
   private final BatchRing ring;
   private final int workers;
   private final int readConcurrency;
+  private final Supplier<Machine> machine;
+  private final int datasetSize;
+  private final boolean remote;
   private volatile Mark start;
   private volatile Mark end;
 
@@ -27,16 +33,30 @@ final class StageReports {
    * @param readConcurrency reads at once on their own threads, or 0 when the decode workers read
    */
   StageReports(PipelineMetrics metrics, BatchRing ring, int workers, int readConcurrency) {
+    this(metrics, ring, workers, readConcurrency, Machine::current, -1, false);
+  }
+
+  /**
+   * @param readConcurrency reads at once on their own threads, or 0 when the decode workers read
+   * @param machine the machine's cores and free memory, asked at each report
+   * @param datasetSize samples in the dataset, or -1 when unknown
+   * @param remote whether the samples come from data-server nodes
+   */
+  StageReports(PipelineMetrics metrics, BatchRing ring, int workers, int readConcurrency, Supplier<Machine> machine,
+      int datasetSize, boolean remote) {
     this.metrics = metrics;
     this.ring = ring;
     this.workers = workers;
     this.readConcurrency = readConcurrency;
+    this.machine = machine;
+    this.datasetSize = datasetSize;
+    this.remote = remote;
     this.start = mark();
   }
 
   /** The counters at one moment. */
   private record Mark(long nanoTime, long[] counts, double[] nanos, long[][] histograms, long delivered, long fills,
-      double fillTotal, RingStats ring) {}
+      double fillTotal, RingStats ring, long readBytes) {}
 
   private Mark mark() {
     metrics.flush();
@@ -50,7 +70,7 @@ final class StageReports {
       histograms[s.ordinal()] = metrics.histogram(s);
     }
     return new Mark(System.nanoTime(), counts, nanos, histograms, metrics.delivered(), metrics.fillCount(), metrics.fillTotal(),
-        ring.stats());
+        ring.stats(), metrics.readBytes());
   }
 
   void runStarted() {
@@ -81,8 +101,18 @@ final class StageReports {
     double wait = to.ring().minus(from.ring()).consumerWaitPercent();
     Bottleneck verdict = BottleneckRules.judge(new BottleneckRules.Timings(workers, readConcurrency,
         ring.layout().batchSize(), mean(stages, Stage.READ), mean(stages, Stage.DECODE), mean(stages, Stage.AUGMENT),
-        mean(stages, Stage.COLLATE), mean(stages, Stage.CONSUMER), delivered, wait, mean(stages, Stage.SOURCE_WAIT)));
+        mean(stages, Stage.COLLATE), mean(stages, Stage.CONSUMER), delivered, wait, mean(stages, Stage.SOURCE_WAIT)),
+        context(stages.get(Stage.READ.ordinal()).count(), to.readBytes() - from.readBytes()));
     return new StageReport(seconds, delivered, wait, meanFill, ring.slots(), stages, verdict);
+  }
+
+  /** What the advice needs beside the timings: the machine now, the output's pixels, the dataset's encoded bytes. */
+  BottleneckRules.Context context(long reads, long readBytes) {
+    Machine m = machine.get();
+    long encoded = reads > 0 && datasetSize > 0 && readBytes > 0
+        ? Math.round((double) readBytes / reads * datasetSize) : -1;
+    long outputPixels = (long) ring.layout().height() * ring.layout().width();
+    return new BottleneckRules.Context(m.cores(), m.memoryAvailableBytes(), encoded, outputPixels, remote, 0);
   }
 
   /** One stage's stats; its percentiles over the samples counted by {@code to} less {@code from}. */
