@@ -41,7 +41,8 @@ import java.util.Locale;
  *       busy, feeds the feed).
  *   <li><b>Read-bound, the encoded dataset fits</b>: its bytes known and at most
  *       {@value #CACHE_MEMORY_SHARE} of the available memory &rarr; {@link Remedy#CACHE}, with the
- *       {@code --cache-bytes} to give (the encoded bytes rounded up to a MiB).
+ *       {@code --cache-bytes} to give (the encoded bytes rounded up to a MiB) and the heap that
+ *       holds it (the cache takes at most 3/4 of the heap).
  *   <li><b>Read-bound, not fitting (or of unknown size), small and many files</b>: reads from
  *       memory at least {@value #SMALL_FILES_READ_RATIO} times the cold reads (both measured), so
  *       each file's opening costs more than its bytes &rarr; {@link Remedy#PACK}: pack the files
@@ -113,8 +114,8 @@ public final class FeedAdvisor {
         : f.bound().label() + "-bound: the loader keeps up";
     String numbers;
     if (known(feed) && known(target) && feed >= target) {
-      numbers = String.format(Locale.ROOT, " (the loader feeds %s images/s, %.0f%% headroom over the %s asked)",
-          count(feed), 100 * (feed / target - 1), count(target));
+      numbers = String.format(Locale.ROOT, " (%s feeds %s images/s, %.0f%% headroom over the %s asked)",
+          f.bound() == Bound.CONSUMER ? "the loader" : "it", count(feed), 100 * (feed / target - 1), count(target));
     } else if (known(target)) {
       numbers = " (it takes " + count(target) + " images/s" + (known(feed) ? "; the loader's stages could feed "
           + count(feed) : "") + ")";
@@ -190,10 +191,11 @@ public final class FeedAdvisor {
     long memory = f.memoryAvailableBytes();
     boolean sized = encoded > 0 && memory > 0;
     if (sized && encoded <= CACHE_MEMORY_SHARE * memory) {
-      long cacheBytes = Math.ceilDiv(encoded, MIB);
+      long cacheMib = Math.ceilDiv(encoded, MIB);
       return new Change(Remedy.CACHE, String.format(Locale.ROOT, "cache the files in memory with --cache-bytes %dm "
-          + "(they take %s of the %s available; from the second epoch on, reads come from memory; the heap must "
-          + "hold it: -Xmx in STOKER_JAVA_OPTS)", cacheBytes, bytes(encoded), bytes(memory)));
+          + "(they take %s of the %s available; from the second epoch on, reads come from memory; the cache lives "
+          + "on the heap, at most 3/4 of it: -Xmx%dm or more in STOKER_JAVA_OPTS)", cacheMib, bytes(encoded),
+          bytes(memory), Math.ceilDiv(cacheMib * 4, 3)));
     }
     String size = sized ? String.format(Locale.ROOT, "the files take %s, more than %.0f%% of the %s available",
         bytes(encoded), 100 * CACHE_MEMORY_SHARE, bytes(memory)) : "whether a cache fits was not judged: the "

@@ -79,7 +79,7 @@ class FeedAdvisorTest {
 
     assertThat(a.first()).isEqualTo(Remedy.NONE);
     assertThat(a.shortfall()).isLessThan(1);
-    assertThat(a.sentence()).isEqualTo("decode-bound: the loader keeps up (the loader feeds 3,300 images/s, 10% "
+    assertThat(a.sentence()).isEqualTo("decode-bound: the loader keeps up (it feeds 3,300 images/s, 10% "
         + "headroom over the 3,000 asked); nothing to change in the loader");
   }
 
@@ -165,8 +165,8 @@ class FeedAdvisorTest {
     assertThat(a.first()).isEqualTo(Remedy.CACHE);
     assertThat(a.sentence()).isEqualTo("read-bound: the consumer asked for 4.0x what the reads deliver (2,000 vs 500 "
         + "images/s); first, cache the files in memory with --cache-bytes 1431m (they take 1.4 GiB of the 16.0 GiB "
-        + "available; from the second epoch on, reads come from memory; the heap must hold it: -Xmx in "
-        + "STOKER_JAVA_OPTS)");
+        + "available; from the second epoch on, reads come from memory; the cache lives on the heap, at most 3/4 of "
+        + "it: -Xmx1908m or more in STOKER_JAVA_OPTS)");
   }
 
   @Test
