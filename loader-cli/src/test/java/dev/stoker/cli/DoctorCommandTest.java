@@ -3,8 +3,14 @@ package dev.stoker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,6 +70,25 @@ class DoctorCommandTest {
         .contains("Dataset: ", "Reads, cold: ", "Reads, from the page cache: ", "images/s per core (the loader with 1 "
             + "worker thread", "Memory: ", "MemAvailable", "GPU: none measured: ", "Model: resnet18 at batch 8",
             "Formula: total = ", "Feed: this machine can feed ", "it needs ", "Verdict: feasible with changes: ");
+  }
+
+  @Test
+  void readmeDoctorTable_listsExactlyTheKeys() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+    int start = lines.indexOf("### Can this machine feed it? (doctor)");
+    assertThat(start).as("the README's doctor section").isNotNegative();
+    while (!lines.get(start).startsWith("| key |")) {
+      start++;
+    }
+    Set<String> documented = new TreeSet<>();
+    Pattern key = Pattern.compile("`([a-z0-9_]+)`");
+    for (int i = start + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+      Matcher m = key.matcher(lines.get(i).split("\\|")[1]);
+      while (m.find()) {
+        documented.add(m.group(1));
+      }
+    }
+    assertThat(documented).containsExactlyInAnyOrderElementsOf(KEYS);
   }
 
   @Test
