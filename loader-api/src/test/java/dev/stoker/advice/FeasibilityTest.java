@@ -114,7 +114,8 @@ class FeasibilityTest {
   @Test
   void gpu_modelFitsAsAsked_feasible() {
     Hardware h = new Hardware(8, 16 * GIB, 80 * GIB, 20e9);
-    Workload w = new Workload(keepsUp(4_000, NONE), NONE, 500, NONE, NONE, GIB, GIB, model(ModelFamily.RESNET50, 64, 224));
+    Workload w = new Workload(keepsUp(4_000, NONE), NONE, 500, NONE, NONE, GIB, GIB,
+        model(ModelFamily.RESNET50, 64, 224));
 
     FeasibilityAnswer a = Feasibility.judge(w, h);
 

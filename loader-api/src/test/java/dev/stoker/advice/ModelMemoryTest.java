@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ModelMemoryTest {
   @Test
   void estimate_resnet50AtBatch64_isTheFormulaTermByTerm() {
-    ModelMemory m = ModelMemory.estimate(ModelFamily.RESNET50, 64, 224, 224, ModelMemory.Optimizer.SGD_MOMENTUM, false);
+    ModelMemory m = ModelMemory.estimate(ModelFamily.RESNET50, 64, 224, 224, ModelMemory.Optimizer.SGD_MOMENTUM,
+        false);
 
     long p = ModelFamily.RESNET50.parameters();
     assertThat(m.weightBytes()).isEqualTo(4 * p);

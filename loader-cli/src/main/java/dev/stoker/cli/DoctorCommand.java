@@ -121,9 +121,11 @@ final class DoctorCommand implements Callable<Integer> {
     TransformPlan plan = TransformPlan.compile(recipe.transformsFor(source.hasBoxes()));
     int width = plan.outputWidth();
     int height = plan.outputHeight();
-    double targetRate = target != null ? target : stepMillis != null ? batch / (stepMillis / 1000) : Double.POSITIVE_INFINITY;
+    double targetRate = target != null ? target
+        : stepMillis != null ? batch / (stepMillis / 1000) : Double.POSITIVE_INFINITY;
     String targetMethod = target != null ? "--target-images-per-s"
-        : stepMillis != null ? String.format(Locale.ROOT, "--batch %d / --gpu-step-ms %s", batch, stepMillis) : "none given";
+        : stepMillis != null ? String.format(Locale.ROOT, "--batch %d / --gpu-step-ms %s", batch, stepMillis)
+        : "none given";
     ModelMemory asked = family == null ? null : ModelMemory.estimate(family, batch == null ? DEFAULT_BATCH : batch,
         width, height, optimizer(), false);
 

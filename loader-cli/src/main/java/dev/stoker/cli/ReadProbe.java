@@ -1,11 +1,11 @@
 package dev.stoker.cli;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code stoker doctor}'s read measurement over the sampled files, {@value #READERS} readers in
- * parallel: cold, with {@code O_DIRECT} ({@link ExtendedOpenOption#DIRECT}, block-aligned buffers and
- * offsets) so the page cache is bypassed without root; and cached, reading the same files normally
+ * parallel: cold, with {@code O_DIRECT} ({@code com.sun.nio.file.ExtendedOpenOption.DIRECT},
+ * block-aligned buffers and offsets) so the page cache is bypassed without root; and cached, reading the same files normally
  * once untimed (into the page cache) and once timed. Where the file system refuses {@code O_DIRECT}
  * (tmpfs: the files are in memory anyway) the cold figure says so and is not measured.
  *
@@ -36,6 +36,13 @@ final class ReadProbe {
   static final int CHUNK = 1 << 20;
   /** Readers in parallel, as the loader keeps several reads in flight. */
   static final int READERS = 8;
+
+  /**
+   * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, looked up by name (module jdk.unsupported):
+   * javac warns at every compile-time use of that API, and the build fails on a warning. Null when
+   * this JDK has none.
+   */
+  static final OpenOption DIRECT = direct();
 
   private final LongSupplier nanoClock;
 
@@ -77,8 +84,13 @@ final class ReadProbe {
     if (files.isEmpty()) {
       return Rate.refused("no regular files in the sample to read");
     }
+    if (DIRECT == null) {
+      return Rate.refused("not measured: this JDK offers no O_DIRECT (com.sun.nio.file.ExtendedOpenOption.DIRECT)");
+    }
     int block;
+    String store;
     try {
+      store = Files.getFileStore(files.get(0)).type();
       block = Math.toIntExact(Files.getFileStore(files.get(0)).getBlockSize());
       readDirect(files.get(0), buffer(block), block);   // the probe: does the file system take O_DIRECT?
     } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
@@ -96,7 +108,21 @@ final class ReadProbe {
     double seconds = (nanoClock.getAsLong() - start) / 1e9;
     return new Rate(true, rest.size(), bytes, seconds, String.format(Locale.ROOT, "O_DIRECT reads (page cache "
         + "bypassed) of %d sampled files, %d readers in parallel as the loader keeps reads in flight, %d KiB "
-        + "block-aligned reads", rest.size(), READERS, CHUNK >> 10));
+        + "block-aligned reads%s", rest.size(), READERS, CHUNK >> 10, store.equals("tmpfs") || store.equals("ramfs")
+        ? "; the files are on " + store + ", in memory: cold is no slower than cached there" : ""));
+  }
+
+  private static OpenOption direct() {
+    try {
+      for (Object constant : Class.forName("com.sun.nio.file.ExtendedOpenOption").getEnumConstants()) {
+        if (((Enum<?>) constant).name().equals("DIRECT")) {
+          return (OpenOption) constant;
+        }
+      }
+    } catch (ClassNotFoundException | RuntimeException e) {
+      // no jdk.unsupported: the cold reads are not measured, and the reason says so
+    }
+    return null;
   }
 
   /** A direct buffer of {@value #CHUNK} bytes aligned to {@code block}. */
@@ -156,7 +182,7 @@ final class ReadProbe {
 
   private static long readDirect(Path file, ByteBuffer buffer, int block) throws IOException {
     long position = 0;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, DIRECT)) {
       while (true) {
         buffer.clear();
         int n = channel.read(buffer, position);

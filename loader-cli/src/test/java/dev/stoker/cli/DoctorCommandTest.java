@@ -49,7 +49,8 @@ class DoctorCommandTest {
     assertThat(json.get("sample").asInt()).isEqualTo(12);
     assertThat(json.get("preset").asText()).isEqualTo("imagenet-train");
     assertThat(json.get("encoded_bytes").asLong()).isPositive();
-    assertThat(json.get("decoded_bytes").asLong()).isCloseTo(Math.round(json.get("mean_source_pixels").asDouble() * 3 * 24),
+    assertThat(json.get("decoded_bytes").asLong()).isCloseTo(
+        Math.round(json.get("mean_source_pixels").asDouble() * 3 * 24),
         org.assertj.core.data.Offset.offset(24L * 3 + 1));
     assertThat(json.get("per_core_images_per_s").asDouble()).isPositive();
     assertThat(json.get("read_cached_images_per_s").asDouble()).isPositive();
