@@ -228,7 +228,8 @@ final class SvgChart {
       s.append("<line class=\"marker\" x1=\"").append(Html.num(x)).append("\" x2=\"").append(Html.num(x))
           .append("\" y1=\"").append(TOP).append("\" y2=\"").append(TOP + p.height)
           .append("\" stroke=\"#888888\" stroke-dasharray=\"3 3\"/>\n");
-      s.append(text(x + 3, TOP + p.height - 4, "start", "#555555", m.label));
+      boolean right = x > LEFT + p.width * 0.9;   // a label near the right edge goes to the line's left
+      s.append(text(right ? x - 3 : x + 3, TOP + p.height - 4, right ? "end" : "start", "#555555", m.label));
     }
     if (lines.stream().allMatch(l -> l.x.length == 0) && areas.stream().allMatch(a -> a.x.length == 0)) {
       s.append(text(LEFT + p.width / 2.0, TOP + p.height / 2.0, "middle", "#888888", "no samples"));

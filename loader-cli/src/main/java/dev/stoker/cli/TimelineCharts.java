@@ -83,7 +83,7 @@ final class TimelineCharts {
       if (e.epoch() == warmUpEpochs && warmUpEpochs > 0) {
         warmUpEnd = e.seconds();
       }
-      if (e.seconds() > 0 && e.seconds() < seconds && e.epoch() >= warmUpEpochs) {   // not one begun as the run ended
+      if (e.seconds() > 0 && e.epoch() >= warmUpEpochs && deliveredFrom(e.seconds())) {   // not the next, unrun one
         marks.add(new double[] {e.seconds(), e.epoch()});
       }
     }
@@ -96,6 +96,12 @@ final class TimelineCharts {
       }
     }
     return chart;
+  }
+
+  /** Whether any image was delivered after {@code seconds}: an epoch seen only as the run ended never ran. */
+  private boolean deliveredFrom(double seconds) {
+    int delivered = RunTimeline.STAGES.indexOf("delivered");
+    return points.stream().anyMatch(p -> p.end() > seconds && p.perSecond()[delivered] > 0);
   }
 
   /** Images per second through each stage; a stage never timed (e.g. decode under {@code --remote}) is left out. */
