@@ -147,10 +147,22 @@ final class RunTimeline implements AutoCloseable {
    * {@link #MAX_READINGS} are held.
    */
   synchronized void tick() {
+    tick(false);
+  }
+
+  /**
+   * Takes one reading; the {@code last} one replaces the one before it if that came less than half
+   * a period earlier, so that the timeline does not end on a sliver whose rate is mostly noise (the
+   * meters' last flush as the run ends).
+   */
+  private void tick(boolean last) {
     if (stopped) {
       return;
     }
     Reading r = probe.read(clock.getAsLong());
+    if (last && readings.size() >= 2 && r.nanos() - readings.getLast().nanos() < periodMillis * 1_000_000 / 2) {
+      readings.removeLast();
+    }
     if (readings.size() >= MAX_READINGS) {
       List<Reading> kept = new ArrayList<>(MAX_READINGS / 2 + 1);
       for (int i = 0; i < readings.size(); i += 2) {
@@ -166,13 +178,16 @@ final class RunTimeline implements AutoCloseable {
     readings.add(r);
   }
 
-  /** Takes the last reading and ends the thread; later calls do nothing. */
+  /**
+   * Takes the last reading (it replaces the one before if that is under half a period old) and ends
+   * the thread; later calls do nothing.
+   */
   void stop() {
     synchronized (this) {
       if (stopped) {
         return;
       }
-      tick();
+      tick(true);
       stopped = true;
     }
     if (thread != null) {

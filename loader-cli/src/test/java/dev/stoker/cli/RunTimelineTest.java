@@ -156,6 +156,33 @@ class RunTimelineTest {
   }
 
   @Test
+  void stop_underHalfAPeriodAfterTheLastReading_replacesIt_soNoSliverEndsTheTimeline() {
+    FakeMeters meters = new FakeMeters();
+    RunTimeline timeline = new RunTimeline(meters, () -> meters.nanos);
+    meters.advance(200);
+    timeline.tick();
+    meters.advance(200);
+    timeline.tick();
+    meters.advance(40);
+    timeline.stop();
+    assertThat(timeline.readings()).isEqualTo(3);
+    assertThat(timeline.points().getLast().start()).isEqualTo(0.2, within(1e-9));
+    assertThat(timeline.points().getLast().end()).isEqualTo(0.44, within(1e-9));
+  }
+
+  @Test
+  void stop_halfAPeriodOrMoreAfterTheLastReading_addsIt_negativeControl() {
+    FakeMeters meters = new FakeMeters();
+    RunTimeline timeline = new RunTimeline(meters, () -> meters.nanos);
+    meters.advance(200);
+    timeline.tick();
+    meters.advance(100);
+    timeline.stop();
+    assertThat(timeline.readings()).isEqualTo(3);
+    assertThat(timeline.points().getLast().start()).isEqualTo(0.2, within(1e-9));
+  }
+
+  @Test
   void start_thread_readsUntilStopped() throws Exception {
     FakeMeters meters = new FakeMeters();
     RunTimeline timeline = RunTimeline.start(meters, System::nanoTime);
