@@ -38,7 +38,7 @@ final class HtmlReport {
    *
    * @param command {@code bench} or {@code demo}
    * @param dataset the loader's description of its source
-   * @param path the dataset's path as given, or a description where there is none
+   * @param path the dataset's path as given, null where there is none (a generated set, remote nodes)
    * @param classes the class names, index = label
    * @param settings the settings that ran, as name and value, in order
    * @param machine where it ran
@@ -59,7 +59,8 @@ final class HtmlReport {
         .append("<title>stoker ").append(Html.escape(run.command())).append(": ").append(Html.escape(run.dataset()))
         .append("</title>\n<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n");
     s.append("<h1>stoker ").append(Html.escape(run.command())).append("</h1>\n<p class=\"dataset\">")
-        .append(Html.escape(run.path())).append(" &mdash; ").append(Html.escape(run.dataset())).append("</p>\n");
+        .append(run.path() == null ? "" : Html.escape(run.path()) + " &mdash; ").append(Html.escape(run.dataset()))
+        .append("</p>\n");
     figures(s, json);
     s.append("<h2>Verdict</h2>\n<p class=\"verdict\"").append(json.has("verdict") ? " data-key=\"verdict\"" : "")
         .append('>').append(Html.escape(run.stages().bottleneck().sentence())).append("</p>\n");

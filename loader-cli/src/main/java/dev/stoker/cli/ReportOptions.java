@@ -94,7 +94,7 @@ final class ReportOptions {
     }
     timeline.stop();
     String page = HtmlReport.page(new HtmlReport.Run(command, loader.sourceDescription(),
-        path == null ? "(no path: remote nodes or a generated set)" : path.toString(), input.classes(),
+        path == null ? null : path.toString(), input.classes(),
         settings(loader, input, options, epochs, warmUpEpochs), MachineInfo.here(), timeline, warmUpEpochs, stages, json));
     try {
       Files.writeString(temp, page, StandardCharsets.UTF_8);
