@@ -71,6 +71,9 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   StateOptions state = new StateOptions();
 
+  @Mixin
+  ReportOptions report = new ReportOptions();
+
   /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
   private static long allocatedBytes() {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
@@ -88,6 +91,7 @@ final class BenchCommand implements Callable<Integer> {
     if (floor && remote.given()) {
       throw new UsageException("--floor decodes the files here; with --remote the nodes do");
     }
+    report.check("bench");   // last: it makes the temporary file that the finally below deletes
     try (MetricsOptions.Endpoint endpoint = metrics.start("bench", System.err);
         RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err);
         IndexTrace trace = traceIndices == null ? null : IndexTrace.open(traceIndices, options.shardRank, options.shardWorldSize)) {
@@ -97,6 +101,8 @@ final class BenchCommand implements Callable<Integer> {
           : Input.local(combine.open(dir, dataset))) {
         return bench(input, Duration.ofNanos(System.nanoTime() - opening), record, trace);
       }
+    } finally {
+      report.discard();   // a run that failed leaves no temporary file
     }
   }
 
@@ -104,7 +110,8 @@ final class BenchCommand implements Callable<Integer> {
     if (input.local() != null) {
       Summaries.printWarnings(input.local(), System.err);
     }
-    try (Loader loader = options.build(input, listTime, BatchRings.direct(), record::failed)) {
+    try (Loader loader = options.build(input, listTime, BatchRings.direct(), record::failed);
+        RunTimeline timeline = report.timeline(loader)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%s%n", loader.sourceDescription(),
           loader.layout(), loader.tuning().threads(), Summaries.decoder(loader.decoderName()), options.shardOrigin);
       LoaderState resumed = state.resumed();
@@ -145,6 +152,9 @@ final class BenchCommand implements Callable<Integer> {
       }
       record.onInterrupt(() -> { });
       state.save(loader.state(), "ended");
+      if (timeline != null) {
+        timeline.stop();   // the report's timeline ends with the timed epochs, before any --floor
+      }
       double heapPerImage = (allocatedBytes() - allocatedBefore) / (double) Math.max(1, summary.delivered());
       double wirePerImage = input.nodes() != null
           ? (input.wireBytes() - wireBefore) / (double) Math.max(1, summary.delivered()) : -1;
@@ -159,9 +169,11 @@ final class BenchCommand implements Callable<Integer> {
         System.err.printf("full-decode floor: %,.0f images/s (%s, %d threads); ours is %.2fx the floor%n",
             floorRate, summary.decoder(), threads, summary.imagesPerSecond() / floorRate);
       }
+      String line = toJson(summary, stages, input, loader, digest.hex(), floorRate, heapPerImage, wirePerImage);
       if (json) {
-        System.out.println(toJson(summary, stages, input, loader, digest.hex(), floorRate, heapPerImage, wirePerImage));
+        System.out.println(line);
       }
+      report.write(loader, input, options, epochs, resumed == null ? 1 : 0, stages, line, timeline, dir);
       return 0;
     }
   }

@@ -59,6 +59,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   StateOptions state = new StateOptions();
 
+  @Mixin
+  ReportOptions report = new ReportOptions();
+
   @Option(names = "--epochs", paramLabel = "E", description = "epochs to run (default: ${DEFAULT-VALUE})")
   int epochs = 3;
 
@@ -106,10 +109,13 @@ final class DemoCommand implements Callable<Integer> {
     if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
       throw new UsageException("--learning-rate: must be a positive number, got " + learningRate);
     }
+    report.check("demo");   // last: it makes the temporary file that the finally below deletes
     try (MetricsOptions.Endpoint endpoint = metrics.start("demo", System.err);
         RunRecord record = RunRecord.open("demo", options.failuresFile, json, System.out, System.err)) {
       options.meters = endpoint == null ? null : endpoint.registry();
       return open(record);
+    } finally {
+      report.discard();   // a run that failed leaves no temporary file
     }
   }
 
@@ -140,7 +146,8 @@ final class DemoCommand implements Callable<Integer> {
     Summaries.printClasses("demo", classes, CLASSES_SHOWN, System.err);
     boolean hasBoxes = input.hasBoxes();
     try (DeviceFeed feed = DeviceFeed.open(DeviceTransform.imagenet(PixelType.FLOAT32));
-        Loader loader = options.build(input, listTime, feed.rings(), record::failed)) {
+        Loader loader = options.build(input, listTime, feed.rings(), record::failed);
+        RunTimeline timeline = report.timeline(loader)) {
       System.err.printf("demo: %s -> %s batches, %s, %d threads, decoder %s, ring of %d %s slots, backend %s%s%s%n",
           loader.sourceDescription(), loader.layout(), options.describeTransforms(hasBoxes), loader.tuning().threads(),
           Summaries.decoder(loader.decoderName()), loader.tuning().ringSlots(), feed.backend().equals("cuda") ? "pinned" : "direct", feed.backend(),
@@ -201,9 +208,11 @@ final class DemoCommand implements Callable<Integer> {
             feed.backend().equals("cuda") ? "GPU" : "host", training.lossStart(), training.lossEnd(),
             training.accuracy(), training.chance());
       }
+      String line = jsonLine(feed, loader, summary, training, classes);
       if (json) {
-        System.out.println(jsonLine(feed, loader, summary, training, classes));
+        System.out.println(line);
       }
+      report.write(loader, input, options, epochs, 0, loader.stageReport(), line, timeline, dir);
       return summary.delivered() + summary.failed() == expected ? 0 : StokerCli.FAILED;   // a count that does not add up: a failed run
     }
   }
