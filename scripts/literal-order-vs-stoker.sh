@@ -41,7 +41,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 "$STOKER" --version >/dev/null   # builds first, outside the timed runs
-echo "machine: $(nproc) CPUs, $(java -version 2>&1 | head -1 || true); dataset $DIR; threads $THREADS; batch $BATCH;" \
+echo "machine: $(nproc) CPUs; $("$STOKER" --version 2>&1 | tr "\n" " "); dataset $DIR; threads $THREADS; batch $BATCH;" \
   "$EPOCHS timed epoch(s) after a warm-up; recipe: $SPEC"
 run() { # run KIND [--literal-order]: one JSON line, with the run's CPU seconds added
   local kind=$1
@@ -61,11 +61,18 @@ d["kind"] = kind
 print(json.dumps(d))
 PY
 }
+show() { # one run's line, from its JSON
+  /usr/bin/python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+print("%-8s %8.1f images/s %8.1f CPU ms/image  digest %s  literal_order %s" % (d["kind"], d["images_per_s"],
+      d["cpu_ms_per_image"], d["digest"][:16], str(d["literal_order"]).lower()))'
+}
 EXTRA=("$@")
 : >"$TMP/runs"
 for ((i = 0; i < ROUNDS; i++)); do
-  run literal --literal-order | tee -a "$TMP/runs" | /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(f"literal  {d[\"images_per_s\"]:8.1f} images/s  {d[\"cpu_ms_per_image\"]:7.1f} CPU ms/image  digest {d[\"digest\"][:16]}  literal_order {str(d[\"literal_order\"]).lower()}")'
-  run stoker | tee -a "$TMP/runs" | /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); print(f"stoker   {d[\"images_per_s\"]:8.1f} images/s  {d[\"cpu_ms_per_image\"]:7.1f} CPU ms/image  digest {d[\"digest\"][:16]}  literal_order {str(d[\"literal_order\"]).lower()}")'
+  run literal --literal-order | tee -a "$TMP/runs" | show
+  run stoker | tee -a "$TMP/runs" | show
 done
 "$STOKER" plan --transforms "$SPEC" --image "$IMAGE" --json 2>/dev/null | tail -1 >"$TMP/plan"
 /usr/bin/python3 - "$TMP/runs" "$TMP/plan" <<'PY'

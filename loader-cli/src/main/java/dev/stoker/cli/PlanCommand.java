@@ -82,7 +82,8 @@ final class PlanCommand implements Callable<Integer> {
       return "decode";
     }
     if (row.steps().size() == 1) {
-      return (row.steps().getFirst() + 1) + " " + name(specs, row.steps().getFirst());
+      int i = row.steps().getFirst();
+      return (i + 1) + " " + specs.get(i).getClass().getSimpleName();
     }
     StringBuilder b = new StringBuilder();
     for (int i : row.steps()) {
@@ -95,6 +96,9 @@ final class PlanCommand implements Callable<Integer> {
     out.printf("plan: %s on a %dx%d image (%.1f MP); means of %d draws of the random steps%n",
         TransformSpecs.format(specs), p.imageWidth(), p.imageHeight(),
         (double) p.imageWidth() * p.imageHeight() / 1e6, AugmentationPlan.DRAWS);
+    for (int i = 0; i < specs.size(); i++) {
+      out.printf("  step %d: %s%n", i + 1, name(specs, i));
+    }
     out.println();
     out.println("as written (a naive pipeline: decode the whole image, each step at the resolution it receives):");
     table(p.naive(), specs, out);
@@ -111,18 +115,19 @@ final class PlanCommand implements Callable<Integer> {
       out.println();
       out.println("steps Stoker runs elsewhere than written:");
       for (AugmentationPlan.Note n : p.notes()) {
-        out.printf("  %d %s: %s: %s%n", n.step() + 1, name(specs, n.step()), verdict(n.verdict()), n.reason());
+        out.printf("  step %d %s: %s: %s%n", n.step() + 1, specs.get(n.step()).getClass().getSimpleName(),
+            verdict(n.verdict()), n.reason());
       }
     }
   }
 
   private static void table(List<AugmentationPlan.Row> rows, List<TransformSpec> specs, PrintStream out) {
-    out.printf("  %-34s %-44s %11s %11s %10s%n", "step", "what", "in", "out", "est. ms");
+    out.printf("  %-22s %-52s %11s %11s %10s%n", "step", "what", "in", "out", "est. ms");
     for (AugmentationPlan.Row r : rows) {
-      out.printf(Locale.ROOT, "  %-34s %-44s %11s %11s %10.2f%n", clip(label(specs, r), 34), clip(r.action(), 44),
+      out.printf(Locale.ROOT, "  %-22s %-52s %11s %11s %10.2f%n", clip(label(specs, r), 22), clip(r.action(), 52),
           size(r.inWidth(), r.inHeight()), size(r.outWidth(), r.outHeight()), r.nanos() / 1e6);
     }
-    out.printf(Locale.ROOT, "  %-34s %-44s %11s %11s %10.2f%n", "total", "", "", "",
+    out.printf(Locale.ROOT, "  %-22s %-52s %11s %11s %10.2f%n", "total", "", "", "",
         rows.stream().mapToDouble(AugmentationPlan.Row::nanos).sum() / 1e6);
   }
 

@@ -325,6 +325,8 @@ public final class AugmentationPlan {
   /** Row sums over the draws, keyed by row position. */
   static final class Means {
     private final List<Row> sums = new ArrayList<>();
+    /** Per row, how many draws gave each action (a decode's scale varies from draw to draw). */
+    private final List<java.util.Map<String, Integer>> actions = new ArrayList<>();
     private int at;
 
     void start() {
@@ -335,18 +337,24 @@ public final class AugmentationPlan {
         double pixelsOut, double nanos) {
       if (at == sums.size()) {
         sums.add(new Row(steps, action, inW, inH, outW, outH, pixelsIn, pixelsOut, nanos));
+        actions.add(new java.util.TreeMap<>());
       } else {
         Row r = sums.get(at);
         sums.set(at, new Row(r.steps(), r.action(), r.inWidth() + inW, r.inHeight() + inH, r.outWidth() + outW,
             r.outHeight() + outH, r.pixelsIn() + pixelsIn, r.pixelsOut() + pixelsOut, r.nanos() + nanos));
       }
+      actions.get(at).merge(action, 1, Integer::sum);
       at++;
     }
 
+    /** The rows' means; each row's action is the one most draws gave. */
     List<Row> rows(int draws) {
       List<Row> rows = new ArrayList<>();
-      for (Row r : sums) {
-        rows.add(new Row(r.steps(), r.action(), r.inWidth() / draws, r.inHeight() / draws, r.outWidth() / draws,
+      for (int i = 0; i < sums.size(); i++) {
+        Row r = sums.get(i);
+        String action = java.util.Collections.max(actions.get(i).entrySet(), java.util.Map.Entry.comparingByValue())
+            .getKey();
+        rows.add(new Row(r.steps(), action, r.inWidth() / draws, r.inHeight() / draws, r.outWidth() / draws,
             r.outHeight() / draws, r.pixelsIn() / draws, r.pixelsOut() / draws, r.nanos() / draws));
       }
       return rows;
