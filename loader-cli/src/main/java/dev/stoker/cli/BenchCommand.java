@@ -74,6 +74,12 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   ReportOptions report = new ReportOptions();
 
+  // issue 19: the order as written, for measuring what Stoker's plan saves
+  @Option(names = "--literal-order", description = "run the transforms as a naive pipeline does, in the order "
+      + "written: decode every image whole, then each step at the resolution it receives (different bytes from the "
+      + "default path, same bytes for the same seed); adds literal_order true to the JSON. Compare with stoker plan")
+  boolean literalOrder;
+
   /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
   private static long allocatedBytes() {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
@@ -91,6 +97,10 @@ final class BenchCommand implements Callable<Integer> {
     if (floor && remote.given()) {
       throw new UsageException("--floor decodes the files here; with --remote the nodes do");
     }
+    if (literalOrder && remote.given()) {
+      throw new UsageException("--literal-order runs the steps here; with --remote the nodes process the samples");
+    }
+    options.literalOrder = literalOrder;
     report.check("bench");   // last: it makes the temporary file that the finally below deletes
     try (MetricsOptions.Endpoint endpoint = metrics.start("bench", System.err);
         RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err);
@@ -195,6 +205,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("seed", options.seed);
     o.put("preset", options.presetFor(input.hasBoxes()));   // null with --transforms
     o.put("transforms", options.formatTransforms(input.hasBoxes()));
+    o.put("literal_order", literalOrder);
     o.put("decoder", s.decoder());
     if (s.decoder().equals("libjpeg-turbo")) {
       o.put("png_reader", ImageDecoders.nativePngReader().orElse(null));   // libdeflate or libpng

@@ -160,6 +160,9 @@ final class LoaderOptions {
       + "gray where data is missing) instead of failing them; the native decoder only")
   boolean lenient;
 
+  /** bench --literal-order (issue 19): the steps as written, set by the command, not an option here. */
+  boolean literalOrder;
+
   /** The output's height and width for a preset: {@code --size}, else {@value #DEFAULT_SIZE}. */
   int size() {
     return size == null ? DEFAULT_SIZE : size;
@@ -435,7 +438,8 @@ final class LoaderOptions {
         .shuffle(!noShuffle)
         .shard(shardRank, shardWorldSize)
         .lastBatch(lastBatchPolicy())
-        .failurePolicy(failurePolicy());
+        .failurePolicy(failurePolicy())
+        .literalOrder(literalOrder);
   }
 
   LastBatchPolicy lastBatchPolicy() {

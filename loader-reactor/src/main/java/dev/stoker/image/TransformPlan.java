@@ -277,35 +277,44 @@ public final class TransformPlan {
     BoxSet moving = boxes != null && boxes.count() > 0 ? boxes : null;
     CropGeometry g = CropGeometry.identity(imageWidth, imageHeight);
     for (TransformSpec spec : specs) {
-      g = switch (spec) {
-        case RandomResizedCrop c -> randomResizedCrop(g, c, random, moving);
-        case Resize r -> resize(g, r.width(), r.height(), moving);
-        case ResizeShorter r -> resizeShorter(g, r.size(), moving);
-        case CenterCrop c -> centerCrop(g, c, moving);
-        case RandomCrop c -> randomCrop(g, c, random, moving);
-        case Pad p -> pad(g, p, moving);
-        // p == 0 draws nothing, so a disabled flip leaves every later random choice as without it
-        case HorizontalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? mirror(g, moving) : g;
-        case VerticalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? mirrorVertically(g, moving) : g;
-        case Rotate r -> r.p() > 0 && random.nextDouble() < r.p()
-            ? rotate(g, uniform(random, r.minDegrees(), r.maxDegrees()), r.fill(), moving) : g;
-        case RandomIoUCrop c -> ioUCrop(g, c, random, moving);
-        case ColorJitter j -> g;
-        case Grayscale gray -> g;
-        case ZoomOut z -> zoomOut(g, z, random, moving);
-        case RandAugment a -> g;
-        case TrivialAugmentWide a -> g;
-        case RandomErasing e -> g;
-        case GaussianBlur b -> g;
-        case PhotometricDistort d -> g;
-        case Custom c -> g;
-        case Normalize n -> g;
-      };
+      g = step(g, spec, random, moving);
       if (moving != null && moving.count() == 0) {
         moving = null;
       }
     }
     return g;
+  }
+
+  /**
+   * Folds one step into {@code g}, drawing that step's geometric random choices (the body of
+   * {@link #geometry}'s loop; also the literal-order executor's, which renders one step at a time).
+   * Non-geometric steps return {@code g} and draw nothing.
+   */
+  static CropGeometry step(CropGeometry g, TransformSpec spec, SplittableRandom random, BoxSet moving) {
+    return switch (spec) {
+      case RandomResizedCrop c -> randomResizedCrop(g, c, random, moving);
+      case Resize r -> resize(g, r.width(), r.height(), moving);
+      case ResizeShorter r -> resizeShorter(g, r.size(), moving);
+      case CenterCrop c -> centerCrop(g, c, moving);
+      case RandomCrop c -> randomCrop(g, c, random, moving);
+      case Pad p -> pad(g, p, moving);
+      // p == 0 draws nothing, so a disabled flip leaves every later random choice as without it
+      case HorizontalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? mirror(g, moving) : g;
+      case VerticalFlip f -> f.p() > 0 && random.nextDouble() < f.p() ? mirrorVertically(g, moving) : g;
+      case Rotate r -> r.p() > 0 && random.nextDouble() < r.p()
+          ? rotate(g, uniform(random, r.minDegrees(), r.maxDegrees()), r.fill(), moving) : g;
+      case RandomIoUCrop c -> ioUCrop(g, c, random, moving);
+      case ColorJitter j -> g;
+      case Grayscale gray -> g;
+      case ZoomOut z -> zoomOut(g, z, random, moving);
+      case RandAugment a -> g;
+      case TrivialAugmentWide a -> g;
+      case RandomErasing e -> g;
+      case GaussianBlur b -> g;
+      case PhotometricDistort d -> g;
+      case Custom c -> g;
+      case Normalize n -> g;
+    };
   }
 
   private static CropGeometry crop(CropGeometry g, double cx, double cy, double cw, double ch, int newWidth,

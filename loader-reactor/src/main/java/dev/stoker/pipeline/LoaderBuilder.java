@@ -61,6 +61,8 @@ public final class LoaderBuilder {
   long maxOffHeapBytes;
   /** Replaces the processor's box-aware call; for the pipeline's own tests only. */
   BoxedProcess boxedProcess;
+  /** Issue 19: run the steps in the order written ({@link #literalOrder(boolean)}). */
+  boolean literalOrder;
 
   LoaderBuilder() {}
 
@@ -391,6 +393,27 @@ public final class LoaderBuilder {
   public LoaderBuilder maxScratchBytes(long maxScratchBytes) {
     Checks.argument(maxScratchBytes >= 0, "maxScratchBytes", "must not be negative, got " + maxScratchBytes);
     this.maxScratchBytes = maxScratchBytes;
+    return this;
+  }
+
+  /**
+   * Runs the transforms in the order written, as a naive pipeline does: every image decoded whole
+   * at full size, then each step at the resolution the step before it left
+   * ({@link dev.stoker.image.LiteralOrderProcessor}), instead of Stoker's plan (geometry folded
+   * into one map, only the region it shows decoded, colour on the output). For measuring what that
+   * plan saves; the bytes differ from the default path's (the random draws come step by step), and
+   * are the same for the same seed at any thread count. Default {@code false}. A dataset with
+   * boxes is refused at {@link #build()}: this path does not move boxes.
+   *
+   * <pre>{@code
+   * Loader.builder().source(source).transforms(specs).literalOrder(true)
+   * }</pre>
+   *
+   * @param literalOrder whether to run the steps as written
+   * @return this builder
+   */
+  public LoaderBuilder literalOrder(boolean literalOrder) {
+    this.literalOrder = literalOrder;
     return this;
   }
 

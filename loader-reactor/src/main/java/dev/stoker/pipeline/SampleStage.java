@@ -3,6 +3,8 @@ package dev.stoker.pipeline;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.SampleSource;
 import dev.stoker.decode.ImageDecoders;
+import dev.stoker.api.internal.Checks;
+import dev.stoker.image.LiteralOrderProcessor;
 import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import java.nio.ByteBuffer;
@@ -30,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class SampleStage {
   private final SampleSource source;
   private final SampleProcessor processor;
+  /** The steps in the order written ({@link LoaderBuilder#literalOrder}), or null for the plan. */
+  private LiteralOrderProcessor literal;
   private final BoxedProcess boxed;
   private final SampleBufferPool pool;
   private final long seed;
@@ -61,7 +65,13 @@ final class SampleStage {
     int boxCapacity = source.hasBoxes() ? source.maxBoxCount() : 0;
     SampleBufferPool pool = freedByGc ? SampleBufferPool.freedByGc(plan.sampleBytes(), boxCapacity)
         : new SampleBufferPool(plan.sampleBytes(), boxCapacity);
-    return new SampleStage(source, processor, boxed, pool, b.seed);
+    SampleStage stage = new SampleStage(source, processor, boxed, pool, b.seed);
+    if (b.literalOrder) {
+      Checks.argument(!source.hasBoxes(), "literalOrder", "runs the steps as written without moving boxes; "
+          + "this dataset has boxes");
+      stage.literal = new LiteralOrderProcessor(decoder, plan, metrics);
+    }
+    return stage;
   }
 
   /**
@@ -87,7 +97,10 @@ final class SampleStage {
       String name = source.sourceName(index);
       SplittableRandom random = EpochOrder.sampleRandom(seed, epoch, index);
       boolean knownSound = isSound(index);
-      if (boxed == null) {
+      if (literal != null) {
+        literal.process(bytes, name, random, buffer.pixels());
+        buffer.boxCount = 0;
+      } else if (boxed == null) {
         processor.process(bytes, name, random, buffer.pixels(), knownSound);
         buffer.boxCount = 0;
       } else {
