@@ -341,6 +341,33 @@ static void cmyk_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t 
   }
 }
 
+/* The planes of a CMYK row straight to RGB: the arithmetic of cmyk_to_rgb, on four planes. */
+__attribute__((target_clones("avx2", "default")))
+static void cmyk_planes_to_rgb(const uint8_t *restrict c, const uint8_t *restrict m,
+                               const uint8_t *restrict y, const uint8_t *restrict k,
+                               uint8_t *restrict d, uint32_t n, uint32_t flip) {
+  for (uint32_t i = 0; i < n; i++, d += 3) {
+    uint32_t kk = k[i] ^ flip;
+    d[0] = div255((c[i] ^ flip) * kk);
+    d[1] = div255((m[i] ^ flip) * kk);
+    d[2] = div255((y[i] ^ flip) * kk);
+  }
+}
+
+/*
+ * libjpeg's color_convert hook for a CMYK file (jpeg_color_space JCS_CMYK, not YCCK): writes RGB,
+ * 3 bytes a pixel, where libjpeg-turbo 2.1's null_convert interleaves the four planes into CMYK
+ * with a scalar loop, which cmyk_to_rgb then read again. Same arithmetic, same bytes.
+ */
+static void convert_cmyk_rows(j_decompress_ptr cinfo, JSAMPIMAGE in, JDIMENSION row,
+                              JSAMPARRAY out, int num_rows) {
+  uint32_t flip = cinfo->saw_Adobe_marker ? 0 : 255;
+  for (int r = 0; r < num_rows; r++, row++) {
+    cmyk_planes_to_rgb(in[0][row], in[1][row], in[2][row], in[3][row], out[r],
+                       (uint32_t) cinfo->output_width, flip);
+  }
+}
+
 /* Grayscale rows are decoded as one component and expanded here, for the region's columns only:
  * libjpeg-turbo 2.1's gray-to-RGB converter is scalar and ran over every cropped column (some 15%
  * of a grayscale decode). Same bytes: both copy the gray value into R, G and B. */
@@ -480,6 +507,10 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
     ERREXIT(&cinfo, JERR_BAD_CROP_SPEC);
   }
   int comps = cinfo.output_components;
+  if (cinfo.jpeg_color_space == JCS_CMYK && comps == 4) {
+    cinfo.cconvert->color_convert = convert_cmyk_rows; /* rows come out as RGB */
+    comps = 3;
+  }
   int direct = comps == 3 && xoff == (JDIMENSION) ox && cw == (JDIMENSION) dw;
   /*
    * libjpeg-turbo's AVX2 color converter writes a 32-byte aligned row with non-temporal stores,
