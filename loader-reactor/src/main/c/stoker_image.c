@@ -25,6 +25,7 @@
 
 #include <jpeglib.h>
 #include <jerror.h>
+#include <jpegint.h> /* struct jpeg_marker_reader: see skip_scan_rest */
 
 static int sniff(const uint8_t *d, int64_t n) {
   if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return STOKER_FORMAT_JPEG;
@@ -162,6 +163,8 @@ typedef struct {
   int32_t max_scans;   /* > 0: more scans than this is a limit failure */
   int64_t max_memory;  /* > 0: libjpeg's max_memory_to_use, for the message */
   int32_t limit;       /* set when a longjmp is for a limit, not for corrupt data */
+  int32_t keep_rows;   /* > 0: a multi-scan file's scans need only iMCU rows < keep_rows (+ margin) */
+  int32_t skipped_scan; /* the scan whose rest skip_scan_rest skipped last; 0: none */
 } jpeg_ctx;
 
 static void jpeg_on_error(j_common_ptr cinfo) {
@@ -180,7 +183,69 @@ static void jpeg_on_error(j_common_ptr cinfo) {
   longjmp(c->jump, 1);
 }
 
-/* libjpeg calls this between units of input (an iMCU row or a marker): stop after max_scans. */
+/*
+ * Progressive (and other multi-scan) files: jpeg_start_decompress entropy-decodes every scan over
+ * the whole image before the first row comes out, so the rows below a region cost as much as the
+ * rows in it. When a scan's data has been decoded past the rows the region needs, this moves the
+ * input to the next marker after it (the next scan's tables or SOS, or EOI): libjpeg then finds
+ * the marker where it expected more data, fills the rest of the scan's blocks with zeros (rows the
+ * output never reads) and goes on with the next scan. Each scan keeps its rows above the cut
+ * exact, so the region's pixels are those of a full decode.
+ *
+ * The rows kept past the region's last iMCU row: none for a component at full vertical
+ * resolution; one for a component that fancy upsampling stretches vertically (its rows below the
+ * region's last are the context of the last output rows, and the main controller decodes that
+ * iMCU row before it emits them). Block smoothing, which libjpeg applies to a progressive file
+ * whose coefficients stay incomplete after the last scan, reads blocks two block rows further
+ * down (jdcoefct.c, decompress_smooth_data); such a file is decoded again without skipping
+ * (may_smooth), so its bytes do not change either.
+ */
+static int32_t last_row_needed(j_decompress_ptr d, int32_t keep_rows) {
+  int32_t last = keep_rows - 1;
+  for (int i = 0; i < d->comps_in_scan; i++) {
+    if (d->cur_comp_info[i]->v_samp_factor < d->max_v_samp_factor) return last + 1;
+  }
+  return last;
+}
+
+/* Whether libjpeg will block-smooth this file's output: a progressive file with smoothing on and
+ * any of the coefficients it smooths (jdcoefct.c's SAVED_COEFS: the DC and the first nine AC) not
+ * at full precision after the last scan. Conservative: any doubt counts as smoothing. */
+static int may_smooth(j_decompress_ptr d) {
+  if (!d->progressive_mode || !d->do_block_smoothing) return 0;
+  if (d->coef_bits == NULL) return 1;
+  for (int ci = 0; ci < d->num_components; ci++) {
+    for (int k = 0; k < 10; k++) {
+      if (d->coef_bits[ci][k] != 0) return 1;
+    }
+  }
+  return 0;
+}
+
+static int is_rst(int marker) { return marker >= 0xD0 && marker <= 0xD7; }
+
+/* Moves the source to the next marker that is not RSTn (0xFF, then a byte not 0x00, 0xFF or
+ * 0xD0-0xD7); returns 0, touching nothing, when there is none (a truncated file keeps its
+ * "premature end" warning). */
+static int skip_scan_rest(j_decompress_ptr d) {
+  struct jpeg_source_mgr *src = d->src;
+  const uint8_t *p = src->next_input_byte, *end = p + src->bytes_in_buffer;
+  while (p + 1 < end) {
+    const uint8_t *ff = memchr(p, 0xFF, (size_t) (end - p - 1));
+    if (ff == NULL) return 0;
+    uint8_t m = ff[1];
+    if (m != 0x00 && m != 0xFF && (m < 0xD0 || m > 0xD7)) {
+      src->bytes_in_buffer -= (size_t) (ff - src->next_input_byte);
+      src->next_input_byte = ff;
+      return 1;
+    }
+    p = ff + 1;
+  }
+  return 0;
+}
+
+/* libjpeg calls this between units of input (an iMCU row or a marker): stop after max_scans;
+ * skip the rest of a multi-scan file's scan below the region (see last_row_needed). */
 static void jpeg_on_progress(j_common_ptr cinfo) {
   jpeg_ctx *c = (jpeg_ctx *) cinfo->err;
   j_decompress_ptr d = (j_decompress_ptr) cinfo;
@@ -189,12 +254,27 @@ static void jpeg_on_progress(j_common_ptr cinfo) {
     c->limit = 1;
     longjmp(c->jump, 1);
   }
+  if (c->keep_rows <= 0) return;
+  int32_t row = (int32_t) d->input_iMCU_row, rows = (int32_t) d->total_iMCU_rows;
+  if (c->skipped_scan == d->input_scan_number && row >= rows) {
+    /* Between the skipped scan and the next: the bits libjpeg dropped at its restart markers
+     * would be reported as extraneous bytes at the next marker, after this scan's number. */
+    d->marker->discarded_bytes = 0;
+  } else if (row < rows && (d->unread_marker == 0 || is_rst(d->unread_marker)) &&
+             c->skipped_scan != d->input_scan_number &&
+             row > last_row_needed(d, c->keep_rows) && skip_scan_rest(d)) {
+    c->skipped_scan = d->input_scan_number;
+  }
 }
 
 /* Counts warnings (level -1: corrupt data) and keeps the first one's text; prints nothing. */
 static void jpeg_on_message(j_common_ptr cinfo, int level) {
   jpeg_ctx *c = (jpeg_ctx *) cinfo->err;
   if (level >= 0 || c->pub.msg_code == JWRN_JFIF_MAJOR) return;
+  /* A skipped scan's rest: the marker where data was expected, the restart markers it no longer
+   * finds, bits of the skipped data decoded into rows below the region. Data before the skip
+   * point had been decoded already, and warned about, when the skip happened. */
+  if (c->skipped_scan != 0 && c->skipped_scan == ((j_decompress_ptr) cinfo)->input_scan_number) return;
   c->pub.num_warnings++;
   if (c->warnings++ == 0) {
     char msg[JMSG_LENGTH_MAX];
@@ -261,6 +341,33 @@ static void cmyk_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t 
   }
 }
 
+/* The planes of a CMYK row straight to RGB: the arithmetic of cmyk_to_rgb, on four planes. */
+__attribute__((target_clones("avx2", "default")))
+static void cmyk_planes_to_rgb(const uint8_t *restrict c, const uint8_t *restrict m,
+                               const uint8_t *restrict y, const uint8_t *restrict k,
+                               uint8_t *restrict d, uint32_t n, uint32_t flip) {
+  for (uint32_t i = 0; i < n; i++, d += 3) {
+    uint32_t kk = k[i] ^ flip;
+    d[0] = div255((c[i] ^ flip) * kk);
+    d[1] = div255((m[i] ^ flip) * kk);
+    d[2] = div255((y[i] ^ flip) * kk);
+  }
+}
+
+/*
+ * libjpeg's color_convert hook for a CMYK file (jpeg_color_space JCS_CMYK, not YCCK): writes RGB,
+ * 3 bytes a pixel, where libjpeg-turbo 2.1's null_convert interleaves the four planes into CMYK
+ * with a scalar loop, which cmyk_to_rgb then read again. Same arithmetic, same bytes.
+ */
+static void convert_cmyk_rows(j_decompress_ptr cinfo, JSAMPIMAGE in, JDIMENSION row,
+                              JSAMPARRAY out, int num_rows) {
+  uint32_t flip = cinfo->saw_Adobe_marker ? 0 : 255;
+  for (int r = 0; r < num_rows; r++, row++) {
+    cmyk_planes_to_rgb(in[0][row], in[1][row], in[2][row], in[3][row], out[r],
+                       (uint32_t) cinfo->output_width, flip);
+  }
+}
+
 /* Grayscale rows are decoded as one component and expanded here, for the region's columns only:
  * libjpeg-turbo 2.1's gray-to-RGB converter is scalar and ran over every cropped column (some 15%
  * of a grayscale decode). Same bytes: both copy the gray value into R, G and B. */
@@ -294,7 +401,10 @@ static int crop_is_safe(j_decompress_ptr cinfo) {
   return 1;
 }
 
-static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
+/* jpeg_decode_pass found that a file it skipped scans of will be block-smoothed: decode again. */
+#define AGAIN_WITHOUT_SKIPPING 1
+
+static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, int may_skip) {
   struct jpeg_decompress_struct cinfo;
   jpeg_ctx c;
   uint8_t *volatile tmp = NULL;
@@ -360,16 +470,30 @@ static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
 
   cinfo.scale_num = 1;
   cinfo.scale_denom = (unsigned int) q->scale;
-  jpeg_start_decompress(&cinfo);
+  jpeg_calc_output_dimensions(&cinfo);
   int32_t full_w = (int32_t) cinfo.output_width, full_h = (int32_t) cinfo.output_height;
   if (dw > full_w || dh > full_h) ERREXIT(&cinfo, JERR_BAD_CROP_SPEC);
   int32_t ox = scaled(r[0], q->scale), oy = scaled(r[1], q->scale);
   if (ox > full_w - dw) ox = full_w - dw;
   if (oy > full_h - dh) oy = full_h - dh;
+  if (may_skip && jpeg_has_multiple_scans(&cinfo) && !(q->flags & STOKER_DECODE_CHECK_ALL)) {
+    /* Every scan is read in jpeg_start_decompress: only the iMCU rows down to the region's last
+     * (and a margin) are entropy-decoded. A strict decode reads them all, to see any corruption. */
+    int32_t imcu_h = cinfo.max_v_samp_factor * cinfo.min_DCT_scaled_size;
+    if (imcu_h > 0) c.keep_rows = (oy + dh - 1) / imcu_h + 1;
+  }
+  jpeg_start_decompress(&cinfo);
+  if (c.skipped_scan != 0 && may_smooth(&cinfo)) {
+    jpeg_destroy_decompress(&cinfo);
+    free(tmp);
+    return AGAIN_WITHOUT_SKIPPING;
+  }
 
   /* Crop with a margin, so fancy upsampling at the region's edges sees real neighbors. */
   JDIMENSION xoff = 0, cw = (JDIMENSION) full_w;
-  if (dw < full_w && crop_is_safe(&cinfo)) { /* else: decode full rows, copy the region out */
+  /* Not for a block-smoothed file either: libjpeg-turbo 2.1 smooths a cropped row with the wrong
+   * neighbouring blocks (its pixels differ from a full decode's; NativeProgressiveRegionTest). */
+  if (dw < full_w && crop_is_safe(&cinfo) && !may_smooth(&cinfo)) { /* else: full rows, copied out */
     int32_t left = ox > 0 ? ox - 1 : 0, right = ox + dw + 16 < full_w ? ox + dw + 16 : full_w;
     xoff = (JDIMENSION) left;
     cw = (JDIMENSION) (right - left);
@@ -383,6 +507,10 @@ static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
     ERREXIT(&cinfo, JERR_BAD_CROP_SPEC);
   }
   int comps = cinfo.output_components;
+  if (cinfo.jpeg_color_space == JCS_CMYK && comps == 4) {
+    cinfo.cconvert->color_convert = convert_cmyk_rows; /* rows come out as RGB */
+    comps = 3;
+  }
   int direct = comps == 3 && xoff == (JDIMENSION) ox && cw == (JDIMENSION) dw;
   /*
    * libjpeg-turbo's AVX2 color converter writes a 32-byte aligned row with non-temporal stores,
@@ -430,6 +558,14 @@ static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
     free(tmp);
   }
   return STOKER_OK;
+}
+
+static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
+  int32_t status = jpeg_decode_pass(data, len, q, 1);
+  if (status != AGAIN_WITHOUT_SKIPPING) return status;
+  if (q->err != NULL && q->err_cap > 0) q->err[0] = '\0';
+  q->warnings = 0;
+  return jpeg_decode_pass(data, len, q, 0);
 }
 
 /* ---------------------------------------------------------------- API */

@@ -79,7 +79,10 @@ int32_t stoker_read_header(const uint8_t *data, int64_t len, int32_t *info, char
  * *warnings receives how many corrupt-data warnings libjpeg raised (the first one's text is in
  * err); the pixels are written all the same. A JPEG region decode stops after the region's last
  * row, so corruption below it raises no warning, unless flags has STOKER_DECODE_CHECK_ALL: then
- * the rest of the scan is entropy-decoded (not transformed) to the end of the image.
+ * the rest of the scan is entropy-decoded (not transformed) to the end of the image. Likewise for a
+ * progressive or multi-scan JPEG, whose scans are all read before the first row: without
+ * STOKER_DECODE_CHECK_ALL each scan's data below the region's rows is skipped (the region's pixels
+ * stay those of a full decode); with it every scan is read to its end.
  */
 int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y, int32_t w,
                       int32_t h, int32_t scale, uint8_t *out, int64_t out_stride, int64_t out_cap,

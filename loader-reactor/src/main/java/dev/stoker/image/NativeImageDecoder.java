@@ -25,7 +25,11 @@ import java.util.concurrent.atomic.LongAdder;
  * decoder is lenient, in which case libjpeg's best effort is kept and counted in
  * {@link #warnings()}. A strict decoder reads the whole scan whatever the region (the rows below
  * it are entropy-decoded only), so a corrupt file fails under every crop; a lenient one stops
- * after the region and sees only the corruption above or inside it.
+ * after the region and sees only the corruption above or inside it. The same holds for a region
+ * of a progressive (multi-scan) file, whose scans are all read before the first row comes out:
+ * a strict decode reads every scan to its end; a lenient one, or a request for a file
+ * {@linkplain DecodeRequest#knownSound() known sound}, skips each scan's data below the region's
+ * rows, and the region's pixels are those of a full decode.
  *
  * <p>PNG: 1 to 16 bits, palette, gray, gray+alpha, RGB, RGBA, interlaced or not; never scaled.
  * Alpha is dropped, not composited (as PIL's {@code convert("RGB")} does), 16-bit samples are
