@@ -25,7 +25,8 @@ class ModelMemoryTest {
 
   @Test
   void estimate_adamAndMixedPrecision_doubleTheStateAndHalveTheActivations() {
-    ModelMemory sgd = ModelMemory.estimate(ModelFamily.RESNET18, 32, 224, 224, ModelMemory.Optimizer.SGD_MOMENTUM, false);
+    ModelMemory sgd = ModelMemory.estimate(ModelFamily.RESNET18, 32, 224, 224, ModelMemory.Optimizer.SGD_MOMENTUM,
+        false);
     ModelMemory adam = ModelMemory.estimate(ModelFamily.RESNET18, 32, 224, 224, ModelMemory.Optimizer.ADAM, true);
 
     assertThat(adam.optimizerBytes()).isEqualTo(2 * sgd.optimizerBytes());

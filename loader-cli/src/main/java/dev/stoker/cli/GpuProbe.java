@@ -60,7 +60,7 @@ record GpuProbe(boolean usable, String device, String reason, long totalBytes, l
     }
     try {
       return measureDevice(status, nanoClock);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {   // LinkageError: JCuda's natives, should they not load now
       return none("GPU " + status.device() + " found, but measuring it failed: " + e.getMessage());
     }
   }

@@ -100,7 +100,8 @@ final class ReadProbe {
     }
     List<Path> rest = files.subList(1, files.size());   // the first was read by the probe
     if (rest.isEmpty()) {
-      return Rate.refused("not measured: one file in the sample, read by the O_DIRECT probe; give --sample 2 or more");
+      return Rate.refused("not measured: one file in the sample, read by the O_DIRECT probe; give --sample 2 or "
+          + "more");
     }
     ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> buffer(block));
     long start = nanoClock.getAsLong();
