@@ -248,7 +248,7 @@ public final class SampleProcessor {
     }
     if (timer != null) {
       long decodeNanos = s.timed.nanos();
-      timer.sample(decodeNanos, System.nanoTime() - start - decodeNanos);
+      timer.sample(decodeNanos, System.nanoTime() - start - decodeNanos, (long) header.width() * header.height());
     }
     return g;
   }

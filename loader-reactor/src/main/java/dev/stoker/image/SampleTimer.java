@@ -19,4 +19,16 @@ public interface SampleTimer {
    *     steps and normalization
    */
   void sample(long decodeNanos, long augmentNanos);
+
+  /**
+   * Records one sample's times and the size of its source image, which the advice compares with the
+   * output's (a timer that only times ignores the size).
+   *
+   * @param decodeNanos time in the decoder
+   * @param augmentNanos the rest of the sample's processing
+   * @param sourcePixels the source image's pixels, width times height, as its header gives them
+   */
+  default void sample(long decodeNanos, long augmentNanos, long sourcePixels) {
+    sample(decodeNanos, augmentNanos);
+  }
 }

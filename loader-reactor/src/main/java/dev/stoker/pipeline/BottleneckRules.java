@@ -114,9 +114,16 @@ final class BottleneckRules {
    * @param outputPixels pixels per output sample (height times width), or 0
    * @param remote whether the samples come from data-server nodes
    * @param nodes the nodes serving, or 0 when local or not counted
+   * @param meanSourcePixels the mean source image's pixels in the run, or 0 when nothing was decoded here
    */
   record Context(int cores, long memoryAvailableBytes, long datasetEncodedBytes, long outputPixels, boolean remote,
-      int nodes) {
+      int nodes, double meanSourcePixels) {
+
+    /** A context without the source images' size. */
+    Context(int cores, long memoryAvailableBytes, long datasetEncodedBytes, long outputPixels, boolean remote,
+        int nodes) {
+      this(cores, memoryAvailableBytes, datasetEncodedBytes, outputPixels, remote, nodes, 0);
+    }
 
     /** Nothing known but the cores: as many as {@code workers} (at least 1). */
     static Context unknown(int workers) {
@@ -145,7 +152,7 @@ final class BottleneckRules {
     double read = t.workersRead() ? Timings.rate(t.workers(), t.readNanos()) : t.readRate();
     return new FeedFacts(verdict.bound(), verdict.producerImagesPerSecond(), verdict.consumerImagesPerSecond(),
         t.workers(), c.cores(), perThread, augmentShare, read, Double.POSITIVE_INFINITY, c.datasetEncodedBytes(), -1,
-        c.memoryAvailableBytes(), 0, c.outputPixels(), c.remote(), c.nodes());
+        c.memoryAvailableBytes(), c.meanSourcePixels(), c.outputPixels(), c.remote(), c.nodes());
   }
 
   /** The verdict on {@code t}, without advice. */
@@ -189,8 +196,8 @@ final class BottleneckRules {
       default -> t.decodeNanos();
     };
     return new Bottleneck(bound, producer, consumer, String.format(Locale.ROOT,
-        "%s-bound: %d workers %s %s images/s (%s is %.0f%% of their %s ms per image)%s", bound.label(), t.workers(),
-        bound.label(), count(producer), bound.label(), 100 * share / t.workerNanos(), millis(t.workerNanos()), asked));
+        "%s-bound: %d %s %s %s images/s (%s is %.0f%% of their %s ms per image)%s", bound.label(), t.workers(),
+        t.workers() == 1 ? "worker" : "workers", bound.label(), count(producer), bound.label(), 100 * share / t.workerNanos(), millis(t.workerNanos()), asked));
   }
 
   /** The worker stage with the most time per image; decode wins ties. */

@@ -81,6 +81,7 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   private final StageTimeStripes held;
   /** Bytes read, summed over the samples whose reads were timed with their size. */
   private final LongAdder readBytes = new LongAdder();
+  private final LongAdder sourcePixels = new LongAdder();
 
   /**
    * @param user the registry to publish to as well, or null for the own one alone
@@ -194,6 +195,17 @@ final class PipelineMetrics implements SampleTimer, AutoCloseable {
   public void sample(long decodeNanos, long augmentNanos) {
     recordPerSample(Stage.DECODE, decodeNanos);
     recordPerSample(Stage.AUGMENT, augmentNanos);
+  }
+
+  @Override
+  public void sample(long decodeNanos, long augmentNanos, long pixels) {
+    sample(decodeNanos, augmentNanos);
+    sourcePixels.add(pixels);
+  }
+
+  /** The source pixels of the samples processed so far, for the advice's mean source size. */
+  long sourcePixels() {
+    return sourcePixels.sum();
   }
 
   /** One sample failed. */

@@ -56,7 +56,7 @@ final class StageReports {
 
   /** The counters at one moment. */
   private record Mark(long nanoTime, long[] counts, double[] nanos, long[][] histograms, long delivered, long fills,
-      double fillTotal, RingStats ring, long readBytes) {}
+      double fillTotal, RingStats ring, long readBytes, long sourcePixels) {}
 
   private Mark mark() {
     metrics.flush();
@@ -70,7 +70,7 @@ final class StageReports {
       histograms[s.ordinal()] = metrics.histogram(s);
     }
     return new Mark(System.nanoTime(), counts, nanos, histograms, metrics.delivered(), metrics.fillCount(), metrics.fillTotal(),
-        ring.stats(), metrics.readBytes());
+        ring.stats(), metrics.readBytes(), metrics.sourcePixels());
   }
 
   void runStarted() {
@@ -102,17 +102,24 @@ final class StageReports {
     Bottleneck verdict = BottleneckRules.judge(new BottleneckRules.Timings(workers, readConcurrency,
         ring.layout().batchSize(), mean(stages, Stage.READ), mean(stages, Stage.DECODE), mean(stages, Stage.AUGMENT),
         mean(stages, Stage.COLLATE), mean(stages, Stage.CONSUMER), delivered, wait, mean(stages, Stage.SOURCE_WAIT)),
-        context(stages.get(Stage.READ.ordinal()).count(), to.readBytes() - from.readBytes()));
+        context(stages.get(Stage.READ.ordinal()).count(), to.readBytes() - from.readBytes(),
+            stages.get(Stage.DECODE.ordinal()).count(), to.sourcePixels() - from.sourcePixels()));
     return new StageReport(seconds, delivered, wait, meanFill, ring.slots(), stages, verdict);
   }
 
-  /** What the advice needs beside the timings: the machine now, the output's pixels, the dataset's encoded bytes. */
-  BottleneckRules.Context context(long reads, long readBytes) {
+  /**
+   * What the advice needs beside the timings: the machine now, the output's pixels, the dataset's
+   * encoded bytes, the mean source image's pixels ({@code sourcePixels} over {@code decodes}, 0 when
+   * nothing was decoded here).
+   */
+  BottleneckRules.Context context(long reads, long readBytes, long decodes, long sourcePixels) {
     Machine m = machine.get();
     long encoded = reads > 0 && datasetSize > 0 && readBytes > 0
         ? Math.round((double) readBytes / reads * datasetSize) : -1;
     long outputPixels = (long) ring.layout().height() * ring.layout().width();
-    return new BottleneckRules.Context(m.cores(), m.memoryAvailableBytes(), encoded, outputPixels, remote, 0);
+    double meanSourcePixels = decodes > 0 && sourcePixels > 0 ? (double) sourcePixels / decodes : 0;
+    return new BottleneckRules.Context(m.cores(), m.memoryAvailableBytes(), encoded, outputPixels, remote, 0,
+        meanSourcePixels);
   }
 
   /** One stage's stats; its percentiles over the samples counted by {@code to} less {@code from}. */

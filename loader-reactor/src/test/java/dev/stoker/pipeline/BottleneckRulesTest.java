@@ -190,6 +190,17 @@ class BottleneckRulesTest {
   }
 
   @Test
+  void judge_decodeBoundAtAllCoresOnLargeSources_advisesPackingAsDoctorDoes() {
+    Context large = new Context(2, 16 * GIB, -1, 224 * 224, false, 0, 4.2 * 224 * 224);
+
+    FeedAdvice a = BottleneckRules.judge(timings(0, 0.8 * MS, 0.2 * MS, 0, 60), large).advice();
+
+    assertThat(a.first()).isEqualTo(Remedy.PACK);
+    assertThat(BottleneckRules.judge(timings(0, 0.8 * MS, 0.2 * MS, 0, 60), machine(2)).advice().first())
+        .as("the same run without the source size (the negative control)").isEqualTo(Remedy.ADD_NODES);
+  }
+
+  @Test
   void judge_readBoundAndTheDatasetFits_advisesTheCacheBytes() {
     Timings t = new Timings(2, 8, 256, 20 * MS, 0.8 * MS, 0.2 * MS, 0, 256 * 1e9 / 3000, 10_000, 70);
 

@@ -28,19 +28,36 @@ class StageReportsTest {
 
   @Test
   void context_readsOfALocalDataset_encodedBytesAreTheMeanReadTimesTheSamples() {
-    Context c = reports(1_000, false).context(10, 1_500_000);
+    Context c = reports(1_000, false).context(10, 1_500_000, 0, 0);
 
     assertThat(c).isEqualTo(new Context(6, 16 * GIB, 150_000_000, 32 * 48, false, 0));
   }
 
   @Test
+  void context_decodedSamples_meanSourcePixelsIsTheirPixelsOverTheirCount() {
+    Context c = reports(1_000, false).context(10, 1_500_000, 4, 1_000_000);
+
+    assertThat(c.meanSourcePixels()).isEqualTo(250_000.0);
+    assertThat(reports(1_000, false).context(10, 1_500_000, 0, 0).meanSourcePixels()).isZero();
+  }
+
+  @Test
+  void sample_withTheSourceSize_summedForTheAdvice() {
+    metrics.sample(1_000, 2_000, 300_000);
+    metrics.sample(1_000, 2_000, 200_000);
+    metrics.sample(1_000, 2_000);
+
+    assertThat(metrics.sourcePixels()).isEqualTo(500_000);
+  }
+
+  @Test
   void context_noReadsYet_encodedBytesUnknown() {
-    assertThat(reports(1_000, false).context(0, 0).datasetEncodedBytes()).isEqualTo(-1);
+    assertThat(reports(1_000, false).context(0, 0, 0, 0).datasetEncodedBytes()).isEqualTo(-1);
   }
 
   @Test
   void context_remote_encodedBytesUnknownAndRemote() {
-    Context c = reports(-1, true).context(0, 0);
+    Context c = reports(-1, true).context(0, 0, 0, 0);
 
     assertThat(c.datasetEncodedBytes()).isEqualTo(-1);
     assertThat(c.remote()).isTrue();
