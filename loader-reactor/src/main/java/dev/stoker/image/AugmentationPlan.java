@@ -209,9 +209,22 @@ public final class AugmentationPlan {
     for (int k = 0; k < kept.size(); k++) {
       Note n = kept.get(k);
       b.append(k == 0 ? " " : "; ").append("step ").append(n.step() + 1).append(' ')
-          .append(specs.get(n.step()).getClass().getSimpleName()).append(" (").append(n.reason()).append(')');
+          .append(specs.get(n.step()).getClass().getSimpleName()).append(" (").append(shortReason(n)).append(')');
     }
     return b.toString();
+  }
+
+  /**
+   * A note's reason without what keeping the step in place means (the end every {@link
+   * Verdict#DIFFERS} reason shares): why moving it would change the result.
+   *
+   * @param note a note, not null
+   * @return the reason, shortened
+   */
+  public static String shortReason(Note note) {
+    Checks.notNull(note, "note");
+    String r = note.reason();
+    return r.endsWith("; " + KEPT) ? r.substring(0, r.length() - KEPT.length() - 2) : r;
   }
 
   /**

@@ -80,8 +80,8 @@ final class SampleStage {
 
   /**
    * Whether {@code plan} has a step that moving to the output would change beyond its tolerance
-   * ({@link AugmentationPlan#keptInPlace}), so the recipe runs in the order written; says so once
-   * per plan.
+   * ({@link AugmentationPlan#keptInPlace}), so the recipe runs in the order written (logged at
+   * debug; the bench says it on its transforms line).
    *
    * @throws IllegalArgumentException naming the transforms, the step, why, and what to write
    *     instead, when the dataset has boxes (the written order does not move them)
@@ -94,19 +94,17 @@ final class SampleStage {
     if (hasBoxes) {
       AugmentationPlan.Note n = kept.getFirst();
       String step = "step " + (n.step() + 1) + " " + plan.specs().get(n.step()).getClass().getSimpleName();
-      throw new IllegalArgumentException("transforms: " + step + " must stay where it is written (" + n.reason()
+      throw new IllegalArgumentException("transforms: " + step + " must stay where it is written ("
+          + AugmentationPlan.shortReason(n)
           + "), and the written order cannot move boxes, which this dataset has; write " + step
           + " after the geometric steps (after the last crop, resize, pad, flip or rotation)");
     }
-    String sentence = AugmentationPlan.keptSentence(plan.specs());
-    if (SAID.add(sentence)) {
-      System.getLogger(SampleStage.class.getName()).log(System.Logger.Level.INFO, sentence);
-    }
+    // the bench's transforms line and JSON say it to a person; a program's log, at debug
+    System.getLogger(SampleStage.class.getName()).log(System.Logger.Level.DEBUG,
+        () -> AugmentationPlan.keptSentence(plan.specs()));
     return true;
   }
 
-  /** The sentences already said, so a plan's is logged once however many stages it builds. */
-  private static final java.util.Set<String> SAID = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param boxed the box-aware call for a detection source, or null for a source without boxes
