@@ -124,6 +124,11 @@ final class BenchCommand implements Callable<Integer> {
         RunTimeline timeline = report.timeline(loader)) {
       System.err.printf("bench: %s; %s batches; %d threads; decoder %s%s%n", loader.sourceDescription(),
           loader.layout(), loader.tuning().threads(), Summaries.decoder(loader.decoderName()), options.shardOrigin);
+      // issue 19 (order19): a step whose moving would change the result is kept in place, said once
+      String kept = keptSentence(input);
+      if (!kept.isEmpty()) {
+        System.err.println("bench: transforms: " + kept);
+      }
       LoaderState resumed = state.resumed();
       state.checkResume(loader, "; no warm-up");
       record.onInterrupt(() -> state.interrupted(loader, trace == null ? () -> { } : trace::flush));
@@ -206,6 +211,8 @@ final class BenchCommand implements Callable<Integer> {
     o.put("preset", options.presetFor(input.hasBoxes()));   // null with --transforms
     o.put("transforms", options.formatTransforms(input.hasBoxes()));
     o.put("literal_order", literalOrder);
+    String kept = keptSentence(input);
+    o.put("written_order_kept", kept.isEmpty() ? null : kept);
     o.put("decoder", s.decoder());
     if (s.decoder().equals("libjpeg-turbo")) {
       o.put("png_reader", ImageDecoders.nativePngReader().orElse(null));   // libdeflate or libpng
@@ -234,5 +241,10 @@ final class BenchCommand implements Callable<Integer> {
   private static double round(double v, int places) {
     double f = Math.pow(10, places);
     return Math.round(v * f) / f;
+  }
+
+  /** The loader's sentence when it keeps the written order for a step ({@code ""} when it does not, or runs it literally anyway). */
+  private String keptSentence(Input input) {
+    return literalOrder ? "" : dev.stoker.image.AugmentationPlan.keptSentence(options.transformsFor(input.hasBoxes()));
   }
 }

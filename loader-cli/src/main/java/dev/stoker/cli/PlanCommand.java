@@ -103,8 +103,10 @@ final class PlanCommand implements Callable<Integer> {
     out.println("as written (a naive pipeline: decode the whole image, each step at the resolution it receives):");
     table(p.naive(), specs, out);
     out.println();
-    out.println("as Stoker executes it (geometry folded into one map, region decoded at a DCT scale, colour on the "
-        + "output):");
+    out.println(p.writtenOrderKept()
+        ? "as Stoker executes it: in the order written, since a step is kept in place (below):"
+        : "as Stoker executes it (geometry folded into one map, region decoded at a DCT scale, colour on the "
+            + "output):");
     table(p.stoker(), specs, out);
     out.println();
     out.printf(Locale.ROOT, "estimated: %.1f ms as written, %.2f ms as Stoker runs it: %.1fx%n", p.naiveNanos() / 1e6,
@@ -113,10 +115,11 @@ final class PlanCommand implements Callable<Integer> {
         + "scripts/augmentation-costs.sh; estimates, measure with bench --literal-order)");
     if (!p.notes().isEmpty()) {
       out.println();
-      out.println("steps Stoker runs elsewhere than written:");
+      out.println("steps Stoker would run elsewhere than written:");
       for (AugmentationPlan.Note n : p.notes()) {
         out.printf("  step %d %s: %s: %s%n", n.step() + 1, specs.get(n.step()).getClass().getSimpleName(),
-            verdict(n.verdict()), n.reason());
+            n.verdict() == AugmentationPlan.Verdict.DIFFERS ? "differs, kept in place" : verdict(n.verdict()),
+            n.reason());
       }
     }
   }
@@ -155,6 +158,7 @@ final class PlanCommand implements Callable<Integer> {
     o.put("naive_ms", round(p.naiveNanos() / 1e6));
     o.put("stoker_ms", round(p.stokerNanos() / 1e6));
     o.put("ratio", round(p.ratio()));
+    o.put("written_order_kept", p.writtenOrderKept());
     ArrayNode notes = o.putArray("notes");
     for (AugmentationPlan.Note n : p.notes()) {
       ObjectNode j = notes.addObject();

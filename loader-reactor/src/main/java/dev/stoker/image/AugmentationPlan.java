@@ -48,8 +48,11 @@ public final class AugmentationPlan {
   static final double CROP_MEAN_SHIFT = 16.2;
   /** The 95th percentile of the differences behind {@link #CROP_MEAN_SHIFT}. */
   static final double CROP_MEAN_SHIFT_P95 = 51.6;
-  /** Share of a {@code Rotate(-10, 10)} then {@code RandomResizedCrop} output that is fill, measured as above. */
-  static final double ROTATE_FILL_SHARE = 0.0050;
+
+  /** What a {@link Verdict#DIFFERS} reason ends with. */
+  static final String KEPT = "so it is kept in place: the loader runs this recipe in the order written "
+      + "(as bench --literal-order does; not on a dataset with boxes); to let Stoker move it, write it after the "
+      + "geometry";
 
   /** What a step is to the executors. */
   public enum Kind {
@@ -67,7 +70,7 @@ public final class AugmentationPlan {
     EXACT,
     /** A difference below the tolerance stated in the reason. */
     WITHIN_TOLERANCE,
-    /** A different result; the reason says how, and {@code --literal-order} runs the order written. */
+    /** A different result; the reason says how; the step is kept in place ({@link #keptInPlace}). */
     DIFFERS
   }
 
@@ -166,7 +169,72 @@ public final class AugmentationPlan {
       NaiveModel.draw(specs, imageWidth, imageHeight, costs, new SplittableRandom(seed), naive);
       StokerModel.draw(plan, imageWidth, imageHeight, costs, new SplittableRandom(seed), stoker);
     }
-    return new AugmentationPlan(imageWidth, imageHeight, naive.rows(DRAWS), stoker.rows(DRAWS), notes(specs));
+    List<Note> notes = notes(specs);
+    List<Row> naiveRows = naive.rows(DRAWS);
+    // a step kept in place makes the loader run the whole recipe in the written order
+    List<Row> stokerRows = differing(notes).isEmpty() ? stoker.rows(DRAWS) : naiveRows;
+    return new AugmentationPlan(imageWidth, imageHeight, naiveRows, stokerRows, notes);
+  }
+
+  /**
+   * The steps whose moving would change the result beyond the stated tolerance ({@link
+   * Verdict#DIFFERS}): the loader keeps them in place, running the recipe in the order written
+   * ({@link LiteralOrderProcessor}), and refuses such a recipe on a dataset with boxes.
+   *
+   * @param specs the steps, in the order written, not null
+   * @return the notes of the steps kept in place, in step order; empty when Stoker may move every step
+   */
+  public static List<Note> keptInPlace(List<TransformSpec> specs) {
+    Checks.notNull(specs, "specs");
+    return differing(notes(specs));
+  }
+
+  private static List<Note> differing(List<Note> notes) {
+    return notes.stream().filter(n -> n.verdict() == Verdict.DIFFERS).toList();
+  }
+
+  /**
+   * The sentence the loader says once when it keeps the written order, e.g. {@code "written order
+   * kept: step 1 GaussianBlur (defined on the output image: ...)"}.
+   *
+   * @param specs the steps, in the order written, not null
+   * @return the sentence, or an empty string when no step is kept in place
+   */
+  public static String keptSentence(List<TransformSpec> specs) {
+    List<Note> kept = keptInPlace(specs);
+    if (kept.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("written order kept:");
+    for (int k = 0; k < kept.size(); k++) {
+      Note n = kept.get(k);
+      b.append(k == 0 ? " " : "; ").append("step ").append(n.step() + 1).append(' ')
+          .append(specs.get(n.step()).getClass().getSimpleName()).append(" (").append(shortReason(n)).append(')');
+    }
+    return b.toString();
+  }
+
+  /**
+   * A note's reason without what keeping the step in place means (the end every {@link
+   * Verdict#DIFFERS} reason shares): why moving it would change the result.
+   *
+   * @param note a note, not null
+   * @return the reason, shortened
+   */
+  public static String shortReason(Note note) {
+    Checks.notNull(note, "note");
+    String r = note.reason();
+    return r.endsWith("; " + KEPT) ? r.substring(0, r.length() - KEPT.length() - 2) : r;
+  }
+
+  /**
+   * Whether some step is kept in place ({@link #keptInPlace}), so the loader runs the recipe in the
+   * order written and {@link #stoker()} is the written order's rows.
+   *
+   * @return {@code true} when the written order is kept
+   */
+  public boolean writtenOrderKept() {
+    return !differing(notes).isEmpty();
   }
 
   /** The notes on every output step written before a geometric step that changes pixels. */
@@ -191,7 +259,8 @@ public final class AugmentationPlan {
         } else if ((later instanceof Rotate || later instanceof RandomCrop) && fill == Fill.NONE) {
           fill = Fill.SMALL;
         }
-        resized |= !flip && !(later instanceof Rotate) && !(later instanceof Pad);
+        // a pad or zoom-out keeps every pixel of the image, and its fill is left plain: the mean is unchanged
+        resized |= !flip && !(later instanceof Rotate) && !(later instanceof Pad) && !(later instanceof ZoomOut);
       }
       if (moved) {
         notes.add(note(i, spec, resized, fill));
@@ -206,7 +275,7 @@ public final class AugmentationPlan {
       return new Note(i, Verdict.DIFFERS, "defined on the output image: its sizes (kernel, sigma, erased area, "
           + "magnitudes) are in output pixels, so Stoker runs it on the output; written before a "
           + (resized ? "resize" : "geometric step") + ", a literal pipeline applies it at the resolution it receives, "
-          + "where the same numbers mean a different amount");
+          + "where the same numbers mean a different amount; " + KEPT);
     }
     double contrast = spec instanceof PhotometricDistort ? 0.5 : spec instanceof ColorJitter j ? j.contrast() : 0;
     double brightness = spec instanceof PhotometricDistort ? 0.5 : spec instanceof ColorJitter j ? j.brightness() : 0;
@@ -224,17 +293,14 @@ public final class AugmentationPlan {
       why.append(within ? String.format(java.util.Locale.ROOT, ", inside the %.0f levels its brightness jitter moves "
           + "mid-gray anyway (the tolerance)", brightness * 128)
           : String.format(java.util.Locale.ROOT, ", more than the %.0f levels its brightness jitter moves mid-gray "
-          + "(the tolerance); bench --literal-order runs it as written", brightness * 128));
+          + "(the tolerance); " + KEPT, brightness * 128));
     }
-    if (fill == Fill.SMALL) {
-      verdict = verdict == Verdict.DIFFERS ? verdict : Verdict.WITHIN_TOLERANCE;
-      why.append(String.format(java.util.Locale.ROOT, "; the fill a later rotation or crop brings in is coloured with "
-          + "the image (the recipe leaves it plain): %.2f%% of a Rotate(-10, 10)-then-crop output is fill, under 1 "
-          + "level over the output on average (the tolerance)", 100 * ROTATE_FILL_SHARE));
-    } else if (fill == Fill.LARGE) {
-      verdict = Verdict.DIFFERS;
-      why.append("; the border a later Pad or ZoomOut adds is coloured with the image (the recipe leaves it the fill "
-          + "gray): a large share of the output; bench --literal-order runs it as written");
+    if (fill != Fill.NONE) {
+      why.append(fill == Fill.SMALL
+          ? "; the fill a later rotation or crop brings in is left plain, as written: the pixels that show it keep "
+              + "the fill value, and contrast's mean is taken over the pixels it colours"
+          : "; the border a later Pad or ZoomOut adds is left plain, as written: the pixels that show it keep the "
+              + "fill value, and contrast's mean is taken over the image's pixels only");
     }
     if (verdict == Verdict.EXACT) {
       why.append(": the same result up to resampling rounding (1 level)");

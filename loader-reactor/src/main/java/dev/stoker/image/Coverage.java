@@ -30,6 +30,8 @@ final class Coverage {
   private int[] start = new int[0];
   private int[] end = new int[0];
   private int[] fills = new int[0];
+  /** Per constraint: the written step whose fill its outside shows (the image's: the oldest clip's). */
+  private int[] steps = new int[0];
   private byte[] fillLine = new byte[0];
   private int lineGray = -1;
   private int top;
@@ -62,13 +64,16 @@ final class Coverage {
     }
     if (fills.length < constraints) {
       fills = new int[constraints];
+      steps = new int[constraints];
     }
     spans(0, toSource, imageWidth, imageHeight);
     fills[0] = clips.isEmpty() ? 0 : clips.getFirst().fill();
+    steps[0] = clips.isEmpty() ? CropGeometry.Clip.UNKNOWN_STEP : clips.getFirst().step();
     for (int k = 0; k < clips.size(); k++) {
       CropGeometry.Clip clip = clips.get(k);
       spans(k + 1, clip.fromSource().after(toSource), clip.width(), clip.height());
       fills[k + 1] = clip.fill();
+      steps[k + 1] = clip.step();
     }
     intersect();
   }
@@ -133,6 +138,49 @@ final class Coverage {
         }
       }
     }
+  }
+
+  /**
+   * The pixels a colour step written at position {@code step} colours, row by row: those that show
+   * the image, or the fill of a step written before it; not those that show the fill of a step
+   * written after it, which the written order leaves plain. A pixel outside some constraints shows
+   * the fill of the latest one, and the clips' steps grow with their age, so on each row those
+   * pixels are the one span inside every constraint whose fill comes from a later step.
+   *
+   * @param from receives, per row, the first coloured pixel, at least {@link CropGeometry#outHeight()} long
+   * @param to receives, per row, one past the last (at most {@code from} when none)
+   * @return {@code false}, leaving the arrays alone, when every pixel is coloured (no fill comes
+   *     from a step written after {@code step})
+   */
+  boolean colouredSpans(int step, int[] from, int[] to) {
+    int first = 0;
+    while (first < constraints && steps[first] <= step) {
+      first++;
+    }
+    if (first == constraints) {
+      return false;
+    }
+    for (int row = 0; row < rows; row++) {
+      int s = 0;
+      int e = cols;
+      for (int k = first; k < constraints; k++) {
+        s = Math.max(s, spanStart[k * rows + row]);
+        e = Math.min(e, spanEnd[k * rows + row]);
+      }
+      from[row] = e <= s ? 0 : s;
+      to[row] = e <= s ? 0 : e;
+    }
+    return true;
+  }
+
+  /** Output columns of the geometry last computed. */
+  int columns() {
+    return cols;
+  }
+
+  /** Output rows of the geometry last computed. */
+  int rows() {
+    return rows;
   }
 
   /**

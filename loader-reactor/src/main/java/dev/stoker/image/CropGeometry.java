@@ -229,14 +229,30 @@ public final class CropGeometry {
    * {@code fill}.
    */
   CropGeometry clipped(int fill) {
-    Clip clip = new Clip(outputToSource().inverse(), outWidth, outHeight, fill);
-    if (!clips.isEmpty() && clips.getLast().equals(clip)) {
+    Clip clip = new Clip(outputToSource().inverse(), outWidth, outHeight, fill, Clip.UNKNOWN_STEP);
+    if (!clips.isEmpty() && clips.getLast().sameCanvas(clip)) {
       return this;
     }
     List<Clip> more = new ArrayList<>(clips.size() + 1);
     more.addAll(clips);
     more.add(clip);
     return new CropGeometry(x, y, width, height, outWidth, outHeight, flip, flipVertical, frame, List.copyOf(more));
+  }
+
+  /**
+   * The clips from position {@code from} on (those the step just folded in added) marked as brought
+   * in by written step {@code step}.
+   */
+  CropGeometry stamped(int from, int step) {
+    if (from >= clips.size()) {
+      return this;
+    }
+    List<Clip> marked = new ArrayList<>(clips);
+    for (int k = from; k < marked.size(); k++) {
+      Clip c = marked.get(k);
+      marked.set(k, new Clip(c.fromSource(), c.width(), c.height(), c.fill(), step));
+    }
+    return new CropGeometry(x, y, width, height, outWidth, outHeight, flip, flipVertical, frame, List.copyOf(marked));
   }
 
   /** Adds borders of {@code fill} around the canvas. */
@@ -293,7 +309,17 @@ public final class CropGeometry {
   /**
    * A canvas that bounds what the output shows: {@code [0, width] x [0, height]} in the canvas'
    * own pixels, reached from source pixels by {@code fromSource}; outside it the output is
-   * {@code fill}.
+   * {@code fill}, brought in by the written step at position {@code step} ({@link #UNKNOWN_STEP}
+   * when the geometry was not folded by a plan, which makes it count as older than every step).
    */
-  record Clip(Affine fromSource, int width, int height, int fill) {}
+  record Clip(Affine fromSource, int width, int height, int fill, int step) {
+    /** The step of a clip made outside {@link TransformPlan#geometry}: before every written step. */
+    static final int UNKNOWN_STEP = -1;
+
+    /** Whether {@code other} bounds the same canvas with the same fill, whichever step made it. */
+    boolean sameCanvas(Clip other) {
+      return fromSource.equals(other.fromSource) && width == other.width && height == other.height
+          && fill == other.fill;
+    }
+  }
 }

@@ -46,6 +46,8 @@ final class GeometryRenderer {
   private byte[] line = new byte[0];
   /** The current render's {@link DecodeRequest#knownSound()}. */
   private boolean knownSound;
+  /** Whether the last render computed {@link #coverage} (its geometry may show fill). */
+  private boolean covered;
 
   /**
    * Renders {@code g} of the image {@code encoded} (whose header is {@code header}) into
@@ -56,6 +58,7 @@ final class GeometryRenderer {
   void render(ImageDecoder decoder, ByteBuffer encoded, String source, ImageHeader header, CropGeometry g,
       MemorySegment out, boolean knownSound) {
     this.knownSound = knownSound;
+    covered = false;
     if (!g.rotated() && !g.fills()) {
       Region region = enclosing(g.x(), g.y(), g.width(), g.height(), header.width(), header.height());
       int minWidth = minimumSize(g.outWidth(), region.width(), g.width());
@@ -69,6 +72,7 @@ final class GeometryRenderer {
     }
     Affine toSource = g.outputToSource();
     coverage.compute(g, toSource, header.width(), header.height());
+    covered = true;
     coverage.paintFills(out);
     if (coverage.isEmpty()) {
       return;
@@ -78,6 +82,14 @@ final class GeometryRenderer {
     } else {
       warp(decoder, encoded, source, header, toSource, g.outWidth(), g.outHeight(), out);
     }
+  }
+
+  /**
+   * Which output pixels of the last render show the image and which a fill, or {@code null} when
+   * its geometry showed no fill; valid until the next render on this renderer.
+   */
+  Coverage lastCoverage() {
+    return covered ? coverage : null;
   }
 
   /** Bytes of scratch held now: the decode and staging buffers, the transposition's, the resampler's and the warp's. */

@@ -51,6 +51,8 @@ import java.util.SplittableRandom;
  */
 final class OutputSteps {
   private final TransformSpec[] steps;
+  /** Per step: its position in the written list, so fill brought in after it is left plain. */
+  private final int[] positions;
   private final AutoAugment[] auto;
   private final PhotometricOps ops = new PhotometricOps();
   private final PhotometricDistortOp distort = new PhotometricDistortOp(ops);
@@ -60,6 +62,11 @@ final class OutputSteps {
   private MemorySegment image;
   private int len;
   private boolean loaded;
+  /** The current sample's fill coverage, or null when every pixel shows the image. */
+  private Coverage coverage;
+  private int[] spanFrom = new int[0];
+  private int[] spanTo = new int[0];
+  private byte[] compact = new byte[0];
 
   /**
    * Prepares {@code specs}, which must all be output steps.
@@ -67,8 +74,26 @@ final class OutputSteps {
    * @throws IllegalArgumentException naming {@code specs} if one is not
    */
   OutputSteps(List<TransformSpec> specs) {
+    this(specs, null);
+  }
+
+  /**
+   * Prepares {@code specs}, which must all be output steps, written at {@code positions} of the
+   * plan ({@link TransformPlan#outputPositions()}); null counts each as written after every
+   * geometric step, so it colours every pixel.
+   *
+   * @throws IllegalArgumentException naming {@code specs} if one is not an output step, or
+   *     {@code positions} if it is not one per step
+   */
+  OutputSteps(List<TransformSpec> specs, List<Integer> positions) {
     Checks.notNull(specs, "specs");
     this.steps = specs.toArray(TransformSpec[]::new);
+    this.positions = new int[steps.length];
+    Checks.argument(positions == null || positions.size() == steps.length, "positions",
+        "must hold one position per step, got " + positions + " for " + specs);
+    for (int i = 0; i < steps.length; i++) {
+      this.positions[i] = positions == null ? Integer.MAX_VALUE : positions.get(i);
+    }
     this.auto = new AutoAugment[steps.length];
     for (int i = 0; i < steps.length; i++) {
       switch (steps[i]) {
@@ -98,10 +123,29 @@ final class OutputSteps {
    * @throws SampleStepException naming {@code source} and the step if a user's step throws
    */
   void apply(MemorySegment target, int width, int height, BoxSet boxes, SplittableRandom random, String source) {
+    apply(target, width, height, boxes, random, source, null);
+  }
+
+  /**
+   * As {@link #apply(MemorySegment, int, int, BoxSet, SplittableRandom, String)}, with the per-pixel
+   * colour steps ({@code ColorJitter}, {@code Grayscale}, {@code PhotometricDistort}) leaving plain
+   * the pixels that show the fill of a geometric step written after them, as the written order does
+   * ({@link Coverage#colouredSpans}); contrast then blends with the mean gray of the pixels it colours.
+   *
+   * @param fills which pixels show which step's fill ({@link GeometryRenderer#lastCoverage()}), or
+   *     null when every pixel shows the image
+   */
+  void apply(MemorySegment target, int width, int height, BoxSet boxes, SplittableRandom random, String source,
+      Coverage fills) {
     if (steps.length == 0) {
       return;
     }
+    if (fills != null && (fills.columns() != width || fills.rows() != height)) {
+      throw new IllegalStateException("coverage of " + fills.columns() + "x" + fills.rows() + " for an output of "
+          + width + "x" + height);
+    }
     image = target;
+    coverage = fills;
     len = Math.multiplyExact(Math.multiplyExact(width, height), 3);
     loaded = false;
     try {
@@ -109,12 +153,18 @@ final class OutputSteps {
         switch (steps[i]) {
           case Grayscale g -> {
             if (g.p() > 0 && random.nextDouble() < g.p()) {
-              PhotometricOps.grayscale(load(), len);
+              byte[] px = load();
+              int n = gather(i, px, width, height);
+              PhotometricOps.grayscale(n < 0 ? px : compact, n < 0 ? len : n);
+              scatter(n, px, width, height);
             }
           }
           case ColorJitter j -> {
             if (j.brightness() > 0 || j.contrast() > 0 || j.saturation() > 0 || j.hue() > 0) {
-              ops.colorJitter(j, random, load(), len);
+              byte[] px = load();
+              int n = gather(i, px, width, height);
+              ops.colorJitter(j, random, n < 0 ? px : compact, n < 0 ? len : n);
+              scatter(n, px, width, height);
             }
           }
           case RandomErasing e -> {
@@ -125,7 +175,10 @@ final class OutputSteps {
           case GaussianBlur b -> blur.apply(load(), width, height, b, random);
           case PhotometricDistort d -> {
             if (d.p() > 0) {
-              distort.apply(load(), len, d, random);
+              byte[] px = load();
+              int n = gather(i, px, width, height);
+              distort.apply(n < 0 ? px : compact, n < 0 ? len : n, d, random);
+              scatter(n, px, width, height);
             }
           }
           case RandAugment a -> {
@@ -146,6 +199,52 @@ final class OutputSteps {
       flush();
     } finally {
       image = null;
+      coverage = null;
+    }
+  }
+
+  /**
+   * Copies the pixels step {@code i} colours, row span by row span, into {@link #compact}.
+   *
+   * @return their bytes, or -1 when it colours every pixel (then nothing is copied)
+   */
+  private int gather(int i, byte[] px, int width, int height) {
+    if (coverage == null) {
+      return -1;
+    }
+    if (spanFrom.length < height) {
+      spanFrom = new int[height];
+      spanTo = new int[height];
+    }
+    if (!coverage.colouredSpans(positions[i], spanFrom, spanTo)) {
+      return -1;
+    }
+    if (compact.length < len) {
+      compact = new byte[len];
+    }
+    int n = 0;
+    for (int row = 0; row < height; row++) {
+      int bytes = (spanTo[row] - spanFrom[row]) * 3;
+      if (bytes > 0) {
+        System.arraycopy(px, (row * width + spanFrom[row]) * 3, compact, n, bytes);
+        n += bytes;
+      }
+    }
+    return n;
+  }
+
+  /** Copies {@link #compact} back into the spans {@link #gather} took it from, if it took any. */
+  private void scatter(int n, byte[] px, int width, int height) {
+    if (n < 0) {
+      return;
+    }
+    int at = 0;
+    for (int row = 0; row < height; row++) {
+      int bytes = (spanTo[row] - spanFrom[row]) * 3;
+      if (bytes > 0) {
+        System.arraycopy(compact, at, px, (row * width + spanFrom[row]) * 3, bytes);
+        at += bytes;
+      }
     }
   }
 

@@ -239,10 +239,10 @@ public final class SampleProcessor {
     GeometryRenderer renderer = RENDERERS.get();
     try {
       renderer.render(using, encoded, source, header, g, target, knownSound);
+      s.output.apply(target, g.outWidth(), g.outHeight(), s.boxes, random, source, renderer.lastCoverage());
     } finally {
       renderer.trim(maxScratchBytes);
     }
-    s.output.apply(target, g.outWidth(), g.outHeight(), s.boxes, random, source);
     if (s.normalizer != null) {
       s.normalizer.convert(target, g.outWidth() * g.outHeight(), out);
     }
@@ -273,7 +273,7 @@ public final class SampleProcessor {
 
     Scratch(TransformPlan plan, TimedDecoder timed) {
       this.timed = timed;
-      this.output = new OutputSteps(plan.outputSteps());
+      this.output = new OutputSteps(plan.outputSteps(), plan.outputPositions());
       this.normalizer = plan.normalize() == null ? null : new Normalizer(plan.normalize());
       this.bytes = plan.normalize() == null ? null : ImageBuffer.allocate((long) plan.outputWidth() * plan.outputHeight() * 3);
     }

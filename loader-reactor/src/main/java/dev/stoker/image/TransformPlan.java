@@ -50,8 +50,11 @@ import java.util.SplittableRandom;
  * commute with the geometry, and the steps defined on the output image ({@code RandomErasing},
  * {@code GaussianBlur}, {@code RandAugment}, {@code TrivialAugmentWide}, and a user's {@code
  * Custom} step). Where a recipe writes a photometric step before a step that brings in fill
- * ({@code ZoomOut}, {@code Pad}, {@code Rotate}), the fill pixels are distorted too, unlike the
- * recipe, and contrast blends with the mean gray of the output image, fill included. A final
+ * ({@code ZoomOut}, {@code Pad}, {@code Rotate}, a {@code RandomCrop} larger than the canvas), the
+ * pixels that show that fill keep the fill value, as in the recipe: each clip remembers the step
+ * that brought it in ({@link CropGeometry.Clip#step()}) and the colour step colours only the pixels
+ * that show the image or an earlier step's fill ({@link Coverage#colouredSpans}); contrast blends
+ * with the mean gray of those pixels. A final
  * {@code Normalize} turns the output into float32 ({@link #floatOutput()}), after every output
  * step, so a {@code Custom} step sees uint8.
  *
@@ -88,6 +91,7 @@ public final class TransformPlan {
 
   private final List<TransformSpec> specs;
   private final List<TransformSpec> output;
+  private final List<Integer> outputPositions;
   private final int outWidth;
   private final int outHeight;
   private final Normalize normalize;
@@ -96,6 +100,13 @@ public final class TransformPlan {
       Normalize normalize) {
     this.specs = specs;
     this.output = output;
+    List<Integer> positions = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      if (AugmentationPlan.kindOf(specs.get(i)) == AugmentationPlan.Kind.OUTPUT) {
+        positions.add(i);
+      }
+    }
+    this.outputPositions = List.copyOf(positions);
     this.outWidth = outWidth;
     this.outHeight = outHeight;
     this.normalize = normalize;
@@ -252,6 +263,11 @@ public final class TransformPlan {
     return output;
   }
 
+  /** The positions, in {@link #specs()}, of the {@link #outputSteps()}, in the same order. */
+  List<Integer> outputPositions() {
+    return outputPositions;
+  }
+
   /**
    * Draws this sample's geometric random choices and folds every geometric step into one geometry.
    * Photometric steps draw nothing here; {@link PhotometricOps} draws theirs afterwards from the
@@ -276,8 +292,9 @@ public final class TransformPlan {
   CropGeometry geometry(int imageWidth, int imageHeight, SplittableRandom random, BoxSet boxes) {
     BoxSet moving = boxes != null && boxes.count() > 0 ? boxes : null;
     CropGeometry g = CropGeometry.identity(imageWidth, imageHeight);
-    for (TransformSpec spec : specs) {
-      g = step(g, spec, random, moving);
+    for (int i = 0; i < specs.size(); i++) {
+      int before = g.clips().size();
+      g = step(g, specs.get(i), random, moving).stamped(before, i);
       if (moving != null && moving.count() == 0) {
         moving = null;
       }

@@ -4,10 +4,12 @@ import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.SampleSource;
 import dev.stoker.decode.ImageDecoders;
 import dev.stoker.api.internal.Checks;
+import dev.stoker.image.AugmentationPlan;
 import dev.stoker.image.LiteralOrderProcessor;
 import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -70,9 +72,39 @@ final class SampleStage {
       Checks.argument(!source.hasBoxes(), "literalOrder", "runs the steps as written without moving boxes; "
           + "this dataset has boxes");
       stage.literal = new LiteralOrderProcessor(decoder, plan, metrics);
+    } else if (keepsWrittenOrder(plan, source.hasBoxes())) {
+      stage.literal = new LiteralOrderProcessor(decoder, plan, metrics);
     }
     return stage;
   }
+
+  /**
+   * Whether {@code plan} has a step that moving to the output would change beyond its tolerance
+   * ({@link AugmentationPlan#keptInPlace}), so the recipe runs in the order written (logged at
+   * debug; the bench says it on its transforms line).
+   *
+   * @throws IllegalArgumentException naming the transforms, the step, why, and what to write
+   *     instead, when the dataset has boxes (the written order does not move them)
+   */
+  static boolean keepsWrittenOrder(TransformPlan plan, boolean hasBoxes) {
+    List<AugmentationPlan.Note> kept = AugmentationPlan.keptInPlace(plan.specs());
+    if (kept.isEmpty()) {
+      return false;
+    }
+    if (hasBoxes) {
+      AugmentationPlan.Note n = kept.getFirst();
+      String step = "step " + (n.step() + 1) + " " + plan.specs().get(n.step()).getClass().getSimpleName();
+      throw new IllegalArgumentException("transforms: " + step + " must stay where it is written ("
+          + AugmentationPlan.shortReason(n)
+          + "), and the written order cannot move boxes, which this dataset has; write " + step
+          + " after the geometric steps (after the last crop, resize, pad, flip or rotation)");
+    }
+    // the bench's transforms line and JSON say it to a person; a program's log, at debug
+    System.getLogger(SampleStage.class.getName()).log(System.Logger.Level.DEBUG,
+        () -> AugmentationPlan.keptSentence(plan.specs()));
+    return true;
+  }
+
 
   /**
    * @param boxed the box-aware call for a detection source, or null for a source without boxes

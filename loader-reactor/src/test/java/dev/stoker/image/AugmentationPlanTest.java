@@ -114,12 +114,35 @@ class AugmentationPlanTest {
   }
 
   @Test
-  void notes_colourBeforeARotationWithFill_saysTheFillIsColoured() {
+  void notes_colourBeforeARotationWithFill_exactSayingTheFillIsLeftPlain() {
     AugmentationPlan p = estimate(COSTS, new Grayscale(1.0), new Rotate(-10, 10, 1.0, 0), new RandomResizedCrop(224));
 
     assertThat(p.notes()).singleElement().satisfies(n -> {
+      assertThat(n.verdict()).isEqualTo(AugmentationPlan.Verdict.EXACT);
+      assertThat(n.reason()).contains("fill").contains("left plain");
+    });
+  }
+
+  @Test
+  void notes_jitterBeforeAPad_exactSayingTheBorderIsLeftPlain() {
+    AugmentationPlan p = estimate(COSTS, new Resize(224, 224), new ColorJitter(0.4, 0.4, 0.4, 0.1),
+        new dev.stoker.api.TransformSpec.Pad(4, 4, 4, 4, 0));
+
+    assertThat(p.notes()).singleElement().satisfies(n -> {
+      assertThat(n.verdict()).isEqualTo(AugmentationPlan.Verdict.EXACT);
+      assertThat(n.reason()).contains("border a later Pad or ZoomOut adds is left plain");
+    });
+  }
+
+  @Test
+  void notes_ssdRecipeDistortBeforeZoomOutAndCrop_withinToleranceOfTheCropMeanWithTheFillPlain() {
+    AugmentationPlan p = estimate(COSTS, new dev.stoker.api.TransformSpec.PhotometricDistort(),
+        new dev.stoker.api.TransformSpec.ZoomOut(1, 4, 0.5, 116), new dev.stoker.api.TransformSpec.RandomIoUCrop(),
+        new HorizontalFlip(0.5), new Resize(300, 300));
+
+    assertThat(p.notes()).singleElement().satisfies(n -> {
       assertThat(n.verdict()).isEqualTo(AugmentationPlan.Verdict.WITHIN_TOLERANCE);
-      assertThat(n.reason()).contains("fill").contains("coloured");
+      assertThat(n.reason()).contains("left plain").contains("mean gray of the crop");
     });
   }
 
