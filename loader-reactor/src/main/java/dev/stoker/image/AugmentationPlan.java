@@ -247,6 +247,7 @@ public final class AugmentationPlan {
       }
       boolean resized = false;
       Fill fill = Fill.NONE;
+      boolean onlyFlips = true;
       boolean moved = false;
       for (TransformSpec later : specs.subList(i + 1, specs.size())) {
         if (kindOf(later) != Kind.GEOMETRY) {
@@ -254,6 +255,7 @@ public final class AugmentationPlan {
         }
         moved = true;
         boolean flip = later instanceof HorizontalFlip || later instanceof VerticalFlip;
+        onlyFlips &= flip;
         if (later instanceof Pad || later instanceof ZoomOut) {
           fill = Fill.LARGE;
         } else if ((later instanceof Rotate || later instanceof RandomCrop) && fill == Fill.NONE) {
@@ -263,14 +265,19 @@ public final class AugmentationPlan {
         resized |= !flip && !(later instanceof Rotate) && !(later instanceof Pad) && !(later instanceof ZoomOut);
       }
       if (moved) {
-        notes.add(note(i, spec, resized, fill));
+        notes.add(note(i, spec, resized, fill, onlyFlips));
       }
     }
     return notes;
   }
 
-  private static Note note(int i, TransformSpec spec, boolean resized, Fill fill) {
+  private static Note note(int i, TransformSpec spec, boolean resized, Fill fill, boolean onlyFlips) {
     boolean photometric = spec instanceof ColorJitter || spec instanceof Grayscale || spec instanceof PhotometricDistort;
+    if (!photometric && onlyFlips) {
+      return new Note(i, Verdict.WITHIN_TOLERANCE, "defined on the output image and written before flips only: a "
+          + "flip keeps the size, so its numbers mean the same amount on the output; run after the flip, it lands "
+          + "mirrored, which its random draws (positions, directions) produce as often either way");
+    }
     if (!photometric) {
       return new Note(i, Verdict.DIFFERS, "defined on the output image: its sizes (kernel, sigma, erased area, "
           + "magnitudes) are in output pixels, so Stoker runs it on the output; written before a "

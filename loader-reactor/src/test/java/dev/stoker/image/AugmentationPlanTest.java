@@ -157,6 +157,19 @@ class AugmentationPlanTest {
   }
 
   @Test
+  void notes_blurBeforeAFlipOnly_withinToleranceNotKeptInPlace() {
+    AugmentationPlan p = estimate(COSTS, new RandomResizedCrop(224), new GaussianBlur(23), new HorizontalFlip(0.5));
+
+    assertThat(p.notes()).singleElement().satisfies(n -> {
+      assertThat(n.verdict()).isEqualTo(AugmentationPlan.Verdict.WITHIN_TOLERANCE);
+      assertThat(n.reason()).contains("flips only");
+    });
+    assertThat(estimate(COSTS, new GaussianBlur(23), new HorizontalFlip(0.5), new Resize(224, 224)).notes())
+        .as("a resize after it as well (the negative control)").singleElement()
+        .extracting(AugmentationPlan.Note::verdict).isEqualTo(AugmentationPlan.Verdict.DIFFERS);
+  }
+
+  @Test
   void notes_brightnessBeforeAFlip_exact() {
     AugmentationPlan p = estimate(COSTS, new RandomResizedCrop(224), new ColorJitter(0.4, 0, 0, 0),
         new HorizontalFlip(0.5));
