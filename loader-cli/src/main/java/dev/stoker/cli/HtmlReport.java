@@ -3,6 +3,7 @@ package dev.stoker.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.advice.FeedAdvice;
 import dev.stoker.api.Stage;
 import dev.stoker.api.StageReport;
 import dev.stoker.api.StageStats;
@@ -27,7 +28,8 @@ import java.util.Map;
 final class HtmlReport {
   /** The JSON keys shown as key figures, in this order, when the run's JSON has them. */
   static final List<String> FIGURES = List.of("images_per_s", "consumer_wait_pct", "images", "delivered", "failed",
-      "batches", "seconds", "bound", "backend", "decoder", "accuracy", "chance", "loss_start", "loss_end", "digest");
+      "batches", "seconds", "bound", "remedy", "backend", "decoder", "accuracy", "chance", "loss_start", "loss_end",
+      "digest");
   /** Class names listed at most; the rest are counted. */
   static final int CLASSES_SHOWN = 200;
 
@@ -64,6 +66,11 @@ final class HtmlReport {
     figures(s, json);
     s.append("<h2>Verdict</h2>\n<p class=\"verdict\"").append(json.has("verdict") ? " data-key=\"verdict\"" : "")
         .append('>').append(Html.escape(run.stages().bottleneck().sentence())).append("</p>\n");
+    FeedAdvice advice = run.stages().bottleneck().advice();
+    if (advice.judged()) {
+      s.append("<p class=\"verdict\"").append(json.has("advice") ? " data-key=\"advice\"" : "").append('>')
+          .append(Html.escape(advice.sentence())).append("</p>\n");
+    }
     s.append("<h2>Timeline</h2>\n");
     TimelineCharts charts = new TimelineCharts(run.timeline(), run.warmUpEpochs());
     s.append("<figure>").append(charts.rates()).append("<figcaption>Images per second through each stage, "

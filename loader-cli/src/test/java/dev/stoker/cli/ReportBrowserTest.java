@@ -175,6 +175,7 @@ class ReportBrowserTest {
       }
     });
     assertThat(values.get("verdict").asText()).isEqualTo(line.get("verdict").asText());
+    assertThat(values.get("advice").asText()).as("the advice under the verdict").isEqualTo(line.get("advice").asText());
 
     // the stage table is the one bench printed on stderr
     List<String> printed = console.err().lines().dropWhile(l -> !l.startsWith("stage "))
