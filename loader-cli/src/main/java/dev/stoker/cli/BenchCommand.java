@@ -80,6 +80,10 @@ final class BenchCommand implements Callable<Integer> {
       + "default path, same bytes for the same seed); adds literal_order true to the JSON. Compare with stoker plan")
   boolean literalOrder;
 
+  @Option(names = "--target-images-per-s", paramLabel = "N", description = "judge the advice against N images/s, "
+      + "your training step's rate (batch over step time), instead of this command's consumer, which only hashes")
+  Double adviceTarget;
+
   /** Java heap bytes all threads have allocated so far (live and ended threads, HotSpot). */
   private static long allocatedBytes() {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
@@ -101,6 +105,12 @@ final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--literal-order runs the steps here; with --remote the nodes process the samples");
     }
     options.literalOrder = literalOrder;
+    if (adviceTarget != null) {
+      if (!(adviceTarget > 0) || adviceTarget.isInfinite()) {
+        throw new UsageException("--target-images-per-s: must be a positive number, got " + adviceTarget);
+      }
+      options.adviceTarget = adviceTarget;
+    }
     report.check("bench");   // last: it makes the temporary file that the finally below deletes
     try (MetricsOptions.Endpoint endpoint = metrics.start("bench", System.err);
         RunRecord record = RunRecord.open("bench", options.failuresFile, json, System.out, System.err);

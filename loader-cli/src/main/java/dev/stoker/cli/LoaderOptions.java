@@ -162,6 +162,8 @@ final class LoaderOptions {
 
   /** bench --literal-order (issue 19): the steps as written, set by the command, not an option here. */
   boolean literalOrder;
+  /** bench --target-images-per-s: the rate the advice is judged against; NaN: the consumer's. */
+  double adviceTarget = Double.NaN;
 
   /** The output's height and width for a preset: {@code --size}, else {@value #DEFAULT_SIZE}. */
   int size() {
@@ -428,6 +430,9 @@ final class LoaderOptions {
       builder.ring(rings, ringSlotsOption);
     } else {
       builder.ring(rings);
+    }
+    if (adviceTarget > 0) {
+      builder.adviceTarget(adviceTarget);
     }
     return input.into(builder, this::cached)
         .transforms(transformsFor(input.hasBoxes()))

@@ -75,6 +75,27 @@ class StokerCliTest {
   }
 
   @Test
+  void bench_targetTheLoaderMeets_advisesNothingToChange() throws Exception {
+    int status = StokerCli.run("bench", dataset.dir().toString(), "--threads", "2", "--batch", "8", "--size", "32",
+        "--epochs", "1", "--target-images-per-s", "0.5", "--json");
+    assertThat(status).as(console.err()).isZero();
+    JsonNode json = console.lastJson();
+    assertThat(json.get("remedy").asText()).as(json.get("advice").asText()).isEqualTo("none");
+    assertThat(json.get("advice").asText()).contains("keeps up");
+    console.resetOut();
+    StokerCli.run("bench", dataset.dir().toString(), "--threads", "2", "--batch", "8", "--size", "32", "--epochs",
+        "1", "--target-images-per-s", "1e9", "--json");
+    assertThat(console.lastJson().get("remedy").asText()).as("a target no loader meets (the negative control)")
+        .isNotEqualTo("none");
+  }
+
+  @Test
+  void bench_targetNotPositive_usageError() throws Exception {
+    assertThat(StokerCli.run("bench", dataset.dir().toString(), "--target-images-per-s", "0")).isEqualTo(2);
+    assertThat(console.err()).contains("--target-images-per-s: must be a positive number");
+  }
+
+  @Test
   void bench_sameSeedOneOrFourThreads_sameDigest() throws Exception {
     StokerCli.run("bench", dataset.dir().toString(), "--threads", "1", "--batch", "8", "--size", "32", "--epochs", "1", "--json");
     String one = console.lastJson().get("digest").asText();

@@ -138,8 +138,23 @@ final class BottleneckRules {
 
   /** The verdict on {@code t} with the advice on it, given what {@code c} knows. */
   static Bottleneck judge(Timings t, Context c) {
+    return judge(t, c, Double.NaN);
+  }
+
+  /**
+   * The verdict on {@code t} with the advice on it, judged against {@code target} images/s when that
+   * is positive (a training step's rate given for a benchmark's consumer), else against the consumer's.
+   */
+  static Bottleneck judge(Timings t, Context c, double target) {
     Bottleneck verdict = verdict(t);
-    FeedAdvice advice = FeedAdvisor.advise(facts(t, c, verdict));
+    FeedFacts f = facts(t, c, verdict);
+    if (target > 0) {
+      f = new FeedFacts(f.bound(), f.feedImagesPerSecond(), target, f.threads(), f.cores(),
+          f.perThreadImagesPerSecond(), f.augmentShare(), f.readImagesPerSecond(), f.cachedReadImagesPerSecond(),
+          f.datasetEncodedBytes(), f.datasetDecodedBytes(), f.memoryAvailableBytes(), f.meanSourcePixels(),
+          f.outputPixels(), f.remote(), f.nodes());
+    }
+    FeedAdvice advice = FeedAdvisor.advise(f);
     return new Bottleneck(verdict.bound(), verdict.producerImagesPerSecond(), verdict.consumerImagesPerSecond(),
         verdict.sentence(), advice);
   }

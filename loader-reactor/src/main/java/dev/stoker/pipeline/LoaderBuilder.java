@@ -63,6 +63,8 @@ public final class LoaderBuilder {
   BoxedProcess boxedProcess;
   /** Issue 19: run the steps in the order written ({@link #literalOrder(boolean)}). */
   boolean literalOrder;
+  /** The rate the advice is judged against ({@link #adviceTarget(double)}); NaN: the consumer's. */
+  double adviceTarget = Double.NaN;
 
   LoaderBuilder() {}
 
@@ -414,6 +416,25 @@ public final class LoaderBuilder {
    */
   public LoaderBuilder literalOrder(boolean literalOrder) {
     this.literalOrder = literalOrder;
+    return this;
+  }
+
+  /**
+   * The images/s the stage report's advice is judged against, instead of the consumer's measured
+   * rate: a training step's rate, when the consumer here only stands in for it (a benchmark).
+   *
+   * <pre>{@code
+   * Loader.builder().source(source).adviceTarget(3_200)   // batch 256 every 80 ms
+   * }</pre>
+   *
+   * @param imagesPerSecond the target rate, positive and finite
+   * @return this builder
+   */
+  public LoaderBuilder adviceTarget(double imagesPerSecond) {
+    if (!(imagesPerSecond > 0) || Double.isInfinite(imagesPerSecond)) {
+      throw new IllegalArgumentException("imagesPerSecond must be positive and finite, got " + imagesPerSecond);
+    }
+    this.adviceTarget = imagesPerSecond;
     return this;
   }
 

@@ -100,6 +100,7 @@ final class ReactorLoader implements Loader {
     metrics.watch(ring, () -> progress().consumerWaitPercent());
     this.reports = new StageReports(metrics, ring, threads, b.readOnIoThreads ? inFlight : 0, Machine::current,
         b.supplier == null ? size : -1, b.supplier != null);
+    reports.adviceTarget(b.adviceTarget);
     this.calibration = tuning.autotuned() && !b.threadsSet && b.supplier == null && threads > 1
         ? new Calibration(metrics, ring::stats, threads, b.batchSize,
             Calibration.window(Math.ceilDiv(shard.length(), b.batchSize)), this::calibrated)

@@ -28,6 +28,7 @@ final class StageReports {
   private final boolean remote;
   private volatile Mark start;
   private volatile Mark end;
+  private double adviceTarget = Double.NaN;
 
   /**
    * @param readConcurrency reads at once on their own threads, or 0 when the decode workers read
@@ -73,6 +74,11 @@ final class StageReports {
         ring.stats(), metrics.readBytes(), metrics.sourcePixels());
   }
 
+  /** Judges the advice against {@code imagesPerSecond} instead of the consumer's rate (NaN: the consumer's). */
+  void adviceTarget(double imagesPerSecond) {
+    this.adviceTarget = imagesPerSecond;
+  }
+
   void runStarted() {
     end = null;
     start = mark();
@@ -103,7 +109,7 @@ final class StageReports {
         ring.layout().batchSize(), mean(stages, Stage.READ), mean(stages, Stage.DECODE), mean(stages, Stage.AUGMENT),
         mean(stages, Stage.COLLATE), mean(stages, Stage.CONSUMER), delivered, wait, mean(stages, Stage.SOURCE_WAIT)),
         context(stages.get(Stage.READ.ordinal()).count(), to.readBytes() - from.readBytes(),
-            stages.get(Stage.DECODE.ordinal()).count(), to.sourcePixels() - from.sourcePixels()));
+            stages.get(Stage.DECODE.ordinal()).count(), to.sourcePixels() - from.sourcePixels()), adviceTarget);
     return new StageReport(seconds, delivered, wait, meanFill, ring.slots(), stages, verdict);
   }
 

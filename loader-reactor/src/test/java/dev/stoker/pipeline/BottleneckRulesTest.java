@@ -190,6 +190,18 @@ class BottleneckRulesTest {
   }
 
   @Test
+  void judge_aTargetGiven_advisesAgainstItNotTheConsumer() {
+    Timings t = timings(0, 0.8 * MS, 0.2 * MS, 0, 60);
+
+    FeedAdvice given = BottleneckRules.judge(t, machine(8), 4_000).advice();
+
+    assertThat(given.targetImagesPerSecond()).isEqualTo(4_000.0);
+    assertThat(given.change()).startsWith("use 4 threads instead of 2");
+    assertThat(BottleneckRules.judge(t, machine(8), Double.NaN).advice().change())
+        .as("no target: the consumer's 3,000 (the negative control)").startsWith("use 3 threads instead of 2");
+  }
+
+  @Test
   void judge_decodeBoundAtAllCoresOnLargeSources_advisesPackingAsDoctorDoes() {
     Context large = new Context(2, 16 * GIB, -1, 224 * 224, false, 0, 4.2 * 224 * 224);
 
