@@ -147,25 +147,24 @@ final class BottleneckRules {
    */
   static Bottleneck judge(Timings t, Context c, double target) {
     Bottleneck verdict = verdict(t);
-    FeedFacts f = facts(t, c, verdict);
-    if (target > 0) {
-      f = new FeedFacts(f.bound(), f.feedImagesPerSecond(), target, f.threads(), f.cores(),
-          f.perThreadImagesPerSecond(), f.augmentShare(), f.readImagesPerSecond(), f.cachedReadImagesPerSecond(),
-          f.datasetEncodedBytes(), f.datasetDecodedBytes(), f.memoryAvailableBytes(), f.meanSourcePixels(),
-          f.outputPixels(), f.remote(), f.nodes());
-    }
-    FeedAdvice advice = FeedAdvisor.advise(f);
+    double against = target > 0 ? target : verdict.consumerImagesPerSecond();
+    FeedAdvice advice = FeedAdvisor.advise(facts(t, c, verdict, against));
     return new Bottleneck(verdict.bound(), verdict.producerImagesPerSecond(), verdict.consumerImagesPerSecond(),
         verdict.sentence(), advice);
   }
 
   /** The facts the advice is judged on: the verdict's bound and rates, the workers' times, {@code c}. */
   static FeedFacts facts(Timings t, Context c, Bottleneck verdict) {
+    return facts(t, c, verdict, verdict.consumerImagesPerSecond());
+  }
+
+  /** As {@link #facts(Timings, Context, Bottleneck)}, judged against {@code target} images/s. */
+  private static FeedFacts facts(Timings t, Context c, Bottleneck verdict, double target) {
     double workerNanos = t.workerNanos();
     double perThread = Timings.rate(1, workerNanos);
     double augmentShare = workerNanos > 0 ? Math.min(1, t.augmentNanos() / workerNanos) : 0;
     double read = t.workersRead() ? Timings.rate(t.workers(), t.readNanos()) : t.readRate();
-    return new FeedFacts(verdict.bound(), verdict.producerImagesPerSecond(), verdict.consumerImagesPerSecond(),
+    return new FeedFacts(verdict.bound(), verdict.producerImagesPerSecond(), target,
         t.workers(), c.cores(), perThread, augmentShare, read, Double.POSITIVE_INFINITY, c.datasetEncodedBytes(), -1,
         c.memoryAvailableBytes(), c.meanSourcePixels(), c.outputPixels(), c.remote(), c.nodes());
   }
@@ -212,7 +211,8 @@ final class BottleneckRules {
     };
     return new Bottleneck(bound, producer, consumer, String.format(Locale.ROOT,
         "%s-bound: %d %s %s %s images/s (%s is %.0f%% of their %s ms per image)%s", bound.label(), t.workers(),
-        t.workers() == 1 ? "worker" : "workers", bound.label(), count(producer), bound.label(), 100 * share / t.workerNanos(), millis(t.workerNanos()), asked));
+        t.workers() == 1 ? "worker" : "workers", bound.label(), count(producer), bound.label(),
+        100 * share / t.workerNanos(), millis(t.workerNanos()), asked));
   }
 
   /** The worker stage with the most time per image; decode wins ties. */

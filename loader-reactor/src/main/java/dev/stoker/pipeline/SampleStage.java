@@ -9,6 +9,8 @@ import dev.stoker.image.LiteralOrderProcessor;
 import dev.stoker.image.SampleProcessor;
 import dev.stoker.image.TransformPlan;
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -32,10 +34,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * ({@link LocalSamples}) and for a node's {@link SampleMaker} alike.
  */
 final class SampleStage {
+  private static final Logger LOG = LoggerFactory.getLogger(SampleStage.class);
   private final SampleSource source;
   private final SampleProcessor processor;
-  /** The steps in the order written ({@link LoaderBuilder#literalOrder}), or null for the plan. */
-  private LiteralOrderProcessor literal;
+  /** The steps in the order written (literalOrder, or a step kept in place), or null to run the plan. */
+  private final LiteralOrderProcessor literal;
   private final BoxedProcess boxed;
   private final SampleBufferPool pool;
   private final long seed;
@@ -67,15 +70,13 @@ final class SampleStage {
     int boxCapacity = source.hasBoxes() ? source.maxBoxCount() : 0;
     SampleBufferPool pool = freedByGc ? SampleBufferPool.freedByGc(plan.sampleBytes(), boxCapacity)
         : new SampleBufferPool(plan.sampleBytes(), boxCapacity);
-    SampleStage stage = new SampleStage(source, processor, boxed, pool, b.seed);
     if (b.literalOrder) {
       Checks.argument(!source.hasBoxes(), "literalOrder", "runs the steps as written without moving boxes; "
           + "this dataset has boxes");
-      stage.literal = new LiteralOrderProcessor(decoder, plan, metrics);
-    } else if (keepsWrittenOrder(plan, source.hasBoxes())) {
-      stage.literal = new LiteralOrderProcessor(decoder, plan, metrics);
     }
-    return stage;
+    LiteralOrderProcessor literal = b.literalOrder || keepsWrittenOrder(plan, source.hasBoxes())
+        ? new LiteralOrderProcessor(decoder, plan, metrics) : null;
+    return new SampleStage(source, processor, literal, boxed, pool, b.seed);
   }
 
   /**
@@ -100,18 +101,21 @@ final class SampleStage {
           + " after the geometric steps (after the last crop, resize, pad, flip or rotation)");
     }
     // the bench's transforms line and JSON say it to a person; a program's log, at debug
-    System.getLogger(SampleStage.class.getName()).log(System.Logger.Level.DEBUG,
-        () -> AugmentationPlan.keptSentence(plan.specs()));
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(AugmentationPlan.keptSentence(plan.specs()));
+    }
     return true;
   }
 
-
   /**
+   * @param literal the steps in the order written, or null to run the plan
    * @param boxed the box-aware call for a detection source, or null for a source without boxes
    */
-  private SampleStage(SampleSource source, SampleProcessor processor, BoxedProcess boxed, SampleBufferPool pool, long seed) {
+  private SampleStage(SampleSource source, SampleProcessor processor, LiteralOrderProcessor literal,
+      BoxedProcess boxed, SampleBufferPool pool, long seed) {
     this.source = source;
     this.processor = processor;
+    this.literal = literal;
     this.boxed = boxed;
     this.pool = pool;
     this.seed = seed;
