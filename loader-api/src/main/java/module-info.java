@@ -14,5 +14,6 @@
 module dev.stoker.api {
   exports dev.stoker.api;
   exports dev.stoker.advice;
-  exports dev.stoker.api.internal to dev.stoker.ring, dev.stoker.reactor, dev.stoker.cuda, dev.stoker.remote, dev.stoker.cli;
+  exports dev.stoker.api.internal to dev.stoker.ring, dev.stoker.reactor, dev.stoker.cuda, dev.stoker.remote, dev.stoker.storage,
+      dev.stoker.pack, dev.stoker.cli;
 }

@@ -33,5 +33,5 @@ module dev.stoker.reactor {
   exports dev.stoker.pipeline;
   exports dev.stoker.dataset;
   exports dev.stoker.decode;
-  exports dev.stoker.image to dev.stoker.remote, dev.stoker.cli;
+  exports dev.stoker.image to dev.stoker.remote, dev.stoker.pack, dev.stoker.cli;
 }

@@ -1,0 +1,87 @@
+package dev.stoker.storage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** A directory on a local file system; keys are relative paths under it. */
+final class LocalBlobStore implements BlobStore {
+  private final Path root;
+
+  LocalBlobStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+
+  /** The file of {@code key}, checked to lie under the root even through symbolic links. */
+  Path file(String key) throws IOException {
+    Path file = root.resolve(Keys.check(key)).normalize();
+    if (!file.startsWith(root)) {
+      throw new IllegalArgumentException("key: leaves " + root + ": " + Keys.printable(key));
+    }
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !file.toRealPath().startsWith(root.toRealPath())) {
+      throw new IOException(root + ": " + Keys.printable(key) + " links outside the store's directory");
+    }
+    return file;
+  }
+
+  @Override
+  public long size(String key) throws IOException {
+    return Files.size(file(key));
+  }
+
+  @Override
+  public ByteBuffer read(String key, long offset, int length) throws IOException {
+    Keys.checkRange(offset, length);
+    Path file = file(key);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer out = ByteBuffer.allocate(length);
+      long at = offset;
+      while (out.hasRemaining()) {
+        int n = channel.read(out, at);
+        if (n < 0) {
+          throw new EOFException(file + ": ends at byte " + at + ", before " + (offset + length));
+        }
+        at += n;
+      }
+      return out.flip();
+    }
+  }
+
+  @Override
+  public List<String> list(String prefix, int maxKeys) throws IOException {
+    List<String> keys = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+        String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        if (key.startsWith(prefix)) {
+          if (keys.size() == maxKeys) {
+            throw new IOException(root + ": holds more than " + maxKeys + " files under '" + Keys.printable(prefix) + "'");
+          }
+          keys.add(key);
+        }
+      }
+    }
+    return keys;
+  }
+
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "local store " + root;
+  }
+}
