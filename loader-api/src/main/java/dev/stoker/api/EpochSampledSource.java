@@ -33,6 +33,27 @@ public interface EpochSampledSource extends SampleSource {
   int[] epochOrder(long seed, int epoch);
 
   /**
+   * Whether the loader must keep {@link #epochOrder}'s order as it is: when {@code true} it neither
+   * permutes the drawn order (whatever its shuffle setting) nor interleaves it across ranks, but
+   * deals each rank one contiguous run of it, so that a source whose cheap reads are sequential
+   * (tar shards on object storage, read shard by shard) is read in the order it laid out. The
+   * source then does its own shuffling inside {@code epochOrder}, still a pure function of
+   * {@code (seed, epoch)}, so resume and "same seed, same bytes" hold as for any source. The
+   * default, {@code false}, lets the loader shuffle and interleave as usual.
+   *
+   * <pre>{@code
+   * if (source.keepsOrder()) {
+   *   int[] order = source.epochOrder(seed, epoch);   // delivered in this order, rank r a contiguous run
+   * }
+   * }</pre>
+   *
+   * @return {@code true} if the loader must deliver the drawn order unpermuted, in contiguous runs per rank
+   */
+  default boolean keepsOrder() {
+    return false;
+  }
+
+  /**
    * A fingerprint of how this source draws its epochs, kept in every {@link LoaderState} so that a
    * state is never resumed on a source that draws differently (other weights, sizes or sources).
    * Two sources that draw the same {@link #epochOrder} for every seed and epoch should have the same
