@@ -24,6 +24,8 @@ module dev.stoker.storage {
   requires software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.identity.spi;
   requires org.reactivestreams;
+  requires io.netty.transport;
+  requires io.netty.common;
   requires java.net.http;
   requires org.slf4j;
 

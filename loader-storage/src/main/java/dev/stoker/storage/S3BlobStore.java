@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
@@ -43,6 +45,7 @@ final class S3BlobStore implements BlobStore {
   private final String location;
   private final StorageOptions options;
   private final int pageKeys;
+  private final SdkEventLoopGroup eventLoops;
   private final S3AsyncClient client;
   private final Counters counters = new Counters();
   private final Retry retry;
@@ -65,8 +68,13 @@ final class S3BlobStore implements BlobStore {
     this.options = options;
     this.pageKeys = Math.max(1, Math.min(MAX_PAGE_KEYS, pageKeys));
     this.retry = new Retry(this.location, options.maxAttempts(), options.initialBackoff(), counters);
+    // the store owns its event loops, so that close() ends them at once: the SDK's own would wait
+    // out Netty's graceful quiet period (2 s) on every close; these finish their last tasks in the
+    // background
+    this.eventLoops = SdkEventLoopGroup.builder().build();
     S3AsyncClientBuilder builder = S3AsyncClient.builder()
         .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+            .eventLoopGroup(eventLoops)
             .maxConcurrency(options.maxConnections())
             .connectionTimeout(min(options.requestTimeout(), Duration.ofSeconds(10)))
             .connectionAcquisitionTimeout(options.requestTimeout())
@@ -298,7 +306,11 @@ final class S3BlobStore implements BlobStore {
 
   @Override
   public void close() {
-    client.close();
+    try {
+      client.close();
+    } finally {
+      eventLoops.eventLoopGroup().shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
