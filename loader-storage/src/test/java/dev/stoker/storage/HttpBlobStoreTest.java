@@ -94,6 +94,17 @@ class HttpBlobStoreTest {
   }
 
   @Test
+  void read_forbidden_failsAtOnceWithTheStatus() throws IOException {
+    try (FaultProxy proxy = new FaultProxy(server.port(), n -> Fault.status(403));
+        BlobStore store = through(proxy, 4, Duration.ofSeconds(10))) {
+      assertThatThrownBy(() -> store.read("shard-000000.tar", 0, 10))
+          .isInstanceOf(IOException.class).isNotInstanceOf(NoSuchFileException.class)
+          .hasMessageContaining("/data/pack: shard-000000.tar: HTTP 403");
+      assertThat(proxy.requests()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void read_wrongContentRange_isRefusedWithoutRetries() throws IOException {
     server.mode(Mode.WRONG_RANGE);
     try (FaultProxy proxy = new FaultProxy(server.port(), n -> Fault.pass());
