@@ -233,12 +233,18 @@ class HttpBlobStoreTest {
   }
 
   @Test
-  void open_locationsWithCredentialsOrQueries_areRefused() {
+  void open_remoteLocations_pickTheirStoreAndRefuseCredentialsOrQueries() {
     StorageOptions options = StorageOptions.defaults();
     assertThatThrownBy(() -> BlobStores.open("https://user:secret@host/data", options))
         .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret");
     assertThatThrownBy(() -> BlobStores.open("https://host/data?sig=1", options))
         .isInstanceOf(IllegalArgumentException.class);
+    try (BlobStore store = BlobStores.open("s3://bucket/a/b/", options.withS3Endpoint("http://127.0.0.1:9")
+        .withS3Region("eu-west-1").withRequestTimeout(Duration.ofSeconds(1)))) {
+      assertThat(store).isInstanceOf(S3BlobStore.class);
+      assertThat(store.location()).isEqualTo("s3://bucket/a/b");
+    }
+    assertThatThrownBy(() -> BlobStores.open("ftp://host/data", options)).isInstanceOf(IllegalArgumentException.class);
     try (BlobStore store = BlobStores.open("HTTPS://host:8443/a/b/", options)) {
       assertThat(store).isInstanceOf(HttpBlobStore.class);
       assertThat(store.location()).isEqualTo("https://host:8443/a/b");
