@@ -49,6 +49,7 @@ final class S3BlobStore implements BlobStore {
   private final S3AsyncClient client;
   private final Counters counters = new Counters();
   private final Retry retry;
+  private volatile boolean closed;
 
   S3BlobStore(String location, StorageOptions options) {
     this(location, options, DefaultCredentialsProvider.builder().build(), System::getenv, MAX_PAGE_KEYS);
@@ -178,7 +179,7 @@ final class S3BlobStore implements BlobStore {
     String objectKey = objectKey(key);
     String what = what(key);
     HeadObjectResponse head = retry.call(what, () -> await(
-        client.headObject(b -> b.bucket(bucket).key(objectKey)), what));
+        () -> client.headObject(b -> b.bucket(bucket).key(objectKey)), what));
     Long length = head.contentLength();
     if (length == null || length < 0) {
       throw new IOException(what + ": the store gave no size");
@@ -196,7 +197,8 @@ final class S3BlobStore implements BlobStore {
     String what = what(key);
     String range = "bytes=" + offset + "-" + (offset + length - 1);
     byte[] bytes = retry.call(what, () -> await(
-        client.getObject(b -> b.bucket(bucket).key(objectKey).range(range), new S3RangeTransformer(offset, length, what)),
+        () -> client.getObject(b -> b.bucket(bucket).key(objectKey).range(range),
+            new S3RangeTransformer(offset, length, what)),
         what));
     counters.bytes(bytes.length);
     return ByteBuffer.wrap(bytes);
@@ -221,7 +223,7 @@ final class S3BlobStore implements BlobStore {
         throw new IOException(what + ": the store sent more than " + maxPages + " pages for at most " + maxKeys + " keys");
       }
       String continuation = token;
-      ListObjectsV2Response response = retry.call(what, () -> await(client.listObjectsV2(b -> b.bucket(bucket)
+      ListObjectsV2Response response = retry.call(what, () -> await(() -> client.listObjectsV2(b -> b.bucket(bucket)
           .prefix(listPrefix).maxKeys(page).continuationToken(continuation)), what));
       for (S3Object object : response.contents()) {
         String objectKey = object.key();
@@ -259,9 +261,13 @@ final class S3BlobStore implements BlobStore {
   }
 
   /** Waits for a call, mapping the store's answers to the failures {@link Retry} knows. */
-  private <T> T await(java.util.concurrent.CompletableFuture<T> call, String what) throws IOException {
+  private <T> T await(java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> call, String what)
+      throws IOException {
+    if (closed) {
+      throw new IOException("s3 store " + location + ": closed");
+    }
     try {
-      return Retry.await(call, options.requestTimeout(), what);
+      return Retry.await(call.get(), options.requestTimeout(), what);
     } catch (Retry.TransientIOException e) {
       throw classify(e.getCause(), what, e);
     }
@@ -306,6 +312,7 @@ final class S3BlobStore implements BlobStore {
 
   @Override
   public void close() {
+    closed = true;
     try {
       client.close();
     } finally {

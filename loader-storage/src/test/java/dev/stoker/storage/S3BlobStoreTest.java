@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stoker.storage.FaultProxy.Fault;
+import dev.stoker.storage.testkit.S3TestServer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,11 +22,11 @@ import org.junit.jupiter.api.Test;
 class S3BlobStoreTest {
   private static final String BUCKET = "stoker-test";
   private static final byte[] BLOB = bytes(64 * 1024 + 17, 1);
-  private static S3Fixture s3;
+  private static S3TestServer s3;
 
   @BeforeAll
   static void startServer() throws Exception {
-    s3 = new S3Fixture();
+    s3 = new S3TestServer();
     s3.put(BUCKET, "pack/shard-000000.tar", BLOB);
     s3.put(BUCKET, "pack/empty.bin", new byte[0]);
     for (int i = 0; i < 7; i++) {
@@ -74,6 +75,26 @@ class S3BlobStoreTest {
       }
       assertThat(store.stats().bytes()).isEqualTo(BLOB.length + 1 + 1 + 40000);
     }
+  }
+
+  @Test
+  void open_defaultCredentialsChain_readsWithTheSystemPropertiesKeys() throws IOException {
+    S3TestServer.useTestCredentials();
+    try (BlobStore store = BlobStores.open("s3://" + BUCKET + "/pack",
+        StorageOptions.defaults().withS3Endpoint(s3.endpoint()))) {
+      assertThat(array(store.read("shard-000000.tar", 7, 3))).isEqualTo(Arrays.copyOfRange(BLOB, 7, 10));
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+  }
+
+  @Test
+  void read_afterClose_fails() {
+    BlobStore store = direct("s3://" + BUCKET + "/pack");
+    store.close();
+    assertThatThrownBy(() -> store.read("shard-000000.tar", 0, 1)).isInstanceOf(IOException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
