@@ -52,12 +52,12 @@ class PackSource implements SampleSource, AutoCloseable {
   final int[] shardStart;
   final int[] inShardOrder;
 
-  PackSource(String location, PackDescriptor descriptor, PackIndex index, ShardBlocks blocks, int maxSampleBytes) {
+  PackSource(String location, PackDescriptor descriptor, PackIndex index, BlobStore store, long[] shardBytes,
+      PackReadOptions options, ReadPath path) {
     this.location = location;
     this.descriptor = descriptor;
     this.index = index;
-    this.blocks = blocks;
-    this.maxSampleBytes = maxSampleBytes;
+    this.maxSampleBytes = options.maxSampleBytes();
     this.shardNames = descriptor.shards().stream().map(PackDescriptor.Shard::name).toArray(String[]::new);
     int labels = 1;
     int boxes = 0;
@@ -69,6 +69,8 @@ class PackSource implements SampleSource, AutoCloseable {
     this.maxBoxes = boxes;
     this.shardStart = new int[shardNames.length + 1];
     this.inShardOrder = groupByShard(index, descriptor, location);
+    this.blocks = new ShardBlocks(store, shardNames, shardBytes, options.blockBytes(), options.cacheBytes(),
+        this::samplesIn, path == ReadPath.BLOCKS, options.shardShuffle());
   }
 
   /**
@@ -103,12 +105,9 @@ class PackSource implements SampleSource, AutoCloseable {
     PackDescriptor descriptor = readDescriptor(store, root);
     PackIndex index = readIndex(store, root, descriptor);
     long[] sizes = PackShards.checkSizes(store, root, descriptor);
-    String[] names = descriptor.shards().stream().map(PackDescriptor.Shard::name).toArray(String[]::new);
-    ShardBlocks blocks = new ShardBlocks(store, names, sizes, options.blockBytes(), options.cacheBytes(),
-        path == ReadPath.BLOCKS, options.shardShuffle());
     return options.shardShuffle()
-        ? new ShardShuffledPackSource(root, descriptor, index, blocks, options.maxSampleBytes(), options.shuffleBuffer())
-        : new PackSource(root, descriptor, index, blocks, options.maxSampleBytes());
+        ? new ShardShuffledPackSource(root, descriptor, index, store, sizes, options, path)
+        : new PackSource(root, descriptor, index, store, sizes, options, path);
   }
 
   private static PackDescriptor readDescriptor(BlobStore store, String root) throws IOException {
@@ -184,6 +183,33 @@ class PackSource implements SampleSource, AutoCloseable {
       }
     }
     return order;
+  }
+
+  /**
+   * The samples read through blocks whose bytes overlap {@code [from, to)} of shard {@code shard}:
+   * a binary search for the first sample ending after {@code from} in the shard's offset order,
+   * then a scan while samples start before {@code to}.
+   */
+  private int samplesIn(int shard, long from, long to) {
+    int lo = shardStart[shard];
+    int hi = shardStart[shard + 1];
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      int i = inShardOrder[mid];
+      if (index.offset(i) + index.length(i) > from) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    int count = 0;
+    for (int p = lo; p < shardStart[shard + 1] && index.offset(inShardOrder[p]) < to; p++) {
+      int i = inShardOrder[p];
+      if (index.offset(i) + index.length(i) > from && blocks.throughBlocks(index.length(i))) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** The pack's descriptor. */

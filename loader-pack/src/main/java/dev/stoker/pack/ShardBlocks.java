@@ -1,51 +1,68 @@
 package dev.stoker.pack;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stoker.api.CacheStats;
 import dev.stoker.storage.BlobStore;
 import java.io.IOException;
-import java.io.Serial;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads byte ranges of a pack's shards through a cache of fixed-size shard blocks.
+ * Reads byte ranges of a pack's shards, through a {@link BlockCache} of fixed-size shard blocks or
+ * directly.
  *
- * <p>A range that fits in a block and in half the cache is served from the blocks it spans (at
- * most two): each is taken from a Caffeine cache weighed by its bytes, or read with one ranged
- * {@link BlobStore#read} through {@link Cache#get(Object, java.util.function.Function)}, so that
- * concurrent misses of one block read it once and the others wait for it. A larger range, or every
- * range when the cache is off ({@code cached} false), is read directly. A failed read caches nothing
- * and its exception reaches the caller.
+ * <p>Cached: a range that fits in a block and in half the cache is served from the blocks it
+ * spans (at most two), each taken from the cache or read with one ranged {@link BlobStore#read}
+ * (concurrent misses of a block read it once). Each block knows how many of the samples that lie
+ * in it have not been read yet ({@link Layout#samplesIn}); when the last one is read, the block is
+ * marked done and goes first when room is needed. A block evicted while some of its samples were
+ * still unread (a sample held long in a shuffle window, or the loader's global permutation over a
+ * pack larger than the cache) is not loaded again for them: those stragglers are read directly,
+ * each with a ranged read of its own bytes, so no block is read twice for one pass over the pack.
+ * A larger range, or every range when the cache is off, is read directly. A failed read caches
+ * nothing and its exception reaches the caller.
  *
  * <p>With {@code prefetch}, a range that ends in the last quarter of its block starts an
  * asynchronous read of the shard's next block into the cache (at most {@value #PREFETCHES} at once,
- * on virtual threads, skipped when the block is cached or the limit is reached); prefetches are not
- * counted as misses, and stop on {@link #close()}.
- *
- * <p>Eviction runs on the calling threads, right after each insertion, so the cache's weight stays
- * within its budget without a background pool.
+ * on virtual threads, skipped when the block is cached or loading); prefetches count no miss and
+ * stop on {@link #close()}.
  */
 final class ShardBlocks implements AutoCloseable {
   /** The most prefetches in flight. */
   static final int PREFETCHES = 2;
+  /** The most evicted blocks whose unread samples are remembered (a few MiB at most). */
+  static final int MAX_STRAGGLER_BLOCKS = 1 << 16;
   /** Block keys: shard in the high bits, block number in the low {@value} bits. */
   private static final int BLOCK_BITS = 43;
-  private static final Logger LOG = LoggerFactory.getLogger(ShardBlocks.class);
+
+  /** Where samples lie in the shards. */
+  interface Layout {
+    /**
+     * The number of samples read through blocks (not directly) whose bytes overlap bytes
+     * {@code [from, to)} of shard {@code shard}.
+     */
+    int samplesIn(int shard, long from, long to);
+  }
 
   private final BlobStore store;
   private final String[] shardNames;
   private final long[] shardBytes;
   private final int blockBytes;
   private final long cacheBytes;
-  private final Cache<Long, ByteBuffer> cache;
+  private final Layout layout;
+  private final BlockCache cache;
+  /** Evicted blocks with unread samples: key to their unread count. Guarded by itself. */
+  private final Map<Long, Integer> stragglers = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+      return size() > MAX_STRAGGLER_BLOCKS;
+    }
+  };
   private final ExecutorService prefetcher;
   private final Semaphore prefetchPermits = new Semaphore(PREFETCHES);
   private final AtomicLong blockReads = new AtomicLong();
@@ -57,26 +74,28 @@ final class ShardBlocks implements AutoCloseable {
    * @param shardNames the shards' keys
    * @param shardBytes the shards' sizes, checked against the store
    * @param blockBytes the block size
-   * @param cacheBytes the cache's budget
+   * @param cacheBytes the cache's budget, at least two blocks
+   * @param layout where the samples lie, to count each block's samples
    * @param cached false to read every range directly (no cache)
    * @param prefetch whether to read the next block ahead (only with {@code cached})
    */
-  ShardBlocks(BlobStore store, String[] shardNames, long[] shardBytes, int blockBytes, long cacheBytes,
+  ShardBlocks(BlobStore store, String[] shardNames, long[] shardBytes, int blockBytes, long cacheBytes, Layout layout,
       boolean cached, boolean prefetch) {
     this.store = store;
     this.shardNames = shardNames;
     this.shardBytes = shardBytes;
     this.blockBytes = blockBytes;
     this.cacheBytes = cacheBytes;
-    this.cache = cached ? Caffeine.newBuilder()
-        .maximumWeight(cacheBytes)
-        .weigher((Long key, ByteBuffer block) -> block.capacity())
-        .executor(Runnable::run)
-        .recordStats()
-        .build() : null;
+    this.layout = layout;
+    this.cache = cached ? new BlockCache(cacheBytes, this::evicted) : null;
     this.prefetcher = cached && prefetch
         ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stoker-pack-prefetch-", 0).factory())
         : null;
+  }
+
+  /** Whether a range of {@code length} bytes is read through the blocks (else directly). */
+  boolean throughBlocks(int length) {
+    return cache != null && length > 0 && length <= blockBytes && length <= cacheBytes / 2;
   }
 
   /**
@@ -87,32 +106,34 @@ final class ShardBlocks implements AutoCloseable {
    */
   void read(int shard, long offset, ByteBuffer out) throws IOException {
     int length = out.remaining();
-    if (cache == null || length > blockBytes || length > cacheBytes / 2) {
-      directReads.incrementAndGet();
-      ByteBuffer data = store.read(shardNames[shard], offset, length);
-      if (data.remaining() != length) {
-        throw new IOException(shardNames[shard] + ": read " + data.remaining() + " bytes, expected " + length);
-      }
-      out.put(data);
+    if (!throughBlocks(length)) {
+      direct(shard, offset, out, length);
       return;
     }
     long end = offset + length;
     long block = offset / blockBytes;
-    long at = offset;
-    while (at < end) {
-      ByteBuffer data = block(shard, block);
+    for (long at = offset; at < end; block++) {
       long blockStart = block * blockBytes;
-      int from = (int) (at - blockStart);
-      int n = (int) Math.min(end - at, data.capacity() - (long) from);
-      if (n <= 0) {
-        throw new IOException(shardNames[shard] + ": block " + block + " ends before byte " + at);
+      int n = (int) Math.min(end - at, blockStart + blockBytes - at);
+      long key = key(shard, block);
+      if (straggler(key)) {
+        direct(shard, at, out, n);
+      } else {
+        long b = block;
+        BlockCache.Block data = cache.get(key, () -> load(shard, b));
+        int from = (int) (at - blockStart);
+        if (from + n > data.data.capacity()) {
+          throw new IOException(shardNames[shard] + ": block " + block + " ends before byte " + (at + n));
+        }
+        out.put(out.position(), data.data, from, n);
+        out.position(out.position() + n);
+        if (data.unread.decrementAndGet() == 0) {
+          cache.done(key, data);
+        }
       }
-      out.put(out.position(), data, from, n);
-      out.position(out.position() + n);
       at += n;
-      block++;
     }
-    if (prefetcher != null && length > 0) {
+    if (prefetcher != null) {
       long last = (end - 1) / blockBytes;
       long lastStart = last * blockBytes;
       if (end - lastStart >= blockBytes - blockBytes / 4 && lastStart + blockBytes < shardBytes[shard]) {
@@ -121,47 +142,69 @@ final class ShardBlocks implements AutoCloseable {
     }
   }
 
-  private ByteBuffer block(int shard, long block) throws IOException {
-    try {
-      return cache.get(key(shard, block), k -> load(shard, block));
-    } catch (LoadFailure f) {
-      throw f.getCause();
+  private void direct(int shard, long offset, ByteBuffer out, int length) throws IOException {
+    directReads.incrementAndGet();
+    ByteBuffer data = store.read(shardNames[shard], offset, length);
+    if (data.remaining() != length) {
+      throw new IOException(shardNames[shard] + ": read " + data.remaining() + " bytes, expected " + length);
+    }
+    out.put(data);
+  }
+
+  /** Whether {@code key} was evicted with samples unread; if so, counts one of them as read now. */
+  private boolean straggler(long key) {
+    synchronized (stragglers) {
+      Integer unread = stragglers.get(key);
+      if (unread == null) {
+        return false;
+      }
+      if (unread <= 1) {
+        stragglers.remove(key);
+      } else {
+        stragglers.put(key, unread - 1);
+      }
+      return true;
     }
   }
 
-  private ByteBuffer load(int shard, long block) {
+  private void evicted(long key, BlockCache.Block block) {
+    int unread = block.unread.get();
+    if (unread > 0) {
+      synchronized (stragglers) {
+        stragglers.put(key, unread);
+      }
+    }
+  }
+
+  private BlockCache.Block load(int shard, long block) throws IOException {
     if (closed) {
-      throw new LoadFailure(new IOException(shardNames[shard] + ": the pack is closed"));
+      throw new IOException(shardNames[shard] + ": the pack is closed");
     }
     long start = block * blockBytes;
     int length = (int) Math.min(blockBytes, shardBytes[shard] - start);
-    try {
-      blockReads.incrementAndGet();
-      ByteBuffer data = store.read(shardNames[shard], start, length);
-      if (data.remaining() != length) {
-        throw new IOException(shardNames[shard] + ": read " + data.remaining() + " bytes of block " + block
-            + ", expected " + length);
-      }
-      return data.position() == 0 && data.capacity() == length ? data : ByteBuffer.allocate(length).put(data).flip();
-    } catch (IOException e) {
-      throw new LoadFailure(e);
+    blockReads.incrementAndGet();
+    ByteBuffer data = store.read(shardNames[shard], start, length);
+    if (data.remaining() != length) {
+      throw new IOException(shardNames[shard] + ": read " + data.remaining() + " bytes of block " + block
+          + ", expected " + length);
     }
+    if (data.position() != 0 || data.capacity() != length) {
+      data = ByteBuffer.allocate(length).put(data).flip();
+    }
+    return new BlockCache.Block(data, layout.samplesIn(shard, start, start + length));
   }
 
   private void prefetch(int shard, long block) {
-    Long key = key(shard, block);
-    if (closed || cache.asMap().containsKey(key) || !prefetchPermits.tryAcquire()) {
+    long key = key(shard, block);
+    if (closed || cache.contains(key) || isStraggler(key) || !prefetchPermits.tryAcquire()) {
       return;
     }
     try {
       prefetcher.execute(() -> {
         try {
           if (!closed) {
-            cache.asMap().computeIfAbsent(key, k -> load(shard, block));
+            cache.prefetch(key, () -> load(shard, block));
           }
-        } catch (RuntimeException e) {
-          // the demand read of this block will read it again and report the error for its sample
-          LOG.debug("prefetch of {} block {} failed: {}", shardNames[shard], block, e.getMessage());
         } finally {
           prefetchPermits.release();
         }
@@ -171,7 +214,13 @@ final class ShardBlocks implements AutoCloseable {
     }
   }
 
-  private static Long key(int shard, long block) {
+  private boolean isStraggler(long key) {
+    synchronized (stragglers) {
+      return stragglers.containsKey(key);
+    }
+  }
+
+  private static long key(int shard, long block) {
     return (long) shard << BLOCK_BITS | block;
   }
 
@@ -192,13 +241,7 @@ final class ShardBlocks implements AutoCloseable {
 
   /** The cache's counters; {@link CacheStats#NONE} without a cache. */
   CacheStats stats() {
-    if (cache == null) {
-      return CacheStats.NONE;
-    }
-    cache.cleanUp();
-    var counters = cache.stats();
-    long weight = cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
-    return new CacheStats(counters.hitCount(), counters.missCount(), counters.evictionCount(), weight, cacheBytes);
+    return cache == null ? CacheStats.NONE : cache.stats();
   }
 
   /** Stops prefetching (interrupting reads in flight) and drops the cached blocks. */
@@ -209,23 +252,7 @@ final class ShardBlocks implements AutoCloseable {
       prefetcher.shutdownNow();
     }
     if (cache != null) {
-      cache.invalidateAll();
-      cache.cleanUp();
-    }
-  }
-
-  /** Carries a read's {@link IOException} out of Caffeine's mapping function. */
-  private static final class LoadFailure extends RuntimeException {
-    @Serial
-    private static final long serialVersionUID = 1L;
-
-    LoadFailure(IOException cause) {
-      super(cause.getMessage(), cause, false, false);
-    }
-
-    @Override
-    public synchronized IOException getCause() {
-      return (IOException) super.getCause();
+      cache.clear();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.stoker.pack;
 
 import dev.stoker.api.EpochSampledSource;
+import dev.stoker.storage.BlobStore;
 
 /**
  * A pack read shard by shard: each epoch visits every sample once, the shards in an order keyed
@@ -18,10 +19,10 @@ import dev.stoker.api.EpochSampledSource;
 final class ShardShuffledPackSource extends PackSource implements EpochSampledSource {
   private final int window;
 
-  ShardShuffledPackSource(String location, PackDescriptor descriptor, PackIndex index, ShardBlocks blocks,
-      int maxSampleBytes, int window) {
-    super(location, descriptor, index, blocks, maxSampleBytes);
-    this.window = window;
+  ShardShuffledPackSource(String location, PackDescriptor descriptor, PackIndex index, BlobStore store,
+      long[] shardBytes, PackReadOptions options, PackSource.ReadPath path) {
+    super(location, descriptor, index, store, shardBytes, options, path);
+    this.window = options.shuffleBuffer();
   }
 
   /** The shuffle window, in samples. */

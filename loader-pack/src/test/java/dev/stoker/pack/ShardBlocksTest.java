@@ -61,6 +61,30 @@ class ShardBlocksTest {
   }
 
   @Test
+  void read_randomOrderOverAPackLargerThanTheCache_noBlockReadTwiceInOnePass() throws IOException {
+    List<TestPacks.Sample> samples = TestPacks.filler(120, 9000, 3);
+    try (PackSource pack = open(samples, 30, PackSource.ReadPath.BLOCKS)) {
+      int[] order = java.util.stream.IntStream.range(0, 120).toArray();
+      SplittableRandom random = new SplittableRandom(8);
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      for (int i : order) {
+        assertThat(PackSourceTest.bytes(pack.read(i))).isEqualTo(samples.get(i).image());
+      }
+      // blocks are read from their start; the samples of evicted blocks that were still unread, from their own
+      List<CountingStore.Read> blockReads = store.shardReads().stream().filter(r -> r.offset() % BLOCK == 0).toList();
+      assertThat(blockReads).doesNotHaveDuplicates();
+      assertThat(pack.blocks().directReads()).isPositive();
+      assertThat(pack.cacheStats().evictions()).isPositive();
+      assertThat(store.shardReads()).hasSize((int) (pack.blocks().blockReads() + pack.blocks().directReads()));
+    }
+  }
+
+  @Test
   void read_sampleLargerThanABlock_readDirectlyNotCached() throws IOException {
     List<TestPacks.Sample> samples = List.of(TestPacks.Sample.of(new byte[BLOCK + 1], 0),
         TestPacks.Sample.of(new byte[100], 1));

@@ -181,8 +181,8 @@ class ShardShuffleTest {
   }
 
   @Test
-  void read_randomOrderSameCache_readsBlocksAgain() throws IOException {
-    // negative control: the count above is the order's doing; the loader's global permutation re-reads blocks
+  void read_randomOrderSameCache_notFrontToBack() throws IOException {
+    // negative control: the reads above are sequential because of the order; a global permutation's are not
     List<TestPacks.Sample> samples = TestPacks.filler(144, 8000, 3);
     EpochSampledSource pack = openShuffled(samples, 48, 4, 4L * BLOCK);
     try {
@@ -199,6 +199,9 @@ class ShardShuffleTest {
       }
       long blocks = 3 * ((((PackSource) pack).descriptor().shards().get(0).bytes() + BLOCK - 1) / BLOCK);
       assertThat((long) store.shardReads().size()).isGreaterThan(blocks);
+      List<Long> shard0 = store.shardReads().stream().filter(r -> r.key().equals("shard-000000.tar"))
+          .map(CountingStore.Read::offset).toList();
+      assertThat(shard0).isNotEqualTo(shard0.stream().sorted().toList());
     } finally {
       ((PackSource) pack).close();
     }
