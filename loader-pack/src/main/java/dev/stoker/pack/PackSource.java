@@ -4,7 +4,6 @@ import dev.stoker.api.CacheStats;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.storage.BlobStore;
-import dev.stoker.storage.BlobStores;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
@@ -86,10 +85,15 @@ class PackSource implements SampleSource, AutoCloseable {
    * @throws IOException naming the store and key if a file cannot be read
    */
   static PackSource open(BlobStore store, String location, PackReadOptions options) throws IOException {
-    return open(store, location, options, !BlobStores.isRemote(store.location()) ? ReadPath.DIRECT : ReadPath.BLOCKS);
+    return open(store, location, options, ReadPath.BLOCKS);
   }
 
-  /** How samples are read: through the block cache, or each with its own ranged read. */
+  /**
+   * How samples are read: through the block cache, or each with its own ranged read. A local pack
+   * is read through the blocks too: measured on classify/train, a read from a cached block costs
+   * about 4 us of CPU, a ranged read of a local store about 40-100 us (it opens the file and
+   * resolves its real path each time), a file of the folder about 25 us.
+   */
   enum ReadPath {
     BLOCKS,
     DIRECT
