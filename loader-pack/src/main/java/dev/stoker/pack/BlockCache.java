@@ -4,20 +4,19 @@ import dev.stoker.api.CacheStats;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 
 /**
  * Shard blocks in memory, weighed by their bytes and bounded by a budget; concurrent misses of one
  * block load it once (the others wait for that load); a failed load caches nothing and every
- * waiter gets its exception.
+ * waiter gets its exception. A block evicted while some of its samples were unread is remembered
+ * with their count (under the same lock as the eviction, so no reader slips between), and
+ * {@link #get} answers null for it until they have been read: those samples are read on their own.
  *
  * <p>Eviction: blocks whose samples have all been read ({@link #done}) go first, oldest first; then
  * the least recently used block. Recency, not frequency: read shard by shard, a block that has
@@ -29,14 +28,19 @@ import java.util.function.BiConsumer;
  * <p>Thread-safe: one lock guards the maps; no store read happens under it.
  */
 final class BlockCache {
-  /** A block's bytes and how many of the samples that lie in it have not been read yet. */
+  /**
+   * A block's bytes, the number of samples that lie in it, and how many of them have not been read
+   * yet in the current pass over it.
+   */
   static final class Block {
     final ByteBuffer data;
+    final int samples;
     final AtomicInteger unread;
 
-    Block(ByteBuffer data, int unread) {
+    Block(ByteBuffer data, int samples) {
       this.data = data;
-      this.unread = new AtomicInteger(unread);
+      this.samples = samples;
+      this.unread = new AtomicInteger(samples);
     }
   }
 
@@ -50,8 +54,17 @@ final class BlockCache {
     Block block;
   }
 
+  /** The most evicted blocks whose unread samples are remembered (a few MiB at most). */
+  static final int MAX_STRAGGLER_BLOCKS = 1 << 16;
+
   private final long maxBytes;
-  private final BiConsumer<Long, Block> onEvict;
+  /** Blocks evicted with samples unread: key to their unread count. Guarded by {@code this}. */
+  private final LinkedHashMap<Long, Integer> stragglers = new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+      return size() > MAX_STRAGGLER_BLOCKS;
+    }
+  };
   /** Blocks with samples not read yet, least recently used first. Guarded by {@code this}. */
   private final LinkedHashMap<Long, Slot> live = new LinkedHashMap<>(64, 0.75f, true);
   /** Blocks whose samples have all been read, oldest first. Guarded by {@code this}. */
@@ -63,14 +76,16 @@ final class BlockCache {
 
   /**
    * @param maxBytes the budget; no block may weigh more than half of it
-   * @param onEvict told of every block evicted to stay within the budget (not of blocks removed otherwise)
    */
-  BlockCache(long maxBytes, BiConsumer<Long, Block> onEvict) {
+  BlockCache(long maxBytes) {
     this.maxBytes = maxBytes;
-    this.onEvict = onEvict;
   }
 
-  /** The block of {@code key}, from memory or loaded (once, however many threads ask). */
+  /**
+   * The block of {@code key}, from memory or loaded (once, however many threads ask); or null when
+   * the block was evicted before all its samples were read: then the caller reads this sample's
+   * bytes on their own, and the block is not loaded again until its unread samples are all read.
+   */
   Block get(long key, Loader loader) throws IOException {
     Slot slot;
     boolean load = false;
@@ -80,6 +95,15 @@ final class BlockCache {
         slot = done.get(key);
       }
       if (slot == null) {
+        Integer unread = stragglers.get(key);
+        if (unread != null) {
+          if (unread <= 1) {
+            stragglers.remove(key);
+          } else {
+            stragglers.put(key, unread - 1);
+          }
+          return null;
+        }
         slot = new Slot();
         live.put(key, slot);
         misses++;
@@ -91,20 +115,25 @@ final class BlockCache {
     return load ? load(key, slot, loader) : await(slot);
   }
 
-  /** Loads {@code key} in the calling thread unless it is cached or loading; counts no miss. */
-  void prefetch(long key, Loader loader) {
-    Slot slot;
-    synchronized (this) {
-      if (live.containsKey(key) || done.containsKey(key)) {
-        return;
-      }
-      slot = new Slot();
-      live.put(key, slot);
+  /**
+   * Reserves {@code key} for a read-ahead: from now on readers of it wait for {@link #fill}. Null
+   * when it is cached, loading, or evicted with samples unread. Counts no miss.
+   */
+  synchronized Object reserve(long key) {
+    if (live.containsKey(key) || done.containsKey(key) || stragglers.containsKey(key)) {
+      return null;
     }
+    Slot slot = new Slot();
+    live.put(key, slot);
+    return slot;
+  }
+
+  /** Loads a block reserved by {@link #reserve}; a failure is left to the readers waiting for it. */
+  void fill(long key, Object reserved, Loader loader) {
     try {
-      load(key, slot, loader);
+      load(key, (Slot) reserved, loader);
     } catch (IOException | RuntimeException e) {
-      // the demand read of the block reads it again and reports the error for its sample
+      // the readers waiting for the block get the error for their samples
     }
   }
 
@@ -124,24 +153,20 @@ final class BlockCache {
       slot.future.completeExceptionally(e);
       throw e;
     }
-    List<Map.Entry<Long, Block>> evicted = new ArrayList<>();
     synchronized (this) {
       if (live.get(key) == slot) {
         slot.block = block;
         weight += block.data.capacity();
-        evict(done, key, evicted);
-        evict(live, key, evicted);
+        evict(done, key);
+        evict(live, key);
       }
     }
     slot.future.complete(block);
-    for (Map.Entry<Long, Block> e : evicted) {
-      onEvict.accept(e.getKey(), e.getValue());
-    }
     return block;
   }
 
   /** Evicts loaded blocks of {@code from}, oldest first, but not {@code keep}, while over the budget. */
-  private void evict(LinkedHashMap<Long, Slot> from, long keep, List<Map.Entry<Long, Block>> evicted) {
+  private void evict(LinkedHashMap<Long, Slot> from, long keep) {
     Iterator<Map.Entry<Long, Slot>> it = from.entrySet().iterator();
     while (weight > maxBytes && it.hasNext()) {
       Map.Entry<Long, Slot> e = it.next();
@@ -150,7 +175,10 @@ final class BlockCache {
         it.remove();
         weight -= block.data.capacity();
         evictions++;
-        evicted.add(Map.entry(e.getKey(), block));
+        int unread = block.unread.get();
+        if (unread > 0) {
+          stragglers.put(e.getKey(), unread);
+        }
       }
     }
   }
@@ -161,6 +189,15 @@ final class BlockCache {
     if (slot != null && slot.block == block) {
       live.remove(key);
       done.put(key, slot);
+    }
+  }
+
+  /** Moves a block marked {@link #done} back among the blocks in use: a new pass over it began. */
+  synchronized void revive(long key, Block block) {
+    Slot slot = done.get(key);
+    if (slot != null && slot.block == block) {
+      done.remove(key);
+      live.put(key, slot);
     }
   }
 
@@ -186,6 +223,7 @@ final class BlockCache {
   synchronized void clear() {
     live.clear();
     done.clear();
+    stragglers.clear();
     weight = 0;
   }
 

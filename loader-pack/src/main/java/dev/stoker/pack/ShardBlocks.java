@@ -4,13 +4,12 @@ import dev.stoker.api.CacheStats;
 import dev.stoker.storage.BlobStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Reads byte ranges of a pack's shards, through a {@link BlockCache} of fixed-size shard blocks or
@@ -29,14 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>With {@code prefetch}, a range that ends in the last quarter of its block starts an
  * asynchronous read of the shard's next block into the cache (at most {@value #PREFETCHES} at once,
- * on virtual threads, skipped when the block is cached or loading); prefetches count no miss and
- * stop on {@link #close()}.
+ * on virtual threads, skipped when the block is cached or loading, or not beyond the last block
+ * of the shard loaded, so that a sample delivered late from the shuffle window does not fetch a
+ * block long read through); prefetches count no miss and stop on {@link #close()}.
  */
 final class ShardBlocks implements AutoCloseable {
   /** The most prefetches in flight. */
   static final int PREFETCHES = 2;
-  /** The most evicted blocks whose unread samples are remembered (a few MiB at most). */
-  static final int MAX_STRAGGLER_BLOCKS = 1 << 16;
   /** Block keys: shard in the high bits, block number in the low {@value} bits. */
   private static final int BLOCK_BITS = 43;
 
@@ -56,15 +54,10 @@ final class ShardBlocks implements AutoCloseable {
   private final long cacheBytes;
   private final Layout layout;
   private final BlockCache cache;
-  /** Evicted blocks with unread samples: key to their unread count. Guarded by itself. */
-  private final Map<Long, Integer> stragglers = new LinkedHashMap<>(64, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
-      return size() > MAX_STRAGGLER_BLOCKS;
-    }
-  };
   private final ExecutorService prefetcher;
   private final Semaphore prefetchPermits = new Semaphore(PREFETCHES);
+  /** Per shard, the block loaded last (demand or read-ahead): read-ahead goes only beyond it. */
+  private final AtomicLongArray frontier;
   private final AtomicLong blockReads = new AtomicLong();
   private final AtomicLong directReads = new AtomicLong();
   private volatile boolean closed;
@@ -87,7 +80,8 @@ final class ShardBlocks implements AutoCloseable {
     this.blockBytes = blockBytes;
     this.cacheBytes = cacheBytes;
     this.layout = layout;
-    this.cache = cached ? new BlockCache(cacheBytes, this::evicted) : null;
+    this.cache = cached ? new BlockCache(cacheBytes) : null;
+    this.frontier = new AtomicLongArray(cached && prefetch ? shardNames.length : 0);
     this.prefetcher = cached && prefetch
         ? Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stoker-pack-prefetch-", 0).factory())
         : null;
@@ -116,20 +110,23 @@ final class ShardBlocks implements AutoCloseable {
       long blockStart = block * blockBytes;
       int n = (int) Math.min(end - at, blockStart + blockBytes - at);
       long key = key(shard, block);
-      if (straggler(key)) {
-        direct(shard, at, out, n);
+      long b = block;
+      BlockCache.Block data = cache.get(key, () -> {
+        if (frontier.length() > 0) {
+          frontier.set(shard, b);   // a miss: this pass over the shard is here now
+        }
+        return load(shard, b);
+      });
+      if (data == null) {
+        direct(shard, at, out, n);   // a sample of a block evicted before all its samples were read
       } else {
-        long b = block;
-        BlockCache.Block data = cache.get(key, () -> load(shard, b));
         int from = (int) (at - blockStart);
         if (from + n > data.data.capacity()) {
           throw new IOException(shardNames[shard] + ": block " + block + " ends before byte " + (at + n));
         }
         out.put(out.position(), data.data, from, n);
         out.position(out.position() + n);
-        if (data.unread.decrementAndGet() == 0) {
-          cache.done(key, data);
-        }
+        counted(key, data);
       }
       at += n;
     }
@@ -142,6 +139,23 @@ final class ShardBlocks implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts one read of a sample in {@code block}: the last unread one marks it done; a read of a
+   * block already done starts a new pass over it (the next epoch), counted from its samples again.
+   */
+  private void counted(long key, BlockCache.Block block) {
+    int left = block.unread.decrementAndGet();
+    if (left == 0) {
+      cache.done(key, block);
+    } else if (left < 0 && block.unread.compareAndSet(left, block.samples + left)) {
+      if (block.samples + left <= 0) {
+        block.unread.set(0);
+      } else {
+        cache.revive(key, block);
+      }
+    }
+  }
+
   private void direct(int shard, long offset, ByteBuffer out, int length) throws IOException {
     directReads.incrementAndGet();
     ByteBuffer data = store.read(shardNames[shard], offset, length);
@@ -149,31 +163,6 @@ final class ShardBlocks implements AutoCloseable {
       throw new IOException(shardNames[shard] + ": read " + data.remaining() + " bytes, expected " + length);
     }
     out.put(data);
-  }
-
-  /** Whether {@code key} was evicted with samples unread; if so, counts one of them as read now. */
-  private boolean straggler(long key) {
-    synchronized (stragglers) {
-      Integer unread = stragglers.get(key);
-      if (unread == null) {
-        return false;
-      }
-      if (unread <= 1) {
-        stragglers.remove(key);
-      } else {
-        stragglers.put(key, unread - 1);
-      }
-      return true;
-    }
-  }
-
-  private void evicted(long key, BlockCache.Block block) {
-    int unread = block.unread.get();
-    if (unread > 0) {
-      synchronized (stragglers) {
-        stragglers.put(key, unread);
-      }
-    }
   }
 
   private BlockCache.Block load(int shard, long block) throws IOException {
@@ -196,27 +185,34 @@ final class ShardBlocks implements AutoCloseable {
 
   private void prefetch(int shard, long block) {
     long key = key(shard, block);
-    if (closed || cache.contains(key) || isStraggler(key) || !prefetchPermits.tryAcquire()) {
+    long last = frontier.get(shard);
+    // only ahead of the last block loaded: a late sample of a block long read through reads nothing ahead
+    if (closed || block <= last || cache.contains(key) || !prefetchPermits.tryAcquire()) {
+      return;
+    }
+    if (!frontier.compareAndSet(shard, last, block)) {
+      prefetchPermits.release();
+      return;
+    }
+    // reserved here, loaded there: a reader that comes first waits for this read instead of overtaking it
+    Object reserved = cache.reserve(key);
+    if (reserved == null) {
+      prefetchPermits.release();
       return;
     }
     try {
       prefetcher.execute(() -> {
         try {
-          if (!closed) {
-            cache.prefetch(key, () -> load(shard, block));
-          }
+          cache.fill(key, reserved, () -> load(shard, block));
         } finally {
           prefetchPermits.release();
         }
       });
     } catch (RejectedExecutionException e) {
       prefetchPermits.release();
-    }
-  }
-
-  private boolean isStraggler(long key) {
-    synchronized (stragglers) {
-      return stragglers.containsKey(key);
+      cache.fill(key, reserved, () -> {
+        throw new IOException(shardNames[shard] + ": the pack is closed");
+      });
     }
   }
 

@@ -19,7 +19,10 @@ final class CountingStore implements BlobStore {
   private final BlobStore inner;
   final List<Read> reads = new CopyOnWriteArrayList<>();
   final AtomicInteger sizes = new AtomicInteger();
+  final AtomicInteger interrupted = new AtomicInteger();
   volatile CountDownLatch hold;
+  /** Only shard reads from this offset on are held. */
+  volatile long holdFrom;
   volatile boolean failShards;
 
   CountingStore(BlobStore inner) {
@@ -47,10 +50,11 @@ final class CountingStore implements BlobStore {
     reads.add(new Read(key, offset, length));
     if (key.endsWith(".tar")) {
       CountDownLatch latch = hold;
-      if (latch != null) {
+      if (latch != null && offset >= holdFrom) {
         try {
           latch.await();
         } catch (InterruptedException e) {
+          interrupted.incrementAndGet();
           Thread.currentThread().interrupt();
           throw new java.io.InterruptedIOException(key);
         }

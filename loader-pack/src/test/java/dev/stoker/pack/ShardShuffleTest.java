@@ -147,34 +147,49 @@ class ShardShuffleTest {
   }
 
   /**
-   * 3 shards of 48 samples of ~8 KiB (6 blocks each), a cache of 4 blocks: read in the epoch's
-   * order, every block of every shard is read from the store exactly once, front to back.
+   * 3 shards of 48 samples of ~8 KiB (8 blocks each), a cache of 6 blocks: read in the epoch's
+   * order, every block of every shard is read from the store once, front to back. A sample that
+   * stays in the shuffle window longer than its block stays in the cache is read on its own instead
+   * (the chance of that here is about 0.75^40 a sample): allowed, but rare.
    */
   @Test
   void read_inEpochOrder_everyBlockReadOnceFrontToBackWithinACacheSmallerThanThePack() throws IOException {
     List<TestPacks.Sample> samples = TestPacks.filler(144, 8000, 3);
-    EpochSampledSource pack = openShuffled(samples, 48, 4, 4L * BLOCK);
+    EpochSampledSource pack = openShuffled(samples, 48, 4, 6L * BLOCK);
     try {
-      for (int epoch = 0; epoch < 2; epoch++) {
+      long shardBytes = ((PackSource) pack).descriptor().shards().get(0).bytes();
+      int blocksPerShard = (int) ((shardBytes + BLOCK - 1) / BLOCK);
+      assertThat(3L * blocksPerShard).isGreaterThan(6);
+      for (int epoch = 0; epoch < 3; epoch++) {
         store.reads.clear();
+        long direct = ((PackSource) pack).blocks().directReads();
         for (int i : pack.epochOrder(3, epoch)) {
           assertThat(PackSourceTest.bytes(pack.read(i))).isEqualTo(samples.get(i).image());
         }
         Map<String, List<Long>> byShard = new HashMap<>();
+        int others = 0;
         for (CountingStore.Read r : store.shardReads()) {
-          byShard.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.offset());
+          if (r.offset() % BLOCK == 0 && r.length() == Math.min(BLOCK, shardBytes - r.offset())) {
+            byShard.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.offset());
+          } else {
+            others++;
+          }
         }
+        long alone = ((PackSource) pack).blocks().directReads() - direct;
+        assertThat(alone).as("epoch %d: samples read on their own", epoch).isLessThanOrEqualTo(2);
+        assertThat(others).isLessThanOrEqualTo((int) alone);
         assertThat(byShard).hasSize(3);
         for (Map.Entry<String, List<Long>> shard : byShard.entrySet()) {
-          List<Long> offsets = shard.getValue();
-          assertThat(offsets).as("epoch %d, %s: block offsets", epoch, shard.getKey()).isSorted()
+          assertThat(shard.getValue()).as("epoch %d, %s: block offsets", epoch, shard.getKey()).isSorted()
               .doesNotHaveDuplicates();
-          assertThat(offsets).allSatisfy(o -> assertThat(o % BLOCK).isZero());
-          assertThat(offsets).hasSize((int) ((((PackSource) pack).descriptor().shards().get(0).bytes() + BLOCK - 1)
-              / BLOCK));
+          // every block in the first epoch; later ones find some still cached from the epoch before
+          assertThat(shard.getValue().size()).isLessThanOrEqualTo(blocksPerShard);
+          if (epoch == 0) {
+            assertThat(shard.getValue()).hasSize(blocksPerShard);
+          }
         }
       }
-      assertThat(pack.cacheStats().weightBytes()).isLessThanOrEqualTo(4L * BLOCK);
+      assertThat(pack.cacheStats().weightBytes()).isLessThanOrEqualTo(6L * BLOCK);
     } finally {
       ((PackSource) pack).close();
     }
