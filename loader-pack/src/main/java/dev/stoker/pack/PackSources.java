@@ -7,7 +7,7 @@ import dev.stoker.storage.BlobStore;
 final class PackSources {
   private PackSources() {}
 
-  static SampleSource open(BlobStore store, String location, PackReadOptions options) {
+  static SampleSource open(BlobStore store, String location, PackReadOptions options) throws java.io.IOException {
     throw new dev.stoker.api.LoaderException(location + ": reading a Stoker pack (stoker-pack.json) is not in this "
         + "build yet");
   }

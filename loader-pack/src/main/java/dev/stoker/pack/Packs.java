@@ -19,7 +19,9 @@ import java.util.List;
  * {@code http(s)://} URL or {@code s3://bucket/prefix}.
  *
  * <ol>
- *   <li>The location names a {@code .tar} file: that one WebDataset shard.
+ *   <li>The location names a {@code .tar} file: that one WebDataset shard; or a numbered range of
+ *       them, {@code shard-{000000..000099}.tar} (zero-padded when both bounds have the same
+ *       width), which is how shards on a plain HTTP(S) server, which cannot be listed, are named.
  *   <li>It names {@code .../stoker-pack.json}, or its root holds one: a Stoker pack (descriptor,
  *       index and shards).
  *   <li>Else the root is listed (local directories, S3 prefixes; not plain HTTP servers, which
@@ -87,11 +89,11 @@ public final class Packs {
 
   private static SampleSource open(BlobStore store, Location where, String location, PackReadOptions options)
       throws IOException {
-    if (where.shard() != null) {
-      return WebDatasetSource.open(store, location, List.of(where.shard()), options);
+    if (!where.shards().isEmpty()) {
+      return WebDatasetSource.open(store, location, where.shards(), options);
     }
     if (where.descriptor() || exists(store, PackDescriptor.FILE_NAME)) {
-      return PackSources.open(store, location, options);
+      return PackSources.open(store, where.root(), options);
     }
     List<String> keys = list(store, location);
     List<String> shards = keys.stream().filter(Location::isTar).toList();
@@ -166,6 +168,9 @@ public final class Packs {
     }
     try {
       Path path = Location.localPath(location);
+      if (path.getFileName() != null && Location.range(path.getFileName().toString()) != null) {
+        return true;
+      }
       if (Files.isRegularFile(path)) {
         String name = path.getFileName().toString();
         return name.equals(PackDescriptor.FILE_NAME) || Location.isTar(name);

@@ -113,13 +113,35 @@ class PacksTest {
   }
 
   @Test
-  void location_remote_splitsDescriptorAndShardFromTheRoot() {
-    assertThat(Location.parse("s3://bucket/train/")).isEqualTo(new Location("s3://bucket/train", null, false, true));
+  void location_remote_splitsDescriptorAndShardsFromTheRoot() {
+    assertThat(Location.parse("s3://bucket/train/")).isEqualTo(new Location("s3://bucket/train", List.of(), false, true));
     assertThat(Location.parse("s3://bucket/train/stoker-pack.json"))
-        .isEqualTo(new Location("s3://bucket/train", null, true, true));
+        .isEqualTo(new Location("s3://bucket/train", List.of(), true, true));
     assertThat(Location.parse("https://host/wds/shard-000003.tar"))
-        .isEqualTo(new Location("https://host/wds", "shard-000003.tar", false, true));
-    assertThat(Location.parse("s3://bucket")).isEqualTo(new Location("s3://bucket", null, false, true));
-    assertThat(Location.parse("s3://bucket/x.TAR")).isEqualTo(new Location("s3://bucket", "x.TAR", false, true));
+        .isEqualTo(new Location("https://host/wds", List.of("shard-000003.tar"), false, true));
+    assertThat(Location.parse("s3://bucket")).isEqualTo(new Location("s3://bucket", List.of(), false, true));
+    assertThat(Location.parse("s3://bucket/x.TAR")).isEqualTo(new Location("s3://bucket", List.of("x.TAR"), false, true));
+    assertThat(Location.parse("https://host/wds/s-{000..002}.tar")).isEqualTo(
+        new Location("https://host/wds", List.of("s-000.tar", "s-001.tar", "s-002.tar"), false, true));
+  }
+
+  @Test
+  void range_padsToTheBoundsWidth_refusesBackwardsAndHugeRanges() {
+    assertThat(Location.range("shard-{8..10}.tar")).containsExactly("shard-8.tar", "shard-9.tar", "shard-10.tar");
+    assertThat(Location.range("shard-{08..10}.tar")).containsExactly("shard-08.tar", "shard-09.tar", "shard-10.tar");
+    assertThat(Location.range("shard-{0..3}.zip")).isNull();
+    assertThat(Location.range("shard-000.tar")).isNull();
+    assertThatThrownBy(() -> Location.range("s-{5..4}.tar")).hasMessageContaining("upwards");
+    assertThatThrownBy(() -> Location.range("s-{0..999999999}.tar")).hasMessageContaining("at most");
+  }
+
+  @Test
+  void open_braceRangeOfLocalShards_readsThoseShards() throws IOException {
+    Path shards = shards();
+    String range = shards.resolve("shard-{000000..000001}.tar").toString();
+    assertThat(Packs.recognizes(range)).isTrue();
+    SampleSource source = Packs.open(range);
+    assertThat(source.size()).isEqualTo(3);
+    assertThat(source.sourceName(0)).endsWith("shard-000000.tar:a.jpg");
   }
 }
