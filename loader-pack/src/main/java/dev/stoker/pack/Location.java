@@ -82,7 +82,7 @@ record Location(String root, List<String> shards, boolean descriptor, boolean re
    */
   static List<String> range(String name) {
     Matcher m = RANGE.matcher(name);
-    if (!m.matches() || !isTar(m.group(4))) {
+    if (!m.matches() || !m.group(4).toLowerCase(Locale.ROOT).endsWith(".tar")) {
       return null;
     }
     int from = Integer.parseInt(m.group(2));
