@@ -218,9 +218,14 @@ public final class Packs {
   private static List<String> list(BlobStore store, String location) throws IOException {
     try {
       return store.list("", ObjectFolderSource.MAX_KEYS);
-    } catch (UnsupportedOperationException e) {
-      throw new LoaderException(location + ": cannot be listed (" + e.getMessage() + "); name the pack's "
-          + PackDescriptor.FILE_NAME + " or a .tar shard", e);
+    } catch (IOException | UnsupportedOperationException e) {
+      if (location.regionMatches(true, 0, "http", 0, 4)) {
+        // a plain HTTP(S) server cannot be listed: say how to name what it holds
+        throw new LoaderException(location + ": holds no " + PackDescriptor.FILE_NAME + ", and an HTTP(S) location "
+            + "cannot be listed: name the pack's " + PackDescriptor.FILE_NAME + ", a .tar shard, or a range of "
+            + "shards (shard-{000000..000099}.tar)", e);
+      }
+      throw e instanceof IOException io ? io : new LoaderException(location + ": cannot be listed: " + e.getMessage(), e);
     }
   }
 }
