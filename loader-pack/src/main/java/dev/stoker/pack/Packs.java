@@ -225,7 +225,10 @@ public final class Packs {
             + "cannot be listed: name the pack's " + PackDescriptor.FILE_NAME + ", a .tar shard, or a range of "
             + "shards (shard-{000000..000099}.tar)", e);
       }
-      throw e instanceof IOException io ? io : new LoaderException(location + ": cannot be listed: " + e.getMessage(), e);
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      throw new LoaderException(location + ": cannot be listed: " + e.getMessage(), e);
     }
   }
 }
