@@ -217,9 +217,12 @@ public final class Packs {
 
   private static List<String> list(BlobStore store, String location) throws IOException {
     try {
+      if (!store.listable()) {
+        throw new UnsupportedOperationException(store.location() + " cannot be listed");
+      }
       return store.list("", ObjectFolderSource.MAX_KEYS);
     } catch (IOException | UnsupportedOperationException e) {
-      if (location.regionMatches(true, 0, "http", 0, 4)) {
+      if (!store.listable() || location.regionMatches(true, 0, "http", 0, 4)) {
         // a plain HTTP(S) server cannot be listed: say how to name what it holds
         throw new LoaderException(location + ": holds no " + PackDescriptor.FILE_NAME + ", and an HTTP(S) location "
             + "cannot be listed: name the pack's " + PackDescriptor.FILE_NAME + ", a .tar shard, or a range of "
