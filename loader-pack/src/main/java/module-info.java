@@ -21,4 +21,6 @@ module dev.stoker.pack {
   requires org.slf4j;
 
   exports dev.stoker.pack;
+
+  provides dev.stoker.dataset.DatasetProvider with dev.stoker.pack.PackDatasetProvider;
 }

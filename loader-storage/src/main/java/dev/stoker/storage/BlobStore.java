@@ -61,6 +61,29 @@ public interface BlobStore extends AutoCloseable {
   ByteBuffer read(String key, long offset, int length) throws IOException;
 
   /**
+   * Reads the whole of blob {@code key} if it holds at most {@code maxBytes} bytes: what a source of
+   * plain files (one image per blob) reads. The default asks {@link #size} and then {@link #read}s;
+   * a remote store may override it with one request that checks the length before buffering.
+   *
+   * @param key the blob, relative to the store's root
+   * @param maxBytes the most bytes read, {@code 0..MAX_READ_BYTES}
+   * @return a new buffer holding the blob's bytes between position 0 and its limit
+   * @throws IOException naming the store and key if the blob is larger than {@code maxBytes}, is
+   *     missing, or cannot be read
+   */
+  default ByteBuffer readAll(String key, int maxBytes) throws IOException {
+    if (maxBytes < 0 || maxBytes > MAX_READ_BYTES) {
+      throw new IllegalArgumentException("maxBytes: must be in [0, " + MAX_READ_BYTES + "], got " + maxBytes);
+    }
+    long size = size(key);
+    if (size > maxBytes) {
+      throw new IOException(location() + "/" + key + ": " + size + " bytes, over the limit of " + maxBytes
+          + " bytes per image");
+    }
+    return read(key, 0, (int) size);
+  }
+
+  /**
    * The keys of the blobs under {@code prefix}, sorted, at most {@code maxKeys} of them.
    *
    * @param prefix a key prefix relative to the root, {@code ""} for all
