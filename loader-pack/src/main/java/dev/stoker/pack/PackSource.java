@@ -47,6 +47,8 @@ class PackSource implements SampleSource, AutoCloseable {
   private final int maxSampleBytes;
   private final int maxLabels;
   private final int maxBoxes;
+  /** The store {@link #close()} closes, or null when the caller owns it. */
+  private volatile BlobStore ownedStore;
   /** Shard {@code s}'s samples, in offset order, are {@code inShardOrder[shardStart[s] .. shardStart[s + 1])}. */
   final int[] shardStart;
   final int[] inShardOrder;
@@ -353,10 +355,25 @@ class PackSource implements SampleSource, AutoCloseable {
     }
   }
 
-  /** Stops read-ahead and drops the cached blocks; the store stays open (its opener closes it). */
+  /**
+   * Makes {@link #close()} close {@code store} too, for a source whose store was opened for it alone
+   * (by {@link Packs}).
+   */
+  void closeStoreOnClose(BlobStore store) {
+    this.ownedStore = store;
+  }
+
+  /**
+   * Stops read-ahead and drops the cached blocks. The store stays open (its opener closes it), unless
+   * the source was opened through {@link Packs}, which opened the store for it alone.
+   */
   @Override
   public void close() {
     blocks.close();
+    BlobStore store = ownedStore;
+    if (store != null) {
+      store.close();
+    }
   }
 
   @Override

@@ -2,13 +2,18 @@ package dev.stoker.pack;
 
 import dev.stoker.api.SampleSource;
 import dev.stoker.storage.BlobStore;
+import java.io.IOException;
 
-/** Where {@link Packs} hands a location holding {@code stoker-pack.json} over to the pack reader. */
+/**
+ * Where {@link Packs} hands a location holding {@code stoker-pack.json} over to the pack reader. The
+ * source it returns owns the store {@link Packs} opened for it: closing the source closes the store.
+ */
 final class PackSources {
   private PackSources() {}
 
-  static SampleSource open(BlobStore store, String location, PackReadOptions options) throws java.io.IOException {
-    throw new dev.stoker.api.LoaderException(location + ": reading a Stoker pack (stoker-pack.json) is not in this "
-        + "build yet");
+  static SampleSource open(BlobStore store, String location, PackReadOptions options) throws IOException {
+    PackSource source = PackSource.open(store, location, options);
+    source.closeStoreOnClose(store);
+    return source;
   }
 }

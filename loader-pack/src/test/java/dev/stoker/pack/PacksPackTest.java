@@ -14,12 +14,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Packs.open on a Stoker pack (made here by hand: one shard, its index and descriptor) hands it to the pack reader. */
-@Disabled("until PackSource (read20a) is on main: then PackSources.open calls PackSource.open and this runs")
 class PacksPackTest {
   @TempDir Path dir;
 
