@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,11 +77,12 @@ final class PackCommand implements Callable<Integer> {
     SampleSource source = dataset.open(src);
     Summaries.printWarnings(source, System.err);
     System.err.println("pack: " + source.description() + " -> " + out);
-    PackProgress[] latest = {new PackProgress(0, source.size(), 0, 0, 0, 0, 0, 0)};
+    AtomicReference<PackProgress> latest =
+        new AtomicReference<>(new PackProgress(0, source.size(), 0, 0, 0, 0, 0, 0));
     PackReport report;
-    try (ProgressLine line = new ProgressLine(terminal -> text(latest[0], terminal), System.err,
+    try (ProgressLine line = new ProgressLine(terminal -> text(latest.get(), terminal), System.err,
         ProgressLine.onTerminal())) {
-      report = PackWriting.write(source, out, options, p -> latest[0] = p);
+      report = PackWriting.write(source, out, options, latest::set);
     }
     print(report, options, System.out);
     if (json) {

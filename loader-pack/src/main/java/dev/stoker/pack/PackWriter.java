@@ -89,6 +89,7 @@ final class PackWriter {
     currentStart = next;
     int handled = 0;
     ExecutorService pool = Executors.newFixedThreadPool(options.workers(), daemonThreads());
+    boolean completed = false;
     try {
       ArrayDeque<Future<SampleEncoder.Encoded>> window = new ArrayDeque<>();
       int submitted = next;
@@ -104,9 +105,10 @@ final class PackWriter {
         progress.accept(new PackProgress(next, source.size(), packed, failed, shards.size(), bytesIn,
             bytesOut + (current == null ? 0 : current.position()), seconds(started)));
       }
+      completed = true;
     } finally {
       pool.shutdownNow();
-      if (current != null && next < source.size()) {
+      if (current != null && !completed) {
         current.close(); // interrupted: the .partial stays, and a rerun deletes it
       }
     }
