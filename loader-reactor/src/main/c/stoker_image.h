@@ -25,6 +25,7 @@ extern "C" {
 #define STOKER_E_NOMEM (-4)       /* malloc failed */
 #define STOKER_E_LIMIT (-5)       /* over max_pixels, max_scans or max_memory */
 #define STOKER_E_UNSUPPORTED (-6) /* a valid image we cannot turn into RGB */
+#define STOKER_E_SPACE (-7)       /* stoker_encode_jpeg: the output buffer is too small */
 
 #define STOKER_FORMAT_JPEG 1
 #define STOKER_FORMAT_PNG 2
@@ -89,6 +90,25 @@ int32_t stoker_decode(const uint8_t *data, int64_t len, int32_t x, int32_t y, in
                       int32_t out_w, int32_t out_h, int64_t max_pixels, int32_t max_scans,
                       int64_t max_memory, int32_t flags, int32_t *warnings, char *err,
                       int32_t err_cap);
+
+/*
+ * stoker_encode.c: the most bytes stoker_encode_jpeg can write for a w x h image (libjpeg-turbo's
+ * own 4:2:0 worst case), or -1 for a size that is not positive.
+ */
+int64_t stoker_encode_jpeg_bound(int32_t w, int32_t h);
+
+/*
+ * Encodes h rows of w packed RGB uint8 pixels (stride bytes apart) as a baseline JPEG at quality
+ * 1..100, 4:2:0 chroma, optimized Huffman tables, into out (out_cap bytes). *out_len receives the
+ * JPEG's size. Returns STOKER_OK; STOKER_E_SPACE when out is too small (nothing usable in out,
+ * *out_len the size needed: call again with that much); STOKER_E_ARG for bad arguments. A
+ * buffer of stoker_encode_jpeg_bound(w, h) bytes always suffices. Added after ABI version 4
+ * without a change to the existing functions: callers look the symbol up and fall back where
+ * it is absent.
+ */
+int32_t stoker_encode_jpeg(const uint8_t *rgb, int32_t w, int32_t h, int64_t stride,
+                           int32_t quality, uint8_t *out, int64_t out_cap, int64_t *out_len,
+                           char *err, int32_t err_cap);
 
 #ifdef __cplusplus
 }

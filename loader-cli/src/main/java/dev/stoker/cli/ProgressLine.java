@@ -35,6 +35,14 @@ final class ProgressLine implements AutoCloseable {
   }
 
   ProgressLine(String label, Supplier<Progress> progress, long total, PrintStream out, boolean terminal) {
+    this(onTerminal -> text(label, progress.get(), total, onTerminal), out, terminal);
+  }
+
+  /**
+   * Starts a line whose text another command makes ({@code stoker pack}): {@code line} gets
+   * whether the output is a terminal.
+   */
+  ProgressLine(java.util.function.Function<Boolean, String> line, PrintStream out, boolean terminal) {
     this.out = out;
     this.terminal = terminal;
     long period = terminal ? 250 : 5_000;
@@ -46,7 +54,7 @@ final class ProgressLine implements AutoCloseable {
           return;
         }
         if (!stopped) {
-          print(text(label, progress.get(), total, this.terminal));
+          print(line.apply(this.terminal));
         }
       }
     });

@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
  * stoker serve --data DIR --port P       run a data-server node for remote loaders until interrupted
  * stoker doctor DIR [--model NAME]        can this machine feed the training, and does the model fit?
  * stoker plan --transforms SPEC          what the steps cost as written and as Stoker runs them (estimates)
+ * stoker pack SRC OUT [--max-side N]     preprocess a dataset once into tar shards with an index (resumable)
  * </pre>
  *
  * <p>Exit status: 0 on success; 1 for a run that failed (a dataset that cannot be opened, a node
@@ -33,7 +34,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "stoker", mixinStandardHelpOptions = true, versionProvider = StokerVersion.class,
     description = "Keeps a GPU fed: streams, decodes and augments images into a ring of batch slots.",
     subcommands = {DemoCommand.class, BenchCommand.class, ListCommand.class, ServeCommand.class, DoctorCommand.class,
-        PlanCommand.class, CommandLine.HelpCommand.class},
+        PlanCommand.class, PackCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit status: 0 success, 1 a run that failed, 2 bad usage.%n%nEnvironment:%n",
     footer = {
         "  STOKER_JAVA       the java binary the stoker launcher runs (default: JAVA_HOME, then /usr/lib/jvm)",

@@ -91,8 +91,10 @@ public final class NativeImageLibrary {
   private final MethodHandle decodeCritical;
   private final MethodHandle decodePlain;
   private final String pngReader;
+  private final SymbolLookup lookup;
 
   private NativeImageLibrary(SymbolLookup lookup) {
+    this.lookup = lookup;
     Linker linker = Linker.nativeLinker();
     Linker.Option critical = Linker.Option.critical(true);
     MethodHandle version = linker.downcallHandle(find(lookup, "stoker_abi_version"),
@@ -198,6 +200,14 @@ public final class NativeImageLibrary {
     } catch (Throwable t) {
       throw rethrow(t);
     }
+  }
+
+  /**
+   * A symbol of the library, for bindings of functions added after this class's ABI version
+   * ({@link NativeJpegEncoder}): empty where an older library lacks it.
+   */
+  java.util.Optional<MemorySegment> symbol(String name) {
+    return lookup.find(name);
   }
 
   private static MemorySegment find(SymbolLookup lookup, String name) {
