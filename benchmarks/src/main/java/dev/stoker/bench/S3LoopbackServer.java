@@ -22,17 +22,17 @@ import org.jclouds.blobstore.BlobStoreContext;
  *
  * <p>Credentials: the server accepts the key pair in the environment's {@code AWS_ACCESS_KEY_ID}
  * and {@code AWS_SECRET_ACCESS_KEY} (AWS signature v2 or v4), the same variables the client's
- * default provider chain reads. The objects live in a jclouds blob store: {@code filesystem}
+ * default provider chain reads. The objects live in a blob store: {@code filesystem-nio2}
  * (default; files under {@code --basedir}, a temporary directory deleted on exit when not given),
- * {@code filesystem-nio2}, or {@code transient} / {@code transient-nio2} (in memory: the heap must
- * hold the pack).
+ * jclouds' {@code filesystem} (which also lists a {@code dir/} marker key for every directory), or
+ * {@code transient} / {@code transient-nio2} (in memory: the heap must hold the pack).
  *
  * <pre>
  * AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret \
  *   java -cp 'benchmarks/target/benchmarks-*.jar:benchmarks/target/lib/*' dev.stoker.bench.S3LoopbackServer \
  *   --dir /tmp/pack --bucket bench --prefix pack --port 0
  * # S3LoopbackServer: endpoint http://127.0.0.1:41234
- * # S3LoopbackServer: serving s3://bench/pack (23 objects, 61234567 bytes, backend filesystem)
+ * # S3LoopbackServer: serving s3://bench/pack (23 objects, 61234567 bytes, backend filesystem-nio2)
  * </pre>
  */
 public final class S3LoopbackServer {
@@ -48,10 +48,10 @@ public final class S3LoopbackServer {
    */
   public static void main(String[] args) throws Exception {
     Path dir = null;
-    String bucket = "bench";
+    String bucket = "stoker-bench";
     String prefix = "";
     int port = 0;
-    String backend = "filesystem";
+    String backend = "filesystem-nio2";
     Path basedir = null;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -68,6 +68,9 @@ public final class S3LoopbackServer {
     }
     if (dir == null || !Files.isDirectory(dir)) {
       usage("--dir must name a directory" + (dir == null ? "" : ", got " + dir));
+    }
+    if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      usage("--bucket must be an S3 bucket name (3-63 lower-case letters, digits, '.' and '-'), got " + bucket);
     }
     if (!BACKENDS.contains(backend)) {
       usage("--backend must be one of " + BACKENDS + ", got " + backend);
@@ -149,7 +152,7 @@ public final class S3LoopbackServer {
   private static void usage(String problem) {
     System.err.println("S3LoopbackServer: " + problem);
     System.err.println("usage: S3LoopbackServer --dir DIR [--bucket B] [--prefix P] [--port N] "
-        + "[--backend filesystem|filesystem-nio2|transient|transient-nio2] [--basedir DIR]");
+        + "[--backend filesystem-nio2|filesystem|transient-nio2|transient] [--basedir DIR]");
     System.exit(2);
   }
 
