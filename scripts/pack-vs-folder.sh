@@ -31,6 +31,7 @@ BATCH=${BATCH:-256}
 EPOCHS=${EPOCHS:-2}
 MAX_SIDE=${MAX_SIDE:-256}
 PEER=${PEER:-$HERE/../shared/bench/peer_torch.py}
+[[ -f "$PEER" ]] || PEER=/work/shared/bench/peer_torch.py   # from a worktree under /work/wt
 case "$PRESET" in
   imagenet-train) MODE=train-uint8 ;;
   decode-only) MODE=decode ;;

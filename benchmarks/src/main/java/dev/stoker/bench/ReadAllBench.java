@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * as failed and the pass goes on.
  *
  * <pre>
- * java -cp 'benchmarks/target/benchmarks-*.jar:benchmarks/target/lib/*' dev.stoker.bench.ReadAllBench /data/train 2
+ * java -cp 'benchmarks/target/benchmarks-*.jar:benchmarks/target/lib/*' dev.stoker.bench.ReadAllBench /data/train 2 /data/tiny
  * </pre>
  *
  * <p>scripts/small-files-vs-pack.sh runs it over many small files and over one pack of them.
@@ -41,12 +41,12 @@ public final class ReadAllBench {
   /**
    * Runs one measurement.
    *
-   * @param args the location, then the number of threads (default 1)
+   * @param args the location, the number of threads (default 1), a warm-up location (optional)
    * @throws Exception if the location cannot be opened
    */
   public static void main(String[] args) throws Exception {
-    if (args.length < 1 || args.length > 2) {
-      System.err.println("usage: ReadAllBench LOCATION [THREADS]");
+    if (args.length < 1 || args.length > 3) {
+      System.err.println("usage: ReadAllBench LOCATION [THREADS [WARMUP_LOCATION]]");
       System.exit(2);
     }
     String location = args[0];
@@ -54,12 +54,43 @@ public final class ReadAllBench {
     if (threads < 1 || threads > 256) {
       throw new IllegalArgumentException("THREADS must be 1..256, got " + threads);
     }
+    if (args.length > 2) {
+      Opened warmUp = open(args[2]);
+      for (int pass = 0; pass < 3; pass++) {
+        readAll(warmUp.source(), threads);
+      }
+      if (warmUp.source() instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
     long t0 = System.nanoTime();
     Opened opened = open(location);
     SampleSource source = opened.source();
     int n = source.size();
     long t1 = System.nanoTime();
+    Totals totals = readAll(source, threads);
+    long t2 = System.nanoTime();
+    if (source instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+    for (String error : totals.firstErrors()) {
+      System.err.println("ReadAllBench: read failed: " + error);
+    }
+    double openS = (t1 - t0) / 1e9;
+    double readS = (t2 - t1) / 1e9;
+    System.out.println(String.format(Locale.ROOT,
+        "{\"location\": \"%s\", \"opened_by\": \"%s\", \"samples\": %d, \"failed\": %d, \"bytes\": %d, "
+            + "\"threads\": %d, \"open_s\": %.3f, \"read_s\": %.3f, \"total_s\": %.3f, \"files_per_s\": %.1f, "
+            + "\"mib_per_s\": %.1f}",
+        json(location), json(opened.by()), n, totals.failed(), totals.bytes(), threads, openS, readS, openS + readS,
+        n / Math.max(readS, 1e-9), totals.bytes() / 1048576.0 / Math.max(readS, 1e-9)));
+  }
 
+  private record Totals(long bytes, long failed, List<String> firstErrors) {}
+
+  /** Reads every sample of {@code source} once on {@code threads} threads, runs of {@value #RUN} in index order. */
+  private static Totals readAll(SampleSource source, int threads) throws InterruptedException {
+    int n = source.size();
     AtomicInteger next = new AtomicInteger();
     AtomicLong bytes = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -89,21 +120,7 @@ public final class ReadAllBench {
     for (Thread worker : workers) {
       worker.join();
     }
-    long t2 = System.nanoTime();
-    if (source instanceof AutoCloseable closeable) {
-      closeable.close();
-    }
-    for (String error : firstErrors) {
-      System.err.println("ReadAllBench: read failed: " + error);
-    }
-    double openS = (t1 - t0) / 1e9;
-    double readS = (t2 - t1) / 1e9;
-    System.out.println(String.format(Locale.ROOT,
-        "{\"location\": \"%s\", \"opened_by\": \"%s\", \"samples\": %d, \"failed\": %d, \"bytes\": %d, "
-            + "\"threads\": %d, \"open_s\": %.3f, \"read_s\": %.3f, \"total_s\": %.3f, \"files_per_s\": %.1f, "
-            + "\"mib_per_s\": %.1f}",
-        json(location), json(opened.by()), n, failed.get(), bytes.get(), threads, openS, readS, openS + readS,
-        n / Math.max(readS, 1e-9), bytes.get() / 1048576.0 / Math.max(readS, 1e-9)));
+    return new Totals(bytes.get(), failed.get(), firstErrors);
   }
 
   private record Opened(SampleSource source, String by) {}
