@@ -13,7 +13,8 @@
 # Env: ROUNDS (3), WORKERS (2: --threads), BATCH (256), EPOCHS (2), BACKEND (the server's blob store:
 #      filesystem-nio2 (default), filesystem, transient-nio2 or transient (in memory)), PORT (0: any
 #      free port), SERVER_HEAP (the server's -Xmx; default 1g, more for an in-memory backend),
-#      S3_ARGS (extra bench args for the S3 runs only), OUT (a JSON-lines file of every run),
+#      S3_ARGS (extra bench args for the S3 runs only), ENDPOINT_FLAG (1: pass --s3-endpoint; 0: give
+#      the endpoint as AWS_ENDPOINT_URL_S3 in the environment instead), OUT (a JSON-lines file of every run),
 #      SKIP_BUILD=1 (use the CLI and the benchmarks module as built), STOKER (another launcher).
 #      AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (default a made-up pair) are given to the server and,
 #      through the environment, to the client's default credential chain; AWS_REGION defaults to us-east-1.
@@ -70,6 +71,8 @@ grep -q 'S3LoopbackServer: serving' "$WORK/server.log" \
 ENDPOINT=$(sed -n 's/^S3LoopbackServer: endpoint //p' "$WORK/server.log" | head -1)
 grep '^S3LoopbackServer' "$WORK/server.log" >&2
 LOCATION=s3://$BUCKET/$PREFIX
+S3_FLAGS=()
+if [[ "${ENDPOINT_FLAG:-1}" == 1 ]]; then S3_FLAGS=(--s3-endpoint "$ENDPOINT"); else export AWS_ENDPOINT_URL_S3=$ENDPOINT; fi
 
 bench() {   # bench NAME LOCATION ARGS...
   local name=$1 location=$2 line
@@ -87,10 +90,10 @@ for ((r = 0; r < ROUNDS; r++)); do
   if ((r % 2 == 0)); then
     bench local "$PACKDIR"
     # shellcheck disable=SC2086
-    bench s3 "$LOCATION" --s3-endpoint "$ENDPOINT" ${S3_ARGS:-}
+    bench s3 "$LOCATION" "${S3_FLAGS[@]}" ${S3_ARGS:-}
   else
     # shellcheck disable=SC2086
-    bench s3 "$LOCATION" --s3-endpoint "$ENDPOINT" ${S3_ARGS:-}
+    bench s3 "$LOCATION" "${S3_FLAGS[@]}" ${S3_ARGS:-}
     bench local "$PACKDIR"
   fi
 done
