@@ -119,7 +119,7 @@ for name, med in (("local", local), ("s3", s3)):
 ratio = s3 / local
 print(f"s3/local: {ratio:.2f} (target >= 0.90: {'MET' if ratio >= 0.9 else 'NOT MET'}); digests "
       f"{'the same' if len(digests) == 1 else 'DIFFERENT: ' + str(sorted(digests))}; failed samples {failed}")
-print(json.dumps({"pack": packdir, "local_images_per_s": local, "s3_images_per_s": s3, "ratio": round(ratio, 3),
+print(json.dumps({"pack": packdir, "local_images_per_s": round(local, 1), "s3_images_per_s": round(s3, 1), "ratio": round(ratio, 3),
                   "same_digest": len(digests) == 1, "failed": failed, "backend": backend}))
 sys.exit(0 if len(digests) == 1 and failed == 0 else 1)
 PY
