@@ -25,6 +25,8 @@ module dev.stoker.storage {
   requires software.amazon.awssdk.identity.spi;
   requires org.reactivestreams;
   requires io.netty.transport;
+  // the SDK's Netty client loads HTTP/2 classes when it builds its pipeline; nothing else would resolve the module
+  requires io.netty.codec.http2;
   requires io.netty.common;
   requires java.net.http;
   requires org.slf4j;
