@@ -71,10 +71,11 @@ pack raw --format raw
 peer() {
   /usr/bin/python3 "$PEER" "$DIR" --workers "$WORKERS" --batch "$BATCH" --epochs "$EPOCHS" --mode "$MODE" | tail -1
 }
-ours() {   # ours LOCATION [PRESET] [EPOCHS]
-  local line
-  line=$("$STOKER" bench "$1" --threads "$WORKERS" --batch "$BATCH" --epochs "${3:-$EPOCHS}" \
-    --preset "${2:-$PRESET}" --json 2>"$WORK/bench.err" | tail -1)
+ours() {   # ours LOCATION [PRESET] [EPOCHS] [MORE BENCH ARGS...]
+  local line location=$1 preset=${2:-$PRESET} epochs=${3:-$EPOCHS}
+  shift $(( $# < 3 ? $# : 3 ))
+  line=$("$STOKER" bench "$location" --threads "$WORKERS" --batch "$BATCH" --epochs "$epochs" \
+    --preset "$preset" --json "$@" 2>"$WORK/bench.err" | tail -1)
   if [[ "$line" != \{* ]]; then
     tail -20 "$WORK/bench.err" >&2
     echo "pack-vs-folder.sh: stoker bench $1 failed (stderr above)" >&2
@@ -100,11 +101,13 @@ for ((r = 0; r < ROUNDS; r++)); do
   done
 done
 
-# decode-only digests: the folder and the raw full-size pack deliver the same pixels
+# decode-only digests: the folder and the raw full-size pack deliver the same pixels. --full-scale on
+# both: from the folder the loader would otherwise decode a JPEG at a DCT scale (1/2, 1/4, 1/8) when the
+# output is at most half its size, pixels a full-size raw pack cannot hold by construction.
 for config in folder raw; do
   location=$DIR
   [[ $config == raw ]] && location=$WORK/raw
-  printf '{"config": "digest-%s", "round": 0, "run": %s}\n' "$config" "$(ours "$location" decode-only 1)" \
+  printf '{"config": "digest-%s", "round": 0, "run": %s}\n' "$config" "$(ours "$location" decode-only 1 --full-scale)" \
     | tee -a "$OUT" | cut -c1-200
 done
 
