@@ -10,6 +10,7 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
@@ -76,6 +77,29 @@ public final class Datasets {
         throw new LoaderException("a dataset format provider cannot be loaded: " + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * The installed {@link DatasetProvider} that opens {@code location}: the first that
+   * {@linkplain DatasetProvider#recognizes recognises} it, or empty when this class's own layouts
+   * (or, for a URL, nothing) would open it. For a caller that treats provided formats apart, e.g. a
+   * command that stats the files of a local layout.
+   *
+   * <pre>{@code
+   * boolean packed = Datasets.provider("/data/train-pack").isPresent();
+   * }</pre>
+   *
+   * @param location a local path or a URL, as the user wrote it
+   * @return the provider that opens it, or empty
+   */
+  public static Optional<DatasetProvider> provider(String location) {
+    return provider(location, providers());
+  }
+
+  /** {@link #provider(String)} among {@code providers} (tests pass their own). */
+  static Optional<DatasetProvider> provider(String location, List<DatasetProvider> providers) {
+    Checks.notNull(location, "location");
+    return providers.stream().filter(p -> p.recognizes(location)).findFirst();
   }
 
   /** The installed {@link DatasetProvider}s, in the order {@link ServiceLoader} finds them; possibly none. */
@@ -214,12 +238,7 @@ public final class Datasets {
 
   /** The source the first provider that recognises {@code location} opens, or null if none does. */
   private static SampleSource provided(String location, SourceOptions options, List<DatasetProvider> providers) {
-    for (DatasetProvider provider : providers) {
-      if (provider.recognizes(location)) {
-        return provider.open(location, options);
-      }
-    }
-    return null;
+    return provider(location, providers).map(p -> p.open(location, options)).orElse(null);
   }
 
   /** Opens {@code dir} as the layout {@link #detect} finds, asking no provider. */

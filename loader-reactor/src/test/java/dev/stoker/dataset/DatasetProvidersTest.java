@@ -163,5 +163,15 @@ class DatasetProvidersTest {
   @Test
   void providers_noneInstalledInThisModule_empty() {
     assertThat(Datasets.providers()).isEmpty();
+    assertThat(Datasets.provider("s3://bucket/train")).isEmpty();
+  }
+
+  @Test
+  void provider_firstRecognising_orEmpty() {
+    Fake tar = new Fake(".tar");
+    Fake other = new Fake(".other");
+
+    assertThat(Datasets.provider("/data/shard-000000.tar", List.of(other, tar))).containsSame(tar);
+    assertThat(Datasets.provider("/data/train", List.of(other, tar))).isEmpty();
   }
 }
