@@ -20,6 +20,12 @@ module dev.stoker.storage {
   requires software.amazon.awssdk.regions;
   requires software.amazon.awssdk.http;
   requires software.amazon.awssdk.utils;
+  requires software.amazon.awssdk.awscore;
+  requires software.amazon.awssdk.retries.api;
+  requires software.amazon.awssdk.identity.spi;
+  requires org.reactivestreams;
+  requires io.netty.transport;
+  requires io.netty.common;
   requires java.net.http;
   requires org.slf4j;
 

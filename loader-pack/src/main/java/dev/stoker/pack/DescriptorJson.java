@@ -78,7 +78,8 @@ final class DescriptorJson {
     } catch (IOException e) {
       throw new PackFormatException(name, "is not valid JSON (" + e.getClass().getSimpleName() + ")");
     }
-    if (root == null || !root.isObject() || !"stoker-pack".equals(text(root, "format", name))) {
+    if (root == null || !root.isObject() || !root.path("format").isTextual()
+        || !"stoker-pack".equals(root.path("format").asText())) {
       throw new PackFormatException(name, "is not a Stoker pack descriptor (no \"format\": \"stoker-pack\")");
     }
     try {

@@ -71,6 +71,25 @@ public interface BlobStore extends AutoCloseable {
    */
   List<String> list(String prefix, int maxKeys) throws IOException;
 
+  /**
+   * Whether {@link #list} works here: {@code false} for a plain HTTP(S) server, where a dataset
+   * names its blobs itself (a pack's descriptor names its shards).
+   *
+   * @return {@code true} if the store can list its blobs
+   */
+  default boolean listable() {
+    return true;
+  }
+
+  /**
+   * What this store has done since it was opened: requests, bytes, retries and failures.
+   *
+   * @return a snapshot of the store's counters
+   */
+  default StoreStats stats() {
+    return StoreStats.NONE;
+  }
+
   /** Releases the store's connections and threads; reads after close fail. */
   @Override
   void close();

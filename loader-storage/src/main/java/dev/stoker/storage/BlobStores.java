@@ -35,7 +35,8 @@ public final class BlobStores {
    * @param location a local directory, {@code file:} URI, {@code http(s)://} URL or {@code s3://bucket/prefix}
    * @param options timeouts, retries and the S3 endpoint
    * @return the open store; close it when done
-   * @throws IllegalArgumentException naming {@code location} if its scheme is not one of those
+   * @throws IllegalArgumentException naming {@code location} if its scheme is not one of those, an
+   *     S3 bucket name is not valid, or a URL carries user info, a query or a fragment
    */
   public static BlobStore open(String location, StorageOptions options) {
     Checks.notNull(location, "location");
@@ -44,8 +45,11 @@ public final class BlobStores {
     if (lower.startsWith("file:")) {
       return new LocalBlobStore(Path.of(java.net.URI.create(location)));
     }
-    if (isRemote(location)) {
-      throw new IllegalArgumentException("location: remote stores are not built yet: " + location);
+    if (lower.startsWith("s3://")) {
+      return new S3BlobStore(location, options);
+    }
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      return new HttpBlobStore(location, options);
     }
     Checks.argument(!lower.matches("^[a-z][a-z0-9+.-]+://.*"), "location",
         "scheme not supported (use a path, file:, http://, https:// or s3://): " + location);

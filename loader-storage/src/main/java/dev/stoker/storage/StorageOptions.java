@@ -67,4 +67,24 @@ public record StorageOptions(
   public StorageOptions withMaxAttempts(int attempts) {
     return new StorageOptions(requestTimeout, attempts, initialBackoff, maxConnections, s3Endpoint, s3Region);
   }
+
+  /**
+   * These options with another S3 region.
+   *
+   * @param region the region, or null for the environment's ({@code AWS_REGION}) else {@code us-east-1}
+   * @return new options
+   */
+  public StorageOptions withS3Region(String region) {
+    return new StorageOptions(requestTimeout, maxAttempts, initialBackoff, maxConnections, s3Endpoint, region);
+  }
+
+  /**
+   * These options with another request timeout.
+   *
+   * @param timeout the longest one request may take, positive
+   * @return new options
+   */
+  public StorageOptions withRequestTimeout(Duration timeout) {
+    return new StorageOptions(timeout, maxAttempts, initialBackoff, maxConnections, s3Endpoint, s3Region);
+  }
 }
