@@ -26,6 +26,10 @@ module dev.stoker.storage {
   requires org.reactivestreams;
   requires io.netty.transport;
   requires io.netty.common;
+  // The SDK's Netty client is an automatic module, which cannot require this explicit Netty module that it
+  // uses for HTTP/2: without this line it is not resolved on the module path (NoClassDefFoundError on the
+  // first S3 request from the stoker launcher).
+  requires io.netty.codec.http2;
   requires java.net.http;
   requires org.slf4j;
 
