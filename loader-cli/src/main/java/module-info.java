@@ -7,7 +7,7 @@ module dev.stoker.cli {
   requires dev.stoker.reactor;
   requires dev.stoker.cuda;
   requires dev.stoker.remote;
-  requires dev.stoker.pack;
+  requires dev.stoker.pack;                   // packs, tar shards, s3:// and http(s):// locations (and dev.stoker.storage)
   requires com.fasterxml.jackson.databind;
   requires info.picocli;
   requires java.desktop;

@@ -30,6 +30,9 @@ module dev.stoker.reactor {
   requires java.xml;
   requires jdk.management;   // the machine's physical memory (OffHeapLimit)
 
+  // formats other modules add to Datasets (the packed-dataset module's packs, tar shards and URLs)
+  uses dev.stoker.dataset.DatasetProvider;
+
   exports dev.stoker.pipeline;
   exports dev.stoker.dataset;
   exports dev.stoker.decode;

@@ -25,9 +25,11 @@ module dev.stoker.storage {
   requires software.amazon.awssdk.identity.spi;
   requires org.reactivestreams;
   requires io.netty.transport;
-  // the SDK's Netty client loads HTTP/2 classes when it builds its pipeline; nothing else would resolve the module
-  requires io.netty.codec.http2;
   requires io.netty.common;
+  // The SDK's Netty client is an automatic module, which cannot require this explicit Netty module that it
+  // uses for HTTP/2: without this line it is not resolved on the module path (NoClassDefFoundError on the
+  // first S3 request from the stoker launcher).
+  requires io.netty.codec.http2;
   requires java.net.http;
   requires org.slf4j;
 

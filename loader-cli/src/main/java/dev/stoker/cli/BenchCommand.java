@@ -31,11 +31,12 @@ import picocli.CommandLine.Parameters;
  * {@code {"error":"...","images":N,"failed":N,"seconds":S}}, the counts of the run so far.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measures images/s on a dataset (ImageFolder, COCO or VOC) with a no-op (hashing) consumer.")
+    description = "Measures images/s on a dataset (ImageFolder, COCO, VOC, a manifest, a pack or tar shards, local "
+        + "or on s3:// or http(s)://) with a no-op (hashing) consumer.")
 final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
-      description = "a dataset: an ImageFolder tree, a COCO directory (annotations.json + images/) or a VOC directory")
-  Path dir;
+      description = "a dataset: an ImageFolder tree, a COCO directory (annotations.json + images/), a VOC directory, a .csv/.jsonl manifest, a packed dataset or tar shards (a directory, a descriptor or a .tar), or an s3://bucket/prefix or http(s):// location")
+  String dir;
 
   @Mixin
   DatasetOptions dataset = new DatasetOptions();
@@ -117,7 +118,8 @@ final class BenchCommand implements Callable<Integer> {
         IndexTrace trace = traceIndices == null ? null : IndexTrace.open(traceIndices, options.shardRank, options.shardWorldSize)) {
       options.meters = endpoint == null ? null : endpoint.registry();
       long opening = System.nanoTime();
-      try (Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
+      DatasetOptions data = dataset;
+      try (data; Input input = remote.given() ? Input.nodes(remote.connect(dir, dataset, options))
           : Input.local(combine.open(dir, dataset))) {
         return bench(input, Duration.ofNanos(System.nanoTime() - opening), record, trace);
       }

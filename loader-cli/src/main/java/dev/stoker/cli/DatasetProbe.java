@@ -92,6 +92,18 @@ final class DatasetProbe {
   }
 
   /**
+   * The encoded size of a packed or remote dataset, whose samples are not files to stat: the mean
+   * bytes of the samples {@code reads} read x {@code images}.
+   */
+  static Encoded encoded(ReadProbe.Rate reads, int images) {
+    if (!reads.measured() || reads.files() == 0) {
+      return new Encoded(-1, "unknown: no sample was read");
+    }
+    return new Encoded(Math.round(reads.bytes() / (double) reads.files() * images), String.format(Locale.ROOT,
+        "the mean size of the %,d samples read x %,d images", reads.files(), images));
+  }
+
+  /**
    * The images' mean size from their headers.
    *
    * @param meanPixels mean pixels per image, 0 when no header could be read

@@ -37,12 +37,12 @@ import picocli.CommandLine.Parameters;
  * throughput, consumer wait, the trainer's figures and the class names ({@code class_names}, index = label).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Streams a dataset (ImageFolder, COCO or VOC; by default a generated one) into a checking consumer.")
+    description = "Streams a dataset (ImageFolder, COCO, VOC, a manifest, a pack or tar shards, local or remote; by "
+        + "default a generated one) into a checking consumer.")
 final class DemoCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
-      description = "an ImageFolder tree, a COCO directory (annotations.json + images/) or a VOC directory "
-          + "(default: a generated demo set)")
-  Path dir;
+      description = "an ImageFolder tree, a COCO directory (annotations.json + images/), a VOC directory, a .csv/.jsonl manifest, a packed dataset or tar shards (a directory, a descriptor or a .tar), or an s3://bucket/prefix or http(s):// location (default: a generated demo set)")
+  String dir;
 
   @Mixin
   DatasetOptions dataset = new DatasetOptions();
@@ -134,8 +134,10 @@ final class DemoCommand implements Callable<Integer> {
           + DemoDataset.CLASSES.size() + " classes under " + data);
     }
     long opening = System.nanoTime();
-    SampleSource source = data != null ? ImageFolderSource.open(data, dataset.files.sourceOptions()) : dataset.open(dir);
-    return demo(Input.local(source), Duration.ofNanos(System.nanoTime() - opening), record);
+    try (DatasetOptions opened = dataset) {
+      SampleSource source = data != null ? ImageFolderSource.open(data, dataset.files.sourceOptions()) : opened.open(dir);
+      return demo(Input.local(source), Duration.ofNanos(System.nanoTime() - opening), record);
+    }
   }
 
   private int demo(Input input, Duration listTime, RunRecord record) {

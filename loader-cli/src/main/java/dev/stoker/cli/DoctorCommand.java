@@ -42,8 +42,8 @@ final class DoctorCommand implements Callable<Integer> {
   static final long SAMPLE_SEED = 19;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
-      description = "a dataset: an ImageFolder tree, a COCO or VOC directory, or a .csv/.jsonl manifest")
-  Path dir;
+      description = "a dataset: an ImageFolder tree, a COCO directory (annotations.json + images/), a VOC directory, a .csv/.jsonl manifest, a packed dataset or tar shards (a directory, a descriptor or a .tar), or an s3://bucket/prefix or http(s):// location")
+  String dir;
 
   @Mixin
   DatasetOptions dataset = new DatasetOptions();
@@ -96,7 +96,12 @@ final class DoctorCommand implements Callable<Integer> {
     check();
     LoaderOptions recipe = recipeOptions();
     ModelFamily family = model == null ? null : family();
-    SampleSource source = dataset.open(dir);
+    try (DatasetOptions opened = dataset) {
+      return doctor(recipe, family, opened.open(dir));
+    }
+  }
+
+  private int doctor(LoaderOptions recipe, ModelFamily family, SampleSource source) {
     Summaries.printWarnings(source, System.err);
     if (source.size() == 0) {
       throw new IllegalStateException("the dataset has no images: nothing to measure");
@@ -107,11 +112,23 @@ final class DoctorCommand implements Callable<Integer> {
     System.err.printf("doctor: %s; measuring %,d of %,d images, %s%n", source.description(), indices.length,
         source.size(), recipeText);
 
-    DatasetProbe.Encoded encoded = DatasetProbe.encoded(source);
-    List<Path> files = DatasetProbe.files(source, indices);
     ReadProbe reads = new ReadProbe(System::nanoTime);
-    ReadProbe.Rate cold = reads.cold(files);          // first: nothing has read the files yet
-    ReadProbe.Rate cached = reads.cached(files);
+    DatasetProbe.Encoded encoded;
+    ReadProbe.Rate cold;
+    ReadProbe.Rate cached;
+    if (dir != null && DatasetLocations.packed(dir)) {
+      // its samples are members of shards or objects, not local files: O_DIRECT has nothing to open
+      System.err.println("doctor: a packed or remote dataset: reads are measured through its store, a first and a "
+          + "second pass over the sample, not with O_DIRECT on local files");
+      cold = reads.sourceReads(source, indices, 1);   // first: nothing has read the samples yet
+      cached = reads.sourceReads(source, indices, 2);
+      encoded = DatasetProbe.encoded(cold, source.size());
+    } else {
+      encoded = DatasetProbe.encoded(source);
+      List<Path> files = DatasetProbe.files(source, indices);
+      cold = reads.cold(files);          // first: nothing has read the files yet
+      cached = reads.cached(files);
+    }
     DatasetProbe.Pixels pixels = DatasetProbe.pixels(source, indices, recipe.decoder());
     RecipeProbe perCore = RecipeProbe.measure(sampled, recipe, recipeText);
     MemoryProbe memory = MemoryProbe.measure();

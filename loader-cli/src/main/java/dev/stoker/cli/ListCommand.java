@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
  * <p>A COCO or VOC source does not look at its image files when it opens (a missing one fails its
  * sample when read); {@code list} does: it checks that each listed image exists (one
  * {@code stat} each, no contents read) and reports how many do not, naming the first
- * {@value #MISSING_NAMED}.
+ * {@value #MISSING_NAMED}. A packed or remote dataset's samples are not local files: they are not
+ * checked (a missing shard or object fails its samples when read).
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = "Opens a dataset (ImageFolder, COCO, VOC or a .csv/.jsonl manifest), prints its classes "
@@ -35,20 +36,28 @@ final class ListCommand implements Callable<Integer> {
   static final int MISSING_NAMED = 5;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "PATH",
-      description = "a dataset directory, or a .csv or .jsonl manifest")
-  Path dir;
+      description = "a dataset directory, a .csv or .jsonl manifest, a packed dataset or tar shards, or an "
+          + "s3://bucket/prefix or http(s):// location")
+  String dir;
 
   @Mixin
   DatasetOptions dataset = new DatasetOptions();
 
   @Override
   public Integer call() throws Exception {
+    try (DatasetOptions opened = dataset) {
+      return list(opened);
+    }
+  }
+
+  private int list(DatasetOptions opened) throws Exception {
     long start = System.nanoTime();
-    SampleSource source = dataset.open(dir);
+    SampleSource source = opened.open(dir);
     double seconds = (System.nanoTime() - start) / 1e9;
     Summaries.printWarnings(source, System.err);
     System.err.println("list: " + source.description());
-    int missing = missingImages(source);
+    // a pack's or a remote dataset's samples are not files here: its index names them, its reads check them
+    int missing = dir != null && DatasetLocations.packed(dir) ? 0 : missingImages(source);
     Summaries.printClasses("list", source.classes(), Integer.MAX_VALUE, System.err);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("files", source.size());

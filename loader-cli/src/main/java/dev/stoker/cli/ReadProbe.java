@@ -1,5 +1,6 @@
 package dev.stoker.cli;
 
+import dev.stoker.api.SampleSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -131,13 +132,33 @@ final class ReadProbe {
     return ByteBuffer.allocateDirect(CHUNK + block).alignedSlice(block).limit(CHUNK).slice();
   }
 
-  /** Reads one file, returning its bytes. */
-  private interface FileRead {
-    long read(Path file) throws IOException;
+  /** Reads one item (a file, a sample), returning its bytes. */
+  private interface ItemRead<T> {
+    long read(T item) throws IOException;
   }
 
-  /** Reads {@code files} on {@value #READERS} threads, each its share in order; the total bytes. */
-  private static long inParallel(List<Path> files, FileRead read) {
+  /**
+   * Reads the samples {@code indices} of a packed or remote dataset through {@code source} (its
+   * store and read cache), {@value #READERS} readers in parallel, timed: {@code pass} 1 is the
+   * first read of them in this process (from storage, though a local pack's files may be in the
+   * page cache), pass 2 the same again (from the source's read cache where it holds them).
+   */
+  Rate sourceReads(SampleSource source, int[] indices, int pass) {
+    if (indices.length == 0) {
+      return Rate.refused("no samples to read");
+    }
+    List<Integer> items = java.util.Arrays.stream(indices).boxed().toList();
+    long start = nanoClock.getAsLong();
+    long bytes = inParallel(items, index -> source.read(index).remaining());
+    double seconds = (nanoClock.getAsLong() - start) / 1e9;
+    return new Rate(true, items.size(), bytes, seconds, String.format(Locale.ROOT, "%s reads of %d sampled samples "
+        + "through the dataset's store, %d readers in parallel%s", pass == 1 ? "the first" : "the second of two",
+        items.size(), READERS, pass == 1 ? " (from storage; O_DIRECT applies to local files only)"
+            : " (from the read cache where it holds them)"));
+  }
+
+  /** Reads {@code items} on {@value #READERS} threads, each its share in order; the total bytes. */
+  private static <T> long inParallel(List<T> files, ItemRead<T> read) {
     AtomicLong bytes = new AtomicLong();
     AtomicInteger next = new AtomicInteger();
     try (ExecutorService readers = Executors.newFixedThreadPool(Math.min(READERS, files.size()))) {

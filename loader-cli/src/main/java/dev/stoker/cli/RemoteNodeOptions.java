@@ -46,7 +46,7 @@ final class RemoteNodeOptions {
    * @param options the loader options (the cache and local decoding do not apply)
    * @throws IllegalArgumentException if the options contradict each other
    */
-  RemoteSource connect(Path dir, DatasetOptions dataset, LoaderOptions options) {
+  RemoteSource connect(String dir, DatasetOptions dataset, LoaderOptions options) {
     check(dir, dataset, options);
     RemoteOptions remote = RemoteOptions.defaults();
     if (tokenFile != null) {
@@ -59,7 +59,7 @@ final class RemoteNodeOptions {
   }
 
   /** Refuses options that make no sense with (or without) {@code --remote}. */
-  void check(Path dir, DatasetOptions dataset, LoaderOptions options) {
+  void check(String dir, DatasetOptions dataset, LoaderOptions options) {
     if (!given()) {
       if (tokenFile != null || tls || tlsTrust != null) {
         throw new UsageException("--token-file, --tls and --tls-trust go with --remote");

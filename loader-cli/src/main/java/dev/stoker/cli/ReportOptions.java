@@ -88,13 +88,13 @@ final class ReportOptions {
    * @throws UncheckedIOException naming {@code --report} if the page cannot be written
    */
   void write(Loader loader, Input input, LoaderOptions options, int epochs, int warmUpEpochs, StageReport stages,
-      String json, RunTimeline timeline, Path path) {
+      String json, RunTimeline timeline, String path) {
     if (file == null) {
       return;
     }
     timeline.stop();
     String page = HtmlReport.page(new HtmlReport.Run(command, loader.sourceDescription(),
-        path == null ? null : path.toString(), input.classes(),
+        path, input.classes(),
         settings(loader, input, options, epochs, warmUpEpochs), MachineInfo.here(), timeline, warmUpEpochs, stages, json));
     try {
       Files.writeString(temp, page, StandardCharsets.UTF_8);

@@ -1,7 +1,6 @@
 package dev.stoker.cli;
 
 import dev.stoker.api.SampleSource;
-import dev.stoker.dataset.Datasets;
 import dev.stoker.remote.node.DataNode;
 import dev.stoker.remote.node.DataNodeConfig;
 import java.net.InetAddress;
@@ -24,8 +23,9 @@ import picocli.CommandLine.Option;
         + "samples decoded and augmented, exactly as they would make them. Runs until interrupted.")
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR",
-      description = "the dataset directory (ImageFolder, COCO or VOC layout, or a .csv/.jsonl manifest)")
-  Path data;
+      description = "the dataset: a directory (ImageFolder, COCO or VOC layout), a .csv/.jsonl manifest, a packed "
+          + "dataset or tar shards, or an s3://bucket/prefix or http(s):// location")
+  String data;
 
   @Option(names = "--port", required = true, paramLabel = "P", description = "the port to listen on (0: any free one)")
   int port;
@@ -49,6 +49,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   SourceFileOptions files = new SourceFileOptions();
 
+  @Mixin
+  PackReadArgs pack = new PackReadArgs();
+
   @Option(names = "--workers", paramLabel = "N", description = "decode threads, shared by all connections "
       + "(default: the available processors)")
   Integer workers;
@@ -67,13 +70,25 @@ final class ServeCommand implements Callable<Integer> {
     if (workers != null) {
       LoaderOptions.atLeast("--workers", workers, 1);
     }
+    if (pack.shardShuffle) {
+      throw new UsageException("--shard-shuffle: a node processes the samples its clients ask for, in the order "
+          + "their loaders choose, so it reads a pack at random through its index; leave it out");
+    }
     try (MetricsOptions.Endpoint endpoint = metrics.start("serve", System.err)) {
       return serve(endpoint);
     }
   }
 
   private int serve(MetricsOptions.Endpoint endpoint) {
-    SampleSource source = Datasets.open(data, files.sourceOptions());
+    SampleSource source = DatasetLocations.open(data, files.sourceOptions(), pack);
+    try {
+      return serve(endpoint, source);
+    } finally {
+      DatasetLocations.close(source);
+    }
+  }
+
+  private int serve(MetricsOptions.Endpoint endpoint, SampleSource source) {
     Summaries.printWarnings(source, System.err);
     int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     DataNodeConfig config = new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, threads,

@@ -1,8 +1,8 @@
 package dev.stoker.cli;
 
 import dev.stoker.api.SampleSource;
-import dev.stoker.dataset.Datasets;
 import dev.stoker.dataset.Sources;
+import dev.stoker.storage.BlobStores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +42,8 @@ final class SourceCombineOptions {
   Integer subset;
 
   @Option(names = "--mix", paramLabel = "DIR:WEIGHT,...", split = ",", description = "instead of DIR, a weighted mix "
-      + "of datasets drawn anew each epoch, e.g. data/a:0.7,data/b:0.3")
+      + "of datasets drawn anew each epoch, e.g. data/a:0.7,data/b:0.3; each DIR is any dataset location (a pack, "
+      + "s3://bucket/prefix, ...)")
   List<String> mix;
 
   @Option(names = "--per-epoch", paramLabel = "N", description = "with --mix: the samples each epoch draws "
@@ -60,7 +61,7 @@ final class SourceCombineOptions {
   }
 
   /** Refuses combinations that make no sense before anything is opened. */
-  void check(Path dir, DatasetOptions dataset, boolean remote) {
+  void check(String dir, DatasetOptions dataset, boolean remote) {
     if (remote && given()) {
       throw new UsageException("--filter-labels, --split, --subset and --mix combine local datasets; with --remote "
           + "the nodes read the files");
@@ -83,20 +84,20 @@ final class SourceCombineOptions {
   }
 
   /** Opens the dataset (DIR through {@code dataset}, or each of {@code --mix}) and combines it as asked. */
-  SampleSource open(Path dir, DatasetOptions dataset) {
+  SampleSource open(String dir, DatasetOptions dataset) {
     if (mix == null) {
-      return combine(dataset.open(dir), dir == null ? "the dataset" : dir.toString(), filterNames(List.of()));
+      return combine(dataset.open(dir), dir == null ? "the dataset" : dir, filterNames(List.of()));
     }
-    Map<Path, Double> weights = mixWeights();
+    Map<String, Double> weights = mixWeights();
     List<SampleSource> opened = new ArrayList<>();
-    for (Path path : weights.keySet()) {
-      opened.add(Datasets.open(path, dataset.files.sourceOptions()));
+    for (String path : weights.keySet()) {
+      opened.add(dataset.openLocation(path));
     }
     Set<String> keep = filterNames(opened);
     List<SampleSource> parts = new ArrayList<>();
     int k = 0;
-    for (Path path : weights.keySet()) {
-      parts.add(combine(opened.get(k++), path.toString(), keep));
+    for (String path : weights.keySet()) {
+      parts.add(combine(opened.get(k++), path, keep));
     }
     int total = parts.stream().mapToInt(SampleSource::size).sum();
     double[] w = weights.values().stream().mapToDouble(Double::doubleValue).toArray();
@@ -178,15 +179,16 @@ final class SourceCombineOptions {
     return parts;
   }
 
-  /** {@code --mix} as its datasets and weights, in order. */
-  private Map<Path, Double> mixWeights() {
-    Map<Path, Double> weights = new LinkedHashMap<>();
+  /** {@code --mix} as its datasets (locations; local paths normalized) and weights, in order. */
+  private Map<String, Double> mixWeights() {
+    Map<String, Double> weights = new LinkedHashMap<>();
     for (String item : mix) {
       int colon = item.lastIndexOf(':');
       if (colon <= 0) {
         throw new UsageException("--mix: \"" + item + "\" is not DIR:WEIGHT");
       }
-      Path path = Path.of(item.substring(0, colon));
+      String location = item.substring(0, colon);
+      String path = BlobStores.isRemote(location) ? location : Path.of(location).toString();
       if (weights.put(path, number("--mix", item, item.substring(colon + 1))) != null) {
         throw new UsageException("--mix: " + path + " is named twice");
       }

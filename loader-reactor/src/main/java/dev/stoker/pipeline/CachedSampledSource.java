@@ -28,6 +28,11 @@ final class CachedSampledSource extends CachedSource implements EpochSampledSour
   }
 
   @Override
+  public boolean keepsOrder() {
+    return sampled.keepsOrder();
+  }
+
+  @Override
   public long samplingFingerprint() {
     return sampled.samplingFingerprint();
   }

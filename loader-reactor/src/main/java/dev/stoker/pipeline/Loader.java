@@ -31,6 +31,8 @@ import reactor.core.publisher.Flux;
  * <p>Each epoch visits this rank's share (see {@link LoaderBuilder#shard}) of a permutation of the
  * whole dataset keyed by (seed, epoch), and every random choice for a sample is keyed by (seed,
  * epoch, sample index), so the batches depend on the settings alone, never on thread timing.
+ * A source that {@linkplain dev.stoker.api.EpochSampledSource#keepsOrder keeps its order} (a pack
+ * read shard by shard) is delivered in its own drawn order, each rank one contiguous run of it.
  * {@link #state()} says where the loader stands; a new loader with the same settings continues from
  * it with {@link #run(LoaderState, int, BatchConsumer)}, byte for byte.
  */

@@ -65,7 +65,7 @@ final class ReactorLoader implements Loader {
     int size = b.supplier != null ? b.supplier.size() : b.source.size();
     this.sampled = b.supplier == null && b.source instanceof EpochSampledSource s ? s : null;
     this.shard = new ShardPlan(sampled != null ? sampled.samplesPerEpoch() : size, b.batchSize, b.rank, b.worldSize,
-        b.lastBatch).requireWork();
+        b.lastBatch, sampled != null && sampled.keepsOrder()).requireWork();
     this.datasetSize = size;
     int maxBoxes = b.maxBoxes >= 0 ? b.maxBoxes : b.supplier != null ? b.supplier.maxBoxCount() : b.source.maxBoxCount();
     BatchLayout layout = plan.batchLayout(b.batchSize, maxBoxes);
@@ -84,7 +84,7 @@ final class ReactorLoader implements Loader {
     this.failurePolicy = b.failurePolicy;
     this.failureListener = b.failureListener;
     this.state = new LoaderState(0, 0, 0, seed, shuffle, b.rank, b.worldSize, b.lastBatch, b.batchSize, size,
-        sampled == null ? 0 : sampled.samplingFingerprint());
+        sampled == null ? 0 : samplingFingerprint(sampled));
     this.metrics = new PipelineMetrics(b.meterRegistry, b.listTime, threads);
     this.origin = SampleOrigin.of(b, plan, metrics, tuning);
     this.pool = origin.pool();
@@ -194,8 +194,24 @@ final class ReactorLoader implements Loader {
   }
 
   /**
+   * The sampling fingerprint a {@link LoaderState} keeps for {@code source}: its own, changed (and
+   * never 0) when it {@linkplain EpochSampledSource#keepsOrder keeps its order}, since the loader
+   * then deals the draw in contiguous runs rather than permuted and interleaved: a state of one way
+   * is refused by the other even when the source draws the same indices.
+   */
+  static long samplingFingerprint(EpochSampledSource source) {
+    long fingerprint = source.samplingFingerprint();
+    if (!source.keepsOrder()) {
+      return fingerprint;
+    }
+    long kept = Long.rotateLeft(fingerprint, 17) * 0x9E3779B97F4A7C15L ^ 0x4B656570734F7264L;   // "KeepsOrd"
+    return kept == 0 ? 1 : kept;
+  }
+
+  /**
    * The epoch's global order of an {@link EpochSampledSource}: the indices it draws for the epoch, in
-   * its order or, with shuffle, permuted by the loader's (seed, epoch) permutation.
+   * its order or, with shuffle, permuted by the loader's (seed, epoch) permutation; never permuted
+   * for a source that {@linkplain EpochSampledSource#keepsOrder keeps its order}.
    */
   private int[] sampledOrder(int epoch) {
     int[] drawn = sampled.epochOrder(seed, epoch);
@@ -209,6 +225,9 @@ final class ReactorLoader implements Loader {
         throw new IllegalStateException(sampled.description() + ": epoch " + epoch + " draws index " + index
             + ", outside [0, " + datasetSize + ")");
       }
+    }
+    if (sampled.keepsOrder()) {
+      return drawn;
     }
     int[] permutation = EpochOrder.permutation(seed, epoch, length, shuffle);
     int[] order = new int[length];

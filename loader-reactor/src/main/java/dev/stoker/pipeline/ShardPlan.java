@@ -8,6 +8,14 @@ import dev.stoker.api.LastBatchPolicy;
  * the ranks in turn, cut or padded by the {@link LastBatchPolicy} (whose Javadoc has a worked
  * example). Position {@code k} of rank {@code r}'s sequence is position {@code k * worldSize + r}
  * of the permutation, wrapped around its end under FILL.
+ *
+ * <p>A {@linkplain #contiguous contiguous} plan (for a source that keeps its order,
+ * {@link dev.stoker.api.EpochSampledSource#keepsOrder()}) deals each rank one run of the epoch's
+ * order instead: rank {@code r} gets positions {@code start(r)} to {@code start(r) + length(r) - 1},
+ * the ranks' runs one after the other from position 0, wrapped around the end under FILL. Every
+ * rank's length is the interleaved plan's, so batch counts do not change: with {@code N = 10},
+ * {@code W = 3}, {@code B = 2} DROP gives {@code [p0 p1] [p2 p3] [p4 p5]}, FILL
+ * {@code [p0 p1 p2 p3] [p4 p5 p6 p7] [p8 p9 p0 p1]}, PARTIAL {@code [p0 p1 p2 p3] [p4 p5 p6] [p7 p8 p9]}.
  */
 final class ShardPlan {
   private final int size;
@@ -16,8 +24,20 @@ final class ShardPlan {
   private final int worldSize;
   private final LastBatchPolicy policy;
   private final int length;
+  /** Whether the rank's share is one contiguous run of the epoch order; else interleaved. */
+  private final boolean contiguous;
+  /** The first position of the epoch order in this rank's run (contiguous plans only). */
+  private final long start;
 
   ShardPlan(int size, int batchSize, int rank, int worldSize, LastBatchPolicy policy) {
+    this(size, batchSize, rank, worldSize, policy, false);
+  }
+
+  /**
+   * A plan dealing the epoch's order interleaved ({@code contiguous} false), or in one contiguous
+   * run per rank.
+   */
+  ShardPlan(int size, int batchSize, int rank, int worldSize, LastBatchPolicy policy, boolean contiguous) {
     this.size = Checks.notNegative(size, "size");
     this.batchSize = Checks.positive(batchSize, "batchSize");
     this.worldSize = Checks.positive(worldSize, "worldSize");
@@ -25,6 +45,20 @@ final class ShardPlan {
     this.rank = rank;
     this.policy = Checks.notNull(policy, "policy");
     this.length = Math.toIntExact(length(size, batchSize, rank, worldSize, policy));
+    this.contiguous = contiguous;
+    this.start = start(size, batchSize, rank, worldSize, policy);
+  }
+
+  /**
+   * The first position of rank {@code rank}'s contiguous run: the lengths of the ranks before it
+   * together. DROP and FILL give every rank the same length; PARTIAL gives the first
+   * {@code size % worldSize} ranks one sample more than the others.
+   */
+  private static long start(long size, long batchSize, long rank, long worldSize, LastBatchPolicy policy) {
+    if (policy == LastBatchPolicy.PARTIAL) {
+      return rank * (size / worldSize) + Math.min(rank, size % worldSize);
+    }
+    return rank * length(size, batchSize, rank, worldSize, policy);
   }
 
   private static long length(long size, long batchSize, long rank, long worldSize, LastBatchPolicy policy) {
@@ -81,9 +115,15 @@ final class ShardPlan {
     }
     int[] mine = new int[length];
     for (int k = 0; k < length; k++) {
-      mine[k] = permutation[(int) (((long) k * worldSize + rank) % size)];
+      long position = contiguous ? start + k : (long) k * worldSize + rank;
+      mine[k] = permutation[(int) (position % size)];
     }
     return mine;
+  }
+
+  /** Whether each rank gets one contiguous run of the epoch order (else the order is interleaved). */
+  boolean contiguous() {
+    return contiguous;
   }
 
   int rank() {
@@ -100,6 +140,7 @@ final class ShardPlan {
 
   @Override
   public String toString() {
-    return "rank " + rank + " of " + worldSize + ", " + policy + ", " + length + " samples per epoch";
+    return "rank " + rank + " of " + worldSize + ", " + policy + ", " + length + " samples per epoch"
+        + (contiguous ? ", contiguous from position " + start : "");
   }
 }

@@ -156,4 +156,53 @@ class ShardPlanTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("source: the dataset has no samples");
   }
+
+  // ---- contiguous runs (a source that keeps its order)
+
+  private static String contiguous(int size, int batch, int worldSize, LastBatchPolicy policy, boolean contiguous) {
+    int[] identity = IntStream.range(0, size).toArray();
+    StringBuilder all = new StringBuilder();
+    for (int rank = 0; rank < worldSize; rank++) {
+      all.append(Arrays.toString(new ShardPlan(size, batch, rank, worldSize, policy, contiguous).epochIndices(identity)));
+    }
+    return all.toString();
+  }
+
+  @Test
+  void epochIndices_contiguousWorkedExample_eachRankOneRunOfTheOrder() {
+    // N = 10, W = 3, B = 2, as in ShardPlan's Javadoc
+    assertThat(contiguous(10, 2, 3, LastBatchPolicy.DROP, true)).isEqualTo("[0, 1][2, 3][4, 5]");
+    assertThat(contiguous(10, 2, 3, LastBatchPolicy.FILL, true)).isEqualTo("[0, 1, 2, 3][4, 5, 6, 7][8, 9, 0, 1]");
+    assertThat(contiguous(10, 2, 3, LastBatchPolicy.PARTIAL, true)).isEqualTo("[0, 1, 2, 3][4, 5, 6][7, 8, 9]");
+    // negative control: the interleaved deal of the same order
+    assertThat(contiguous(10, 2, 3, LastBatchPolicy.PARTIAL, false)).isEqualTo("[0, 3, 6, 9][1, 4, 7][2, 5, 8]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void epochIndices_contiguous_sameLengthsAsInterleavedAndRunsInOrder(int worldSize) {
+    for (int size : SIZES) {
+      if (size == 0) {
+        continue;
+      }
+      for (int batch : BATCHES) {
+        for (LastBatchPolicy policy : LastBatchPolicy.values()) {
+          int[] identity = IntStream.range(0, size).toArray();
+          int next = 0;
+          for (int rank = 0; rank < worldSize; rank++) {
+            ShardPlan interleaved = new ShardPlan(size, batch, rank, worldSize, policy);
+            int[] mine = new ShardPlan(size, batch, rank, worldSize, policy, true).epochIndices(identity);
+            assertThat(mine).hasSize(interleaved.length());
+            for (int k = 0; k < mine.length; k++) {
+              assertThat(mine[k]).as("size %d batch %d %s rank %d position %d", size, batch, policy, rank, k)
+                  .isEqualTo(next++ % size);
+            }
+          }
+          if (policy == LastBatchPolicy.PARTIAL) {
+            assertThat(next).isEqualTo(size);
+          }
+        }
+      }
+    }
+  }
 }
