@@ -4,6 +4,7 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.dataset.Datasets;
 import dev.stoker.dataset.SourceOptions;
 import dev.stoker.pack.PackReadOptions;
+import dev.stoker.pack.Packs;
 import dev.stoker.storage.BlobStores;
 
 /**
@@ -48,16 +49,11 @@ final class DatasetLocations {
 
   /** Opens a location the packed-dataset module recognises, reading it with {@code options}. */
   private static SampleSource openPacked(String location, PackReadOptions options, SourceOptions files) {
-    if (!options.equals(defaults(files))) {
-      throw new UsageException("the pack read options need dev.stoker.pack.Packs, which this build lacks");
+    if (Packs.recognizes(location)) {
+      return Packs.open(location, options);
     }
+    // another provider's format, or a URL no provider recognises (the error names the module that opens URLs)
     return Datasets.open(location, files);
-  }
-
-  private static PackReadOptions defaults(SourceOptions files) {
-    PackReadOptions d = PackReadOptions.defaults();
-    return new PackReadOptions(d.storage(), d.shardShuffle(), d.shuffleBuffer(), d.cacheBytes(), d.blockBytes(),
-        (int) Math.min(files.maxImageBytes(), 1L << 30));
   }
 
   /** Releases what {@code source} holds (a remote store's connections), if it holds anything. */

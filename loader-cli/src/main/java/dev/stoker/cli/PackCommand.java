@@ -36,8 +36,9 @@ final class PackCommand implements Callable<Integer> {
   /** Failures printed in the summary (the descriptor lists up to 1000). */
   static final int FAILURES_SHOWN = 10;
 
-  @Parameters(index = "0", paramLabel = "SRC", description = "the dataset: a directory, or a .csv or .jsonl manifest")
-  Path src;
+  @Parameters(index = "0", paramLabel = "SRC", description = "the dataset: a directory (ImageFolder, COCO, VOC), a "
+      + ".csv or .jsonl manifest, tar shards, or an s3:// or http(s):// location")
+  String src;
 
   @Parameters(index = "1", paramLabel = "OUT",
       description = "the pack's directory: new or empty, or holding an interrupted pack of the same SRC and options")
@@ -74,7 +75,12 @@ final class PackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PackOptions options = options();
-    SampleSource source = dataset.open(src);
+    try (dataset) {
+      return pack(options, dataset.open(src));
+    }
+  }
+
+  private Integer pack(PackOptions options, SampleSource source) {
     Summaries.printWarnings(source, System.err);
     System.err.println("pack: " + source.description() + " -> " + out);
     AtomicReference<PackProgress> latest =
