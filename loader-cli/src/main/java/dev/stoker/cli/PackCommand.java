@@ -75,8 +75,8 @@ final class PackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PackOptions options = options();
-    try (dataset) {
-      return pack(options, dataset.open(src));
+    try (DatasetOptions opened = dataset) {
+      return pack(options, opened.open(src));
     }
   }
 
