@@ -22,7 +22,7 @@ class PublishedArtifactsTest {
   private static final Path ROOT = Path.of("..");
   /** The library modules and the CLI: what a user's build may depend on. */
   static final Set<String> PUBLISHED = Set.of("loader-api", "loader-ring", "loader-reactor", "loader-cuda",
-      "loader-remote", "loader-cli");
+      "loader-remote", "loader-storage", "loader-pack", "loader-cli");
   /** Test fixtures, checks, benchmarks and the build's own packaging. */
   static final Set<String> NOT_PUBLISHED = Set.of("stoker-bom", "cuda-standin", "gpu-checks", "integration-tests",
       "benchmarks", "distribution");
