@@ -87,7 +87,7 @@ class PackSource implements SampleSource, AutoCloseable {
    * @throws IOException naming the store and key if a file cannot be read
    */
   static PackSource open(BlobStore store, String location, PackReadOptions options) throws IOException {
-    return open(store, location, options, ReadPath.BLOCKS);
+    return open(store, location, options, ReadPath.AUTO);
   }
 
   /**
@@ -98,7 +98,15 @@ class PackSource implements SampleSource, AutoCloseable {
    */
   enum ReadPath {
     BLOCKS,
-    DIRECT
+    DIRECT,
+    /**
+     * Blocks under shard shuffle (every block is read front to back) and for a pack the cache holds
+     * whole; else direct. In the global order a block loaded for one sample serves its neighbours
+     * only while it stays cached, so over a pack larger than the cache most loads would serve one
+     * sample: a full-size raw pack of classify/train (636 KB a sample, 2.4 GB) read 4 MiB per sample
+     * and ran at 1,836 images/s against 3,307 from the folder.
+     */
+    AUTO
   }
 
   /** {@link #open(BlobStore, String, PackReadOptions)} with the read path chosen by the caller. */
@@ -111,6 +119,13 @@ class PackSource implements SampleSource, AutoCloseable {
     PackDescriptor descriptor = readDescriptor(store, root);
     PackIndex index = readIndex(store, root, descriptor);
     long[] sizes = PackShards.checkSizes(store, root, descriptor);
+    if (path == ReadPath.AUTO) {
+      long packBytes = 0;
+      for (long bytes : sizes) {
+        packBytes += bytes;
+      }
+      path = options.shardShuffle() || packBytes <= options.cacheBytes() ? ReadPath.BLOCKS : ReadPath.DIRECT;
+    }
     return options.shardShuffle()
         ? new ShardShuffledPackSource(root, descriptor, index, store, sizes, options, path)
         : new PackSource(root, descriptor, index, store, sizes, options, path);

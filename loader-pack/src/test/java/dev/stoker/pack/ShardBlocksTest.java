@@ -85,6 +85,30 @@ class ShardBlocksTest {
   }
 
   @Test
+  void open_globalOrderOverAPackLargerThanTheCache_readsASampleAtATime() throws IOException {
+    List<TestPacks.Sample> samples = TestPacks.filler(120, 9000, 3);   // ~1.1 MB, the cache 192 KB
+    try (PackSource pack = open(samples, 30, PackSource.ReadPath.AUTO)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(PackSourceTest.bytes(pack.read(i))).isEqualTo(samples.get(i).image());
+      }
+      assertThat(pack.blocks().blockReads()).isZero();
+      assertThat(pack.blocks().directReads()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void open_globalOrderOverAPackTheCacheHolds_readsBlocks() throws IOException {
+    List<TestPacks.Sample> samples = TestPacks.filler(12, 9000, 3);   // ~110 KB, the cache 192 KB
+    try (PackSource pack = open(samples, 6, PackSource.ReadPath.AUTO)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(PackSourceTest.bytes(pack.read(i))).isEqualTo(samples.get(i).image());
+      }
+      assertThat(pack.blocks().blockReads()).isPositive().isLessThan(10);
+      assertThat(pack.blocks().directReads()).isZero();
+    }
+  }
+
+  @Test
   void read_sampleLargerThanABlock_readDirectlyNotCached() throws IOException {
     List<TestPacks.Sample> samples = List.of(TestPacks.Sample.of(new byte[BLOCK + 1], 0),
         TestPacks.Sample.of(new byte[100], 1));

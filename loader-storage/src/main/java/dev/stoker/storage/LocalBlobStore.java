@@ -10,11 +10,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-/** A directory on a local file system; keys are relative paths under it. */
+/**
+ * A directory on a local file system; keys are relative paths under it. The files it reads stay
+ * open (up to {@value #MAX_OPEN} of them, checked once to lie under the root), so that a pack's
+ * many small ranged reads of a few large shards cost a positional read each, not an open, a real-path
+ * resolution and a close.
+ */
 final class LocalBlobStore implements BlobStore {
+  /** The most files kept open; reads of others open and close their file each time. */
+  static final int MAX_OPEN = 256;
+
   private final Path root;
+  private final ConcurrentHashMap<String, FileChannel> open = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   LocalBlobStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -45,19 +56,41 @@ final class LocalBlobStore implements BlobStore {
   @Override
   public ByteBuffer read(String key, long offset, int length) throws IOException {
     Keys.checkRange(offset, length);
-    Path file = file(key);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer out = ByteBuffer.allocate(length);
-      long at = offset;
-      while (out.hasRemaining()) {
-        int n = channel.read(out, at);
-        if (n < 0) {
-          throw new EOFException(file + ": ends at byte " + at + ", before " + (offset + length));
-        }
-        at += n;
-      }
-      return out.flip();
+    if (closed) {
+      throw new IOException(root + ": the store is closed");
     }
+    FileChannel channel = open.get(key);
+    if (channel != null) {
+      return read(channel, key, offset, length);
+    }
+    Path file = file(key);
+    channel = FileChannel.open(file, StandardOpenOption.READ);
+    if (open.size() < MAX_OPEN) {
+      FileChannel raced = open.putIfAbsent(key, channel);
+      if (raced != null) {
+        channel.close();
+        channel = raced;
+      } else if (closed) {
+        close();
+      }
+      return read(channel, key, offset, length);
+    }
+    try (FileChannel once = channel) {
+      return read(once, key, offset, length);
+    }
+  }
+
+  private ByteBuffer read(FileChannel channel, String key, long offset, int length) throws IOException {
+    ByteBuffer out = ByteBuffer.allocate(length);
+    long at = offset;
+    while (out.hasRemaining()) {
+      int n = channel.read(out, at);
+      if (n < 0) {
+        throw new EOFException(root.resolve(key) + ": ends at byte " + at + ", before " + (offset + length));
+      }
+      at += n;
+    }
+    return out.flip();
   }
 
   @Override
@@ -78,7 +111,19 @@ final class LocalBlobStore implements BlobStore {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    closed = true;
+    for (String key : open.keySet()) {
+      FileChannel channel = open.remove(key);
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          // closing a read-only file: nothing is lost
+        }
+      }
+    }
+  }
 
   @Override
   public String toString() {
