@@ -17,7 +17,6 @@ module dev.stoker.pack {
   requires transitive dev.stoker.storage;
   requires org.apache.commons.compress;
   requires com.fasterxml.jackson.databind;
-  requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
   exports dev.stoker.pack;
