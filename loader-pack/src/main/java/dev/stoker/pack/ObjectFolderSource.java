@@ -2,6 +2,7 @@ package dev.stoker.pack;
 
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleSource;
+import dev.stoker.dataset.SourceProblems;
 import dev.stoker.storage.BlobStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,11 +35,11 @@ final class ObjectFolderSource implements SampleSource, AutoCloseable {
   private final String[] keys;
   private final int[] labels;
   private final List<String> classes;
-  private final Problems problems;
+  private final SourceProblems problems;
   private final int maxSampleBytes;
 
   private ObjectFolderSource(BlobStore store, String location, String[] keys, int[] labels, List<String> classes,
-      Problems problems, int maxSampleBytes) {
+      SourceProblems problems, int maxSampleBytes) {
     this.store = store;
     this.location = location;
     this.keys = keys;
@@ -60,7 +61,7 @@ final class ObjectFolderSource implements SampleSource, AutoCloseable {
    */
   static ObjectFolderSource open(BlobStore store, String location, List<String> listed, PackReadOptions options) {
     Map<String, List<String>> byClass = new TreeMap<>();
-    Problems problems = new Problems();
+    SourceProblems problems = new SourceProblems();
     int hidden = 0;
     int loose = 0;
     String firstLoose = null;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stoker.dataset.SourceProblems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ final class ShardScan implements TarScanner.Sink {
   final PackIndex.LongList lengths = new PackIndex.LongList();
   final PackIndex.IntList labelStart = new PackIndex.IntList();
   final PackIndex.IntList labels = new PackIndex.IntList();
-  final Problems problems = new Problems();
+  final SourceProblems problems = new SourceProblems();
   int maxLabel = -1;
   int maxLabels = 1;
   int samples;

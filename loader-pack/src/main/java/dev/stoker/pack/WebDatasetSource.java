@@ -2,6 +2,7 @@ package dev.stoker.pack;
 
 import dev.stoker.api.LoaderException;
 import dev.stoker.api.SampleSource;
+import dev.stoker.dataset.SourceProblems;
 import dev.stoker.storage.BlobStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,11 +46,11 @@ final class WebDatasetSource implements SampleSource, AutoCloseable {
   private final int[] nameEnds;
   private final List<String> classes;
   private final int maxLabels;
-  private final Problems problems;
+  private final SourceProblems problems;
   private final int maxSampleBytes;
 
   private WebDatasetSource(BlobStore store, String location, List<String> shards, List<ShardScan> scans,
-      Problems problems, int maxSampleBytes) {
+      SourceProblems problems, int maxSampleBytes) {
     this.store = store;
     this.location = location;
     this.shards = List.copyOf(shards);
@@ -129,7 +130,7 @@ final class WebDatasetSource implements SampleSource, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Problems problems = new Problems();
+    SourceProblems problems = new SourceProblems();
     List<ShardScan> scans = new ArrayList<>();
     try {
       List<Future<ShardScan>> futures = new ArrayList<>();
