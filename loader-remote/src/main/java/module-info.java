@@ -19,12 +19,18 @@ module dev.stoker.remote {
   requires io.netty.common;
   requires io.netty.handler;
   requires io.netty.transport;
+  requires io.netty.transport.classes.epoll;
+  requires io.netty.transport.classes.io_uring;
+  requires io.netty.resolver.dns;
+  requires io.netty.codec.dns;
+  requires com.github.luben.zstd_jni;
   requires com.fasterxml.jackson.databind;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
   exports dev.stoker.remote.client;
   exports dev.stoker.remote.node;
+  exports dev.stoker.remote.wire;
   // PlanJson reads and writes its wire record by reflection
   opens dev.stoker.remote.protocol to com.fasterxml.jackson.databind;
 }

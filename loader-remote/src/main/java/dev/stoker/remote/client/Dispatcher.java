@@ -76,7 +76,7 @@ final class Dispatcher implements Upstream.Listener {
     for (int k = 0; k < count; k++) {
       int i = (rotation + k) % count;
       Upstream node = nodes.get(i);
-      if (node.isReady() && node.work() < bestWork) {
+      if (node.acceptsWork() && node.work() < bestWork) {
         best = node;
         bestWork = node.work();
       }

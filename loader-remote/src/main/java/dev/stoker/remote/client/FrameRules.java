@@ -2,6 +2,7 @@ package dev.stoker.remote.client;
 
 import dev.stoker.remote.protocol.DatasetIdentity;
 import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Protocol;
 
 /**
  * The rules every field a node sends must keep, checked against what the client asked for and
@@ -43,6 +44,9 @@ final class FrameRules {
    * and {@code keptBoxes} at least the boxes sent.
    */
   static String sample(Message.Sample s, long sampleBytes, int classes, int maxBoxes) {
+    if (s.encoding() != Protocol.ENCODING_RAW) { // compressed pixels are checked once decoded
+      return "SAMPLE.encoding " + s.encoding() + " was not agreed for this session";
+    }
     int pixelBytes = s.pixels().readableBytes();
     if (pixelBytes != sampleBytes) {
       return "SAMPLE.pixelBytes " + pixelBytes + ", not the " + sampleBytes + " this plan makes";

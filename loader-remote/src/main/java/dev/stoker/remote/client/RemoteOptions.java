@@ -1,6 +1,7 @@
 package dev.stoker.remote.client;
 
 import dev.stoker.api.internal.Checks;
+import dev.stoker.remote.wire.WireOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,9 +25,11 @@ import java.time.Duration;
  * @param reconnectDelay the pause between attempts to reconnect a lost node
  * @param limits the most a node may claim (samples, classes, boxes per sample); a node that claims
  *     more is dropped before the client allocates anything for it
+ * @param wire the transport, the compression offered and the send limit
+ * @param rediscoverInterval how often a {@link NodeDiscovery} is asked again for the nodes
  */
 public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String expectedIdentity, int chunkSize,
-    Duration connectTimeout, Duration reconnectDelay, Limits limits) {
+    Duration connectTimeout, Duration reconnectDelay, Limits limits, WireOptions wire, Duration rediscoverInterval) {
   /**
    * What the client accepts from a node before it allocates for it: the dataset's size (the loader
    * makes a permutation of that many ints per epoch), its number of classes, and the most boxes of
@@ -67,6 +70,9 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
     }
   }
 
+  /** The default pause between two lookups of a {@link NodeDiscovery}: 10 s. */
+  public static final Duration DEFAULT_REDISCOVER_INTERVAL = Duration.ofSeconds(10);
+
   /** The default positions per chunk. */
   public static final int DEFAULT_CHUNK_SIZE = 64;
 
@@ -79,17 +85,43 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
         "must be positive, got " + reconnectDelay);
     Checks.argument(trustCert == null || tls, "trustCert", "is only used with tls");
     Checks.notNull(limits, "limits");
+    Checks.notNull(wire, "wire");
+    Checks.argument(Checks.notNull(rediscoverInterval, "rediscoverInterval").isPositive(), "rediscoverInterval",
+        "must be positive, got " + rediscoverInterval);
+  }
+
+  /**
+   * These options with other {@link WireOptions} (transport, compression offered, send limit).
+   *
+   * @param wire the wire options, not null
+   * @return new options; these are unchanged
+   */
+  public RemoteOptions withWire(WireOptions wire) {
+    return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
+        reconnectDelay, limits, Checks.notNull(wire, "wire"), rediscoverInterval);
+  }
+
+  /**
+   * These options asking a {@link NodeDiscovery} for the nodes every {@code interval}.
+   *
+   * @param interval the pause between lookups, positive
+   * @return new options; these are unchanged
+   */
+  public RemoteOptions withRediscoverInterval(Duration interval) {
+    return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
+        reconnectDelay, limits, wire, interval);
   }
 
   /**
    * No token, no TLS, any dataset, chunks of {@value #DEFAULT_CHUNK_SIZE}, 10 s to connect, 1 s
-   * between retries, the default {@link Limits}.
+   * between retries, the default {@link Limits}, the default {@link WireOptions}, and a lookup of
+   * the nodes every 10 s.
    *
    * @return the default options
    */
   public static RemoteOptions defaults() {
     return new RemoteOptions(null, false, null, null, DEFAULT_CHUNK_SIZE, Duration.ofSeconds(10),
-        Duration.ofSeconds(1), Limits.defaults());
+        Duration.ofSeconds(1), Limits.defaults(), WireOptions.defaults(), DEFAULT_REDISCOVER_INTERVAL);
   }
 
   /**
@@ -100,7 +132,7 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
    */
   public RemoteOptions withToken(Path file) {
     return new RemoteOptions(Checks.notNull(file, "file"), tls, trustCert, expectedIdentity, chunkSize,
-        connectTimeout, reconnectDelay, limits);
+        connectTimeout, reconnectDelay, limits, wire, rediscoverInterval);
   }
 
   /**
@@ -112,7 +144,7 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
    */
   public RemoteOptions withTls(Path trustCert) {
     return new RemoteOptions(tokenFile, true, trustCert, expectedIdentity, chunkSize, connectTimeout,
-        reconnectDelay, limits);
+        reconnectDelay, limits, wire, rediscoverInterval);
   }
 
   /**
@@ -124,7 +156,7 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
    */
   public RemoteOptions withExpectedIdentity(String identity) {
     return new RemoteOptions(tokenFile, tls, trustCert, Checks.notNull(identity, "identity"), chunkSize,
-        connectTimeout, reconnectDelay, limits);
+        connectTimeout, reconnectDelay, limits, wire, rediscoverInterval);
   }
 
   /**
@@ -135,7 +167,7 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
    */
   public RemoteOptions withChunkSize(int positions) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, positions, connectTimeout,
-        reconnectDelay, limits);
+        reconnectDelay, limits, wire, rediscoverInterval);
   }
 
   /**
@@ -146,7 +178,7 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
    */
   public RemoteOptions withLimits(Limits limits) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
-        reconnectDelay, Checks.notNull(limits, "limits"));
+        reconnectDelay, Checks.notNull(limits, "limits"), wire, rediscoverInterval);
   }
 
   /**
@@ -158,6 +190,6 @@ public record RemoteOptions(Path tokenFile, boolean tls, Path trustCert, String 
    */
   public RemoteOptions withTimings(Duration connectTimeout, Duration reconnectDelay) {
     return new RemoteOptions(tokenFile, tls, trustCert, expectedIdentity, chunkSize, connectTimeout,
-        reconnectDelay, limits);
+        reconnectDelay, limits, wire, rediscoverInterval);
   }
 }

@@ -141,6 +141,29 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
   }
 
   /**
+   * Connects to the nodes that {@code discovery} names now, and (once elastic membership is in)
+   * follows it as nodes come and go.
+   *
+   * @param discovery where the nodes are, not null
+   * @param options the token, TLS, identity, chunk size, timings, limits and wire, not null
+   * @return a source connected to the nodes, which the caller closes
+   * @throws LoaderException if the nodes cannot be found or reached, as {@link #connect(List, RemoteOptions)}
+   */
+  public static RemoteSource connect(NodeDiscovery discovery, RemoteOptions options) {
+    Checks.notNull(discovery, "discovery");
+    List<InetSocketAddress> found;
+    try {
+      found = discovery.nodes();
+    } catch (Exception e) {
+      throw new LoaderException("cannot find the nodes of " + discovery.describe() + ": " + e.getMessage(), e);
+    }
+    if (found.isEmpty()) {
+      throw new LoaderException(discovery.describe() + " names no node");
+    }
+    return connect(found, options);
+  }
+
+  /**
    * {@code address} resolved, if it is a loopback address (the connection then goes to what was
    * checked, whatever a later lookup says).
    *

@@ -57,6 +57,8 @@ final class Upstream {
   private volatile String expectedIdentity;
   private volatile Opening opening;
   private boolean closed;
+  /** The node said LEAVING on its current session: it gets no more chunks from this session. */
+  private boolean leaving;
 
   Upstream(InetSocketAddress address, Bootstrap bootstrap, SslContext ssl, byte[] token,
       Duration handshakeTimeout, Listener listener, WireCounter counter, RemoteOptions.Limits limits) {
@@ -148,6 +150,23 @@ final class Upstream {
     return session != null && session.state() == UpstreamSession.State.READY;
   }
 
+  /** Whether the dispatcher may give it a new chunk: ready, and not leaving. */
+  boolean acceptsWork() {
+    return isReady() && !leaving;
+  }
+
+  /** Whether the node said it is leaving (draining) on its current session. */
+  boolean isLeaving() {
+    return leaving;
+  }
+
+  /** {@code session} got LEAVING: no new chunks go to this node until a new session is ready. */
+  void leaving(UpstreamSession session, int graceMillis) {
+    if (this.session == session) {
+      leaving = true;
+    }
+  }
+
   /** Positions not received yet over every chunk it holds. */
   long work() {
     return ledger.work();
@@ -236,6 +255,7 @@ final class Upstream {
   /** {@code session} got READY. */
   void ready(UpstreamSession session) {
     lastProblem = null;
+    leaving = false;
     listener.ready(this);
   }
 

@@ -119,6 +119,7 @@ final class UpstreamSession {
       case Message.Sample s when state == State.READY -> onSample(s);
       case Message.Failed f when state == State.READY -> onFailed(f);
       case Message.ChunkDone d when state == State.READY -> onChunkDone(d);
+      case Message.Leaving l when state == State.READY -> upstream.leaving(this, l.graceMillis());
       default -> {
         ReferenceCountUtil.release(message);
         violation("sent " + message.getClass().getSimpleName() + " while " + state);

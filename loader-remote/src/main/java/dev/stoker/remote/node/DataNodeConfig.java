@@ -4,6 +4,7 @@ import dev.stoker.api.EpochSampledSource;
 import dev.stoker.api.SampleSource;
 import dev.stoker.api.internal.Checks;
 import dev.stoker.remote.protocol.Protocol;
+import dev.stoker.remote.wire.WireOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +31,10 @@ import java.time.Duration;
  * @param maxFrameBytes the largest frame sent (a SAMPLE), length prefix included; what the node
  *     accepts inbound is far less, see {@link Limits}
  * @param limits what one connection may make the node hold, and how many may be in the handshake
+ * @param wire the transport, the compression the node allows, and its send limit over all connections
  */
 public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Path tlsCert, Path tlsKey,
-    Path tokenFile, int workers, int maxFrameBytes, Limits limits) {
+    Path tokenFile, int workers, int maxFrameBytes, Limits limits, WireOptions wire) {
   /** The default {@link #maxFrameBytes}: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = Protocol.DEFAULT_MAX_FRAME_BYTES;
 
@@ -59,10 +61,12 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
     Checks.argument(maxFrameBytes >= Protocol.MIN_MAX_FRAME_BYTES, "maxFrameBytes",
         "must be at least " + Protocol.MIN_MAX_FRAME_BYTES + ", got " + maxFrameBytes);
     Checks.notNull(limits, "limits");
+    Checks.notNull(wire, "wire");
   }
 
   /**
-   * A configuration with the default {@link Limits#defaults() limits}.
+   * A configuration with the default {@link Limits#defaults() limits} and
+   * {@link WireOptions#defaults() wire options}.
    *
    * @param source the dataset served, not null
    * @param bind the address to listen on, not null; anything but loopback needs TLS and a token
@@ -76,7 +80,8 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
    */
   public DataNodeConfig(SampleSource source, InetAddress bind, int port, Path tlsCert, Path tlsKey, Path tokenFile,
       int workers, int maxFrameBytes) {
-    this(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, Limits.defaults());
+    this(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, Limits.defaults(),
+        WireOptions.defaults());
   }
 
   /**
@@ -100,7 +105,7 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
    */
   public DataNodeConfig withTls(Path cert, Path key) {
     return new DataNodeConfig(source, bind, port, Checks.notNull(cert, "cert"), Checks.notNull(key, "key"),
-        tokenFile, workers, maxFrameBytes, limits);
+        tokenFile, workers, maxFrameBytes, limits, wire);
   }
 
   /**
@@ -111,7 +116,7 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
    */
   public DataNodeConfig withToken(Path file) {
     return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, Checks.notNull(file, "file"), workers,
-        maxFrameBytes, limits);
+        maxFrameBytes, limits, wire);
   }
 
   /**
@@ -121,7 +126,7 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
    * @return a new configuration; this one is unchanged
    */
   public DataNodeConfig withWorkers(int workers) {
-    return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, limits);
+    return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, limits, wire);
   }
 
   /**
@@ -132,7 +137,19 @@ public record DataNodeConfig(SampleSource source, InetAddress bind, int port, Pa
    */
   public DataNodeConfig withLimits(Limits limits) {
     return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes,
-        Checks.notNull(limits, "limits"));
+        Checks.notNull(limits, "limits"), wire);
+  }
+
+  /**
+   * This configuration with other {@link WireOptions}: the transport, the compression the node
+   * allows (a client still has to offer it), and a limit on the bytes it sends per second.
+   *
+   * @param wire the wire options, not null
+   * @return a new configuration; this one is unchanged
+   */
+  public DataNodeConfig withWire(WireOptions wire) {
+    return new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, workers, maxFrameBytes, limits,
+        Checks.notNull(wire, "wire"));
   }
 
   /**

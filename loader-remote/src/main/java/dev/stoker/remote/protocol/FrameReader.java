@@ -47,6 +47,16 @@ final class FrameReader {
     return in.readUnsignedShort();
   }
 
+  /** An unsigned byte no greater than {@code max}. */
+  int u8(String field, int max) {
+    need(1, field);
+    int value = in.readUnsignedByte();
+    if (value > max) {
+      throw fail(field + " must be at most " + max + ", got " + value);
+    }
+    return value;
+  }
+
   boolean bool(String field) {
     need(1, field);
     int value = in.readUnsignedByte();

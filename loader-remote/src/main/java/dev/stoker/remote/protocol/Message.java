@@ -51,15 +51,29 @@ public sealed interface Message {
 
   /**
    * Client → node: the dataset it expects (the node refuses another) and the processing plan as
-   * JSON (transforms, output size, seed, max boxes, decoder leniency), identical to the client's.
+   * JSON (transforms, output size, seed, max boxes, decoder leniency), identical to the client's;
+   * {@code compressions} is the set of sample encodings the client can decode besides
+   * {@link Protocol#ENCODING_RAW}, a bit mask of {@code 1 << encoding} (since version 3).
    */
-  record Open(String datasetIdentity, String planJson) implements Message {}
+  record Open(String datasetIdentity, String planJson, int compressions) implements Message {
+    /** An OPEN that accepts no compression. */
+    public Open(String datasetIdentity, String planJson) {
+      this(datasetIdentity, planJson, 0);
+    }
+  }
 
   /**
    * Node → client: the session is open; {@code sampleBytes} is the size of each sample's pixels
-   * and {@code maxBoxes} the most boxes a SAMPLE of this session carries.
+   * and {@code maxBoxes} the most boxes a SAMPLE of this session carries; {@code compression} is
+   * the encoding the node may use for SAMPLE pixels, one the client offered in OPEN, or
+   * {@link Protocol#ENCODING_RAW} (since version 3). A node may still send any sample raw.
    */
-  record Ready(long sampleBytes, int maxBoxes) implements Message {}
+  record Ready(long sampleBytes, int maxBoxes, int compression) implements Message {
+    /** A READY without compression. */
+    public Ready(long sampleBytes, int maxBoxes) {
+      this(sampleBytes, maxBoxes, Protocol.ENCODING_RAW);
+    }
+  }
 
   /**
    * Client → node: process these dataset indices of {@code epoch}, in this order, and stream them
@@ -81,9 +95,17 @@ public sealed interface Message {
    * Node → client: the processed sample at {@code position} of chunk {@code chunkId}. {@code boxes}
    * holds {@code 4 * boxCount} floats, {@code boxLabels} {@code boxCount} ints; {@code keptBoxes}
    * is how many boxes the transforms kept before truncation to the session's {@code maxBoxes}.
+   * {@code encoding} says how {@code pixels} travel: {@link Protocol#ENCODING_RAW} (exactly the
+   * session's {@code sampleBytes}) or the session's compression (since version 3).
    */
   record Sample(int chunkId, int position, int index, int label, int keptBoxes, float[] boxes, int[] boxLabels,
-      ByteBuf pixels) implements Message, ReferenceCounted {
+      int encoding, ByteBuf pixels) implements Message, ReferenceCounted {
+    /** A sample whose pixels travel raw ({@link Protocol#ENCODING_RAW}). */
+    public Sample(int chunkId, int position, int index, int label, int keptBoxes, float[] boxes, int[] boxLabels,
+        ByteBuf pixels) {
+      this(chunkId, position, index, label, keptBoxes, boxes, boxLabels, Protocol.ENCODING_RAW, pixels);
+    }
+
     @Override
     public int refCnt() {
       return pixels.refCnt();
@@ -126,6 +148,14 @@ public sealed interface Message {
 
   /** Node → client: the sample at {@code position} failed to read or decode; {@code source} names it. */
   record Failed(int chunkId, int position, int index, String source, String error) implements Message {}
+
+  /**
+   * Node → client (since version 3): the node is draining and will stop within {@code graceMillis}.
+   * It takes no more chunks: the client sends it none from now on. It still finishes the chunks it
+   * holds (a CHUNK that crossed LEAVING on the wire included) as credits allow, until the grace
+   * period ends and it closes; whatever it did not finish the client gives to other nodes.
+   */
+  record Leaving(int graceMillis) implements Message {}
 
   /** Node → client: nothing more will be sent for this chunk (every position was sent, or it was cancelled). */
   record ChunkDone(int chunkId) implements Message {}

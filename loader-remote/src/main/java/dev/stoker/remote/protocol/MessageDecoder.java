@@ -12,6 +12,7 @@ import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Hello;
+import dev.stoker.remote.protocol.Message.Leaving;
 import dev.stoker.remote.protocol.Message.Open;
 import dev.stoker.remote.protocol.Message.Ready;
 import dev.stoker.remote.protocol.Message.Sample;
@@ -65,8 +66,9 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
           in.nonNegative("datasetSize"), classes(in), in.bool("hasBoxes"), in.nonNegative("maxBoxCount"));
       case Protocol.AUTH -> new Auth(in.bytes8("proof", 0, PROOF_BYTES));
       case Protocol.OPEN -> new Open(in.string16("datasetIdentity"),
-          in.string32("planJson", Protocol.MAX_PLAN_BYTES));
-      case Protocol.READY -> new Ready(in.nonNegativeI64("sampleBytes"), in.nonNegative("maxBoxes"));
+          in.string32("planJson", Protocol.MAX_PLAN_BYTES), in.u8("compressions", 0xFF));
+      case Protocol.READY -> new Ready(in.nonNegativeI64("sampleBytes"), in.nonNegative("maxBoxes"),
+          in.u8("compression", Protocol.MAX_ENCODING));
       case Protocol.CHUNK -> new Chunk(in.i32("chunkId"), in.i32("epoch"),
           in.ints(in.count("indices count", Integer.BYTES, Integer.MAX_VALUE)));
       case Protocol.CREDIT -> new Credit(in.nonNegative("credits"));
@@ -75,6 +77,7 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       case Protocol.FAILED -> new Failed(in.i32("chunkId"), in.i32("position"), in.i32("index"),
           in.string16("source"), in.string16("error"));
       case Protocol.CHUNK_DONE -> new ChunkDone(in.i32("chunkId"));
+      case Protocol.LEAVING -> new Leaving(in.nonNegative("graceMillis"));
       case Protocol.ERROR -> new Error(in.u16("code"), in.string16("message"));
       default -> throw new ProtocolException("unknown message " + Protocol.typeName(type));
     };
@@ -111,11 +114,12 @@ final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     int boxCount = in.count("boxCount", 5 * Float.BYTES, Integer.MAX_VALUE);
     float[] boxes = in.floats(4 * boxCount);
     int[] boxLabels = in.ints(boxCount);
+    int encoding = in.u8("encoding", Protocol.MAX_ENCODING);
     int pixelBytes = in.count("pixelBytes", 1, Integer.MAX_VALUE);
     if (pixelBytes != in.remaining()) {
       throw in.fail("pixelBytes is " + pixelBytes + " but " + in.remaining() + " bytes remain");
     }
-    return new Sample(chunkId, position, index, label, keptBoxes, boxes, boxLabels,
+    return new Sample(chunkId, position, index, label, keptBoxes, boxes, boxLabels, encoding,
         frame.readRetainedSlice(pixelBytes));
   }
 }

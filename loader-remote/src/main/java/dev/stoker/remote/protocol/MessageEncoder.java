@@ -10,6 +10,7 @@ import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Hello;
+import dev.stoker.remote.protocol.Message.Leaving;
 import dev.stoker.remote.protocol.Message.Open;
 import dev.stoker.remote.protocol.Message.Ready;
 import dev.stoker.remote.protocol.Message.Sample;
@@ -120,12 +121,18 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
         Checks.argument(plan.length <= Protocol.MAX_PLAN_BYTES, "planJson",
             "has " + plan.length + " UTF-8 bytes, more than " + Protocol.MAX_PLAN_BYTES);
         out.writeInt(plan.length).writeBytes(plan);
+        Checks.argument(m.compressions() >= 0 && m.compressions() <= 0xFF, "compressions",
+            "must fit in u8, got " + m.compressions());
+        out.writeByte(m.compressions());
       }
       case Ready m -> {
         header(out, Protocol.VERSION, Protocol.READY);
         Checks.argument(m.sampleBytes() >= 0, "sampleBytes", "must not be negative, got " + m.sampleBytes());
         out.writeLong(m.sampleBytes());
         out.writeInt(Checks.notNegative(m.maxBoxes(), "maxBoxes"));
+        Checks.argument(m.compression() >= 0 && m.compression() <= Protocol.MAX_ENCODING, "compression",
+            "must be an encoding in [0, " + Protocol.MAX_ENCODING + "], got " + m.compression());
+        out.writeByte(m.compression());
       }
       case Chunk m -> {
         header(out, Protocol.VERSION, Protocol.CHUNK);
@@ -151,6 +158,10 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
         out.writeInt(m.chunkId()).writeInt(m.position()).writeInt(m.index());
         string16(out, m.source(), "source", true);
         string16(out, m.error(), "error", true);
+      }
+      case Leaving m -> {
+        header(out, Protocol.VERSION, Protocol.LEAVING);
+        out.writeInt(Checks.notNegative(m.graceMillis(), "graceMillis"));
       }
       case ChunkDone m -> {
         header(out, Protocol.VERSION, Protocol.CHUNK_DONE);
@@ -183,6 +194,9 @@ final class MessageEncoder extends MessageToMessageEncoder<Message> {
     for (int label : boxLabels) {
       out.writeInt(label);
     }
+    Checks.argument(m.encoding() >= 0 && m.encoding() <= Protocol.MAX_ENCODING, "encoding",
+        "must be in [0, " + Protocol.MAX_ENCODING + "], got " + m.encoding());
+    out.writeByte(m.encoding());
     out.writeInt(m.pixels().readableBytes());
   }
 

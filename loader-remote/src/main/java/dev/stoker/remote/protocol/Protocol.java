@@ -28,16 +28,18 @@ package dev.stoker.remote.protocol;
  *   AUTH       proof bytes8
  *   DATASET    nodeProof bytes8 | datasetIdentity string16 | datasetSize i32 (&gt;= 0)
  *              | classes array of string16 | hasBoxes u8 (0|1) | maxBoxCount i32 (&gt;= 0)
- *   OPEN       datasetIdentity string16 | planJson string32
- *   READY      sampleBytes i64 (&gt;= 0) | maxBoxes i32 (&gt;= 0)
+ *   OPEN       datasetIdentity string16 | planJson string32 | compressions u8 (bit mask of encodings)
+ *   READY      sampleBytes i64 (&gt;= 0) | maxBoxes i32 (&gt;= 0) | compression u8 (an encoding offered, or 0)
  *   CHUNK      chunkId i32 | epoch i32 | indices array of i32
  *   CREDIT     credits i32 (&gt;= 0)
  *   CANCEL     chunkId i32
  *   SAMPLE     chunkId i32 | position i32 | index i32 | label i32 | keptBoxes i32 (&gt;= 0)
  *              | boxCount u32 | boxCount * 4 f32 (x0 y0 x1 y1) | boxCount * i32 labels
- *              | pixelBytes u32 | pixels (exactly pixelBytes, the rest of the frame)
+ *              | encoding u8 (0 raw, 1 zstd) | pixelBytes u32 | pixels (exactly pixelBytes, the rest of
+ *              the frame; raw: exactly sampleBytes; zstd: one frame declaring exactly sampleBytes)
  *   FAILED     chunkId i32 | position i32 | index i32 | source string16 | error string16
  *   CHUNK_DONE chunkId i32
+ *   LEAVING    graceMillis i32 (&gt;= 0)
  *   ERROR      code u16 | message string16
  *   A payload must be consumed exactly: trailing bytes are an error. Free text (FAILED source
  *   and error, ERROR message) longer than 65535 bytes is cut by the encoder at a character
@@ -87,7 +89,9 @@ package dev.stoker.remote.protocol;
  * dataset: WELCOME carries a nonce and whether a token is required, and the node answers a wrong
  * proof with ERROR(AUTH) only. The dataset (identity, size, class names, boxes) comes in DATASET,
  * once the proof checks out, and with the node's own proof first. Version 1 sent the dataset in
- * WELCOME; version 2 moved it, and the node's proof from READY to DATASET.
+ * WELCOME; version 2 moved it, and the node's proof from READY to DATASET. Version 3 added
+ * compression (OPEN offers, READY chooses, each SAMPLE says its encoding) and LEAVING (a draining
+ * node tells its clients to send it no more chunks).
  *
  * <p><b>Tokens and TLS.</b> The proofs are not bound to the connection (the TLS session), so over
  * plain TCP a man in the middle could relay them, and one recorded exchange lets anyone guess a
@@ -106,7 +110,7 @@ public final class Protocol {
   /** {@code "STKR"}, the first field of HELLO and WELCOME. */
   public static final int MAGIC = 0x53544B52;
   /** The protocol version this build speaks. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   /** The default largest frame, length prefix included: 64 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
   /** The smallest limit on frames that {@link Pipelines#addCodec} accepts. */
@@ -146,6 +150,15 @@ public final class Protocol {
   public static final int CHUNK_DONE = 11;
   /** Since version 2: the dataset, after a successful AUTH. */
   public static final int DATASET = 12;
+  /** Since version 3: the node is draining. */
+  public static final int LEAVING = 13;
+
+  /** SAMPLE encoding: the pixels as they are, exactly {@code sampleBytes}. */
+  public static final int ENCODING_RAW = 0;
+  /** SAMPLE encoding: one zstd frame whose content is the pixels (exactly {@code sampleBytes} once decoded). */
+  public static final int ENCODING_ZSTD = 1;
+  /** The highest encoding code this version knows. */
+  public static final int MAX_ENCODING = ENCODING_ZSTD;
   /** Frozen across versions. */
   public static final int ERROR = 127;
 
@@ -166,6 +179,7 @@ public final class Protocol {
       case FAILED -> "FAILED";
       case CHUNK_DONE -> "CHUNK_DONE";
       case DATASET -> "DATASET";
+      case LEAVING -> "LEAVING";
       case ERROR -> "ERROR";
       default -> "type " + type;
     };

@@ -205,7 +205,7 @@ class MessageCodecTest {
   private static Message copyOf(Message message) {
     return message instanceof Sample s
         ? new Sample(s.chunkId(), s.position(), s.index(), s.label(), s.keptBoxes(), s.boxes().clone(),
-            s.boxLabels().clone(), Unpooled.copiedBuffer(s.pixels()))
+            s.boxLabels().clone(), s.encoding(), Unpooled.copiedBuffer(s.pixels()))
         : message;
   }
 

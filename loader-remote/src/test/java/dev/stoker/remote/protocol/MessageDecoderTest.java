@@ -77,10 +77,22 @@ class MessageDecoderTest {
 
   private static void assertSampleWithPixelBytesFails(int pixelBytes, String reason) {
     ByteBuf frame = Unpooled.wrappedBuffer(Messages.frame(Protocol.SAMPLE, b -> b.writeInt(1).writeInt(2).writeInt(3)
-        .writeInt(4).writeInt(0).writeInt(0).writeInt(pixelBytes).writeZero(9))).skipBytes(4);
+        .writeInt(4).writeInt(0).writeInt(0).writeByte(Protocol.ENCODING_RAW).writeInt(pixelBytes).writeZero(9)))
+        .skipBytes(4);
     assertThatThrownBy(() -> MessageDecoder.decode(frame)).isInstanceOf(ProtocolException.class)
         .hasMessageContaining(reason);
     assertThat(frame.refCnt()).isOne();
+  }
+
+  @Test
+  void decode_unknownEncodings_fail() {
+    assertFails(Messages.frame(Protocol.SAMPLE, b -> b.writeInt(1).writeInt(2).writeInt(3).writeInt(4).writeInt(0)
+        .writeInt(0).writeByte(Protocol.MAX_ENCODING + 1).writeInt(1).writeZero(1)))
+        .hasMessageContaining("encoding must be at most " + Protocol.MAX_ENCODING);
+    assertFails(Messages.frame(Protocol.READY, b -> b.writeLong(10).writeInt(0).writeByte(Protocol.MAX_ENCODING + 1)))
+        .hasMessageContaining("compression must be at most " + Protocol.MAX_ENCODING);
+    assertFails(Messages.frame(Protocol.LEAVING, b -> b.writeInt(-1)))
+        .hasMessageContaining("graceMillis must not be negative");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.stoker.remote.protocol.Message.Dataset;
 import dev.stoker.remote.protocol.Message.Error;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Hello;
+import dev.stoker.remote.protocol.Message.Leaving;
 import dev.stoker.remote.protocol.Message.Open;
 import dev.stoker.remote.protocol.Message.Ready;
 import dev.stoker.remote.protocol.Message.Sample;
@@ -38,13 +39,19 @@ final class Messages {
     all.add(new Auth(bytes(random, Protocol.PROOF_BYTES)));
     all.add(new Auth(new byte[0]));
     all.add(new Open("imagefolder:/data/train#9f2c", "{\"size\":[224,224],\"seed\":42,\"note\":\"é…😀\"}"));
+    all.add(new Open("sha256:0123/7", "{}", 1 << Protocol.ENCODING_ZSTD));
     all.add(new Ready(224L * 224 * 3, 20));
+    all.add(new Ready(224L * 224 * 3, 0, Protocol.ENCODING_ZSTD));
+    all.add(new Leaving(30_000));
     all.add(new Chunk(7, 3, random.ints(1000, 0, 1_281_167).toArray()));
     all.add(new Chunk(8, 3, new int[0]));
     all.add(new Credit(64));
     all.add(new Cancel(7));
     all.add(sample(random, 3, 150 * 1024));
     all.add(sample(random, 0, 1));
+    Sample raw = sample(random, 1, 300);
+    all.add(new Sample(raw.chunkId(), raw.position(), raw.index(), raw.label(), raw.keptBoxes(), raw.boxes(),
+        raw.boxLabels(), Protocol.ENCODING_ZSTD, raw.pixels()));
     all.add(new Failed(7, 3, 43, "train/n01440764/x.JPEG", "Unsupported JPEG process: SOF type 0xcb"));
     all.add(new ChunkDone(7));
     all.add(new Error(Error.AUTH, "wrong token proof"));
@@ -64,15 +71,16 @@ final class Messages {
 
   /** A random valid message; samples have at most {@code maxPixels} pixel bytes. */
   static Message random(SplittableRandom r, int maxPixels) {
-    return switch (r.nextInt(13)) {
+    return switch (r.nextInt(14)) {
       case 0 -> new Hello(Protocol.VERSION, bytes(r, Protocol.NONCE_BYTES));
       case 1 -> new Welcome(Protocol.VERSION, bytes(r, Protocol.NONCE_BYTES), r.nextBoolean());
       case 11 -> new Dataset(bytes(r, r.nextBoolean() ? 0 : Protocol.PROOF_BYTES), text(r, 40),
           r.nextInt(Integer.MAX_VALUE), Stream.generate(() -> text(r, 12)).limit(r.nextInt(5)).toList(),
           r.nextBoolean(), r.nextInt(100));
       case 2 -> new Auth(bytes(r, r.nextBoolean() ? 0 : Protocol.PROOF_BYTES));
-      case 3 -> new Open(text(r, 40), text(r, 200));
-      case 4 -> new Ready(r.nextLong(Long.MAX_VALUE), r.nextInt(100));
+      case 3 -> new Open(text(r, 40), text(r, 200), r.nextInt(0x100));
+      case 4 -> new Ready(r.nextLong(Long.MAX_VALUE), r.nextInt(100), r.nextInt(Protocol.MAX_ENCODING + 1));
+      case 12 -> new Leaving(r.nextInt(Integer.MAX_VALUE));
       case 5 -> new Chunk(r.nextInt(), r.nextInt(), r.ints(r.nextInt(50)).toArray());
       case 6 -> new Credit(r.nextInt(Integer.MAX_VALUE));
       case 7 -> new Cancel(r.nextInt());
