@@ -21,6 +21,7 @@ module dev.stoker.remote {
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
   requires io.netty.transport.classes.io_uring;
+  requires io.netty.resolver;
   requires io.netty.resolver.dns;
   requires io.netty.codec.dns;
   requires com.github.luben.zstd_jni;

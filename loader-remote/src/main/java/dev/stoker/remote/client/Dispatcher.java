@@ -4,9 +4,14 @@ import dev.stoker.api.LoaderException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides which node does what: hands each chunk to the ready node with the least unfinished work
  * (round robin among equals), moves a lost node's unfinished chunks to the others, reconnects lost
- * nodes in the background every {@code reconnectDelay}, and fails the streams that waited longer
- * than {@code waitForNodes} with no node ready. Confined to the client's event loop.
+ * nodes in the background every {@code reconnectDelay} (from the start, before the plan is known
+ * too), and fails the streams that waited longer than {@code waitForNodes} with no node ready.
+ *
+ * <p><b>Membership.</b> {@link #members} applies a discovery's answer: a new address becomes a node
+ * that connects at once and takes chunks from the next one assigned; a node whose address left the
+ * answer is closed, its unfinished chunks go to the others exactly as a lost node's, and it is
+ * dropped (not reconnected). A node that serves another dataset than the agreed one is dropped and
+ * its address refused while the answer names it. Confined to the client's event loop (but
+ * {@link #members()} may be read from any thread).
  */
 final class Dispatcher implements Upstream.Listener {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -25,9 +37,15 @@ final class Dispatcher implements Upstream.Listener {
   private final Duration reconnectDelay;
   private final List<Upstream> nodes = new ArrayList<>();
   private final List<EpochStream> streams = new ArrayList<>();
+  /** Addresses refused (another dataset, a token without TLS) while the discovery's answer names them. */
+  private final Set<InetSocketAddress> refused = new HashSet<>();
+  /** The nodes, as last published: read by other threads for descriptions. */
+  private volatile List<Upstream> published = List.of();
+  /** What OPEN sends, once the plan is known: a node that joins later gets it too. */
+  private Upstream.Opening opening;
+  private String discovery = "the node list";
   private int chunkIds;
   private int rotation;
-  private boolean reconnecting;
   private boolean closed;
   private ScheduledFuture<?> nodeWatch;
 
@@ -37,19 +55,94 @@ final class Dispatcher implements Upstream.Listener {
     this.reconnectDelay = reconnectDelay;
   }
 
-  /** Adds a node; call before any traffic. */
+  /** Adds a node (it gets the plan if it is known); it is connected by the caller. */
   void add(Upstream node) {
+    if (opening != null) {
+      node.prepare(opening);
+    }
     nodes.add(node);
+    publish();
   }
 
-  /** From now on, lost nodes are reconnected in the background (once the plan is known). */
-  void reconnectLostNodes() {
-    reconnecting = true;
-    for (Upstream node : nodes) {
-      if (!node.isReady()) {
-        scheduleReconnect(node);
+  /** The nodes now; from any thread. */
+  List<Upstream> members() {
+    return published;
+  }
+
+  /** Names the discovery in logs, e.g. {@code dns:stoker-nodes:7311}. */
+  void describeDiscovery(String description) {
+    this.discovery = description;
+  }
+
+  /** Refuses {@code address} while the discovery names it (e.g. a non-loopback node, a token and no TLS). */
+  void refuse(InetSocketAddress address) {
+    refused.add(address);
+  }
+
+  /** Remembers the plan's opening for nodes that join later; the nodes now. */
+  List<Upstream> opening(Upstream.Opening opening) {
+    this.opening = opening;
+    return List.copyOf(nodes);
+  }
+
+  /**
+   * Applies a discovery's {@code answer}: nodes for new addresses (made by {@code make}, which
+   * returns null for an address to refuse, and connected), nodes whose address is gone closed and
+   * dropped, their unfinished chunks going to the others. An empty answer changes nothing.
+   */
+  void members(List<InetSocketAddress> answer, Function<InetSocketAddress, Upstream> make) {
+    if (closed || answer.isEmpty()) {
+      return;
+    }
+    Set<InetSocketAddress> now = new LinkedHashSet<>();
+    for (InetSocketAddress a : answer) {
+      if (now.size() == NodeDiscovery.MAX_NODES) {
+        log.warn("{} names more than {} nodes; the others are ignored", discovery, NodeDiscovery.MAX_NODES);
+        break;
+      }
+      now.add(a);
+    }
+    refused.retainAll(now);
+    Set<InetSocketAddress> known = new HashSet<>();
+    for (Upstream node : List.copyOf(nodes)) {
+      if (now.contains(node.address())) {
+        known.add(node.address());
+      } else {
+        retire(node);
       }
     }
+    for (InetSocketAddress address : now) {
+      if (!known.contains(address) && !refused.contains(address)) {
+        Upstream node = make.apply(address);
+        if (node == null) {
+          refused.add(address);
+        } else {
+          log.info("node {} appeared in {}; connecting", node.name(), discovery);
+          add(node);
+          node.connect();
+        }
+      }
+    }
+  }
+
+  /** {@code node} left the discovery's answer: closed for good; its chunks go back when its session ends. */
+  private void retire(Upstream node) {
+    boolean idle = node.idle();
+    node.close();
+    if (idle) { // no session to end: nothing held, nothing to hand back
+      log.info("node {} is gone from {}; dropped", node.name(), discovery);
+      drop(node);
+    }
+  }
+
+  private void drop(Upstream node) {
+    if (nodes.remove(node)) {
+      publish();
+    }
+  }
+
+  private void publish() {
+    published = List.copyOf(nodes);
   }
 
   void register(EpochStream stream) {
@@ -88,7 +181,7 @@ final class Dispatcher implements Upstream.Listener {
   }
 
   void topUpAll() {
-    nodes.forEach(Upstream::topUp);
+    List.copyOf(nodes).forEach(Upstream::topUp);
   }
 
   /** A stream has positions and no node: fail it unless a node is ready within {@code waitForNodes}. */
@@ -104,7 +197,8 @@ final class Dispatcher implements Upstream.Listener {
       assignAll();
       return;
     }
-    String why = nodes.stream().map(n -> n.name() + " (" + n.lastProblem() + ")").collect(Collectors.joining(", "));
+    String why = nodes.isEmpty() ? "none is known (" + discovery + ")"
+        : nodes.stream().map(n -> n.name() + " (" + n.lastProblem() + ")").collect(Collectors.joining(", "));
     for (EpochStream stream : List.copyOf(streams)) {
       if (stream.hasPending()) {
         stream.fail(new LoaderException("no remote node was ready for " + waitForNodes.toSeconds() + " s: " + why
@@ -125,10 +219,22 @@ final class Dispatcher implements Upstream.Listener {
       log.debug("node {} closed with the source", node.name());
       return;
     }
-    if (wasReady) {
-      long othersReady = nodes.stream().filter(n -> n != node && n.isReady()).count();
+    String refusedIdentity = node.refusedIdentity();
+    boolean gone = node.isClosed() || refusedIdentity != null;
+    if (gone) {
+      drop(node);
+    }
+    long othersReady = nodes.stream().filter(n -> n != node && n.isReady()).count();
+    if (refusedIdentity != null) {
+      refused.add(node.address());
+      log.warn("node {} serves dataset {}, but the client uses dataset {}: refused, it is not used", node.name(),
+          refusedIdentity, node.expectedIdentity());
+    } else if (node.isClosed()) {
+      log.info("node {} is gone from {}; {}", node.name(), discovery,
+          whereUnfinishedGo(unfinished.size(), othersReady, false, reconnectDelay, waitForNodes));
+    } else if (wasReady) {
       log.warn("node {} lost ({}); {}", node.name(), reason,
-          whereUnfinishedGo(unfinished.size(), othersReady, reconnecting, reconnectDelay, waitForNodes));
+          whereUnfinishedGo(unfinished.size(), othersReady, true, reconnectDelay, waitForNodes));
     } else {
       log.debug("node {}: {}", node.name(), reason);
     }
@@ -136,7 +242,7 @@ final class Dispatcher implements Upstream.Listener {
       task.stream.reassign(task);
     }
     assignAll();
-    if (reconnecting) {
+    if (!gone) {
       scheduleReconnect(node);
     }
   }
@@ -169,7 +275,7 @@ final class Dispatcher implements Upstream.Listener {
   private void scheduleReconnect(Upstream node) {
     if (!closed) {
       loop.schedule(() -> {
-        if (!closed && node.idle()) {
+        if (!closed && node.idle() && !node.isClosed() && nodes.contains(node)) {
           node.connect();
         }
       }, reconnectDelay.toNanos(), TimeUnit.NANOSECONDS);
@@ -188,6 +294,6 @@ final class Dispatcher implements Upstream.Listener {
     for (EpochStream stream : List.copyOf(streams)) {
       stream.fail(new LoaderException("the remote source was closed during " + stream.describe()));
     }
-    nodes.forEach(Upstream::close);
+    List.copyOf(nodes).forEach(Upstream::close);
   }
 }

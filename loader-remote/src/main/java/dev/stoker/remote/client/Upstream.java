@@ -57,15 +57,26 @@ final class Upstream {
   private volatile String expectedIdentity;
   private volatile Opening opening;
   private boolean closed;
+  /** The identity of the dataset the current session's node serves, once it sent DATASET. */
+  private String welcomedIdentity;
+  /** Not null once the node was refused for serving this dataset instead of the agreed one. */
+  private String refusedIdentity;
   /** The node said LEAVING on its current session: it gets no more chunks from this session. */
   private boolean leaving;
 
   Upstream(InetSocketAddress address, Bootstrap bootstrap, SslContext ssl, byte[] token,
       Duration handshakeTimeout, Listener listener, WireCounter counter, RemoteOptions.Limits limits) {
+    this(address, address.getHostString() + ":" + address.getPort(), bootstrap, ssl, token, handshakeTimeout,
+        listener, counter, limits);
+  }
+
+  /** As above, named {@code name} in logs and errors (e.g. a discovered node by its IP address). */
+  Upstream(InetSocketAddress address, String name, Bootstrap bootstrap, SslContext ssl, byte[] token,
+      Duration handshakeTimeout, Listener listener, WireCounter counter, RemoteOptions.Limits limits) {
     this.counter = counter;
     this.limits = limits;
     this.address = address;
-    this.name = address.getHostString() + ":" + address.getPort();
+    this.name = name;
     this.bootstrap = bootstrap;
     this.ssl = ssl;
     this.token = token;
@@ -79,6 +90,11 @@ final class Upstream {
     return name;
   }
 
+  /** The address dialled. */
+  InetSocketAddress address() {
+    return address;
+  }
+
   /** Why the last session ended or failed, or null while one is ready. */
   String lastProblem() {
     return lastProblem;
@@ -87,6 +103,39 @@ final class Upstream {
   /** Refuse a node that serves another dataset than {@code identity} (null: any). */
   void expectIdentity(String identity) {
     this.expectedIdentity = identity;
+  }
+
+  /**
+   * From now on the node must serve {@code identity}: if its current session already said it
+   * serves another, the node is refused (see {@link #refuse}) and its connection closed. On the
+   * event loop.
+   */
+  void agree(String identity) {
+    expectedIdentity = identity;
+    if (welcomedIdentity != null && !welcomedIdentity.equals(identity) && !idle()) {
+      refuse(welcomedIdentity);
+      session.channel().close();
+    }
+  }
+
+  /** The node serves {@code identity}, not the agreed one: it is never used again. On the event loop. */
+  void refuse(String identity) {
+    refusedIdentity = identity;
+  }
+
+  /** The dataset the node serves instead of the agreed one, or null if it was not refused. */
+  String refusedIdentity() {
+    return refusedIdentity;
+  }
+
+  /** Whether {@link #close()} was called: the node is not reconnected. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The plan to OPEN once the node sent DATASET (a node that joins after {@code configure}). */
+  void prepare(Opening opening) {
+    this.opening = opening;
   }
 
   /**
@@ -104,15 +153,20 @@ final class Upstream {
         welcomed.completeExceptionally(new LoaderException("node " + name + ": a connection attempt is under way"));
         return;
       }
-      session = new UpstreamSession(this, ledger, loop, handshakeTimeout);
-      session.welcomed.whenComplete((w, e) -> {
+      UpstreamSession started = new UpstreamSession(this, ledger, loop, handshakeTimeout);
+      session = started;
+      welcomedIdentity = null;
+      started.welcomed.whenComplete((w, e) -> {
+        if (e == null && session == started) {
+          welcomedIdentity = w.datasetIdentity();
+        }
         if (e != null) {
           welcomed.completeExceptionally(e);
         } else {
           welcomed.complete(w);
         }
       });
-      session.start();
+      started.start();
     });
     return welcomed;
   }
@@ -217,7 +271,7 @@ final class Upstream {
         + ", chunks " + ledger.tasks();
   }
 
-  /** Ends the current session for good; no reconnection. */
+  /** Ends the current session for good; no reconnection (also for a node gone from the discovery's answer). */
   void close() {
     closed = true;
     if (session != null && session.channel() != null) {

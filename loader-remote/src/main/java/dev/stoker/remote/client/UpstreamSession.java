@@ -158,6 +158,7 @@ final class UpstreamSession {
     }
     String expected = upstream.expectedIdentity();
     if (expected != null && !expected.equals(d.datasetIdentity())) {
+      upstream.refuse(d.datasetIdentity()); // never used: not reconnected either
       fail("serves dataset " + d.datasetIdentity() + ", but the client expects " + expected);
       return;
     }
