@@ -43,13 +43,59 @@ class RemoteNodeOptionsTest {
         "--tls", "--tls-trust", "node.pem");
 
     assertThat(bench.remote.given()).isTrue();
-    assertThat(bench.remote.nodes).extracting(InetSocketAddress::getHostString, InetSocketAddress::getPort)
+    assertThat(bench.remote.addresses()).extracting(InetSocketAddress::getHostString, InetSocketAddress::getPort)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("node1", 7311),
             org.assertj.core.groups.Tuple.tuple("10.0.0.2", 7312), org.assertj.core.groups.Tuple.tuple("::1", 7313));
     assertThat(bench.remote.tokenFile).isEqualTo(Path.of("/etc/t"));
     assertThat(bench.remote.tls).isTrue();
     assertThat(bench.remote.tlsTrust).isEqualTo(Path.of("node.pem"));
     assertThat(bench.dir).isNull();
+  }
+
+  @Test
+  void parse_dnsNameAndRediscoverEvery_kept() {
+    BenchCommand bench = parseBench("--remote", "dns:stoker-nodes.training.svc.cluster.local:7311",
+        "--rediscover-every", "2s");
+
+    assertThat(bench.remote.given()).isTrue();
+    assertThat(bench.remote.dns()).isTrue();
+    assertThat(bench.remote.rediscoverEvery).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(bench.remote.discovery().describe()).isEqualTo("dns:stoker-nodes.training.svc.cluster.local:7311");
+  }
+
+  @Test
+  void parse_hostList_isNotDns_negativeControl() {
+    BenchCommand bench = parseBench("--remote", "dns-node:7311,node2:7311");
+    assertThat(bench.remote.dns()).isFalse();
+    assertThat(bench.remote.discovery().describe()).isEqualTo("2 nodes");
+  }
+
+  @Test
+  void convert_badDnsForms_failWithAnExample() {
+    RemoteNodeOptions.NodeAddress converter = new RemoteNodeOptions.NodeAddress();
+    assertThatThrownBy(() -> converter.convert("dns:nodes")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("is not dns:NAME:PORT");
+    assertThatThrownBy(() -> converter.convert("dns::7311")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("is not dns:NAME:PORT");
+    assertThatThrownBy(() -> converter.convert("dns:nodes:http")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("the port must be a number");
+    assertThatThrownBy(() -> converter.convert("dns:nodes:0")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("1..65535");
+  }
+
+  @Test
+  void bench_dnsNameWithOtherNodes_refused() {
+    assertThat(StokerCli.run("bench", "--remote", "dns:nodes:7311,node2:7311")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--remote dns:NAME:PORT names every node by itself");
+  }
+
+  @Test
+  void bench_rediscoverEveryWithoutADnsName_refused() {
+    assertThat(StokerCli.run("bench", "--remote", "127.0.0.1:7311", "--rediscover-every", "5s")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rediscover-every goes with --remote dns:NAME:PORT");
+    err.reset();
+    assertThat(StokerCli.run("bench", "/tmp/data", "--rediscover-every", "5s")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rediscover-every goes with --remote dns:NAME:PORT");
   }
 
   @Test

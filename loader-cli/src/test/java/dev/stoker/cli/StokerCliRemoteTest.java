@@ -52,6 +52,19 @@ class StokerCliRemoteTest {
     assertThat(local.has("wire_bytes_per_image")).isFalse();
   }
 
+  @Test
+  void bench_remoteDnsName_sameDigestAsLocal() throws Exception {
+    JsonNode local = bench(dataset.dir().toString());
+    JsonNode remote;
+    try (DataNode node = DataNode.start(DataNodeConfig.loopback(ImageFolderSource.open(dataset.dir())))) {
+      // localhost comes from the hosts file through the same resolver a cluster's DNS name goes through
+      remote = bench("--remote", "dns:localhost:" + node.address().getPort(), "--rediscover-every", "200ms");
+    }
+
+    assertThat(remote.get("images").asLong()).isEqualTo(local.get("images").asLong()).isEqualTo(2L * 24);
+    assertThat(remote.get("digest").asText()).isEqualTo(local.get("digest").asText());
+  }
+
   /** A node's dataset that takes {@code millis} longer per read: a slow node, as the client sees it. */
   private record SlowSource(SampleSource inner, long millis) implements SampleSource {
     @Override
