@@ -31,11 +31,13 @@ import picocli.CommandLine.ParseResult;
  * they run: every YAML document parses with a known apiVersion/kind, each kustomization renders
  * ({@link KubernetesManifests}) to resources without a {@link ManifestChecks} problem, and every
  * stoker command line in them parses with picocli against the real {@link StokerCli} (a dry run:
- * parsed, never run). Beside each check, a broken copy of a manifest that it must report.
+ * parsed, never run); the Jib image runs the command as the launchers do. Beside each check, a broken copy of a manifest that it must report.
  */
 class KubernetesManifestsTest {
   private static final Path ROOT = KubernetesManifests.ROOT;
   private static final Path DOCKERFILE = Path.of("..", "deploy", "image", "Dockerfile");
+  private static final Path POM = Path.of("pom.xml");
+  private static final Path JVM_OPTIONS = Path.of("..", "distribution", "src", "main", "launcher", "jvm.options");
   private static final String NODES = "StatefulSet";
 
   @Test
@@ -155,7 +157,7 @@ class KubernetesManifestsTest {
 
   /** Every stoker command line of the manifests and the image, parsed by the real command spec (never run). */
   @TestFactory
-  Stream<DynamicTest> commandLines_everyOne_parsesWithTheStokerCli() throws IOException {
+  Stream<DynamicTest> commandLines_everyOne_parsesWithTheStokerCli() throws Exception {
     Map<String, List<String>> lines = new LinkedHashMap<>();
     for (Path dir : List.of(ROOT, ROOT.resolve("s3"), ROOT.resolve("trainer"))) {
       for (ObjectNode container : KubernetesManifests.containers(KubernetesManifests.render(dir))) {
@@ -163,9 +165,10 @@ class KubernetesManifestsTest {
       }
     }
     lines.put("Dockerfile CMD", dockerfile("CMD"));
-    assertThat(lines).hasSize(4);
+    lines.put("Jib args", jib("args"));
+    assertThat(lines).hasSize(5);
     return lines.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey() + ": " + String.join(" ", e.getValue()),
-        () -> assertThatCode(() -> dryRun(e.getValue(), !e.getKey().startsWith("Dockerfile"))).as(e.getKey())
+        () -> assertThatCode(() -> dryRun(e.getValue(), !e.getKey().matches("Dockerfile.*|Jib.*"))).as(e.getKey())
             .doesNotThrowAnyException()));
   }
 
@@ -189,6 +192,38 @@ class KubernetesManifestsTest {
       assertThat(container.path("image").asText()).isEqualTo("stoker:" + StokerVersion.version());
       assertThat(container.at("/securityContext/runAsUser").isMissingNode()).isTrue();
     }
+  }
+
+  @Test
+  void jibImage_entrypoint_isTheLaunchersJvmOptionsOnTheModulePath() throws Exception {
+    List<String> expected = new ArrayList<>(List.of("/opt/java/openjdk/bin/java"));
+    for (String line : Files.readAllLines(JVM_OPTIONS)) {
+      if (!line.isBlank() && !line.strip().startsWith("#")) {
+        for (String word : line.strip().split("\\s+")) {
+          expected.add(word.replace("@JCUDA_NATIVES@", "/opt/stoker/libs/jcuda-natives-${jcuda.version}-linux-x86_64.jar"));
+        }
+      }
+    }
+    expected.addAll(List.of("--module-path", "/opt/stoker/classpath/stoker-cli.jar:/opt/stoker/libs",
+        "-m", "dev.stoker.cli/dev.stoker.cli.StokerCli"));
+    assertThat(jib("entrypoint")).containsExactlyElementsOf(expected);
+  }
+
+  /** The {@code arg}s of {@code container/<element>} in the Jib plugin of loader-cli's profile "image". */
+  private static List<String> jib(String element) throws Exception {
+    var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    org.w3c.dom.Document pom = factory.newDocumentBuilder().parse(POM.toFile());
+    var xpath = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+    var nodes = (org.w3c.dom.NodeList) xpath.evaluate("//*[local-name()='profile'][*[local-name()='id']='image']"
+        + "//*[local-name()='plugin'][*[local-name()='artifactId']='jib-maven-plugin']//*[local-name()='container']/*[local-name()='"
+        + element + "']/*[local-name()='arg']", pom, javax.xml.xpath.XPathConstants.NODESET);
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < nodes.getLength(); i++) {
+      values.add(nodes.item(i).getTextContent().strip());
+    }
+    assertThat(values).as("Jib container " + element + " in " + POM).isNotEmpty();
+    return values;
   }
 
   /**
