@@ -126,7 +126,7 @@ final class KubernetesManifests {
     if (k.has("namespace")) {
       for (ObjectNode r : out) {
         if (!r.path("kind").asText().equals("Namespace")) {
-          ((ObjectNode) r.withObject("/metadata")).put("namespace", k.path("namespace").asText());
+          r.withObject("/metadata").put("namespace", k.path("namespace").asText());
         }
       }
     }
