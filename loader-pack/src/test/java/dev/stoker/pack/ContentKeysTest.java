@@ -149,4 +149,29 @@ class ContentKeysTest {
     assertThat(keys("s3://objects/two/deep/er/copy/")).isEqualTo(keys);
     assertThat(keys("s3://objects2/train")).isNotEqualTo(keys);
   }
+
+  @Test
+  void objectFolder_sameFilesAsALocalImageFolder_sameKeysLabelsClassesAndBytes() throws Exception {
+    Path local = tmp.resolve("folder");
+    String[] names = {"cat/b.jpg", "cat/a.JPG", "cat/sub/c.png", "dog/x.jpeg", "dog/.hidden.jpg", "eel/readme.txt"};
+    for (int i = 0; i < names.length; i++) {
+      Files.createDirectories(local.resolve(names[i]).getParent());
+      Files.write(local.resolve(names[i]), bytes(i, 100 + i));
+      s3.put("mirror", "copy/of/train/" + names[i], bytes(i, 100 + i));
+    }
+    SampleSource folder = dev.stoker.dataset.ImageFolderSource.open(local);
+    SampleSource remote = Packs.open("s3://mirror/copy/of/train", options);
+    try {
+      assertThat(remote.classes()).isEqualTo(folder.classes());
+      assertThat(remote.size()).isEqualTo(folder.size()).isEqualTo(4);
+      for (int i = 0; i < folder.size(); i++) {
+        assertThat(remote.contentKey(i)).isEqualTo(folder.contentKey(i));
+        assertThat(remote.label(i)).isEqualTo(folder.label(i));
+        assertThat(WebDatasetSourceTest.bytesOf(remote.read(i)))
+            .isEqualTo(WebDatasetSourceTest.bytesOf(folder.read(i)));
+      }
+    } finally {
+      ((AutoCloseable) remote).close();
+    }
+  }
 }
