@@ -52,6 +52,33 @@ public interface SampleSource {
   String sourceName(int index);
 
   /**
+   * What identifies sample {@code index} within its dataset wherever the dataset is stored: its
+   * name relative to the dataset's root, plus what the source knows of the sample's bytes without
+   * reading them. Two copies of one dataset under different paths or buckets give the same keys; a
+   * renamed file, or a pack whose recorded shard checksum differs, gives another. A data-server
+   * node hashes every sample's key, with its labels and boxes, into its dataset identity, which is
+   * how a client tells that two nodes serve the same dataset.
+   *
+   * <p>The default is {@link #sourceName(int)}, which usually holds the dataset's location: a
+   * source that does not override it is identified by where it lies, so a copy elsewhere is told
+   * apart, never wrongly taken for the same. A source that wraps others (a subset, a
+   * concatenation, a cache) gives its inner source's key.
+   *
+   * <pre>{@code
+   * ImageFolderSource.open(Path.of("/mnt/a/train")).contentKey(0);   // "cat/001.jpg"
+   * ImageFolderSource.open(Path.of("/mnt/b/train")).contentKey(0);   // "cat/001.jpg" too
+   * // a pack: shard, member, its byte range, and the shard's SHA-256 recorded in the descriptor
+   * // "shard-000000.tar:000000000.jpg 1536+118232 sha256:9f2c4e0a77d1c3b8"
+   * }</pre>
+   *
+   * @param index the sample, {@code 0 <= index < size()}
+   * @return the sample's key, independent of the dataset's location where the source can say it
+   */
+  default String contentKey(int index) {
+    return sourceName(index);
+  }
+
+  /**
    * The class label of sample {@code index}, in {@code [0, classes().size())}. A detection source
    * gives the label of the sample's first box, or {@code -1} if the sample has no box; its boxes
    * carry the labels that matter.

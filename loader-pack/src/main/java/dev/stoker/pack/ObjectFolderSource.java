@@ -145,6 +145,15 @@ final class ObjectFolderSource implements SampleSource, AutoCloseable {
     return store.location() + "/" + keys[index];
   }
 
+  /**
+   * The sample's key relative to the store's root ({@code cat/001.jpg}): the same for a copy of the
+   * folder in another bucket, prefix or server. The listing gives no sizes, so nothing of the bytes.
+   */
+  @Override
+  public String contentKey(int index) {
+    return keys[index];
+  }
+
   @Override
   public int label(int index) {
     return labels[index];

@@ -266,6 +266,21 @@ class PackSource implements SampleSource, AutoCloseable {
     return location + "/" + shardNames[index.shard(i)] + ":" + key(i) + "." + descriptor.imageExtension();
   }
 
+  /**
+   * The sample's member in its shard, its byte range there, and the first 16 hex digits of the
+   * shard's SHA-256 as the descriptor records it, e.g.
+   * {@code shard-000000.tar:000000000.jpg 1536+118232 sha256:9f2c4e0a77d1c3b8}: the pack's content,
+   * not its location. A copy of the pack anywhere (another directory, bucket or server) gives the
+   * same keys; a pack written from other images has other shard checksums. Nothing is read.
+   */
+  @Override
+  public String contentKey(int i) {
+    checkIndex(i);
+    int shard = index.shard(i);
+    return shardNames[shard] + ":" + key(i) + "." + descriptor.imageExtension() + " " + index.offset(i) + "+"
+        + index.length(i) + " sha256:" + descriptor.shards().get(shard).sha256().substring(0, 16);
+  }
+
   /** The nine-digit key of sample {@code i}, without {@code String.format}. */
   static String key(int i) {
     String digits = Integer.toString(i);

@@ -203,6 +203,17 @@ final class WebDatasetSource implements SampleSource, AutoCloseable {
         + names.substring(index == 0 ? 0 : nameEnds[index - 1], nameEnds[index]);
   }
 
+  /**
+   * The sample's shard key (relative to the store's root), its image member's name and its byte
+   * range in the shard, e.g. {@code train-0003.tar:n01440764_10026.jpg 512+110592}: the same for a
+   * copy of the shards in another directory, bucket or server. Nothing is read.
+   */
+  @Override
+  public String contentKey(int index) {
+    return shards.get(shard[index]) + ":" + names.substring(index == 0 ? 0 : nameEnds[index - 1], nameEnds[index])
+        + " " + offset[index] + "+" + length[index];
+  }
+
   @Override
   public int label(int index) {
     return labels[labelStart[index]];

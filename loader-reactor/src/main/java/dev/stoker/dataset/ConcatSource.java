@@ -121,6 +121,12 @@ final class ConcatSource implements SampleSource {
   }
 
   @Override
+  public String contentKey(int index) {
+    int k = part(index);
+    return parts[k].contentKey(index - offsets[k]);
+  }
+
+  @Override
   public int label(int index) {
     int k = part(index);
     return remap(k, parts[k].label(index - offsets[k]));

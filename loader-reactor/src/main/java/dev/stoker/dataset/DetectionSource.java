@@ -34,7 +34,7 @@ public abstract sealed class DetectionSource extends FileSource permits CocoSour
   DetectionSource(String kind, Path annotations, Path[] images, BoxTable boxes, List<String> classes,
       List<String> notes, SourceProblems problems, Path imageDir, SourceOptions options) {
     super(kind, annotations, images, firstLabels(boxes, images.length), classes, boxes, notes, problems, imageDir,
-        options);
+        imageDir, options);
   }
 
   /** Each sample's classification label: its first box's label, or -1 without boxes. */

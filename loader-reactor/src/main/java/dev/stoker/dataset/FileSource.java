@@ -49,6 +49,8 @@ abstract class FileSource implements SampleSource {
   private final List<String> warnings;
   private final Confinement confinement;
   private final long maxImageBytes;
+  /** The root's path and a separator, which {@link #contentKey} strips from the images' paths; "" for none. */
+  private final String rootPrefix;
 
   /**
    * @param kind the format's name for the description, e.g. {@code "COCO"}
@@ -60,11 +62,13 @@ abstract class FileSource implements SampleSource {
    * @param problems what the opening met that did not stop it: {@link #warnings()}
    * @param confinedTo the directory every image must really be in, symbolic links resolved, when it
    *     is read; null to follow links anywhere
+   * @param root the directory the dataset's names are relative to ({@link #contentKey}): an image
+   *     folder's root, a manifest's directory, a detection set's image directory
    * @param options the image size cap ({@link SourceOptions#maxImageBytes()})
    * @throws LoaderException naming {@code confinedTo} if its real path cannot be found
    */
   FileSource(String kind, Path origin, Path[] images, int[] labels, List<String> classes, BoxTable boxes,
-      List<String> notes, SourceProblems problems, Path confinedTo, SourceOptions options) {
+      List<String> notes, SourceProblems problems, Path confinedTo, Path root, SourceOptions options) {
     this.kind = kind;
     this.origin = origin;
     this.images = images;
@@ -75,6 +79,9 @@ abstract class FileSource implements SampleSource {
     this.problemCount = problems.count();
     this.warnings = problems.lines();
     this.maxImageBytes = options.maxImageBytes();
+    String rootName = root.toString();
+    this.rootPrefix = rootName.isEmpty() ? "" : rootName.endsWith(root.getFileSystem().getSeparator()) ? rootName
+        : rootName + root.getFileSystem().getSeparator();
     try {
       this.confinement = confinedTo == null ? null : new Confinement(confinedTo);
     } catch (IOException e) {
@@ -127,6 +134,23 @@ abstract class FileSource implements SampleSource {
   @Override
   public final String sourceName(int index) {
     return images[index].toString();
+  }
+
+  /**
+   * The image's path relative to the dataset's root ({@code cat/001.jpg} for {@code /data/train/cat/001.jpg}
+   * in an image folder at {@code /data/train}), with {@code /} between names; the whole path for an
+   * image outside the root (a trusted manifest's absolute path). The same for a copy of the dataset
+   * anywhere else; no file is read or examined.
+   */
+  @Override
+  public final String contentKey(int index) {
+    String name = images[index].toString();
+    if (rootPrefix.isEmpty() || !name.startsWith(rootPrefix)) {
+      return name;
+    }
+    String relative = name.substring(rootPrefix.length());
+    String separator = images[index].getFileSystem().getSeparator();
+    return separator.equals("/") ? relative : relative.replace(separator, "/");
   }
 
   @Override

@@ -58,7 +58,7 @@ public final class ImageFolderSource extends FileSource {
   private ImageFolderSource(Path root, List<String> classes, Path[] files, int[] labels, SourceProblems problems,
       int hiddenSkipped, SourceOptions options) {
     super("image folder", root, files, labels, classes, null,
-        hiddenSkipped == 0 ? List.of() : List.of(hiddenSkipped + (hiddenSkipped == 1 ? " hidden entry" : " hidden entries") + " skipped"), problems, null, options);
+        hiddenSkipped == 0 ? List.of() : List.of(hiddenSkipped + (hiddenSkipped == 1 ? " hidden entry" : " hidden entries") + " skipped"), problems, null, root, options);
     this.hiddenSkipped = hiddenSkipped;
   }
 

@@ -66,7 +66,8 @@ public final class ManifestSource extends FileSource {
 
   private ManifestSource(Path manifest, boolean hasBoxes, ManifestRows.Built built, SourceOptions options) {
     super("manifest", manifest, built.images(), built.labels(), built.classes(), hasBoxes ? built.boxes() : null,
-        List.of(), built.problems(), options.allowPathsOutside() ? null : ManifestRows.base(manifest), options);
+        List.of(), built.problems(), options.allowPathsOutside() ? null : ManifestRows.base(manifest),
+        ManifestRows.base(manifest), options);
     this.multiLabels = built.multiLabels();
   }
 

@@ -157,6 +157,11 @@ final class MixSource implements EpochSampledSource {
   }
 
   @Override
+  public String contentKey(int index) {
+    return all.contentKey(index);
+  }
+
+  @Override
   public int label(int index) {
     return all.label(index);
   }

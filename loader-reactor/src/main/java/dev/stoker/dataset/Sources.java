@@ -22,9 +22,10 @@ import java.util.List;
  * SampleSource cats = Sources.filter(all, (index, label, name) -> all.classes().get(label).equals("cat"));
  * }</pre>
  *
- * <p>Sample names, and so {@code DatasetIdentity}, are those of the underlying samples: two nodes that
- * build the same combination of the same files have the same identity, and a different combination
- * (another order, another split seed) has another.
+ * <p>Sample names and {@link SampleSource#contentKey content keys}, and so {@code DatasetIdentity}, are
+ * those of the underlying samples: two nodes that build the same combination of the same files (or of
+ * copies under other paths) have the same identity, and a different combination (another order,
+ * another split seed) has another.
  */
 public final class Sources {
   private Sources() {}

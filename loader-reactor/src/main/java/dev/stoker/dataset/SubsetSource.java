@@ -46,6 +46,11 @@ final class SubsetSource implements SampleSource {
   }
 
   @Override
+  public String contentKey(int index) {
+    return source.contentKey(at(index));
+  }
+
+  @Override
   public int label(int index) {
     return source.label(at(index));
   }

@@ -93,6 +93,11 @@ class CachedSource implements CachingSource {
   }
 
   @Override
+  public String contentKey(int index) {
+    return inner.contentKey(index);
+  }
+
+  @Override
   public int label(int index) {
     return inner.label(index);
   }

@@ -3,15 +3,30 @@ package dev.stoker.remote.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.api.SampleSource;
+import dev.stoker.dataset.CocoSource;
+import dev.stoker.dataset.ManifestSource;
+import dev.stoker.pipeline.SampleCaches;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link DatasetIdentity}: the client refuses a node whose dataset differs from its own, so every
- * field that changes what a sample means (names, labels, class list, box kind) must change it.
+ * field that changes what a sample means (names, labels, class list, boxes, the bytes it reads)
+ * must change it; and it accepts nodes serving copies of one dataset under different paths, so
+ * where the dataset lies must not.
  */
 class DatasetIdentityTest {
+  @TempDir
+  Path tmp;
+
   private record Source(List<String> names, int[] labels, List<String> classes, boolean hasBoxes)
       implements SampleSource {
     @Override
@@ -140,5 +155,181 @@ class DatasetIdentityTest {
     assertThat(DatasetIdentity.of(other.get(0))).isNotEqualTo(DatasetIdentity.of(split.get(0)));
     assertThat(DatasetIdentity.of(dev.stoker.dataset.Sources.filter(a, (i, label, name) -> label == 0)))
         .isNotEqualTo(DatasetIdentity.of(a));
+  }
+
+  // ---- content, not path: real datasets copied and changed ----
+
+  /** Copies the tree {@code from} to {@code to} (created), file by file. */
+  static Path copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.sorted().toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
+  }
+
+  private Path imageFolder() {
+    return TestImages.make(tmp.resolve("original/train"));
+  }
+
+  /** A good image of the folder: {@code class0/img0.jpg}. */
+  private static Path firstImage(Path folder) {
+    return folder.resolve("class0").resolve("img0.jpg");
+  }
+
+  @Test
+  void of_imageFolderCopiedUnderAnotherPath_sameIdentity() throws IOException {
+    Path original = imageFolder();
+    Path copy = copy(original, tmp.resolve("elsewhere/deeper/train-copy"));
+    SampleSource a = TestImages.open(original);
+    SampleSource b = TestImages.open(copy);
+
+    assertThat(a.sourceName(0)).as("the names hold the location").isNotEqualTo(b.sourceName(0));
+    assertThat(a.contentKey(0)).isEqualTo(b.contentKey(0)).isEqualTo("class0/img0.jpg");
+    assertThat(DatasetIdentity.of(b)).isEqualTo(DatasetIdentity.of(a));
+    // relative to the working directory, as a user may give it: the same again
+    Path relative = Path.of("").toAbsolutePath().relativize(copy);
+    assertThat(DatasetIdentity.of(TestImages.open(relative))).isEqualTo(DatasetIdentity.of(a));
+  }
+
+  @Test
+  void of_imageFolderCopyWithOneChange_identityDiffers() throws IOException {
+    Path original = imageFolder();
+    String identity = DatasetIdentity.of(TestImages.open(original));
+
+    Path bytes = copy(original, tmp.resolve("bytes"));
+    byte[] image = Files.readAllBytes(firstImage(bytes));
+    image[image.length / 2] ^= 1;   // the same size, one bit of the entropy-coded data
+    Files.write(firstImage(bytes), image);
+    Path label = copy(original, tmp.resolve("label"));
+    Files.move(firstImage(label), label.resolve("class1").resolve("img0.jpg"));
+    Path renamed = copy(original, tmp.resolve("renamed"));
+    Files.move(firstImage(renamed), renamed.resolve("class0").resolve("img0-renamed.jpg"));
+    Path added = copy(original, tmp.resolve("added"));
+    Files.copy(firstImage(added), added.resolve("class0").resolve("img99.jpg"));
+    Path unchanged = copy(original, tmp.resolve("unchanged"));
+
+    assertThat(DatasetIdentity.of(TestImages.open(bytes))).as("one file's bytes changed").isNotEqualTo(identity);
+    assertThat(DatasetIdentity.of(TestImages.open(label))).as("one label changed").isNotEqualTo(identity);
+    assertThat(DatasetIdentity.of(TestImages.open(renamed))).as("one file renamed").isNotEqualTo(identity);
+    assertThat(DatasetIdentity.of(TestImages.open(added))).as("a sample added").isNotEqualTo(identity);
+    assertThat(DatasetIdentity.of(TestImages.open(unchanged))).as("negative control").isEqualTo(identity);
+  }
+
+  @Test
+  void of_manifestCopiedElsewhere_sameIdentityAndOneLabelChanged_differs() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("m/a"));
+    TestImages.make(dir.resolve("images"));
+    Files.writeString(dir.resolve("train.csv"),
+        "path,label\nimages/class0/img0.jpg,cat\nimages/class1/img1.jpg,dog\n");
+    Path copy = copy(dir, tmp.resolve("m/b/c"));
+    Files.move(copy.resolve("train.csv"), copy.resolve("renamed.csv"));
+    String identity = DatasetIdentity.of(ManifestSource.open(dir.resolve("train.csv")));
+
+    assertThat(DatasetIdentity.of(ManifestSource.open(copy.resolve("renamed.csv")))).isEqualTo(identity);
+    Files.writeString(copy.resolve("renamed.csv"),
+        "path,label\nimages/class0/img0.jpg,dog\nimages/class1/img1.jpg,cat\n");
+    assertThat(DatasetIdentity.of(ManifestSource.open(copy.resolve("renamed.csv")))).isNotEqualTo(identity);
+  }
+
+  private static String coco(double x) {
+    return """
+        {"images": [{"id": 1, "file_name": "class0/img0.jpg", "width": 60, "height": 44},
+                    {"id": 2, "file_name": "class1/img1.jpg", "width": 65, "height": 47}],
+         "annotations": [{"id": 7, "image_id": 1, "category_id": 3, "bbox": [%s, 2, 10, 12], "area": 120,
+                          "iscrowd": 0}],
+         "categories": [{"id": 3, "name": "cat"}]}
+        """.formatted(x);
+  }
+
+  @Test
+  void of_cocoCopiedElsewhere_sameIdentityAndOneBoxMoved_differs() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("coco/a"));
+    TestImages.make(dir.resolve("images"));
+    Files.writeString(dir.resolve("ann.json"), coco(1));
+    Path copy = copy(dir, tmp.resolve("coco/b"));
+    String identity = DatasetIdentity.of(CocoSource.open(dir.resolve("ann.json"), dir.resolve("images")));
+
+    assertThat(DatasetIdentity.of(CocoSource.open(copy.resolve("ann.json"), copy.resolve("images"))))
+        .isEqualTo(identity);
+    Files.writeString(copy.resolve("ann.json"), coco(1.5));
+    assertThat(DatasetIdentity.of(CocoSource.open(copy.resolve("ann.json"), copy.resolve("images"))))
+        .as("one box moved half a pixel, labels unchanged").isNotEqualTo(identity);
+  }
+
+  @Test
+  void of_encodedCacheOverTheFolder_sameIdentityAsTheFolder() {
+    SampleSource folder = TestImages.open(imageFolder());
+
+    assertThat(DatasetIdentity.of(SampleCaches.encoded(folder, 1 << 20))).isEqualTo(DatasetIdentity.of(folder));
+    assertThat(DatasetIdentity.of(SampleCaches.decoded(folder, 1 << 20, 16))).isEqualTo(DatasetIdentity.of(folder));
+  }
+
+  /** {@code size} samples named {@code n<i>}, each read as 4 bytes: its index, or {@code edits}' value for it. */
+  private record Large(int size, java.util.Map<Integer, Integer> edits, AtomicInteger reads) implements SampleSource {
+    Large(int size, java.util.Map<Integer, Integer> edits) {
+      this(size, edits, new AtomicInteger());
+    }
+
+    @Override
+    public String description() {
+      return "large";
+    }
+
+    @Override
+    public String sourceName(int index) {
+      return "/data/n" + index;
+    }
+
+    @Override
+    public String contentKey(int index) {
+      return "n" + index;
+    }
+
+    @Override
+    public int label(int index) {
+      return index % 3;
+    }
+
+    @Override
+    public List<String> classes() {
+      return List.of("a", "b", "c");
+    }
+
+    @Override
+    public ByteBuffer read(int index) throws IOException {
+      reads.incrementAndGet();
+      if (edits.getOrDefault(index, 0) == -1) {
+        throw new IOException("/data/n" + index + ": no such file");
+      }
+      return ByteBuffer.allocate(4).putInt(0, edits.getOrDefault(index, index));
+    }
+  }
+
+  @Test
+  void of_largeDataset_readsOnlyTheSampledFilesAndCatchesAnEditInOne() {
+    Large plain = new Large(100_000, java.util.Map.of());
+    String identity = DatasetIdentity.of(plain);
+    int[] sampled = DatasetIdentity.sampledIndices(100_000, DatasetIdentity.listingDigest(plain));
+    int unsampled = 0;
+    while (java.util.Arrays.binarySearch(sampled, unsampled) >= 0) {
+      unsampled++;
+    }
+
+    assertThat(plain.reads().get()).isEqualTo(DatasetIdentity.SAMPLED_READS);
+    assertThat(sampled).hasSize(DatasetIdentity.SAMPLED_READS).doesNotHaveDuplicates().isSorted();
+    assertThat(DatasetIdentity.of(new Large(100_000, java.util.Map.of(sampled[5], 7)))).as("a read file edited")
+        .isNotEqualTo(identity);
+    assertThat(DatasetIdentity.of(new Large(100_000, java.util.Map.of(sampled[9], -1)))).as("a read file missing")
+        .isNotEqualTo(identity);
+    // what the identity does not cover, by design: the bytes of a file it does not read
+    assertThat(DatasetIdentity.of(new Large(100_000, java.util.Map.of(unsampled, 7)))).as("an unread file edited")
+        .isEqualTo(identity);
   }
 }
