@@ -3,10 +3,12 @@ package dev.stoker.cli;
 import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.RemoteOptions;
 import dev.stoker.remote.client.RemoteSource;
+import dev.stoker.remote.wire.Compression;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -28,6 +30,9 @@ final class RemoteNodeOptions {
 
   @Option(names = "--tls", description = "with --remote: connect over TLS")
   boolean tls;
+
+  @Mixin
+  WireArgs wire = new WireArgs();
 
   @Option(names = "--tls-trust", paramLabel = "PEM",
       description = "with --tls: the certificates to trust (e.g. the nodes' self-signed one) instead of the JDK's")
@@ -55,6 +60,7 @@ final class RemoteNodeOptions {
     if (tls) {
       remote = remote.withTls(tlsTrust);
     }
+    remote = remote.withWire(wire.options(Compression.NONE));
     return RemoteSource.connect(nodes, remote);
   }
 
@@ -63,6 +69,9 @@ final class RemoteNodeOptions {
     if (!given()) {
       if (tokenFile != null || tls || tlsTrust != null) {
         throw new UsageException("--token-file, --tls and --tls-trust go with --remote");
+      }
+      if (wire.given()) {
+        throw new UsageException("--compression, --transport and --send-limit go with --remote");
       }
       return;
     }
