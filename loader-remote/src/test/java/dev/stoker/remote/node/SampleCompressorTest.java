@@ -47,11 +47,13 @@ class SampleCompressorTest {
   void compress_heapPixels_sameFrameAsDirect() {
     byte[] raw = smooth(SAMPLE);
     try (SampleCompressor zstd = new SampleCompressor(1)) {
+      ByteBuf input = Unpooled.directBuffer(SAMPLE).writeBytes(raw);
       ByteBuf heap = zstd.compress(Unpooled.wrappedBuffer(raw), ByteBufAllocator.DEFAULT);
-      ByteBuf direct = zstd.compress(Unpooled.directBuffer(SAMPLE).writeBytes(raw), ByteBufAllocator.DEFAULT);
+      ByteBuf direct = zstd.compress(input, ByteBufAllocator.DEFAULT);
       try {
         assertThat(heap).isEqualTo(direct);
       } finally {
+        input.release();
         heap.release();
         direct.release();
       }
