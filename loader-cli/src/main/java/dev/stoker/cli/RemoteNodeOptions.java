@@ -4,12 +4,14 @@ import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.NodeDiscovery;
 import dev.stoker.remote.client.RemoteOptions;
 import dev.stoker.remote.client.RemoteSource;
+import dev.stoker.remote.wire.Compression;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -42,6 +44,9 @@ final class RemoteNodeOptions {
 
   @Option(names = "--tls", description = "with --remote: connect over TLS")
   boolean tls;
+
+  @Mixin
+  WireArgs wire = new WireArgs();
 
   @Option(names = "--tls-trust", paramLabel = "PEM",
       description = "with --tls: the certificates to trust (e.g. the nodes' self-signed one) instead of the JDK's")
@@ -91,6 +96,7 @@ final class RemoteNodeOptions {
     if (rediscoverEvery != null) {
       remote = remote.withRediscoverInterval(rediscoverEvery);
     }
+    remote = remote.withWire(wire.options(Compression.NONE));
     return RemoteSource.connect(discovery(), remote);
   }
 
@@ -102,6 +108,9 @@ final class RemoteNodeOptions {
       }
       if (rediscoverEvery != null) {
         throw new UsageException("--rediscover-every goes with --remote dns:NAME:PORT");
+      }
+      if (wire.given()) {
+        throw new UsageException("--compression, --transport and --send-limit go with --remote");
       }
       return;
     }

@@ -3,6 +3,7 @@ package dev.stoker.cli;
 import dev.stoker.api.SampleSource;
 import dev.stoker.remote.node.DataNode;
 import dev.stoker.remote.node.DataNodeConfig;
+import dev.stoker.remote.wire.Compression;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -59,6 +60,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   MetricsOptions metrics = new MetricsOptions();
 
+  @Mixin
+  WireArgs wire = new WireArgs();
+
   @Override
   public Integer call() {
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -92,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
     Summaries.printWarnings(source, System.err);
     int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     DataNodeConfig config = new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, threads,
-        DataNodeConfig.DEFAULT_MAX_FRAME_BYTES);
+        DataNodeConfig.DEFAULT_MAX_FRAME_BYTES).withWire(wire.options(Compression.ZSTD));
     CountDownLatch stopped = new CountDownLatch(1);
     boolean interrupted = false;
     try (DataNode node = endpoint == null ? DataNode.start(config) : DataNode.start(config, endpoint.registry())) {
@@ -106,6 +110,7 @@ final class ServeCommand implements Callable<Integer> {
           + at.getAddress().getHostAddress() + ":" + at.getPort() + (config.tls() ? " TLS" : "")
           + (tokenFile != null ? " token" : ""));
       System.out.flush();
+      System.err.println("stoker serve: " + WireArgs.describe(node.transport(), config.wire()));
       try {
         stopped.await();
       } catch (InterruptedException e) { // stopped by its caller rather than by the JVM's shutdown

@@ -50,7 +50,8 @@ class ModularLaunchTest {
 
   @Test
   void launcherFlags_nameTheModulesThatNeedNativeAccess() throws Exception {
-    assertThat(launcherFlags()).containsExactly("--enable-native-access=dev.stoker.reactor,dev.stoker.cuda,jcuda",
+    assertThat(launcherFlags()).containsExactly(
+        "--enable-native-access=dev.stoker.reactor,dev.stoker.cuda,jcuda,io.netty.common,com.github.luben.zstd_jni",
         "--sun-misc-unsafe-memory-access=allow");
   }
 

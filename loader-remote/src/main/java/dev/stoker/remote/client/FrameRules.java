@@ -38,17 +38,24 @@ final class FrameRules {
     return null;
   }
 
-  /**
-   * A SAMPLE's payload: exactly {@code sampleBytes} of pixels, a label in {@code [-1, classes)},
-   * at most {@code maxBoxes} boxes with finite coordinates and labels in {@code [-1, classes)},
-   * and {@code keptBoxes} at least the boxes sent.
-   */
+  /** {@link #sample(Message.Sample, long, int, int, int)} for a session that agreed on no compression. */
   static String sample(Message.Sample s, long sampleBytes, int classes, int maxBoxes) {
-    if (s.encoding() != Protocol.ENCODING_RAW) { // compressed pixels are checked once decoded
-      return "SAMPLE.encoding " + s.encoding() + " was not agreed for this session";
+    return sample(s, sampleBytes, classes, maxBoxes, Protocol.ENCODING_RAW);
+  }
+
+  /**
+   * A SAMPLE's payload: raw pixels of exactly {@code sampleBytes}, or pixels in the session's
+   * {@code agreed} encoding (their frame is checked by {@link PixelDecoder}, which bounds it by
+   * {@code sampleBytes} before anything is allocated); a label in {@code [-1, classes)}, at most
+   * {@code maxBoxes} boxes with finite coordinates and labels in {@code [-1, classes)}, and
+   * {@code keptBoxes} at least the boxes sent.
+   */
+  static String sample(Message.Sample s, long sampleBytes, int classes, int maxBoxes, int agreed) {
+    if (s.encoding() != Protocol.ENCODING_RAW && s.encoding() != agreed) {
+      return "SAMPLE.encoding " + s.encoding() + " was not agreed for this session (READY.compression " + agreed + ")";
     }
     int pixelBytes = s.pixels().readableBytes();
-    if (pixelBytes != sampleBytes) {
+    if (s.encoding() == Protocol.ENCODING_RAW && pixelBytes != sampleBytes) {
       return "SAMPLE.pixelBytes " + pixelBytes + ", not the " + sampleBytes + " this plan makes";
     }
     if (s.label() < -1 || s.label() >= classes) {

@@ -11,16 +11,18 @@ import dev.stoker.pipeline.SupplyPlan;
 import dev.stoker.remote.protocol.Message;
 import dev.stoker.remote.protocol.PeerText;
 import dev.stoker.remote.protocol.PlanJson;
+import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
+import dev.stoker.remote.protocol.Transports;
+import dev.stoker.remote.wire.Compression;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -76,6 +78,8 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
   /** How long connecting waits for the other nodes once one answered (they join later otherwise). */
   static final Duration SETTLE = Duration.ofSeconds(1);
 
+  /** How often the send limit's counter starts a new interval. */
+  private static final long SHAPER_CHECK_MILLIS = 100;
   private final RemoteOptions options;
   private final EventLoopGroup group;
   private final EventLoop loop;
@@ -157,13 +161,15 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
     }
     byte[] token = options.tokenFile() == null ? null : TokenAuth.load(options.tokenFile());
     SslContext ssl = options.tls() ? sslContext(options) : null;
-    WireCounter counter = new WireCounter();
+    Transports.Choice transport = Transports.choose(options.wire().transport());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("stoker-remote", true),
-        NioIoHandler.newFactory());
+        transport.ioHandlerFactory());
+    WireCounter counter = new WireCounter(options.wire().sendBytesPerSecond() > 0
+        ? new GlobalTrafficShapingHandler(group, options.wire().sendBytesPerSecond(), 0, SHAPER_CHECK_MILLIS) : null);
     try {
       EventLoop loop = group.next();
       Dispatcher dispatcher = new Dispatcher(loop, options.connectTimeout(), options.reconnectDelay());
-      Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+      Bootstrap bootstrap = new Bootstrap().group(loop).channel(transport.socketChannel())
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
       Function<InetSocketAddress, Upstream> make = address -> {
@@ -228,6 +234,7 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
       }
       return source;
     } catch (RuntimeException e) {
+      counter.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
@@ -380,7 +387,8 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
     }
     PlanJson.checkRemotable(plan);   // before compiling: a Custom step compiles here but cannot run there
     long sampleBytes = TransformPlan.compile(plan.transforms()).sampleBytes();
-    Upstream.Opening opening = new Upstream.Opening(identity(), PlanJson.write(plan), sampleBytes);
+    Upstream.Opening opening = new Upstream.Opening(identity(), PlanJson.write(plan), sampleBytes,
+        options.wire().compression() == Compression.ZSTD ? 1 << Protocol.ENCODING_ZSTD : 0);
     List<Upstream> nodes = onLoop(() -> dispatcher.opening(opening));
     Map<Upstream, CompletableFuture<Void>> futures = new LinkedHashMap<>();
     nodes.forEach(n -> futures.put(n, n.open(opening)));
@@ -487,5 +495,6 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
     }
     run(dispatcher::close);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    counter.close();
   }
 }

@@ -38,8 +38,13 @@ final class Upstream {
     void lost(Upstream node, List<ChunkTask> unfinished, String reason, boolean wasReady);
   }
 
-  /** What OPEN sends and READY must confirm. */
-  record Opening(String identity, String planJson, long sampleBytes) {}
+  /** What OPEN sends and READY must confirm; {@code compressions} is OPEN's bit mask of encodings offered. */
+  record Opening(String identity, String planJson, long sampleBytes, int compressions) {
+    /** An opening that offers no compression. */
+    Opening(String identity, String planJson, long sampleBytes) {
+      this(identity, planJson, sampleBytes, 0);
+    }
+  }
 
   private final InetSocketAddress address;
   private final String name;

@@ -31,7 +31,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(counter);
+        counter.install(ch.pipeline());
         if (ssl != null) {
           ch.pipeline().addLast(ssl.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
         }

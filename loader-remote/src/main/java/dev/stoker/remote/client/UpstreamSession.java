@@ -9,6 +9,7 @@ import dev.stoker.remote.protocol.Pipelines;
 import dev.stoker.remote.protocol.PeerText;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -57,6 +58,10 @@ final class UpstreamSession {
   private String problem;
   private boolean dropping;
   private int maxBoxes;
+  /** The encoding READY chose besides raw ({@link Protocol#ENCODING_RAW}: none). */
+  private int compression = Protocol.ENCODING_RAW;
+  /** Decodes compressed samples; null unless READY chose a compression. */
+  private PixelDecoder decoder;
   private ScheduledFuture<?> handshakeTimer;
 
   UpstreamSession(Upstream upstream, CreditLedger ledger, EventLoop loop, Duration handshakeTimeout) {
@@ -176,7 +181,7 @@ final class UpstreamSession {
   void sendOpen() {
     Upstream.Opening o = upstream.opening();
     state = State.OPENING;
-    channel.writeAndFlush(new Message.Open(o.identity(), o.planJson()));
+    channel.writeAndFlush(new Message.Open(o.identity(), o.planJson(), o.compressions()));
   }
 
   private void onReady(Message.Ready r) {
@@ -186,8 +191,14 @@ final class UpstreamSession {
       fail("makes samples of " + r.sampleBytes() + " bytes, but this plan needs " + o.sampleBytes());
     } else if (r.maxBoxes() > datasetBoxes) {
       violation("READY.maxBoxes " + r.maxBoxes() + " is more than the dataset's maxBoxCount " + datasetBoxes);
+    } else if (r.compression() != Protocol.ENCODING_RAW && (o.compressions() & (1 << r.compression())) == 0) {
+      violation("READY.compression " + r.compression() + " was not offered (OPEN.compressions " + o.compressions() + ")");
     } else {
       maxBoxes = r.maxBoxes();
+      compression = r.compression();
+      if (compression == Protocol.ENCODING_ZSTD) {
+        decoder = new PixelDecoder();
+      }
       // from now on a frame is a SAMPLE of the size asked for, or a short FAILED/CHUNK_DONE/ERROR:
       // anything longer is refused from its length prefix, before it is buffered
       Pipelines.limitInbound(channel.pipeline(), readyFrameLimit(o.sampleBytes(), maxBoxes));
@@ -220,7 +231,14 @@ final class UpstreamSession {
     }
     String wrong = CreditLedger.misplaced(task, "SAMPLE", s.position(), s.index());
     if (wrong == null) {
-      wrong = FrameRules.sample(s, upstream.opening().sampleBytes(), dataset.classes().size(), maxBoxes);
+      wrong = FrameRules.sample(s, upstream.opening().sampleBytes(), dataset.classes().size(), maxBoxes, compression);
+    }
+    if (wrong == null && s.encoding() != Protocol.ENCODING_RAW) {
+      Message.Sample decoded = decode(s);
+      if (decoded == null) {
+        return; // s released, violation reported
+      }
+      s = decoded;
     }
     if (wrong != null) {
       s.release();
@@ -231,6 +249,31 @@ final class UpstreamSession {
         s.boxes(), s.boxLabels(), s.boxLabels().length, new ReleaseOnce(s));
     task.stream.accept(task, task.start + s.position(), ok);
     upstream.topUp();
+  }
+
+  /**
+   * {@code s} with its pixels decompressed into a new buffer of exactly {@code sampleBytes} (the
+   * frame's header checked before it is allocated); {@code s} is released either way. Null after a
+   * violation.
+   */
+  private Message.Sample decode(Message.Sample s) {
+    int sampleBytes = (int) upstream.opening().sampleBytes();
+    String wrong = decoder.check(s.pixels(), sampleBytes);
+    ByteBuf pixels = null;
+    if (wrong == null) {
+      pixels = channel.alloc().directBuffer(sampleBytes, sampleBytes);
+      wrong = decoder.decode(s.pixels(), pixels, channel.alloc());
+    }
+    s.release();
+    if (wrong != null) {
+      if (pixels != null) {
+        pixels.release();
+      }
+      violation(wrong);
+      return null;
+    }
+    return new Message.Sample(s.chunkId(), s.position(), s.index(), s.label(), s.keptBoxes(), s.boxes(),
+        s.boxLabels(), Protocol.ENCODING_RAW, pixels);
   }
 
   private void onFailed(Message.Failed f) {
@@ -300,6 +343,9 @@ final class UpstreamSession {
     boolean wasReady = state == State.READY;
     state = State.CLOSED;
     handshakeTimer.cancel(false);
+    if (decoder != null) {
+      decoder.close();
+    }
     if (channel != null) {
       channel.close();
     }

@@ -6,6 +6,9 @@ import dev.stoker.remote.protocol.DatasetIdentity;
 import dev.stoker.remote.protocol.Pipelines;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.TokenAuth;
+import dev.stoker.remote.protocol.Transports;
+import dev.stoker.remote.wire.Compression;
+import dev.stoker.remote.wire.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,10 +23,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -65,12 +67,17 @@ public final class DataNode implements AutoCloseable {
   /** Outbound bytes queued per connection before it turns unwritable (and resumes). */
   private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
   private static final long SHUTDOWN_SECONDS = 10;
+  /** How often the send limit's counter starts a new interval: short enough for an even pace. */
+  static final long SHAPER_CHECK_MILLIS = 100;
 
   private final DataNodeConfig config;
   private final NodeContext context;
   private final ExecutorService pool;
   private final EventLoopGroup acceptor;
   private final EventLoopGroup loops;
+  private final Transports.Choice transport;
+  /** Caps the bytes sent over all connections ({@code WireOptions.sendBytesPerSecond}); null: no cap. */
+  private final GlobalTrafficShapingHandler shaper;
   private final ChannelGroup channels = new DefaultChannelGroup("stoker-node", GlobalEventExecutor.INSTANCE);
   private final AtomicBoolean closed = new AtomicBoolean();
   private Channel server;
@@ -79,8 +86,11 @@ public final class DataNode implements AutoCloseable {
     this.config = config;
     this.context = context;
     this.pool = pool;
-    this.acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    this.loops = new MultiThreadIoEventLoopGroup(Math.min(4, config.workers()), NioIoHandler.newFactory());
+    this.transport = Transports.choose(config.wire().transport());
+    this.acceptor = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    this.loops = new MultiThreadIoEventLoopGroup(Math.min(4, config.workers()), transport.ioHandlerFactory());
+    long limit = config.wire().sendBytesPerSecond();
+    this.shaper = limit > 0 ? new GlobalTrafficShapingHandler(loops, limit, 0, SHAPER_CHECK_MILLIS) : null;
   }
 
   /**
@@ -148,7 +158,8 @@ public final class DataNode implements AutoCloseable {
     DataNodeConfig.Limits limits = config.limits();
     NodeContext context = new NodeContext(config.source(), identity, token, new PlanMakers(config.source(), limits),
         pool, config.maxFrameBytes(), Math.min(2 * config.workers(), limits.maxSamplesInFlight()), limits,
-        sampleAllocator, new NodeContext.Stats(new NodeMeters(registry)));
+        sampleAllocator, new NodeContext.Stats(new NodeMeters(registry)),
+        config.wire().compression() == Compression.ZSTD ? new SampleCompressor(SampleCompressor.configuredLevel()) : null);
     DataNode node = new DataNode(config, context, pool);
     try {
       node.bind(ssl, channelAllocator);
@@ -160,7 +171,7 @@ public final class DataNode implements AutoCloseable {
   }
 
   private void bind(SslContext ssl, ByteBufAllocator channelAllocator) {
-    ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(NioServerSocketChannel.class)
+    ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, loops).channel(transport.serverSocketChannel())
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     if (channelAllocator != null) {
@@ -171,6 +182,9 @@ public final class DataNode implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             channels.add(ch);
+            if (shaper != null) {
+              ch.pipeline().addLast("send-limit", shaper);
+            }
             ch.pipeline().addLast("meters", context.stats().meters.counting());
             if (ssl != null) {
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
@@ -188,6 +202,9 @@ public final class DataNode implements AutoCloseable {
     channels.add(server);
     log.debug("serving {} ({}) on {}{}{}", config.source().description(), context.identity(), address(),
         ssl != null ? " with TLS" : "", context.token() != null ? " with a token" : "");
+    log.info("transport {}, compression {}, send limit {}", transport.label(),
+        context.compressor() != null ? "zstd allowed" : "none", config.wire().sendBytesPerSecond() > 0
+            ? config.wire().sendBytesPerSecond() + " bytes/s" : "none");
   }
 
   /**
@@ -217,6 +234,16 @@ public final class DataNode implements AutoCloseable {
    */
   public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();
+  }
+
+  /**
+   * The transport the node's connections use: {@code WireOptions.transport()}, or for
+   * {@link Transport#AUTO} the one it stood for on this machine.
+   *
+   * @return the transport in use, never {@link Transport#AUTO}
+   */
+  public Transport transport() {
+    return transport.transport();
   }
 
   /**
@@ -257,5 +284,11 @@ public final class DataNode implements AutoCloseable {
     loops.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS);
     acceptor.terminationFuture().awaitUninterruptibly();
     loops.terminationFuture().awaitUninterruptibly();
+    if (shaper != null) {
+      shaper.release();
+    }
+    if (context.compressor() != null && pool.isTerminated()) {
+      context.compressor().close();
+    }
   }
 }

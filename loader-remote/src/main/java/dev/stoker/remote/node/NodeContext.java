@@ -2,6 +2,7 @@ package dev.stoker.remote.node;
 
 import dev.stoker.api.SampleSource;
 import dev.stoker.remote.protocol.DatasetIdentity;
+import dev.stoker.remote.protocol.Protocol;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,9 +21,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param limits what one connection may make the node hold, and the handshake's bounds
  * @param sampleAllocator allocates sample pixels; null for the channel's allocator
  * @param stats counters for tests and logs
+ * @param compressor compresses samples for sessions that agreed on zstd; null if the node allows none
  */
 record NodeContext(SampleSource source, String identity, byte[] token, PlanMakers makers, Executor pool,
-    int maxFrameBytes, int maxRunning, DataNodeConfig.Limits limits, ByteBufAllocator sampleAllocator, Stats stats) {
+    int maxFrameBytes, int maxRunning, DataNodeConfig.Limits limits, ByteBufAllocator sampleAllocator, Stats stats,
+    SampleCompressor compressor) {
+
+  /** A context of a node that allows no compression. */
+  NodeContext(SampleSource source, String identity, byte[] token, PlanMakers makers, Executor pool,
+      int maxFrameBytes, int maxRunning, DataNodeConfig.Limits limits, ByteBufAllocator sampleAllocator, Stats stats) {
+    this(source, identity, token, makers, pool, maxFrameBytes, maxRunning, limits, sampleAllocator, stats, null);
+  }
+
+  /**
+   * The encoding for a session whose client accepts {@code compressions} (OPEN's bit mask):
+   * {@link Protocol#ENCODING_ZSTD} if the client offers it and this node allows it, else raw.
+   */
+  int chooseEncoding(int compressions) {
+    return compressor != null && (compressions & (1 << Protocol.ENCODING_ZSTD)) != 0
+        ? Protocol.ENCODING_ZSTD : Protocol.ENCODING_RAW;
+  }
 
   /**
    * Takes one of the {@link DataNodeConfig.Limits#maxPreAuthConnections} places for a connection

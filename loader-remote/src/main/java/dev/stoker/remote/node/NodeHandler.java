@@ -161,12 +161,13 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
       throw new ProtocolException(Error.PLAN, "a sample of " + maker.sampleBytes() + " pixel bytes and "
           + maker.boxCapacity() + " boxes does not fit the node's frame limit of " + node.maxFrameBytes() + " bytes");
     }
-    session = new NodeSession(ctx, maker, node);
+    int encoding = node.chooseEncoding(open.compressions());
+    session = new NodeSession(ctx, maker, node, encoding);
     state = State.READY;
     handshakeTimeout.cancel(false);
     leaveHandshake();
     Pipelines.limitInbound(ctx.pipeline(), node.limits().chunkFrameBytes());
-    ctx.writeAndFlush(new Ready(maker.sampleBytes(), maker.boxCapacity()));
+    ctx.writeAndFlush(new Ready(maker.sampleBytes(), maker.boxCapacity(), encoding));
   }
 
   private void work(Message message) {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A node's own meters, in the registry given to {@link DataNode#start(DataNodeConfig,
  * MeterRegistry)}: connections (accepted, open now), chunks received, samples sent (a counter:
  * its rate is samples/s), samples that failed to decode, bytes sent on the wire (TLS records
- * whole) and connections refused for a missing or wrong token.
+ * whole), connections refused for a missing or wrong token, and the samples' pixel bytes before
+ * and after compression (their ratio is what compression saves).
  *
  * <pre>{@code
  * MeterRegistry registry = new SimpleMeterRegistry();
@@ -41,6 +42,10 @@ final class NodeMeters {
   static final String BYTES_SENT = "stoker.node.sent";   // base unit bytes: stoker_node_sent_bytes_total
   /** Connections refused for a missing or wrong token (counter). */
   static final String AUTH_FAILURES = "stoker.node.auth.failures";
+  /** Pixel bytes of the samples sent, before compression (counter). */
+  static final String PIXELS_RAW = "stoker.node.pixels.raw";
+  /** Pixel bytes of the samples sent as they went on the wire, compressed or raw (counter). */
+  static final String PIXELS_SENT = "stoker.node.pixels.sent";
 
   final Counter connections;
   final Counter chunks;
@@ -48,6 +53,8 @@ final class NodeMeters {
   final Counter decodeFailures;
   final Counter bytesSent;
   final Counter authFailures;
+  final Counter pixelsRaw;
+  final Counter pixelsSent;
   private final AtomicInteger open = new AtomicInteger();
   private final Counting counting = new Counting();
 
@@ -63,6 +70,10 @@ final class NodeMeters {
         .register(registry);
     authFailures = Counter.builder(AUTH_FAILURES).description("connections refused for a missing or wrong token")
         .register(registry);
+    pixelsRaw = Counter.builder(PIXELS_RAW).baseUnit("bytes").description("pixel bytes of the samples sent, "
+        + "before compression").register(registry);
+    pixelsSent = Counter.builder(PIXELS_SENT).baseUnit("bytes").description("pixel bytes of the samples sent, "
+        + "as sent (compressed or raw)").register(registry);
   }
 
   /** Meters nobody reads: a registry of their own. */

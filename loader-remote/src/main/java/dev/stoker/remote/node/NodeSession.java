@@ -7,6 +7,7 @@ import dev.stoker.remote.protocol.Message.ChunkDone;
 import dev.stoker.remote.protocol.Message.Failed;
 import dev.stoker.remote.protocol.Message.Sample;
 import dev.stoker.remote.protocol.Message;
+import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -93,6 +94,8 @@ final class NodeSession {
   private final NodeContext node;
   private final ByteBufAllocator alloc;
   private final int sampleBytes;
+  /** How this session's samples travel: raw, or compressed when they shrink (chosen at OPEN). */
+  private final int encoding;
   private final ArrayDeque<Work> pending = new ArrayDeque<>();
   private final Map<Integer, Work> open = new HashMap<>();
   private final ArrayDeque<Slot> outputs = new ArrayDeque<>();
@@ -105,6 +108,12 @@ final class NodeSession {
   private boolean closed;
 
   NodeSession(ChannelHandlerContext ctx, SampleMaker maker, NodeContext node) {
+    this(ctx, maker, node, Protocol.ENCODING_RAW);
+  }
+
+  /** A session whose samples travel in {@code encoding} (from {@link NodeContext#chooseEncoding}) when they shrink. */
+  NodeSession(ChannelHandlerContext ctx, SampleMaker maker, NodeContext node, int encoding) {
+    this.encoding = encoding;
     this.ctx = ctx;
     this.maker = maker;
     this.node = node;
@@ -248,12 +257,32 @@ final class NodeSession {
     try {
       ProcessedSample s = maker.process(chunk.epoch(), index, MemorySegment.ofBuffer(pixels.nioBuffer(0, sampleBytes)));
       pixels.writerIndex(sampleBytes);
-      return new Sample(chunk.chunkId(), position, index, s.label(), s.boxCount(), s.boxes(), s.boxLabels(), pixels);
+      return encoded(new Sample(chunk.chunkId(), position, index, s.label(), s.boxCount(), s.boxes(), s.boxLabels(),
+          pixels));
     } catch (Throwable e) { // a failed sample is a value; the connection goes on
       pixels.release();
       String error = e.getMessage() != null ? e.getMessage() : e.toString();
       return new Failed(chunk.chunkId(), position, index, maker.sourceName(index), error);
     }
+  }
+
+  /** Runs on the pool: {@code raw} compressed if the session agreed on it and it shrinks, else as it is. */
+  private Sample encoded(Sample raw) {
+    var meters = node.stats().meters;
+    meters.pixelsRaw.increment(sampleBytes);
+    if (encoding == Protocol.ENCODING_RAW || node.compressor() == null) {
+      meters.pixelsSent.increment(sampleBytes);
+      return raw;
+    }
+    ByteBuf packed = node.compressor().compress(raw.pixels(), alloc);
+    if (packed == null) {
+      meters.pixelsSent.increment(sampleBytes);
+      return raw;
+    }
+    meters.pixelsSent.increment(packed.readableBytes());
+    raw.release();
+    return new Sample(raw.chunkId(), raw.position(), raw.index(), raw.label(), raw.keptBoxes(), raw.boxes(),
+        raw.boxLabels(), encoding, packed);
   }
 
   /** Runs on the pool: hands the result back to the event loop. */

@@ -76,6 +76,8 @@ final class FakeNode implements AutoCloseable {
   private byte[] forgedProof;
   private boolean reflectProof;
   private volatile boolean overspendOnce;
+  /** READY.compression: -1 for zstd when OPEN offers it (as a real node allowing it), else this code. */
+  private volatile int readyCompression = Protocol.ENCODING_RAW;
   private volatile Channel server;
   private int port;
 
@@ -170,6 +172,15 @@ final class FakeNode implements AutoCloseable {
    */
   FakeNode overspendOnce() {
     this.overspendOnce = true;
+    return this;
+  }
+
+  /**
+   * Answers OPEN with READY.compression {@code code} whatever the client offered, or with zstd if
+   * offered for {@code -1}. Its samples stay raw unless a {@link #tamper} encodes them.
+   */
+  FakeNode readyCompression(int code) {
+    this.readyCompression = code;
     return this;
   }
 
@@ -334,7 +345,9 @@ final class FakeNode implements AutoCloseable {
       SupplyPlan plan = PlanJson.read(o.planJson());
       maker = Loader.builder().source(source).transforms(plan.transforms()).seed(plan.seed()).buildMaker();
       sessions.incrementAndGet();
-      ctx.writeAndFlush(new Message.Ready(maker.sampleBytes(), maker.boxCapacity()));
+      int compression = readyCompression >= 0 ? readyCompression
+          : (o.compressions() & (1 << Protocol.ENCODING_ZSTD)) != 0 ? Protocol.ENCODING_ZSTD : Protocol.ENCODING_RAW;
+      ctx.writeAndFlush(new Message.Ready(maker.sampleBytes(), maker.boxCapacity(), compression));
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {
