@@ -127,8 +127,12 @@ final class Dispatcher implements Upstream.Listener {
     }
     if (wasReady) {
       long othersReady = nodes.stream().filter(n -> n != node && n.isReady()).count();
-      log.warn("node {} lost ({}); {}", node.name(), reason,
-          whereUnfinishedGo(unfinished.size(), othersReady, reconnecting, reconnectDelay, waitForNodes));
+      String where = whereUnfinishedGo(unfinished.size(), othersReady, reconnecting, reconnectDelay, waitForNodes);
+      if (node.isLeaving()) { // it said LEAVING: draining, not failing
+        log.info("node {} left ({}); {}", node.name(), reason, where);
+      } else {
+        log.warn("node {} lost ({}); {}", node.name(), reason, where);
+      }
     } else {
       log.debug("node {}: {}", node.name(), reason);
     }
