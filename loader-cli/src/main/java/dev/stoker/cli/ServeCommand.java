@@ -6,22 +6,40 @@ import dev.stoker.remote.node.DataNodeConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code stoker serve --data DIR --port P}: runs a data-server node that decodes and transforms
- * {@code DIR}'s samples for remote loaders ({@code --remote HOST:PORT}), until interrupted. Binding
+ * {@code DIR}'s samples for remote loaders ({@code --remote HOST:PORT}), until stopped. Binding
  * anything but a loopback address needs {@code --tls-cert/--tls-key} and {@code --token-file}.
  * Prints one line when it listens: {@code serving <dataset> (<identity>) on host:port [TLS] [token]}.
+ *
+ * <p><b>Stopping.</b> SIGTERM (what Kubernetes and {@code kill} send) drains the node
+ * ({@link DataNode#drain}): {@code /readyz} turns 503, the node stops listening, tells its clients it
+ * is leaving, finishes the chunks it holds within {@code --drain-grace} and exits with status 0. A
+ * second SIGTERM during the drain closes every connection at once (still status 0); SIGINT (Ctrl-C)
+ * closes at once, as the JVM's shutdown does. The handler is {@code sun.misc.Signal}'s (module
+ * {@code jdk.unsupported}): a JVM stopped by SIGTERM through its shutdown hooks exits 143.
+ *
+ * <pre>{@code
+ * stoker serve --data /data/train --port 7311 --admin-port 8080 --drain-grace 30s &
+ * kill -TERM $!; wait $!      # drains, then exit status 0
+ * }</pre>
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Runs a data-server node for DIR: remote loaders send it epochs' indices and receive the "
-        + "samples decoded and augmented, exactly as they would make them. Runs until interrupted.")
+        + "samples decoded and augmented, exactly as they would make them. Runs until stopped: SIGTERM drains it "
+        + "(its clients move on without losing a sample) and exits 0; Ctrl-C stops it at once.")
 final class ServeCommand implements Callable<Integer> {
+
   @Option(names = "--data", required = true, paramLabel = "DIR",
       description = "the dataset: a directory (ImageFolder, COCO or VOC layout), a .csv/.jsonl manifest, a packed "
           + "dataset or tar shards, or an s3://bucket/prefix or http(s):// location")
@@ -57,7 +75,12 @@ final class ServeCommand implements Callable<Integer> {
   Integer workers;
 
   @Mixin
-  MetricsOptions metrics = new MetricsOptions();
+  AdminOptions admin = new AdminOptions();
+
+  @Option(names = "--drain-grace", paramLabel = "DURATION", defaultValue = "30s", converter = PackReadArgs.Seconds.class,
+      description = "on SIGTERM: how long the node may take to finish the chunks its clients gave it before it closes "
+          + "the connections left and exits 0, e.g. 30s, 500ms or 2m (default: ${DEFAULT-VALUE})")
+  Duration drainGrace;
 
   @Override
   public Integer call() {
@@ -74,31 +97,56 @@ final class ServeCommand implements Callable<Integer> {
       throw new UsageException("--shard-shuffle: a node processes the samples its clients ask for, in the order "
           + "their loaders choose, so it reads a pack at random through its index; leave it out");
     }
-    try (MetricsOptions.Endpoint endpoint = metrics.start("serve", System.err)) {
-      return serve(endpoint);
+    admin.port(); // two different ports: a usage error before anything starts
+    Stop stop = new Stop();
+    Signal term = new Signal("TERM");
+    SignalHandler previous = installTerm(term, stop);
+    try (MetricsOptions.Endpoint endpoint = admin.start("serve", System.err)) {
+      return serve(endpoint, stop);
+    } finally {
+      if (previous != null) {
+        Signal.handle(term, previous);
+      }
     }
   }
 
-  private int serve(MetricsOptions.Endpoint endpoint) {
+  /** SIGTERM to {@code stop}; the handler it replaces, or null if the JVM keeps SIGTERM (-Xrs). */
+  private static SignalHandler installTerm(Signal term, Stop stop) {
+    try {
+      return Signal.handle(term, s -> stop.term());
+    } catch (IllegalArgumentException e) {
+      System.err.println("serve: SIGTERM cannot be handled in this JVM (" + e.getMessage() + "): it stops the node at once");
+      return null;
+    }
+  }
+
+  private int serve(MetricsOptions.Endpoint endpoint, Stop stop) {
     SampleSource source = DatasetLocations.open(data, files.sourceOptions(), pack);
     try {
-      return serve(endpoint, source);
+      return serve(endpoint, source, stop);
     } finally {
       DatasetLocations.close(source);
     }
   }
 
-  private int serve(MetricsOptions.Endpoint endpoint, SampleSource source) {
+  private int serve(MetricsOptions.Endpoint endpoint, SampleSource source, Stop stop) {
     Summaries.printWarnings(source, System.err);
     int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
     DataNodeConfig config = new DataNodeConfig(source, bind, port, tlsCert, tlsKey, tokenFile, threads,
         DataNodeConfig.DEFAULT_MAX_FRAME_BYTES);
-    CountDownLatch stopped = new CountDownLatch(1);
+    if (stop.requested() != null) {
+      System.err.println("serve: SIGTERM while opening the dataset: not starting");
+      return 0;
+    }
     boolean interrupted = false;
     try (DataNode node = endpoint == null ? DataNode.start(config) : DataNode.start(config, endpoint.registry())) {
+      if (endpoint != null) {
+        endpoint.ready(node::isReady);
+      }
+      stop.node.set(node);
       Thread hook = new Thread(() -> {
         node.close();
-        stopped.countDown();
+        stop.now();
       }, "stoker-serve-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       InetSocketAddress at = node.address();
@@ -107,15 +155,67 @@ final class ServeCommand implements Callable<Integer> {
           + (tokenFile != null ? " token" : ""));
       System.out.flush();
       try {
-        stopped.await();
-      } catch (InterruptedException e) { // stopped by its caller rather than by the JVM's shutdown
-        Runtime.getRuntime().removeShutdownHook(hook);
+        if (stop.await() == Stop.Kind.DRAIN) {
+          System.err.println("serve: SIGTERM: draining within " + drainGrace.toMillis() + " ms (a second SIGTERM closes "
+              + "at once)");
+          System.err.flush();
+          node.drain(drainGrace);
+        }
+      } catch (InterruptedException e) { // stopped by its caller rather than by a signal or the JVM's shutdown
         interrupted = true;
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) { // the JVM is shutting down: the hook closes the node
+        // nothing to undo
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * How the node is to stop: the first SIGTERM asks for a drain, a second one (or the JVM's
+   * shutdown) for an immediate close.
+   */
+  static final class Stop {
+    enum Kind { DRAIN, NOW }
+
+    private final AtomicReference<Kind> kind = new AtomicReference<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The node once it runs: a second SIGTERM closes it. */
+    final AtomicReference<DataNode> node = new AtomicReference<>();
+
+    /** A SIGTERM: the first asks for a drain, the next closes the node at once. */
+    void term() {
+      if (!kind.compareAndSet(null, Kind.DRAIN)) {
+        System.err.println("serve: second SIGTERM: closing every connection now");
+        now();
+      }
+      stopped.countDown();
+    }
+
+    /** Closes the node at once (a drain under way returns). */
+    void now() {
+      kind.compareAndSet(null, Kind.NOW);
+      DataNode running = node.get();
+      if (running != null) {
+        running.close();
+      }
+      stopped.countDown();
+    }
+
+    /** What was asked, or null while nothing was. */
+    Kind requested() {
+      return kind.get();
+    }
+
+    /** Waits until a stop is asked for; which. */
+    Kind await() throws InterruptedException {
+      stopped.await();
+      return kind.get();
+    }
   }
 }
