@@ -183,7 +183,7 @@ final class Upstream {
   /** A leaving node whose current {@code session} holds no chunk any more is closed. */
   void closeIfLeft(UpstreamSession session) {
     if (leaving && this.session == session && ledger.tasks().isEmpty()) {
-      session.leave("left: it is draining and finished its chunks");
+      session.leave("it is draining and finished its chunks");
     }
   }
 
