@@ -3,6 +3,9 @@ package dev.stoker.cli;
 import dev.stoker.api.SampleSource;
 import dev.stoker.remote.node.DataNode;
 import dev.stoker.remote.node.DataNodeConfig;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -10,8 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
  * is leaving, finishes the chunks it holds within {@code --drain-grace} and exits with status 0. A
  * second SIGTERM during the drain closes every connection at once (still status 0); SIGINT (Ctrl-C)
  * closes at once, as the JVM's shutdown does. The handler is {@code sun.misc.Signal}'s (module
- * {@code jdk.unsupported}): a JVM stopped by SIGTERM through its shutdown hooks exits 143.
+ * {@code jdk.unsupported}, see {@link #onSigterm}): a JVM stopped by SIGTERM through its shutdown
+ * hooks exits 143.
  *
  * <pre>{@code
  * stoker serve --data /data/train --port 7311 --admin-port 8080 --drain-grace 30s &
@@ -99,24 +101,51 @@ final class ServeCommand implements Callable<Integer> {
     }
     admin.port(); // two different ports: a usage error before anything starts
     Stop stop = new Stop();
-    Signal term = new Signal("TERM");
-    SignalHandler previous = installTerm(term, stop);
+    Runnable restore = onSigterm(stop::term);
     try (MetricsOptions.Endpoint endpoint = admin.start("serve", System.err)) {
       return serve(endpoint, stop);
     } finally {
-      if (previous != null) {
-        Signal.handle(term, previous);
-      }
+      restore.run();
     }
   }
 
-  /** SIGTERM to {@code stop}; the handler it replaces, or null if the JVM keeps SIGTERM (-Xrs). */
-  private static SignalHandler installTerm(Signal term, Stop stop) {
+  /**
+   * Makes SIGTERM run {@code action} instead of the JVM's shutdown, through {@code sun.misc.Signal}
+   * (module {@code jdk.unsupported}), called by reflection so that neither javac nor javadoc warns
+   * about an internal API; returns what puts the previous handler back (nothing to do if this JVM
+   * keeps SIGTERM for itself, e.g. under {@code -Xrs}: then SIGTERM stops the node at once).
+   */
+  static Runnable onSigterm(Runnable action) {
     try {
-      return Signal.handle(term, s -> stop.term());
-    } catch (IllegalArgumentException e) {
-      System.err.println("serve: SIGTERM cannot be handled in this JVM (" + e.getMessage() + "): it stops the node at once");
-      return null;
+      Class<?> signalType = Class.forName("sun.misc.Signal");
+      Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+      Object term = signalType.getConstructor(String.class).newInstance("TERM");
+      Object handler = Proxy.newProxyInstance(handlerType.getClassLoader(), new Class<?>[] {handlerType},
+          (proxy, method, args) -> switch (method.getName()) {
+            case "handle" -> {
+              action.run();
+              yield null;
+            }
+            case "equals" -> proxy == args[0];
+            case "hashCode" -> System.identityHashCode(proxy);
+            default -> "stoker serve's SIGTERM handler";
+          });
+      Method handle = signalType.getMethod("handle", signalType, handlerType);
+      Object previous = handle.invoke(null, term, handler);
+      return () -> {
+        try {
+          handle.invoke(null, term, previous);
+        } catch (ReflectiveOperationException e) {
+          // the JVM took the handler back: nothing to restore
+        }
+      };
+    } catch (InvocationTargetException e) { // IllegalArgumentException: the JVM keeps SIGTERM
+      System.err.println("serve: SIGTERM cannot be handled in this JVM (" + e.getCause().getMessage()
+          + "): it stops the node at once");
+      return () -> { };
+    } catch (ReflectiveOperationException | LinkageError e) {
+      System.err.println("serve: no sun.misc.Signal in this JVM (" + e + "): SIGTERM stops the node at once");
+      return () -> { };
     }
   }
 
