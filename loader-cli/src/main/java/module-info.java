@@ -13,7 +13,7 @@ module dev.stoker.cli {
   requires java.desktop;
   requires java.management;
   requires jdk.management;
-  requires jdk.unsupported;                   // doctor: com.sun.nio.file.ExtendedOpenOption.DIRECT (O_DIRECT reads)
+  requires jdk.unsupported;                   // doctor: com.sun.nio.file.ExtendedOpenOption.DIRECT (O_DIRECT reads); serve: sun.misc.Signal (SIGTERM drains)
   requires jdk.httpserver;                    // --metrics-port: the /metrics endpoint
   requires micrometer.registry.prometheus;    // an automatic module, as are the prometheus-metrics-* jars it uses
 

@@ -13,11 +13,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --metrics-port P} and {@code --metrics-bind ADDR} of {@code bench}, {@code demo} and
- * {@code serve}: the command's meters (a loader's stage timers, ring and sample counters; a node's
+ * {@code --metrics-port P} and {@code --metrics-bind ADDR} of {@code bench} and {@code demo} (on
+ * {@code serve} they are {@link AdminOptions}' aliases): the command's meters (a loader's stage timers, ring and sample counters; a node's
  * connection, chunk, sample, byte and failure counters) in a Prometheus registry, served as
  * Prometheus text at {@code http://ADDR:P/metrics} while the command runs. The command prints
  * where, on standard error: {@code metrics: http://127.0.0.1:9464/metrics} (with the port bound,
@@ -59,22 +60,34 @@ final class MetricsOptions {
     if (port < 0 || port > 0xFFFF) {
       throw new UsageException("--metrics-port: must be in [0, 65535], got " + port);
     }
-    Endpoint endpoint = Endpoint.start(new InetSocketAddress(bind, port));
+    Endpoint endpoint = Endpoint.start(new InetSocketAddress(bind, port), "--metrics-port", false);
     err.println(command + ": metrics on http://" + hostPort(endpoint.address()) + "/metrics");
     err.flush();
     return endpoint;
   }
 
-  private static String hostPort(InetSocketAddress address) {
+  static String hostPort(InetSocketAddress address) {
     String host = address.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
-  /** A Prometheus registry and the HTTP server that serves it at {@code /metrics}; closing stops both. */
+  /**
+   * A Prometheus registry and the HTTP server that serves it at {@code /metrics} and, with probes,
+   * {@code /healthz} (200 while the process runs) and {@code /readyz} (200 while {@link #ready}
+   * says so, else 503; 503 until it is set); closing stops both.
+   *
+   * <pre>{@code
+   * try (Endpoint admin = Endpoint.start(new InetSocketAddress(loopback, 8080), "--admin-port", true)) {
+   *   DataNode node = DataNode.start(config, admin.registry());
+   *   admin.ready(node::isReady);
+   * }
+   * }</pre>
+   */
   static final class Endpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile BooleanSupplier ready = () -> false;
 
     private Endpoint(PrometheusMeterRegistry registry, HttpServer server, ExecutorService executor) {
       this.registry = registry;
@@ -83,27 +96,64 @@ final class MetricsOptions {
     }
 
     /**
-     * Binds {@code address} and serves.
+     * Binds {@code address} and serves {@code /metrics}, and {@code /healthz} and {@code /readyz}
+     * if {@code probes}.
      *
-     * @throws IllegalStateException naming {@code --metrics-port} if the address cannot be bound
-     *     (a port in use: the run fails, exit status 1)
+     * @param option the option that named the port, for errors
+     * @throws IllegalStateException naming {@code option} if the address cannot be bound (a port
+     *     in use: the run fails, exit status 1)
      */
-    static Endpoint start(InetSocketAddress address) {
+    static Endpoint start(InetSocketAddress address, String option, boolean probes) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       HttpServer server;
       try {
         server = HttpServer.create(address, 16);
       } catch (IOException e) {
         registry.close();
-        throw new IllegalStateException("--metrics-port: cannot listen on " + address.getAddress().getHostAddress() + ":"
+        throw new IllegalStateException(option + ": cannot listen on " + address.getAddress().getHostAddress() + ":"
             + address.getPort() + ": " + e.getMessage(), e);
       }
       ExecutorService executor = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
           .name("stoker-metrics").unstarted(r));
       server.setExecutor(executor);
+      Endpoint endpoint = new Endpoint(registry, server, executor);
       server.createContext("/metrics", exchange -> scrape(exchange, registry));
+      if (probes) {
+        server.createContext("/healthz", exchange -> probe(exchange, true));
+        server.createContext("/readyz", exchange -> probe(exchange, endpoint.ready.getAsBoolean()));
+      }
       server.start();
-      return new Endpoint(registry, server, executor);
+      return endpoint;
+    }
+
+    /** {@code /readyz} answers 200 from now on while {@code ready} is true, 503 otherwise. */
+    void ready(BooleanSupplier ready) {
+      this.ready = ready;
+    }
+
+    /** 200 {@code ok} or 503 {@code not ready}, as plain text; only the exact path. */
+    private static void probe(HttpExchange exchange, boolean ok) throws IOException {
+      try (exchange) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        if (!path.equals(exchange.getHttpContext().getPath())) {
+          exchange.sendResponseHeaders(404, -1);
+          return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+          exchange.sendResponseHeaders(405, -1);
+          return;
+        }
+        byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.US_ASCII);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        boolean head = method.equals("HEAD");
+        exchange.sendResponseHeaders(ok ? 200 : 503, head ? -1 : body.length);
+        if (!head) {
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        }
+      }
     }
 
     private static void scrape(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {

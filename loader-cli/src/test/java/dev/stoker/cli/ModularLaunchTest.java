@@ -137,6 +137,45 @@ class ModularLaunchTest {
     }
   }
 
+  @Test
+  void serve_onTheModulePath_sigtermDrainsAndExitsZero() throws Exception {
+    Path data = tmp.resolve("data");
+    for (String name : List.of("cat/1.jpg", "dog/1.jpg")) {
+      Files.createDirectories(data.resolve(name).getParent());
+      ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), "jpg", data.resolve(name).toFile());
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.addAll(launcherFlags());
+    command.addAll(List.of("--module-path", modulePath(), "--patch-module", "jcuda=" + RuntimeModulePath.entry("jcuda-natives"),
+        "-m", "dev.stoker.cli/dev.stoker.cli.StokerCli",
+        "serve", "--data", data.toString(), "--port", "0", "--workers", "1", "--admin-port", "0", "--drain-grace", "20s"));
+    Path log = tmp.resolve("serve-term.txt");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      Pattern probes = Pattern.compile("serve: probes on (http://127\\.0\\.0\\.1:\\d+)/healthz");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      Matcher m = probes.matcher("");
+      while (!m.reset(Files.readString(log)).find() || !Files.readString(log).contains("serving ")) {
+        assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+        assertThat(System.nanoTime()).as(Files.readString(log)).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "/readyz")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+      String output = Files.readString(log);
+      assertThat(process.exitValue()).as("drained, not killed (143): " + output).isZero();
+      assertThat(output).contains("serve: SIGTERM: draining within 20000 ms").doesNotContain("WARNING");
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** loader-cli's own classes (an exploded module) and its runtime dependencies. */
   private static String modulePath() {
     return String.join(File.pathSeparator, Stream.concat(Stream.of(Path.of("target", "classes")),

@@ -232,6 +232,9 @@ final class Dispatcher implements Upstream.Listener {
     } else if (node.isClosed()) {
       log.info("node {} is gone from {}; {}", node.name(), discovery,
           whereUnfinishedGo(unfinished.size(), othersReady, false, reconnectDelay, waitForNodes));
+    } else if (wasReady && node.isLeaving()) { // it said LEAVING: draining, not failing
+      log.info("node {} left ({}); {}", node.name(), reason,
+          whereUnfinishedGo(unfinished.size(), othersReady, true, reconnectDelay, waitForNodes));
     } else if (wasReady) {
       log.warn("node {} lost ({}); {}", node.name(), reason,
           whereUnfinishedGo(unfinished.size(), othersReady, true, reconnectDelay, waitForNodes));

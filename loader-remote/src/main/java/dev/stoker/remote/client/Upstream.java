@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One data node as the client sees it, over the client's whole life: its address, its current
@@ -29,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * are the node's side of the same connection.
  */
 final class Upstream {
+  private static final Logger log = LoggerFactory.getLogger(Upstream.class);
+
   /** What the dispatcher hears from a node. */
   interface Listener {
     /** The node finished its handshake and takes chunks. */
@@ -219,10 +223,26 @@ final class Upstream {
     return leaving;
   }
 
-  /** {@code session} got LEAVING: no new chunks go to this node until a new session is ready. */
+  /**
+   * {@code session} got LEAVING: no new chunks go to this node until a new session is ready; the
+   * chunks it holds finish there, and once it holds none the connection is closed (quietly: the
+   * node is draining, not failing). If the node closes first, what it did not finish goes to the
+   * other nodes at once, through {@link Listener#lost}. It is reconnected later like any lost node.
+   */
   void leaving(UpstreamSession session, int graceMillis) {
-    if (this.session == session) {
-      leaving = true;
+    if (this.session != session || leaving) {
+      return;
+    }
+    leaving = true;
+    log.info("node {} is leaving (draining, {} ms grace): it gets no new chunks; {} chunks it holds finish there",
+        name, graceMillis, ledger.tasks().size());
+    closeIfLeft(session);
+  }
+
+  /** A leaving node whose current {@code session} holds no chunk any more is closed. */
+  void closeIfLeft(UpstreamSession session) {
+    if (leaving && this.session == session && ledger.tasks().isEmpty()) {
+      session.leave("it is draining and finished its chunks");
     }
   }
 
@@ -272,7 +292,8 @@ final class Upstream {
 
   /** Where the node stands, for diagnostics: its state, credits and chunks. */
   String state() {
-    return name + " " + (session == null ? "no session" : session.state()) + ", credits out " + ledger.outstanding()
+    return name + " " + (session == null ? "no session" : session.state()) + (leaving ? " leaving" : "")
+        + ", credits out " + ledger.outstanding()
         + ", chunks " + ledger.tasks();
   }
 

@@ -308,7 +308,8 @@ final class UpstreamSession {
   private void onChunkDone(Message.ChunkDone d) {
     ChunkTask task = ledger.task(d.chunkId());
     if (task == null) {
-      return; // cancelled
+      upstream.closeIfLeft(this); // cancelled: a leaving node may hold nothing now
+      return;
     }
     if (task.remaining() > 0) { // the chunk stays in the ledger: it goes to another node with the rest
       violation("CHUNK_DONE for chunk " + task.id + " with " + task.remaining() + " positions not sent");
@@ -316,6 +317,19 @@ final class UpstreamSession {
     }
     ledger.done(d.chunkId());
     task.stream.done(task);
+    upstream.closeIfLeft(this);
+  }
+
+  /**
+   * The node said LEAVING and holds no chunk: closes the connection for {@code reason}, which the
+   * lost path logs at INFO (a leaving node is not a failure).
+   */
+  void leave(String reason) {
+    if (state != State.READY || dropping) {
+      return;
+    }
+    noteProblem(reason);
+    channel.close();
   }
 
   private void violation(String reason) {

@@ -15,6 +15,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -28,8 +29,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.traffic.GlobalTrafficShapingHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +59,10 @@ import org.slf4j.LoggerFactory;
  * many such connections are let in at once; after READY each connection's chunks, indices,
  * credits, samples in flight and plan values have caps, and each decode thread's scratch is
  * trimmed after a sample. A client over a cap gets an ERROR and is closed; the others go on.
+ *
+ * <p>A node that must stop without costing its clients a sample {@linkplain #drain drains}: it
+ * stops listening, tells every client it is leaving (which then sends it no more chunks), finishes
+ * the chunks it holds, and closes; {@link #isReady()} is what a readiness probe reports.
  *
  * <pre>{@code
  * SampleSource train = Datasets.open(Path.of("/data/train"));
@@ -80,7 +90,10 @@ public final class DataNode implements AutoCloseable {
   private final GlobalTrafficShapingHandler shaper;
   private final ChannelGroup channels = new DefaultChannelGroup("stoker-node", GlobalEventExecutor.INSTANCE);
   private final AtomicBoolean closed = new AtomicBoolean();
-  private Channel server;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  /** Completes when the first {@link #drain} is over. */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private volatile Channel server;
 
   private DataNode(DataNodeConfig config, NodeContext context, ExecutorService pool) {
     this.config = config;
@@ -258,6 +271,101 @@ public final class DataNode implements AutoCloseable {
   /** Counters for tests. */
   NodeContext.Stats stats() {
     return context.stats();
+  }
+
+  /**
+   * Whether the node takes work: it listens, its dataset is open (a node exists only once it is),
+   * and it is neither {@linkplain #drain draining} nor closed. This is what a readiness probe
+   * ({@code /readyz} of {@code stoker serve --admin-port}) reports.
+   *
+   * <pre>{@code
+   * int status = node.isReady() ? 200 : 503;
+   * }</pre>
+   *
+   * @return true while the node accepts new connections and chunks
+   */
+  public boolean isReady() {
+    return !draining.get() && !closed.get();
+  }
+
+  /**
+   * Stops the node without costing its clients a sample, within {@code grace}: stops listening,
+   * sends LEAVING to every connection past its handshake (its client sends it no new chunk from
+   * then on) and closes those still in the handshake; each connection finishes the chunks it holds
+   * (a CHUNK that crossed LEAVING included) as its client's credits allow and is closed once it
+   * holds none. Connections still open when {@code grace} is over are closed then, and their
+   * clients give the chunks they did not finish to other nodes. Then the node is {@linkplain #close
+   * closed}. Blocks until all of that is done; a second call waits for the first. {@link #close()}
+   * from another thread (a second signal) ends the wait at once.
+   *
+   * <pre>{@code
+   * // on SIGTERM (stoker serve does this):
+   * node.drain(Duration.ofSeconds(30));      // returns when every connection is done, 30 s at most
+   * }</pre>
+   *
+   * @param grace how long connections may take to finish their chunks, not negative
+   * @throws IllegalArgumentException naming {@code grace} if it is negative
+   */
+  public void drain(Duration grace) {
+    Checks.notNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace: must not be negative, got " + grace);
+    }
+    if (!draining.compareAndSet(false, true)) {
+      drained.join();
+      return;
+    }
+    try {
+      drainWithin(grace);
+    } finally {
+      close();
+      drained.complete(null);
+    }
+  }
+
+  private void drainWithin(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    context.stats().draining = true;
+    Channel listening = server;
+    if (listening != null) {
+      listening.close().awaitUninterruptibly();
+    }
+    int graceMillis = (int) Math.min(Integer.MAX_VALUE, grace.toMillis());
+    List<Channel> connections = connections();
+    log.info("draining {} connections within {} ms", connections.size(), graceMillis);
+    for (Channel channel : connections) {
+      ChannelHandlerContext ctx = channel.pipeline().context("node");
+      if (ctx != null && ctx.handler() instanceof NodeHandler handler) {
+        try {
+          ctx.executor().execute(() -> handler.drain(ctx, graceMillis));
+        } catch (RejectedExecutionException e) { // closed meanwhile
+          channel.close();
+        }
+      } else {
+        channel.close(); // not initialised yet: it would have been closed on becoming active
+      }
+    }
+    for (List<Channel> open = connections(); !open.isEmpty(); open = connections()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        log.warn("drain: grace of {} ms over, closing {} connections with unfinished chunks", graceMillis,
+            open.size());
+        return;
+      }
+      open.getFirst().closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+    }
+    log.info("drained: every connection finished its chunks");
+  }
+
+  /** The open connections (the listening channel left out). */
+  private List<Channel> connections() {
+    List<Channel> open = new ArrayList<>();
+    for (Channel channel : channels) {
+      if (channel != server && channel.isOpen()) {
+        open.add(channel);
+      }
+    }
+    return open;
   }
 
   /**

@@ -69,6 +69,11 @@ record NodeContext(SampleSource source, String identity, byte[] token, PlanMaker
     final AtomicInteger preAuth = new AtomicInteger();
     /** The node's meters (connections, chunks, samples, failures, bytes, auth failures). */
     final NodeMeters meters;
+    /**
+     * The node is draining ({@link DataNode#drain}): a connection that becomes active from now on
+     * is closed at once, before its handshake.
+     */
+    volatile boolean draining;
 
     /** Counters with meters nobody reads (tests that build a context by hand). */
     Stats() {

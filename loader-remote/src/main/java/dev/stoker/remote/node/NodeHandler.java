@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * connection stays unwritable (samples are waiting in its outbound buffer) for
  * {@link #STALL_TIMEOUT_SECONDS}, it is closed with a logged reason. A client that merely grants no
  * credits (a paused trainer) has nothing waiting and is never closed for it.
+ *
+ * <p><b>Draining.</b> When the node drains ({@link DataNode#drain}), {@link #drain} is called on
+ * each connection's event loop: a READY connection gets LEAVING and closes once its chunks are done
+ * (see {@link NodeSession}); a connection still in the handshake, or one that becomes active while
+ * the node drains, is closed at once (its client connects to another node).
  */
 final class NodeHandler extends SimpleChannelInboundHandler<Message> {
   static final long STALL_TIMEOUT_SECONDS = 60;
@@ -72,6 +77,11 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ctx.fireChannelActive();
+    if (node.stats().draining) {
+      log.debug("peer {}: the node is draining, closing", peer(ctx));
+      close(ctx);
+      return;
+    }
     if (!node.admit()) {
       fail(ctx, Error.PROTOCOL, "the node has " + node.limits().maxPreAuthConnections()
           + " connections in the handshake already, try again later");
@@ -179,6 +189,24 @@ final class NodeHandler extends SimpleChannelInboundHandler<Message> {
       case Credit credit -> session.credit(credit.credits());
       case Cancel cancel -> session.cancel(cancel.chunkId());
       default -> throw new ProtocolException("unexpected " + name(message) + " from a client after READY");
+    }
+  }
+
+  /**
+   * The node drains: LEAVING to a READY connection, which closes once its chunks are done; a
+   * connection in the handshake is closed at once. Call on the channel's event loop.
+   *
+   * @param ctx this handler's context
+   * @param graceMillis what LEAVING says: the time left before the node closes every connection
+   */
+  void drain(ChannelHandlerContext ctx, int graceMillis) {
+    switch (state) {
+      case READY -> session.leave(graceMillis);
+      case CLOSING -> { }
+      default -> {
+        log.debug("peer {}: still in the handshake while the node drains, closing", peer(ctx));
+        close(ctx);
+      }
     }
   }
 

@@ -5,12 +5,14 @@ import dev.stoker.pipeline.SampleMaker;
 import dev.stoker.remote.protocol.Message.Chunk;
 import dev.stoker.remote.protocol.Message.ChunkDone;
 import dev.stoker.remote.protocol.Message.Failed;
+import dev.stoker.remote.protocol.Message.Leaving;
 import dev.stoker.remote.protocol.Message.Sample;
 import dev.stoker.remote.protocol.Message;
 import dev.stoker.remote.protocol.Protocol;
 import dev.stoker.remote.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
@@ -53,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * already started are still sent (each used its credit; the client discards them), then
  * CHUNK_DONE, which therefore always means "nothing more will come for this chunk". A Cancel for a
  * chunk that is unknown or already done is ignored.
+ *
+ * <p><b>Leaving.</b> When the node drains, {@link #leave} sends LEAVING. The session goes on as
+ * before: it finishes the chunks it holds, a CHUNK that crossed LEAVING on the wire included, as
+ * the credits allow; once it holds no chunk (every CHUNK_DONE written) it closes the connection
+ * after the last frame is out. The node closes whatever is left at the end of its grace period.
  */
 final class NodeSession {
   private static final Logger log = LoggerFactory.getLogger(NodeSession.class);
@@ -106,6 +113,12 @@ final class NodeSession {
   /** Indices held over the unfinished chunks. */
   private long heldIndices;
   private boolean closed;
+  /** LEAVING was sent: the connection closes once no chunk is held. */
+  private boolean leaving;
+  /** Chunks whose CHUNK_DONE was written after LEAVING. */
+  private int doneWhileLeaving;
+  /** The last frame written, or null: the close waits for it. */
+  private ChannelFuture lastWrite;
 
   NodeSession(ChannelHandlerContext ctx, SampleMaker maker, NodeContext node) {
     this(ctx, maker, node, Protocol.ENCODING_RAW);
@@ -127,6 +140,9 @@ final class NodeSession {
    * @throws ProtocolException if its id is in progress already or an index is outside the dataset
    */
   void chunk(Chunk chunk) {
+    if (closed) { // drained and closing: the client gives a chunk sent now to another node
+      return;
+    }
     if (open.containsKey(chunk.chunkId())) {
       throw new ProtocolException("chunk " + chunk.chunkId() + " is already in progress on this connection");
     }
@@ -160,6 +176,9 @@ final class NodeSession {
 
   /** Adds credits and starts what they allow. */
   void credit(int granted) {
+    if (closed) {
+      return;
+    }
     if (credits + granted > node.limits().maxCredits()) {
       throw new ProtocolException("a credit of " + granted + " would leave " + (credits + granted)
           + " credits unused, more than this node's limit of " + node.limits().maxCredits());
@@ -170,7 +189,7 @@ final class NodeSession {
 
   /** Drops the unstarted positions of chunk {@code chunkId} (see the class documentation). */
   void cancel(int chunkId) {
-    Work work = open.get(chunkId);
+    Work work = closed ? null : open.get(chunkId);
     if (work != null) {
       work.end = work.next;
       pump();
@@ -180,6 +199,41 @@ final class NodeSession {
   /** Starts more work if the channel became writable again. */
   void writabilityChanged() {
     pump();
+  }
+
+  /**
+   * The node drains: sends {@code Leaving(graceMillis)} and, from now on, closes the connection as
+   * soon as it holds no chunk (at once if it holds none). Idempotent.
+   */
+  void leave(int graceMillis) {
+    if (closed || leaving) {
+      return;
+    }
+    leaving = true;
+    lastWrite = ctx.writeAndFlush(new Leaving(graceMillis));
+    lastWrite.addListener(CLOSE_ON_WRITE_FAILURE);
+    log.debug("peer {}: LEAVING sent, {} chunks held", ctx.channel().remoteAddress(), open.size());
+    closeIfDrained();
+  }
+
+  /** Whether LEAVING was sent on this connection. */
+  boolean leaving() {
+    return leaving;
+  }
+
+  /** Leaving and nothing held any more: closes once the last frame is out. */
+  private void closeIfDrained() {
+    if (!leaving || closed || !open.isEmpty() || !outputs.isEmpty()) {
+      return;
+    }
+    log.info("peer {}: drained ({} chunks finished after LEAVING), closing", ctx.channel().remoteAddress(),
+        doneWhileLeaving);
+    close();
+    if (lastWrite == null) {
+      ctx.close();
+    } else {
+      lastWrite.addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   /** The connection is gone: cancels what has not started and releases every result held. */
@@ -213,6 +267,7 @@ final class NodeSession {
     do {
       startAllowed();
     } while (drain() && !closed); // written samples free in-flight places: start more
+    closeIfDrained();
   }
 
   private void startAllowed() {
@@ -313,8 +368,11 @@ final class NodeSession {
       if (!(result instanceof ChunkDone)) {
         inFlight--;
         (result instanceof Failed ? node.stats().meters.decodeFailures : node.stats().meters.samples).increment();
+      } else if (leaving) {
+        doneWhileLeaving++;
       }
-      ctx.write(result).addListener(CLOSE_ON_WRITE_FAILURE);
+      lastWrite = ctx.write(result);
+      lastWrite.addListener(CLOSE_ON_WRITE_FAILURE);
       wrote = true;
     }
     if (wrote) {

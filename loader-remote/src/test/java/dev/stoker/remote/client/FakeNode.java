@@ -61,6 +61,7 @@ final class FakeNode implements AutoCloseable {
   private final AtomicInteger samples = new AtomicInteger();
   private final AtomicLong credits = new AtomicLong();
   private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger ended = new AtomicInteger();
   private final AtomicBoolean overspent = new AtomicBoolean();
   private byte[] token;
   private String identity;
@@ -247,6 +248,27 @@ final class FakeNode implements AutoCloseable {
     return overspent.get();
   }
 
+  /**
+   * Sends LEAVING on every connection past READY, as a draining node does; it goes on serving the
+   * chunks it holds (and any it is sent) and, unlike a real node, never closes a connection itself.
+   * Returns once LEAVING is written.
+   */
+  void leave(int graceMillis) {
+    for (Channel child : children) {
+      child.eventLoop().submit(() -> {
+        Session session = child.pipeline().get(Session.class);
+        if (session != null && session.maker != null) {
+          child.writeAndFlush(new Message.Leaving(graceMillis));
+        }
+      }).syncUninterruptibly();
+    }
+  }
+
+  /** Connections that ended (by the client, unless {@link #kill} or a kill-after ended them). */
+  int ended() {
+    return ended.get();
+  }
+
   /** Closes every connection and stops listening. */
   void kill() {
     Channel s = server;
@@ -357,6 +379,12 @@ final class FakeNode implements AutoCloseable {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       pump(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ended.incrementAndGet();
+      ctx.fireChannelInactive();
     }
 
     /** Sends what the credits allow, position by position, chunk after chunk. */
