@@ -1,5 +1,6 @@
 package dev.stoker.remote.client;
 
+import dev.stoker.api.LoaderException;
 import dev.stoker.remote.protocol.PeerText;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
@@ -89,6 +90,47 @@ final class DiscoveryFollower implements AutoCloseable {
       loop.execute(() -> apply.accept(answer));
     } catch (RejectedExecutionException sourceClosed) {
       // nothing to follow any more
+    }
+  }
+
+  /**
+   * The first non-empty answer of {@code discovery}, asked again every {@code pause} while it fails
+   * or names no node, for at most {@code wait} (a trainer started before its nodes are ready: a
+   * headless service names no address until one is), bounded as {@link #bounded}.
+   *
+   * @throws LoaderException with the last reason if no answer named a node within
+   *     {@code wait}, or if interrupted
+   */
+  static List<InetSocketAddress> firstAnswer(NodeDiscovery discovery, Duration wait, Duration pause) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    int lookups = 0;
+    while (true) {
+      String why;
+      lookups++;
+      try {
+        List<InetSocketAddress> found = discovery.nodes();
+        if (found != null && !found.isEmpty()) {
+          return bounded(found, discovery);
+        }
+        why = "it names no node";
+      } catch (Exception e) {
+        why = UpstreamSession.describe(e);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new LoaderException("cannot find the nodes of " + discovery.describe() + " within "
+            + wait.toMillis() + " ms (" + lookups + (lookups == 1 ? " lookup" : " lookups") + "): " + why);
+      }
+      if (lookups == 1) {
+        log.info("{}: {}; asking again every {} ms for up to {} ms", discovery.describe(), why, pause.toMillis(),
+            wait.toMillis());
+      }
+      try {
+        Thread.sleep(Math.max(1, Math.min(pause.toMillis(), TimeUnit.NANOSECONDS.toMillis(left) + 1)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LoaderException("interrupted while looking for the nodes of " + discovery.describe(), e);
+      }
     }
   }
 

@@ -127,7 +127,9 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
    * Connects to the nodes that {@code discovery} names now, as {@link #connect(List, RemoteOptions)},
    * and follows it as nodes come and go: unless it is a fixed list, it is asked again every
    * {@link RemoteOptions#rediscoverInterval()} on a background thread (a failed or empty answer
-   * leaves the nodes as they are).
+   * leaves the nodes as they are). Until its first answer names a node (a trainer started before
+   * its nodes are ready), it is asked every {@link RemoteOptions#reconnectDelay()} for up to
+   * {@link RemoteOptions#connectTimeout()}.
    *
    * <pre>{@code
    * RemoteSource remote = RemoteSource.connect(NodeDiscovery.dns("stoker-nodes", 7311), RemoteOptions.defaults());
@@ -141,17 +143,9 @@ public final class RemoteSource implements SampleSupplier, AutoCloseable {
   public static RemoteSource connect(NodeDiscovery discovery, RemoteOptions options) {
     Checks.notNull(discovery, "discovery");
     Checks.notNull(options, "options");
-    List<InetSocketAddress> found;
-    try {
-      found = discovery.nodes();
-    } catch (Exception e) {
-      throw new LoaderException("cannot find the nodes of " + discovery.describe() + ": "
-          + UpstreamSession.describe(e), e);
-    }
-    if (found == null || found.isEmpty()) {
-      throw new LoaderException(discovery.describe() + " names no node");
-    }
-    return start(discovery, DiscoveryFollower.bounded(found, discovery), options);
+    List<InetSocketAddress> found = DiscoveryFollower.firstAnswer(discovery, options.connectTimeout(),
+        options.reconnectDelay());
+    return start(discovery, found, options);
   }
 
   private static RemoteSource start(NodeDiscovery discovery, List<InetSocketAddress> found, RemoteOptions options) {
