@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -134,45 +135,41 @@ final class MetricsOptions {
     /** 200 {@code ok} or 503 {@code not ready}, as plain text; only the exact path. */
     private static void probe(HttpExchange exchange, boolean ok) throws IOException {
       try (exchange) {
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
-        if (!path.equals(exchange.getHttpContext().getPath())) {
+        if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
           exchange.sendResponseHeaders(404, -1);
           return;
         }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-          exchange.sendResponseHeaders(405, -1);
-          return;
-        }
-        byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.US_ASCII);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        boolean head = method.equals("HEAD");
-        exchange.sendResponseHeaders(ok ? 200 : 503, head ? -1 : body.length);
-        if (!head) {
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        }
+        answer(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", () -> ok ? "ok\n" : "not ready\n");
       }
     }
 
     private static void scrape(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
       try (exchange) {
-        if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-          exchange.sendResponseHeaders(405, -1);
-          return;
-        }
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(200, head ? -1 : body.length);
-        if (!head) {
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        }
+        answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry::scrape);
       } catch (UncheckedIOException e) {
         throw e.getCause();
+      }
+    }
+
+    /**
+     * Answers GET (with {@code body}) or HEAD (without) with {@code status}; any other method gets
+     * 405, and {@code body} is not made.
+     */
+    private static void answer(HttpExchange exchange, int status, String contentType, Supplier<String> body)
+        throws IOException {
+      String method = exchange.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      boolean head = method.equals("HEAD");
+      exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+      if (!head) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
       }
     }
 
