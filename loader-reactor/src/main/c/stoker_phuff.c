@@ -36,6 +36,9 @@
 
 #include <jpeglib.h>
 #include <jpegint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define LUT_BITS 10
 #define LUT_SIZE (1 << LUT_BITS)
@@ -71,6 +74,9 @@ typedef struct {
   int last_dc[MAX_COMPS_IN_SCAN];
   unsigned int restarts_to_go;
   int next_rst;
+  uint64_t band_natural;  /* coefficients Ss..Se of the scan, as bits in natural order */
+  uint64_t band_zigzag;   /* the same in zigzag order */
+  uint8_t zigzag_of[64];  /* natural position -> zigzag index */
 } ph_state;
 
 __attribute__((noreturn)) static void give_up(j_decompress_ptr cinfo, const char *why) {
@@ -242,20 +248,48 @@ static inline void ac_first(j_decompress_ptr cinfo, ph_state *st, ph_bits *b, JC
   }
 }
 
-/* Correction bits for the nonzero coefficients at k..Se (refine scans, after an EOB). */
-static inline void ac_refine_rest(ph_bits *b, JCOEF *blk, int k, int Se, int p1) {
-  for (; k <= Se; k++) {
-    JCOEF *c = &blk[jpeg_natural_order[k]];
-    if (*c == 0) continue;
-    if (b->bits < 1) refill(b);
-    if (get(b, 1) && (*c & p1) == 0) *c = (JCOEF) (*c >= 0 ? *c + p1 : *c - p1);
+/* The block's nonzero coefficients in the band, as bits in zigzag order (bit k: coefficient k). */
+static inline uint64_t nonzero_in_band(const ph_state *st, const JCOEF *blk) {
+  uint64_t zero = 0; /* natural order */
+#ifdef __SSE2__
+  __m128i z = _mm_setzero_si128();
+  for (int i = 0; i < 4; i++) {
+    __m128i a = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *) (blk + 16 * i)), z);
+    __m128i c = _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *) (blk + 16 * i + 8)), z);
+    zero |= (uint64_t) (uint16_t) _mm_movemask_epi8(_mm_packs_epi16(a, c)) << (16 * i);
+  }
+#else
+  for (int i = 0; i < 64; i++) zero |= (uint64_t) (blk[i] == 0) << i;
+#endif
+  uint64_t nat = ~zero & st->band_natural, zz = 0;
+  while (nat) {
+    zz |= 1ull << st->zigzag_of[__builtin_ctzll(nat)];
+    nat &= nat - 1;
+  }
+  return zz;
+}
+
+/* Correction bits for the coefficients of m (zigzag bits), in order (T.81 G.1.2.3). */
+static inline void correct(ph_bits *b, JCOEF *blk, uint64_t m, int p1) {
+  while (m) {
+    if (b->bits < 32) refill(b);
+    for (int i = 0; i < 32 && m; i++, m &= m - 1) { /* without branches on the (random) bits */
+      int pos = jpeg_natural_order[__builtin_ctzll(m)], c = blk[pos];
+      int add = (int) (b->bb >> 63) & ((c & p1) == 0);
+      skip(b, 1);
+      blk[pos] = (JCOEF) (c + ((c >> 31) | 1) * (p1 & -add)); /* |c| grows by p1 */
+    }
   }
 }
 
+static inline uint64_t from_bit(int k) { return k >= 64 ? 0 : ~0ull << k; }
+
 static inline void ac_refine(j_decompress_ptr cinfo, ph_state *st, ph_bits *b, JCOEF *blk) {
-  int k = cinfo->Ss, Se = cinfo->Se, p1 = 1 << cinfo->Al;
+  int k = cinfo->Ss, p1 = 1 << cinfo->Al;
+  uint64_t nz = nonzero_in_band(st, blk); /* the new nonzero ones lie behind k: never looked at again */
   if (st->eobrun == 0) {
-    for (; k <= Se; k++) {
+    uint64_t zeros = ~nz & st->band_zigzag;
+    for (;;) {
       if (b->bits < 32) refill(b);
       int sym = decode(cinfo, b, st->scan_ac), r = sym >> 4, s = sym & 15, v = 0;
       if (s) {
@@ -265,23 +299,20 @@ static inline void ac_refine(j_decompress_ptr cinfo, ph_state *st, ph_bits *b, J
         st->eobrun = (1u << r) + (r ? get(b, r) : 0);
         break;
       }
-      /* Pass r zero coefficients (and the nonzero ones among them, with their correction bits),
-       * stopping at the zero one that becomes v. */
-      for (;; k++) {
-        if (k > Se) give_up(cinfo, "AC refinement run past the band");
-        JCOEF *c = &blk[jpeg_natural_order[k]];
-        if (*c != 0) {
-          if (b->bits < 1) refill(b);
-          if (get(b, 1) && (*c & p1) == 0) *c = (JCOEF) (*c >= 0 ? *c + p1 : *c - p1);
-        } else if (--r < 0) {
-          break;
-        }
-      }
-      if (v) blk[jpeg_natural_order[k]] = (JCOEF) v;
+      /* Pass r zero coefficients (correcting the nonzero ones among them), stopping at the next
+       * zero one, which becomes v. */
+      uint64_t z = zeros & from_bit(k);
+      for (; r > 0 && z; r--) z &= z - 1;
+      if (z == 0) give_up(cinfo, "AC refinement run past the band");
+      int at = __builtin_ctzll(z);
+      correct(b, blk, nz & from_bit(k) & ~from_bit(at), p1);
+      if (v) blk[jpeg_natural_order[at]] = (JCOEF) v;
+      k = at + 1;
+      if (k > cinfo->Se) break;
     }
   }
   if (st->eobrun > 0) {
-    ac_refine_rest(b, blk, k, Se, p1);
+    correct(b, blk, nz & from_bit(k), p1);
     st->eobrun--;
   }
 }
@@ -466,6 +497,12 @@ static void scan_setup(j_decompress_ptr cinfo, ph_state *st) {
   st->restarts_to_go = cinfo->restart_interval;
   st->next_rst = cinfo->marker->next_restart_num;
   st->pub.insufficient_data = FALSE;
+  st->band_natural = 0;
+  st->band_zigzag = 0;
+  for (int k = cinfo->Ss; k <= cinfo->Se && k < DCTSIZE2; k++) {
+    st->band_natural |= 1ull << jpeg_natural_order[k];
+    st->band_zigzag |= 1ull << k;
+  }
 }
 
 static void phuff_start_pass(j_decompress_ptr cinfo) {
@@ -491,6 +528,7 @@ int stoker_phuff_install(j_decompress_ptr cinfo, stoker_phuff_link *link) {
   st->pub.decode_mcu = phuff_decode_mcu;
   st->lib = cinfo->entropy;
   st->link = link;
+  for (int k = 0; k < DCTSIZE2; k++) st->zigzag_of[jpeg_natural_order[k] & 63] = (uint8_t) k;
   cinfo->entropy = &st->pub;
   cinfo->coef->consume_data = phuff_consume;
   cinfo->inputctl->consume_input = phuff_consume;
