@@ -273,19 +273,21 @@ static inline uint64_t nonzero_in_band(const ph_state *st, const JCOEF *blk) {
 static inline void correct(ph_bits *b, JCOEF *blk, uint64_t m, int p1) {
   while (m) {
     if (b->bits < 32) refill(b);
-    for (int i = 0; i < 32 && m; i++, m &= m - 1) { /* without branches on the (random) bits */
+    uint64_t bits = b->bb; /* the next bits, one per coefficient of m, taken 32 at a time */
+    int n = 0;
+    for (; n < 32 && m; n++, m &= m - 1, bits <<= 1) { /* without branches on the (random) bits */
       int pos = jpeg_natural_order[__builtin_ctzll(m)], c = blk[pos];
-      int add = (int) (b->bb >> 63) & ((c & p1) == 0);
-      skip(b, 1);
+      int add = (int) (bits >> 63) & ((c & p1) == 0);
       blk[pos] = (JCOEF) (c + ((c >> 31) | 1) * (p1 & -add)); /* |c| grows by p1 */
     }
+    skip(b, n);
   }
 }
 
 static inline uint64_t from_bit(int k) { return k >= 64 ? 0 : ~0ull << k; }
 
 static inline void ac_refine(j_decompress_ptr cinfo, ph_state *st, ph_bits *b, JCOEF *blk) {
-  int k = cinfo->Ss, p1 = 1 << cinfo->Al;
+  int k = cinfo->Ss, Se = cinfo->Se, p1 = 1 << cinfo->Al;
   uint64_t nz = nonzero_in_band(st, blk); /* the new nonzero ones lie behind k: never looked at again */
   if (st->eobrun == 0) {
     uint64_t zeros = ~nz & st->band_zigzag;
@@ -301,14 +303,20 @@ static inline void ac_refine(j_decompress_ptr cinfo, ph_state *st, ph_bits *b, J
       }
       /* Pass r zero coefficients (correcting the nonzero ones among them), stopping at the next
        * zero one, which becomes v. */
-      uint64_t z = zeros & from_bit(k);
-      for (; r > 0 && z; r--) z &= z - 1;
-      if (z == 0) give_up(cinfo, "AC refinement run past the band");
-      int at = __builtin_ctzll(z);
-      correct(b, blk, nz & from_bit(k) & ~from_bit(at), p1);
+      int at = k + r;
+      uint64_t passed = nz & from_bit(k) & ~from_bit(at + 1);
+      if (passed) { /* nonzero ones among them: the (r + 1)th zero one lies further */
+        uint64_t z = zeros & from_bit(k);
+        for (; r > 0 && z; r--) z &= z - 1;
+        if (z == 0) give_up(cinfo, "AC refinement run past the band");
+        at = __builtin_ctzll(z);
+        correct(b, blk, nz & from_bit(k) & ~from_bit(at), p1);
+      } else if (at > Se) {
+        give_up(cinfo, "AC refinement run past the band");
+      }
       if (v) blk[jpeg_natural_order[at]] = (JCOEF) v;
       k = at + 1;
-      if (k > cinfo->Se) break;
+      if (k > Se) break;
     }
   }
   if (st->eobrun > 0) {
