@@ -90,13 +90,13 @@ __attribute__((noreturn)) static void give_up(j_decompress_ptr cinfo, const char
 static int extend(uint32_t v, int s) { return v < (1u << (s - 1)) ? (int) v - (1 << s) + 1 : (int) v; }
 
 /* Derives t from libjpeg's table (already validated by libjpeg's start_pass); 0 if invalid. */
-static int build_table(ph_table *t, const JHUFF_TBL *h, int ac_first, int Al) {
+static int build_table(ph_table *t, const JHUFF_TBL *h, int ac_first, int ac_refine, int Al) {
   int count = 0;
   for (int l = 1; l <= 16; l++) count += h->bits[l];
   if (count > 256) return 0;
   memcpy(t->vals, h->huffval, (size_t) count);
   memset(t->fast, 0, sizeof t->fast);
-  if (ac_first) memset(t->ac, 0, sizeof t->ac);
+  if (ac_first || ac_refine) memset(t->ac, 0, sizeof t->ac);
   uint32_t code = 0;
   int p = 0;
   for (int l = 1; l <= 16; l++) {
@@ -111,6 +111,9 @@ static int build_table(ph_table *t, const JHUFF_TBL *h, int ac_first, int Al) {
       for (uint32_t j = 0; j < (1u << span); j++) {
         t->fast[first + j] = (uint16_t) (l << 8 | sym);
         int s = sym & 15;
+        if (ac_refine && s == 1 && l + 1 <= LUT_BITS) { /* the symbol and its sign bit */
+          t->ac[first + j] = (j >> (span - 1) & 1) << 16 | AC_FAST | (uint32_t) (sym >> 4) << 8 | (uint32_t) (l + 1);
+        }
         if (!ac_first || s == 0 || l + s > LUT_BITS) continue;
         int v = extend(j >> (span - s) & ((1u << s) - 1), s);
         uint16_t coef = (uint16_t) (int16_t) (int) ((unsigned) v << Al);
@@ -131,7 +134,7 @@ static const ph_table *table_for(j_decompress_ptr cinfo, ph_state *st, int dc, i
   if (*slot == NULL) {
     *slot = (*cinfo->mem->alloc_small)((j_common_ptr) cinfo, JPOOL_IMAGE, sizeof(ph_table));
   }
-  if (!build_table(*slot, h, !dc && cinfo->Ah == 0, Al)) give_up(cinfo, "invalid Huffman table");
+  if (!build_table(*slot, h, !dc && cinfo->Ah == 0, !dc && cinfo->Ah != 0, Al)) give_up(cinfo, "invalid Huffman table");
   return *slot;
 }
 
@@ -293,13 +296,22 @@ static inline void ac_refine(j_decompress_ptr cinfo, ph_state *st, ph_bits *b, J
     uint64_t zeros = ~nz & st->band_zigzag;
     for (;;) {
       if (b->bits < 32) refill(b);
-      int sym = decode(cinfo, b, st->scan_ac), r = sym >> 4, s = sym & 15, v = 0;
-      if (s) {
-        if (s != 1) give_up(cinfo, "refinement coefficient of size other than 1");
-        v = get(b, 1) ? p1 : -p1;
-      } else if (r != 15) {
-        st->eobrun = (1u << r) + (r ? get(b, r) : 0);
-        break;
+      uint32_t e = st->scan_ac->ac[peek(b, LUT_BITS)];
+      int r, v = 0;
+      if (e & AC_FAST) { /* a new coefficient of size 1 */
+        skip(b, (int) (e & 255));
+        r = (int) (e >> 8 & 15);
+        v = e >> 16 ? p1 : -p1;
+      } else {
+        int sym = decode(cinfo, b, st->scan_ac), s = sym & 15;
+        r = sym >> 4;
+        if (s) {
+          if (s != 1) give_up(cinfo, "refinement coefficient of size other than 1");
+          v = get(b, 1) ? p1 : -p1;
+        } else if (r != 15) {
+          st->eobrun = (1u << r) + (r ? get(b, r) : 0);
+          break;
+        }
       }
       /* Pass r zero coefficients (correcting the nonzero ones among them), stopping at the next
        * zero one, which becomes v. */
