@@ -195,6 +195,31 @@ class NativeProgressiveEntropyTest {
     assertThat(fallback.message()).isEqualTo(decode(truncated, Region.full(size[0], size[1]), 1, LIBJPEG).message());
   }
 
+  @Test
+  void decode_restartMarkerOutOfOrder_libjpegOutcomeAndFastDecoderGivesUp() {
+    byte[] jpeg = resource("420big-approx-r3B.jpg");
+    int[] size = size(jpeg);
+    Region full = Region.full(size[0], size[1]);
+    int changed = 0;
+    for (int i = firstScanData(jpeg); i + 1 < jpeg.length && changed < 3; i++) {
+      int code = jpeg[i + 1] & 0xFF;
+      if ((jpeg[i] & 0xFF) == 0xFF && code >= 0xD0 && code <= 0xD7 && i % 3 == 0) {
+        byte[] damaged = jpeg.clone();
+        damaged[i + 1] = (byte) (0xD0 + (code - 0xD0 + 1) % 8); // the next number instead
+        changed++;
+        for (int strict : new int[] {0, STRICT}) {
+          Outcome ours = decode(damaged, full, 1, strict);
+          Outcome libjpeg = decode(damaged, full, 1, strict | LIBJPEG);
+          assertThat(ours.toString()).isEqualTo(libjpeg.toString());
+          assertThat(ours.rgb()).isEqualTo(libjpeg.rgb());
+          assertThat(decode(damaged, full, 1, strict | FAST_ONLY).message())
+              .contains("restart marker missing or out of order");
+        }
+      }
+    }
+    assertThat(changed).isEqualTo(3);
+  }
+
   /** The offset of the first scan's entropy-coded data. */
   private static int firstScanData(byte[] jpeg) {
     for (int i = 2; i + 3 < jpeg.length; ) {
