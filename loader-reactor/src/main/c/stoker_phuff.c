@@ -36,22 +36,10 @@
 
 #include <jpeglib.h>
 #include <jpegint.h>
+#include "stoker_phuff.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-
-#define LUT_BITS 10
-#define LUT_SIZE (1 << LUT_BITS)
-#define AC_FAST 0x1000u /* ac[] entry flag: a whole coefficient (code, run, value) */
-
-/* One Huffman table, derived for decoding. */
-typedef struct {
-  uint16_t fast[LUT_SIZE]; /* next LUT_BITS bits -> (code length << 8) | symbol; 0: longer code */
-  int32_t maxcode[18];     /* largest code of each length, -1 where none (T.81 F.2.2.3) */
-  int32_t valoff[18];      /* index in vals of the first code of each length, less that code */
-  uint8_t vals[256];
-  uint32_t ac[LUT_SIZE];   /* AC first: coefficient << 16 | AC_FAST | run << 8 | bits, else 0 */
-} ph_table;
 
 /* The bit reader: MSB-first 64-bit buffer; after a marker or the data's end, zero bits. */
 typedef struct {
@@ -89,43 +77,6 @@ __attribute__((noreturn)) static void give_up(j_decompress_ptr cinfo, const char
 
 static int extend(uint32_t v, int s) { return v < (1u << (s - 1)) ? (int) v - (1 << s) + 1 : (int) v; }
 
-/* Derives t from libjpeg's table (already validated by libjpeg's start_pass); 0 if invalid. */
-static int build_table(ph_table *t, const JHUFF_TBL *h, int ac_first, int ac_refine, int Al) {
-  int count = 0;
-  for (int l = 1; l <= 16; l++) count += h->bits[l];
-  if (count > 256) return 0;
-  memcpy(t->vals, h->huffval, (size_t) count);
-  memset(t->fast, 0, sizeof t->fast);
-  if (ac_first || ac_refine) memset(t->ac, 0, sizeof t->ac);
-  uint32_t code = 0;
-  int p = 0;
-  for (int l = 1; l <= 16; l++) {
-    int n = h->bits[l];
-    t->valoff[l] = p - (int32_t) code;
-    t->maxcode[l] = n > 0 ? (int32_t) (code + n - 1) : -1;
-    for (int i = 0; i < n; i++, p++, code++) {
-      if (code >= (1u << l)) return 0; /* not a prefix code (libjpeg ERREXITs first) */
-      if (l > LUT_BITS) continue;
-      int sym = t->vals[p], span = LUT_BITS - l;
-      uint32_t first = code << span;
-      for (uint32_t j = 0; j < (1u << span); j++) {
-        t->fast[first + j] = (uint16_t) (l << 8 | sym);
-        int s = sym & 15;
-        if (ac_refine && s == 1 && l + 1 <= LUT_BITS) { /* the symbol and its sign bit */
-          t->ac[first + j] = (j >> (span - 1) & 1) << 16 | AC_FAST | (uint32_t) (sym >> 4) << 8 | (uint32_t) (l + 1);
-        }
-        if (!ac_first || s == 0 || l + s > LUT_BITS) continue;
-        int v = extend(j >> (span - s) & ((1u << s) - 1), s);
-        uint16_t coef = (uint16_t) (int16_t) (int) ((unsigned) v << Al);
-        t->ac[first + j] = (uint32_t) coef << 16 | AC_FAST | (uint32_t) (sym >> 4) << 8 | (uint32_t) (l + s);
-      }
-    }
-    code <<= 1;
-  }
-  t->maxcode[17] = INT32_MAX; /* unused: decode stops at 16 */
-  return 1;
-}
-
 static const ph_table *table_for(j_decompress_ptr cinfo, ph_state *st, int dc, int no, int Al) {
   if (no < 0 || no >= NUM_HUFF_TBLS) give_up(cinfo, "no such Huffman table");
   JHUFF_TBL *h = dc ? cinfo->dc_huff_tbl_ptrs[no] : cinfo->ac_huff_tbl_ptrs[no];
@@ -134,7 +85,7 @@ static const ph_table *table_for(j_decompress_ptr cinfo, ph_state *st, int dc, i
   if (*slot == NULL) {
     *slot = (*cinfo->mem->alloc_small)((j_common_ptr) cinfo, JPOOL_IMAGE, sizeof(ph_table));
   }
-  if (!build_table(*slot, h, !dc && cinfo->Ah == 0, !dc && cinfo->Ah != 0, Al)) give_up(cinfo, "invalid Huffman table");
+  if (!stoker_phuff_table(*slot, h, !dc && cinfo->Ah == 0, !dc && cinfo->Ah != 0, Al)) give_up(cinfo, "invalid Huffman table");
   return *slot;
 }
 
