@@ -14,6 +14,8 @@
  * - A region is decoded without touching more of the file than needed: JPEG crops to iMCU
  *   columns (jpeg_crop_scanline), skips the rows above (jpeg_skip_scanlines) and stops after
  *   the rows below; PNG stops reading after the last needed row (non-interlaced files).
+ * - Progressive Huffman files are entropy-decoded by stoker_phuff.c (installed at the first
+ *   progress call; it gives up to libjpeg's decoder on anything but clean data).
  */
 #include "stoker_internal.h"
 
