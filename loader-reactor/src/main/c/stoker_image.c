@@ -14,6 +14,8 @@
  * - A region is decoded without touching more of the file than needed: JPEG crops to iMCU
  *   columns (jpeg_crop_scanline), skips the rows above (jpeg_skip_scanlines) and stops after
  *   the rows below; PNG stops reading after the last needed row (non-interlaced files).
+ * - Progressive Huffman files are entropy-decoded by stoker_phuff.c (installed at the first
+ *   progress call; it gives up to libjpeg's decoder on anything but clean data).
  */
 #include "stoker_internal.h"
 
@@ -164,7 +166,11 @@ typedef struct {
   int64_t max_memory;  /* > 0: libjpeg's max_memory_to_use, for the message */
   int32_t limit;       /* set when a longjmp is for a limit, not for corrupt data */
   int32_t keep_rows;   /* > 0: a multi-scan file's scans need only iMCU rows < keep_rows (+ margin) */
-  int32_t skipped_scan; /* the scan whose rest skip_scan_rest skipped last; 0: none */
+  int32_t fast;        /* progressive Huffman: stoker_phuff.c's decoder, installed at the first
+                          progress call (unless STOKER_DECODE_JPEG_LIBJPEG_ENTROPY) */
+  int32_t no_fallback; /* STOKER_DECODE_JPEG_NO_FALLBACK */
+  int32_t installed;   /* stoker_phuff.c's decoder is in place (and cuts the scans itself) */
+  stoker_phuff_link phuff; /* its link; phuff.skipped_scan: the scan whose rest was skipped last */
 } jpeg_ctx;
 
 static void jpeg_on_error(j_common_ptr cinfo) {
@@ -200,7 +206,7 @@ static void jpeg_on_error(j_common_ptr cinfo) {
  * down (jdcoefct.c, decompress_smooth_data); such a file is decoded again without skipping
  * (may_smooth), so its bytes do not change either.
  */
-static int32_t last_row_needed(j_decompress_ptr d, int32_t keep_rows) {
+int32_t stoker_last_row_needed(j_decompress_ptr d, int32_t keep_rows) {
   int32_t last = keep_rows - 1;
   for (int i = 0; i < d->comps_in_scan; i++) {
     if (d->cur_comp_info[i]->v_samp_factor < d->max_v_samp_factor) return last + 1;
@@ -245,7 +251,7 @@ static int skip_scan_rest(j_decompress_ptr d) {
 }
 
 /* libjpeg calls this between units of input (an iMCU row or a marker): stop after max_scans;
- * skip the rest of a multi-scan file's scan below the region (see last_row_needed). */
+ * skip the rest of a multi-scan file's scan below the region (see stoker_last_row_needed). */
 static void jpeg_on_progress(j_common_ptr cinfo) {
   jpeg_ctx *c = (jpeg_ctx *) cinfo->err;
   j_decompress_ptr d = (j_decompress_ptr) cinfo;
@@ -254,16 +260,25 @@ static void jpeg_on_progress(j_common_ptr cinfo) {
     c->limit = 1;
     longjmp(c->jump, 1);
   }
-  if (c->keep_rows <= 0) return;
+  if (c->fast && !c->installed) {
+    /* The first call: libjpeg has built its modules and set up scan 1, whose data is next. */
+    c->fast = 0;
+    c->installed = stoker_phuff_install(d, &c->phuff);
+    if (!c->installed && c->no_fallback && d->progressive_mode && !d->arith_code) {
+      c->phuff.why = "not installed";
+      longjmp(c->jump, 1);
+    }
+  }
+  if (c->keep_rows <= 0 || c->installed) return;
   int32_t row = (int32_t) d->input_iMCU_row, rows = (int32_t) d->total_iMCU_rows;
-  if (c->skipped_scan == d->input_scan_number && row >= rows) {
+  if (c->phuff.skipped_scan == d->input_scan_number && row >= rows) {
     /* Between the skipped scan and the next: the bits libjpeg dropped at its restart markers
      * would be reported as extraneous bytes at the next marker, after this scan's number. */
     d->marker->discarded_bytes = 0;
   } else if (row < rows && (d->unread_marker == 0 || is_rst(d->unread_marker)) &&
-             c->skipped_scan != d->input_scan_number &&
-             row > last_row_needed(d, c->keep_rows) && skip_scan_rest(d)) {
-    c->skipped_scan = d->input_scan_number;
+             c->phuff.skipped_scan != d->input_scan_number &&
+             row > stoker_last_row_needed(d, c->keep_rows) && skip_scan_rest(d)) {
+    c->phuff.skipped_scan = d->input_scan_number;
   }
 }
 
@@ -274,7 +289,8 @@ static void jpeg_on_message(j_common_ptr cinfo, int level) {
   /* A skipped scan's rest: the marker where data was expected, the restart markers it no longer
    * finds, bits of the skipped data decoded into rows below the region. Data before the skip
    * point had been decoded already, and warned about, when the skip happened. */
-  if (c->skipped_scan != 0 && c->skipped_scan == ((j_decompress_ptr) cinfo)->input_scan_number) return;
+  int32_t skipped = c->phuff.skipped_scan;
+  if (skipped != 0 && skipped == ((j_decompress_ptr) cinfo)->input_scan_number) return;
   c->pub.num_warnings++;
   if (c->warnings++ == 0) {
     char msg[JMSG_LENGTH_MAX];
@@ -403,18 +419,29 @@ static int crop_is_safe(j_decompress_ptr cinfo) {
 
 /* jpeg_decode_pass found that a file it skipped scans of will be block-smoothed: decode again. */
 #define AGAIN_WITHOUT_SKIPPING 1
+/* stoker_phuff.c's decoder gave up on the file: decode again with libjpeg's. */
+#define AGAIN_WITH_LIBJPEG 2
 
-static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, int may_skip) {
+static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, int may_skip,
+                                int fast) {
   struct jpeg_decompress_struct cinfo;
   jpeg_ctx c;
   uint8_t *volatile tmp = NULL;
   jpeg_ctx_init(&cinfo, &c, q->err, q->err_cap);
   c.max_scans = q->max_scans;
   c.max_memory = q->max_memory;
+  c.fast = fast;
+  c.no_fallback = (q->flags & STOKER_DECODE_JPEG_NO_FALLBACK) != 0;
+  c.phuff.jump = &c.jump;
   if (setjmp(c.jump)) {
     q->warnings = c.warnings;
     jpeg_destroy_decompress(&cinfo);
     free(tmp);
+    if (c.phuff.why != NULL && !c.limit) {
+      if (!c.no_fallback) return AGAIN_WITH_LIBJPEG;
+      set_err(q->err, q->err_cap, "the progressive Huffman decoder declined the file: %s", c.phuff.why);
+      return STOKER_E_UNSUPPORTED;
+    }
     return c.limit ? STOKER_E_LIMIT : STOKER_E_CORRUPT;
   }
   jpeg_create_decompress(&cinfo);
@@ -482,8 +509,9 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
     int32_t imcu_h = cinfo.max_v_samp_factor * cinfo.min_DCT_scaled_size;
     if (imcu_h > 0) c.keep_rows = (oy + dh - 1) / imcu_h + 1;
   }
+  c.phuff.keep_rows = c.keep_rows;
   jpeg_start_decompress(&cinfo);
-  if (c.skipped_scan != 0 && may_smooth(&cinfo)) {
+  if (c.phuff.skipped_scan != 0 && may_smooth(&cinfo)) {
     jpeg_destroy_decompress(&cinfo);
     free(tmp);
     return AGAIN_WITHOUT_SKIPPING;
@@ -560,12 +588,22 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
   return STOKER_OK;
 }
 
+/* At most three passes: skipping below the region, then not (a block-smoothed file), each with the
+ * fast progressive decoder until it gives up, then with libjpeg's. */
 static int32_t jpeg_decode(const uint8_t *data, int64_t len, request *q) {
-  int32_t status = jpeg_decode_pass(data, len, q, 1);
-  if (status != AGAIN_WITHOUT_SKIPPING) return status;
-  if (q->err != NULL && q->err_cap > 0) q->err[0] = '\0';
-  q->warnings = 0;
-  return jpeg_decode_pass(data, len, q, 0);
+  int may_skip = 1, fast = !(q->flags & STOKER_DECODE_JPEG_LIBJPEG_ENTROPY);
+  for (;;) {
+    int32_t status = jpeg_decode_pass(data, len, q, may_skip, fast);
+    if (status == AGAIN_WITHOUT_SKIPPING) {
+      may_skip = 0;
+    } else if (status == AGAIN_WITH_LIBJPEG) {
+      fast = 0;
+    } else {
+      return status;
+    }
+    if (q->err != NULL && q->err_cap > 0) q->err[0] = '\0';
+    q->warnings = 0;
+  }
 }
 
 /* ---------------------------------------------------------------- API */

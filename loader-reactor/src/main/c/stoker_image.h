@@ -45,6 +45,11 @@ extern "C" {
 #define STOKER_DECODE_PNG_LIBPNG 2 /* PNG: decode with libpng even where the fast reader could */
 #define STOKER_DECODE_PNG_NO_FALLBACK 4 /* PNG, for tests: STOKER_E_UNSUPPORTED where the libdeflate
                                            reader declines the file (or is not built in) */
+#define STOKER_DECODE_JPEG_LIBJPEG_ENTROPY 8 /* progressive JPEG: libjpeg's Huffman decoder, not
+                                                stoker_phuff.c's (tests compare) */
+#define STOKER_DECODE_JPEG_NO_FALLBACK 16 /* progressive JPEG, for tests: STOKER_E_UNSUPPORTED where
+                                             stoker_phuff.c's decoder declines the file (damaged
+                                             data) instead of decoding it again with libjpeg's */
 
 /*
  * Which reader decodes PNGs: "libdeflate" where the library was built with libdeflate (a reader of
