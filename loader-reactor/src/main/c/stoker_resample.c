@@ -168,9 +168,9 @@ static void narrow(const int32_t *acc, int32_t bytes, uint8_t *dst) {
  * integer sums as weigh_rows, so the same bytes. The pairs are set up once per call, for at most
  * 2 * MAX_PAIRS taps (weigh_narrow gives longer filters to weigh_rows).
  */
-__attribute__((target("avx2")))
-static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
-                              const int32_t *weights, int32_t bytes, uint8_t *dst) {
+__attribute__((target("avx2"), always_inline))
+static inline void weigh_narrow_body(const uint8_t *src, int64_t src_stride, int32_t n,
+                                     const int32_t *weights, int32_t bytes, uint8_t *dst) {
   /* The taps' (w_k, w_k+1) pairs and second rows, set up once for every 16 bytes: an odd last tap
    * pairs with its own row at weight 0 (the same sum, and no read past the rows given). */
   __m256i pairs[MAX_PAIRS];
@@ -224,6 +224,21 @@ static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
     int32_t sum = ROUND;
     for (int32_t k = 0; k < n; k++) sum += src[k * src_stride + i] * weights[k];
     dst[i] = (uint8_t) (sum >> BITS);
+  }
+}
+
+/* weigh_narrow_body with the common tap counts as constants, so that the compiler unrolls the
+ * taps' loop and keeps the pairs in registers; the same code, so the same sums. */
+__attribute__((target("avx2")))
+static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
+                              const int32_t *weights, int32_t bytes, uint8_t *dst) {
+  switch (n) {
+    case 2: weigh_narrow_body(src, src_stride, 2, weights, bytes, dst); break;
+    case 3: weigh_narrow_body(src, src_stride, 3, weights, bytes, dst); break;
+    case 4: weigh_narrow_body(src, src_stride, 4, weights, bytes, dst); break;
+    case 5: weigh_narrow_body(src, src_stride, 5, weights, bytes, dst); break;
+    case 6: weigh_narrow_body(src, src_stride, 6, weights, bytes, dst); break;
+    default: weigh_narrow_body(src, src_stride, n, weights, bytes, dst); break;
   }
 }
 
