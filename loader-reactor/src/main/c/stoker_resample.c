@@ -11,6 +11,7 @@
 #include <string.h>
 #include <pthread.h>
 #include <immintrin.h>
+#include <math.h>
 
 #define API __attribute__((visibility("default")))
 #define BITS 13
@@ -23,7 +24,8 @@ typedef struct {
   size_t capacity;
 } buffer;
 
-static __thread buffer thread_scratch[3]; /* acc, mid, transposed */
+#define SCRATCH_BUFFERS 5
+static __thread buffer thread_scratch[SCRATCH_BUFFERS]; /* acc, mid, transposed, column taps, row taps */
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_key_once = PTHREAD_ONCE_INIT;
@@ -31,7 +33,7 @@ static pthread_once_t scratch_key_once = PTHREAD_ONCE_INIT;
 /* Frees a thread's scratch when the thread exits. */
 static void free_scratch(void *value) {
   buffer *buffers = value;
-  for (int i = 0; i < 3; i++) free(buffers[i].data);
+  for (int i = 0; i < SCRATCH_BUFFERS; i++) free(buffers[i].data);
 }
 
 static void create_scratch_key(void) { pthread_key_create(&scratch_key, free_scratch); }
@@ -166,9 +168,9 @@ static void narrow(const int32_t *acc, int32_t bytes, uint8_t *dst) {
  * integer sums as weigh_rows, so the same bytes. The pairs are set up once per call, for at most
  * 2 * MAX_PAIRS taps (weigh_narrow gives longer filters to weigh_rows).
  */
-__attribute__((target("avx2")))
-static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
-                              const int32_t *weights, int32_t bytes, uint8_t *dst) {
+__attribute__((target("avx2"), always_inline))
+static inline void weigh_narrow_body(const uint8_t *src, int64_t src_stride, int32_t n,
+                                     const int32_t *weights, int32_t bytes, uint8_t *dst) {
   /* The taps' (w_k, w_k+1) pairs and second rows, set up once for every 16 bytes: an odd last tap
    * pairs with its own row at weight 0 (the same sum, and no read past the rows given). */
   __m256i pairs[MAX_PAIRS];
@@ -181,7 +183,28 @@ static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
     second[p] = k + 1 < n ? src_stride : 0;
   }
   const __m256i round = _mm256_set1_epi32(ROUND);
+  const __m256i zero = _mm256_setzero_si256();
   int32_t i = 0;
+  /* 32 bytes at a time, all shuffles within 128-bit lanes: the two rows' bytes interleave, widen
+   * to 16 bits against zero, and the sums come out as 4 vectors of lane-scrambled dwords that the
+   * in-lane packs put back in order (fewer shuffles per byte than the 16-byte loop below). */
+  for (; i + 32 <= bytes; i += 32) {
+    __m256i s0 = round, s1 = round, s2 = round, s3 = round;
+    const uint8_t *a = src + i;
+    for (int32_t p = 0; p < count; p++, a += 2 * src_stride) {
+      __m256i va = _mm256_loadu_si256((const __m256i *) a);
+      __m256i vb = _mm256_loadu_si256((const __m256i *) (a + second[p]));
+      __m256i lo = _mm256_unpacklo_epi8(va, vb); /* a0 b0 .. a7 b7 | a16 b16 .. a23 b23 */
+      __m256i hi = _mm256_unpackhi_epi8(va, vb); /* a8 b8 .. a15 b15 | a24 b24 .. a31 b31 */
+      s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_unpacklo_epi8(lo, zero), pairs[p])); /* 0-3 | 16-19 */
+      s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_unpackhi_epi8(lo, zero), pairs[p])); /* 4-7 | 20-23 */
+      s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(_mm256_unpacklo_epi8(hi, zero), pairs[p])); /* 8-11 | 24-27 */
+      s3 = _mm256_add_epi32(s3, _mm256_madd_epi16(_mm256_unpackhi_epi8(hi, zero), pairs[p])); /* 12-15 | 28-31 */
+    }
+    __m256i w01 = _mm256_packs_epi32(_mm256_srai_epi32(s0, BITS), _mm256_srai_epi32(s1, BITS)); /* 0-7 | 16-23 */
+    __m256i w23 = _mm256_packs_epi32(_mm256_srai_epi32(s2, BITS), _mm256_srai_epi32(s3, BITS)); /* 8-15 | 24-31 */
+    _mm256_storeu_si256((__m256i *) (dst + i), _mm256_packus_epi16(w01, w23));
+  }
   for (; i + 16 <= bytes; i += 16) {
     __m256i lo = round, hi = round;
     const uint8_t *a = src + i;
@@ -201,6 +224,21 @@ static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
     int32_t sum = ROUND;
     for (int32_t k = 0; k < n; k++) sum += src[k * src_stride + i] * weights[k];
     dst[i] = (uint8_t) (sum >> BITS);
+  }
+}
+
+/* weigh_narrow_body with the common tap counts as constants, so that the compiler unrolls the
+ * taps' loop and keeps the pairs in registers; the same code, so the same sums. */
+__attribute__((target("avx2")))
+static void weigh_narrow_avx2(const uint8_t *src, int64_t src_stride, int32_t n,
+                              const int32_t *weights, int32_t bytes, uint8_t *dst) {
+  switch (n) {
+    case 2: weigh_narrow_body(src, src_stride, 2, weights, bytes, dst); break;
+    case 3: weigh_narrow_body(src, src_stride, 3, weights, bytes, dst); break;
+    case 4: weigh_narrow_body(src, src_stride, 4, weights, bytes, dst); break;
+    case 5: weigh_narrow_body(src, src_stride, 5, weights, bytes, dst); break;
+    case 6: weigh_narrow_body(src, src_stride, 6, weights, bytes, dst); break;
+    default: weigh_narrow_body(src, src_stride, n, weights, bytes, dst); break;
   }
 }
 
@@ -264,4 +302,159 @@ API int32_t stoker_resample(const uint8_t *src, int32_t src_width, int32_t first
     columns_to_rows(mid, mid_bytes, count, out_h, out, out_w, o, avx2);
   }
   return 0;
+}
+
+/*
+ * The filter taps, computed here next to the kernel instead of in Java: the arithmetic of the Java
+ * Resampler.Taps.build, step for step in IEEE doubles (this file is compiled as ISO C, so no
+ * multiply-add is fused, and SSE2 doubles have no excess precision), so the same taps, bit for bit.
+ */
+#define TAPS_LIMIT (1 << 30) /* offsets, spans and sizes past this go back to Java */
+#define TAPS_MAX_WEIGHTS (1 << 26) /* out_size * stride past this goes back to Java */
+
+typedef struct {
+  int32_t *start, *count, *weights;
+  int32_t stride, first, last; /* last: one past the largest start + count */
+} taps;
+
+/* floor and ceil of |v| < 2^31 (checked by the callers' bounds), exact, without libm. */
+static double floor_small(double v) {
+  double t = (double) (int64_t) v;
+  return t > v ? t - 1 : t;
+}
+
+static double ceil_small(double v) {
+  double t = (double) (int64_t) v;
+  return t < v ? t + 1 : t;
+}
+
+/* Java's Math.round of 0 <= v < 2^31: floor(v + 1/2) taken exactly (v - floor(v) is exact). */
+static int32_t round_half_up(double v) {
+  double f = floor_small(v);
+  return (int32_t) f + (v - f >= 0.5 ? 1 : 0);
+}
+
+/*
+ * Taps.build(out_size, offset, span, src_size, reverse) into the scratch b. Returns 0, or -1 where
+ * the arguments are outside these bounds (the caller then computes them in Java), -4 where memory
+ * could not be allocated.
+ */
+static int32_t build_taps(int32_t out_size, double offset, double span, int32_t src_size, int32_t reverse,
+                          buffer *b, taps *t) {
+  if (out_size < 1 || out_size > TAPS_LIMIT || src_size < 1 || src_size > TAPS_LIMIT || !isfinite(offset)
+      || !isfinite(span) || !(span > 0) || offset < -TAPS_LIMIT || offset > TAPS_LIMIT || span > TAPS_LIMIT) {
+    return -1;
+  }
+  double scale = span / out_size;
+  double support = scale > 1.0 ? scale : 1.0;
+  int64_t stride = (int64_t) ceil_small(support) * 2 + 1;
+  if ((int64_t) out_size * stride > TAPS_MAX_WEIGHTS) {
+    return -1;
+  }
+  size_t ints = (size_t) out_size * 2 + (size_t) out_size * (size_t) stride;
+  uint8_t *memory = scratch(b, ints * sizeof(int32_t) + (size_t) stride * sizeof(double));
+  if (memory == NULL) {
+    return -4;
+  }
+  t->start = (int32_t *) memory;
+  t->count = t->start + out_size;
+  t->weights = t->count + out_size;
+  double *raw = (double *) (memory + ints * sizeof(int32_t));
+  t->stride = (int32_t) stride;
+  t->first = INT32_MAX;
+  t->last = 0;
+  for (int32_t o = 0; o < out_size; o++) {
+    int32_t at = reverse ? out_size - 1 - o : o;
+    double center = offset + (o + 0.5) * scale;
+    int64_t below = (int64_t) floor_small(center - support), above = (int64_t) ceil_small(center + support);
+    int32_t lo = below > 0 ? (int32_t) (below < src_size ? below : src_size) : 0;
+    int32_t hi = above < src_size ? (int32_t) (above > 0 ? above : 0) : src_size;
+    int32_t n = 0;
+    double sum = 0;
+    for (int32_t j = lo; j < hi && n < stride; j++) {
+      double w = 1.0 - fabs(j + 0.5 - center) / support;
+      if (w > 0 || n > 0) {
+        if (n == 0) {
+          lo = j;
+        }
+        double kept = w > 0 ? w : 0.0;
+        raw[n++] = kept;
+        sum += kept;
+      }
+    }
+    while (n > 1 && raw[n - 1] == 0) {
+      n--;
+    }
+    if (n == 0 || sum == 0) {
+      int64_t c = (int64_t) floor_small(center);
+      lo = c < 0 ? 0 : c > src_size - 1 ? src_size - 1 : (int32_t) c;
+      raw[0] = 1;
+      sum = 1;
+      n = 1;
+    }
+    t->start[at] = lo;
+    t->count[at] = n;
+    int32_t *weights = t->weights + (int64_t) at * stride;
+    int32_t total = 0, largest = 0;
+    for (int32_t k = 0; k < n; k++) {
+      int32_t w = round_half_up(raw[k] / sum * (1 << BITS));
+      weights[k] = w;
+      total += w;
+      if (w > weights[largest]) {
+        largest = k;
+      }
+    }
+    weights[largest] += (1 << BITS) - total;
+    if (lo < t->first) t->first = lo;
+    if (lo + n > t->last) t->last = lo + n;
+  }
+  return 0;
+}
+
+/*
+ * The taps of one axis into the caller's arrays (start and count: out_size each; weights:
+ * out_size * stride, stride being the return value), for tests that compare them with Java's.
+ * Returns the stride, or a negative status as build_taps; nothing is written past weights_cap.
+ */
+API int32_t stoker_resample_taps(int32_t out_size, double offset, double span, int32_t src_size, int32_t reverse,
+                                 int32_t *start, int32_t *count, int32_t *weights, int64_t weights_cap) {
+  taps t;
+  int32_t status = build_taps(out_size, offset, span, src_size, reverse, &thread_scratch[3], &t);
+  if (status != 0) {
+    return status;
+  }
+  if ((int64_t) out_size * t.stride > weights_cap) {
+    return -1;
+  }
+  memcpy(start, t.start, sizeof(int32_t) * (size_t) out_size);
+  memcpy(count, t.count, sizeof(int32_t) * (size_t) out_size);
+  memcpy(weights, t.weights, sizeof(int32_t) * (size_t) out_size * (size_t) t.stride);
+  return t.stride;
+}
+
+/*
+ * Resamples the rectangle (x, y, w, h) of src (src_width x src_height packed RGB, src_bytes
+ * readable) into out (out_w x out_h packed RGB, out_bytes writable), mirrored left to right if
+ * flip and top to bottom if flip_v: the Java Resampler.resample, taps and passes, in one call.
+ * Returns 0; -1 where the arguments are outside this function's bounds (nothing written; the
+ * caller does it in Java), -4 where memory could not be allocated.
+ */
+API int32_t stoker_resample_rect(const uint8_t *src, int64_t src_bytes, int32_t src_width, int32_t src_height,
+                                 double x, double y, double w, double h, uint8_t *out, int64_t out_bytes,
+                                 int32_t out_w, int32_t out_h, int32_t flip, int32_t flip_v) {
+  if (src_width < 1 || src_height < 1 || (int64_t) src_width * src_height * 3 > src_bytes || out_w < 1
+      || out_h < 1 || (int64_t) out_w * out_h * 3 > out_bytes) {
+    return -1;
+  }
+  taps columns, rows;
+  int32_t status = build_taps(out_w, x, w, src_width, flip, &thread_scratch[3], &columns);
+  if (status == 0) {
+    status = build_taps(out_h, y, h, src_height, flip_v, &thread_scratch[4], &rows);
+  }
+  if (status != 0) {
+    return status;
+  }
+  return stoker_resample(src, src_width, columns.first, columns.last - columns.first, rows.start, rows.count,
+                         rows.weights, rows.stride, columns.start, columns.count, columns.weights, columns.stride,
+                         out, out_w, out_h);
 }

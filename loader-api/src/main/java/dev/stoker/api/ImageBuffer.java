@@ -53,7 +53,9 @@ public final class ImageBuffer {
   public MemorySegment reshape(int width, int height, int channels) {
     Checks.positive(width, "width");
     Checks.positive(height, "height");
-    Checks.argument(channels == 1 || channels == 3 || channels == 4, "channels", "must be 1, 3 or 4, got " + channels);
+    if (channels != 1 && channels != 3 && channels != 4) { // the message only on failure: this runs per sample
+      throw new IllegalArgumentException("channels: must be 1, 3 or 4, got " + channels);
+    }
     long need = (long) width * height * channels;
     if (need > memory.byteSize()) {
       memory = Arena.ofAuto().allocate(Math.max(need, memory.byteSize() + memory.byteSize() / 2), 64);

@@ -10,8 +10,9 @@ import java.lang.foreign.ValueLayout;
  * nothing). A triangle filter whose support widens with the downscale factor: bilinear when
  * enlarging, area-like (antialiased) when shrinking.
  *
- * <p>Java computes the taps; the two passes run in the native library when it is loaded, else in
- * Java, with the same arithmetic and the same bytes. Not thread-safe; one per worker thread, it
+ * <p>When the native library is loaded, the taps and the two passes run there in one call
+ * ({@link NativeRect}); else Java computes the taps and runs the passes, with the same arithmetic
+ * and the same bytes. Not thread-safe; one per worker thread, it
  * keeps its scratch arrays between calls so steady state allocates nothing.
  */
 final class Resampler {
@@ -28,6 +29,8 @@ final class Resampler {
   private static final long ROUND = (1L << (BITS - 1)) * (1L | 1L << SHIFT_21 | 1L << SHIFT_42);
 
   private final NativeImageLibrary library;
+  /** Taps and passes in one native call, or null (no library, or one without the symbols). */
+  private final NativeRect rect;
   private final Taps columns = new Taps();
   private final Taps rows = new Taps();
   private long[] packed = new long[0];
@@ -45,6 +48,7 @@ final class Resampler {
   /** A resampler that uses the native passes only if {@code allowNative} and the library loads. */
   Resampler(boolean allowNative) {
     this.library = allowNative && !Boolean.getBoolean("stoker.resample.java") ? NativeImageLibrary.orNull() : null;
+    this.rect = NativeRect.of(library);
   }
 
   /** Bytes of scratch held now: the passes' arrays and both axes' taps. */
@@ -93,6 +97,10 @@ final class Resampler {
     if (out.byteSize() < (long) outWidth * outHeight * 3) {
       throw new IllegalArgumentException("out holds " + out.byteSize() + " bytes, the output needs "
           + (long) outWidth * outHeight * 3);
+    }
+    if (rect != null && rect.resample(source.pixels(), source.width(), source.height(), x, y, width, height, out,
+        outWidth, outHeight, flip, flipVertical) == 0) {
+      return;
     }
     columns.build(outWidth, x, width, source.width(), flip);
     rows.build(outHeight, y, height, source.height(), flipVertical);

@@ -1,6 +1,5 @@
 package dev.stoker.api.internal;
 
-import java.util.Objects;
 
 /**
  * Argument checks whose messages name the parameter, shared by every module.
@@ -70,7 +69,11 @@ public final class Checks {
    * @throws NullPointerException naming {@code name} if it is null
    */
   public static <T> T notNull(T value, String name) {
-    return Objects.requireNonNull(value, () -> name + " must not be null");
+    // no message supplier: a capturing lambda would be allocated on every call, also when value is set
+    if (value == null) {
+      throw new NullPointerException(name + " must not be null");
+    }
+    return value;
   }
 
   /**
