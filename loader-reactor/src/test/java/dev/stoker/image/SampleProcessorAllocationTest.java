@@ -2,7 +2,6 @@ package dev.stoker.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Presets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * A sample's CPU in the decode workers includes what it allocates: in steady state, processing one
  * image of the ImageNet training recipe (RandomResizedCrop 224 and a flip) allocates only small
  * objects (the geometry, the decode request, segment views), under 600 bytes, on the calling thread:
- * no message strings or capturing lambdas for checks that pass, no views of the taps.
+ * no message strings or capturing lambdas for checks that pass, no views of the taps. With the
+ * native decoder and resampler (skipped without them: the ImageIO path allocates its rasters).
  */
 class SampleProcessorAllocationTest {
   private static final ByteBuffer JPEG = direct(GeneratedImages.jpeg(GeneratedImages.scene(500, 375)));
@@ -28,7 +28,7 @@ class SampleProcessorAllocationTest {
 
   @Test
   void process_imagenetTrainSteadyState_allocatesUnder600BytesPerSample() {
-    SampleProcessor processor = new SampleProcessor(ImageDecoders.best(), TransformPlan.compile(Presets.imagenetTrain(224)));
+    SampleProcessor processor = new SampleProcessor(NativeTestSupport.nativeOrSkip(), TransformPlan.compile(Presets.imagenetTrain(224)));
     MemorySegment out = Arena.ofAuto().allocate(processor.sampleBytes());
     SplittableRandom[] randoms = new SplittableRandom[2000];
     for (int i = 0; i < randoms.length; i++) {
