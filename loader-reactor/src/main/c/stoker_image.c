@@ -439,7 +439,7 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
     free(tmp);
     if (c.phuff.why != NULL && !c.limit) {
       if (!c.no_fallback) return AGAIN_WITH_LIBJPEG;
-      set_err(q->err, q->err_cap, "the progressive Huffman decoder declined the file: %s", c.phuff.why);
+      set_err(q->err, q->err_cap, "the fast Huffman decoder declined the file: %s", c.phuff.why);
       return STOKER_E_UNSUPPORTED;
     }
     return c.limit ? STOKER_E_LIMIT : STOKER_E_CORRUPT;
@@ -511,6 +511,14 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
   }
   c.phuff.keep_rows = c.keep_rows;
   jpeg_start_decompress(&cinfo);
+  if (c.fast && !c.installed) { /* a single-scan file: stoker_shuff.c's decoder */
+    c.fast = 0;
+    c.installed = stoker_shuff_install(&cinfo, &c.phuff);
+    if (!c.installed && c.no_fallback && !cinfo.arith_code) {
+      c.phuff.why = "not installed";
+      longjmp(c.jump, 1);
+    }
+  }
   if (c.phuff.skipped_scan != 0 && may_smooth(&cinfo)) {
     jpeg_destroy_decompress(&cinfo);
     free(tmp);
