@@ -35,6 +35,8 @@
 #include <jpegint.h>
 #include "stoker_phuff.h"
 
+#define SH_EOB 0x2000u /* ac[] entry flag: the AC end of block (symbol 0), with its code length */
+
 typedef struct {
   struct jpeg_entropy_decoder pub; /* first: cinfo->entropy points here */
   stoker_phuff_link *link;
@@ -76,6 +78,10 @@ static inline __attribute__((always_inline)) void ac_block(j_decompress_ptr cinf
       if (store) blk[natural[k]] = (JCOEF) (int16_t) (e >> 16);
       k++;
       continue;
+    }
+    if (e & SH_EOB) {
+      skip(b, (int) (e & 255));
+      return;
     }
     int sym = decode(cinfo, b, t), r = sym >> 4, s = sym & 15;
     if (s) {
@@ -124,12 +130,19 @@ static boolean shuff_decode_mcu(j_decompress_ptr cinfo, JBLOCKROW *blocks) {
   for (int n = 0; n < cinfo->blocks_in_MCU; n++) {
     JCOEF *blk = blocks != NULL ? blocks[n][0] : NULL;
     if (b.bits < 16) refill(&b);
-    int s = decode(cinfo, &b, st->dc[n]);
-    int diff = 0;
-    if (s) {
-      if (s > 11) give_up(cinfo, "DC difference of more than 11 bits");
-      if (b.bits < s) refill(&b);
-      diff = extend(get(&b, s), s);
+    int diff;
+    uint32_t e = st->dc[n]->ac[peek(&b, LUT_BITS)];
+    if (e & AC_FAST) { /* code and difference in one */
+      skip(&b, (int) (e & 255));
+      diff = (int16_t) (e >> 16);
+    } else {
+      int s = decode(cinfo, &b, st->dc[n]);
+      diff = 0;
+      if (s) {
+        if (s > 11) give_up(cinfo, "DC difference of more than 11 bits");
+        if (b.bits < s) refill(&b);
+        diff = extend(get(&b, s), s);
+      }
     }
     if (st->dc_needed[n]) {
       int ci = st->comp[n], last = st->last_dc[ci];
@@ -168,7 +181,13 @@ static const ph_table *table_for(j_decompress_ptr cinfo, sh_state *st, int dc, i
   ph_table **slot = dc ? &st->dc_tbl[no] : &st->ac_tbl[no];
   if (*slot == NULL) {
     *slot = (*cinfo->mem->alloc_small)((j_common_ptr) cinfo, JPOOL_IMAGE, sizeof(ph_table));
-    if (!stoker_phuff_table(*slot, h, !dc, 0, 0)) give_up(cinfo, "invalid Huffman table");
+    ph_table *t = *slot;
+    /* ac[]: a DC code with its difference, an AC code with its coefficient (stoker_phuff_table's
+     * AC-first entries); here also a zero DC difference and the AC end of block. */
+    if (!stoker_phuff_table(t, h, 1, 0, 0)) give_up(cinfo, "invalid Huffman table");
+    for (int i = 0; i < LUT_SIZE; i++) {
+      if (t->fast[i] != 0 && (t->fast[i] & 255) == 0) t->ac[i] = (dc ? AC_FAST : SH_EOB) | t->fast[i] >> 8;
+    }
   }
   return *slot;
 }
