@@ -3,7 +3,7 @@
 # libjpeg's own Huffman decoder, jdhuff.c): small photo-like images at sizes that are not multiples
 # of 8 or 16, in 4:2:0, 4:2:2, 4:4:4, 4:1:1, 4:4:0 and grayscale by cjpeg (Debian's
 # libjpeg-turbo-progs), with standard and optimized Huffman tables, without and with restart
-# intervals (every 2 MCUs; every MCU row); and Adobe CMYK by PIL. Writes the files and index.txt
+# intervals (every 2 MCUs; every MCU row); and Adobe CMYK by PIL; and one arithmetic-coded file. Writes the files and index.txt
 # into this directory. Same inputs, same bytes: the images come from a seeded generator; needs
 # /usr/bin/python3 with PIL and cjpeg.
 set -euo pipefail
@@ -51,3 +51,5 @@ for img in a b c d; do
     done
   done
 done
+# Not in index.txt: arithmetic coding, which only libjpeg's decoder reads.
+cjpeg -quality 88 -arithmetic -outfile arith.jpg "$tmp/a.ppm"

@@ -204,6 +204,36 @@ class NativeSequentialEntropyTest {
     assertThat(changed).isEqualTo(3);
   }
 
+  @Test
+  void decode_arithmeticCodedFileWithoutFallback_decodedByLibjpegDecoder() {
+    byte[] jpeg = resource("arith.jpg");
+    Region full = Region.full(61, 47);
+    Outcome fast = decode(jpeg, full, 1, FAST_ONLY);
+    Outcome libjpeg = decode(jpeg, full, 1, LIBJPEG);
+    assertThat(fast.status()).isEqualTo(NativeImageLibrary.OK);
+    assertThat(fast.toString()).isEqualTo(libjpeg.toString());
+    assertThat(fast.rgb()).isEqualTo(libjpeg.rgb());
+  }
+
+  @Test
+  void decode_twelveBitFile_sameErrorAsLibjpegDecoder() {
+    byte[] jpeg = resource("a-2x2-std-r0.jpg");
+    for (int i = 2; i + 4 < jpeg.length; ) {
+      if ((jpeg[i + 1] & 0xFF) == 0xC0) {
+        jpeg[i + 1] = (byte) 0xC1; // extended sequential, 12-bit samples
+        jpeg[i + 4] = 12;
+        break;
+      }
+      i += 2 + ((jpeg[i + 2] & 0xFF) << 8 | jpeg[i + 3] & 0xFF);
+    }
+    Region full = Region.full(61, 47);
+    Outcome fast = decode(jpeg, full, 1, FAST_ONLY);
+    assertThat(fast.status()).isEqualTo(NativeImageLibrary.E_CORRUPT);
+    assertThat(fast.message()).contains("precision");
+    assertThat(fast.toString()).isEqualTo(decode(jpeg, full, 1, LIBJPEG).toString());
+    assertThat(decode(jpeg, full, 1, 0).toString()).isEqualTo(fast.toString());
+  }
+
   /** The offset of the first scan's entropy-coded data. */
   private static int firstScanData(byte[] jpeg) {
     for (int i = 2; i + 3 < jpeg.length; ) {
