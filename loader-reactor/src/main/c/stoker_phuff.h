@@ -1,6 +1,7 @@
 /*
- * What stoker_phuff.c (the progressive Huffman decoder) and stoker_phuff_table.c (its tables)
- * share. Include after stdio.h and jpeglib.h.
+ * What stoker_phuff.c (the progressive Huffman decoder), stoker_shuff.c (the sequential one) and
+ * stoker_phuff_table.c (their tables) share: tables, bit reader, marker checks. Include after
+ * stdio.h and jpeglib.h.
  */
 #ifndef STOKER_PHUFF_H
 #define STOKER_PHUFF_H
