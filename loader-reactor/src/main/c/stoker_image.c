@@ -15,7 +15,8 @@
  *   columns (jpeg_crop_scanline), skips the rows above (jpeg_skip_scanlines) and stops after
  *   the rows below; PNG stops reading after the last needed row (non-interlaced files).
  * - Progressive Huffman files are entropy-decoded by stoker_phuff.c (installed at the first
- *   progress call; it gives up to libjpeg's decoder on anything but clean data).
+ *   progress call), single-scan sequential ones by stoker_shuff.c (installed after
+ *   jpeg_start_decompress); both give up to libjpeg's decoder on anything but clean data.
  */
 #include "stoker_internal.h"
 
@@ -166,10 +167,12 @@ typedef struct {
   int64_t max_memory;  /* > 0: libjpeg's max_memory_to_use, for the message */
   int32_t limit;       /* set when a longjmp is for a limit, not for corrupt data */
   int32_t keep_rows;   /* > 0: a multi-scan file's scans need only iMCU rows < keep_rows (+ margin) */
-  int32_t fast;        /* progressive Huffman: stoker_phuff.c's decoder, installed at the first
-                          progress call (unless STOKER_DECODE_JPEG_LIBJPEG_ENTROPY) */
+  int32_t fast;        /* stoker_phuff.c's decoder, installed at the first progress call
+                          (progressive Huffman), or stoker_shuff.c's, after jpeg_start_decompress
+                          (single-scan Huffman); not under STOKER_DECODE_JPEG_LIBJPEG_ENTROPY */
   int32_t no_fallback; /* STOKER_DECODE_JPEG_NO_FALLBACK */
-  int32_t installed;   /* stoker_phuff.c's decoder is in place (and cuts the scans itself) */
+  int32_t installed;   /* stoker_phuff.c's decoder (which cuts the scans itself) or stoker_shuff.c's
+                          is in place */
   stoker_phuff_link phuff; /* its link; phuff.skipped_scan: the scan whose rest was skipped last */
 } jpeg_ctx;
 
@@ -419,7 +422,7 @@ static int crop_is_safe(j_decompress_ptr cinfo) {
 
 /* jpeg_decode_pass found that a file it skipped scans of will be block-smoothed: decode again. */
 #define AGAIN_WITHOUT_SKIPPING 1
-/* stoker_phuff.c's decoder gave up on the file: decode again with libjpeg's. */
+/* stoker_phuff.c's or stoker_shuff.c's decoder gave up on the file: decode again with libjpeg's. */
 #define AGAIN_WITH_LIBJPEG 2
 
 static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, int may_skip,
@@ -439,7 +442,7 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
     free(tmp);
     if (c.phuff.why != NULL && !c.limit) {
       if (!c.no_fallback) return AGAIN_WITH_LIBJPEG;
-      set_err(q->err, q->err_cap, "the progressive Huffman decoder declined the file: %s", c.phuff.why);
+      set_err(q->err, q->err_cap, "the fast Huffman decoder declined the file: %s", c.phuff.why);
       return STOKER_E_UNSUPPORTED;
     }
     return c.limit ? STOKER_E_LIMIT : STOKER_E_CORRUPT;
@@ -511,6 +514,14 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
   }
   c.phuff.keep_rows = c.keep_rows;
   jpeg_start_decompress(&cinfo);
+  if (c.fast && !c.installed) { /* a single-scan file: stoker_shuff.c's decoder */
+    c.fast = 0;
+    c.installed = stoker_shuff_install(&cinfo, &c.phuff);
+    if (!c.installed && c.no_fallback && !cinfo.arith_code) {
+      c.phuff.why = "not installed";
+      longjmp(c.jump, 1);
+    }
+  }
   if (c.phuff.skipped_scan != 0 && may_smooth(&cinfo)) {
     jpeg_destroy_decompress(&cinfo);
     free(tmp);

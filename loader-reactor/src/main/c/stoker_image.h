@@ -45,10 +45,12 @@ extern "C" {
 #define STOKER_DECODE_PNG_LIBPNG 2 /* PNG: decode with libpng even where the fast reader could */
 #define STOKER_DECODE_PNG_NO_FALLBACK 4 /* PNG, for tests: STOKER_E_UNSUPPORTED where the libdeflate
                                            reader declines the file (or is not built in) */
-#define STOKER_DECODE_JPEG_LIBJPEG_ENTROPY 8 /* progressive JPEG: libjpeg's Huffman decoder, not
-                                                stoker_phuff.c's (tests compare) */
-#define STOKER_DECODE_JPEG_NO_FALLBACK 16 /* progressive JPEG, for tests: STOKER_E_UNSUPPORTED where
-                                             stoker_phuff.c's decoder declines the file (damaged
+#define STOKER_DECODE_JPEG_LIBJPEG_ENTROPY 8 /* Huffman JPEG: libjpeg's Huffman decoder, not
+                                                stoker_phuff.c's (progressive) or stoker_shuff.c's
+                                                (single-scan sequential); tests compare */
+#define STOKER_DECODE_JPEG_NO_FALLBACK 16 /* progressive or single-scan sequential Huffman JPEG, for
+                                             tests: STOKER_E_UNSUPPORTED where stoker_phuff.c's or
+                                             stoker_shuff.c's decoder declines the file (damaged
                                              data) instead of decoding it again with libjpeg's */
 
 /*

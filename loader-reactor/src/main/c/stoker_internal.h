@@ -73,4 +73,9 @@ typedef struct {
  * does not decode (not progressive Huffman) or at any other point. */
 int stoker_phuff_install(struct jpeg_decompress_struct *cinfo, stoker_phuff_link *link);
 
+/* stoker_shuff.c: puts the fast sequential Huffman decoder in libjpeg's place; call after
+ * jpeg_start_decompress, before any row is read or skipped. Returns 0, changing nothing, for a file
+ * it does not decode (not a single-scan 8-bit Huffman file). */
+int stoker_shuff_install(struct jpeg_decompress_struct *cinfo, stoker_phuff_link *link);
+
 #endif /* STOKER_INTERNAL_H */

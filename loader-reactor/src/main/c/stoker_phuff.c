@@ -41,15 +41,6 @@
 #include <emmintrin.h>
 #endif
 
-/* The bit reader: MSB-first 64-bit buffer; after a marker or the data's end, zero bits. */
-typedef struct {
-  const uint8_t *p, *end;
-  uint64_t bb;    /* the next `bits` bits, left-aligned */
-  int bits;
-  int at_marker;  /* p is at a marker (0xFF, then a byte other than 0): only zeros are added */
-  int64_t fake;   /* zero bits added at the marker: consuming any of them gives up */
-} ph_bits;
-
 typedef struct {
   struct jpeg_entropy_decoder pub; /* first: cinfo->entropy points here */
   struct jpeg_entropy_decoder *lib; /* libjpeg's progressive decoder, for start_pass */
@@ -75,8 +66,6 @@ __attribute__((noreturn)) static void give_up(j_decompress_ptr cinfo, const char
 
 /* ---------------------------------------------------------------- tables */
 
-static int extend(uint32_t v, int s) { return v < (1u << (s - 1)) ? (int) v - (1 << s) + 1 : (int) v; }
-
 static const ph_table *table_for(j_decompress_ptr cinfo, ph_state *st, int dc, int no, int Al) {
   if (no < 0 || no >= NUM_HUFF_TBLS) give_up(cinfo, "no such Huffman table");
   JHUFF_TBL *h = dc ? cinfo->dc_huff_tbl_ptrs[no] : cinfo->ac_huff_tbl_ptrs[no];
@@ -91,71 +80,11 @@ static const ph_table *table_for(j_decompress_ptr cinfo, ph_state *st, int dc, i
 
 /* ---------------------------------------------------------------- bits */
 
-static inline int no_ff(uint64_t v) {
-  uint64_t x = ~v; /* a 0xFF byte of v is a zero byte of x */
-  return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) == 0;
-}
-
-/* Fills b to more than 56 bits. */
-static inline void refill(ph_bits *b) {
-  if (!b->at_marker && b->end - b->p >= 8) {
-    uint64_t v;
-    memcpy(&v, b->p, 8);
-    v = __builtin_bswap64(v);
-    if (no_ff(v)) {
-      int n = (63 - b->bits) >> 3; /* whole bytes that fit: 1..7 */
-      b->bb |= (v & ~(~0ull >> (8 * n))) >> b->bits;
-      b->p += n;
-      b->bits += 8 * n;
-      return;
-    }
-  }
-  while (b->bits <= 56) {
-    uint64_t c = 0;
-    if (!b->at_marker && b->p < b->end) {
-      c = *b->p;
-      if (c == 0xFF) {
-        if (b->p + 1 < b->end && b->p[1] == 0) {
-          b->p += 2;
-        } else {
-          b->at_marker = 1; /* FF FF and FF at the end too: the checks at the scan's end decide */
-          continue;
-        }
-      } else {
-        b->p++;
-      }
-    } else {
-      b->at_marker = 1;
-      b->fake += 8;
-    }
-    b->bb |= c << (56 - b->bits);
-    b->bits += 8;
-  }
-}
-
-static inline uint32_t peek(const ph_bits *b, int n) { return (uint32_t) (b->bb >> (64 - n)); }
-static inline void skip(ph_bits *b, int n) { b->bb <<= n; b->bits -= n; }
-static inline uint32_t get(ph_bits *b, int n) { /* n in 1..31 */
-  uint32_t v = peek(b, n);
-  skip(b, n);
-  return v;
-}
-
 /* The next symbol; needs 16 bits in b. */
 static inline int decode(j_decompress_ptr cinfo, ph_bits *b, const ph_table *t) {
-  uint32_t e = t->fast[peek(b, LUT_BITS)];
-  if (__builtin_expect(e != 0, 1)) {
-    skip(b, (int) (e >> 8));
-    return (int) (e & 255);
-  }
-  for (int l = LUT_BITS + 1; l <= 16; l++) {
-    int32_t code = (int32_t) peek(b, l);
-    if (code <= t->maxcode[l]) {
-      skip(b, l);
-      return t->vals[(t->valoff[l] + code) & 255];
-    }
-  }
-  give_up(cinfo, "invalid Huffman code");
+  int sym = ph_decode(b, t);
+  if (__builtin_expect(sym < 0, 0)) give_up(cinfo, "invalid Huffman code");
+  return sym;
 }
 
 /* ---------------------------------------------------------------- blocks */
@@ -289,20 +218,6 @@ static inline void ac_refine(j_decompress_ptr cinfo, ph_state *st, ph_bits *b, J
 }
 
 /* ---------------------------------------------------------------- markers */
-
-/* Whether all bits before the marker have been used but for the last byte's padding. */
-static int only_padding_left(const ph_bits *b) {
-  int64_t real = (int64_t) b->bits - b->fake;
-  return real >= 0 && real < 8;
-}
-
-/* The position of the marker at p (0xFF, any 0xFF fill, then a byte other than 0), or NULL. */
-static const uint8_t *marker_at(const uint8_t *p, const uint8_t *end) {
-  if (p >= end || *p != 0xFF) return NULL;
-  const uint8_t *q = p;
-  while (q < end && *q == 0xFF) q++;
-  return q < end && *q != 0 ? q : NULL;
-}
 
 static void restart(j_decompress_ptr cinfo, ph_state *st, ph_bits *b) {
   if (!only_padding_left(b)) give_up(cinfo, "data before a restart marker not used up");

@@ -13,8 +13,6 @@
 
 #include "stoker_phuff.h"
 
-static int extend(uint32_t v, int s) { return v < (1u << (s - 1)) ? (int) v - (1 << s) + 1 : (int) v; }
-
 int stoker_phuff_table(ph_table *t, const JHUFF_TBL *h, int ac_first, int ac_refine, int Al) {
   int count = 0;
   for (int l = 1; l <= 16; l++) count += h->bits[l];

@@ -68,9 +68,9 @@ public final class NativeImageLibrary {
   static final int DECODE_PNG_LIBPNG = 2;
   /** {@code stoker_decode} flag, for tests: {@link #E_UNSUPPORTED} where the libdeflate PNG reader declines a file. */
   static final int DECODE_PNG_NO_FALLBACK = 4;
-  /** {@code stoker_decode} flag: a progressive JPEG's Huffman data is decoded by libjpeg, not stoker_phuff.c (tests compare). */
+  /** {@code stoker_decode} flag: a JPEG's Huffman data is decoded by libjpeg, not stoker_phuff.c or stoker_shuff.c (tests compare). */
   static final int DECODE_JPEG_LIBJPEG_ENTROPY = 8;
-  /** {@code stoker_decode} flag, for tests: {@link #E_UNSUPPORTED} where stoker_phuff.c declines a progressive JPEG. */
+  /** {@code stoker_decode} flag, for tests: {@link #E_UNSUPPORTED} where stoker_phuff.c or stoker_shuff.c declines a JPEG. */
   static final int DECODE_JPEG_NO_FALLBACK = 16;
   /** Bytes of the error message buffer. */
   static final int ERROR_CAPACITY = 256;
