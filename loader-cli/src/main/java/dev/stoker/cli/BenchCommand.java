@@ -10,6 +10,7 @@ import dev.stoker.api.RunSummary;
 import dev.stoker.api.SampleSource;
 import dev.stoker.remote.client.RemoteSource;
 import dev.stoker.api.StageReport;
+import dev.stoker.api.ImageDecoder;
 import dev.stoker.decode.ImageDecoders;
 import dev.stoker.pipeline.Loader;
 import dev.stoker.ring.BatchRings;
@@ -61,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean json;
 
   @Option(names = "--floor", description = "also measure the full-decode floor: every image decoded in full, "
-      + "no transform, same threads; adds floor_images_per_s")
+      + "no transform, same threads; adds floor_images_per_s, and with the native decoder "
+      + "floor_libjpeg_images_per_s (the same with libjpeg-turbo's own Huffman decoding)")
   boolean floor;
 
   @Option(names = "--trace-indices", paramLabel = "FILE", description = "write the dataset indices of every "
@@ -190,13 +192,21 @@ final class BenchCommand implements Callable<Integer> {
       StageReport stages = loader.stageReport();
       Summaries.printStages(stages, System.err);
       double floorRate = -1;
+      double libjpegFloorRate = -1;
       if (floor) {
         int threads = loader.tuning().activeThreads();
         floorRate = DecodeFloor.imagesPerSecond(input.local(), options.decoder(), threads, epochs);
         System.err.printf("full-decode floor: %,.0f images/s (%s, %d threads); ours is %.2fx the floor%n",
             floorRate, summary.decoder(), threads, summary.imagesPerSecond() / floorRate);
+        ImageDecoder reference = DecodeFloor.libjpegReference(options.decoder());
+        if (reference != null) {
+          libjpegFloorRate = DecodeFloor.imagesPerSecond(input.local(), reference, threads, epochs);
+          System.err.printf("full-decode floor with libjpeg-turbo's own Huffman decoding: %,.0f images/s; "
+              + "ours is %.2fx that floor%n", libjpegFloorRate, summary.imagesPerSecond() / libjpegFloorRate);
+        }
       }
-      String line = toJson(summary, stages, input, loader, digest.hex(), floorRate, heapPerImage, wirePerImage);
+      String line = toJson(summary, stages, input, loader, digest.hex(), new double[] {floorRate, libjpegFloorRate},
+          heapPerImage, wirePerImage);
       if (json) {
         System.out.println(line);
       }
@@ -205,8 +215,10 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private String toJson(RunSummary s, StageReport stages, Input input, Loader loader, String digest, double floorRate,
+  /** {@code floors}: the floor and the libjpeg-entropy floor in images/s, each -1 where not measured. */
+  private String toJson(RunSummary s, StageReport stages, Input input, Loader loader, String digest, double[] floors,
       double heapPerImage, double wirePerImage) {
+    double floorRate = floors[0];
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode o = mapper.createObjectNode();
     o.put("images", s.delivered());
@@ -246,6 +258,9 @@ final class BenchCommand implements Callable<Integer> {
     Summaries.putVerdict(o, stages);   // bound, verdict, remedy, advice
     if (floorRate >= 0) {
       o.put("floor_images_per_s", round(floorRate, 1));
+    }
+    if (floors[1] >= 0) {
+      o.put("floor_libjpeg_images_per_s", round(floors[1], 1));
     }
     return o.toString();
   }

@@ -5,6 +5,10 @@ import dev.stoker.api.ImageBuffer;
 import dev.stoker.api.ImageDecoder;
 import dev.stoker.api.ImageHeader;
 import dev.stoker.api.SampleSource;
+import dev.stoker.decode.ImageDecoders;
+import dev.stoker.image.NativeImageDecoder;
+import dev.stoker.image.NativeImageLibrary;
+import dev.stoker.image.RawImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,10 +20,25 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The full-decode floor: every image of a source decoded in full (no region, no scaling, no
  * transform) on {@code threads} workers. What a loader that decodes everything could at best do on
- * these cores; the bench compares against it.
+ * these cores; the bench compares against it. Measured twice with the native decoder: with the
+ * decoder the bench used (its own entropy decoders), and with libjpeg-turbo's own Huffman decoding
+ * ({@link NativeImageDecoder#withLibjpegEntropy()}), the floor of a loader that decodes everything
+ * with libjpeg-turbo.
  */
 final class DecodeFloor {
   private DecodeFloor() {}
+
+  /**
+   * The native decoder with libjpeg-turbo's own Huffman decoding, where {@code decoder} is the
+   * native one ({@code libjpeg-turbo}); else null (ImageIO has no such choice).
+   */
+  static ImageDecoder libjpegReference(ImageDecoder decoder) {
+    if (!"libjpeg-turbo".equals(decoder.name()) || NativeImageLibrary.unavailableReason() != null) {
+      return null;
+    }
+    return RawImage.accepting(new NativeImageDecoder(NativeImageLibrary.get(), ImageDecoders.DEFAULT_MAX_PIXELS, false)
+        .withLibjpegEntropy());
+  }
 
   /** Decodes every image {@code epochs} times and returns images per second. */
   static double imagesPerSecond(SampleSource source, ImageDecoder decoder, int threads, int epochs) {

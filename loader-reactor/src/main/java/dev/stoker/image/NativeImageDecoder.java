@@ -92,6 +92,8 @@ public final class NativeImageDecoder implements ImageDecoder {
   private final boolean criticalByHeader;
   private final int maxScans;
   private final long maxDecoderMemory;
+  /** Flags every decode passes on: {@code DECODE_JPEG_LIBJPEG_ENTROPY} or 0. */
+  private final int entropyFlags;
   private final LongAdder warned = new LongAdder();
 
   /**
@@ -140,6 +142,40 @@ public final class NativeImageDecoder implements ImageDecoder {
     this.criticalByHeader = criticalByHeader;
     this.maxScans = maxScans;
     this.maxDecoderMemory = maxDecoderMemory;
+    this.entropyFlags = 0;
+  }
+
+  private NativeImageDecoder(NativeImageDecoder limits, int entropyFlags) {
+    this.library = limits.library;
+    this.maxPixels = limits.maxPixels;
+    this.lenient = limits.lenient;
+    this.criticalMaxBytes = limits.criticalMaxBytes;
+    this.criticalByHeader = limits.criticalByHeader;
+    this.maxScans = limits.maxScans;
+    this.maxDecoderMemory = limits.maxDecoderMemory;
+    this.entropyFlags = entropyFlags;
+  }
+
+  /**
+   * This decoder with libjpeg-turbo's own Huffman decoding in place of the library's faster entropy
+   * decoders (progressive and single-scan sequential JPEGs): the same pixels for every valid file,
+   * at the speed a loader that decodes with libjpeg-turbo gets. {@code stoker bench --floor} measures
+   * that reference floor with it; a user may also take it to rule those decoders out.
+   *
+   * <pre>{@code
+   * ImageDecoder reference = new NativeImageDecoder(NativeImageLibrary.get(), 100_000_000L, false)
+   *     .withLibjpegEntropy();
+   * }</pre>
+   *
+   * @return a decoder with the same limits and leniency
+   */
+  public NativeImageDecoder withLibjpegEntropy() {
+    return new NativeImageDecoder(this, NativeImageLibrary.DECODE_JPEG_LIBJPEG_ENTROPY);
+  }
+
+  /** The flags a decode of {@code request} passes to {@code stoker_decode}. */
+  int flags(DecodeRequest request) {
+    return (lenient || request.knownSound() ? 0 : NativeImageLibrary.DECODE_CHECK_ALL) | entropyFlags;
   }
 
   @Override
@@ -193,7 +229,7 @@ public final class NativeImageDecoder implements ImageDecoder {
     // The C library checks the image's own size against maxPixels before it allocates anything;
     // the destination is at most the region, which is within the limit.
     MemorySegment out = destination.reshape(outWidth, outHeight, 3);
-    int flags = lenient || request.knownSound() ? 0 : NativeImageLibrary.DECODE_CHECK_ALL;
+    int flags = flags(request);
     boolean critical = !encoded.isDirect() && encoded.remaining() <= criticalMaxBytes
         && (!criticalByHeader || EncodedShape.of(encoded).isShort(CRITICAL_MAX_PIXELS));
     Outcome outcome = call(critical, segment(encoded), region, scale, out, outWidth, outHeight, flags);
