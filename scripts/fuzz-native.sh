@@ -35,7 +35,7 @@ if printf 'void *libdeflate_alloc_decompressor(void);\nint main(void){return !li
 fi
 "$cc" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=undefined -I"$src/main/c" -o "$out/fuzz_decode" \
-  "$src/test/c/fuzz_decode.c" "$src/main/c/stoker_image.c" "$src/main/c/stoker_phuff.c" "$src/main/c/stoker_phuff_table.c" "$src/main/c/stoker_shuff.c" "$src/main/c/stoker_png.c" -ljpeg -lpng "${png[@]}"
+  "$src/test/c/fuzz_decode.c" "$src/main/c/stoker_image.c" "$src/main/c/stoker_phuff.c" "$src/main/c/stoker_phuff_table.c" "$src/main/c/stoker_shuff.c" "$src/main/c/stoker_pixels.c" "$src/main/c/stoker_png.c" -ljpeg -lpng "${png[@]}"
 
 jobs=${FUZZ_JOBS:-1}
 args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144

@@ -124,7 +124,7 @@ mkdir -p "$out_dir"
   -Wl,-rpath,'$ORIGIN' -Wl,--disable-new-dtags "${png_flags[@]}" \
   -o "$lib.tmp" "$src_dir/stoker_image.c" "$src_dir/stoker_png.c" "$src_dir/stoker_resample.c" \
   "$src_dir/stoker_encode.c" "$src_dir/stoker_phuff.c" "$src_dir/stoker_phuff_table.c" \
-  "$src_dir/stoker_shuff.c" \
+  "$src_dir/stoker_shuff.c" "$src_dir/stoker_pixels.c" \
   -ljpeg -lpng "${png_libs[@]}" -lpthread
 mv -f "$lib.tmp" "$lib"
 

@@ -17,6 +17,7 @@
  * - Progressive Huffman files are entropy-decoded by stoker_phuff.c (installed at the first
  *   progress call), single-scan sequential ones by stoker_shuff.c (installed after
  *   jpeg_start_decompress); both give up to libjpeg's decoder on anything but clean data.
+ * - EXIF orientation and the colour conversions outside libjpeg live in stoker_pixels.c.
  */
 #include "stoker_internal.h"
 
@@ -51,107 +52,14 @@ static int32_t not_an_image(const uint8_t *d, int64_t n, char *err, int32_t cap)
 /* v / s rounded to nearest, halves up; the size contract shared with the Java side. */
 static int32_t scaled(int32_t v, int32_t s) { return (int32_t) (((int64_t) v + s / 2) / s); }
 
-/* ---------------------------------------------------------------- EXIF orientation */
-
-static uint32_t rd16(const uint8_t *p, int le) {
-  return le ? (uint32_t) (p[0] | p[1] << 8) : (uint32_t) (p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p, int le) {
-  return le ? (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24
-            : (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | (uint32_t) p[3];
-}
-
-/* The Orientation tag (0x0112) of IFD0 in an APP1 "Exif" payload; 1 when absent or malformed. */
-static int exif_orientation(const uint8_t *p, size_t n) {
-  if (n < 6 + 8 || memcmp(p, "Exif\0\0", 6) != 0) return 1;
-  const uint8_t *t = p + 6;
-  size_t tn = n - 6;
-  int le;
-  if (t[0] == 'I' && t[1] == 'I') {
-    le = 1;
-  } else if (t[0] == 'M' && t[1] == 'M') {
-    le = 0;
-  } else {
-    return 1;
-  }
-  if (rd16(t + 2, le) != 42) return 1;
-  size_t ifd = rd32(t + 4, le);
-  if (ifd < 8 || ifd > tn - 2) return 1;
-  size_t count = rd16(t + ifd, le);
-  for (size_t i = 0; i < count; i++) {
-    size_t e = ifd + 2 + 12 * i;
-    if (e + 12 > tn) break;
-    if (rd16(t + e, le) != 0x0112) continue;
-    if (rd16(t + e + 2, le) != 3 || rd32(t + e + 4, le) < 1) return 1; /* SHORT, count >= 1 */
-    uint32_t v = rd16(t + e + 8, le);
-    return v >= 1 && v <= 8 ? (int) v : 1;
-  }
-  return 1;
-}
-
 static int jpeg_orientation(j_decompress_ptr cinfo) {
   for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != NULL; m = m->next) {
     if (m->marker == JPEG_APP0 + 1) {
-      int o = exif_orientation(m->data, m->data_length);
+      int o = stoker_exif_orientation(m->data, m->data_length);
       if (o != 1) return o;
     }
   }
   return 1;
-}
-
-/* Orientations 5..8 swap width and height. */
-static int transposes(int o) { return o >= 5; }
-
-/* Maps a region of the displayed image to the stored image of size sw x sh. */
-static void unorient(int o, int32_t sw, int32_t sh, const request *q, int32_t r[4]) {
-  int32_t x = q->x, y = q->y, w = q->w, h = q->h;
-  switch (o) {
-    case 2: r[0] = sw - x - w; r[1] = y; r[2] = w; r[3] = h; break;
-    case 3: r[0] = sw - x - w; r[1] = sh - y - h; r[2] = w; r[3] = h; break;
-    case 4: r[0] = x; r[1] = sh - y - h; r[2] = w; r[3] = h; break;
-    case 5: r[0] = y; r[1] = x; r[2] = h; r[3] = w; break;
-    case 6: r[0] = y; r[1] = sh - x - w; r[2] = h; r[3] = w; break;
-    case 7: r[0] = sw - y - h; r[1] = sh - x - w; r[2] = h; r[3] = w; break;
-    case 8: r[0] = sw - y - h; r[1] = x; r[2] = h; r[3] = w; break;
-    default: r[0] = x; r[1] = y; r[2] = w; r[3] = h; break;
-  }
-}
-
-/* Copies a stored-orientation RGB image (sw x sh) into dst, displayed as orientation o. Rows that
- * keep their pixel order are one memcpy; otherwise each pixel but a row's last moves as one 4-byte
- * load and store (the extra byte lands on the next pixel, written right after), 2-3x faster than
- * three byte copies. src must have one readable byte past its last pixel. */
-static void orient_copy(const uint8_t *src, ptrdiff_t ss, int32_t sw, int32_t sh, int o,
-                        uint8_t *dst, ptrdiff_t ds, int32_t dw, int32_t dh) {
-  ptrdiff_t last_col = (ptrdiff_t) (sw - 1) * 3, last_row = (ptrdiff_t) (sh - 1) * ss;
-  ptrdiff_t base = 0, step_x = 3, step_y = ss; /* source step per output column / row */
-  switch (o) {
-    case 2: base = last_col; step_x = -3; step_y = ss; break;
-    case 3: base = last_row + last_col; step_x = -3; step_y = -ss; break;
-    case 4: base = last_row; step_x = 3; step_y = -ss; break;
-    case 5: base = 0; step_x = ss; step_y = 3; break;
-    case 6: base = last_row; step_x = -ss; step_y = 3; break;
-    case 7: base = last_row + last_col; step_x = -ss; step_y = -3; break;
-    case 8: base = last_col; step_x = ss; step_y = -3; break;
-    default: break;
-  }
-  for (int32_t r = 0; r < dh; r++) {
-    const uint8_t *s = src + base + r * step_y;
-    uint8_t *d = dst + r * ds;
-    if (step_x == 3) {
-      memcpy(d, s, (size_t) dw * 3);
-      continue;
-    }
-    for (int32_t c = 0; c < dw - 1; c++, s += step_x, d += 3) {
-      uint32_t v;
-      memcpy(&v, s, 4);
-      memcpy(d, &v, 4);
-    }
-    d[0] = s[0];
-    d[1] = s[1];
-    d[2] = s[2];
-  }
 }
 
 /* ---------------------------------------------------------------- JPEG */
@@ -330,8 +238,8 @@ static int32_t jpeg_header(const uint8_t *data, int64_t len, int32_t *info, char
   jpeg_read_header(&cinfo, TRUE);
   int o = jpeg_orientation(&cinfo);
   int32_t w = (int32_t) cinfo.image_width, h = (int32_t) cinfo.image_height;
-  info[STOKER_INFO_WIDTH] = transposes(o) ? h : w;
-  info[STOKER_INFO_HEIGHT] = transposes(o) ? w : h;
+  info[STOKER_INFO_WIDTH] = stoker_transposes(o) ? h : w;
+  info[STOKER_INFO_HEIGHT] = stoker_transposes(o) ? w : h;
   info[STOKER_INFO_FORMAT] = STOKER_FORMAT_JPEG;
   info[STOKER_INFO_ORIENTATION] = o;
   info[STOKER_INFO_STORED_WIDTH] = w;
@@ -341,62 +249,17 @@ static int32_t jpeg_header(const uint8_t *data, int64_t len, int32_t *info, char
   return STOKER_OK;
 }
 
-static inline uint8_t div255(uint32_t v) {
-  v += 128;
-  return (uint8_t) ((v + (v >> 8)) >> 8);
-}
-
-/* Adobe files store CMYK inverted (255 = no ink); others store ink amounts. Plain C that GCC
- * vectorizes; the AVX2 clone is 4-5x faster than the SSE2 baseline's (0.07 vs 0.3 ms for 190K
- * pixels), with the same arithmetic and so the same bytes. */
-__attribute__((target_clones("avx2", "default")))
-static void cmyk_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t n, int inverted) {
-  uint32_t flip = inverted ? 0 : 255;
-  for (int32_t i = 0; i < n; i++, s += 4, d += 3) {
-    uint32_t k = s[3] ^ flip;
-    d[0] = div255((s[0] ^ flip) * k);
-    d[1] = div255((s[1] ^ flip) * k);
-    d[2] = div255((s[2] ^ flip) * k);
-  }
-}
-
-/* The planes of a CMYK row straight to RGB: the arithmetic of cmyk_to_rgb, on four planes. */
-__attribute__((target_clones("avx2", "default")))
-static void cmyk_planes_to_rgb(const uint8_t *restrict c, const uint8_t *restrict m,
-                               const uint8_t *restrict y, const uint8_t *restrict k,
-                               uint8_t *restrict d, uint32_t n, uint32_t flip) {
-  for (uint32_t i = 0; i < n; i++, d += 3) {
-    uint32_t kk = k[i] ^ flip;
-    d[0] = div255((c[i] ^ flip) * kk);
-    d[1] = div255((m[i] ^ flip) * kk);
-    d[2] = div255((y[i] ^ flip) * kk);
-  }
-}
-
 /*
  * libjpeg's color_convert hook for a CMYK file (jpeg_color_space JCS_CMYK, not YCCK): writes RGB,
  * 3 bytes a pixel, where libjpeg-turbo 2.1's null_convert interleaves the four planes into CMYK
- * with a scalar loop, which cmyk_to_rgb then read again. Same arithmetic, same bytes.
+ * with a scalar loop, which stoker_cmyk_to_rgb then read again. Same arithmetic, same bytes.
  */
 static void convert_cmyk_rows(j_decompress_ptr cinfo, JSAMPIMAGE in, JDIMENSION row,
                               JSAMPARRAY out, int num_rows) {
   uint32_t flip = cinfo->saw_Adobe_marker ? 0 : 255;
   for (int r = 0; r < num_rows; r++, row++) {
-    cmyk_planes_to_rgb(in[0][row], in[1][row], in[2][row], in[3][row], out[r],
+    stoker_cmyk_planes_to_rgb(in[0][row], in[1][row], in[2][row], in[3][row], out[r],
                        (uint32_t) cinfo->output_width, flip);
-  }
-}
-
-/* Grayscale rows are decoded as one component and expanded here, for the region's columns only:
- * libjpeg-turbo 2.1's gray-to-RGB converter is scalar and ran over every cropped column (some 15%
- * of a grayscale decode). Same bytes: both copy the gray value into R, G and B. */
-__attribute__((target_clones("avx2", "default")))
-static void gray_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t n) {
-  for (int32_t i = 0; i < n; i++) {
-    uint8_t v = s[i];
-    d[3 * i] = v;
-    d[3 * i + 1] = v;
-    d[3 * i + 2] = v;
   }
 }
 
@@ -458,7 +321,7 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
   int32_t sw = (int32_t) cinfo.image_width, sh = (int32_t) cinfo.image_height;
   int32_t status = STOKER_OK;
   int o = jpeg_orientation(&cinfo);
-  int32_t iw = transposes(o) ? sh : sw, ih = transposes(o) ? sw : sh;
+  int32_t iw = stoker_transposes(o) ? sh : sw, ih = stoker_transposes(o) ? sw : sh;
   if ((int64_t) sw * sh > q->max_pixels) {
     status = too_many_pixels(iw, ih, q->max_pixels, q->err, q->err_cap);
   } else if ((int64_t) q->x + q->w > iw || (int64_t) q->y + q->h > ih) {
@@ -467,7 +330,7 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
     status = STOKER_E_ARG;
   }
   switch (cinfo.jpeg_color_space) {
-    case JCS_GRAYSCALE: cinfo.out_color_space = JCS_GRAYSCALE; break; /* expanded by gray_to_rgb */
+    case JCS_GRAYSCALE: cinfo.out_color_space = JCS_GRAYSCALE; break; /* expanded by stoker_gray_to_rgb */
     case JCS_YCbCr: case JCS_RGB: cinfo.out_color_space = JCS_RGB; break;
     case JCS_CMYK: case JCS_YCCK: cinfo.out_color_space = JCS_CMYK; break;
     default:
@@ -483,12 +346,12 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
   }
 
   int32_t r[4];
-  unorient(o, sw, sh, q, r);
-  int32_t dw = transposes(o) ? q->out_h : q->out_w, dh = transposes(o) ? q->out_w : q->out_h;
+  stoker_unorient(o, sw, sh, q, r);
+  int32_t dw = stoker_transposes(o) ? q->out_h : q->out_w, dh = stoker_transposes(o) ? q->out_w : q->out_h;
   uint8_t *dst = q->out;
   ptrdiff_t dst_stride = (ptrdiff_t) q->stride;
   if (o != 1) {
-    tmp = malloc((size_t) dw * dh * 3 + 1); /* + 1: orient_copy's 4-byte loads */
+    tmp = malloc((size_t) dw * dh * 3 + 1); /* + 1: stoker_orient_copy's 4-byte loads */
     if (tmp == NULL) {
       jpeg_destroy_decompress(&cinfo);
       set_err(q->err, q->err_cap, "out of memory for a %dx%d region", dw, dh);
@@ -571,9 +434,9 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
     if (comps == 3) {
       memcpy(d, staging + skip, (size_t) dw * 3);
     } else if (comps == 1) {
-      gray_to_rgb(staging + skip, d, dw);
+      stoker_gray_to_rgb(staging + skip, d, dw);
     } else {
-      cmyk_to_rgb(staging + skip, d, dw, cinfo.saw_Adobe_marker);
+      stoker_cmyk_to_rgb(staging + skip, d, dw, cinfo.saw_Adobe_marker);
     }
   }
   JDIMENSION rest = cinfo.output_height - cinfo.output_scanline;
@@ -593,7 +456,7 @@ static int32_t jpeg_decode_pass(const uint8_t *data, int64_t len, request *q, in
   q->warnings = c.warnings;
   jpeg_destroy_decompress(&cinfo);
   if (o != 1) {
-    orient_copy(tmp, dst_stride, dw, dh, o, q->out, (ptrdiff_t) q->stride, q->out_w, q->out_h);
+    stoker_orient_copy(tmp, dst_stride, dw, dh, o, q->out, (ptrdiff_t) q->stride, q->out_w, q->out_h);
     free(tmp);
   }
   return STOKER_OK;

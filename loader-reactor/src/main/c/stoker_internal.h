@@ -7,6 +7,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -49,6 +50,28 @@ static int32_t too_many_pixels(int64_t w, int64_t h, int64_t max, char *err, int
           (long long) h, (long long) max);
   return STOKER_E_LIMIT;
 }
+
+/* stoker_pixels.c: EXIF orientation and the colour conversions of decoded rows. */
+/* The Orientation tag (0x0112) of IFD0 in an APP1 "Exif" payload of n bytes; 1 when absent or
+ * malformed. */
+int stoker_exif_orientation(const uint8_t *p, size_t n);
+/* Whether orientation o (5..8) swaps width and height. */
+int stoker_transposes(int o);
+/* Maps the request's region of the displayed image to the stored image of size sw x sh: r is
+ * x, y, w, h. */
+void stoker_unorient(int o, int32_t sw, int32_t sh, const request *q, int32_t r[4]);
+/* Copies a stored-orientation RGB image (sw x sh, row stride ss) into dst (dw x dh, stride ds),
+ * displayed as orientation o; src must have one readable byte past its last pixel. */
+void stoker_orient_copy(const uint8_t *src, ptrdiff_t ss, int32_t sw, int32_t sh, int o,
+                        uint8_t *dst, ptrdiff_t ds, int32_t dw, int32_t dh);
+/* n CMYK pixels (Adobe's inverted convention when inverted) to n RGB pixels. */
+void stoker_cmyk_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t n, int inverted);
+/* n pixels of four CMYK planes to RGB, each plane value XORed with flip first (0 or 255). */
+void stoker_cmyk_planes_to_rgb(const uint8_t *restrict c, const uint8_t *restrict m,
+                               const uint8_t *restrict y, const uint8_t *restrict k,
+                               uint8_t *restrict d, uint32_t n, uint32_t flip);
+/* n gray values to n RGB pixels. */
+void stoker_gray_to_rgb(const uint8_t *restrict s, uint8_t *restrict d, int32_t n);
 
 /* stoker_png.c: the PNG counterparts of stoker_image.c's jpeg_header and jpeg_decode. */
 int32_t stoker_png_header(const uint8_t *data, int64_t len, int32_t *info, char *err, int32_t cap);
