@@ -1,7 +1,7 @@
 /*
  * What stoker_phuff.c (the progressive Huffman decoder), stoker_shuff.c (the sequential one) and
- * stoker_phuff_table.c (their tables) share: tables, bit reader, marker checks. Include after
- * stdio.h and jpeglib.h.
+ * stoker_phuff_table.c (their tables) share: tables, bit reader, marker and restart checks.
+ * Include after stdio.h, jpeglib.h and jpegint.h.
  */
 #ifndef STOKER_PHUFF_H
 #define STOKER_PHUFF_H
@@ -121,6 +121,23 @@ static inline const uint8_t *marker_at(const uint8_t *p, const uint8_t *end) {
   const uint8_t *q = p;
   while (q < end && *q == 0xFF) q++;
   return q < end && *q != 0 ? q : NULL;
+}
+
+/* A restart boundary (T.81 E.2.4), for both decoders: the data before it used up but for padding,
+ * then RSTn with n = *next_rst; moves b past the marker with an empty buffer, advances *next_rst
+ * (and libjpeg's copy of it). Returns NULL, or why the decoder gives up (b untouched). */
+static inline const char *ph_restart(j_decompress_ptr cinfo, ph_bits *b, int *next_rst) {
+  if (!only_padding_left(b)) return "data before a restart marker not used up";
+  const uint8_t *m = marker_at(b->p, b->end);
+  if (m == NULL || *m != JPEG_RST0 + *next_rst) return "restart marker missing or out of order";
+  b->p = m + 1;
+  b->bb = 0;
+  b->bits = 0;
+  b->at_marker = 0;
+  b->fake = 0;
+  *next_rst = (*next_rst + 1) & 7;
+  cinfo->marker->next_restart_num = *next_rst;
+  return NULL;
 }
 
 #endif /* STOKER_PHUFF_H */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <jpeglib.h>
+#include <jpegint.h>
 
 #include "stoker_phuff.h"
 

@@ -103,16 +103,8 @@ static inline __attribute__((always_inline)) void ac_block(j_decompress_ptr cinf
 /* ---------------------------------------------------------------- markers */
 
 static void restart(j_decompress_ptr cinfo, sh_state *st, ph_bits *b) {
-  if (!only_padding_left(b)) give_up(cinfo, "data before a restart marker not used up");
-  const uint8_t *m = marker_at(b->p, b->end);
-  if (m == NULL || *m != JPEG_RST0 + st->next_rst) give_up(cinfo, "restart marker missing or out of order");
-  b->p = m + 1;
-  b->bb = 0;
-  b->bits = 0;
-  b->at_marker = 0;
-  b->fake = 0;
-  st->next_rst = (st->next_rst + 1) & 7;
-  cinfo->marker->next_restart_num = st->next_rst;
+  const char *why = ph_restart(cinfo, b, &st->next_rst);
+  if (why != NULL) give_up(cinfo, why);
   memset(st->last_dc, 0, sizeof st->last_dc);
   st->restarts_to_go = cinfo->restart_interval;
 }
