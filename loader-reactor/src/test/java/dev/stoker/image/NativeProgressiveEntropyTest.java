@@ -1,13 +1,12 @@
 package dev.stoker.image;
 
+import static dev.stoker.image.EntropyDecoderComparison.FAST_ONLY;
+import static dev.stoker.image.EntropyDecoderComparison.LIBJPEG;
+import static dev.stoker.image.EntropyDecoderComparison.STRICT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stoker.api.Region;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
+import dev.stoker.image.EntropyDecoderComparison.Outcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,10 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * message and pixels, as the fast decoder gives up and the file is decoded again by libjpeg.
  */
 class NativeProgressiveEntropyTest {
-  private static final long MAX_PIXELS = 1L << 28;
-  private static final int LIBJPEG = NativeImageLibrary.DECODE_JPEG_LIBJPEG_ENTROPY;
-  private static final int FAST_ONLY = NativeImageLibrary.DECODE_JPEG_NO_FALLBACK;
-  private static final int STRICT = NativeImageLibrary.DECODE_CHECK_ALL;
   private NativeImageLibrary library;
 
   @BeforeEach
@@ -40,45 +35,16 @@ class NativeProgressiveEntropyTest {
     library = NativeImageLibrary.get();
   }
 
-  /** One stoker_decode call's outcome: status, warning count, the region's RGB bytes, the message. */
-  record Outcome(int status, int warnings, byte[] rgb, String message) {
-    @Override
-    public String toString() {
-      return "status " + status + ", " + warnings + " warnings, message '" + message + "'";
-    }
-  }
-
   private Outcome decode(byte[] jpeg, Region r, int scale, int flags) {
-    int outW = NativeImageDecoder.scaled(r.width(), scale);
-    int outH = NativeImageDecoder.scaled(r.height(), scale);
-    byte[] out = new byte[outW * outH * 3];
-    int[] warnings = new int[1];
-    byte[] error = new byte[NativeImageLibrary.ERROR_CAPACITY];
-    int status = library.decode(true, MemorySegment.ofArray(jpeg), r.x(), r.y(), r.width(), r.height(), scale,
-        MemorySegment.ofArray(out), outW * 3L, outW, outH, MAX_PIXELS, 1000, 1L << 28, flags,
-        MemorySegment.ofArray(warnings), MemorySegment.ofArray(error));
-    int end = 0;
-    while (end < error.length && error[end] != 0) {
-      end++;
-    }
-    return new Outcome(status, warnings[0], status == NativeImageLibrary.OK ? out : null,
-        new String(error, 0, end, StandardCharsets.UTF_8));
+    return EntropyDecoderComparison.decode(library, jpeg, r, scale, flags);
   }
 
   static List<String> files() {
-    try (InputStream in = NativeProgressiveEntropyTest.class.getResourceAsStream("/progressive/index.txt")) {
-      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().filter(l -> !l.isBlank()).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return EntropyDecoderComparison.index("progressive");
   }
 
   private static byte[] resource(String name) {
-    try (InputStream in = NativeProgressiveEntropyTest.class.getResourceAsStream("/progressive/" + name)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return EntropyDecoderComparison.resource("progressive", name);
   }
 
   private static int[] size(byte[] jpeg) {
@@ -101,25 +67,7 @@ class NativeProgressiveEntropyTest {
 
   /** Fast decoder alone vs libjpeg's, every scale, region and strictness; returns the mismatches. */
   private List<String> mismatches(String name, byte[] jpeg) {
-    int[] size = size(jpeg);
-    List<String> wrong = new ArrayList<>();
-    for (int scale : new int[] {1, 2, 4, 8}) {
-      for (Region region : regions(size[0], size[1])) {
-        for (int strict : new int[] {0, STRICT}) {
-          Outcome fast = decode(jpeg, region, scale, strict | FAST_ONLY);
-          Outcome libjpeg = decode(jpeg, region, scale, strict | LIBJPEG);
-          String where = name + " " + region + " at 1/" + scale + (strict != 0 ? " strict" : " known sound");
-          if (fast.status() != NativeImageLibrary.OK || fast.warnings() != 0) {
-            wrong.add(where + ": fast decoder " + fast);
-          } else if (libjpeg.status() != NativeImageLibrary.OK) {
-            wrong.add(where + ": libjpeg " + libjpeg);
-          } else if (!Arrays.equals(fast.rgb(), libjpeg.rgb())) {
-            wrong.add(where + ": pixels differ");
-          }
-        }
-      }
-    }
-    return wrong;
+    return EntropyDecoderComparison.mismatches(library, name, jpeg, size(jpeg), (w, h) -> regions(w, h));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -155,7 +103,7 @@ class NativeProgressiveEntropyTest {
     int gaveUp = 0;
     for (int i = 0; i < 400; i++) {
       String name = names.get(random.nextInt(names.size()));
-      byte[] jpeg = damaged(resource(name), random);
+      byte[] jpeg = EntropyDecoderComparison.damaged(resource(name), random);
       int[] size = size(jpeg);
       List<Region> regions = regions(size[0], size[1]);
       Region region = regions.get(random.nextInt(regions.size()));
@@ -184,7 +132,7 @@ class NativeProgressiveEntropyTest {
   @Test
   void decode_truncatedFileWithoutFallback_unsupportedWithMessage() {
     byte[] jpeg = resource("420big-default-r0.jpg");
-    byte[] truncated = Arrays.copyOf(jpeg, firstScanData(jpeg) + 40);
+    byte[] truncated = Arrays.copyOf(jpeg, EntropyDecoderComparison.firstScanData(jpeg) + 40);
     int[] size = size(jpeg);
     Outcome fast = decode(truncated, Region.full(size[0], size[1]), 1, FAST_ONLY);
     assertThat(fast.status()).isEqualTo(NativeImageLibrary.E_UNSUPPORTED);
@@ -201,7 +149,7 @@ class NativeProgressiveEntropyTest {
     int[] size = size(jpeg);
     Region full = Region.full(size[0], size[1]);
     int changed = 0;
-    for (int i = firstScanData(jpeg); i + 1 < jpeg.length && changed < 3; i++) {
+    for (int i = EntropyDecoderComparison.firstScanData(jpeg); i + 1 < jpeg.length && changed < 3; i++) {
       int code = jpeg[i + 1] & 0xFF;
       if ((jpeg[i] & 0xFF) == 0xFF && code >= 0xD0 && code <= 0xD7 && i % 3 == 0) {
         byte[] damaged = jpeg.clone();
@@ -218,45 +166,5 @@ class NativeProgressiveEntropyTest {
       }
     }
     assertThat(changed).isEqualTo(3);
-  }
-
-  /** The offset of the first scan's entropy-coded data. */
-  private static int firstScanData(byte[] jpeg) {
-    for (int i = 2; i + 3 < jpeg.length; ) {
-      int length = (jpeg[i + 2] & 0xFF) << 8 | jpeg[i + 3] & 0xFF;
-      if ((jpeg[i + 1] & 0xFF) == 0xDA) {
-        return i + 2 + length;
-      }
-      i += 2 + length;
-    }
-    throw new AssertionError("no SOS");
-  }
-
-  /** A truncation, one to three changed bytes, or a marker written into the scans' data. */
-  private static byte[] damaged(byte[] jpeg, SplittableRandom random) {
-    int from = firstScanData(jpeg);
-    int at = from + random.nextInt(jpeg.length - from);
-    switch (random.nextInt(4)) {
-      case 0 -> {
-        return Arrays.copyOf(jpeg, at);
-      }
-      case 1, 2 -> {
-        byte[] out = jpeg.clone();
-        int n = 1 + random.nextInt(3);
-        for (int k = 0; k < n; k++) {
-          out[from + random.nextInt(jpeg.length - from)] ^= (byte) (1 + random.nextInt(255));
-        }
-        return out;
-      }
-      default -> {
-        byte[] out = jpeg.clone();
-        int[] markers = {0xD0 + random.nextInt(8), 0xD9, 0xC4, 0xDA, 0xFF};
-        if (at + 1 < out.length) {
-          out[at] = (byte) 0xFF;
-          out[at + 1] = (byte) markers[random.nextInt(markers.length)];
-        }
-        return out;
-      }
-    }
   }
 }
